@@ -1,0 +1,96 @@
+"""The command line: options in, a library call, messages out, an exit status.  No logic.
+
+Exit status: 0 when all went well (warnings allowed unless ``--strict``), 1 when any file
+had an error, 2 for a wrong command line (click's own).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .diagnostics import Severity, as_text, exit_status
+
+
+def _console():
+    from rich.console import Console
+    return Console(stderr=True, highlight=False)
+
+
+def _say(message: str, err: bool = True) -> None:
+    click.echo(message, err=err)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="teipipe")
+def main() -> None:
+    """Archive document pages into a scholarly TEI edition."""
+
+
+@main.command()
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("tei"), show_default=True, help="Folder for the TEI files.")
+@click.option("--force", is_flag=True, help="Overwrite TEI files even if changed by hand.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@click.option("-j", "--jobs", type=int, default=0,
+              help="Worker processes (default: all cores).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors and the summary only.")
+def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool, jobs: int,
+            quiet: bool) -> None:
+    """Convert archive pages (SOURCE files or folders of .txt files) to TEI.
+
+    Each NAME.txt becomes OUTPUT/NAME.xml.  Problems are reported one per line as
+    file:line: severity: message [code]; the batch goes on past bad files.
+    """
+    from .batch import convert_many, find_sources, summary
+
+    paths, problems = find_sources(sources or (Path("source"),))
+    for d in problems:
+        _say(d.format())
+    jobs = jobs or os.cpu_count() or 1
+    results = _with_progress(paths, lambda progress: convert_many(
+        paths, out_dir, force=force, jobs=jobs, progress=progress))
+    diagnostics = list(problems)
+    for r in results:
+        shown = [d for d in r.diagnostics if not quiet or d.severity == Severity.ERROR]
+        if shown:
+            _say(as_text(shown))
+        diagnostics.extend(r.diagnostics)
+    counts = summary(results)
+    _say(f"{counts['files']} files: {counts['written']} written, {counts['unchanged']} "
+         f"unchanged, {counts['refused']} refused, {counts['failed']} failed; "
+         f"{counts['warnings']} warnings")
+    sys.exit(exit_status(diagnostics, strict))
+
+
+def _with_progress(paths: list[Path], work):
+    """Run ``work(progress)`` with a progress bar when stderr is a terminal."""
+    if not sys.stderr.isatty() or len(paths) < 2:
+        return work(None)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(), console=_console(),
+                  transient=True) as bar:
+        task = bar.add_task("converting", total=len(paths))
+        return work(lambda _result: bar.advance(task))
+
+
+@main.command()
+def setup() -> None:
+    """Fetch the third-party files the checks need (the tei_all schema), checksum-checked."""
+    from .assets import TEI_ALL, AssetError, path_of
+    try:
+        path = path_of(TEI_ALL)
+    except AssetError as exc:
+        _say(f"error: {exc}")
+        sys.exit(1)
+    _say(f"{TEI_ALL.name}: {path} ({TEI_ALL.licence})", err=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,470 @@
+"""The document text into blocks: its top, its main text, its foot and its notes.
+
+The text is cut into *units* (runs of lines between blank lines; single lines on pages in the
+older layout; single lines where a run mixes header lines such as ``To:`` and ``Copy to:``).
+Recognizers, tried in a fixed order, then decide what each unit is:
+
+* at the top, while units look like a document's head: classification and handling lines
+  (``TOP SECRET!``, ``Copy No. 2``), labelled fields (``To:``, ``From:``, ``Participants:``),
+  datelines (``Beijing, 7 February 1961``), salutations and headings;
+* at the foot, from the end back: notes (``[1] Translator's note ...``), then signatures
+  (``[Signed] ...``, ``LAVRENTIEV``), complimentary closes and address blocks;
+* in between: Roman-numbered sections (``I.``, ``II.`` in sequence), numbered paragraphs,
+  lettered items (``a)``, ``(b)``), bullets, speakers' turns in minutes, page markers, and
+  paragraphs, which is what every other unit is.
+
+Nothing is dropped: the white space between units is kept in each block's ``sep``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from ..diagnostics import Diagnostic
+from ..model import (Address, Block, Body, Bracketed, Classification, Dateline, DateText,
+                     Field, Head, Inline, Item, LineBreak, ListBlock, Note, PageBreak,
+                     Paragraph, Salute, Section, Signed, SpeakerTurn, Text)
+from .. import vocab
+from .dates import DateError, find_date
+from .inlines import parse_inlines
+
+XML_SPACE = " \t"
+_SP = r"[ \u00a0]"
+
+FIELDS = [
+    (re.compile(r"^(?P<label>(?:Copy|Copies|COPY|COPIES)[ ](?:to|TO)(?: the)?:?)(?=\s)"), "copy"),
+    (re.compile(r"^(?P<label>(?:To|TO|Addressee|ADDRESSEE):)"), "to"),
+    (re.compile(r"^(?P<label>TO)(?=\s)"), "to"),
+    (re.compile(r"^(?P<label>To)(?=\s+(?:Comrades?|the|Mr\.?|Mrs\.?|Ambassador|Minister|"
+                r"Chairman|President|General|Premier|Secretary|His|Her|Shri)\b)"), "to"),
+    (re.compile(r"^(?P<label>(?:From|FROM|Sender|SENDER):)"), "from"),
+    (re.compile(r"^(?P<label>FROM)(?=\s)"), "from"),
+    (re.compile(r"^(?P<label>(?:Sent|SENT|Dispatched|DISPATCHED):)"), "sent"),
+    (re.compile(r"^(?P<label>(?:Received|RECEIVED):)"), "received"),
+    (re.compile(r"^(?P<label>(?:Time|TIME|Date|DATE|Date and time):)"), "time"),
+    (re.compile(r"^(?P<label>(?:Place|PLACE|Location|LOCATION|Venue):)"), "place"),
+    (re.compile(r"^(?P<label>(?:[A-Z][a-z]+ )?[Pp]articipants:|(?:[A-Z]+ )?PARTICIPANTS:)"),
+     "participants"),
+    (re.compile(r"^(?P<label>(?:Also |ALSO )?(?:Present|PRESENT|Attended|ATTENDED|"
+                r"Attending|Those present):)"), "present"),
+    (re.compile(r"^(?P<label>(?:Subject|SUBJECT|Re|RE|Concerning|Topic):)"), "subject"),
+    (re.compile(r"^(?P<label>(?:Reference|REFERENCE|Ref\.|REF):)"), "reference"),
+    (re.compile(r"^(?P<label>(?:Agenda|AGENDA)(?: of the meeting)?:)"), "agenda"),
+]
+HANDLING = re.compile(
+    r"^(?:(?:Copy|Copies|Special|Outgoing|Incoming|Ref\.|Reg\.|File|Registration|Protocol|"
+    r"Minutes|D\.O\.|[A-Z][A-Za-z.]{0,12})[ \u00a0])?(?:No|Nr|Nº|№)\.?[ \u00a0]*\S+$|"
+    r"^(?:Copy|COPY)[ \u00a0]+\d+$|^Copying prohibited\.?$|^To be returned( after reading)?!?\.?$|"
+    r"^(?:Personal(?:ly)?|Urgent|URGENT|Immediate|IMMEDIATE|Priority|PRIORITY|Flash|FLASH|"
+    r"Eyes only|EYES ONLY|Only copy|Single copy|Special (?:Dossier|File)|Proof|"
+    r"Not for (?:publication|distribution)|Extremely urgent|EXTREMELY URGENT)[.!]?$",
+    re.I)
+SALUTE_OPEN = re.compile(r"^(?:My |MY )?(?:[Dd]ear(?:est)?|DEAR|[Ee]steemed|[Rr]espected|"
+                         r"Honou?red)\b.{0,70}[,!:]$|^(?:Dear )?Comrades?\b.{0,60}!$")
+SALUTE_CLOSE = re.compile(
+    r"^(?:With (?:kind|best|warm|warmest|sincere|comradely|fraternal|friendly|deep) "
+    r"(?:regards|greetings|wishes|respect)|Yours\b.{0,30}|Sincerely(?: yours)?|"
+    r"Respectfully(?: yours)?|Best regards|Kind regards|With respect|Faithfully(?: yours)?|"
+    r"Cordially|With communist greetings|With comradely greetings)[,.!]?$", re.I)
+SIGNED = re.compile(r"^\[(?:signed|sgd\.?|signature[^\]]*)\]|^(?:Signed|SIGNED)[:\s]|"
+                    r"^(?:Recorded|Prepared|Drafted|Written|Compiled|Noted|Taken down) by\b",
+                    re.I)
+NOTE = re.compile(rf"^\[(?P<n>\d{{1,3}})\](?P<sep>{_SP}+)")
+ROMAN = re.compile(rf"^(?P<n>[IVXL]{{1,6}})\.(?P<sep>{_SP}+)(?=\S)")
+NUMBERED = re.compile(rf"^(?P<label>\(?(?P<n>\d{{1,3}})[.)])(?P<sep>{_SP}+)(?=\S)")
+LETTERED = re.compile(rf"^(?P<label>\(?(?P<n>[a-z])\))(?P<sep>{_SP}+)(?=\S)")
+BULLET = re.compile(rf"^(?P<label>[•·▪◦‣●○■□➢►\-–—*])(?P<sep>{_SP}+)(?=\S)")
+SPEAKER = re.compile(
+    rf"^(?P<speaker>(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.\-]*)(?:{_SP}[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.\-]*){{0,3}}):"
+    rf"(?P<sep>{_SP}+)(?=\S)")
+NOT_SPEAKERS = frozenset("""note nb n.b. answer question comment remark attention copy to from
+time place date subject re ps p.s. source translator's editor's""".split())
+SENTENCE_END = re.compile(r"[.!?:;…]['’\"”)]*$")
+ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
+          "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of the text that becomes one block: its text, the space before it, its line."""
+
+    text: str
+    sep: str
+    line: int
+
+
+def read_body(text: str, first_line: int, staging: bool,
+              ) -> tuple[Body, list[Diagnostic]]:
+    """The blocks of a document text (see the module docstring) and what went wrong."""
+    units = _units(text, first_line, staging)
+    all_caps = _is_all_caps(text)
+    builder = _Builder(all_caps)
+    notes_at = len(units)
+    while notes_at > 0 and NOTE.match(units[notes_at - 1].text):
+        notes_at -= 1
+    back_at = notes_at
+    while back_at > 0 and _is_closer(units[back_at - 1], at_end=back_at == notes_at):
+        back_at -= 1
+    front_at = 0
+    while front_at < back_at and _opener_kind(units[front_at]) is not None:
+        front_at += 1
+    if front_at == back_at and front_at > 0:
+        # Nothing but head-like lines: keep the ones that are clearly header lines on top,
+        # and read the rest as text.
+        front_at = 0
+        while front_at < back_at and _opener_kind(units[front_at]) not in (None, "head"):
+            front_at += 1
+    front = tuple(builder.opener(u) for u in units[:front_at])
+    main = builder.main(units[front_at:back_at])
+    back = tuple(builder.closer(u) for u in units[back_at:notes_at])
+    notes = tuple(builder.note(u) for u in units[notes_at:])
+    return Body(front, main, back, notes), builder.diagnostics
+
+
+# ----------------------------------------------------------------------------- units
+
+
+def _units(text: str, first_line: int, staging: bool) -> list[Unit]:
+    lines = text.split("\n")
+    runs: list[tuple[int, int]] = []  # (first, end) line indexes
+    k = 0
+    while k < len(lines):
+        if not lines[k].strip(XML_SPACE):
+            k += 1
+            continue
+        j = k + 1
+        if not staging:
+            while j < len(lines) and lines[j].strip(XML_SPACE):
+                j += 1
+        runs.append((k, j))
+        k = j
+    offsets = [0]
+    for ln in lines:
+        offsets.append(offsets[-1] + len(ln) + 1)
+    units: list[Unit] = []
+    prev_end = 0
+    for first, end in runs:
+        for a, b in _split_run(lines, first, end):
+            start = offsets[a] + len(lines[a]) - len(lines[a].lstrip(XML_SPACE))
+            stop = offsets[b - 1] + len(lines[b - 1].rstrip(XML_SPACE))
+            units.append(Unit(text[start:stop], text[prev_end:start], first_line + a))
+            prev_end = stop
+    return units
+
+
+def _split_run(lines: list[str], first: int, end: int) -> list[tuple[int, int]]:
+    """A run of lines into units: header-like lines (fields, datelines ...) stand alone."""
+    if end - first == 1:
+        return [(first, end)]
+    kinds = [_line_kind(lines[k].strip(XML_SPACE)) for k in range(first, end)]
+    if all(kind is None for kind in kinds):
+        return [(first, end)]
+    out: list[tuple[int, int]] = []
+    start = first
+    for k in range(first, end):
+        kind = kinds[k - first]
+        prev_kind = kinds[k - first - 1] if k > first else None
+        if k > start and (kind is not None or prev_kind is not None):
+            out.append((start, k))
+            start = k
+    out.append((start, end))
+    return out
+
+
+def _is_all_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 40 and sum(ch.isupper() for ch in letters) / len(letters) > 0.9
+
+
+# ----------------------------------------------------------------------------- recognizers
+
+
+def _field(text: str) -> tuple[str, re.Match[str]] | None:
+    for pattern, kind in FIELDS:
+        m = pattern.match(text)
+        if m:
+            return kind, m
+    return None
+
+
+def _is_dateline(text: str) -> bool:
+    if len(text) > 90 or "\n" in text:
+        return False
+    try:
+        found = find_date(text)
+    except DateError:
+        return False
+    if not found:
+        return False
+    start, end, iso = found
+    if len(iso) < 7:
+        return False
+    before, after = text[:start], text[end:]
+    place_ok = before == "" or re.fullmatch(
+        r"[A-ZÀ-ÖØ-ÞĀ-Ž][^,.;:!?]{0,60}(?:\[[^\]]*\])?,[ \u00a0]*(?:the[ \u00a0]+)?", before) \
+        is not None
+    return place_ok and re.fullmatch(r"[ \u00a0,.]*(?:\d{1,2}[.:]\d{2}(?:[ \u00a0]*[ap]\.?m\.?)?"
+                                     r"[ \u00a0.]*)?", after) is not None
+
+
+def _line_kind(text: str) -> str | None:
+    """What a single line is when it is one of the lines that stand alone at a document's head."""
+    if not text:
+        return None
+    if _field(text):
+        return "field"
+    if len(text) <= 80 and vocab.classification_of(text):
+        return "classification"
+    if len(text) <= 60 and HANDLING.match(text):
+        return "handling"
+    if _is_dateline(text):
+        return "dateline"
+    if len(text) <= 80 and SALUTE_OPEN.match(text):
+        return "salute"
+    return None
+
+
+def _opener_kind(unit: Unit) -> str | None:
+    """What a unit at the top of the document is, or None when the main text has begun."""
+    kind = _line_kind(unit.text)
+    if kind is not None:
+        return kind
+    text = unit.text
+    first = text.split("\n", 1)[0]
+    if (ROMAN.match(text) or NUMBERED.match(text) or LETTERED.match(text)
+            or BULLET.match(text) or NOTE.match(text) or text.startswith("[")):
+        return None
+    if SPEAKER.match(first) and SPEAKER.match(first).group("speaker").lower() not in NOT_SPEAKERS:
+        return None
+    if len(text) <= 250 and (not SENTENCE_END.search(text) or _is_caps_line(text)):
+        return "head"
+    return None
+
+
+def _is_caps_line(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and all(ch.isupper() for ch in letters)
+
+
+def _is_closer(unit: Unit, at_end: bool) -> bool:
+    text = unit.text
+    lines = text.split("\n")
+    if SIGNED.match(text) or (len(text) <= 60 and SALUTE_CLOSE.match(text)):
+        return True
+    if re.fullmatch(r"\([^()\n]{2,60}\)", text):
+        return True  # (M. J. Desai)
+    if len(lines) >= 2 and all(ln.rstrip().endswith(",") for ln in lines[:-1]) \
+            and all(len(ln) <= 60 for ln in lines):
+        return True  # an address block
+    if _is_dateline(text) and at_end:
+        return True
+    return (len(lines) <= 3 and all(_is_name_line(ln.strip(XML_SPACE)) for ln in lines))
+
+
+def _is_name_line(line: str) -> bool:
+    """``LAVRENTIEV``, ``Army General``, ``AMBASSADOR OF THE USSR IN THE PRC``."""
+    if not line or len(line) > 60 or len(line.split()) > 8 or not line[0].isupper():
+        return False
+    if SENTENCE_END.search(line) or any(ch.isdigit() for ch in line) or "[" in line:
+        return False
+    if SPEAKER.match(line + " x"):
+        return False
+    return True
+
+
+# ----------------------------------------------------------------------------- builder
+
+
+class _Builder:
+    """Turns units into blocks, collecting diagnostics on the way."""
+
+    def __init__(self, all_caps: bool):
+        self.all_caps = all_caps
+        self.diagnostics: list[Diagnostic] = []
+
+    def inlines(self, text: str, line: int) -> tuple[Inline, ...]:
+        found, notes = parse_inlines(text, line, self.all_caps)
+        self.diagnostics.extend(notes)
+        return found
+
+    def _line_of(self, unit: Unit, skip: int) -> int:
+        return unit.line + unit.text.count("\n", 0, skip)
+
+    # --- the top ---------------------------------------------------------------------
+
+    def opener(self, unit: Unit) -> Block:
+        kind = _opener_kind(unit)
+        text, sep, line = unit.text, unit.sep, unit.line
+        if kind == "field":
+            found = _field(text)
+            assert found is not None
+            field_kind, m = found
+            rest = text[m.end():]
+            label_sep = rest[:len(rest) - len(rest.lstrip(" \u00a0"))]
+            content = self.inlines(rest[len(label_sep):], line)
+            if field_kind in ("sent", "received", "time"):
+                content = tag_dates(content)
+            return Field(field_kind, m.group("label"), label_sep, content, sep)
+        if kind == "classification":
+            return Classification(self.inlines(text, line), sep,
+                                  vocab.classification_of(text))
+        if kind == "handling":
+            return Classification(tag_dates(self.inlines(text, line)), sep, None)
+        if kind == "dateline":
+            return Dateline(tag_dates(self.inlines(text, line)), sep)
+        if kind == "salute":
+            return Salute(self.inlines(text, line), sep)
+        return Head(self.inlines(text, line), sep)
+
+    # --- the foot --------------------------------------------------------------------
+
+    def closer(self, unit: Unit) -> Block:
+        text, sep, line = unit.text, unit.sep, unit.line
+        lines = text.split("\n")
+        if len(text) <= 60 and SALUTE_CLOSE.match(text):
+            return Salute(self.inlines(text, line), sep)
+        if _is_dateline(text):
+            return Dateline(tag_dates(self.inlines(text, line)), sep)
+        if len(lines) >= 2 and all(ln.rstrip().endswith(",") for ln in lines[:-1]) \
+                and not SIGNED.match(text):
+            parts = re.split(r"(\n[ \t]*)", text)
+            addr_lines = tuple(self.inlines(parts[k], line + k // 2)
+                               for k in range(0, len(parts), 2))
+            return Address(addr_lines, tuple(parts[1::2]), sep)
+        return Signed(self.inlines(text, line), sep)
+
+    def note(self, unit: Unit) -> Note:
+        m = NOTE.match(unit.text)
+        assert m is not None
+        return Note(m.group("n"), m.group("n"), m.group("sep"),
+                    self.inlines(unit.text[m.end():], unit.line), unit.sep)
+
+    # --- the main text ---------------------------------------------------------------
+
+    def main(self, units: list[Unit]) -> tuple[Block, ...]:
+        speakers = self._speakers(units)
+        blocks: list = []
+        sections: list[tuple[str, list, str]] = []  # (n, blocks, sep)
+        target = blocks
+        expected = 0
+        for unit in units:
+            m = ROMAN.match(unit.text)
+            first_line = unit.text.split("\n", 1)[0]
+            sp = SPEAKER.match(first_line)
+            is_speaker = bool(sp and sp.group("speaker") in speakers)
+            if m and not is_speaker and expected < len(ROMANS) and m.group("n") == ROMANS[expected]:
+                expected += 1
+                sections.append((m.group("n"), [], unit.sep))
+                target = sections[-1][1]
+                target.append(self._section_start(unit, m))
+                continue
+            self._add(target, unit, is_speaker)
+        out = tuple(_group_lists(blocks))
+        out += tuple(Section(n, tuple(_group_lists(bs)), sep) for n, bs, sep in sections)
+        return out
+
+    def _speakers(self, units: list[Unit]) -> set[str]:
+        counts: dict[str, int] = {}
+        for unit in units:
+            m = SPEAKER.match(unit.text.split("\n", 1)[0])
+            if m and m.group("speaker").lower() not in NOT_SPEAKERS:
+                counts[m.group("speaker")] = counts.get(m.group("speaker"), 0) + 1
+        if sum(counts.values()) >= 2:
+            return set(counts)
+        return set()
+
+    def _section_start(self, unit: Unit, m: re.Match[str]) -> Block:
+        rest = unit.text[m.end():]
+        label = m.group("n") + "."
+        if len(rest) <= 150 and (not SENTENCE_END.search(rest) or _is_caps_line(rest)):
+            return Head(self.inlines(unit.text, unit.line), "")
+        return Paragraph(self.inlines(rest, unit.line), "", label, m.group("sep"), m.group("n"))
+
+    def _add(self, target: list[Block], unit: Unit, is_speaker: bool) -> None:
+        text, sep, line = unit.text, unit.sep, unit.line
+        if re.fullmatch(r"\[(?:page|p\.|pg\.?)[ \u00a0]*\d+[a-z]?\]", text, re.I):
+            marker = self.inlines(text, line)[0]
+            assert isinstance(marker, Bracketed)
+            target.append(PageBreak(marker, sep))
+            return
+        if is_speaker:
+            m = SPEAKER.match(text)
+            assert m is not None
+            rest = text[m.end():]
+            target.append(SpeakerTurn(self.inlines(m.group("speaker") + ":", line),
+                                      m.group("sep"), self.inlines(rest, line), sep))
+            return
+        for pattern, kind in ((LETTERED, "lettered"), (BULLET, "bulleted")):
+            m = pattern.match(text)
+            if m:
+                n = m.groupdict().get("n")
+                target.append(_Pending(kind, Item(m.group("label"), m.group("sep"),
+                                                  self.inlines(text[m.end():], line), sep,
+                                                  n or None)))  # type: ignore[arg-type]
+                return
+        m = NUMBERED.match(text)
+        if m:
+            target.append(Paragraph(self.inlines(text[m.end():], line), sep, m.group("label"),
+                                    m.group("sep"), m.group("n")))
+            return
+        target.append(Paragraph(self.inlines(text, line), sep))
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """An item waiting to be put in a list by :func:`_group_lists`."""
+
+    kind: str
+    item: Item
+
+
+def _group_lists(blocks: list) -> list[Block]:
+    """Consecutive items into lists; bullets right after a lettered item nest in it."""
+    out: list[Block] = []
+    for block in blocks:
+        if not isinstance(block, _Pending):
+            out.append(block)
+            continue
+        kind, item = block.kind, block.item
+        last = out[-1] if out else None
+        if isinstance(last, ListBlock) and last.kind == kind:
+            out[-1] = replace(last, items=last.items + (item,))
+        elif kind == "bulleted" and isinstance(last, ListBlock) and last.kind == "lettered":
+            parent = last.items[-1]
+            inner = parent.blocks
+            if inner and isinstance(inner[-1], ListBlock):
+                nested = replace(inner[-1], items=inner[-1].items + (item,))
+                parent = replace(parent, blocks=inner[:-1] + (nested,))
+            else:
+                parent = replace(parent, blocks=inner + (ListBlock("bulleted", (replace(
+                    item, sep=""),), item.sep),))
+            out[-1] = replace(last, items=last.items[:-1] + (parent,))
+        else:
+            out.append(ListBlock(kind, (replace(item, sep=""),), item.sep))
+    return out
+
+
+def tag_dates(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Mark the first date written in plain text as a :class:`DateText` with its ISO value."""
+    out: list[Inline] = []
+    done = False
+    for node in content:
+        if done or not isinstance(node, Text):
+            out.append(node)
+            continue
+        try:
+            found = find_date(node.text)
+        except DateError:
+            found = None
+        if not found:
+            out.append(node)
+            continue
+        start, end, iso = found
+        if start:
+            out.append(Text(node.text[:start]))
+        out.append(DateText((Text(node.text[start:end]),), iso))
+        if end < len(node.text):
+            out.append(Text(node.text[end:]))
+        done = True
+    return tuple(out)

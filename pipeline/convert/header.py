@@ -1,0 +1,337 @@
+"""The page's fields into the document's header: who, when, which archive, under what terms.
+
+The page says many things twice: the classification in the title, at the head of the text
+and in the record fields; the sender in the title, in a ``From:`` line and in the signature.
+Each field below names the places it is read from, in order of trust.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import Diagnostic, warning
+from ..model import (Abbreviation, Block, Body, Bracketed, Classification, Dateline, DateText,
+                     Field, Head, Header, Inline, LineBreak, Name, Party, Signed, Text)
+from .. import vocab
+from .dates import DateError, parse_date
+from .page import Zones
+
+CREDIT = re.compile(
+    r"(?:^|(?<=[.;]))[ \u00a0]*(?P<credit>(?:Translated|Obtained|Contributed|Donated|"
+    r"Provided|Transcribed)\b.*)$")
+CREDIT_PARTS = re.compile(
+    r"^(?P<verb>Obtained and translated|Translated and annotated|Translated|Obtained|"
+    r"Contributed|Donated|Provided|Transcribed)(?: (?:for|by) (?P<prog>[A-Z][A-Za-z]+))?"
+    r"(?: by (?P<who>.+?))?(?: for (?P<prog2>[A-Z][A-Za-z]+))?\.?$")
+ORG_WORDS = re.compile(
+    r"\b(Embassy|Ministry|Committee|Politburo|Party|Government|Council|Department|Office|"
+    r"Legation|Mission|Delegation|Front|Command|Headquarters|Bureau|Secretariat|Commission|"
+    r"Service|Agency|Army|Consulate|Presidium|CC|Central|Comintern|Cominform|Section|"
+    r"Directorate|Administration|Staff|Union|Federation|League|Alliance|Institute|MFA|"
+    r"Ministry|Region|Zone|Province|COSVN|Soviet)\b")
+PERSON_TITLES = re.compile(
+    r"^(?:(?:Soviet|American|Chinese|Yugoslav|Polish|Hungarian|Romanian|Bulgarian|Czechoslovak|"
+    r"Vietnamese|Korean|Cuban|Indian|Albanian|Mongolian|East German|West German|British|"
+    r"French|Indonesian|Egyptian|Iranian|Foreign|Deputy|First|Vice|Prime|Acting|Former|"
+    r"Comrades?|Ambassador|Minister|Secretary|Premier|Chairman|President|General|Marshal|"
+    r"Foreign Secretary|Mr\.|Mrs\.|Dr\.|Prof\.|Shri|Sri|Comrade|Chargé d'Affaires|"
+    r"Counsellor|Counselor|Consul|Leader|Head|Chief|Defense|Defence|Party|State)[ \u00a0]+)+")
+INITIALS = re.compile(r"\b(?:[A-ZÀ-Ž][a-z]?\.[ \u00a0]?)+[A-ZÀ-Ž][\w'’-]+")
+RECORD_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,40}$")
+
+
+def build_header(zones: Zones, body: Body) -> tuple[Header, list[Diagnostic]]:
+    """The header of a page (see the module docstring) and what could not be placed."""
+    notes: list[Diagnostic] = []
+    f = zones.fields
+    title = _norm(zones.title.text) if zones.title else ""
+    archive_line = _first(f.get("docinfo")) or _first(f.get("source"))
+    rights = tuple(f.get("docinfo", [])[1:]) + tuple(f.get("rights", []))
+    archive, place, reference, credit = _split_archive(archive_line)
+    translator = obtained = programme = None
+    if credit:
+        translator, obtained, programme = _split_credit(credit)
+    classification = _classification(zones, title, body)
+    unplaced = [ln.text.strip() for ln in zones.unplaced]
+    for ln in zones.unplaced:
+        notes.append(warning("W005", f"line not placed: “{_clip(ln.text)}”; kept in the header "
+                             "as a note", line=ln.number,
+                             hint="if it belongs to the page, tell the converter's page "
+                             "reader about it (pipeline/convert/page.py)"))
+    record_id = _first(f.get("record"))
+    if record_id and not RECORD_ID.match(record_id):
+        unplaced.append(f"Record ID: {record_id}")
+        notes.append(warning("W005", f"record ID “{_clip(record_id)}” is not an identifier; "
+                             "kept in the header as a note", line=zones.field_lines.get("record")))
+        record_id = None
+    uploaded_text = _first(f.get("uploaded"))
+    uploaded_when = None
+    if uploaded_text:
+        try:
+            uploaded_when = parse_date(uploaded_text)
+        except DateError:
+            uploaded_when = None
+    language = _language(f, place, translator)
+    header = Header(
+        title=title,
+        date_when=zones.date_when,
+        date_text=_norm(zones.date_line.text) if zones.date_line else None,
+        doc_type=vocab.doc_type_of(title) or _type_from_heads(body) or "other",
+        doc_number=_number(title, body),
+        classification=classification,
+        parties=_parties(title, body),
+        authors=tuple(f.get("authors", [])),
+        archive=archive, archive_place=place, archive_reference=reference,
+        archive_line=archive_line,
+        translator=translator, obtained_by=obtained, programme=programme,
+        funder=zones.funder,
+        rights=rights,
+        summary=zones.summary,
+        places=tuple(f.get("places", [])),
+        topics=tuple(f.get("topics", [])),
+        record_id=record_id,
+        uploaded_when=uploaded_when, uploaded_text=uploaded_text,
+        source_language=language,
+        partial=zones.partial,
+        unplaced=tuple(unplaced),
+    )
+    return header, notes
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _clip(text: str, width: int = 60) -> str:
+    text = _norm(text)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
+
+
+def _split_archive(line: str | None) -> tuple[str | None, str | None, str | None, str | None]:
+    """``Archive, Place, reference. Translated for CWIHP by X.`` into its four parts."""
+    if not line:
+        return None, None, None, None
+    credit = None
+    m = CREDIT.search(line)
+    if m:
+        credit = m.group("credit").strip()
+        line = line[:m.start()].strip()
+    line = line.rstrip(".").strip()
+    if not line:
+        return None, None, None, credit
+    parts = _split_commas(line)
+    archive = parts[0]
+    place = reference = None
+    rest = parts[1:]
+    if rest and _looks_like_place(rest[0]):
+        place = rest.pop(0)
+    if rest:
+        reference = ", ".join(rest)
+    return archive, place, reference, credit
+
+
+def _split_commas(text: str) -> list[str]:
+    parts, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            parts.append(text[start:k].strip())
+            start = k + 1
+    parts.append(text[start:].strip())
+    return [p for p in parts if p]
+
+
+def _looks_like_place(text: str) -> bool:
+    words = text.split()
+    return (1 <= len(words) <= 4 and not any(ch.isdigit() for ch in text)
+            and all(w[0].isupper() or w in ("de", "da", "am", "an", "der", "upon", "on")
+                    for w in words)
+            and not ORG_WORDS.search(text) and "Archive" not in text)
+
+
+def _split_credit(credit: str) -> tuple[str | None, str | None, str | None]:
+    m = CREDIT_PARTS.match(credit)
+    if not m:
+        return None, None, None
+    verb, who = m.group("verb"), m.group("who")
+    programme = m.group("prog") or m.group("prog2")
+    who = who.strip().rstrip(".") if who else None
+    if verb.startswith("Translated") or verb == "Obtained and translated":
+        return who, (who if verb.startswith("Obtained") else None), programme
+    return None, who, programme
+
+
+def _language(f: dict[str, list[str]], place: str | None, translator: str | None) -> str | None:
+    stated = _first(f.get("language"))
+    if stated:
+        for code, name in vocab.LANGUAGE_NAMES.items():
+            if name.lower() == stated.lower():
+                return code
+    if translator and place:
+        return vocab.ARCHIVE_LANGUAGES.get(place.lower())
+    if not translator and place:
+        # No translation statement: the document was written in the language we read.
+        return "en" if vocab.ARCHIVE_LANGUAGES.get(place.lower()) == "en" else None
+    return None
+
+
+def _classification(zones: Zones, title: str, body: Body) -> str | None:
+    """From the record field, else the head of the text, else the title."""
+    recorded = _first(zones.fields.get("classification"))
+    if recorded and vocab.classification_of(recorded):
+        return vocab.classification_of(recorded)
+    for block in body.front:
+        if isinstance(block, Classification) and block.level:
+            return block.level
+    return vocab.classification_of(title)
+
+
+def _type_from_heads(body: Body) -> str | None:
+    for block in body.front:
+        if isinstance(block, Head):
+            found = vocab.doc_type_of(plain(block.content))
+            if found:
+                return found
+    return None
+
+
+def _number(title: str, body: Body) -> str | None:
+    texts = [title] + [plain(b.content) for b in body.front if isinstance(b, Head)]
+    for text in texts:
+        m = re.search(r"\b(?:No|NR|Nr|Nº|№)\.?[ \u00a0]*(?P<n>\d[\w/-]*)", text)
+        if m:
+            return m.group("n")
+    return None
+
+
+# ----------------------------------------------------------------------------- parties
+
+
+def _parties(title: str, body: Body) -> tuple[Party, ...]:
+    parties: list[Party] = []
+    for block in body.front:
+        if isinstance(block, Field) and block.kind in ("from", "to", "copy"):
+            role = {"from": "sent", "to": "received", "copy": "copy"}[block.kind]
+            text = plain(block.content, brackets=False)
+            if block.kind == "from":
+                text = re.split(r"[ \u00a0]{2,}|\bSENT\b", text)[0]
+            parties.extend(Party(name, role, _party_type(name)) for name in _names(text))
+    sent = [p for p in parties if p.role == "sent"]
+    received = [p for p in parties if p.role == "received"]
+    s, r = _title_parties(title)
+    if not sent and s:
+        parties.insert(0, Party(s, "sent", _party_type(s)))
+        sent = [parties[0]]
+    if not received and r:
+        parties.append(Party(r, "received", _party_type(r)))
+    if not sent:
+        signer = _signer(body)
+        if signer:
+            parties.insert(0, Party(signer, "sent", _party_type(signer)))
+    return tuple(parties)
+
+
+def _title_parties(title: str) -> tuple[str | None, str | None]:
+    low = title
+    m = re.search(r"\b(?:[Jj]ournal|[Dd]iary) of (?P<s>.+?)(?:,|$| on )", low)
+    if m:
+        return _strip_titles(m.group("s")), None
+    m = re.search(r"\bfrom (?:the )?(?P<s>.+?)(?: to (?:the )?(?P<r>.+?))?"
+                  r"(?= on | about | regarding | concerning |, |$)", low)
+    if m:
+        s = _strip_titles(m.group("s"))
+        r = _strip_titles(m.group("r")) if m.group("r") else None
+        return s, r
+    level = vocab.classification_of(title)
+    rest = title
+    if level:
+        for phrase in sorted(vocab.CLASSIFICATIONS[level][1], key=len, reverse=True):
+            if rest.lower().startswith(phrase):
+                rest = rest[len(phrase):].strip()
+                break
+    rest = re.sub(r"\bNo\.?\s*\d[\w/-]*$", "", rest).strip()
+    kind = vocab.doc_type_of(rest)
+    if kind and kind != "other":
+        for word in sorted(vocab.DOC_TYPES[kind][1], key=len, reverse=True):
+            m = re.search(r"\b" + re.escape(word) + r"$", rest, re.I)
+            if m:
+                sender = rest[:m.start()].strip()
+                if sender and sender[0].isupper() and len(sender.split()) <= 6:
+                    return sender, None
+    return None, None
+
+
+def _strip_titles(text: str) -> str:
+    """``Soviet Ambassador A. Lavrentiev`` -> ``A. Lavrentiev``; bodies keep their name."""
+    text = text.strip()
+    if ORG_WORDS.search(text) and not INITIALS.search(text):
+        return text
+    m = INITIALS.search(text)
+    if m:
+        return text[m.start():].strip()
+    stripped = PERSON_TITLES.sub("", text).strip()
+    return stripped or text
+
+
+def _names(text: str) -> list[str]:
+    text = re.sub(r"^(?:Comrades?|Messrs\.?)[ \u00a0]+", "", text.strip())
+    text = re.sub(r",[ \u00a0]*(?:personally|in person|only|urgent)\.?$", "", text)
+    parts = [p.strip() for p in re.split(r";|,| and | AND ", text) if p.strip()]
+    out: list[str] = []
+    for p in parts:
+        p = re.sub(r"^(?:Comrades?|the|THE)[ \u00a0]+", "", p)
+        if out and _looks_like_place(p) and len(p.split()) == 1 and not _party_type(p):
+            continue  # "Yugoslav Embassy, Budapest": the place of the party before it
+        if p:
+            out.append(p)
+    return out
+
+
+def _party_type(name: str) -> str | None:
+    if ORG_WORDS.search(name) or re.fullmatch(r"[A-ZÀ-Ž]{2,}", name.split()[0] if name else ""):
+        return "org"
+    if INITIALS.search(name) or re.fullmatch(r"[A-ZÀ-Ž][\w'’-]+(?: [A-ZÀ-Ž][\w'’-]+){1,3}", name):
+        return "person"
+    return None
+
+
+def _signer(body: Body) -> str | None:
+    for block in body.back:
+        if isinstance(block, Signed):
+            text = plain(block.content, brackets=False).strip()
+            text = re.sub(r"^(?:Signed|SIGNED|Recorded by|Prepared by|Drafted by)[: ]*", "",
+                          text).strip()
+            first = text.split("\n")[0].strip(" ()")
+            if first and any(ch.isalpha() for ch in first):
+                return first
+    return None
+
+
+def plain(content: tuple[Inline, ...], brackets: bool = True) -> str:
+    """The text of inlines; without ``brackets``, insertions are left out (names keep theirs)."""
+    out: list[str] = []
+    for node in content:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, LineBreak):
+            out.append("\n")
+        elif isinstance(node, Bracketed):
+            if brackets:
+                out.append("[" + plain(node.content) + "]")
+            elif node.kind == "supplied-name":
+                out.append(plain(node.content))
+        elif isinstance(node, Abbreviation):
+            out.append(plain(node.abbr))
+            if brackets:
+                out.append(node.space + "[" + plain(node.expansion.content) + "]")
+        elif isinstance(node, (Name, DateText)):
+            out.append(plain(node.content, brackets))
+    text = "".join(out)
+    return text if brackets else re.sub(r"[ \u00a0]{2,}", " ", text).strip()

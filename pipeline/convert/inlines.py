@@ -1,0 +1,233 @@
+"""The translator's square brackets, read for what they are.
+
+Translations in the archive use square brackets for many different things: the expansion of an
+abbreviation (``COSVN [Central Office for South Vietnam]``), a gloss (``[UN General Secretary]
+U Thant``), a supplied part of a name (``[Tran Buu] Kiem``), words supplied to complete the
+sense (``[from Belgrade]``), an alternative rendering (``contradictions [disputes]``), an
+omission (``[…]``), illegible or garbled text, ``[sic]``, ``[Signed]``, a page break
+(``[page 2]``) and note references (``[1]``).  :func:`parse_inlines` turns a block's text into
+inlines, classifying each bracket by the written rules of :func:`classify` (documented with
+examples in schema/README.md).  Brackets that do not pair up stay text and are reported.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..diagnostics import Diagnostic, warning
+from ..model import Abbreviation, Bracketed, Inline, LineBreak, Text
+
+_OMISSION = re.compile(r"^[.…\s\u00a0]+$")
+_PAGE = re.compile(r"^(?:page|p\.|pg\.?)[\s\u00a0]*(?P<n>\d+[a-z]?)$", re.I)
+_NOTEREF = re.compile(r"^(?P<n>\d{1,3})$")
+_SIC = re.compile(r"^sic!?$", re.I)
+_SIGNED = re.compile(r"^(?:signed|signature|sgd\.?)$", re.I)
+_ILLEGIBLE = re.compile(r"\b(?:illegible|indecipherable|unreadable|unclear in the original)\b",
+                        re.I)
+_GARBLED = re.compile(r"\bgarble[ds]?\b", re.I)
+_OMITTED = re.compile(r"\b(?:omitted|missing|not declassified|deleted|excised|torn|damaged|"
+                      r"text cut|cut off|blank in the original|lacuna)\b", re.I)
+_CODENAME = re.compile(r"^(?:codename|code name|code-name|cover name|pseudonym|cryptonym|"
+                       r"alias)\b", re.I)
+_ALTERNATIVE = re.compile(r"^(?:alternatively|alternative translation|alternative reading|"
+                          r"or|also translated as|also)\s*:", re.I)
+_LITERAL = re.compile(r"^(?:literally|lit\.|word for word)\s*:?", re.I)
+_SUPPLIED_START = re.compile(
+    r"^(?:of|from|in|on|at|to|for|by|with|and|or|into|toward|towards|about|under|over|"
+    r"between|against|after|before|during|through|than|so|but|nor|upon|within|without)\b")
+_ABBR_BEFORE = re.compile(r"(?P<abbr>[^\s\[\]()\"“”‘’,;:]+)(?P<space>[ \u00a0]?)$")
+_WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z][a-z'’-]*)[ \u00a0]$")
+_NAME_AFTER = re.compile(r"^[ \u00a0][A-ZÀ-ÖØ-ÞĀ-Ž]")
+_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-ž'’-]+$")
+TITLE_WORDS = frozenset("""
+general secretary minister president premier chairman comrade comrades ambassador prime
+foreign deputy vice marshal colonel captain commander king queen prince shah director head
+chief leader party committee first second third mister mr mrs ms dr professor prof doctor
+sir lord lady emperor pope cardinal bishop governor mayor senator consul envoy attache
+lieutenant major sergeant admiral army navy government ministry embassy state council the
+""".split())
+COMMON_WORD_ZIPF = 3.0
+
+
+def parse_inlines(text: str, line: int = 1, all_caps: bool = False,
+                  ) -> tuple[tuple[Inline, ...], list[Diagnostic]]:
+    """Inlines of a block's text, and warnings for brackets that do not pair up.
+
+    ``line`` is the source line the text starts on; ``all_caps`` says that the document is
+    set in capitals, where an abbreviation cannot be told by its case alone.
+    """
+    out: list[Inline] = []
+    notes: list[Diagnostic] = []
+    pos = 0
+    buf = ""
+    while pos < len(text):
+        i = _next_bracket(text, pos)
+        if i < 0:
+            buf += text[pos:]
+            break
+        if text[i] == "]":
+            notes.append(_unbalanced(text, i, line, "closing"))
+            buf += text[pos:i + 1]
+            pos = i + 1
+            continue
+        j = _matching(text, i)
+        if j < 0:
+            notes.append(_unbalanced(text, i, line, "opening"))
+            buf += text[pos:]
+            break
+        buf += text[pos:i]
+        content = text[i + 1:j]
+        after = text[j + 1:]
+        kind, n = classify(content, buf, after, all_caps)
+        inner: list[Inline] = []
+        _flush(content, inner)  # nested brackets inside stay text: they are the translator's
+        bracket = Bracketed(kind, tuple(inner), n)
+        if kind == "expansion":
+            m = _ABBR_BEFORE.search(buf)
+            assert m is not None  # classify() only says "expansion" when it found one
+            buf = buf[:m.start()]
+            _flush(buf, out)
+            buf = ""
+            out.append(Abbreviation((Text(m.group("abbr")),), m.group("space"), bracket))
+        else:
+            _flush(buf, out)
+            buf = ""
+            out.append(bracket)
+        pos = j + 1
+    _flush(buf, out)
+    return tuple(out), notes
+
+
+def _flush(text: str, out: list[Inline]) -> None:
+    """Append ``text`` as Text and LineBreak inlines (a line end takes its indentation)."""
+    if not text:
+        return
+    for k, part in enumerate(re.split(r"(\n[ \t\u00a0]*)", text)):
+        if not part:
+            continue
+        out.append(LineBreak(part) if k % 2 else Text(part))
+
+
+def _next_bracket(text: str, pos: int) -> int:
+    a, b = text.find("[", pos), text.find("]", pos)
+    if a < 0:
+        return b
+    if b < 0:
+        return a
+    return min(a, b)
+
+
+def _matching(text: str, i: int) -> int:
+    """Index of the ``]`` that closes the ``[`` at ``i`` (nesting allowed), or -1."""
+    depth = 0
+    for k in range(i, len(text)):
+        ch = text[k]
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return k
+        elif ch == "\n" and text.startswith("\n", k + 1):
+            return -1  # never across a blank line
+    return -1
+
+
+def _unbalanced(text: str, i: int, line: int, which: str) -> Diagnostic:
+    at_line = line + text.count("\n", 0, i)
+    column = i - (text.rfind("\n", 0, i) + 1) + 1
+    snippet = text[max(0, i - 20):i + 20].replace("\n", " ")
+    return warning("W004", f"unbalanced bracket: {which} bracket without its pair near "
+                   f"“{snippet.strip()}”; kept as text", line=at_line, column=column,
+                   hint="add the missing bracket in the source, or remove the stray one")
+
+
+def classify(content: str, before: str, after: str, all_caps: bool = False,
+             ) -> tuple[str, str | None]:
+    """The kind of a bracketed insertion (a key of model.INSERTION_KINDS), and its number.
+
+    ``before`` and ``after`` are the text around the brackets; the rules are tried in order.
+    """
+    c = " ".join(content.split())
+    if not c or _OMISSION.match(c):
+        return "omission", None
+    m = _PAGE.match(c)
+    if m:
+        return "page", m.group("n")
+    m = _NOTEREF.match(c)
+    if m:
+        return "noteref", m.group("n")
+    if _SIC.match(c):
+        return "sic", None
+    if _SIGNED.match(c):
+        return "signed", None
+    if _ILLEGIBLE.search(c):
+        return "illegible", None
+    if _GARBLED.search(c):
+        return "garbled", None
+    if _OMITTED.search(c):
+        return "omission", None
+    if _CODENAME.match(c):
+        return "codename", None
+    if _LITERAL.match(c):
+        return "literal", None
+    if _ALTERNATIVE.match(c):
+        return "alternative", None
+    if _is_expansion(c, before, all_caps):
+        return "expansion", None
+    if _is_supplied_name(c, after):
+        return "supplied-name", None
+    if _SUPPLIED_START.match(c):
+        return "supplied", None
+    if _is_alternative(c, before):
+        return "alternative", None
+    return "gloss", None
+
+
+def is_acronym(token: str) -> bool:
+    """``COSVN``, ``CPCz``, ``MfS``, ``ČSSR``: mostly capitals, at least two of them."""
+    letters = [ch for ch in token if ch.isalpha()]
+    if not 2 <= len(letters) <= 10 or not token[0].isupper():
+        return False
+    upper = sum(1 for ch in letters if ch.isupper())
+    return upper >= 2 and upper / len(letters) >= 0.5
+
+
+def _is_expansion(content: str, before: str, all_caps: bool) -> bool:
+    m = _ABBR_BEFORE.search(before)
+    if not m:
+        return False
+    abbr = m.group("abbr")
+    if not is_acronym(abbr) or not content[:1].isupper() or len(content.split()) < 2:
+        return False
+    if not all_caps:
+        return True
+    initials = "".join(w[0] for w in re.split(r"[\s-]+", content)
+                       if w and w.lower() not in ("of", "the", "and", "for", "in", "on"))
+    letters = "".join(ch for ch in abbr if ch.isalpha())
+    return initials.upper().startswith(letters.upper()) or letters.upper() in initials.upper()
+
+
+def _is_supplied_name(content: str, after: str) -> bool:
+    tokens = content.split()
+    if not 1 <= len(tokens) <= 3 or not _NAME_AFTER.match(after):
+        return False
+    return all(_NAME_TOKEN.match(t) and t.lower() not in TITLE_WORDS for t in tokens)
+
+
+def _is_alternative(content: str, before: str) -> bool:
+    """``contradictions [disputes]``: another English word for a common English word."""
+    if not content[:1].islower() or len(content.split()) > 3:
+        return False
+    m = _WORD_BEFORE.search(before)
+    if not m or not m.group("word")[:1].islower():
+        return False
+    return _zipf(m.group("word").lower()) >= COMMON_WORD_ZIPF
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    """How common an English word is (wordfreq's Zipf scale: 3 = once per million words)."""
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word, "en")

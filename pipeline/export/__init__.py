@@ -1,0 +1,1 @@
+"""Writers of the editions: plain text (:mod:`.text`) and HTML (:mod:`.html`)."""

@@ -1,0 +1,188 @@
+"""I/O at the edges: safe reads of source pages and atomic writes.
+
+A source page can be anything a user has on disk: UTF-8 with or without a BOM, Windows-1252
+saved by an old editor, CRLF line ends, a PDF renamed ``.txt``.  :func:`read_source` decodes
+what can be decoded (saying how), refuses what cannot (with a one-line reason), and hands on
+text with ``\\n`` line ends.  Python's ``str.splitlines`` is never used on page text: it also
+splits on U+0085, U+2028 and form feeds, which are characters of the page, not line ends.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .diagnostics import Diagnostic, error, warning
+
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+
+_MAGIC = {
+    b"%PDF": "a PDF file",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"PK\x03\x04": "a ZIP archive (or a Word/OpenDocument file)",
+    b"GIF8": "a GIF image",
+    b"\xd0\xcf\x11\xe0": "an old Microsoft Office file",
+    b"\x7fELF": "a program",
+}
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+
+class SourceError(Exception):
+    """The source cannot be read as a page; ``diagnostic`` says why in one line."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A decoded page: text with ``\\n`` line ends and how it was stored."""
+
+    text: str
+    raw: str  # decoded text before line ends were normalized (for offsets into the file)
+    encoding: str
+    line_ends: str
+    sha256: str
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def read_source(path: Path) -> SourceText:
+    """Read and decode a page, or raise :class:`SourceError`."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceError(error("E001", f"cannot read file: {exc.strerror}")) from None
+    if size > MAX_SOURCE_BYTES:
+        raise SourceError(error("E002", f"file is {size // 2**20} MB; the limit for one page "
+                                f"is {MAX_SOURCE_BYTES // 2**20} MB",
+                                hint="split the file into one page per document"))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(error("E001", f"cannot read file: {exc.strerror}")) from None
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> SourceText:
+    """Decode page bytes (see :func:`read_source`); pure, for tests and tools."""
+    digest = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        raise SourceError(error("E003", "empty file" if not data else "file holds only "
+                                "white space", hint="remove the file or put the page text in it"))
+    raw, encoding, notes = _decode(data)
+    if raw.startswith("\ufeff"):
+        raw = raw[1:]
+    text, line_ends = normalize_line_ends(raw)
+    return SourceText(text, raw, encoding, line_ends, digest, tuple(notes))
+
+
+def _decode(data: bytes) -> tuple[str, str, list[Diagnostic]]:
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(name), name, []
+            except UnicodeDecodeError as exc:
+                raise SourceError(error("E005", f"file starts with a {name} byte-order mark "
+                                        f"but is not {name} ({exc.reason} at byte "
+                                        f"{exc.start + len(bom)})")) from None
+    for magic, what in _MAGIC.items():
+        if data.startswith(magic):
+            raise SourceError(error("E004", f"binary file: this is {what}, not text",
+                                    hint="save the page as plain text (.txt)"))
+    head = data[:65536]
+    if b"\x00" in head or _control_ratio(head) > 0.05:
+        raise SourceError(error("E004", "binary file: it holds control bytes that text "
+                                "does not have", hint="save the page as plain text (.txt)"))
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as exc:
+        bad_at = exc.start
+    line = data.count(b"\n", 0, bad_at) + 1
+    for name, label in (("cp1252", "Windows-1252"), ("latin-1", "Latin-1")):
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        if any("\x80" <= ch <= "\x9f" for ch in text):
+            continue  # C1 controls: this encoding does not explain the bytes either
+        return text, name, [warning(
+            "W001", f"not UTF-8 (byte 0x{data[bad_at]:02X} at line {line}); read as {label}",
+            line=line, hint="save the file as UTF-8 so that every tool reads it the same way")]
+    raise SourceError(error("E005", f"text that no encoding explains: byte 0x{data[bad_at]:02X} "
+                            f"at line {line} is neither UTF-8, Windows-1252 nor Latin-1",
+                            line=line, hint="find out the file's encoding and save it as UTF-8"))
+
+
+def _control_ratio(data: bytes) -> float:
+    if not data:
+        return 0.0
+    controls = sum(1 for b in data if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(data)
+
+
+def normalize_line_ends(raw: str) -> tuple[str, str]:
+    """``\\r\\n`` and lone ``\\r`` become ``\\n``; also say which style the file used."""
+    crlf = raw.count("\r\n")
+    cr = raw.count("\r") - crlf
+    lf = raw.count("\n") - crlf
+    kinds = [name for name, count in (("crlf", crlf), ("cr", cr), ("lf", lf)) if count]
+    style = kinds[0] if len(kinds) == 1 else ("lf" if not kinds else "mixed")
+    if crlf or cr:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    return raw, style
+
+
+def raw_offset(raw: str, offset: int) -> int:
+    """Map an offset in the normalized text to the same character in the decoded file text.
+
+    Gold annotations count a CRLF line end as two characters; the model counts it as one.
+    """
+    if "\r" not in raw:
+        return offset
+    i = n = 0
+    while n < offset and i < len(raw):
+        if raw[i] == "\r" and raw[i + 1:i + 2] == "\n":
+            i += 2
+        else:
+            i += 1
+        n += 1
+    return i
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working directory when it lies below it, for messages."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

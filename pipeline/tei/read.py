@@ -1,0 +1,420 @@
+"""Reader: TEI written by :mod:`.write` back into a :class:`~pipeline.model.Document`.
+
+Used by the exporters, by the fidelity check and by the round-trip tests (writing a document
+and reading it back gives the same document).  Parsing is safe: no DTDs, no entities, no
+network (:func:`parse`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterator
+
+from lxml import etree
+
+from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
+                     DateText, Document, Field, Head, Header, Inline, Item, LineBreak,
+                     ListBlock, Name, Note, PageBreak, Paragraph, Party, Salute, Section,
+                     Signed, SourceInfo, SpeakerTurn, Text)
+from .ns import ELEMENT_TYPES, NS, PI_TARGET, TEI_NS, XML_ID, tei
+
+_INSERTION_BY_NOTE_TYPE = {"gloss", "alternative", "literal", "codename", "sic", "signed",
+                           "editorial"}
+_GAP_KINDS = {"omitted": "omission", "illegible": "illegible", "garbled": "garbled"}
+_LINE_END = re.compile(r"^\n[ \t\u00a0]*")
+
+
+class TEIError(Exception):
+    """A file that is not TEI this pipeline can read."""
+
+
+def safe_parser() -> etree.XMLParser:
+    """An XML parser that loads nothing from outside the file and expands no entities."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                           dtd_validation=False, huge_tree=False, remove_comments=False)
+
+
+def parse(path_or_bytes: Path | bytes) -> etree._ElementTree:
+    """Parse TEI safely (see :func:`safe_parser`)."""
+    if isinstance(path_or_bytes, (bytes, bytearray)):
+        return etree.ElementTree(etree.fromstring(bytes(path_or_bytes), safe_parser()))
+    return etree.parse(str(path_or_bytes), safe_parser())
+
+
+def record(tree: etree._ElementTree) -> dict[str, str]:
+    """The ``<?teipipe ...?>`` record the writer puts before the root, as a dict."""
+    node = tree.getroot().getprevious()
+    while node is not None:
+        if isinstance(node, etree._ProcessingInstruction) and node.target == PI_TARGET:
+            return dict(re.findall(r'([\w-]+)="([^"]*)"', node.text or ""))
+        node = node.getprevious()
+    return {}
+
+
+def read_tei(tree: etree._ElementTree) -> Document:
+    """The document a TEI file holds."""
+    root = tree.getroot()
+    if root.tag != tei("TEI"):
+        raise TEIError(f"the root element is {root.tag!r}, not TEI")
+    div = root.find("tei:text/tei:body/tei:div[@type='document']", NS)
+    if div is None:
+        raise TEIError("no <div type=\"document\"> in the text body")
+    rec = record(tree)
+    source = SourceInfo(rec.get("source", ""), rec.get("source-sha256", ""),
+                        rec.get("encoding", "utf-8"), rec.get("line-ends", "lf"),
+                        int(rec.get("body-offset", "0") or 0))
+    return Document(root.get(XML_ID, ""), read_header(root), read_body(div), source)
+
+
+# ----------------------------------------------------------------------------- header
+
+
+def _t(root: etree._Element, path: str) -> str | None:
+    el = root.find(path, NS)
+    return _plain(el) if el is not None else None
+
+
+def _all(root: etree._Element, path: str) -> tuple[str, ...]:
+    return tuple(_plain(el) for el in root.findall(path, NS))
+
+
+def _plain(el: etree._Element) -> str:
+    return "".join(el.itertext())
+
+
+def read_header(root: etree._Element) -> Header:
+    h = root.find("tei:teiHeader", NS)
+    if h is None:
+        raise TEIError("no teiHeader")
+    fd = "tei:fileDesc/"
+    date = h.find("tei:profileDesc/tei:creation/tei:date", NS)
+    uploaded = h.find(fd + "tei:publicationStmt/tei:date[@type='uploaded']", NS)
+    cats = {}
+    for cat in h.findall("tei:profileDesc/tei:textClass/tei:catRef", NS):
+        scheme = cat.get("scheme", "").rsplit(".", 1)[-1]
+        cats[scheme] = cat.get("target", "").rsplit(".", 1)[-1]
+    topics = h.find("tei:profileDesc/tei:textClass/tei:keywords[@n='associated-topics']", NS)
+    parties = []
+    for action in h.findall("tei:profileDesc/tei:correspDesc/tei:correspAction", NS):
+        role = "copy" if action.get("subtype") == "copy" else action.get("type", "sent")
+        for el in action:
+            if el.tag == tei("date"):
+                continue
+            ref = el.get("ref")
+            parties.append(Party(_plain(el), role, ELEMENT_TYPES.get(etree.QName(el).localname),
+                                 ref[1:] if ref else None, el.get("cert"), el.get("resp")))
+    langs = h.findall("tei:profileDesc/tei:langUsage/tei:language[@n='original']", NS)
+    programme = None
+    resp = _t(h, fd + "tei:titleStmt/tei:respStmt/tei:resp")
+    if resp:
+        m = re.search(r"\((\w+)\)", resp)
+        programme = m.group(1) if m else None
+    translator = obtained = None
+    for stmt in h.findall(fd + "tei:titleStmt/tei:respStmt", NS):
+        sid = stmt.get(XML_ID, "")
+        if sid.endswith(".translator"):
+            translator = _t(stmt, "tei:persName")
+        elif sid.endswith(".obtained"):
+            obtained = _t(stmt, "tei:persName")
+    return Header(
+        title=_t(h, fd + "tei:titleStmt/tei:title[@type='main']") or "",
+        date_when=date.get("when") if date is not None else None,
+        date_text=_plain(date) if date is not None and date.get("when") else None,
+        doc_type=cats.get("doctype"),
+        doc_number=_t(h, fd + "tei:sourceDesc/tei:msDesc/tei:msIdentifier/tei:altIdentifier"
+                      "[@type='document-number']/tei:idno"),
+        classification=cats.get("classification"),
+        parties=tuple(parties),
+        authors=_all(h, fd + "tei:titleStmt/tei:author"),
+        archive=_t(h, fd + "tei:sourceDesc/tei:msDesc/tei:msIdentifier/tei:repository"),
+        archive_place=_t(h, fd + "tei:sourceDesc/tei:msDesc/tei:msIdentifier/tei:settlement"),
+        archive_reference=_t(h, fd + "tei:sourceDesc/tei:msDesc/tei:msIdentifier/"
+                             "tei:idno[@type='reference']"),
+        archive_line=_t(h, fd + "tei:sourceDesc/tei:msDesc/tei:history/tei:p"),
+        translator=translator, obtained_by=obtained, programme=programme,
+        funder=_t(h, fd + "tei:titleStmt/tei:funder"),
+        rights=_all(h, fd + "tei:publicationStmt/tei:availability[@status='restricted']/tei:p"),
+        summary=_t(h, "tei:profileDesc/tei:abstract/tei:p"),
+        places=_all(h, "tei:profileDesc/tei:textClass/tei:keywords[@n='associated-places']"
+                    "/tei:term"),
+        topics=_all(topics, "tei:term") if topics is not None else (),
+        record_id=_t(h, fd + "tei:publicationStmt/tei:idno[@type='record']"),
+        uploaded_when=uploaded.get("when") if uploaded is not None else None,
+        uploaded_text=_plain(uploaded) if uploaded is not None else None,
+        source_language=langs[0].get("ident") if langs else None,
+        partial=h.find(fd + "tei:notesStmt/tei:note[@type='partial']", NS) is not None,
+        unplaced=_all(h, fd + "tei:notesStmt/tei:note[@type='unplaced']"),
+    )
+
+
+# ----------------------------------------------------------------------------- body
+
+
+def read_body(div: etree._Element) -> Body:
+    front: list[Block] = []
+    main: list[Block] = []
+    back: list[Block] = []
+    notes: list[Note] = []
+    children = list(div)
+    k = 0
+    while k < len(children):
+        el = children[k]
+        sep = _sep_before(div, el)
+        name = etree.QName(el).localname
+        if name == "head":
+            front.append(Head(_inlines(el), sep))
+        elif name == "opener":
+            front.extend(_with_first_sep(_container_blocks(el, _opener_block), sep))
+        elif name == "closer":
+            back.extend(_with_first_sep(_container_blocks(el, _closer_block), sep))
+        elif name == "note" and el.get("place") == "end":
+            notes.append(_note(el, sep))
+        elif name == "pb":
+            fw = children[k + 1]
+            main.append(PageBreak(_page(el, fw), sep))
+            k += 1
+        else:
+            main.append(_main_block(el, sep))
+        k += 1
+    return Body(tuple(front), tuple(main), tuple(back), tuple(notes))
+
+
+def _sep_before(parent: etree._Element, el: etree._Element) -> str:
+    prev = el.getprevious()
+    if prev is None:
+        return "" if parent.tag == tei("div") and parent.get("type") == "document" \
+            else (parent.text or "")
+    return prev.tail or ""
+
+
+def _with_first_sep(blocks: list[Block], sep: str) -> list[Block]:
+    if blocks:
+        blocks[0] = replace(blocks[0], sep=sep)  # type: ignore[type-var]
+    return blocks
+
+
+def _container_blocks(container: etree._Element, make) -> list[Block]:
+    out = []
+    for el in container:
+        out.append(make(el, _sep_before(container, el)))
+    return out
+
+
+def _opener_block(el: etree._Element, sep: str) -> Block:
+    name = etree.QName(el).localname
+    if name == "seg":
+        kind = el.get("type", "")
+        if kind in ("classification", "handling"):
+            ana = el.get("ana")
+            return Classification(_inlines(el), sep, ana.rsplit(".", 1)[-1] if ana else None)
+        label, label_sep, content = _labelled(el)
+        return Field(kind, label or "", label_sep, content, sep)
+    if name == "dateline":
+        return Dateline(_inlines(el), sep)
+    if name == "salute":
+        return Salute(_inlines(el), sep)
+    raise TEIError(f"unexpected <{name}> in <opener> (line {el.sourceline})")
+
+
+def _closer_block(el: etree._Element, sep: str) -> Block:
+    name = etree.QName(el).localname
+    if name == "signed":
+        return Signed(_inlines(el), sep)
+    if name == "salute":
+        return Salute(_inlines(el), sep)
+    if name == "dateline":
+        return Dateline(_inlines(el), sep)
+    if name == "address":
+        lines = [_inlines(line) for line in el]
+        seps = [line.tail or "" for line in list(el)[:-1]]
+        return Address(tuple(lines), tuple(seps), sep)
+    raise TEIError(f"unexpected <{name}> in <closer> (line {el.sourceline})")
+
+
+def _main_block(el: etree._Element, sep: str) -> Block:
+    name = etree.QName(el).localname
+    if name == "p":
+        label, label_sep, content = _labelled(el)
+        return Paragraph(content, sep, label, label_sep, el.get("n"))
+    if name == "list":
+        items = []
+        for item in el:
+            items.append(_item(item, _sep_before(el, item) if item.getprevious() is not None
+                               else ""))
+        return ListBlock(el.get("type", "bulleted"), tuple(items), sep)
+    if name == "sp":
+        speaker = el.find("tei:speaker", NS)
+        p = el.find("tei:p", NS)
+        if speaker is None or p is None:
+            raise TEIError(f"<sp> without <speaker> and <p> (line {el.sourceline})")
+        return SpeakerTurn(_inlines(speaker), speaker.tail or "", _inlines(p), sep)
+    if name == "div" and el.get("type") == "section":
+        blocks = []
+        kids = list(el)
+        k = 0
+        while k < len(kids):
+            kid = kids[k]
+            kid_sep = _sep_before(el, kid)
+            kid_name = etree.QName(kid).localname
+            if kid_name == "head":
+                blocks.append(Head(_inlines(kid), kid_sep))
+            elif kid_name == "pb":
+                blocks.append(PageBreak(_page(kid, kids[k + 1]), kid_sep))
+                k += 1
+            else:
+                blocks.append(_main_block(kid, kid_sep))
+            k += 1
+        return Section(el.get("n", ""), tuple(blocks), sep)
+    raise TEIError(f"unexpected <{name}> in the text (line {el.sourceline})")
+
+
+def _item(el: etree._Element, sep: str) -> Item:
+    label, label_sep, content, blocks = _labelled(el, allow_blocks=True)
+    return Item(label or "", label_sep, content, sep, el.get("n"), blocks)
+
+
+def _labelled(el: etree._Element, allow_blocks: bool = False):
+    """Split an element that starts with ``<label>`` into label, separator and content.
+
+    The writer puts the label's separator and the start of the content in the label's tail;
+    the separator is the run of spaces there.  With ``allow_blocks``, lists at the end of an
+    item are its nested blocks; the white space before each is its separator.
+    """
+    kids = list(el)
+    label = None
+    label_sep = ""
+    first_text = el.text or ""
+    if kids and kids[0].tag == tei("label") and not first_text:
+        label = _plain(kids[0])
+        tail = kids[0].tail or ""
+        cut = len(tail) - len(tail.lstrip(" \u00a0"))
+        label_sep, first_text = tail[:cut], tail[cut:]
+        kids = kids[1:]
+    lists: list[etree._Element] = []
+    if allow_blocks:
+        while kids and kids[-1].tag == tei("list"):
+            lists.insert(0, kids.pop())
+    content = list(_inline_seq(first_text, kids, el))
+    blocks: list[Block] = []
+    if lists:
+        sep = ""
+        if content and isinstance(content[-1], Text):
+            text = content[-1].text
+            kept = text.rstrip(" \t\n")
+            sep = text[len(kept):]
+            content[-1:] = [Text(kept)] if kept else []
+        for k, lst in enumerate(lists):
+            blocks.append(_main_block(lst, sep if k == 0 else (lists[k - 1].tail or "")))
+    if allow_blocks:
+        return label, label_sep, tuple(content), tuple(blocks)
+    return label, label_sep, tuple(content)
+
+
+def _note(el: etree._Element, sep: str) -> Note:
+    label, label_sep, content = _labelled(el)
+    return Note(el.get("n", ""), label or "", label_sep, content, sep)
+
+
+def _page(pb: etree._Element, fw: etree._Element) -> Bracketed:
+    return Bracketed("page", _inlines(fw), pb.get("n"))
+
+
+# ----------------------------------------------------------------------------- inlines
+
+
+def _inlines(el: etree._Element) -> tuple[Inline, ...]:
+    return _inline_seq(el.text, list(el), el)
+
+
+def _inline_seq(text: str | None, kids: list[etree._Element],
+                parent: etree._Element) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    _text(out, text or "")
+    k = 0
+    while k < len(kids):
+        el = kids[k]
+        name = etree.QName(el).localname if isinstance(el.tag, str) else ""
+        tail = el.tail or ""
+        if name == "lb":
+            m = _LINE_END.match(tail)
+            brk = m.group(0) if m else ""
+            out.append(LineBreak(brk or "\n"))
+            _text(out, tail[len(brk):])
+            k += 1
+            continue
+        if name == "pb" and k + 1 < len(kids):
+            out.append(_page(el, kids[k + 1]))
+            _text(out, kids[k + 1].tail or "")
+            k += 2
+            continue
+        node = _inline(el)
+        if isinstance(node, Text):
+            _text(out, node.text)
+        elif node is not None:
+            out.append(node)
+        _text(out, tail)
+        k += 1
+    return tuple(out)
+
+
+def _text(out: list[Inline], text: str) -> None:
+    if not text:
+        return
+    if out and isinstance(out[-1], Text):
+        out[-1] = Text(out[-1].text + text)
+    else:
+        out.append(Text(text))
+
+
+def _inline(el: etree._Element) -> Inline | None:
+    if not isinstance(el.tag, str):
+        return None  # comments and processing instructions are not text
+    name = etree.QName(el).localname
+    if name in ELEMENT_TYPES:
+        ref = el.get("ref")
+        return Name(ELEMENT_TYPES[name], _inlines(el), ref[1:] if ref else None,
+                    el.get("cert"), el.get("resp"))
+    if name == "date":
+        return DateText(_inlines(el), el.get("when"))
+    if name == "choice":
+        abbr = el.find("tei:abbr", NS)
+        expan = el.find("tei:expan", NS)
+        if abbr is None or expan is None:
+            raise TEIError(f"<choice> without <abbr> and <expan> (line {el.sourceline})")
+        return Abbreviation(_inlines(abbr), abbr.tail or "",
+                            Bracketed("expansion", _inlines(expan)))
+    if name == "supplied":
+        kind = "supplied-name" if el.get("reason") == "name-part" else "supplied"
+        return Bracketed(kind, _inlines(el))
+    if name == "note" and el.get("place") == "inline":
+        kind = el.get("type", "editorial")
+        return Bracketed(kind if kind in _INSERTION_BY_NOTE_TYPE else "editorial", _inlines(el))
+    if name == "gap":
+        desc = el.find("tei:desc", NS)
+        return Bracketed(_GAP_KINDS.get(el.get("reason", ""), "omission"),
+                         _inlines(desc) if desc is not None else ())
+    if name == "ref" and el.get("type") == "noteref":
+        return Bracketed("noteref", _inlines(el), el.get("n"))
+    if name == "g" and el.get("type") == "control":
+        return Text(chr(int(el.get("n", "U+FFFD")[2:], 16)))
+    if name in ("seg", "hi", "foreign", "term", "rs", "name", "title", "num", "measure"):
+        # Elements a scholar may add by hand: their text counts, their markup is kept out.
+        return Text(_plain(el))
+    raise TEIError(f"unexpected <{name}> in running text (line {el.sourceline})")
+
+
+def iter_blocks(blocks) -> Iterator[Block]:
+    """Every block, nested ones included, in document order."""
+    for block in blocks:
+        yield block
+        if isinstance(block, Section):
+            yield from iter_blocks(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield item
+                yield from iter_blocks(item.blocks)
+
+
+__all__ = ["TEI_NS", "TEIError", "parse", "read_tei", "record", "safe_parser", "iter_blocks"]

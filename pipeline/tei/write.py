@@ -1,0 +1,463 @@
+"""Writer: a :class:`~pipeline.model.Document` into TEI P5, byte for byte the same every time.
+
+The header is indented for reading.  The body is written *as the source has it*: the white
+space between blocks is the source's own, so that the text of the TEI body is the document
+text (brackets aside, which the encoding of each insertion stands for; see schema/README.md).
+Every xml:id starts with the document's id, so ids are unique across the edition.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+from typing import Iterable
+
+from lxml import etree
+
+from .. import __version__, vocab
+from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
+                     DateText, Document, Field, Head, Header, Inline, Item, LineBreak,
+                     ListBlock, Name, Note, PageBreak, Paragraph, Salute, Section, Signed,
+                     SpeakerTurn, Text)
+from .ns import INSERTION_ELEMENTS, NAME_ELEMENTS, NSMAP, PI_TARGET, XML_ID, XML_LANG, tei
+
+PUBLISHER = "Wilson Center Digital Archive, History and Public Policy Program"
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def E(name: str, attrib: dict[str, str | None] | None = None, text: str | None = None,
+      *children: etree._Element) -> etree._Element:
+    """A TEI element; attributes whose value is None are left out."""
+    el = etree.Element(tei(name), {k: v for k, v in (attrib or {}).items() if v is not None},
+                       nsmap=NSMAP)
+    if text is not None:
+        add_text(el, text)
+    for child in children:
+        el.append(child)
+    return el
+
+
+def sub(parent: etree._Element, name: str, attrib: dict[str, str | None] | None = None,
+        text: str | None = None) -> etree._Element:
+    el = etree.SubElement(parent, tei(name),
+                          {k: v for k, v in (attrib or {}).items() if v is not None})
+    if text is not None:
+        add_text(el, text)
+    return el
+
+
+def add_text(parent: etree._Element, text: str) -> None:
+    """Append ``text`` at the end of ``parent``'s content.
+
+    Characters XML 1.0 cannot hold (form feeds, other C0 controls) become
+    ``<g type="control" n="U+000C"/>`` so that the source can still be rebuilt exactly.
+    """
+    if not text:
+        return
+    for k, part in enumerate(_ILLEGAL.split(text)):
+        if k:
+            ch = _ILLEGAL.findall(text)[k - 1]
+            sub(parent, "g", {"type": "control", "n": f"U+{ord(ch):04X}"})
+        if not part:
+            continue
+        if len(parent):
+            last = parent[-1]
+            last.tail = (last.tail or "") + part
+        else:
+            parent.text = (parent.text or "") + part
+
+
+class _Ids:
+    """Ids inside a document: ``<doc>.<kind><n>``, numbered in document order."""
+
+    def __init__(self, doc_id: str):
+        self.doc = doc_id
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, kind: str) -> str:
+        self.counts[kind] = self.counts.get(kind, 0) + 1
+        return f"{self.doc}.{kind}{self.counts[kind]}"
+
+    def fixed(self, name: str) -> str:
+        return f"{self.doc}.{name}"
+
+
+# ----------------------------------------------------------------------------- document
+
+
+def to_tree(doc: Document) -> etree._Element:
+    """The TEI element tree of a document."""
+    ids = _Ids(doc.id)
+    root = E("TEI", {XML_ID: doc.id, XML_LANG: "en"})
+    root.append(header_tree(doc, ids))
+    text = sub(root, "text")
+    body = sub(text, "body")
+    div = sub(body, "div", {"type": "document", "subtype": doc.header.doc_type})
+    _BodyWriter(doc, ids).write(div, doc.body)
+    return root
+
+
+def serialize(doc: Document, source_rel: str | None = None) -> bytes:
+    """The bytes of the TEI file: declaration, a ``<?teipipe ...?>`` record, the tree.
+
+    The record says where the text came from and holds a hash of the rest of the file, so
+    that a later run can tell a file changed by hand from one it wrote itself.
+    """
+    root = to_tree(doc)
+    etree.indent(root[0], space="  ", level=1)  # the header only: the body keeps its spaces
+    root[0].tail = "\n  "
+    root[0].getparent().text = "\n  "  # type: ignore[union-attr]
+    root[1].tail = "\n"
+    content = etree.tostring(root, encoding="UTF-8") + b"\n"
+    record = {
+        "version": __version__,
+        "source": source_rel or doc.source.path,
+        "source-sha256": doc.source.sha256,
+        "encoding": doc.source.encoding,
+        "line-ends": doc.source.line_ends,
+        "body-offset": str(doc.source.body_offset),
+        "content-sha256": hashlib.sha256(content).hexdigest(),
+    }
+    pi = " ".join(f'{k}="{_attr(v)}"' for k, v in record.items() if v)
+    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+            + f"<?{PI_TARGET} {pi}?>\n".encode("utf-8") + content)
+
+
+def _attr(value: str) -> str:
+    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+
+
+# ----------------------------------------------------------------------------- header
+
+
+def header_tree(doc: Document, ids: _Ids) -> etree._Element:
+    h = doc.header
+    header = E("teiHeader")
+    file_desc = sub(header, "fileDesc")
+    title_stmt = sub(file_desc, "titleStmt")
+    sub(title_stmt, "title", {"type": "main"}, h.title or "[Untitled document]")
+    for author in h.authors:
+        sub(title_stmt, "author", None, author)
+    if h.funder:
+        sub(title_stmt, "funder", None, h.funder)
+    programme = _programme(h.programme)
+    if h.translator:
+        resp = sub(title_stmt, "respStmt", {XML_ID: ids.fixed("translator")})
+        sub(resp, "resp", None, "Translated" + (f" for the {programme}" if programme else "")
+            + " by")
+        sub(resp, "persName", None, h.translator)
+    if h.obtained_by:
+        resp = sub(title_stmt, "respStmt", {XML_ID: ids.fixed("obtained")})
+        sub(resp, "resp", None, "Obtained" + (f" for the {programme}" if programme else "")
+            + " by")
+        sub(resp, "persName", None, h.obtained_by)
+    resp = sub(title_stmt, "respStmt", {XML_ID: ids.fixed("editors")})
+    sub(resp, "resp", None, "Transcription and editorial insertions not credited to a "
+        "translator")
+    sub(resp, "orgName", None, "Wilson Center Digital Archive")
+    resp = sub(title_stmt, "respStmt", {XML_ID: ids.fixed("encoder")})
+    sub(resp, "resp", None, "TEI encoding generated from the archive's web page by")
+    sub(resp, "name", {"type": "software"}, f"teipipe {__version__}")
+
+    pub = sub(file_desc, "publicationStmt")
+    sub(pub, "publisher", None, PUBLISHER)
+    if h.record_id:
+        sub(pub, "idno", {"type": "record"}, h.record_id)
+    if h.uploaded_text:
+        sub(pub, "date", {"type": "uploaded", "when": h.uploaded_when}, h.uploaded_text)
+    availability = sub(pub, "availability", {"status": "restricted" if h.rights else "unknown"})
+    for para in h.rights or ("The page states no rights or reuse terms.",):
+        sub(availability, "p", None, para)
+
+    if h.unplaced or h.partial:
+        notes = sub(file_desc, "notesStmt")
+        if h.partial:
+            sub(notes, "note", {"type": "partial"}, "The page is cut off: the document text "
+                "ends where the copy ends, and the page's closing sections are missing.")
+        for line in h.unplaced:
+            sub(notes, "note", {"type": "unplaced"}, line)
+
+    source = sub(file_desc, "sourceDesc")
+    bibl = sub(source, "bibl", {"type": "web-page"})
+    sub(bibl, "title", None, h.title or "[Untitled document]")
+    sub(bibl, "publisher", None, PUBLISHER)
+    if h.record_id:
+        sub(bibl, "idno", {"type": "record"}, h.record_id)
+    if h.archive or h.doc_number:
+        ms = sub(source, "msDesc")
+        ident = sub(ms, "msIdentifier")
+        if h.archive_place:
+            sub(ident, "settlement", None, h.archive_place)
+        sub(ident, "repository", None, h.archive or "[archive not named on the page]")
+        if h.archive_reference:
+            sub(ident, "idno", {"type": "reference"}, h.archive_reference)
+        if h.doc_number:
+            alt = sub(ident, "altIdentifier", {"type": "document-number"})
+            sub(alt, "idno", None, h.doc_number)
+        if h.archive_line:
+            history = sub(ms, "history")
+            sub(history, "p", None, h.archive_line)
+
+    _encoding_desc(header, doc, ids)
+    _profile_desc(header, doc, ids)
+    return header
+
+
+def _programme(code: str | None) -> str | None:
+    if not code:
+        return None
+    name = vocab.PROGRAMMES.get(code)
+    return f"{name} ({code})" if name else code
+
+
+def _encoding_desc(header: etree._Element, doc: Document, ids: _Ids) -> None:
+    enc = sub(header, "encodingDesc")
+    project = sub(enc, "projectDesc")
+    sub(project, "p", None, "A TEI edition of translated documents from the Wilson Center "
+        "Digital Archive, converted from the text of each document's web page.")
+    editorial = sub(enc, "editorialDecl")
+    sub(editorial, "p", None, "The document text is kept character for character as the "
+        "page gives it, with its line ends and the white space between its parts; the page's "
+        "own material (site navigation, title, summary, record fields) is moved to this "
+        "header.")
+    sub(editorial, "p", None, "Square brackets in the text are the translator's or the "
+        "editors' insertions. Each is encoded by what it is (supplied, choice/expan, note, "
+        "gap, pb/fw, ref) with rend=\"brackets\"; the brackets themselves are not repeated "
+        "in the text. The encoding guide of the edition (schema/README.md) gives the rules.")
+    h = doc.header
+    if h.doc_type or h.classification:
+        # Only the categories this document uses: the closed lists are the schema's.
+        class_decl = sub(enc, "classDecl")
+        if h.doc_type:
+            _taxonomy(class_decl, ids.fixed("doctype"), "Kind of document",
+                      h.doc_type, vocab.DOC_TYPES[h.doc_type][0])
+        if h.classification:
+            _taxonomy(class_decl, ids.fixed("classification"), "Security classification as "
+                      "marked on the original", h.classification,
+                      vocab.CLASSIFICATIONS[h.classification][0])
+    app = sub(sub(enc, "appInfo"), "application", {"ident": "teipipe", "version": __version__})
+    sub(app, "label", None, "teipipe")
+
+
+def _taxonomy(parent: etree._Element, tax_id: str, title: str, key: str, label: str) -> None:
+    tax = sub(parent, "taxonomy", {XML_ID: tax_id})
+    sub(sub(tax, "bibl"), "title", None, title)
+    cat = sub(tax, "category", {XML_ID: f"{tax_id}.{key}"})
+    sub(cat, "catDesc", None, label)
+
+
+def _profile_desc(header: etree._Element, doc: Document, ids: _Ids) -> None:
+    h = doc.header
+    profile = sub(header, "profileDesc")
+    if h.summary:
+        sub(sub(profile, "abstract"), "p", None, h.summary)
+    creation = sub(profile, "creation")
+    if h.date_text:
+        sub(creation, "date", {"when": h.date_when}, h.date_text)
+    else:
+        sub(creation, "date", None, "undated")
+    lang = sub(profile, "langUsage")
+    if h.source_language and h.source_language != "en":
+        name = vocab.LANGUAGE_NAMES.get(h.source_language, h.source_language)
+        sub(lang, "language", {"ident": h.source_language, "n": "original"},
+            f"{name} (the language of the original)")
+        sub(lang, "language", {"ident": "en", "n": "translation"},
+            "English (the language of this translation)")
+    elif h.source_language == "en":
+        sub(lang, "language", {"ident": "en", "n": "original"},
+            "English (the language of the original)")
+    else:
+        sub(lang, "language", {"ident": "en", "n": "translation" if h.translator else None},
+            "English" + (" (the language of this translation; the original's language is "
+                         "not stated)" if h.translator else ""))
+    text_class = sub(profile, "textClass")
+    if h.doc_type:
+        sub(text_class, "catRef", {"scheme": "#" + ids.fixed("doctype"),
+                                   "target": f"#{ids.fixed('doctype')}.{h.doc_type}"})
+    if h.classification:
+        sub(text_class, "catRef", {"scheme": "#" + ids.fixed("classification"),
+                                   "target": f"#{ids.fixed('classification')}."
+                                             f"{h.classification}"})
+    if h.places:
+        kw = sub(text_class, "keywords", {"n": "associated-places"})
+        for place in h.places:
+            sub(kw, "term", None, place)
+    if h.topics:
+        kw = sub(text_class, "keywords", {"n": "associated-topics"})
+        for topic in h.topics:
+            sub(kw, "term", None, topic)
+    if h.parties:
+        corresp = sub(profile, "correspDesc")
+        for role in ("sent", "received", "copy"):
+            parties = [p for p in h.parties if p.role == role]
+            if not parties:
+                continue
+            action = sub(corresp, "correspAction", {
+                "type": "received" if role == "copy" else role,
+                "subtype": "copy" if role == "copy" else None})
+            for party in parties:
+                element = NAME_ELEMENTS.get(party.type or "", "name")
+                sub(action, element, {"ref": f"#{party.ref}" if party.ref else None,
+                                      "cert": party.cert, "resp": party.resp}, party.name)
+            if role == "sent" and h.date_when:
+                sub(action, "date", {"when": h.date_when})
+
+
+# ----------------------------------------------------------------------------- body
+
+
+class _BodyWriter:
+    """Writes blocks and inlines; knows the document's ids and who made its insertions."""
+
+    def __init__(self, doc: Document, ids: _Ids):
+        self.doc = doc
+        self.ids = ids
+        h = doc.header
+        self.resp = "#" + ids.fixed("translator" if h.translator else "editors")
+        self.note_ids = {note.n: ids.fixed(f"note{note.n}") for note in doc.body.notes}
+
+    def write(self, div: etree._Element, body: Body) -> None:
+        div.text = "\n"
+        opener: etree._Element | None = None
+        for block in body.front:
+            if isinstance(block, Head):
+                opener = None
+                self._block(div, block)
+                continue
+            if opener is None:
+                add_text(div, block.sep)
+                opener = sub(div, "opener")
+                block = _without_sep(block)
+            self._block(opener, block)
+        self._blocks(div, body.main)
+        if body.back:
+            add_text(div, body.back[0].sep)
+            closer = sub(div, "closer")
+            self._blocks(closer, (_without_sep(body.back[0]),) + body.back[1:])
+        for note in body.notes:
+            self._block(div, note)
+        add_text(div, "\n      ")  # layout: the document text ends at its last character
+
+    def _blocks(self, parent: etree._Element, blocks: Iterable[Block]) -> None:
+        for block in blocks:
+            self._block(parent, block)
+
+    def _block(self, parent: etree._Element, block: Block) -> None:
+        add_text(parent, block.sep)
+        if isinstance(block, Paragraph):
+            el = sub(parent, "p", {XML_ID: self.ids("p"), "n": block.n})
+            self._label(el, block.label, block.label_sep)
+            self._inlines(el, block.content)
+        elif isinstance(block, Head):
+            el = sub(parent, "head", {XML_ID: self.ids("head")})
+            self._inlines(el, block.content)
+        elif isinstance(block, Field):
+            el = sub(parent, "seg", {"type": block.kind})
+            self._label(el, block.label, block.label_sep)
+            self._inlines(el, block.content)
+        elif isinstance(block, Classification):
+            attrib = {"type": "classification" if block.level else "handling"}
+            if block.level:
+                attrib["ana"] = f"#{self.ids.fixed('classification')}.{block.level}"
+            self._inlines(sub(parent, "seg", attrib), block.content)
+        elif isinstance(block, Dateline):
+            self._inlines(sub(parent, "dateline"), block.content)
+        elif isinstance(block, Salute):
+            self._inlines(sub(parent, "salute"), block.content)
+        elif isinstance(block, Signed):
+            self._inlines(sub(parent, "signed"), block.content)
+        elif isinstance(block, Address):
+            el = sub(parent, "address")
+            for k, line in enumerate(block.lines):
+                if k:
+                    add_text(el, block.line_seps[k - 1])
+                self._inlines(sub(el, "addrLine"), line)
+        elif isinstance(block, ListBlock):
+            el = sub(parent, "list", {"type": block.kind})
+            for item in block.items:
+                self._item(el, item)
+        elif isinstance(block, SpeakerTurn):
+            el = sub(parent, "sp", {XML_ID: self.ids("sp")})
+            self._inlines(sub(el, "speaker"), block.speaker)
+            add_text(el, block.speaker_sep)
+            self._inlines(sub(el, "p"), block.content)
+        elif isinstance(block, PageBreak):
+            self._inline(parent, block.marker)
+        elif isinstance(block, Note):
+            el = sub(parent, "note", {XML_ID: self.note_ids[block.n], "n": block.n,
+                                      "type": "translator", "place": "end",
+                                      "resp": self.resp})
+            sub(el, "label", {"rend": "brackets"}, block.label)
+            add_text(el, block.label_sep)
+            self._inlines(el, block.content)
+        elif isinstance(block, Section):
+            el = sub(parent, "div", {"type": "section", "n": block.n,
+                                     XML_ID: self.ids("section")})
+            self._blocks(el, block.blocks)
+        else:  # pragma: no cover - the model has no other blocks
+            raise TypeError(f"no TEI for block {type(block).__name__}")
+
+    def _item(self, parent: etree._Element, item: Item) -> None:
+        add_text(parent, item.sep)
+        el = sub(parent, "item", {XML_ID: self.ids("item"), "n": item.n})
+        self._label(el, item.label, item.label_sep)
+        self._inlines(el, item.content)
+        self._blocks(el, item.blocks)
+
+    def _label(self, parent: etree._Element, label: str | None, sep: str) -> None:
+        if label is not None:
+            sub(parent, "label", None, label)
+            add_text(parent, sep)
+
+    def _inlines(self, parent: etree._Element, content: Iterable[Inline]) -> None:
+        for node in content:
+            self._inline(parent, node)
+
+    def _inline(self, parent: etree._Element, node: Inline) -> None:
+        if isinstance(node, Text):
+            add_text(parent, node.text)
+        elif isinstance(node, LineBreak):
+            sub(parent, "lb")
+            add_text(parent, node.text)
+        elif isinstance(node, Name):
+            el = sub(parent, NAME_ELEMENTS[node.type], {
+                "ref": f"#{node.ref}" if node.ref else None, "cert": node.cert,
+                "resp": node.resp})
+            self._inlines(el, node.content)
+        elif isinstance(node, DateText):
+            self._inlines(sub(parent, "date", {"when": node.when}), node.content)
+        elif isinstance(node, Abbreviation):
+            choice = sub(parent, "choice")
+            self._inlines(sub(choice, "abbr"), node.abbr)
+            add_text(choice, node.space)
+            expan = sub(choice, "expan", {"rend": "brackets", "resp": self.resp})
+            self._inlines(expan, node.expansion.content)
+        elif isinstance(node, Bracketed):
+            self._bracketed(parent, node)
+        else:  # pragma: no cover
+            raise TypeError(f"no TEI for inline {type(node).__name__}")
+
+    def _bracketed(self, parent: etree._Element, node: Bracketed) -> None:
+        if node.kind == "page":
+            sub(parent, "pb", {"n": node.n})
+            fw = sub(parent, "fw", {"type": "pageNum", "rend": "brackets", "resp": self.resp})
+            self._inlines(fw, node.content)
+            return
+        name, fixed = INSERTION_ELEMENTS[node.kind]
+        attrib: dict[str, str | None] = dict(fixed)
+        attrib["rend"] = "brackets"
+        if node.kind == "noteref":
+            attrib["n"] = node.n
+            attrib["target"] = "#" + self.note_ids[node.n] if node.n in self.note_ids else None
+        else:
+            attrib["resp"] = self.resp
+        el = sub(parent, name, attrib)
+        if name == "gap":
+            self._inlines(sub(el, "desc"), node.content)
+        else:
+            self._inlines(el, node.content)
+
+
+def _without_sep(block: Block) -> Block:
+    return replace(block, sep="")  # type: ignore[type-var]

@@ -1,0 +1,106 @@
+"""The edition's closed vocabularies: document types, classification levels, languages.
+
+The project schema (schema/teipipe.xsd) allows exactly these values; the converter maps what
+pages say onto them.  Keep the two in step: ``tests/test_schema.py`` checks that they agree.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: Document types: key -> (label, words in titles that name the type, longest first).
+DOC_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "journal-entry": ("Journal entry", ("from the journal of", "from the diary of", "journal",
+                                        "diary")),
+    "ciphered-telegram": ("Ciphered telegram", ("ciphered telegram", "cipher telegram",
+                                                "coded telegram", "encrypted telegram")),
+    "record-of-conversation": ("Record of conversation", (
+        "record of a conversation", "record of conversation", "memorandum of conversation",
+        "memorandum of a conversation", "notes of conversation", "conversation between",
+        "conversation with", "transcript of conversation", "record of the conversation")),
+    "minutes": ("Minutes", ("minutes", "protocol", "transcript", "stenographic record")),
+    "cable": ("Cable", ("cable",)),
+    "telegram": ("Telegram", ("telegram", "telex", "radiogram")),
+    "letter": ("Letter", ("letter", "message")),
+    "memorandum": ("Memorandum", ("memorandum", "memo", "note", "aide-memoire")),
+    "report": ("Report", ("report", "information", "intelligence", "assessment", "analysis",
+                          "review", "survey")),
+    "speech": ("Speech", ("speech", "address", "remarks", "statement")),
+    "resolution": ("Resolution", ("resolution", "decision", "decree", "directive",
+                                  "instruction", "order")),
+    "other": ("Other document", ()),
+}
+
+#: Classification levels: key -> (label, the ways documents write it).
+CLASSIFICATIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "top-secret": ("Top Secret", ("top secret", "strictly secret", "top-secret",
+                                  "secret of special importance", "of special importance")),
+    "secret": ("Secret", ("secret", "secret and personal", "secret, personal")),
+    "strictly-confidential": ("Strictly Confidential", ("strictly confidential",)),
+    "confidential": ("Confidential", ("confidential", "for official use only",
+                                      "not for publication")),
+    "restricted": ("Restricted", ("restricted",)),
+    "unclassified": ("Unclassified", ("unclassified", "no classification")),
+}
+
+#: The language the archive's documents were written in, by the archive's city.
+ARCHIVE_LANGUAGES = {
+    "hanoi": "vi", "saigon": "vi", "ho chi minh city": "vi",
+    "moscow": "ru", "kyiv": "uk", "kiev": "uk", "minsk": "be", "tbilisi": "ka",
+    "beijing": "zh", "peking": "zh", "taipei": "zh", "shanghai": "zh",
+    "pyongyang": "ko", "seoul": "ko",
+    "budapest": "hu", "bucharest": "ro", "sofia": "bg", "prague": "cs", "bratislava": "sk",
+    "warsaw": "pl", "berlin": "de", "bonn": "de", "koblenz": "de", "potsdam": "de",
+    "belgrade": "sr", "ljubljana": "sl", "zagreb": "hr", "tirana": "sq",
+    "havana": "es", "mexico city": "es", "ulaanbaatar": "mn", "ulan bator": "mn",
+    "tokyo": "ja", "tehran": "fa", "cairo": "ar", "jakarta": "id", "rome": "it",
+    "paris": "fr", "east berlin": "de", "stockholm": "sv", "vienna": "de",
+    "washington": "en", "london": "en", "new delhi": "en", "kew": "en", "ottawa": "en",
+}
+
+LANGUAGE_NAMES = {
+    "vi": "Vietnamese", "ru": "Russian", "uk": "Ukrainian", "be": "Belarusian",
+    "ka": "Georgian", "zh": "Chinese", "ko": "Korean", "hu": "Hungarian", "ro": "Romanian",
+    "bg": "Bulgarian", "cs": "Czech", "sk": "Slovak", "pl": "Polish", "de": "German",
+    "sr": "Serbian", "sl": "Slovenian", "hr": "Croatian", "sq": "Albanian", "es": "Spanish",
+    "mn": "Mongolian", "ja": "Japanese", "fa": "Persian", "ar": "Arabic", "id": "Indonesian",
+    "it": "Italian", "fr": "French", "sv": "Swedish", "en": "English",
+}
+
+#: Translation programmes named in archive lines ("Translated for CWIHP by ...").
+PROGRAMMES = {
+    "CWIHP": "Cold War International History Project",
+    "NKIDP": "North Korea International Documentation Project",
+    "NPIHP": "Nuclear Proliferation International History Project",
+    "MECWIHP": "Middle East Cold War International History Project",
+    "HAPP": "History and Public Policy Program",
+    "HPPP": "History and Public Policy Program",
+}
+
+
+def classification_of(text: str) -> str | None:
+    """The classification key a line states (``TOP SECRET!`` -> ``top-secret``), or None.
+
+    The line must *start* with the level: ``SECRET. REFERENCE YOUR 4417`` states one,
+    ``the secret police`` does not.
+    """
+    low = re.sub(r"\s+", " ", text.strip().lower())
+    best: tuple[int, str] | None = None
+    for key, (_label, phrases) in CLASSIFICATIONS.items():
+        for phrase in phrases:
+            if low == phrase or re.match(re.escape(phrase) + r"(?=[\s.!,;:(]|$)", low):
+                if best is None or len(phrase) > best[0]:
+                    best = (len(phrase), key)
+    return best[1] if best else None
+
+
+def doc_type_of(title: str) -> str | None:
+    """The document type a title names, by the earliest type word in it."""
+    low = title.lower()
+    best: tuple[int, int, str] | None = None
+    for key, (_label, words) in DOC_TYPES.items():
+        for word in words:
+            m = re.search(r"\b" + re.escape(word) + r"\b", low)
+            if m and (best is None or (m.start(), -len(word)) < (best[0], best[1])):
+                best = (m.start(), -len(word), key)
+    return best[2] if best else None

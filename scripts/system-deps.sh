@@ -1,0 +1,14 @@
+#!/bin/sh
+# System packages the tests and benchmarks use, from Debian's archive: jing (the reference
+# RELAX NG validator the tests cross-check against).  Installs only what is missing, and
+# only where it can (root, or sudo without a password); otherwise says what to install.
+set -eu
+need=""
+command -v jing >/dev/null 2>&1 || need="$need jing"
+[ -z "$need" ] && exit 0
+if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
+  echo "system-deps: please install:$need (apt-get install$need); tests that need them are skipped" >&2
+  exit 0
+fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $need >/dev/null
