@@ -82,14 +82,15 @@ def _with_progress(paths: list[Path], work):
 
 @main.command()
 def setup() -> None:
-    """Fetch the third-party files the checks need (the tei_all schema), checksum-checked."""
-    from .assets import TEI_ALL, AssetError, path_of
-    try:
-        path = path_of(TEI_ALL)
-    except AssetError as exc:
-        _say(f"error: {exc}")
-        sys.exit(1)
-    _say(f"{TEI_ALL.name}: {path} ({TEI_ALL.licence})", err=False)
+    """Fetch the third-party files the checks need (tei_all, METS, Dublin Core schemas)."""
+    from .assets import ASSETS, AssetError, path_of
+    for asset in ASSETS:
+        try:
+            path = path_of(asset)
+        except AssetError as exc:
+            _say(f"error: {exc}")
+            sys.exit(1)
+        _say(f"{asset.name}: {path} ({asset.licence})", err=False)
 
 
 if __name__ == "__main__":  # pragma: no cover
