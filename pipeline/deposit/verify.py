@@ -57,7 +57,8 @@ def verify_folder(folder: Path, shown: str) -> list[Diagnostic]:
 
     try:
         bag = bagit.Bag(str(folder))
-    except bagit.BagError as exc:
+    except (bagit.BagError, UnicodeError, ValueError, OSError) as exc:
+        # bagit raises more than BagError: a tag file that is not UTF-8, say
         return [error("E514", f"not a readable bag: {_relative(str(exc), folder)}",
                       file=shown)]
     notes: list[Diagnostic] = []
@@ -91,7 +92,7 @@ def verify_folder(folder: Path, shown: str) -> list[Diagnostic]:
     if not notes:
         try:
             bag.validate(processes=1)
-        except bagit.BagError as exc:
+        except (bagit.BagError, UnicodeError, ValueError, OSError) as exc:
             notes.append(error("E514", f"bagit: {_relative(str(exc), folder)}", file=shown))
     return notes
 
