@@ -15,7 +15,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..assets import METS, METS_XLINK, OAI_DC, SIMPLE_DC, XML_XSD, AssetError, path_of
+from ..assets import (METS, METS_XLINK, OAI_DC, SIMPLE_DC, XML_XSD, AssetError, cache_dir,
+                      path_of)
 
 #: Canonical schema address -> the asset that holds that schema.
 LOCATIONS = {
@@ -47,12 +48,13 @@ class Schemas:
 
 
 def load(fetch: bool = False) -> Schemas:
-    """Both schemas, compiled (once per process); :class:`AssetError` when not set up."""
-    return _load(fetch)
+    """Both schemas, compiled (once per process and cache folder); :class:`AssetError` when
+    they are not set up."""
+    return _load(fetch, cache_dir().resolve())
 
 
 @lru_cache(maxsize=None)
-def _load(fetch: bool) -> Schemas:
+def _load(fetch: bool, _cache: Path) -> Schemas:
     return Schemas(_schema(path_of(METS, fetch=fetch), fetch),
                    _schema(path_of(OAI_DC, fetch=fetch), fetch))
 
