@@ -18,9 +18,6 @@ from pathlib import Path
 
 from ..files import write_atomic
 
-FORMATS = ("zip", "tar.gz")
-
-
 def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None) -> None:
     """Write ``folder`` to ``dest`` as ``fmt``; members sit under ``top/`` (None: at root)."""
     members = _members(folder, top)

@@ -118,6 +118,7 @@ def collect(root: Path) -> tuple[Edition, list[Diagnostic]]:
         notes.append(error("E501", "no TEI files: the edition is empty",
                            file=display_path(root / "tei"),
                            hint="run `make tei` (or `teipipe convert`) first"))
+    index = _FileIndex(files)
     for f in tei_files:
         try:
             tree = parse(f.path)
@@ -129,8 +130,8 @@ def collect(root: Path) -> tuple[Edition, list[Diagnostic]]:
         except (TEIError, OSError) as exc:
             notes.append(error("E502", f"cannot read the TEI: {exc}", file=display_path(f.path)))
             continue
-        documents.append(EditionDocument(PurePosixPath(f.rel).stem, doc, tree.getroot()))
-    documents = [_with_files(d, files, root) for d in documents]
+        documents.append(index.files_of(
+            EditionDocument(PurePosixPath(f.rel).stem, doc, tree.getroot()), f, root))
     for d in documents:
         have = {f.role for f in d.files}
         for group, role in EDITION_ROLES.items():
@@ -189,16 +190,28 @@ def _group_files(folder: Path, group: str) -> list[PackageFile]:
     return out
 
 
-def _with_files(d: EditionDocument, files: list[PackageFile], root: Path) -> EditionDocument:
-    names = {d.stem, d.doc.id}
-    own: list[PackageFile] = [f for f in files if f.rel == f"tei/{d.stem}.xml"]
-    source = (root / "tei" / d.doc.source.path).resolve() if d.doc.source.path else None
-    for f in files:
-        if source is not None and f.role == "source" and f.path.resolve() == source:
-            own.append(PackageFile(f.path, f.rel, "source"))
-        elif f.role in EDITION_ROLES and _names(f.rel) & names:
-            own.append(PackageFile(f.path, f.rel, EDITION_ROLES[f.role]))
-    return EditionDocument(d.stem, d.doc, d.root, tuple(own))
+class _FileIndex:
+    """Which files a document may own, looked up by resolved path and by name (one pass over
+    the files, not one per document: an edition has thousands)."""
+
+    def __init__(self, files: list[PackageFile]):
+        self.sources = {f.path.resolve(): f for f in files if f.role == "source"}
+        self.by_name: dict[str, list[PackageFile]] = {}
+        for f in files:
+            if f.role in EDITION_ROLES:
+                for name in _names(f.rel):
+                    self.by_name.setdefault(name, []).append(f)
+
+    def files_of(self, d: EditionDocument, tei: PackageFile, root: Path) -> EditionDocument:
+        own = [tei]
+        if d.doc.source.path:
+            source = self.sources.get((root / "tei" / d.doc.source.path).resolve())
+            if source is not None:
+                own.append(source)
+        editions = {f.rel: f for name in (d.stem, d.doc.id) for f in self.by_name.get(name, ())}
+        own += [PackageFile(f.path, f.rel, EDITION_ROLES[f.role])
+                for _rel, f in sorted(editions.items())]
+        return EditionDocument(d.stem, d.doc, d.root, tuple(own))
 
 
 def _names(rel: str) -> set[str]:

@@ -69,11 +69,6 @@ class MetsFile:
         return MIME_TYPES.get(suffix, "application/octet-stream")
 
 
-def mime_type(role: str, name: str) -> str:
-    """The MIME type a repository should record for a file of the package."""
-    return MetsFile(role, name, 0, "").mimetype
-
-
 def document_mets(doc_id: str, label: str, kind: str, dc: etree._Element,
                   files: list[MetsFile], created: str, organization: str = "") -> bytes:
     """The METS of one document (see the module docstring)."""
