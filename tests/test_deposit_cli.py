@@ -111,3 +111,11 @@ def test_an_empty_edition_is_an_error(tmp_path: Path) -> None:
 def test_verify_of_something_that_does_not_exist(tmp_path: Path) -> None:
     result = run("--verify", str(tmp_path / "nothing"))
     assert result.exit_code == 1 and "[E514]" in result.output
+
+
+def test_a_document_without_its_html_is_named(edition: Path) -> None:
+    (edition / "build" / "html" / "10_desai-letter-nehru.html").unlink()
+    result = run(str(edition))
+    assert result.exit_code == 0
+    assert f"{edition / 'tei' / '10_desai-letter-nehru.xml'}: warning: no HTML edition file " \
+           "for this document [W504]" in result.output
