@@ -52,3 +52,10 @@ def tei_all():
 
     from pipeline.assets import path_of
     return etree.RelaxNG(etree.parse(str(path_of())))
+
+
+@pytest.fixture(scope="session")
+def deposit_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An edition on disk for the deposit tests (seeds and samples; see deposit_edition.py)."""
+    from deposit_edition import make_edition
+    return make_edition(tmp_path_factory.mktemp("edition"))
