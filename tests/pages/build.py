@@ -74,8 +74,8 @@ def read_master(path: Path) -> Master:
         key, _, value = line.partition(":")
         meta[key.strip()] = value.strip()
     wanted = SEED_KEYS if path.parent.name == "seeds" else KEYS
-    if sorted(meta) != sorted(wanted):
-        raise ValueError(f"front matter keys must be exactly {', '.join(wanted)}")
+    if not set(wanted) <= set(meta):
+        raise ValueError(f"front matter lacks {', '.join(sorted(set(wanted) - set(meta)))}")
     body = ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), body.removesuffix("\n"))
     out, mentions, pos = [], [], 0
     for m in MARKER.finditer(body):
@@ -104,8 +104,9 @@ def document_zone(master: Master) -> tuple[int, int]:
     if len(title) != 1:
         raise ValueError("the title from front matter must be exactly one line of the page")
     first = title[0] + 1
-    if first < len(lines) and lines[first].startswith(FUNDER):
-        first += 1
+    funder = next((k for k in range(first, len(lines)) if lines[k].strip()), None)
+    if funder is not None and lines[funder].startswith(FUNDER):
+        first = funder + 1
     start = starts[first] if first < len(lines) else len(text)
     if meta.get("layout") == "partial":
         return start, len(text)
@@ -117,6 +118,12 @@ def document_zone(master: Master) -> tuple[int, int]:
         raise ValueError("the summary opening (or, without one, a closing label) must start "
                          "exactly one line after the title")
     return start, starts[ends[0]]
+
+
+def document_text(master: Master) -> str:
+    """The document text of a page (LF line ends), without the blank lines around it."""
+    start, end = document_zone(master)
+    return master.text[start:end].strip(" \t\n")
 
 
 def page_errors(master: Master) -> list[str]:
@@ -139,6 +146,9 @@ def page_errors(master: Master) -> list[str]:
             errors.append(f"{where}: unbalanced brackets in the surface")
         if any(c in m.canonical for c in "[]\t\u2019"):
             errors.append(f"{where}: canonical name with a bracket, tab or typographic quote")
+    wanted = SEED_KEYS if master.is_seed else KEYS
+    if set(master.meta) != set(wanted):
+        errors.append(f"front matter keys must be exactly {', '.join(wanted)}")
     if not master.is_seed:
         if not 1500 <= len(text) <= 6000:
             errors.append(f"page has {len(text)} characters; 1,500-6,000 wanted")
