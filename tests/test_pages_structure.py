@@ -1,5 +1,6 @@
-"""What the converter reads in the text of our own test pages: number, parties, structure and
-the translator's insertions.
+"""What the converter reads in our own test pages beyond the MANIFEST's columns: document
+number, parties, opener and closer, divisions, the translator's insertions, the source language,
+an approximate date, and the warnings each page must (and must not) get.
 
 Each page's expectations are what a careful scholar reads on it, written down below (see
 tests/pages/README.md for the pages).  Parties are compared by name, case aside, with titles
@@ -21,6 +22,9 @@ from pipeline.convert.header import plain
 from pipeline.diagnostics import Severity
 from pipeline.model import (Abbreviation, Bracketed, Dateline, Field, ListBlock, PageBreak,
                             Salute, Section, Signed, SpeakerTurn)
+from pipeline.tei.ns import tei
+from pipeline.tei.read import parse
+from pipeline.tei.write import serialize
 
 from conftest import PAGES, converted, param
 
@@ -116,6 +120,17 @@ WARNINGS = {
     "21_shehu-fang-yi-memcon": ("W001",),
     "24_mprp-instruction-stalin-mourning": ("W004",),
     "25_dutt-note-aksai-chin": ("W003",),
+}
+
+#: The language each document was written in (the cut-off pages 16 and 19 do not say).
+LANGUAGES = {
+    "11_le-duan-cable-cosvn": "vi", "12_zhou-enlai-speech-eastern-europe": "zh",
+    "13_puzanov-journal-kim-il-sung": "ru", "14_hungarian-telegram-panmunjom": "hu",
+    "15_romanian-telegram-pueblo": "ro", "17_roa-letter-lechuga": "es",
+    "18_cpcz-presidium-warsaw-letter": "cs", "20_bulgarian-mvr-information-hungary": "bg",
+    "21_shehu-fang-yi-memcon": "sq", "22_gdr-embassy-hanoi-report": "de",
+    "23_yugoslav-memorandum-czechoslovakia": "sr", "24_mprp-instruction-stalin-mourning": "mn",
+    "25_dutt-note-aksai-chin": "en",
 }
 
 #: The translator's insertions on our pages: (page, text between the brackets, kind, and for an
@@ -224,6 +239,12 @@ KNOWN_FAILURES: dict[tuple[str, str], str] = {
         "'Ulan Bator [no date; received ...]' is a Head, not a Dateline (a dateline whose "
         "date is missing)",
     # --- closer: salutes, signatures and what follows them
+    ("14_hungarian-telegram-panmunjom", "language"):
+        "expected 'hu', got None: the language is inferred only from the archive's city, and "
+        "the archive line 'Hungarian National Archives (MOL), XIX-J-1-j Korea, ...' names none",
+    ("12_zhou-enlai-speech-eastern-europe", "approximate date"):
+        "the page's date 'c. 1957' becomes <date when=\"1957\">c. 1957</date>: the "
+        "approximation is kept only in the text (no @cert, <precision> or range)",
     ("12_zhou-enlai-speech-eastern-europe", "closer"):
         "'Comrades,' (the speech's salutation) is a main paragraph, not a salute",
     ("14_hungarian-telegram-panmunjom", "closer"):
@@ -376,6 +397,25 @@ def test_sections_lists_speakers_notes_and_page_breaks(stem: str) -> None:
     assert sum(isinstance(b, SpeakerTurn) for b in every) == e.speakers
     assert len(doc.body.notes) == e.notes
     assert sum(isinstance(b, PageBreak) for b in every) == e.page_breaks
+
+
+@pytest.mark.parametrize("stem", [known("12_zhou-enlai-speech-eastern-europe", "approximate date",
+                                        "12_zhou-enlai-speech-eastern-europe")])
+def test_an_approximate_date_is_not_encoded_as_an_exact_one(stem: str) -> None:
+    """The site dates the speech 'c. 1957': the TEI date must carry the doubt (@cert,
+    <precision> or a notBefore/notAfter range), not claim the year as certain."""
+    _source, doc, _notes = converted(page(stem))
+    date = parse(serialize(doc)).find(f".//{tei('creation')}/{tei('date')}")
+    assert date.text == "c. 1957"
+    assert (date.get("cert") or date.find(tei("precision")) is not None
+            or date.get("notBefore")), f"creation date: {dict(date.attrib)}"
+
+
+@pytest.mark.parametrize("stem, language", [known(stem, "language", stem, language)
+                                             for stem, language in LANGUAGES.items()])
+def test_source_language(stem: str, language: str) -> None:
+    _source, doc, _notes = converted(page(stem))
+    assert doc.header.source_language == language
 
 
 @pytest.mark.parametrize("stem", cases("warnings", lambda e: True))
