@@ -317,7 +317,17 @@ class _BodyWriter:
         self.ids = ids
         h = doc.header
         self.resp = "#" + ids.fixed("translator" if h.translator else "editors")
-        self.note_ids = {note.n: ids.fixed(f"note{note.n}") for note in doc.body.notes}
+        # A note's id carries its number; a number printed twice gets a second id, and
+        # references go to the first note with their number.
+        self.note_ids: dict[str, str] = {}
+        self.note_id_list: list[str] = []
+        for k, note in enumerate(doc.body.notes, start=1):
+            note_id = ids.fixed(f"note{note.n}")
+            if note_id in self.note_id_list:
+                note_id = ids.fixed(f"note{note.n}-{k}")
+            self.note_id_list.append(note_id)
+            self.note_ids.setdefault(note.n, note_id)
+        self.next_note_id = iter(self.note_id_list)  # notes are written in this order
 
     def write(self, tei_body: etree._Element, body: Body) -> None:
         """The document div (head, text, closer, postscripts), then a div per enclosure;
@@ -398,7 +408,7 @@ class _BodyWriter:
         elif isinstance(block, PageBreak):
             self._inline(parent, block.marker)
         elif isinstance(block, Note):
-            el = sub(parent, "note", {XML_ID: self.note_ids[block.n], "n": block.n,
+            el = sub(parent, "note", {XML_ID: next(self.next_note_id), "n": block.n,
                                       "type": "translator", "place": "end",
                                       "resp": self.resp})
             sub(el, "label", {"rend": "brackets"}, block.label)
