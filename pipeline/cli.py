@@ -40,8 +40,13 @@ def main() -> None:
 @click.option("-j", "--jobs", type=int, default=0,
               help="Worker processes (default: all cores).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors and the summary only.")
+@click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Authority register for names [default: "
+              "source/register.xml when it exists; without one, names are not tagged].")
+@click.option("--ner/--no-ner", default=True, show_default=True,
+              help="Let the statistical recognizer (spaCy, when installed) propose names.")
 def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool, jobs: int,
-            quiet: bool) -> None:
+            quiet: bool, register: Path | None, ner: bool) -> None:
     """Convert archive pages (SOURCE files or folders of .txt files) to TEI.
 
     Each NAME.txt becomes OUTPUT/NAME.xml.  Problems are reported one per line as
@@ -52,9 +57,10 @@ def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool,
     paths, problems = find_sources(sources or (Path("source"),))
     for d in problems:
         _say(d.format())
+    settings = _entity_settings(register, ner)
     jobs = jobs or os.cpu_count() or 1
     results = _with_progress(paths, lambda progress: convert_many(
-        paths, out_dir, force=force, jobs=jobs, progress=progress))
+        paths, out_dir, force=force, jobs=jobs, progress=progress, settings=settings))
     diagnostics = list(problems)
     for r in results:
         shown = [d for d in r.diagnostics if not quiet or d.severity == Severity.ERROR]
@@ -66,6 +72,26 @@ def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool,
          f"unchanged, {counts['refused']} refused, {counts['failed']} failed; "
          f"{counts['warnings']} warnings")
     sys.exit(exit_status(diagnostics, strict))
+
+
+def _entity_settings(register: Path | None, ner: bool) -> dict:
+    """Settings of the entity tagger; a broken register stops the run before any writing.
+
+    Converting with a register that cannot be read would rewrite every TEI file without its
+    links, so the run stops and says why instead.
+    """
+    from .entities.register import DEFAULT_PATH, RegisterError, load_register
+    if register is None and not DEFAULT_PATH.exists():
+        return {}
+    path = register or DEFAULT_PATH
+    try:
+        load_register(path)
+    except RegisterError as exc:
+        _say(as_text(exc.diagnostics))
+        _say("the register has errors: nothing was converted")
+        sys.exit(1)
+    from .assets import cache_dir
+    return {"register": str(path), "ner": ner, "cache": str(cache_dir() / "ner")}
 
 
 def _with_progress(paths: list[Path], work):
@@ -90,6 +116,65 @@ def setup() -> None:
         _say(f"error: {exc}")
         sys.exit(1)
     _say(f"{TEI_ALL.name}: {path} ({TEI_ALL.licence})", err=False)
+
+
+# ----------------------------------------------------------------------------- entities
+
+
+@main.group()
+def entities() -> None:
+    """People, places and organizations: review proposals, score against gold files."""
+
+
+@entities.command("score")
+@click.option("--gold", "golds", multiple=True, required=True,
+              type=click.Path(exists=True, path_type=Path),
+              help="Gold file NAME.gold.tsv, or a folder of them (repeatable).")
+@click.option("--register", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Register for linking accuracy [default: source/register.xml].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--errors", is_flag=True, help="Also list missed, spurious and mislinked names.")
+@click.argument("teis", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def entities_score(golds: tuple[Path, ...], register: Path | None, fmt: str, errors: bool,
+                   teis: tuple[Path, ...]) -> None:
+    """Precision, recall and F1 of TEI files' names against gold files, and linking.
+
+    Each TEI file NAME.xml is scored against NAME.gold.tsv (one gold file and one TEI file
+    are paired whatever their names).
+    """
+    import json
+
+    from .entities.register import DEFAULT_PATH, RegisterError, load_register
+    from .entities.score import GoldError, Score, pair, read_gold, tei_mentions
+    gold_files = [g for p in golds for g in (sorted(p.glob("*.gold.tsv")) if p.is_dir()
+                                             else [p])]
+    tei_files = [t for p in teis for t in (sorted(p.glob("*.xml")) if p.is_dir() else [p])]
+    reg = None
+    try:
+        if register or DEFAULT_PATH.exists():
+            reg, _notes = load_register(register or DEFAULT_PATH)
+    except RegisterError as exc:
+        _say(as_text(exc.diagnostics))
+        sys.exit(1)
+    pairs = pair(gold_files, tei_files)
+    if not pairs:
+        _say("error: no TEI file matches a gold file (NAME.xml and NAME.gold.tsv)")
+        sys.exit(1)
+    score = Score()
+    try:
+        for gold, tei_path in pairs:
+            score.add(tei_path.stem, read_gold(gold), tei_mentions(tei_path), reg)
+    except GoldError as exc:
+        _say(f"error: {exc}")
+        sys.exit(1)
+    if fmt == "json":
+        data = score.as_data()
+        data["documents"] = len(pairs)
+        click.echo(json.dumps(data, indent=1))
+        return
+    from .entities.report import score_table
+    click.echo(score_table(score, len(pairs), errors))
 
 
 if __name__ == "__main__":  # pragma: no cover

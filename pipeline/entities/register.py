@@ -20,7 +20,6 @@ from lxml import etree
 
 from ..diagnostics import Diagnostic, Severity, error, warning
 from ..tei.ns import NS, XML_ID, tei
-from ..tei.read import safe_parser
 from .matcher import name_key
 
 #: Entity type -> (list element, entry element, name element, id prefix).
@@ -134,6 +133,7 @@ def load_register(path: Path) -> tuple[Register, list[Diagnostic]]:
     except OSError as exc:
         raise RegisterError([error("E301", f"cannot read the register: {exc.strerror}",
                                    file=shown)]) from None
+    from ..tei.read import safe_parser
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
