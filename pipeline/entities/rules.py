@@ -82,12 +82,18 @@ Secretariat Party Front Army Council Commission Government Assembly Bureau Agenc
 Organization Organisation League Federation Pact Alliance Radio Service Forces Command
 Department Directorate Parliament Institute Academy University Bank Corporation Company
 Association Society Movement Brigade Division Regiment Guard Police Court Tribunal Cabinet
-Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Union Congress Mission Delegation
+Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Congress Mission Delegation
 Secretariats Ministries Parties Committees Fronts Armies Council Comintern Cominform Soviet
 """.split())
 # heads that make an organization only with more words before them or "of ..." after them
-_WEAK_HEADS = frozenset({"Union", "Congress", "Mission", "Delegation", "Soviet", "Radio",
+_WEAK_HEADS = frozenset({"Congress", "Mission", "Delegation", "Soviet", "Radio",
                          "Staff", "Service", "Division", "Guard", "Office", "Court"})
+#: Words that end the name of an event, not of a body: "State of the Union Address".
+EVENT_WORDS = frozenset("""
+Address Speech Conference Treaty Agreement Agreements Plan Plenum Declaration Resolution Meeting
+Summit Accords Accord Doctrine Offensive Operation War Crisis Revolution Uprising Congress
+Session Talks Communiqué Communique Statement Report Note Protocol Act Law
+""".split())
 PLACE_HEADS_AFTER = frozenset("""
 Province River Street Square Pass Canal Sea Ocean Bay Lake Mountains Mountain Island Islands
 District Region Plateau Valley Peninsula Strait Straits Barracks Palace Airport Bridge
@@ -189,9 +195,9 @@ def _name_tokens(toks: list[Token], i: int, limit: int = 4) -> int:
             j += 1
             if j < len(toks) and toks[j].text == "." and len(t.text) <= 2:
                 j += 1  # an initial: "L." "Ya."
-            elif j + 1 < len(toks) and toks[j].text == "-" and _cap(toks[j + 1]):
-                j += 1  # a hyphenated name: "Gheorghiu-Dej"
-                words -= 1
+            elif j + 1 < len(toks) and toks[j].text == "-" and _word(toks[j + 1]) \
+                    and toks[j + 1].start == toks[j].end:
+                j += 2  # a hyphenated name: "Gheorghiu-Dej", "Chang-ok"
             continue
         if t.text.lower() in ("bin", "ibn", "al", "el", "van", "von", "de", "da") and words \
                 and j + 1 < len(toks) and _cap(toks[j + 1]):
@@ -214,7 +220,12 @@ def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
         j = i + 1
         while j < len(toks) and (toks[j].text == "." or toks[j].text.lower() in TITLES):
             j += 1
-        end = _name_tokens(toks, j, limit=1 if seg.caps else 4)
+        end = _name_tokens(toks, j)
+        if seg.caps:  # in capitals a name ends at the first common word
+            k = j
+            while k < end and not is_common_word(toks[k].text):
+                k += 1
+            end = k
         if end > j and not any(is_demonym(toks[k].text) for k in range(j, end)) \
                 and not (end == j + 1 and toks[j].text in _MONTHS) \
                 and not (end < len(toks) and toks[end].text == "of"):
@@ -260,8 +271,12 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
             else:
                 break
         end = last_cap + 1
+        i = _org_start(toks, i, end)
         words = [t.text for t in toks[i:end]]
         heads = [k for k, w in enumerate(words) if w in ORG_HEADS]
+        if words and words[-1] in EVENT_WORDS:
+            i = max(end, i + 1)
+            continue
         if len(words) == 1 and heads:
             # "the Embassy", "the Politburo": a capitalised body word after "the"
             if words[0] not in _WEAK_HEADS and i > 0 and toks[i - 1].text.lower() == "the":
@@ -270,6 +285,21 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
             out.append(_cand(seg, toks, i, end, "org", "rule:org-pattern", "medium"))
         i = max(end, i + 1)
     return out
+
+
+def _org_start(toks: list[Token], i: int, end: int) -> int:
+    """Where an organization's name starts: after a title and its "of", and after the
+    words before a connector that are no part of a name ("Codename for the Politburo")."""
+    start = i
+    for k in range(i, end - 1):
+        if toks[k].text.lower() in TITLES and toks[k + 1].text == "of":
+            start = k + 2
+        elif k == start and toks[k].text not in ORG_HEADS and toks[k + 1].text in (
+                "for", "on") and not _is_demonym_word(toks[k].text):
+            start = k + 2
+    while start < end and toks[start].text in ("the", "The", "of"):
+        start += 1
+    return start if start < end else i
 
 
 def _place_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:

@@ -13,6 +13,7 @@ the text of the document does not change by a single character.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
@@ -45,8 +46,13 @@ class Segment:
         return self._tokens
 
     def plain(self) -> str:
-        """The text with the brackets of supplied names blanked (same length, for NER)."""
-        chars = list(self.text)
+        """The text for the recognizer: same length, supplied-name brackets blanked.
+
+        Text in capitals is given in ordinary case (common English words in lower case,
+        other words capitalised), because the recognizer reads case as a sign of a name.
+        """
+        text = truecase(self.text) if self.caps else self.text
+        chars = list(text)
         for a, b in self.brackets:
             chars[a] = chars[b - 1] = " "
         return "".join(chars)
@@ -71,6 +77,13 @@ class Span:
     ref: str | None = None
     cert: str | None = None
     resp: str | None = None
+
+
+def truecase(text: str) -> str:
+    """``MINISTER CORNELIU MANESCU RECEIVED`` -> ``Minister Corneliu Manescu received``."""
+    from .rules import is_common_word, is_demonym
+    return re.sub(r"[^\W\d_]+", lambda m: m.group().lower() if is_common_word(m.group())
+                  and not is_demonym(m.group()) else m.group().capitalize(), text)
 
 
 # ----------------------------------------------------------------------------- walking

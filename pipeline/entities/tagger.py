@@ -101,6 +101,7 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
         others = [(c, ()) for c in propose(seg, res.gazetteer)]
         others += [(c, ()) for c in ner.get(seg.index, [])]
         chosen[seg.index] = _select(decided + others)
+    _with_initials(chosen, segs)
     _link_proposals(chosen, segs, res, setting)
     _short_forms(chosen, segs)
     _abbreviations(chosen, segs)
@@ -213,6 +214,10 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
     if is_demonym(text) or "\n" in text or (len(words) == 1 and is_common_word(words[0].text)
                                             and not is_upper(words[0].text)):
         return None
+    if all(is_common_word(w.text) for w in words) and (type_ != "org" or len(words) == 1):
+        return None  # "Top Secret", "Cable No", "TELEGRAM"
+    if type_ == "org" and any(w.text.lower() in TITLES for w in words):
+        return None  # "Soviet First Deputy Minister of Foreign Affairs": an office
     if any(t.text in ("[", "]") for t in toks) and not seg.brackets:
         return None
     cert = "medium" if type_ == "person" and len(words) > 1 else "low"
@@ -233,6 +238,27 @@ def _select(cands: list[tuple[Candidate, tuple[str, ...]]],
             continue
         taken.append(item)
     return sorted(taken, key=lambda item: item[0].start)
+
+
+def _with_initials(chosen, segs: list[Segment]) -> None:
+    """A person's initials before the name belong to it (``A. Dubček``, ``L. I. Brezhnev``)."""
+    for seg in segs:
+        toks = seg.tokens()
+        starts = {t.start: k for k, t in enumerate(toks)}
+        items = chosen[seg.index]
+        for n, (cand, refs) in enumerate(items):
+            k = starts.get(cand.start)
+            if cand.type != "person" or k is None:
+                continue
+            first = k
+            while first >= 2 and toks[first - 1].text == "." and \
+                    toks[first - 2].text[:1].isupper() and toks[first - 2].text.isalpha() \
+                    and len(toks[first - 2].text) <= 2 and \
+                    seg.text[toks[first - 1].end:toks[first].start] in (" ", "\u00a0", ""):
+                first -= 2
+            if first < k and not any(c.end > toks[first].start and c.start < cand.start
+                                     for c, _r in items if c is not cand):
+                items[n] = (replace(cand, start=toks[first].start), refs)
 
 
 def _link_proposals(chosen, segs: list[Segment], res: Resources, setting: Setting) -> None:
