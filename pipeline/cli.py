@@ -177,5 +177,103 @@ def entities_score(golds: tuple[Path, ...], register: Path | None, fmt: str, err
     click.echo(score_table(score, len(pairs), errors))
 
 
+@entities.command("review")
+@click.argument("teis", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "tsv", "json"]), default="text",
+              show_default=True, help="text to read; tsv or json for tools.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the review to this file instead of the terminal.")
+def entities_review(teis: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Names the register lacks (machine-proposed) and names left ambiguous, across TEI files.
+
+    TEIS are TEI files or folders of them (default: tei/).  Each proposal is listed with its
+    count, the documents and a few contexts; accept one with `teipipe register add`.
+    """
+    import json
+
+    from .entities.review import as_text as review_text
+    from .entities.review import as_tsv, collect
+    from .files import write_atomic
+    files = [t for p in (teis or (Path("tei"),))
+             for t in (sorted(p.glob("*.xml")) if p.is_dir() else [p])]
+    proposals = collect(files)
+    if fmt == "json":
+        out = json.dumps([p.as_data() for p in proposals], ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "tsv":
+        out = as_tsv(proposals)
+    else:
+        out = review_text(proposals) + "\n"
+    if output:
+        write_atomic(output, out.encode("utf-8"))
+        _say(f"{len(proposals)} names to review: {output}")
+    else:
+        click.echo(out, nl=False)
+
+
+@main.group("register")
+def register_group() -> None:
+    """The authority register (source/register.xml): check it, add entries."""
+
+
+@register_group.command("check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path),
+                default="source/register.xml")
+def register_check(path: Path) -> None:
+    """Read the register and report every problem, one per line."""
+    from .entities.register import RegisterError, load_register
+    try:
+        register, notes = load_register(path)
+    except RegisterError as exc:
+        _say(as_text(exc.diagnostics))
+        sys.exit(1)
+    if notes:
+        _say(as_text(notes))
+    counts = {t: sum(1 for e in register.entries.values() if e.type == t)
+              for t in ("person", "place", "org")}
+    _say(f"{path}: {counts['person']} people, {counts['place']} places, {counts['org']} "
+         "organizations", err=False)
+
+
+@register_group.command("add")
+@click.argument("type_", metavar="TYPE", type=click.Choice(["person", "place", "org"]))
+@click.argument("name")
+@click.option("--variant", "variants", multiple=True, help="Another name (repeatable).")
+@click.option("--short", "shorts", multiple=True,
+              help="A short form read only with support from the document (repeatable).")
+@click.option("--id", "eid", default=None, help="The xml:id [default: from the name].")
+@click.option("--kind", default=None, help="Its @type: city, country, party, army, ...")
+@click.option("--description", default="", help="One line saying who or what it is.")
+@click.option("--country", default=None, help="Register id of its country (pla-...).")
+@click.option("--from", "start", default=None, help="Birth year, or year the name came in.")
+@click.option("--to", "end", default=None, help="Death year, or year the name went out.")
+@click.option("--idno", "idnos", multiple=True, metavar="TYPE:VALUE",
+              help="A verified id: wikidata:Q..., viaf:..., geonames:... (repeatable).")
+@click.option("--register", "path", type=click.Path(dir_okay=False, path_type=Path),
+              default="source/register.xml", show_default=True)
+def register_add(type_: str, name: str, variants: tuple[str, ...], shorts: tuple[str, ...],
+                 eid: str | None, kind: str | None, description: str, country: str | None,
+                 start: str | None, end: str | None, idnos: tuple[str, ...],
+                 path: Path) -> None:
+    """Add a person, place or organization (e.g. one `entities review` proposed).
+
+    Then `make all` (or `teipipe convert`) links it everywhere it occurs.
+    """
+    from .entities.edit import EditError, NewEntry, add_entry
+    from .files import write_atomic
+    pairs = []
+    for item in idnos:
+        kind_, _sep, value = item.partition(":")
+        pairs.append((kind_, value))
+    try:
+        data, new_id = add_entry(path.read_bytes(), NewEntry(
+            type_, name, variants, shorts, eid, kind, description, country, start, end,
+            tuple(pairs)))
+    except (EditError, OSError) as exc:
+        _say(f"{path}: error: {exc}")
+        sys.exit(1)
+    write_atomic(path, data)
+    _say(f"{path}: added {new_id} ({name})", err=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

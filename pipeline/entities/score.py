@@ -67,24 +67,32 @@ def tei_mentions(tei_path: Path) -> list[Mention]:
     if rec.get("line-ends", "lf") != "lf" and rec.get("source"):
         raw = read_source((tei_path.parent / rec["source"]).resolve()).raw
     base = int(rec.get("body-offset", "0") or 0)
-    marked = diplomatic(map_inlines(doc.body, _mark))
+    text, located = located_names(doc.body)
     out = []
+    for start, end, node in located:
+        a, b = base + start, base + end
+        if raw is not None:
+            a, b = raw_offset(raw, a), raw_offset(raw, b)
+        out.append(Mention(node.type, a, b, text[start:end], ref=node.ref))
+    return sorted(out, key=lambda m: (m.start, m.end))
+
+
+def located_names(body: Body) -> tuple[str, list[tuple[int, int, Name]]]:
+    """The document text and every name in it with its offsets in that text."""
+    marked = diplomatic(map_inlines(body, _mark))
+    names = iter(_names(body))
     text: list[str] = []
     stack: list[tuple[int, Name]] = []
-    names = iter(_names(doc.body))
+    out = []
     for ch in marked:
         if ch == _OPEN:
             stack.append((len(text), next(names)))
         elif ch == _CLOSE:
             start, node = stack.pop()
-            surface = "".join(text[start:])
-            a, b = base + start, base + len(text)
-            if raw is not None:
-                a, b = raw_offset(raw, a), raw_offset(raw, b)
-            out.append(Mention(node.type, a, b, surface, ref=node.ref))
+            out.append((start, len(text), node))
         else:
             text.append(ch)
-    return sorted(out, key=lambda m: (m.start, m.end))
+    return "".join(text), sorted(out, key=lambda x: (x[0], x[1]))
 
 
 def _mark(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
