@@ -83,10 +83,10 @@ Organization Organisation League Federation Pact Alliance Radio Service Forces C
 Department Directorate Parliament Institute Academy University Bank Corporation Company
 Association Society Movement Brigade Division Regiment Guard Police Court Tribunal Cabinet
 Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Congress Mission Delegation
-Secretariats Ministries Parties Committees Fronts Armies Council Comintern Cominform Soviet
+Secretariats Ministries Parties Committees Fronts Armies Comintern Cominform
 """.split())
 # heads that make an organization only with more words before them or "of ..." after them
-_WEAK_HEADS = frozenset({"Congress", "Mission", "Delegation", "Soviet", "Radio",
+_WEAK_HEADS = frozenset({"Congress", "Mission", "Delegation", "Radio",
                          "Staff", "Service", "Division", "Guard", "Office", "Court"})
 #: Words that end the name of an event, not of a body: "State of the Union Address".
 EVENT_WORDS = frozenset("""
@@ -266,7 +266,7 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
             if _word(t) and _cap(t) and t.text not in _MONTHS:
                 last_cap = j
                 j += 1
-            elif t.text in CONNECTORS or t.text == "’":
+            elif _connects(toks, j, i):
                 j += 1
             else:
                 break
@@ -274,7 +274,7 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
         i = _org_start(toks, i, end)
         words = [t.text for t in toks[i:end]]
         heads = [k for k, w in enumerate(words) if w in ORG_HEADS]
-        if words and words[-1] in EVENT_WORDS:
+        if words and (words[-1] in EVENT_WORDS or is_demonym(" ".join(words))):
             i = max(end, i + 1)
             continue
         if len(words) == 1 and heads:
@@ -285,6 +285,14 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
             out.append(_cand(seg, toks, i, end, "org", "rule:org-pattern", "medium"))
         i = max(end, i + 1)
     return out
+
+
+def _connects(toks: list[Token], j: int, i: int) -> bool:
+    """Whether token ``j`` joins the words of a name: "of (the)", "Workers' ", "Gheorghiu-Dej"."""
+    t, prev = toks[j].text, toks[j - 1].text if j > i else ""
+    if t in ("the", "s"):
+        return prev in ("of", "for", "on") if t == "the" else prev in ("'", "’")
+    return t in CONNECTORS or t == "’"
 
 
 def _org_start(toks: list[Token], i: int, end: int) -> int:
