@@ -90,8 +90,11 @@ def _entity_settings(register: Path | None, ner: bool) -> dict:
         _say(as_text(exc.diagnostics))
         _say("the register has errors: nothing was converted")
         sys.exit(1)
+    import hashlib
+
     from .assets import cache_dir
-    return {"register": str(path), "ner": ner, "cache": str(cache_dir() / "ner")}
+    return {"register": str(path), "register-sha256": hashlib.sha256(path.read_bytes())
+            .hexdigest(), "ner": ner, "cache": str(cache_dir() / "ner")}
 
 
 def _with_progress(paths: list[Path], work):

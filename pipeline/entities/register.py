@@ -97,7 +97,8 @@ class Register:
         return sorted(found)
 
     def closure(self, ids: set[str]) -> list[Entry]:
-        """The entries ``ids`` name plus those they point at (their countries), by id."""
+        """The entries ``ids`` name plus those they point at (their countries), in the
+        order of a standOff: people, places, organizations, each by id."""
         todo, seen = list(ids), set()
         while todo:
             eid = todo.pop()
@@ -106,7 +107,8 @@ class Register:
             seen.add(eid)
             if self.entries[eid].country:
                 todo.append(self.entries[eid].country)  # type: ignore[arg-type]
-        return [self.entries[i] for i in sorted(seen)]
+        order = list(KINDS)
+        return sorted((self.entries[i] for i in seen), key=lambda e: (order.index(e.type), e.id))
 
 
 def canonical(el: etree._Element) -> str:
