@@ -77,13 +77,13 @@ comandante chancellor academician citizen messrs sergeant private brigadier mull
 reverend dean justice judge
 """.split())
 ORG_HEADS = frozenset("""
-Ministry Embassy Embassies Legation Consulate Committee Politburo Politbureau Presidium
+Ministry Embassy Legation Consulate Committee Politburo Politbureau Presidium
 Secretariat Party Front Army Council Commission Government Assembly Bureau Agency Office
 Organization Organisation League Federation Pact Alliance Radio Service Forces Command
 Department Directorate Parliament Institute Academy University Bank Corporation Company
 Association Society Movement Brigade Division Regiment Guard Police Court Tribunal Cabinet
 Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Congress Mission Delegation
-Secretariats Ministries Parties Committees Fronts Armies Comintern Cominform
+Comintern Cominform
 """.split())
 # heads that make an organization only with more words before them or "of ..." after them
 _WEAK_HEADS = frozenset({"Congress", "Mission", "Delegation", "Radio",
