@@ -288,10 +288,14 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
 
 
 def _connects(toks: list[Token], j: int, i: int) -> bool:
-    """Whether token ``j`` joins the words of a name: "of (the)", "Workers' ", "Gheorghiu-Dej"."""
+    """Whether token ``j`` joins the words of a name: "of (the)", "Workers' ", "Gheorghiu-Dej",
+    and "and" inside an "of" phrase ("Ministry of Science and Technology")."""
     t, prev = toks[j].text, toks[j - 1].text if j > i else ""
     if t in ("the", "s"):
         return prev in ("of", "for", "on") if t == "the" else prev in ("'", "’")
+    if t == "and":
+        return any(k.text == "of" for k in toks[i:j]) and j + 1 < len(toks) \
+            and _cap(toks[j + 1]) and toks[j + 1].text not in ("The", "the")
     return t in CONNECTORS or t == "’"
 
 
@@ -303,8 +307,9 @@ def _org_start(toks: list[Token], i: int, end: int) -> int:
         if toks[k].text.lower() in TITLES and toks[k + 1].text == "of":
             start = k + 2
         elif k == start and toks[k].text not in ORG_HEADS and toks[k + 1].text in (
-                "for", "on") and not _is_demonym_word(toks[k].text):
-            start = k + 2
+                "for", "on", "of") and not _is_demonym_word(toks[k].text) and \
+                any(t.text in ORG_HEADS for t in toks[k + 2:end]):
+            start = k + 2  # "Report of the Embassy ...", "Codename for the Politburo"
     while start < end and toks[start].text in ("the", "The", "of"):
         start += 1
     return start if start < end else i
@@ -345,7 +350,8 @@ def _place_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
 def _acronyms(seg: Segment, toks: list[Token], known: "Trie | None") -> list[Candidate]:
     out = []
     for k, t in enumerate(toks):
-        if not is_acronym(t.text) or t.text in _ACRONYM_STOP or _ROMAN.match(t.text):
+        if not is_acronym(t.text) or t.text in _ACRONYM_STOP or _ROMAN.match(t.text) \
+                or (t.text.isupper() and is_common_word(t.text)):
             continue
         if k + 1 < len(toks) and toks[k + 1].text in ("-",) or \
                 k > 0 and toks[k - 1].text == "-":

@@ -144,6 +144,11 @@ def _runs(content: tuple[Inline, ...], where: str, caps: bool,
         yield "run", run
 
 
+def _caps_line(text: str) -> bool:
+    """A run in capitals (two words or more): a heading line such as ``MINISTRY OF ...``."""
+    return is_upper(text) and len(re.findall(r"[^\W\d_]{2,}", text)) >= 2
+
+
 def _segment(run: list[Inline], where: str, caps: bool) -> Segment:
     text = ""
     pieces = []
@@ -166,6 +171,7 @@ def segments(body: Body) -> list[Segment]:
         for kind, item in _runs(content, where, caps):
             if kind == "run":
                 seg = _segment(item, where, caps)  # type: ignore[arg-type]
+                seg.caps = caps or _caps_line(seg.text)
                 seg.index = len(found)
                 found.append(seg)
             else:

@@ -42,6 +42,7 @@ RESOURCE = "entities"
 _RANK = {"register": 0, "local": 1, "rule:supplied-name": 2, "rule:honorific": 3,
          "rule:org-pattern": 4, "rule:place-pattern": 5, "rule:gazetteer": 6,
          "rule:acronym": 7, "rule:org-short": 8, "ner": 9}
+_LOCATIVE = {"in", "at", "near", "around", "outside", "towards", "toward"}
 _CAPS_COMMON_ZIPF = 5.5  # "US" in "TOLD US": a pronoun, not the United States
 _LEADING = {"the", "a", "an", "mr", "mrs", "ms", "dr", "comrade", "comrades"} | TITLES
 
@@ -224,6 +225,9 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
         return None  # "Soviet First Deputy Minister of Foreign Affairs": an office
     if any(t.text in ("[", "]") for t in toks) and not seg.brackets:
         return None
+    before = seg.text[max(0, a - 8):a].split()
+    if type_ == "person" and before and before[-1].lower() in _LOCATIVE:
+        type_ = "place"  # "in Binh Dinh", "near Chu Lai": the recognizer's person is a place
     cert = "medium" if type_ == "person" and len(words) > 1 else "low"
     return Candidate(seg.index, a, b, type_, "ner", cert=cert,
                      name=" ".join(text.replace("[", "").replace("]", "").split()))
