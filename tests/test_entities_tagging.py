@@ -201,9 +201,16 @@ def test_short_forms_need_support_from_the_document(resources) -> None:
     assert ("Front", "org", "org-nlf", None) not in found
 
 
-def test_a_common_word_in_capitals_is_not_a_name(resources) -> None:
+def test_a_common_word_in_capitals_is_a_name_only_after_the(resources) -> None:
     found, _, _ = tagged(resources, "THEY TOLD US THAT THE US WILL NOT STOP")
-    assert found == []
+    assert found == [("US", "place", "pla-united-states", None)]
+
+
+def test_text_in_capitals_is_read_as_ordinary_type(resources) -> None:
+    found, _, _ = tagged(resources, "THE SOVIET EMBASSY AND THE MINISTRY OF FOREIGN AFFAIRS "
+                         "SAID THE SHIP CARRIED MEN")
+    assert [(f[0], f[1]) for f in found] == [("SOVIET EMBASSY", "org"),
+                                            ("MINISTRY OF FOREIGN AFFAIRS", "org")]
 
 
 def test_existing_names_are_left_alone(resources) -> None:

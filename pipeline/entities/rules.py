@@ -83,11 +83,22 @@ Organization Organisation League Federation Pact Alliance Radio Service Forces C
 Department Directorate Parliament Institute Academy University Bank Corporation Company
 Association Society Movement Brigade Division Regiment Guard Police Court Tribunal Cabinet
 Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Congress Mission Delegation
-Comintern Cominform
+Comintern Cominform CC MFA
 """.split())
 # heads that make an organization only with more words before them or "of ..." after them
 _WEAK_HEADS = frozenset({"Congress", "Mission", "Delegation", "Radio",
                          "Staff", "Service", "Division", "Guard", "Office", "Court"})
+#: Words of the names of bodies, kept capitalised when text in capitals is read as ordinary
+#: type: "MINISTRY OF FOREIGN RELATIONS", "MILITARY ARMISTICE COMMISSION".
+NAME_WORDS = frozenset("""
+Foreign Internal External Home State Central Supreme National People People's Military
+General Political Economic Affairs Relations Security Defense Defence Interior Justice Trade
+Planning Information Press Communist Socialist Workers Revolutionary Democratic Liberation
+United Royal Armed Section Armistice Public Affairs Culture Education Agriculture Industry
+Finance Labour Labor Party's Youth Women's Peace Friendship Patriotic Popular Federal
+Provisional Permanent Standing Executive Political International Soviet Republic CC MFA
+""".split()) | ORG_HEADS
+
 #: Words that end the name of an event, not of a body: "State of the Union Address".
 EVENT_WORDS = frozenset("""
 Address Speech Conference Treaty Agreement Agreements Plan Plenum Declaration Resolution Meeting
@@ -116,6 +127,7 @@ _ACRONYM_STOP = frozenset("""
 TOP SECRET OK AM PM NB PS RE CC ETC NO II III IV VI VII VIII IX XI XII TASS USSR US UK
 """.split())
 COMMON_WORD_ZIPF = 4.0
+_DETERMINERS = frozenset({"the", "this", "our", "that", "your", "their", "its", "his", "her"})
 
 
 def is_demonym(text: str) -> bool:
@@ -159,14 +171,19 @@ def _sentence_start(tokens: list[Token], i: int) -> bool:
 
 def propose(seg: Segment, gazetteer: "Trie[tuple[str, int]] | None" = None,
             known: "Trie | None" = None) -> list[Candidate]:
-    """Every rule's candidates for one segment."""
+    """Every rule's candidates for one segment.
+
+    Text in capitals is read as ordinary type would have it (rule 10 of the guidelines):
+    ``SOVIET EMBASSY`` is an organization, ``THE SHIP CARRIED`` is not.
+    """
     toks = seg.tokens()
     found: list[Candidate] = []
     found.extend(_supplied_names(seg, toks))
     found.extend(_honorifics(seg, toks))
+    view = seg.view_tokens()
+    found.extend(_org_patterns(seg, view))
+    found.extend(_place_patterns(seg, view))
     if not seg.caps:
-        found.extend(_org_patterns(seg, toks))
-        found.extend(_place_patterns(seg, toks))
         found.extend(_acronyms(seg, toks, known))
     if gazetteer is not None:
         found.extend(_gazetteer(seg, toks, gazetteer))
@@ -279,7 +296,7 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
             continue
         if len(words) == 1 and heads:
             # "the Embassy", "the Politburo": a capitalised body word after "the"
-            if words[0] not in _WEAK_HEADS and i > 0 and toks[i - 1].text.lower() == "the":
+            if words[0] not in _WEAK_HEADS and i > 0 and toks[i - 1].text.lower() in _DETERMINERS:
                 out.append(_cand(seg, toks, i, end, "org", "rule:org-short", "low"))
         elif any(words[k] not in _WEAK_HEADS or k > 0 or "of" in words[k:] for k in heads):
             out.append(_cand(seg, toks, i, end, "org", "rule:org-pattern", "medium"))

@@ -41,9 +41,16 @@ class Segment:
     def tokens(self) -> list[Token]:
         """Tokens of the text, without the square brackets of supplied name parts."""
         if self._tokens is None:
-            marks = {a for a, _b in self.brackets} | {b - 1 for _a, b in self.brackets}
-            self._tokens = [t for t in tokenize(self.text) if t.start not in marks]
+            self._tokens = self._tokenize(self.text)
         return self._tokens
+
+    def view_tokens(self) -> list[Token]:
+        """Tokens of the text as ordinary type would have it (see :func:`truecase`)."""
+        return self._tokenize(truecase(self.text)) if self.caps else self.tokens()
+
+    def _tokenize(self, text: str) -> list[Token]:
+        marks = {a for a, _b in self.brackets} | {b - 1 for _a, b in self.brackets}
+        return [t for t in tokenize(text) if t.start not in marks]
 
     def plain(self) -> str:
         """The text for the recognizer: same length, supplied-name brackets blanked.
@@ -80,10 +87,21 @@ class Span:
 
 
 def truecase(text: str) -> str:
-    """``MINISTER CORNELIU MANESCU RECEIVED`` -> ``Minister Corneliu Manescu received``."""
-    from .rules import is_common_word, is_demonym
-    return re.sub(r"[^\W\d_]+", lambda m: m.group().lower() if is_common_word(m.group())
-                  and not is_demonym(m.group()) else m.group().capitalize(), text)
+    """Text in capitals as it would be in ordinary type (same length): common English words
+    in lower case, words of names and of bodies capitalised, short rare words (``RCP``) kept
+    as abbreviations.  ``MINISTER CORNELIU MANESCU RECEIVED THE SOVIET EMBASSY`` ->
+    ``Minister Corneliu Manescu received the Soviet Embassy``.
+    """
+    from .rules import NAME_WORDS, is_common_word, is_demonym
+
+    def word(m: re.Match) -> str:
+        w = m.group()
+        if w.capitalize() in NAME_WORDS or is_demonym(w):
+            return w.capitalize()
+        if is_common_word(w):
+            return w.lower()
+        return w if len(w) <= 4 else w.capitalize()
+    return re.sub(r"[^\W\d_]+", word, text)
 
 
 # ----------------------------------------------------------------------------- walking

@@ -103,9 +103,9 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
         others = [(c, ()) for c in propose(seg, res.gazetteer)]
         others += [(c, ()) for c in ner.get(seg.index, [])]
         chosen[seg.index] = _select(decided + others)
-    _with_initials(chosen, segs)
     _link_proposals(chosen, segs, res, setting)
     _short_forms(chosen, segs)
+    _with_initials(chosen, segs)
     _abbreviations(chosen, segs)
     spans, used, proposed = _spans(doc, chosen, segs, notes)
     body = apply_names(doc.body, spans)
@@ -145,8 +145,8 @@ def _register_candidates(seg: Segment, res: Resources) -> list[Candidate]:
         start, end = seg.widen(toks[i].start, toks[j - 1].end)
         surface = seg.text[start:end]
         if seg.caps and j - i == 1 and is_common_word(surface) and \
-                _zipf(surface) >= _CAPS_COMMON_ZIPF:
-            continue
+                _zipf(surface) >= _CAPS_COMMON_ZIPF and not (i and toks[i - 1].text == "THE"):
+            continue  # "TOLD US": a pronoun; "THE US": the country
         refs = tuple(sorted({eid for eid, _short in values}))
         short = tuple(sorted({eid for eid, s in values if s} - {e for e, s in values if not s}))
         type_ = res.register.entries[refs[0]].type
