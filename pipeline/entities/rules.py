@@ -82,11 +82,11 @@ Secretariat Party Front Army Council Commission Government Assembly Bureau Agenc
 Organization Organisation League Federation Pact Alliance Radio Service Forces Command
 Department Directorate Parliament Institute Academy University Bank Corporation Company
 Association Society Movement Brigade Division Regiment Guard Police Court Tribunal Cabinet
-Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Congress Mission Delegation
+Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Congress Mission Delegation Union
 Comintern Cominform CC MFA
 """.split())
 # heads that make an organization only with more words before them or "of ..." after them
-_WEAK_HEADS = frozenset({"Congress", "Mission", "Delegation", "Radio",
+_WEAK_HEADS = frozenset({"Union", "Congress", "Mission", "Delegation", "Radio",
                          "Staff", "Service", "Division", "Guard", "Office", "Court"})
 #: Words of the names of bodies, kept capitalised when text in capitals is read as ordinary
 #: type: "MINISTRY OF FOREIGN RELATIONS", "MILITARY ARMISTICE COMMISSION".
@@ -109,7 +109,8 @@ PLACE_HEADS_AFTER = frozenset("""
 Province River Street Square Pass Canal Sea Ocean Bay Lake Mountains Mountain Island Islands
 District Region Plateau Valley Peninsula Strait Straits Barracks Palace Airport Bridge
 Boulevard Avenue Road Prefecture County Oblast Krai Highlands Delta Desert Coast Plain Plains
-Hills Harbor Harbour Port Airfield Oasis Archipelago Gate Camp Base
+Hills Harbor Harbour Port Airfield Oasis Archipelago Gate Camp Base Zone Monastery Temple
+Church Cathedral Mosque Pagoda
 """.split())
 PLACE_HEADS_BEFORE = frozenset("Gulf Plain Bay Sea Isle Lake Mount Cape Strait Straits "
                                "Region Zone Province Mountains Gate".split())
@@ -291,7 +292,9 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
         i = _org_start(toks, i, end)
         words = [t.text for t in toks[i:end]]
         heads = [k for k, w in enumerate(words) if w in ORG_HEADS]
-        if words and (words[-1] in EVENT_WORDS or is_demonym(" ".join(words))):
+        if words and (words[-1] in EVENT_WORDS or is_demonym(" ".join(words))
+                      or (heads and words[heads[0]] in EVENT_WORDS)
+                      or any(ORDINALS.match(w) for w in words)):
             i = max(end, i + 1)
             continue
         if len(words) == 1 and heads:
@@ -310,9 +313,11 @@ def _connects(toks: list[Token], j: int, i: int) -> bool:
     t, prev = toks[j].text, toks[j - 1].text if j > i else ""
     if t in ("the", "s"):
         return prev in ("of", "for", "on") if t == "the" else prev in ("'", "’")
-    if t == "and":
+    if t == "and":  # once, inside an "of" phrase, before a word that is no title
         return any(k.text == "of" for k in toks[i:j]) and j + 1 < len(toks) \
-            and _cap(toks[j + 1]) and toks[j + 1].text not in ("The", "the")
+            and _cap(toks[j + 1]) and toks[j + 1].text not in ("The", "the") \
+            and toks[j + 1].text.lower() not in TITLES \
+            and not any(k.text == "and" for k in toks[i:j])
     return t in CONNECTORS or t == "’"
 
 
@@ -368,8 +373,9 @@ def _acronyms(seg: Segment, toks: list[Token], known: "Trie | None") -> list[Can
     out = []
     for k, t in enumerate(toks):
         if not is_acronym(t.text) or t.text in _ACRONYM_STOP or _ROMAN.match(t.text) \
-                or (t.text.isupper() and is_common_word(t.text)):
-            continue
+                or (t.text.isupper() and (is_common_word(t.text) or len(t.text) > 5
+                                          and zipf(t.text.lower()) >= 1.5)):
+            continue  # "OF", "TELEGRAM", "CONFIDENTIAL": words in capitals, not acronyms
         if k + 1 < len(toks) and toks[k + 1].text in ("-",) or \
                 k > 0 and toks[k - 1].text == "-":
             continue

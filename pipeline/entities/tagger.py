@@ -225,9 +225,11 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
         return None  # "Soviet First Deputy Minister of Foreign Affairs": an office
     if any(t.text in ("[", "]") for t in toks) and not seg.brackets:
         return None
-    before = seg.text[max(0, a - 8):a].split()
-    if type_ == "person" and before and before[-1].lower() in _LOCATIVE:
-        type_ = "place"  # "in Binh Dinh", "near Chu Lai": the recognizer's person is a place
+    before = seg.text[max(0, a - 10):a].split()
+    last = before[-1].lower() if before else ""
+    if type_ == "person" and last in _LOCATIVE or type_ == "org" and len(words) == 1 \
+            and last in _LOCATIVE | {"to", "from", "beyond", "via", "through"}:
+        type_ = "place"  # "in Binh Dinh", "to Chushul": the recognizer's name is a place
     cert = "medium" if type_ == "person" and len(words) > 1 else "low"
     return Candidate(seg.index, a, b, type_, "ner", cert=cert,
                      name=" ".join(text.replace("[", "").replace("]", "").split()))
@@ -262,6 +264,7 @@ def _with_initials(chosen, segs: list[Segment]) -> None:
             while first >= 2 and toks[first - 1].text == "." and \
                     toks[first - 2].text[:1].isupper() and toks[first - 2].text.isalpha() \
                     and len(toks[first - 2].text) <= 2 and \
+                    toks[first - 2].text.lower() not in TITLES | {"st", "sd", "no"} and \
                     seg.text[toks[first - 1].end:toks[first].start] in (" ", "\u00a0", ""):
                 first -= 2
             if first < k and not any(c.end > toks[first].start and c.start < cand.start
@@ -276,6 +279,9 @@ def _link_proposals(chosen, segs: list[Segment], res: Resources, setting: Settin
             if cand.source == "register" or not cand.name:
                 continue
             toks = tokenize(cand.name)
+            while cand.type == "person" and len(toks) > 2 and toks[1].text == "." \
+                    and len(toks[0].text) <= 2:
+                toks = toks[2:]  # "A. Dubček" is "Dubček" of the register
             end, values = res.names.longest_at(toks, 0)
             if values and end == len(toks):
                 full = tuple(sorted({e for e, s in values if not s}))
