@@ -191,9 +191,10 @@ def _entry(el: etree._Element, type_: str) -> tuple[Entry | None, list[Diagnosti
     notes: list[Diagnostic] = []
     eid = el.get(XML_ID)
     if not eid or not ID_PATTERN.match(eid) or not eid.startswith(prefix):
-        notes.append(error("E303", f"<{entry_name}> has {'xml:id ' + repr(eid) if eid else 'no xml:id'}"
-                           f"; ids are {prefix}… in lower-case ASCII letters, digits and "
-                           "hyphens", line=line, hint=f"e.g. xml:id=\"{prefix}hanoi\""))
+        has = f"xml:id {eid!r}" if eid else "no xml:id"
+        notes.append(error("E303", f"<{entry_name}> has {has}; ids are {prefix}… in lower-case "
+                           "ASCII letters, digits and hyphens", line=line,
+                           hint=f"e.g. xml:id=\"{prefix}hanoi\""))
         return None, notes
     preferred: list[str] = []
     names: list[str] = []

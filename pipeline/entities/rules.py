@@ -155,6 +155,12 @@ def is_common_word(word: str) -> bool:
     return zipf(word.lower()) >= COMMON_WORD_ZIPF
 
 
+def is_word_in_capitals(word: str) -> bool:
+    """``OF``, ``TELEGRAM``, ``CONFIDENTIAL``: an English word in capitals, not an acronym."""
+    return word.isupper() and (is_common_word(word) or len(word) > 5
+                               and zipf(word.lower()) >= 1.5)
+
+
 def _cap(token: Token) -> bool:
     return token.text[:1].isupper()
 
@@ -373,9 +379,8 @@ def _acronyms(seg: Segment, toks: list[Token], known: "Trie | None") -> list[Can
     out = []
     for k, t in enumerate(toks):
         if not is_acronym(t.text) or t.text in _ACRONYM_STOP or _ROMAN.match(t.text) \
-                or (t.text.isupper() and (is_common_word(t.text) or len(t.text) > 5
-                                          and zipf(t.text.lower()) >= 1.5)):
-            continue  # "OF", "TELEGRAM", "CONFIDENTIAL": words in capitals, not acronyms
+                or is_word_in_capitals(t.text):
+            continue
         if k + 1 < len(toks) and toks[k + 1].text in ("-",) or \
                 k > 0 and toks[k - 1].text == "-":
             continue

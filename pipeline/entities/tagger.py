@@ -33,8 +33,8 @@ from .matcher import Token, Trie, is_upper, name_key, tokenize
 from .recognizer import Recognizer
 from .register import Register
 from .resolve import Setting, add_to_setting, decide
-from .rules import (EVENT_WORDS, ORG_HEADS, TITLES, Candidate, build_gazetteer, is_common_word,
-                    is_demonym, propose)
+from .rules import (EVENT_WORDS, ORDINALS, ORG_HEADS, TITLES, Candidate, build_gazetteer,
+                    is_common_word, is_demonym, is_word_in_capitals, propose)
 from .segments import Segment, Span, apply_names, segments
 
 RESOURCE = "entities"
@@ -216,16 +216,18 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
     if is_demonym(text) or "\n" in text or (len(words) == 1 and is_common_word(words[0].text)
                                             and not is_upper(words[0].text)):
         return None
+    before = seg.text[max(0, a - 12):a].split()
     if all(is_common_word(w.text) for w in words) and (
             type_ != "org" or len(words) == 1 or not any(w.text in ORG_HEADS for w in words)):
         return None  # "Top Secret", "Cable No", "TELEGRAM"
-    if words[-1].text in EVENT_WORDS:
-        return None  # "Union Address": an event, not a body
+    if words[-1].text in EVENT_WORDS or (before and ORDINALS.match(before[-1])):
+        return None  # "Union Address", "Fourteenth Congress": an event, not a body
+    if len(words) == 1 and is_word_in_capitals(words[0].text):
+        return None  # "TELEGRAM", "MEMORANDUM": a word in capitals
     if type_ == "org" and any(w.text.lower() in TITLES for w in words):
         return None  # "Soviet First Deputy Minister of Foreign Affairs": an office
     if any(t.text in ("[", "]") for t in toks) and not seg.brackets:
         return None
-    before = seg.text[max(0, a - 10):a].split()
     last = before[-1].lower() if before else ""
     if type_ == "person" and last in _LOCATIVE or type_ == "org" and len(words) == 1 \
             and last in _LOCATIVE | {"to", "from", "beyond", "via", "through"}:
