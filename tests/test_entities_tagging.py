@@ -165,6 +165,14 @@ def test_a_surname_after_the_full_name_is_the_same_person(resources) -> None:
     assert [f[0] for f in found] == ["Abdyl Këllezi"]  # a short form must follow the name
 
 
+def test_a_given_name_alone_is_the_person_unless_two_people_share_it(resources) -> None:
+    found, _, _ = tagged(resources, "Comrade Abdyl Këllezi arrived. Abdyl said no.")
+    assert [f[0] for f in found] == ["Abdyl Këllezi", "Abdyl"]
+    found, _, _ = tagged(resources, "Comrade Kim Tu-bong and Comrade Kim Chang-man came. "
+                         "Kim said no.")
+    assert [f[0] for f in found] == ["Kim Tu-bong", "Kim Chang-man"]
+
+
 def test_a_full_name_in_the_document_decides_a_shared_surname(resources) -> None:
     found, notes, _ = tagged(resources, "U. Alexis Johnson arrived. Johnson said no.")
     assert [f[2] for f in found] == ["per-u-alexis-johnson", "per-u-alexis-johnson"]

@@ -104,7 +104,7 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
         others += [(c, ()) for c in ner.get(seg.index, [])]
         chosen[seg.index] = _select(decided + others)
     _link_proposals(chosen, segs, res, setting)
-    _short_forms(chosen, segs)
+    _short_forms(chosen, segs, res)
     _with_initials(chosen, segs)
     _abbreviations(chosen, segs)
     spans, used, proposed = _spans(doc, chosen, segs, notes)
@@ -296,17 +296,27 @@ def _link_proposals(chosen, segs: list[Segment], res: Resources, setting: Settin
                                 decision.refs)
 
 
-def _short_forms(chosen, segs: list[Segment]) -> None:
-    """A surname after the full name, in the same document, is that person (rule 5)."""
+def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
+    """A surname (or a given name) after the full name, in the same document, is that
+    person (rule 8), unless two people of the document share it ("Kim")."""
     aliases: dict[str, tuple[tuple[int, int], Candidate, tuple[str, ...]]] = {}
+    owners: dict[str, set[str]] = defaultdict(set)
     for seg in segs:
         items = chosen[seg.index]
         for cand, refs in items:
             if cand.type != "person" or (cand.source == "register" and len(refs) != 1):
                 continue
-            words = [t.text for t in tokenize(cand.name) if t.text[:1].isalpha()]
-            if len(words) >= 2 and len(words[-1]) >= 3 and not is_common_word(words[-1]):
-                aliases.setdefault(words[-1], ((seg.index, cand.start), cand, refs))
+            full = res.register.entries[refs[0]].preferred if refs else cand.name
+            words = [t.text for t in tokenize(full) if t.text[:1].isalpha()]
+            if len(words) < 2:
+                continue
+            for word in (words[-1], words[0]):
+                if len(word) >= 3 and word[:1].isupper() and not is_common_word(word):
+                    aliases.setdefault(word, ((seg.index, cand.start), cand, refs))
+                    owners[word].add(refs[0] if refs else " ".join(words))
+    for word, people in owners.items():
+        if len(people) > 1:
+            del aliases[word]
     if not aliases:
         return
     for seg in segs:
