@@ -164,12 +164,21 @@ def entities_score(golds: tuple[Path, ...], register: Path | None, fmt: str, err
     if not pairs:
         _say("error: no TEI file matches a gold file (NAME.xml and NAME.gold.tsv)")
         sys.exit(1)
+    from lxml import etree
+
+    from .tei.read import TEIError
     score = Score()
-    try:
-        for gold, tei_path in pairs:
+    failed = False
+    for gold, tei_path in pairs:
+        try:
             score.add(tei_path.stem, read_gold(gold), tei_mentions(tei_path), reg)
-    except GoldError as exc:
-        _say(f"error: {exc}")
+        except GoldError as exc:
+            _say(f"error: {exc}")
+            failed = True
+        except (TEIError, etree.XMLSyntaxError, OSError) as exc:
+            _say(f"{tei_path}: error: cannot read the TEI file: {exc}")
+            failed = True
+    if failed:
         sys.exit(1)
     if fmt == "json":
         data = score.as_data()
@@ -197,9 +206,16 @@ def entities_review(teis: tuple[Path, ...], fmt: str, output: Path | None) -> No
     from .entities.review import as_text as review_text
     from .entities.review import as_tsv, collect
     from .files import write_atomic
+    from lxml import etree
+
+    from .tei.read import TEIError
     files = [t for p in (teis or (Path("tei"),))
              for t in (sorted(p.glob("*.xml")) if p.is_dir() else [p])]
-    proposals = collect(files)
+    try:
+        proposals = collect(files)
+    except (TEIError, etree.XMLSyntaxError, OSError) as exc:
+        _say(f"error: cannot read the TEI file {exc}")
+        sys.exit(1)
     if fmt == "json":
         out = json.dumps([p.as_data() for p in proposals], ensure_ascii=False, indent=1) + "\n"
     elif fmt == "tsv":
@@ -271,7 +287,7 @@ def register_add(type_: str, name: str, variants: tuple[str, ...], shorts: tuple
         data, new_id = add_entry(path.read_bytes(), NewEntry(
             type_, name, variants, shorts, eid, kind, description, country, start, end,
             tuple(pairs)))
-    except (EditError, OSError) as exc:
+    except (EditError, OSError, SyntaxError) as exc:  # XMLSyntaxError is a SyntaxError
         _say(f"{path}: error: {exc}")
         sys.exit(1)
     write_atomic(path, data)

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..tei.read import parse, read_tei
+from lxml import etree
+
+from ..tei.read import TEIError, parse, read_tei
 from .score import located_names
 
 CONTEXT = 40  # characters either side of a name in a context line
@@ -41,7 +43,10 @@ def collect(tei_files: list[Path]) -> list[Proposal]:
     """Proposals and ambiguous names of the files, most frequent first."""
     found: dict[tuple[str, str, str | None], Proposal] = {}
     for path in tei_files:
-        doc = read_tei(parse(path))
+        try:
+            doc = read_tei(parse(path))
+        except (TEIError, etree.XMLSyntaxError, OSError) as exc:
+            raise TEIError(f"{path}: {exc}") from None
         text, names = located_names(doc.body)
         for start, end, node in names:
             proposed = node.ref is None and (node.resp or "").endswith(".ner")
