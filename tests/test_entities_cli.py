@@ -112,3 +112,18 @@ def test_scores_map_names_back_to_crlf_source_offsets(tmp_path: Path) -> None:
     assert data["overall"]["precision"] == round(2 / found, 4)
     code, output = run("entities", "score", "--gold", str(gold), str(tmp_path / "page.xml"))
     assert "place" in output and "linking: 1.000" in output
+
+
+def test_unreadable_files_are_one_line_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xml"
+    bad.write_text("<TEI", encoding="utf-8")
+    code, output = run("entities", "review", str(bad))
+    assert code == 1 and str(bad) in output and "Traceback" not in output
+    gold = tmp_path / "bad.gold.tsv"
+    gold.write_text("type\tsurface\toffset\nthing\tX\tnine\n", encoding="utf-8")
+    code, output = run("entities", "score", "--gold", str(gold), str(bad))
+    assert code == 1 and f"{gold}:2:" in output
+    register = tmp_path / "register.xml"
+    register.write_text("<TEI", encoding="utf-8")
+    code, output = run("register", "add", "person", "X", "--register", str(register))
+    assert code == 1 and "error" in output and "Traceback" not in output
