@@ -307,7 +307,8 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
             # "the Embassy", "the Politburo": a capitalised body word after "the"
             if words[0] not in _WEAK_HEADS and i > 0 and toks[i - 1].text.lower() in _DETERMINERS:
                 out.append(_cand(seg, toks, i, end, "org", "rule:org-short", "low"))
-        elif any(words[k] not in _WEAK_HEADS or k > 0 or "of" in words[k:] for k in heads):
+        elif any(words[k] not in _WEAK_HEADS or k > 0 or "of" in words[k:]
+                 or words[k] == "Radio" for k in heads):  # "Radio Sofia"
             out.append(_cand(seg, toks, i, end, "org", "rule:org-pattern", "medium"))
         i = max(end, i + 1)
     return out
@@ -319,11 +320,10 @@ def _connects(toks: list[Token], j: int, i: int) -> bool:
     t, prev = toks[j].text, toks[j - 1].text if j > i else ""
     if t in ("the", "s"):
         return prev in ("of", "for", "on") if t == "the" else prev in ("'", "’")
-    if t == "and":  # once, inside an "of" phrase, before a word that is no title
-        return any(k.text == "of" for k in toks[i:j]) and j + 1 < len(toks) \
-            and _cap(toks[j + 1]) and toks[j + 1].text not in ("The", "the") \
-            and toks[j + 1].text.lower() not in TITLES \
-            and not any(k.text == "and" for k in toks[i:j])
+    if t == "and":  # inside an "of" phrase, before a word that is no title nor acronym
+        nxt = toks[j + 1].text if j + 1 < len(toks) else ""
+        return any(k.text == "of" for k in toks[i:j]) and nxt[:1].isupper() \
+            and nxt != "The" and nxt.lower() not in TITLES and not is_acronym(nxt)
     return t in CONNECTORS or t == "’"
 
 

@@ -96,6 +96,8 @@ def truecase(text: str) -> str:
 
     def word(m: re.Match) -> str:
         w = m.group()
+        if w in NAME_WORDS:  # an abbreviation such as CC, MFA
+            return w
         if w.capitalize() in NAME_WORDS or is_demonym(w):
             return w.capitalize()
         if is_common_word(w):

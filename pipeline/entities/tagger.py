@@ -34,7 +34,7 @@ from .recognizer import Recognizer
 from .register import Register
 from .resolve import Setting, add_to_setting, decide
 from .rules import (EVENT_WORDS, ORDINALS, ORG_HEADS, TITLES, Candidate, build_gazetteer,
-                    is_common_word, is_demonym, is_word_in_capitals, propose)
+                    is_common_word, is_demonym, is_word_in_capitals, propose, zipf)
 from .segments import Segment, Span, apply_names, segments
 
 RESOURCE = "entities"
@@ -162,7 +162,6 @@ def _register_candidates(seg: Segment, res: Resources) -> list[Candidate]:
 
 
 def _zipf(word: str) -> float:
-    from .rules import zipf
     return zipf(word.lower())
 
 
@@ -222,8 +221,9 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
         return None  # "Top Secret", "Cable No", "TELEGRAM"
     if words[-1].text in EVENT_WORDS or (before and ORDINALS.match(before[-1])):
         return None  # "Union Address", "Fourteenth Congress": an event, not a body
-    if len(words) == 1 and is_word_in_capitals(words[0].text):
-        return None  # "TELEGRAM", "MEMORANDUM": a word in capitals
+    if len(words) == 1 and (is_word_in_capitals(words[0].text) or type_ == "org" and
+                            words[0].text not in ORG_HEADS and zipf(words[0].text) >= 2.5):
+        return None  # "TELEGRAM", "Undated": a word, not the name of a body
     if type_ == "org" and any(w.text.lower() in TITLES for w in words):
         return None  # "Soviet First Deputy Minister of Foreign Affairs": an office
     if any(t.text in ("[", "]") for t in toks) and not seg.brackets:
