@@ -88,24 +88,33 @@ def classification_of(text: str) -> str | None:
     """
     low = re.sub(r"\s+", " ", text.strip().lower())
     best: tuple[int, str] | None = None
-    for key, (_label, phrases) in CLASSIFICATIONS.items():
-        for phrase in phrases:
-            if low == phrase or re.match(re.escape(phrase) + r"(?=[\s.!,;:(]|$)", low):
-                if best is None or len(phrase) > best[0]:
-                    best = (len(phrase), key)
+    for key, phrase, pattern in _CLASSIFICATION_PATTERNS:
+        if low == phrase or pattern.match(low):
+            if best is None or len(phrase) > best[0]:
+                best = (len(phrase), key)
     return best[1] if best else None
+
+
+#: (key, phrase, the phrase at the start of a line), compiled once: the converter asks
+#: this of many lines of every page.
+_CLASSIFICATION_PATTERNS = [(key, phrase, re.compile(re.escape(phrase) + r"(?=[\s.!,;:(]|$)"))
+                            for key, (_label, phrases) in CLASSIFICATIONS.items()
+                            for phrase in phrases]
 
 
 def doc_type_of(title: str) -> str | None:
     """The document type a title names, by the earliest type word in it."""
     low = title.lower()
     best: tuple[int, int, str] | None = None
-    for key, (_label, words) in DOC_TYPES.items():
-        for word in words:
-            m = re.search(r"\b" + re.escape(word) + r"\b", low)
-            if m and (best is None or (m.start(), -len(word)) < (best[0], best[1])):
-                best = (m.start(), -len(word), key)
+    for key, word, pattern in _DOC_TYPE_PATTERNS:
+        m = pattern.search(low)
+        if m and (best is None or (m.start(), -len(word)) < (best[0], best[1])):
+            best = (m.start(), -len(word), key)
     return best[2] if best else None
+
+
+_DOC_TYPE_PATTERNS = [(key, word, re.compile(r"\b" + re.escape(word) + r"\b"))
+                      for key, (_label, words) in DOC_TYPES.items() for word in words]
 
 
 #: Words in an archive's name that tell the language of its documents.

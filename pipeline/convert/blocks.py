@@ -221,8 +221,8 @@ def _split_run(lines: list[str], first: int, end: int) -> list[tuple[int, int]]:
 
 
 def _is_all_caps(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 40 and sum(ch.isupper() for ch in letters) / len(letters) > 0.9
+    letters = list(filter(str.isalpha, text))
+    return len(letters) >= 40 and sum(map(str.isupper, letters)) / len(letters) > 0.9
 
 
 # ----------------------------------------------------------------------------- recognizers

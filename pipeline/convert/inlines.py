@@ -213,6 +213,8 @@ def classify(content: str, before: str, after: str, all_caps: bool = False,
 
 def is_acronym(token: str) -> bool:
     """``COSVN``, ``CPCz``, ``MfS``, ``ČSSR``: mostly capitals, at least two of them."""
+    if not token[:1].isupper():  # most words: no need to count their letters
+        return False
     letters = [ch for ch in token if ch.isalpha()]
     if not 2 <= len(letters) <= 10 or not token[0].isupper():
         return False

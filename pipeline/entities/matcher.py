@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Generic, Iterable, TypeVar
+from typing import Generic, Iterable, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -22,8 +21,9 @@ _TOKEN = re.compile(r"\w+|[^\w\s]")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "\u00a0": " "})
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word or punctuation mark (a tuple: documents have tens of thousands of them)."""
+
     start: int
     end: int
     text: str
@@ -43,9 +43,18 @@ def fold(token: str) -> str:
 
 
 def tokenize(text: str) -> list[Token]:
-    """Word and punctuation tokens with their offsets in ``text``."""
-    return [Token(m.start(), m.end(), m.group(), fold(m.group()))
+    """Word and punctuation tokens with their offsets in ``text``.
+
+    The tagger's innermost loop: tuples are made directly, and an ASCII token other than
+    a backtick is its own folded form (:func:`fold` changes nothing else in ASCII).
+    """
+    return [_tuple(Token, (m.start(), m.end(), (w := m.group()),
+                           w if w.isascii() and w != "`" else fold(w)))
             for m in _TOKEN.finditer(text)]
+
+
+_tuple = tuple.__new__
+_LOWER_ASCII = re.compile("[a-z]")
 
 
 def name_key(name: str) -> tuple[str, ...]:
@@ -55,8 +64,10 @@ def name_key(name: str) -> tuple[str, ...]:
 
 def is_upper(text: str) -> bool:
     """Written in capitals (at least two letters, none lower-case)."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+    if _LOWER_ASCII.search(text):  # the common answer, found without looking at every letter
+        return False
+    letters = list(filter(str.isalpha, text))
+    return len(letters) >= 2 and all(map(str.isupper, letters))
 
 
 class Trie(Generic[T]):
@@ -94,8 +105,12 @@ class Trie(Generic[T]):
 
     def find(self, tokens: list[Token]) -> Iterable[tuple[int, int, list[T]]]:
         """Leftmost-longest, non-overlapping matches as (first token, end token, values)."""
+        root = self._root
         i = 0
         while i < len(tokens):
+            if tokens[i].key not in root:  # most tokens start no name
+                i += 1
+                continue
             end, values = self.longest_at(tokens, i)
             if values:
                 yield i, end, values

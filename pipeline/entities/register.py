@@ -82,19 +82,31 @@ class Register:
 
     entries: dict[str, Entry] = field(default_factory=dict)
     path: str = ""
+    _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _index_size: int = field(default=-1, init=False, repr=False, compare=False)
 
     def ids_named(self, name: str, type_: str | None = None,
                   include_short: bool = True) -> list[str]:
         """Ids of the entries with ``name`` among their names (any case-folding aside)."""
-        key = tuple(k.lower() for k in name_key(name))
-        found = []
-        for entry in self.entries.values():
-            if type_ and entry.type != type_:
-                continue
-            names = entry.names + (entry.short if include_short else ())
-            if any(tuple(k.lower() for k in name_key(n)) == key for n in names):
-                found.append(entry.id)
-        return sorted(found)
+        found = self._by_name().get(_lower_key(name), ())
+        return sorted({eid for eid, etype, short in found
+                       if (not type_ or etype == type_) and (include_short or not short)})
+
+    def _by_name(self) -> dict[tuple[str, ...], list[tuple[str, str, bool]]]:
+        """Every name's lower-case key -> (id, type, short form?), built on first use.
+
+        The tagger asks for the places of each document's header; scanning every name of
+        the register for each question cost more than the rest of the conversion.  The index
+        is rebuilt when entries were added since (the register only grows while it loads).
+        """
+        if self._index_size != len(self.entries):
+            index: dict[tuple[str, ...], list[tuple[str, str, bool]]] = {}
+            for entry in self.entries.values():
+                for names, short in ((entry.names, False), (entry.short, True)):
+                    for n in names:
+                        index.setdefault(_lower_key(n), []).append((entry.id, entry.type, short))
+            self._index, self._index_size = index, len(self.entries)
+        return self._index
 
     def closure(self, ids: set[str]) -> list[Entry]:
         """The entries ``ids`` name plus those they point at (their countries), in the
@@ -109,6 +121,10 @@ class Register:
                 todo.append(self.entries[eid].country)  # type: ignore[arg-type]
         order = list(KINDS)
         return sorted((self.entries[i] for i in seen), key=lambda e: (order.index(e.type), e.id))
+
+
+def _lower_key(name: str) -> tuple[str, ...]:
+    return tuple(k.lower() for k in name_key(name))
 
 
 def canonical(el: etree._Element) -> str:

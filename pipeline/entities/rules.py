@@ -131,6 +131,7 @@ COMMON_WORD_ZIPF = 4.0
 _DETERMINERS = frozenset({"the", "this", "our", "that", "your", "their", "its", "his", "her"})
 
 
+@lru_cache(maxsize=1 << 14)
 def is_demonym(text: str) -> bool:
     """``American``, ``the Americans``, ``CANADIANS``, ``Sino-Soviet``: never a name."""
     words = [w for w in re.split(r"[\s\-]+", text.strip()) if w]
@@ -238,7 +239,8 @@ def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
     i = 0
     while i < len(toks):
         t = toks[i]
-        if not (_word(t) and _cap(t) and t.text.lower() in TITLES):
+        first = t.text[:1]
+        if not (first.isalpha() and first.isupper() and t.text.lower() in TITLES):
             i += 1
             continue
         j = i + 1
@@ -279,7 +281,8 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
     out = []
     i = 0
     while i < len(toks):
-        if not (_word(toks[i]) and _cap(toks[i])) or ORDINALS.match(toks[i].text) \
+        first = toks[i].text[:1]
+        if not (first.isalpha() and first.isupper()) or ORDINALS.match(toks[i].text) \
                 or toks[i].text in ("The", "A", "An", "In", "On", "At", "For", "Of"):
             i += 1
             continue
@@ -298,6 +301,9 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
         i = _org_start(toks, i, end)
         words = [t.text for t in toks[i:end]]
         heads = [k for k, w in enumerate(words) if w in ORG_HEADS]
+        if not heads:  # no body word, no organization (the common case: a person, a place)
+            i = max(end, i + 1)
+            continue
         if words and (words[-1] in EVENT_WORDS or is_demonym(" ".join(words))
                       or (heads and words[heads[0]] in EVENT_WORDS)
                       or any(ORDINALS.match(w) for w in words)):
@@ -378,6 +384,8 @@ def _place_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
 def _acronyms(seg: Segment, toks: list[Token], known: "Trie | None") -> list[Candidate]:
     out = []
     for k, t in enumerate(toks):
+        if not t.text[:1].isupper():
+            continue  # no acronym (the test is is_acronym's own first one, without a call)
         if not is_acronym(t.text) or t.text in _ACRONYM_STOP or _ROMAN.match(t.text) \
                 or is_word_in_capitals(t.text):
             continue

@@ -13,6 +13,7 @@ the text of the document does not change by a single character.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
@@ -33,11 +34,15 @@ class Segment:
     caps: bool = False  # the block it belongs to is written in capitals
     index: int = 0
     _tokens: list[Token] | None = field(default=None, repr=False)
+    _brackets: list[tuple[int, int]] | None = field(default=None, repr=False)
 
     @property
     def brackets(self) -> list[tuple[int, int]]:
         """Spans of the supplied name parts, brackets included."""
-        return [(a, b) for a, b, node in self.pieces if isinstance(node, Bracketed)]
+        if self._brackets is None:
+            self._brackets = [(a, b) for a, b, node in self.pieces
+                              if isinstance(node, Bracketed)]
+        return self._brackets
 
     def tokens(self) -> list[Token]:
         """Tokens of the text, without the square brackets of supplied name parts."""
@@ -50,6 +55,8 @@ class Segment:
         return self._tokenize(truecase(self.text)) if self.caps else self.tokens()
 
     def _tokenize(self, text: str) -> list[Token]:
+        if not self.brackets:
+            return tokenize(text)
         marks = {a for a, _b in self.brackets} | {b - 1 for _a, b in self.brackets}
         return [t for t in tokenize(text) if t.start not in marks]
 
@@ -113,36 +120,55 @@ Rewrite = Callable[[tuple[Inline, ...], str, bool], tuple[Inline, ...]]
 
 
 def _map_body(body: Body, fn: Rewrite) -> Body:
-    """``body`` with every inline sequence replaced by ``fn(sequence, where, caps)``."""
+    """``body`` with every inline sequence replaced by ``fn(sequence, where, caps)``.
+
+    What ``fn`` gives back unchanged (the same object) is not copied: a block, a list of
+    blocks or the body itself stays the very object it was when nothing in it changed.
+    """
     def each(blocks):
-        return tuple(_block(b, fn) for b in blocks)
-    return replace(body, front=each(body.front), main=each(body.main), back=each(body.back),
-                   post=each(body.post), enclosures=each(body.enclosures),
-                   notes=each(body.notes))
+        return _same(tuple(_block(b, fn) for b in blocks), blocks)
+    return _changed(body, front=each(body.front), main=each(body.main), back=each(body.back),
+                    post=each(body.post), enclosures=each(body.enclosures),
+                    notes=each(body.notes))
+
+
+def _same(new: tuple, old: tuple) -> tuple:
+    """``old`` when ``new`` holds the very same objects, else ``new``."""
+    return old if len(new) == len(old) and all(map(operator.is_, new, old)) else new
+
+
+def _changed(obj, **fields):
+    """``replace(obj, **fields)``, or ``obj`` itself when every field is the object it had."""
+    if all(getattr(obj, name) is value for name, value in fields.items()):
+        return obj
+    return replace(obj, **fields)
 
 
 def _block(block: Block | Item, fn: Rewrite):
     if isinstance(block, (Section, Enclosure)):
-        return replace(block, blocks=tuple(_block(b, fn) for b in block.blocks))
+        return _changed(block, blocks=_same(tuple(_block(b, fn) for b in block.blocks),
+                                            block.blocks))
     if isinstance(block, ListBlock):
-        return replace(block, items=tuple(_block(i, fn) for i in block.items))
+        return _changed(block, items=_same(tuple(_block(i, fn) for i in block.items),
+                                           block.items))
     if isinstance(block, Item):
-        return replace(block, content=fn(block.content, "item", _caps(block.content)),
-                       blocks=tuple(_block(b, fn) for b in block.blocks))
+        return _changed(block, content=fn(block.content, "item", _caps(block.content)),
+                        blocks=_same(tuple(_block(b, fn) for b in block.blocks),
+                                     block.blocks))
     if isinstance(block, SpeakerTurn):
-        return replace(block, speaker=fn(block.speaker, "speaker", _caps(block.speaker)),
-                       content=fn(block.content, "p", _caps(block.content)))
+        return _changed(block, speaker=fn(block.speaker, "speaker", _caps(block.speaker)),
+                        content=fn(block.content, "p", _caps(block.content)))
     if isinstance(block, Address):
-        return replace(block, lines=tuple(fn(line, "address", _caps(line))
-                                          for line in block.lines))
+        return _changed(block, lines=_same(tuple(fn(line, "address", _caps(line))
+                                                 for line in block.lines), block.lines))
     if isinstance(block, Field):
-        return replace(block, content=fn(block.content, f"field:{block.kind}",
-                                         _caps(block.content)))
+        return _changed(block, content=fn(block.content, f"field:{block.kind}",
+                                          _caps(block.content)))
     if hasattr(block, "content"):
         where = {Paragraph: "p", Signed: "signed", Note: "note"}.get(type(block),
                                                                        type(block).__name__
                                                                        .lower())
-        return replace(block, content=fn(block.content, where, _caps(block.content)))
+        return _changed(block, content=fn(block.content, where, _caps(block.content)))
     return block  # PageBreak: nothing to tag
 
 
@@ -228,7 +254,7 @@ def apply_names(body: Body, spans: dict[int, list[Span]]) -> Body:
                 out.extend(_wrap(seg, spans.get(next(counter), [])))
             else:
                 out.append(_rewrite_nested(item, rewrite, caps))  # type: ignore[arg-type]
-        return tuple(out)
+        return _same(tuple(out), content)
 
     return _map_body(body, rewrite)
 
@@ -237,11 +263,12 @@ def _rewrite_nested(node: Inline, rewrite, caps: bool) -> Inline:
     if isinstance(node, Abbreviation):
         abbr = rewrite(node.abbr, "abbr", caps)
         content = rewrite(node.expansion.content, "expan", caps)
-        return replace(node, abbr=abbr, expansion=replace(node.expansion, content=content))
+        return _changed(node, abbr=abbr,
+                        expansion=_changed(node.expansion, content=content))
     if isinstance(node, Bracketed):
-        return replace(node, content=rewrite(node.content, node.kind, caps))
+        return _changed(node, content=rewrite(node.content, node.kind, caps))
     if isinstance(node, DateText):
-        return replace(node, content=rewrite(node.content, "date", caps))
+        return _changed(node, content=rewrite(node.content, "date", caps))
     return node
 
 

@@ -88,10 +88,10 @@ def _apply(doc: Document, ctx: Context) -> tuple[Document, list[Diagnostic]]:
 def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
     """The document with its names tagged and linked, and what needs a reader's eye."""
     segs = segments(doc.body)
-    setting = _setting(doc, segs, res)
+    register_found = [_register_candidates(seg, res) for seg in segs]
+    setting = _setting(doc, register_found, res)
     notes: list[Diagnostic] = []
     chosen: dict[int, list[tuple[Candidate, tuple[str, ...]]]] = defaultdict(list)
-    register_found = [_register_candidates(seg, res) for seg in segs]
     ner = _recognized(doc, segs, res)
     for seg, reg in zip(segs, register_found):
         decided: list[tuple[Candidate, tuple[str, ...]]] = []
@@ -120,13 +120,14 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
                    authority=Authority(entries, recognizer)), notes
 
 
-def _setting(doc: Document, segs: list[Segment], res: Resources) -> Setting:
-    """The document's year, its unambiguous full names and the countries they belong to."""
+def _setting(doc: Document, register_found: list[list[Candidate]], res: Resources) -> Setting:
+    """The document's year, its unambiguous full names and the countries they belong to
+    (``register_found``: the register's names in each segment)."""
     year = int(doc.header.date_when[:4]) if doc.header.date_when and \
         doc.header.date_when[:4].isdigit() else None
     setting = Setting(year)
-    for seg in segs:
-        for cand in _register_candidates(seg, res):
+    for found in register_found:
+        for cand in found:
             full, short = _split_refs(cand)
             if len(full) == 1 and not short:
                 setting.named.add(full[0])
@@ -171,11 +172,27 @@ def _split_refs(cand: Candidate) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 def _title_before(seg: Segment, start: int) -> str | None:
-    words = tokenize(seg.text[max(0, start - 40):start])
-    words = [w for w in words if w.text != "."]
-    if words and words[-1].text.lower() in TITLES:
-        return words[-1].text
-    return None
+    """The title just before a name (full stops aside): ``Ambassador``, ``Comrade``.
+
+    That is the last token of the 40 characters before the name that is not a full stop,
+    as :func:`.matcher.tokenize` cuts them (a run of word characters, else one character),
+    found by walking back from the name.
+    """
+    text, low, end = seg.text, max(0, start - 40), start
+    while end > low and (text[end - 1] == "." or text[end - 1].isspace()):
+        end -= 1
+    begin = end - 1
+    if begin < low:
+        return None
+    if _word_char(text[begin]):
+        while begin > low and _word_char(text[begin - 1]):
+            begin -= 1
+    word = text[begin:end]
+    return word if word.lower() in TITLES else None
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"  # what ``\w`` matches in a str pattern
 
 
 def _recognized(doc: Document, segs: list[Segment], res: Resources,
