@@ -3,6 +3,8 @@
 Each file is converted on its own (in a worker process when ``jobs > 1``); a bad file yields
 an error result and the batch goes on.  A TEI file is only rewritten when its content
 changes, and never when it was changed by hand since teipipe wrote it (unless ``force``).
+With a build record (:mod:`pipeline.incremental`), a source whose TEI file is up to date is
+not even read (:class:`Plan`); results stream out in input order as they are made.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import hashlib
 import json
 import os
 import re
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from . import incremental
 from .convert import PageError, read_page
 from .diagnostics import Diagnostic, Severity, error
 from .files import SourceError, display_path, read_source, write_atomic
@@ -34,6 +38,7 @@ class FileResult:
     output: str | None
     status: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    built: dict | None = field(default=None, repr=False)  # for the build record (internal)
 
     @property
     def ok(self) -> bool:
@@ -122,42 +127,128 @@ def _context(settings: str) -> Context:
 def _convert_task(args: tuple[str, str, bool, str]) -> FileResult:
     src, out_dir, force, settings = args
     try:
-        return convert_file(Path(src), Path(out_dir), force, _context(settings))
+        source = incremental.state(Path(src), seen_ns=time.time_ns())  # before it is read
+        result = convert_file(Path(src), Path(out_dir), force, _context(settings))
+        if result.ok and source is not None:
+            result.built = _built(source, Path(out_dir) / (Path(src).stem + ".xml"), result)
+        return result
     except Exception as exc:  # a bug must not stop the batch; say which file hit it
         return FileResult(display_path(Path(src)), None, "failed", [error(
             "E099", f"internal error ({type(exc).__name__}: {exc}); please report it with "
             "this file", file=display_path(Path(src)))])
 
 
+def _built(source: incremental.FileState, out: Path, result: FileResult) -> dict | None:
+    """The build record's entry for a file just converted: the source as read, the TEI file
+    as teipipe wrote it (not if it was changed meanwhile), the diagnostics to replay."""
+    try:
+        data = out.read_bytes()
+        st = os.stat(out)
+    except OSError:
+        return None
+    if hand_edited(data):
+        return None
+    return {"source": source, "output": incremental.state_of(data, st),
+            "diagnostics": [[d.code, int(d.severity), d.message, d.line, d.column, d.hint]
+                            for d in result.diagnostics]}
+
+
+class Plan:
+    """A batch worked out before it runs: which sources need converting, which are fresh.
+
+    A source is *fresh* when the build record says its TEI file was made from the same bytes,
+    under the same settings and by the same code, and the TEI file is still what teipipe
+    wrote (a file changed by hand is never fresh, so it is refused as ever).  Fresh sources
+    are not read, converted nor written: their result (``unchanged``) and diagnostics are
+    replayed from the record.
+    """
+
+    def __init__(self, sources: list[Path], out_dir: Path, force: bool = False,
+                 settings: dict | None = None, record: Path | None = None,
+                 rebuild: bool = False):
+        self.out_dir = out_dir
+        self.shared = json.dumps(settings or {}, sort_keys=True)
+        self.record = incremental.BuildRecord(record, incremental.settings_digest(
+            "convert", {k: v for k, v in (settings or {}).items() if k != "cache"}))
+        started = time.time_ns()
+        seen: dict[str, Path] = {}
+        #: per source, in order: a result already known, or the task that makes it
+        self.items: list[FileResult | tuple[str, str, bool, str]] = []
+        for src in sources:
+            name = src.stem
+            if name in seen:
+                self.items.append(FileResult(display_path(src), None, "failed", [error(
+                    "E022", f"same output name as {display_path(seen[name])}: both would be "
+                    f"written to {name}.xml", file=display_path(src),
+                    hint="give each source a unique file name (date and title)")]))
+                continue
+            seen[name] = src
+            fresh = None if rebuild else self._fresh(src, started)
+            self.items.append(fresh or (str(src), str(out_dir), force, self.shared))
+
+    @property
+    def work(self) -> int:
+        """How many sources must be converted."""
+        return sum(1 for item in self.items if isinstance(item, tuple))
+
+    def _fresh(self, src: Path, started: int) -> FileResult | None:
+        out = self.out_dir / (src.stem + ".xml")
+        entry = self.record.get(out.name)
+        if entry is None:
+            return None
+        source = incremental.state(src, entry["source"], started)
+        if source is None or source.sha256 != entry["source"].sha256:
+            return None
+        output = incremental.state(out, entry["output"], started)
+        if output is None or output.sha256 != entry["output"].sha256:
+            return None
+        if source != entry["source"] or output != entry["output"]:
+            self.record.put(out.name, dict(entry, source=source, output=output))
+        shown = display_path(src)
+        notes = [Diagnostic(code, Severity(severity), message, shown, line, column, hint)
+                 for code, severity, message, line, column, hint in entry["diagnostics"]]
+        return FileResult(shown, display_path(out), "unchanged", notes)
+
+    def run(self, jobs: int = 1, progress: Callable[[], None] | None = None,
+            ) -> Iterator[FileResult]:
+        """The results in input order, as they come (with ``jobs`` worker processes);
+        ``progress`` is called after each conversion.  The build record is saved at the end.
+        """
+        tasks = [item for item in self.items if isinstance(item, tuple)]
+        done = _run(tasks, jobs)
+        for item in self.items:
+            if isinstance(item, FileResult):
+                yield item
+                continue
+            result = next(done)
+            name = Path(item[0]).stem + ".xml"
+            if result.built is not None:
+                self.record.put(name, result.built)
+                result.built = None
+            else:
+                self.record.drop(name)
+            if progress:
+                progress()
+            yield result
+        self.record.save()
+
+
 def convert_many(sources: list[Path], out_dir: Path, force: bool = False, jobs: int = 1,
                  progress: Callable[[FileResult], None] | None = None,
-                 settings: dict | None = None) -> list[FileResult]:
+                 settings: dict | None = None, record: Path | None = None,
+                 rebuild: bool = False) -> list[FileResult]:
     """Convert ``sources`` (in parallel with ``jobs`` > 1); results come in input order.
 
     ``settings`` name the resources of the passes (see :func:`pipeline.passes.load_context`);
-    each worker process loads them once.
+    each worker process loads them once.  With a build ``record`` (a path, see
+    :mod:`pipeline.incremental`), sources whose TEI file is up to date are skipped
+    (``rebuild``: convert them all the same, and renew the record).
     """
-    results: list[FileResult] = []
-    seen: dict[str, Path] = {}
-    tasks: list[tuple[str, str, bool, str]] = []
-    shared = json.dumps(settings or {}, sort_keys=True)
-    clashes: dict[int, FileResult] = {}
-    for k, src in enumerate(sources):
-        name = src.stem
-        if name in seen:
-            clashes[k] = FileResult(display_path(src), None, "failed", [error(
-                "E022", f"same output name as {display_path(seen[name])}: both would be "
-                f"written to {name}.xml", file=display_path(src),
-                hint="give each source a unique file name (date and title)")])
-            continue
-        seen[name] = src
-        tasks.append((str(src), str(out_dir), force, shared))
-    for result in _run(tasks, jobs):
+    results = []
+    for result in Plan(sources, out_dir, force, settings, record, rebuild).run(jobs):
         if progress:
             progress(result)
         results.append(result)
-    for k in sorted(clashes):
-        results.insert(k, clashes[k])
     return results
 
 
@@ -165,18 +256,42 @@ def _run(tasks: list[tuple[str, str, bool, str]], jobs: int) -> Iterator[FileRes
     if jobs <= 1 or len(tasks) < 4:
         yield from map(_convert_task, tasks)
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from pool.map(_convert_task, tasks, chunksize=max(1, len(tasks) // (jobs * 8)))
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        yield from pool.map(_convert_task, tasks, chunksize=_chunk(len(tasks), jobs))
 
 
-def summary(results: list[FileResult]) -> dict[str, int]:
-    counts = {"files": len(results), "written": 0, "unchanged": 0, "refused": 0, "failed": 0,
-              "warnings": 0, "errors": 0}
-    for r in results:
-        counts[r.status] += 1
-        for d in r.diagnostics:
+def _chunk(tasks: int, jobs: int) -> int:
+    """Tasks sent to a worker at a time: few round trips, yet an even finish and a
+    progress bar that moves (at most 64: a result waits for the rest of its chunk)."""
+    return max(1, min(64, tasks // (jobs * 8)))
+
+
+class Tally:
+    """Counts of results and diagnostics, kept as results stream by (see :func:`summary`)."""
+
+    def __init__(self) -> None:
+        self.counts = {"files": 0, "written": 0, "unchanged": 0, "refused": 0, "failed": 0,
+                       "warnings": 0, "errors": 0}
+        self.worst: Severity | None = None
+
+    def add(self, result: FileResult) -> None:
+        self.counts["files"] += 1
+        self.counts[result.status] += 1
+        self.note(result.diagnostics)
+
+    def note(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Count diagnostics (also those of no file's result, such as a missing folder)."""
+        for d in diagnostics:
             if d.severity == Severity.WARNING:
-                counts["warnings"] += 1
+                self.counts["warnings"] += 1
             elif d.severity == Severity.ERROR:
-                counts["errors"] += 1
-    return counts
+                self.counts["errors"] += 1
+            if self.worst is None or d.severity > self.worst:
+                self.worst = d.severity
+
+
+def summary(results: Iterable[FileResult]) -> dict[str, int]:
+    tally = Tally()
+    for r in results:
+        tally.add(r)
+    return tally.counts

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import __version__
-from .diagnostics import Severity, as_text, exit_status
+from .diagnostics import Severity, as_text, exit_status, status_for
 
 
 def _console():
@@ -45,68 +46,88 @@ def main() -> None:
               "source/register.xml when it exists; without one, names are not tagged].")
 @click.option("--ner/--no-ner", default=True, show_default=True,
               help="Let the statistical recognizer (spaCy, when installed) propose names.")
+@click.option("--rebuild", is_flag=True,
+              help="Convert every source, also those whose TEI file is up to date.")
 def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool, jobs: int,
-            quiet: bool, register: Path | None, ner: bool) -> None:
+            quiet: bool, register: Path | None, ner: bool, rebuild: bool) -> None:
     """Convert archive pages (SOURCE files or folders of .txt files) to TEI.
 
     Each NAME.txt becomes OUTPUT/NAME.xml.  Problems are reported one per line as
-    file:line: severity: message [code]; the batch goes on past bad files.
+    file:line: severity: message [code]; the batch goes on past bad files.  A source whose
+    TEI file is up to date (same page, register, settings and teipipe) is not converted
+    again; its warnings are repeated.
     """
-    from .batch import convert_many, find_sources, summary
+    from .batch import Plan, Tally, find_sources
+    from .incremental import record_path
 
     paths, problems = find_sources(sources or (Path("source"),))
     for d in problems:
         _say(d.format())
     settings = _entity_settings(register, ner)
-    jobs = jobs or os.cpu_count() or 1
-    results = _with_progress(paths, lambda progress: convert_many(
-        paths, out_dir, force=force, jobs=jobs, progress=progress, settings=settings))
-    diagnostics = list(problems)
-    for r in results:
-        shown = [d for d in r.diagnostics if not quiet or d.severity == Severity.ERROR]
-        if shown:
-            _say(as_text(shown))
-        diagnostics.extend(r.diagnostics)
-    counts = summary(results)
+    plan = Plan(paths, out_dir, force, settings, record_path("convert", out_dir), rebuild)
+    if plan.work and settings:
+        _check_register(Path(settings["register"]))
+    tally = Tally()
+    with _progress("converting", plan.work) as advance:
+        for r in plan.run(jobs or os.cpu_count() or 1, advance):
+            shown = [d for d in r.diagnostics if not quiet or d.severity == Severity.ERROR]
+            if shown:
+                _say(as_text(shown))
+            tally.add(r)
+    counts = tally.counts
+    tally.note(problems)
     _say(f"{counts['files']} files: {counts['written']} written, {counts['unchanged']} "
          f"unchanged, {counts['refused']} refused, {counts['failed']} failed; "
          f"{counts['warnings']} warnings")
-    sys.exit(exit_status(diagnostics, strict))
+    sys.exit(status_for(tally.worst, strict))
 
 
 def _entity_settings(register: Path | None, ner: bool) -> dict:
-    """Settings of the entity tagger; a broken register stops the run before any writing.
-
-    Converting with a register that cannot be read would rewrite every TEI file without its
-    links, so the run stops and says why instead.
-    """
-    from .entities.register import DEFAULT_PATH, RegisterError, load_register
+    """Settings of the entity tagger: the register (by path and content) and the recognizer."""
+    from .entities.register import DEFAULT_PATH
     if register is None and not DEFAULT_PATH.exists():
         return {}
     path = register or DEFAULT_PATH
+    try:
+        data = path.read_bytes()
+    except OSError:
+        _check_register(path)  # says why it cannot be read, and stops
+    import hashlib
+
+    from .assets import cache_dir
+    return {"register": str(path), "register-sha256": hashlib.sha256(data).hexdigest(),
+            "ner": ner, "cache": str(cache_dir() / "ner")}
+
+
+def _check_register(path: Path) -> None:
+    """Stop before any writing when the register has errors.
+
+    Converting with a register that cannot be read would rewrite every TEI file without its
+    links, so the run stops and says why instead.  (A register already used for every TEI
+    file, unchanged since, needs no check: nothing is converted.)
+    """
+    from .entities.register import RegisterError, load_register
     try:
         load_register(path)
     except RegisterError as exc:
         _say(as_text(exc.diagnostics))
         _say("the register has errors: nothing was converted")
         sys.exit(1)
-    import hashlib
-
-    from .assets import cache_dir
-    return {"register": str(path), "register-sha256": hashlib.sha256(path.read_bytes())
-            .hexdigest(), "ner": ner, "cache": str(cache_dir() / "ner")}
 
 
-def _with_progress(paths: list[Path], work):
-    """Run ``work(progress)`` with a progress bar when stderr is a terminal."""
-    if not sys.stderr.isatty() or len(paths) < 2:
-        return work(None)
+@contextmanager
+def _progress(what: str, total: int):
+    """One progress bar on stderr for ``total`` steps (when stderr is a terminal); yields
+    the function that advances it."""
+    if not sys.stderr.isatty() or total < 2:
+        yield lambda: None
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeRemainingColumn(), console=_console(),
                   transient=True) as bar:
-        task = bar.add_task("converting", total=len(paths))
-        return work(lambda _result: bar.advance(task))
+        task = bar.add_task(what, total=total)
+        yield lambda: bar.advance(task)
 
 
 @main.command()

@@ -73,7 +73,11 @@ def worst(diagnostics: Iterable[Diagnostic]) -> Severity | None:
 
 def exit_status(diagnostics: Iterable[Diagnostic], strict: bool = False) -> int:
     """0 when all is well, 1 on any error (and, with ``strict``, on any warning)."""
-    level = worst(diagnostics)
+    return status_for(worst(diagnostics), strict)
+
+
+def status_for(level: Severity | None, strict: bool = False) -> int:
+    """The exit status for the worst severity seen (see :func:`exit_status`)."""
     if level is None or level == Severity.INFO:
         return 0
     if level == Severity.ERROR or strict:

