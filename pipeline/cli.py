@@ -68,7 +68,7 @@ def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool,
     sys.exit(exit_status(diagnostics, strict))
 
 
-def _with_progress(paths: list[Path], work):
+def _with_progress(paths, work, what: str = "converting"):
     """Run ``work(progress)`` with a progress bar when stderr is a terminal."""
     if not sys.stderr.isatty() or len(paths) < 2:
         return work(None)
@@ -76,8 +76,63 @@ def _with_progress(paths: list[Path], work):
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeRemainingColumn(), console=_console(),
                   transient=True) as bar:
-        task = bar.add_task("converting", total=len(paths))
+        task = bar.add_task(what, total=len(paths))
         return work(lambda _result: bar.advance(task))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]),
+              default="text", show_default=True, help="How to report the problems.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report there (the summary still goes to the terminal).")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@click.option("--ignore", metavar="CODES", default="",
+              help="Rules to leave out, comma-separated (V314,V321).")
+@click.option("--all", "show_all", is_flag=True,
+              help="List every problem (text shows 20 per rule and file).")
+@click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Check every file, even unchanged ones.")
+@click.option("--register", type=click.Path(dir_okay=False, path_type=Path),
+              help="The entity register  [default: source/register.xml]")
+@click.option("--max-bytes", type=click.IntRange(1), default=None,
+              help="Refuse larger files unread (default: 16 MB).")
+def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool,
+             ignore: str, show_all: bool, jobs: int, no_cache: bool, register: Path | None,
+             max_bytes: int | None) -> None:
+    """Check TEI files (PATHS: files or folders; default tei/ and source/register.xml).
+
+    Four layers, in order: well-formed and safe XML, the project schema (schema/teipipe.xsd,
+    schema/register.xsd), TEI P5 (tei_all), the edition's rules (schema/teipipe.sch and
+    Python checks, the register and the source pages).  Every problem of every file is
+    reported as file:line:column: severity: message [code], with a hint; exit status 1 on
+    any error (with --strict, on any warning).
+    """
+    from dataclasses import replace
+
+    from .validate.report import render, summary_line
+    from .validate.run import Options, find_files, validate as run_validate
+    from .validate.xmlfile import MAX_BYTES
+
+    options = Options(max_bytes=max_bytes or MAX_BYTES, jobs=jobs, use_cache=not no_cache,
+                      register=register)
+    files = find_files(paths)
+    report = _with_progress(files, lambda progress: run_validate(
+        files, options, progress=(lambda: progress(None)) if progress else None),
+        "validating")
+    skip = {code.strip().upper() for code in ignore.split(",") if code.strip()}
+    report = replace(report, diagnostics=[d for d in report.diagnostics if d.code not in skip])
+    text = render(report, fmt, limit=None if show_all else 20)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text + "\n", encoding="utf-8")
+        _say(summary_line(report))
+    elif fmt == "text":
+        _say(text, err=False)
+    else:
+        _say(text, err=False)
+        _say(summary_line(report))
+    sys.exit(exit_status(report.diagnostics, strict))
 
 
 @main.command()
@@ -90,6 +145,8 @@ def setup() -> None:
         _say(f"error: {exc}")
         sys.exit(1)
     _say(f"{TEI_ALL.name}: {path} ({TEI_ALL.licence})", err=False)
+    from .validate.conformance import prepare
+    _say(f"tei_all pruned to the project's elements: {prepare()}", err=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,275 @@
+"""Running the four layers on many files: cache first, then workers, then the corpus rules.
+
+:func:`validate` is what ``teipipe validate`` calls.  Each file is checked on its own
+(:func:`check_file`: well-formedness, project schema, tei_all, rules), in worker processes
+when there are many; results of unchanged files come from the cache (:mod:`.cache`); the
+rules across files run last, on the facts of all files.  A problem in one file never stops
+the others, and a bug in a check is reported as V399 for that file, not as a traceback.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..diagnostics import Diagnostic, Severity
+from ..files import display_path
+from . import cache as cache_mod
+from .codes import diagnostic
+from .schema import DOCUMENT, REGISTER, kind_of
+from .xmlfile import MAX_BYTES, XmlFile, read_xml
+
+DEFAULT_PATHS = (Path("tei"), Path("source/register.xml"))
+LAYER_ORDER = {"file": 0, "schema": 1, "tei": 2, "rules": 3}
+PARALLEL_FROM = 24  # files to check before worker processes pay for themselves
+
+
+@dataclass(frozen=True)
+class Options:
+    max_bytes: int = MAX_BYTES
+    jobs: int = 0  # 0: all cores
+    use_cache: bool = True
+    register: Path | None = None  # default: source/register.xml
+
+
+@dataclass
+class FileResult:
+    shown: str
+    kind: str
+    diagnostics: list[Diagnostic]
+    facts: dict | None  # None when the file could not be parsed
+    cached: bool = False
+
+
+@dataclass
+class Report:
+    files: list[str]
+    diagnostics: list[Diagnostic]
+    cached: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, int]:
+        errors = sum(d.severity == Severity.ERROR for d in self.diagnostics)
+        warnings = sum(d.severity == Severity.WARNING for d in self.diagnostics)
+        return {"files": len(self.files), "errors": errors, "warnings": warnings,
+                "files_with_problems": len({d.file for d in self.diagnostics}),
+                "from_cache": self.cached}
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Files and folders (their ``*.xml``, recursively) into files, in a stable order.
+
+    A path given by name that does not exist stays in the list: reading it reports V001.
+    Without paths: tei/ and source/register.xml, where they exist.
+    """
+    given = list(paths)
+    found: list[Path] = []
+    for path in given or DEFAULT_PATHS:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.xml") if p.is_file()))
+        elif path.exists() or given:
+            found.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for path in found:
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            unique.append(path)
+    return unique
+
+
+def check_file(path: Path, shown: str, max_bytes: int = MAX_BYTES) -> FileResult:
+    """The four layers on one file."""
+    kind = kind_of(path)
+    f = read_xml(path, shown, max_bytes)
+    if f.tree is None:
+        return FileResult(shown, kind, f.problems, None)
+    out: list[Diagnostic] = []
+    schema_errors = _guarded(out, f, "the project schema", _schema_layer, kind)
+    _guarded(out, f, "tei_all", _tei_layer)
+    _guarded(out, f, "the rules", _rules_layer, kind, not schema_errors)
+    facts = _guarded_facts(out, f)
+    return FileResult(shown, kind, _ordered(_without_restatements(out)), facts)
+
+
+def _schema_layer(f: XmlFile, kind: str) -> list[Diagnostic]:
+    from .schema import check_schema
+    return check_schema(f, kind)
+
+
+def _tei_layer(f: XmlFile) -> list[Diagnostic]:
+    from .conformance import check_tei
+    return check_tei(f)
+
+
+def _rules_layer(f: XmlFile, kind: str, schema_ok: bool) -> list[Diagnostic]:
+    from .checks import dangling_pointers, dates, duplicate_ids, file_name
+    from .corpus import namesakes
+    from .fidelity import check_fidelity
+    from .schematron import check_schematron
+    out = check_schematron(f) + duplicate_ids(f) + dangling_pointers(f) + dates(f)
+    if kind == DOCUMENT:
+        out += file_name(f) + check_fidelity(f, schema_ok)
+    else:
+        out += namesakes(f)
+    return out
+
+
+def _guarded(out: list[Diagnostic], f: XmlFile, layer: str,
+             check: Callable[..., list[Diagnostic]], *args) -> list[Diagnostic]:
+    try:
+        found = check(f, *args)
+    except Exception as exc:  # a bug in one check must not hide the others' results
+        found = [diagnostic("V399", f"internal error while checking {layer} "
+                            f"({type(exc).__name__}: {exc})", file=f.shown)]
+    out.extend(found)
+    return [d for d in found if d.severity == Severity.ERROR]
+
+
+def _guarded_facts(out: list[Diagnostic], f: XmlFile) -> dict | None:
+    from .corpus import facts_of
+    try:
+        return facts_of(f)
+    except Exception as exc:
+        out.append(diagnostic("V399", f"internal error while reading the file's ids and "
+                              f"references ({type(exc).__name__}: {exc})", file=f.shown))
+        return None
+
+
+def _without_restatements(found: list[Diagnostic]) -> list[Diagnostic]:
+    """tei_all errors on a line where the project's own checks already found an error say
+    the same thing less precisely: they are left out (one fault, one report)."""
+    lines = {d.line for d in found if d.code[1] in "13" and d.severity == Severity.ERROR}
+    return [d for d in found if not (d.code.startswith("V2") and d.code != "V202"
+                                     and d.line in lines)]
+
+
+def _ordered(found: list[Diagnostic]) -> list[Diagnostic]:
+    from .codes import RULES
+    return sorted(found, key=lambda d: (d.line or 0, LAYER_ORDER[RULES[d.code].layer], d.code,
+                                        d.column or 0))
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def validate(paths: Iterable[Path] = (), options: Options = Options(),
+             progress: Callable[[], None] | None = None) -> Report:
+    """Validate files and folders (default: tei/ and source/register.xml)."""
+    files = find_files(paths)
+    tasks = [(p, display_path(p)) for p in files]
+    register_path = options.register or Path("source/register.xml")
+    at = next((k for k, p in enumerate(files) if p.resolve() == register_path.resolve()), None)
+    if at is None and register_path.is_file():
+        tasks.append((register_path, display_path(register_path)))  # a reference, not checked
+        at = len(tasks) - 1
+    results = _results(tasks, options, progress)
+    checked = results[:len(files)]
+    diagnostics = [d for r in checked for d in r.diagnostics]
+    diagnostics.extend(_corpus_rules(checked, results[at] if at is not None else None,
+                                     display_path(register_path),
+                                     register_in_run=at is not None and at < len(files)))
+    order = {shown: k for k, (_p, shown) in enumerate(tasks)}
+    diagnostics.sort(key=lambda d: (order.get(d.file, len(order)), d.line or 0))
+    return Report([shown for _p, shown in tasks[:len(files)]], diagnostics,
+                  cached=sum(r.cached for r in checked))
+
+
+def _corpus_rules(checked: list[FileResult], register: FileResult | None, register_name: str,
+                  register_in_run: bool) -> list[Diagnostic]:
+    from .corpus import corpus_ids, register_use, standoff_copies
+    parsed = [r for r in checked if r.facts is not None]
+    out = corpus_ids([(r.shown, r.facts) for r in parsed])  # type: ignore[misc]
+    register_facts = register.facts if register is not None else None
+    documents = [r for r in parsed if r.kind == DOCUMENT]
+    for r in documents:
+        out.extend(standoff_copies(r.shown, r.facts, register_facts,  # type: ignore[arg-type]
+                                   register_name))
+    if register_in_run and register_facts is not None and documents:
+        out.extend(register_use(register.shown, register_facts,  # type: ignore[union-attr]
+                                [r.facts for r in documents]))  # type: ignore[misc]
+    return out
+
+
+def _results(tasks: list[tuple[Path, str]], options: Options,
+             progress: Callable[[], None] | None) -> list[FileResult]:
+    store = cache_mod.ResultCache() if options.use_cache else None
+    salt = cache_mod.salt(f"max_bytes={options.max_bytes}") if store else ""
+    results: list[FileResult | None] = [None] * len(tasks)
+    keys: dict[int, str] = {}
+    todo: list[int] = []
+    for k, (path, shown) in enumerate(tasks):
+        key = _key(store, salt, path, shown, options.max_bytes)
+        hit = store.get(key) if store and key else None
+        if hit is not None:
+            kind, diagnostics, facts = hit
+            results[k] = FileResult(shown, kind, diagnostics, facts, cached=True)
+            if progress:
+                progress()
+            continue
+        if key:
+            keys[k] = key
+        todo.append(k)
+    for k, result in zip(todo, _check_all([tasks[k] for k in todo], options, progress)):
+        results[k] = result
+        if store and k in keys and result.facts is not None:
+            store.put(keys[k], result.kind, result.diagnostics, result.facts)
+    return results  # type: ignore[return-value]
+
+
+def _key(store, salt: str, path: Path, shown: str, max_bytes: int) -> str | None:
+    """The cache key of a file; None for files not worth caching (unreadable, too large)."""
+    if store is None:
+        return None
+    try:
+        if not path.is_file() or path.stat().st_size > max_bytes:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return cache_mod.file_key(salt, shown, path, data)
+
+
+def _check_all(tasks: list[tuple[Path, str]], options: Options,
+               progress: Callable[[], None] | None) -> list[FileResult]:
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(tasks) < PARALLEL_FROM:
+        out = []
+        for path, shown in tasks:
+            out.append(check_file(path, shown, options.max_bytes))
+            if progress:
+                progress()
+        return out
+    _warm_up()
+    context = multiprocessing.get_context("fork")
+    args = [(str(path), shown, options.max_bytes) for path, shown in tasks]
+    out = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for result in pool.map(_task, args, chunksize=max(1, len(args) // (jobs * 4))):
+            out.append(result)
+            if progress:
+                progress()
+    return out
+
+
+def _task(args: tuple[str, str, int]) -> FileResult:
+    path, shown, max_bytes = args
+    return check_file(Path(path), shown, max_bytes)
+
+
+def _warm_up() -> None:
+    """Build the schemas once in the parent: the forked workers inherit them."""
+    from .conformance import ConformanceUnavailable, grammar_for
+    from .schema import project_schema
+    from .schematron import _schematron
+    project_schema(DOCUMENT)
+    project_schema(REGISTER)
+    _schematron()
+    try:
+        grammar_for(frozenset())
+    except ConformanceUnavailable:
+        pass  # each file reports V202

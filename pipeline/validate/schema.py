@@ -1,0 +1,150 @@
+"""Layer 2: the project schema (schema/teipipe.xsd, schema/register.xsd), with xmlschema.
+
+Each XML Schema error becomes a diagnostic with a code: the code a named type or an assertion
+of the schema carries in its ``xs:appinfo`` (``tp:code``, or the assertion's ``id``), else the
+code of the kind of error (an element out of place, a missing element or attribute, a value
+outside a list ...).  The schema's ``tp:hint`` overrides the rule's default hint.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from ..diagnostics import Diagnostic
+from .codes import diagnostic
+from . import SCHEMA_DIR
+from .xmlfile import XmlFile
+
+TP = "urn:teipipe:schema"
+DOCUMENT, REGISTER = "document", "register"
+SCHEMA_FILES = {DOCUMENT: "teipipe.xsd", REGISTER: "register.xsd"}
+_CLARK = re.compile(r"\{http://www\.tei-c\.org/ns/1\.0\}|tei:")
+_XML_NS = "{http://www.w3.org/XML/1998/namespace}"
+
+
+def kind_of(path: Path) -> str:
+    """Which schema a file answers to: the register is ``register.xml``."""
+    return REGISTER if path.name == "register.xml" else DOCUMENT
+
+
+@lru_cache(maxsize=None)
+def project_schema(kind: str):
+    """The compiled schema of a kind of file (built once per process: ~0.2 s)."""
+    import xmlschema  # imported here: a run whose files are all cached never needs it
+
+    return xmlschema.XMLSchema11(str(SCHEMA_DIR / SCHEMA_FILES[kind]))
+
+
+def check_schema(f: XmlFile, kind: str) -> list[Diagnostic]:
+    """Every error of ``f`` against its project schema, in document order."""
+    assert f.tree is not None
+    out: list[Diagnostic] = []
+    seen: set[tuple[int | None, str]] = set()
+    for error in project_schema(kind).iter_errors(f.tree):
+        d = _diagnostic(error, f)
+        if d is not None and (d.line, d.message) not in seen:
+            seen.add((d.line, d.message))
+            out.append(d)
+    return out
+
+
+def _diagnostic(error, f: XmlFile) -> Diagnostic | None:
+    from xmlschema.validators import XsdAssert
+    from xmlschema.validators.exceptions import XMLSchemaChildrenValidationError
+
+    reason = error.reason or str(error)
+    elem = error.elem if isinstance(getattr(error, "elem", None), etree._Element) else None
+    where = dict(file=f.shown, line=elem.sourceline if elem is not None else error.sourceline,
+                 column=f.column(elem) if elem is not None else None)
+    name = f"<{_local(elem)}>" if elem is not None else "the element"
+    validator = error.validator
+    if "duplicated xs:ID" in reason:
+        return None  # rule V302 reports repeated ids, with both places
+    if isinstance(validator, XsdAssert):
+        code, hint = _annotated(validator)
+        code = code or validator.id or "V107"
+        return diagnostic(code, f"{name}: {_assertion_text(validator)}", hint=hint, **where)
+    if isinstance(error, XMLSchemaChildrenValidationError):
+        return _children(error, name, where)
+    code, hint = _code_of_type(validator)
+    if code:
+        return diagnostic(code, f"{name} {_clean(reason)}", hint=hint, **where)
+    if "not allowed for element" in reason:
+        return diagnostic("V103", f"{name}: {_clean(reason)}", **where)
+    if "missing required attribute" in reason:
+        return diagnostic("V104", f"{name}: {_clean(reason)}", **where)
+    if "character data" in reason:
+        return diagnostic("V106", f"{name}: text is not allowed between its child elements",
+                          **where)
+    if reason.startswith("attribute ") or "value must be one of" in reason:
+        return diagnostic("V105", f"{name} {_clean(reason)}", **where)
+    return diagnostic("V107", f"{name}: {_clean(reason)}", **where)
+
+
+def _children(error, name: str, where: dict) -> Diagnostic:
+    """An element out of place (V101) or a required one missing (V102)."""
+    expected = [f"<{_clean(t)}>" for t in (error.expected_tags or [])]
+    wanted = " or ".join(expected)
+    if error.invalid_tag is None:
+        return diagnostic("V102", f"{name} is incomplete: {wanted or 'more content'} expected "
+                          "at its end", **where)
+    found = f"<{_clean(error.invalid_tag)}>"
+    child = error.invalid_child
+    if isinstance(child, etree._Element):
+        where = dict(where, line=child.sourceline)
+        where["column"] = None
+    known = {e.name for e in error.validator.iter_elements()} if hasattr(
+        error.validator, "iter_elements") else set()
+    if error.invalid_tag in known and expected:
+        return diagnostic("V102", f"{name}: {wanted} expected before {found}", **where)
+    message = f"{found} is not allowed in {name}"
+    return diagnostic("V101", message + (f"; expected {wanted}" if wanted else ""), **where)
+
+
+def _code_of_type(component) -> tuple[str | None, str | None]:
+    """The code of the named simple type a value error comes from (facet -> type)."""
+    node = component
+    for _ in range(4):
+        if node is None or type(node).__name__.startswith(("XsdAttributeGroup", "Xsd11Complex",
+                                                            "XsdComplex", "Xsd11Attribute",
+                                                            "XsdAttribute")):
+            break
+        code, hint = _annotated(node)
+        if code:
+            return code, hint
+        node = getattr(node, "parent", None)
+    return None, None
+
+
+def _annotated(component) -> tuple[str | None, str | None]:
+    annotation = getattr(component, "annotation", None)
+    if annotation is None:
+        return None, None
+    code = hint = None
+    for appinfo in annotation.appinfo:
+        for el in appinfo:
+            if el.tag == f"{{{TP}}}code":
+                code = (el.text or "").strip()
+            elif el.tag == f"{{{TP}}}hint":
+                hint = " ".join((el.text or "").split())
+    return code, hint
+
+
+def _assertion_text(component) -> str:
+    annotation = getattr(component, "annotation", None)
+    if annotation is not None and annotation.documentation:
+        return " ".join("".join(annotation.documentation[0].itertext()).split())
+    return f"fails the rule {component.path}"
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname
+
+
+def _clean(text: str) -> str:
+    """Schema messages without namespace clutter: ``{...tei...}hi`` -> ``hi``."""
+    return _CLARK.sub("", str(text)).replace(_XML_NS, "xml:")
