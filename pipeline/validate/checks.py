@@ -21,7 +21,7 @@ from .xmlfile import XmlFile
 
 POINTER_ATTRIBUTES = ("ref", "target", "resp", "ana", "scheme")
 DATE_ATTRIBUTES = ("when", "from", "to", "notBefore", "notAfter")
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_ISO = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _NAME_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?=_|$)")
 
 
@@ -65,26 +65,30 @@ def dangling_pointers(f: XmlFile) -> list[Diagnostic]:
 
 
 def dates(f: XmlFile) -> list[Diagnostic]:
-    """V308: dates that do not exist; V309: a date's @when against the date its text writes."""
+    """V308: dates that do not exist; V309: a date's @when against the date its text writes
+    (a @when more precise than its text is fine: the editor may know the day)."""
     out = []
     for el in _elements(f):
+        impossible = False
         for attr in DATE_ATTRIBUTES:
             value = el.get(attr)
             m = _ISO.match(value or "")
             if m and not _exists(*m.groups()):
+                impossible = True
                 out.append(diagnostic("V308", f"<{etree.QName(el).localname} {attr}="
-                                      f"\"{value}\">: there is no such day", **_where(f, el)))
+                                      f"\"{value}\">: there is no such date", **_where(f, el)))
         when = el.get("when")
-        if etree.QName(el).localname == "date" and when and _ISO.match(when):
-            text = " ".join("".join(el.itertext()).split())
-            try:
-                found = find_date(text) if text else None
-            except DateError:
-                found = None  # the text names an impossible day: its @when says what is meant
-            written = found[2] if found else None
-            if written and not when.startswith(written) and not written.startswith(when):
-                out.append(diagnostic("V309", f"<date when=\"{when}\">{text}</date>: the text "
-                                      f"writes {written}", **_where(f, el)))
+        if impossible or etree.QName(el).localname != "date" or not _ISO.match(when or ""):
+            continue
+        text = " ".join("".join(el.itertext()).split())
+        try:
+            found = find_date(text) if text else None
+        except DateError:
+            found = None  # the text names an impossible day; @when says what is meant
+        written = found[2] if found else None
+        if written and not when.startswith(written):
+            out.append(diagnostic("V309", f"<date when=\"{when}\">{text}</date>: the text "
+                                  f"writes {written}", **_where(f, el)))
     return out
 
 
@@ -96,7 +100,7 @@ def _exists(year: str, month: str | None, day: str | None) -> bool:
     if day is None:
         return True
     try:
-        _dt.date(int(year), int(month), int(day))
+        _dt.date(2000 if year.startswith("-") else int(year), int(month), int(day))
     except ValueError:
         return False
     return True

@@ -92,38 +92,11 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     # -- layer 3: TEI conformance -----------------------------------------------------------
     Rule("V201", "tei", E, "not valid TEI P5 (tei_all)",
          "the file breaks the TEI Guidelines themselves; see the message, and the TEI "
-         "reference page of the element named", "tei_all.rng (TEI P5 4.3.0), libxml2"),
+         "reference page of the element named", "conformance.check_tei (tei_all 4.3.0)"),
     Rule("V202", "tei", E, "the tei_all schema is not set up",
          "run `teipipe setup` (or `make setup`) once; it fetches tei_all.rng",
          "conformance.grammar_for"),
-    # -- layer 4: rules ---------------------------------------------------------------------
-    Rule("V322", "rules", E, "xml:id does not start with the document id",
-         "prefix the id with the document id and a full stop: {doc-id}.p3", _SCH),
-    Rule("V323", "rules", E, "body and header disagree on the document type",
-         "make div/@subtype the type of the header's doctype category", _SCH),
-    Rule("V325", "rules", E, "list items numbered wrongly",
-         "items of a lettered list carry n=\"a\", n=\"b\" …; bulleted items have no @n", _SCH),
-    Rule("V326", "rules", E, "ambiguous link not marked uncertain",
-         "keep only the right entry in @ref, or mark the ambiguity cert=\"low\"", _SCH),
-    Rule("V327", "rules", E, "paragraph number disagrees with its label",
-         "give @n the number printed in the paragraph's label (label \"2.\", n=\"2\"), or "
-         "remove both", _SCH),
-    Rule("V328", "rules", E, "opener line of the wrong shape",
-         "seg type=\"classification\" needs ana=\"#{doc-id}.classification.{level}\"; other "
-         "segs have no @ana; labelled fields (To:, From: …) start with their label", _SCH),
-    Rule("V329", "rules", E, "note number disagrees with its label",
-         "make the note's @n the number in its label", _SCH),
-    Rule("V330", "rules", E, "unknown respStmt id",
-         "use one of the ids {doc-id}.translator, .obtained, .editors, .encoder, .ner", _SCH),
-    Rule("V331", "rules", E, "register id of the wrong form",
-         "name entries per-, pla- or org- followed by lowercase ASCII letters, digits and "
-         "single hyphens (per-lyndon-b-johnson)", _SCH),
-    Rule("V332", "rules", E, "entry without exactly one preferred name",
-         "mark one name type=\"preferred\" and the others type=\"variant\"", _SCH),
-    Rule("V333", "rules", E, "activity date without from or to",
-         "give from=\"…\" and/or to=\"…\", or leave the date out", _SCH),
-    Rule("V334", "rules", E, "copy not marked as received",
-         "a copy's correspAction is type=\"received\" subtype=\"copy\"", _SCH),
+    # -- layer 4: rules -------------------------------------------------------------------
     Rule("V301", "rules", E, "pointer does not resolve",
          "point at an xml:id of this file (#id); for names, copy the register entry into "
          "standOff (re-run `teipipe convert`)", "checks.dangling_pointers"),
@@ -141,8 +114,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     Rule("V306", "rules", E, "empty name",
          "put the name's words inside the element, or remove it", _SCH),
     Rule("V307", "rules", E, "name neither linked nor proposed",
-         "link it to its register entry (ref=\"#per-…\", \"#pla-…\", \"#org-…\"), or mark it as a proposal "
-         "(cert=\"…\" resp=\"#{doc-id}.ner\")", _SCH),
+         "link it to its register entry (ref=\"#per-…\", \"#pla-…\", \"#org-…\"), or mark "
+         "it as a proposal (cert=\"…\" resp=\"#{doc-id}.ner\")", _SCH),
     Rule("V308", "rules", E, "impossible date",
          "the day does not exist (30 February, month 13): correct @when", "checks.dates"),
     Rule("V309", "rules", E, "date disagrees with its text",
@@ -182,8 +155,33 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     Rule("V321", "rules", W, "standOff entry the document does not refer to",
          "standOff holds only the entries the document refers to: re-run `teipipe convert`",
          "corpus.standoff_copies"),
+    Rule("V322", "rules", E, "xml:id does not start with the document id",
+         "prefix the id with the document id and a full stop: {doc-id}.p3", _SCH),
+    Rule("V323", "rules", E, "body and header disagree on the document type",
+         "make div/@subtype the type of the header's doctype category", _SCH),
     Rule("V324", "rules", E, "catRef target outside its scheme",
          "@target must be a category of the taxonomy @scheme points at", _SCH),
+    Rule("V325", "rules", E, "list items numbered wrongly",
+         "items of a lettered list carry n=\"a\", n=\"b\" …; bulleted items have no @n", _SCH),
+    Rule("V326", "rules", E, "ambiguous link not marked uncertain",
+         "keep only the right entry in @ref, or mark the ambiguity cert=\"low\"", _SCH),
+    Rule("V327", "rules", E, "paragraph number disagrees with its label",
+         "give @n the number printed in the paragraph's label (label \"2.\", n=\"2\"), or "
+         "remove both", _SCH),
+    Rule("V328", "rules", E, "opener line of the wrong shape",
+         "seg type=\"classification\" needs ana=\"#{doc-id}.classification.{level}\"; other "
+         "segs have no @ana; labelled fields (To:, From: …) start with their label", _SCH),
+    Rule("V329", "rules", E, "note number disagrees with its label",
+         "make the note's @n the number in its label", _SCH),
+    Rule("V330", "rules", E, "unknown respStmt id",
+         "use one of the ids {doc-id}.translator, .obtained, .editors, .encoder, .ner", _SCH),
+    Rule("V331", "rules", E, "register id of the wrong form",
+         "name entries per-, pla- or org- followed by lowercase ASCII letters, digits and "
+         "single hyphens (per-lyndon-b-johnson)", _SCH),
+    Rule("V332", "rules", E, "entry without exactly one preferred name",
+         "mark one name type=\"preferred\" and the others type=\"variant\"", _SCH),
+    Rule("V334", "rules", E, "copy not marked as received",
+         "a copy's correspAction is type=\"received\" subtype=\"copy\"", _SCH),
     Rule("V399", "rules", E, "internal error of a check",
          "please report this with the file; the other checks still ran", "run"),
 )}

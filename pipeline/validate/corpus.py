@@ -135,10 +135,12 @@ def _distinction(entry: etree._Element) -> str:
 
 
 def corpus_ids(results: list[tuple[str, dict]]) -> list[Diagnostic]:
-    """V303: an xml:id in more than one file (the first file keeps it)."""
+    """V303: xml:ids of one file that another file uses too; one report per pair of files,
+    at the first such id (a copied file repeats them all)."""
     first: dict[str, tuple[str, int]] = {}
     out = []
     for shown, facts in results:
+        clashes: dict[str, list[tuple[str, int, int]]] = {}
         seen_here: set[str] = set()
         for value, line in facts["ids"]:
             if value in seen_here:
@@ -146,10 +148,14 @@ def corpus_ids(results: list[tuple[str, dict]]) -> list[Diagnostic]:
             seen_here.add(value)
             if value in first and first[value][0] != shown:
                 other, other_line = first[value]
-                out.append(diagnostic("V303", f"xml:id \"{value}\" is also used in {other} "
-                                      f"(line {other_line})", file=shown, line=line))
+                clashes.setdefault(other, []).append((value, line, other_line))
             else:
                 first.setdefault(value, (shown, line))
+        for other, found in clashes.items():
+            value, line, other_line = found[0]
+            more = f" and {len(found) - 1} more of its ids are" if len(found) > 1 else " is"
+            out.append(diagnostic("V303", f"xml:id \"{value}\"{more} also used in {other} "
+                                  f"(line {other_line})", file=shown, line=line))
     return out
 
 

@@ -83,22 +83,33 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def check_file(path: Path, shown: str, max_bytes: int = MAX_BYTES) -> FileResult:
-    """The four layers on one file."""
-    kind = kind_of(path)
+    """The four layers on one file.
+
+    A tei_all error on the line of an element the project's own checks already faulted says
+    the same thing less precisely, and is left out: one fault, one report.
+    """
     f = read_xml(path, shown, max_bytes)
     if f.tree is None:
-        return FileResult(shown, kind, f.problems, None)
+        return FileResult(shown, DOCUMENT, f.problems, None)
+    kind = kind_of(f.tree)
     out: list[Diagnostic] = []
-    schema_errors = _guarded(out, f, "the project schema", _schema_layer, kind)
-    _guarded(out, f, "tei_all", _tei_layer)
+    anchors: set[int] = set()
+    schema_errors = _guarded(out, f, "the project schema", _schema_layer, kind, anchors)
+    conformance = _guarded(out, f, "tei_all", _tei_layer)
     _guarded(out, f, "the rules", _rules_layer, kind, not schema_errors)
     facts = _guarded_facts(out, f)
-    return FileResult(shown, kind, _ordered(_without_restatements(out)), facts)
+    anchors |= {d.line for d in out if d.severity == Severity.ERROR and d.line
+                and d.code[1] in "13"}
+    restated = {id(d) for d in conformance if d.code == "V201" and d.line in anchors}
+    return FileResult(shown, kind, _ordered([d for d in out if id(d) not in restated]), facts)
 
 
-def _schema_layer(f: XmlFile, kind: str) -> list[Diagnostic]:
+def _schema_layer(f: XmlFile, kind: str, anchors: set[int]) -> list[Diagnostic]:
+    """The project schema's errors; ``anchors`` gets the lines of the elements concerned."""
     from .schema import check_schema
-    return check_schema(f, kind)
+    found, elements = check_schema(f, kind)
+    anchors |= elements
+    return found
 
 
 def _tei_layer(f: XmlFile) -> list[Diagnostic]:
@@ -121,9 +132,11 @@ def _rules_layer(f: XmlFile, kind: str, schema_ok: bool) -> list[Diagnostic]:
 
 def _guarded(out: list[Diagnostic], f: XmlFile, layer: str,
              check: Callable[..., list[Diagnostic]], *args) -> list[Diagnostic]:
+    """Run one layer; its errors are also returned.  A bug in a check is reported (V399)
+    and must not hide the other layers' results."""
     try:
         found = check(f, *args)
-    except Exception as exc:  # a bug in one check must not hide the others' results
+    except Exception as exc:
         found = [diagnostic("V399", f"internal error while checking {layer} "
                             f"({type(exc).__name__}: {exc})", file=f.shown)]
     out.extend(found)
@@ -140,14 +153,6 @@ def _guarded_facts(out: list[Diagnostic], f: XmlFile) -> dict | None:
         return None
 
 
-def _without_restatements(found: list[Diagnostic]) -> list[Diagnostic]:
-    """tei_all errors on a line where the project's own checks already found an error say
-    the same thing less precisely: they are left out (one fault, one report)."""
-    lines = {d.line for d in found if d.code[1] in "13" and d.severity == Severity.ERROR}
-    return [d for d in found if not (d.code.startswith("V2") and d.code != "V202"
-                                     and d.line in lines)]
-
-
 def _ordered(found: list[Diagnostic]) -> list[Diagnostic]:
     from .codes import RULES
     return sorted(found, key=lambda d: (d.line or 0, LAYER_ORDER[RULES[d.code].layer], d.code,
@@ -159,15 +164,23 @@ def _ordered(found: list[Diagnostic]) -> list[Diagnostic]:
 
 def validate(paths: Iterable[Path] = (), options: Options = Options(),
              progress: Callable[[], None] | None = None) -> Report:
-    """Validate files and folders (default: tei/ and source/register.xml)."""
+    """Validate files and folders (default: tei/ and source/register.xml).
+
+    The register the documents' standOff copies are checked against is ``options.register``,
+    else the register among the files checked, else source/register.xml (read for reference
+    when it is not among the files).
+    """
     files = find_files(paths)
     tasks = [(p, display_path(p)) for p in files]
-    register_path = options.register or Path("source/register.xml")
+    results = _results(tasks, options, progress)
+    registers = [k for k, r in enumerate(results) if r.kind == REGISTER and r.facts is not None]
+    register_path = options.register or (files[registers[0]] if len(registers) == 1
+                                         else Path("source/register.xml"))
     at = next((k for k, p in enumerate(files) if p.resolve() == register_path.resolve()), None)
     if at is None and register_path.is_file():
-        tasks.append((register_path, display_path(register_path)))  # a reference, not checked
-        at = len(tasks) - 1
-    results = _results(tasks, options, progress)
+        reference = _results([(register_path, display_path(register_path))], options, None)
+        results.extend(reference)
+        at = len(results) - 1
     checked = results[:len(files)]
     diagnostics = [d for r in checked for d in r.diagnostics]
     diagnostics.extend(_corpus_rules(checked, results[at] if at is not None else None,
@@ -175,7 +188,7 @@ def validate(paths: Iterable[Path] = (), options: Options = Options(),
                                      register_in_run=at is not None and at < len(files)))
     order = {shown: k for k, (_p, shown) in enumerate(tasks)}
     diagnostics.sort(key=lambda d: (order.get(d.file, len(order)), d.line or 0))
-    return Report([shown for _p, shown in tasks[:len(files)]], diagnostics,
+    return Report([shown for _p, shown in tasks], diagnostics,
                   cached=sum(r.cached for r in checked))
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
 from lxml import etree
 
@@ -26,9 +25,11 @@ _CLARK = re.compile(r"\{http://www\.tei-c\.org/ns/1\.0\}|tei:")
 _XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 
 
-def kind_of(path: Path) -> str:
-    """Which schema a file answers to: the register is ``register.xml``."""
-    return REGISTER if path.name == "register.xml" else DOCUMENT
+def kind_of(tree: etree._ElementTree) -> str:
+    """Which schema a file answers to: a register is a TEI file with a standOff and no text."""
+    root = tree.getroot()
+    has = {etree.QName(el).localname for el in root if isinstance(el.tag, str)}
+    return REGISTER if "standOff" in has and "text" not in has else DOCUMENT
 
 
 @lru_cache(maxsize=None)
@@ -39,17 +40,22 @@ def project_schema(kind: str):
     return xmlschema.XMLSchema11(str(SCHEMA_DIR / SCHEMA_FILES[kind]))
 
 
-def check_schema(f: XmlFile, kind: str) -> list[Diagnostic]:
-    """Every error of ``f`` against its project schema, in document order."""
+def check_schema(f: XmlFile, kind: str) -> tuple[list[Diagnostic], set[int]]:
+    """Every error of ``f`` against its project schema, in document order, and the lines of
+    the elements they concern (a diagnostic may point into an element, at its stray text)."""
     assert f.tree is not None
     out: list[Diagnostic] = []
+    elements: set[int] = set()
     seen: set[tuple[int | None, str]] = set()
     for error in project_schema(kind).iter_errors(f.tree):
         d = _diagnostic(error, f)
         if d is not None and (d.line, d.message) not in seen:
             seen.add((d.line, d.message))
             out.append(d)
-    return out
+            elem = getattr(error, "elem", None)
+            if isinstance(elem, etree._Element) and elem.sourceline:
+                elements.add(elem.sourceline)
+    return out, elements
 
 
 def _diagnostic(error, f: XmlFile) -> Diagnostic | None:
@@ -78,11 +84,31 @@ def _diagnostic(error, f: XmlFile) -> Diagnostic | None:
     if "missing required attribute" in reason:
         return diagnostic("V104", f"{name}: {_clean(reason)}", **where)
     if "character data" in reason:
-        return diagnostic("V106", f"{name}: text is not allowed between its child elements",
-                          **where)
+        line, text = _stray_text(elem) if elem is not None else (None, "")
+        return diagnostic("V106", f"{name}: text is not allowed between its child elements "
+                          f"(\"{text}\")", **dict(where, line=line or where["line"],
+                                                     column=None))
     if reason.startswith("attribute ") or "value must be one of" in reason:
         return diagnostic("V105", f"{name} {_clean(reason)}", **where)
     return diagnostic("V107", f"{name}: {_clean(reason)}", **where)
+
+
+def _stray_text(el: etree._Element) -> tuple[int | None, str]:
+    """Where the first non-blank text directly inside ``el`` is, and what it says.
+
+    lxml knows the line an element starts on, not where text lies; text before a child
+    ends on that child's line, so it starts that many line ends earlier.
+    """
+    runs = [(el.text, el[0] if len(el) else None)]
+    runs += [(child.tail, child.getnext()) for child in el]
+    for text, after in runs:
+        if text and text.strip():
+            if after is None or after.sourceline is None:
+                return None, text.strip()
+            lead = len(text) - len(text.lstrip())
+            start = after.sourceline - text.count("\n")
+            return start + text.count("\n", 0, lead), " ".join(text.split())[:60]
+    return None, ""
 
 
 def _children(error, name: str, where: dict) -> Diagnostic:
