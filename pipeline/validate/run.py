@@ -12,7 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -26,6 +26,9 @@ from .xmlfile import MAX_BYTES, XmlFile, read_xml
 DEFAULT_PATHS = (Path("tei"), Path("source/register.xml"))
 LAYER_ORDER = {"file": 0, "schema": 1, "tei": 2, "rules": 3}
 PARALLEL_FROM = 24  # files to check before worker processes pay for themselves
+#: Results that say more about this machine than about the file are not kept: tei_all not
+#: set up (V202), a bug in a check (V399).
+UNCACHED = {"V202", "V399"}
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,6 @@ class Report:
     files: list[str]
     diagnostics: list[Diagnostic]
     cached: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
         errors = sum(d.severity == Severity.ERROR for d in self.diagnostics)
@@ -229,7 +231,8 @@ def _results(tasks: list[tuple[Path, str]], options: Options,
         todo.append(k)
     for k, result in zip(todo, _check_all([tasks[k] for k in todo], options, progress)):
         results[k] = result
-        if store and k in keys and result.facts is not None:
+        if store and k in keys and result.facts is not None and not any(
+                d.code in UNCACHED for d in result.diagnostics):
             store.put(keys[k], result.kind, result.diagnostics, result.facts)
     return results  # type: ignore[return-value]
 
