@@ -6,9 +6,11 @@ of the source page its record names (for the fidelity check), the project schema
 Schematron, tei_all, the pruning, the validator's options and the code of the pipeline
 itself.  Change any of these and the file is validated again; the corpus rules always run.
 
-One small JSON file per key, under ``$TEIPIPE_CACHE/validate/`` (default
-``.cache/teipipe/validate``): concurrent runs cannot corrupt each other, and deleting the
-folder is always safe.
+The results live in one JSON file, ``$TEIPIPE_CACHE/validate.json`` (default
+``.cache/teipipe/validate.json``), read once at the start of a run and written once at its
+end (atomically, merged with what other runs wrote meanwhile, so that concurrent runs lose
+at most some entries, never the file).  Deleting it is always safe.  It keeps the most
+recently used :data:`MAX_ENTRIES` results.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import hashlib
 import json
 import re
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
@@ -30,6 +33,7 @@ _SOURCE = re.compile(rb'<\?teipipe [^?]*?\bsource="([^"]*)"')
 PIPELINE = Path(__file__).resolve().parents[1]
 
 
+@lru_cache(maxsize=None)
 def salt(options: str) -> str:
     """A digest of everything that is not the file but decides its result."""
     h = hashlib.sha256()
@@ -54,26 +58,44 @@ def file_key(salt_: str, shown: str, path: Path, data: bytes) -> str:
     return h.hexdigest()
 
 
-class ResultCache:
-    def __init__(self, folder: Path | None = None):
-        self.folder = folder or cache_dir() / "validate"
+MAX_ENTRIES = 50_000
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
+
+class ResultCache:
+    """The results of earlier runs, by key; :meth:`save` writes what this run added."""
+
+    def __init__(self, path: Path | None = None):
+        self.path = path or cache_dir() / "validate.json"
+        self.entries = self._read()
+        self.used: dict[str, dict] = {}
+
+    def _read(self) -> dict[str, dict]:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
 
     def get(self, key: str) -> tuple[str, list[Diagnostic], dict] | None:
+        entry = self.entries.get(key)
         try:
-            data = json.loads(self._path(key).read_text(encoding="utf-8"))
-            return data["kind"], [_diagnostic(d) for d in data["diagnostics"]], data["facts"]
-        except (OSError, ValueError, KeyError, TypeError):
+            found = entry["kind"], [_diagnostic(d) for d in entry["diagnostics"]], entry["facts"]
+        except (TypeError, KeyError, ValueError):
             return None
+        self.used[key] = entry
+        return found
 
     def put(self, key: str, kind: str, diagnostics: list[Diagnostic], facts: dict) -> None:
         items = [dict(asdict(d), severity=int(d.severity)) for d in diagnostics]
-        data = json.dumps({"kind": kind, "diagnostics": items, "facts": facts},
-                          ensure_ascii=False)
+        self.used[key] = {"kind": kind, "diagnostics": items, "facts": facts}
+
+    def save(self) -> None:
+        """Write the entries of this run last (most recently used), after the others'."""
+        merged = {k: v for k, v in self._read().items() if k not in self.used}
+        merged.update(self.used)
+        kept = dict(list(merged.items())[-MAX_ENTRIES:])
         try:
-            write_atomic(self._path(key), data.encode("utf-8"))
+            write_atomic(self.path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
         except OSError:
             pass  # a read-only cache only costs speed
 

@@ -71,7 +71,7 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          _XSD + " docType"),
     Rule("V111", "schema", E, "classification level not in the closed list",
          "use a classification level of pipeline/vocab.py CLASSIFICATIONS",
-         _XSD + " classificationLevel"),
+         _XSD + " classificationPointer"),
     Rule("V112", "schema", E, "pointer of the wrong form",
          "@resp points at the document's own respStmt: \"#{doc-id}.translator\", "
          "\"#{doc-id}.editors\" or, for proposed names, \"#{doc-id}.ner\"",
@@ -86,9 +86,9 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          _XSD + " perRef, plaRef, orgRef"),
     Rule("V116", "schema", E, "empty header field",
          "write the text, or leave the element out", _XSD + " text"),
-    Rule("V129", "schema", E, "document date neither dated nor \"undated\"",
-         "add when=\"YYYY-MM-DD\" (as precise as known), or write \"undated\"",
-         _XSD + " assertion V129"),
+    Rule("V117", "schema", E, "category outside the closed lists",
+         "point at {doc-id}.doctype.{type} or {doc-id}.classification.{level}, with a type or "
+         "level of pipeline/vocab.py", _XSD + " categoryPointer"),
     # -- layer 3: TEI conformance -----------------------------------------------------------
     Rule("V201", "tei", E, "not valid TEI P5 (tei_all)",
          "the file breaks the TEI Guidelines themselves; see the message, and the TEI "
@@ -156,7 +156,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          "standOff holds only the entries the document refers to: re-run `teipipe convert`",
          "corpus.standoff_copies"),
     Rule("V322", "rules", E, "xml:id does not start with the document id",
-         "prefix the id with the document id and a full stop: {doc-id}.p3", _SCH),
+         "prefix the id with the document id and a full stop: {doc-id}.p3",
+         "checks.id_prefixes"),
     Rule("V323", "rules", E, "body and header disagree on the document type",
          "make div/@subtype the type of the header's doctype category", _SCH),
     Rule("V324", "rules", E, "catRef target outside its scheme",
@@ -182,6 +183,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          "mark one name type=\"preferred\" and the others type=\"variant\"", _SCH),
     Rule("V334", "rules", E, "copy not marked as received",
          "a copy's correspAction is type=\"received\" subtype=\"copy\"", _SCH),
+    Rule("V335", "rules", E, "document date neither dated nor \"undated\"",
+         "add when=\"YYYY-MM-DD\" (as precise as known), or write \"undated\"", _SCH),
     Rule("V399", "rules", E, "internal error of a check",
          "please report this with the file; the other checks still ran", "run"),
 )}

@@ -82,8 +82,8 @@ def grammar_for(extra: frozenset[Name]) -> etree.RelaxNG:
 def check_tei(f: XmlFile) -> list[Diagnostic]:
     """The tei_all errors of ``f``: one per line (libxml2 repeats itself down a branch)."""
     assert f.tree is not None
-    used = {(q.namespace or "", q.localname) for q in
-            (etree.QName(el) for el in f.tree.iter() if isinstance(el.tag, str))}
+    tags = {el.tag for el in f.tree.iter() if isinstance(el.tag, str)}
+    used = {(q.namespace or "", q.localname) for q in map(etree.QName, tags)}
     try:
         grammar = grammar_for(frozenset(used - project_names()))
     except ConformanceUnavailable as exc:

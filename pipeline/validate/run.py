@@ -120,13 +120,13 @@ def _tei_layer(f: XmlFile) -> list[Diagnostic]:
 
 
 def _rules_layer(f: XmlFile, kind: str, schema_ok: bool) -> list[Diagnostic]:
-    from .checks import dangling_pointers, dates, duplicate_ids, file_name
+    from .checks import dangling_pointers, dates, duplicate_ids, file_name, id_prefixes
     from .corpus import namesakes
     from .fidelity import check_fidelity
     from .schematron import check_schematron
     out = check_schematron(f) + duplicate_ids(f) + dangling_pointers(f) + dates(f)
     if kind == DOCUMENT:
-        out += file_name(f) + check_fidelity(f, schema_ok)
+        out += id_prefixes(f) + file_name(f) + check_fidelity(f, schema_ok)
     else:
         out += namesakes(f)
     return out
@@ -174,13 +174,17 @@ def validate(paths: Iterable[Path] = (), options: Options = Options(),
     """
     files = find_files(paths)
     tasks = [(p, display_path(p)) for p in files]
-    results = _results(tasks, options, progress)
+    store = cache_mod.ResultCache() if options.use_cache else None
+    results = _results(tasks, options, store, progress)
     registers = [k for k, r in enumerate(results) if r.kind == REGISTER and r.facts is not None]
     register_path = options.register or (files[registers[0]] if len(registers) == 1
                                          else Path("source/register.xml"))
-    at = next((k for k, p in enumerate(files) if p.resolve() == register_path.resolve()), None)
+    wanted = register_path.resolve()
+    at = next((k for k, p in enumerate(files) if p.resolve() == wanted), None) \
+        if register_path.exists() else None
     if at is None and register_path.is_file():
-        reference = _results([(register_path, display_path(register_path))], options, None)
+        reference = _results([(register_path, display_path(register_path))], options, store,
+                             None)
         results.extend(reference)
         at = len(results) - 1
     checked = results[:len(files)]
@@ -210,9 +214,8 @@ def _corpus_rules(checked: list[FileResult], register: FileResult | None, regist
     return out
 
 
-def _results(tasks: list[tuple[Path, str]], options: Options,
+def _results(tasks: list[tuple[Path, str]], options: Options, store,
              progress: Callable[[], None] | None) -> list[FileResult]:
-    store = cache_mod.ResultCache() if options.use_cache else None
     salt = cache_mod.salt(f"max_bytes={options.max_bytes}") if store else ""
     results: list[FileResult | None] = [None] * len(tasks)
     keys: dict[int, str] = {}
@@ -234,6 +237,8 @@ def _results(tasks: list[tuple[Path, str]], options: Options,
         if store and k in keys and result.facts is not None and not any(
                 d.code in UNCACHED for d in result.diagnostics):
             store.put(keys[k], result.kind, result.diagnostics, result.facts)
+    if store and todo:
+        store.save()
     return results  # type: ignore[return-value]
 
 
@@ -278,12 +283,13 @@ def _task(args: tuple[str, str, int]) -> FileResult:
 
 
 def _warm_up() -> None:
-    """Build the schemas once in the parent: the forked workers inherit them."""
+    """Compile the schemas once in the parent: the forked workers inherit them.  (xmlschema
+    is left out: it is loaded only by a worker that meets an invalid file.)"""
     from .conformance import ConformanceUnavailable, grammar_for
-    from .schema import project_schema
+    from .schema import fast_schema
     from .schematron import _schematron
-    project_schema(DOCUMENT)
-    project_schema(REGISTER)
+    fast_schema(DOCUMENT)
+    fast_schema(REGISTER)
     _schematron()
     try:
         grammar_for(frozenset())

@@ -1,0 +1,61 @@
+"""The fidelity check (V316) notices any change to the text of a TEI file, and says where."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.validate.fidelity import check_fidelity
+from pipeline.validate.xmlfile import read_xml
+
+from conftest import ROOT
+
+VALID_DOC = ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"
+TEXT = VALID_DOC.read_text(encoding="utf-8")
+BODY_START = TEXT.index('<div type="document"')
+BODY_END = TEXT.index("</div></body></text>")
+#: Runs of text between tags in the body: (start, end) offsets in the file.
+RUNS = [(m.start(1), m.end(1)) for m in re.finditer(r">([^<]+)<", TEXT[BODY_START:BODY_END])
+        if m.group(1).strip()]
+RUNS = [(a + BODY_START, b + BODY_START) for a, b in RUNS]
+
+
+def _check(text: str, tmp: Path):
+    path = tmp / VALID_DOC.name
+    path.write_text(text.replace('source="pages/', f'source="{VALID_DOC.parent}/pages/'),
+                    encoding="utf-8")
+    f = read_xml(path, path.name)
+    assert f.tree is not None
+    return check_fidelity(f, schema_ok=True)
+
+
+def test_the_unchanged_file_keeps_its_source(tmp_path: Path) -> None:
+    assert _check(TEXT, tmp_path) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_a_cut_anywhere_in_the_text_is_found_on_its_line(tmp_path_factory, data) -> None:
+    start, end = data.draw(st.sampled_from(RUNS))
+    a = data.draw(st.integers(start, end - 1))
+    b = data.draw(st.integers(a + 1, end))
+    cut = TEXT[a:b]
+    if not cut.strip("\n") or "&" in cut:
+        return  # entity references are not text to cut in half
+    found = _check(TEXT[:a] + TEXT[b:], tmp_path_factory.mktemp("cut"))
+    assert [d.code for d in found] == ["V316"]
+    assert found[0].line == TEXT.count("\n", 0, a) + 1 + cut.count("\n", 0, len(cut)
+                                                                   - len(cut.lstrip("\n")))
+    assert "lost" in found[0].message or "where the source has" in found[0].message
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(RUNS), st.text(alphabet="abcxyz .,", min_size=1, max_size=12))
+def test_words_added_anywhere_in_the_text_are_found(tmp_path_factory, run, words) -> None:
+    at = run[0]
+    found = _check(TEXT[:at] + words + TEXT[at:], tmp_path_factory.mktemp("add"))
+    assert [d.code for d in found] == ["V316"]
+    assert found[0].line == TEXT.count("\n", 0, at) + 1
