@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 SYSDEPS := .cache/teipipe/.system-deps
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup tei test validate check-tei clean
+.PHONY: help all setup tei test validate bench-validate check-tei clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -34,6 +34,12 @@ tei: $(STAMP) ## convert source/*.txt into tei/*.xml
 
 test: $(STAMP) $(SYSDEPS) ## run the test suite
 	$(BIN)/python -m pytest
+
+validate: $(STAMP) ## check tei/ and source/register.xml: XML, project schema, tei_all, rules
+	$(BIN)/teipipe validate
+
+bench-validate: $(STAMP) $(SYSDEPS) ## time `teipipe validate` and jing on 1,000 generated cables
+	$(BIN)/python scripts/bench_validate.py
 
 check-tei: tei ## fail when `make tei` changes the committed tei/
 	git diff --exit-code -- tei/

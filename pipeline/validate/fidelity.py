@@ -14,12 +14,13 @@ The body of a TEI file keeps the source's line ends (the writer does not indent 
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 
 from ..convert.page import split_page
 from ..diagnostics import Diagnostic
 from ..export.text import diplomatic
-from ..files import SourceError, display_path, read_source
+from ..files import SourceError, read_source
 from ..tei.ns import NS
 from ..tei.read import TEIError, read_tei, record
 from .codes import diagnostic
@@ -43,7 +44,8 @@ def check_fidelity(f: XmlFile, schema_ok: bool) -> list[Diagnostic]:
     where = dict(file=f.shown, line=root.sourceline)
     rec = record(f.tree)
     src = source_of(f)
-    name = display_path(src) if src is not None else ""
+    name = os.path.normpath(os.path.join(os.path.dirname(f.shown), rec["source"])) \
+        if src is not None else ""
     if src is None:
         return [diagnostic("V319", "the file has no <?teipipe source=…?> record; its text "
                            "cannot be compared with a source", **where)]

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic, Severity
-from ..files import display_path
 from . import cache as cache_mod
 from .codes import diagnostic
 from .schema import DOCUMENT, REGISTER, kind_of
@@ -75,13 +74,20 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
             found.extend(sorted(p for p in path.rglob("*.xml") if p.is_file()))
         elif path.exists() or given:
             found.append(path)
-    seen: set[Path] = set()
+    seen: set[str] = set()
     unique = []
     for path in found:
-        if path.resolve() not in seen:
-            seen.add(path.resolve())
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
             unique.append(path)
     return unique
+
+
+def shown_as(path: Path, cwd: str) -> str:
+    """The name used in messages: relative to the working directory when inside it."""
+    rel = os.path.relpath(os.path.abspath(path), cwd)
+    return str(path) if rel.startswith("..") else rel
 
 
 def check_file(path: Path, shown: str, max_bytes: int = MAX_BYTES) -> FileResult:
@@ -173,24 +179,25 @@ def validate(paths: Iterable[Path] = (), options: Options = Options(),
     when it is not among the files).
     """
     files = find_files(paths)
-    tasks = [(p, display_path(p)) for p in files]
+    cwd = os.getcwd()
+    tasks = [(p, shown_as(p, cwd)) for p in files]
     store = cache_mod.ResultCache() if options.use_cache else None
     results = _results(tasks, options, store, progress)
     registers = [k for k, r in enumerate(results) if r.kind == REGISTER and r.facts is not None]
     register_path = options.register or (files[registers[0]] if len(registers) == 1
                                          else Path("source/register.xml"))
-    wanted = register_path.resolve()
-    at = next((k for k, p in enumerate(files) if p.resolve() == wanted), None) \
+    wanted = os.path.realpath(register_path)
+    at = next((k for k, p in enumerate(files) if os.path.realpath(p) == wanted), None) \
         if register_path.exists() else None
     if at is None and register_path.is_file():
-        reference = _results([(register_path, display_path(register_path))], options, store,
+        reference = _results([(register_path, shown_as(register_path, cwd))], options, store,
                              None)
         results.extend(reference)
         at = len(results) - 1
     checked = results[:len(files)]
     diagnostics = [d for r in checked for d in r.diagnostics]
     diagnostics.extend(_corpus_rules(checked, results[at] if at is not None else None,
-                                     display_path(register_path),
+                                     shown_as(register_path, cwd),
                                      register_in_run=at is not None and at < len(files)))
     order = {shown: k for k, (_p, shown) in enumerate(tasks)}
     diagnostics.sort(key=lambda d: (order.get(d.file, len(order)), d.line or 0))
