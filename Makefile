@@ -9,12 +9,12 @@ STAMP  := $(VENV)/.installed
 SYSDEPS := .cache/teipipe/.system-deps
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup tei test validate bench-validate check-tei clean
+.PHONY: help all setup tei test validate bench-validate check-tei clean deposit
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
-all: tei ## build the whole edition from source/
+all: tei deposit ## build the whole edition from source/ (deposit packages last)
 
 setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema
 
@@ -31,6 +31,10 @@ $(SYSDEPS): scripts/system-deps.sh
 
 tei: $(STAMP) ## convert source/*.txt into tei/*.xml
 	$(BIN)/teipipe convert source -o tei
+
+deposit: $(STAMP) ## package the edition for repositories: build/deposit (BagIt, .zip), build/dspace-saf
+	$(BIN)/teipipe deposit -o build/deposit --archive zip
+	$(BIN)/teipipe deposit --format dspace-saf -o build/dspace-saf --archive zip
 
 test: $(STAMP) $(SYSDEPS) ## run the test suite
 	$(BIN)/python -m pytest

@@ -136,15 +136,58 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: boo
 
 
 @main.command()
+@click.argument("root", required=False, default=Path("."),
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+              help="Package folder [default: ROOT/build/deposit; ROOT/build/dspace-saf].")
+@click.option("--format", "fmt", type=click.Choice(["bagit", "dspace-saf"]), default="bagit",
+              show_default=True, help="A BagIt 1.0 bag, or a DSpace Simple Archive Format batch.")
+@click.option("--archive", type=click.Choice(["zip", "tar.gz"]), default=None,
+              help="Also write the package as one reproducible file beside its folder.")
+@click.option("--verify", "bag", type=click.Path(path_type=Path), default=None,
+              help="Check the bag BAG (folder, .zip or .tar.gz) instead of making one.")
+@click.option("--force", is_flag=True, help="Replace an output folder teipipe did not make.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+def deposit(root: Path, out: Path | None, fmt: str, archive: str | None, bag: Path | None,
+            force: bool, strict: bool) -> None:
+    """Package the edition in ROOT for institutional repositories (DSpace, Fedora, Zenodo).
+
+    Takes tei/, source/ (pages, register), schema/, build/html/ and build/text/; adds Dublin
+    Core and METS for each document.  The same edition always gives the same bytes; the
+    package date is SOURCE_DATE_EPOCH, else the newest commit of the edition's sources.
+    """
+    if bag is not None:
+        from .deposit.verify import verify
+        problems = verify(bag)
+        if problems:
+            _say(as_text(problems))
+        _say(f"{bag}: {'damaged, ' + str(len(problems)) + ' problems' if problems else 'valid'}")
+        sys.exit(exit_status(problems))
+    from .deposit.make import DEFAULT_OUTPUT, make_package
+    target = out if out is not None else root / DEFAULT_OUTPUT[fmt]
+    made, notes = make_package(root, target, fmt, archive, force,
+                               os.environ.get("SOURCE_DATE_EPOCH"))
+    if notes:
+        _say(as_text(notes))
+    if made.folder is not None:
+        also = f" and {made.archive}" if made.archive else ""
+        _say(f"{made.documents} documents, {made.files} edition files: {made.folder}{also}")
+    else:
+        _say("no package written")
+    sys.exit(exit_status(notes, strict))
+
+
+@main.command()
 def setup() -> None:
-    """Fetch the third-party files the checks need (the tei_all schema), checksum-checked."""
-    from .assets import TEI_ALL, AssetError, path_of
-    try:
-        path = path_of(TEI_ALL)
-    except AssetError as exc:
-        _say(f"error: {exc}")
-        sys.exit(1)
-    _say(f"{TEI_ALL.name}: {path} ({TEI_ALL.licence})", err=False)
+    """Fetch the third-party files the checks need (tei_all, METS, Dublin Core schemas)."""
+    from .assets import ASSETS, AssetError, path_of
+    for asset in ASSETS:
+        try:
+            path = path_of(asset)
+        except AssetError as exc:
+            _say(f"error: {exc}")
+            sys.exit(1)
+        _say(f"{asset.name}: {path} ({asset.licence})", err=False)
     from .validate.conformance import prepare
     _say(f"tei_all pruned to the project's elements: {prepare()}", err=False)
 

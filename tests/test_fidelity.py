@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pipeline.validate.fidelity import check_fidelity
 from pipeline.validate.xmlfile import read_xml
 
-from conftest import ROOT
+from conftest import ROOT, all_pages
 
 VALID_DOC = ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"
 TEXT = VALID_DOC.read_text(encoding="utf-8")
@@ -59,3 +59,26 @@ def test_words_added_anywhere_in_the_text_are_found(tmp_path_factory, run, words
     found = _check(TEXT[:at] + words + TEXT[at:], tmp_path_factory.mktemp("add"))
     assert [d.code for d in found] == ["V316"]
     assert found[0].line == TEXT.count("\n", 0, at) + 1
+
+
+def test_a_cut_in_an_enclosure_is_found_on_its_line(tmp_path: Path) -> None:
+    """Each division of the body ends with a layout line end: the lines still match."""
+    from pipeline.convert import read_page
+    from pipeline.files import read_source
+    from pipeline.model import SourceInfo
+    from pipeline.tei.write import serialize
+
+    page = next(p for p in all_pages() if "yugoslav-memorandum" in p.name)
+    source = read_source(page)
+    doc, _notes = read_page(source.text, page.stem, SourceInfo(
+        str(page), source.sha256, source.encoding, source.line_ends))
+    text = serialize(doc).decode("utf-8")
+    enclosure = text.index('<div type="enclosure"')
+    start = text.index("</head>", enclosure) + len("</head>")
+    run = re.search(r">([^<\n]{20,})<", text[start:])
+    assert run, "the enclosure has no text after its heading"
+    a = start + run.start(1)
+    path = tmp_path / f"{page.stem}.xml"
+    path.write_text(text[:a] + text[a + 10:], encoding="utf-8")
+    found = check_fidelity(read_xml(path, path.name), schema_ok=True)
+    assert [(d.code, d.line) for d in found] == [("V316", text.count("\n", 0, a) + 1)]

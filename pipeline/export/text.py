@@ -9,14 +9,16 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
-                     DateText, Field, Head, Inline, Item, LineBreak, ListBlock, Name, Note,
-                     PageBreak, Paragraph, Salute, Section, Signed, SpeakerTurn, Text)
+                     DateText, Enclosure, Field, Head, Inline, Item, LineBreak, ListBlock,
+                     Name, Note, PageBreak, Paragraph, Postscript, Salute, Section, Signed,
+                     SpeakerTurn, Text)
 
 
 def diplomatic(body: Body) -> str:
     """The document text, character for character as in the source (line ends as ``\\n``)."""
     out: list[str] = []
-    for block in (*body.front, *body.main, *body.back, *body.notes):
+    for block in (*body.front, *body.main, *body.back, *body.post, *body.enclosures,
+                  *body.notes):
         _block(block, out)
     return "".join(out)
 
@@ -30,14 +32,14 @@ def inline_text(content: Iterable[Inline]) -> str:
 
 def _block(block: Block | Item, out: list[str]) -> None:
     out.append(block.sep)
-    if isinstance(block, (Paragraph, Field, Item)):
+    if isinstance(block, (Paragraph, Field, Item, Classification)):
         if block.label is not None:
             out.append(block.label + block.label_sep)
         _inlines(block.content, out)
         if isinstance(block, Item):
             for inner in block.blocks:
                 _block(inner, out)
-    elif isinstance(block, (Head, Classification, Dateline, Salute, Signed)):
+    elif isinstance(block, (Head, Dateline, Salute, Signed, Postscript)):
         _inlines(block.content, out)
     elif isinstance(block, Address):
         for k, line in enumerate(block.lines):
@@ -56,7 +58,7 @@ def _block(block: Block | Item, out: list[str]) -> None:
     elif isinstance(block, Note):
         out.append("[" + block.label + "]" + block.label_sep)
         _inlines(block.content, out)
-    elif isinstance(block, Section):
+    elif isinstance(block, (Section, Enclosure)):
         for inner in block.blocks:
             _block(inner, out)
     else:  # pragma: no cover - the model has no other blocks

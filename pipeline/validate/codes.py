@@ -171,7 +171,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          "remove both", _SCH),
     Rule("V328", "rules", E, "opener line of the wrong shape",
          "seg type=\"classification\" needs ana=\"#{doc-id}.classification.{level}\"; other "
-         "segs have no @ana; labelled fields (To:, From: …) start with their label", _SCH),
+         "segs have no @ana; fields (To:, From: …) start with their label, handling lines "
+         "have none", _SCH),
     Rule("V329", "rules", E, "note number disagrees with its label",
          "make the note's @n the number in its label", _SCH),
     Rule("V330", "rules", E, "unknown respStmt id",
@@ -185,6 +186,9 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          "a copy's correspAction is type=\"received\" subtype=\"copy\"", _SCH),
     Rule("V335", "rules", E, "document date neither dated nor \"undated\"",
          "add when=\"YYYY-MM-DD\" (as precise as known), or write \"undated\"", _SCH),
+    Rule("V336", "rules", E, "body divisions of the wrong shape",
+         "the body holds the document (div type=\"document\" subtype=\"…\") and then one "
+         "div type=\"enclosure\" xml:id=\"{doc-id}.enclosure1\" for each enclosure", _SCH),
     Rule("V399", "rules", E, "internal error of a check",
          "please report this with the file; the other checks still ran", "run"),
 )}

@@ -8,7 +8,8 @@ TEI stale (V317); text lost, added or changed in the TEI is V316, once per place
 line of the TEI and of the source.
 
 The body of a TEI file keeps the source's line ends (the writer does not indent it), so line
-*k* of the document text is line *k* after the ``<div type="document">`` start tag.
+*k* of the document text is line *k* after the ``<div type="document">`` start tag, plus one
+for each enclosure division started before it (a division ends with a layout line end).
 """
 
 from __future__ import annotations
@@ -61,7 +62,6 @@ def check_fidelity(f: XmlFile, schema_ok: bool) -> list[Diagnostic]:
         return [diagnostic("V317", f"{name} changed after this file was made from it "
                            f"(by teipipe {rec.get('version', '?')}): the TEI is stale",
                            **where)]
-    div = root.find("tei:text/tei:body/tei:div[@type='document']", NS)
     try:
         actual = diplomatic(read_tei(f.tree).body)
     except (TEIError, ValueError, KeyError, IndexError) as exc:
@@ -73,11 +73,26 @@ def check_fidelity(f: XmlFile, schema_ok: bool) -> list[Diagnostic]:
     expected = source.text[zones.body_start:zones.body_end]
     if actual == expected:
         return []
-    first_line = (div.sourceline or 0) + 1 if div is not None else root.sourceline
-    return _differences(f, expected, actual, first_line, zones.body_first_line, name)
+    return _differences(f, expected, actual, _line_map(f), zones.body_first_line, name)
 
 
-def _differences(f: XmlFile, expected: str, actual: str, tei_line: int, source_line: int,
+def _line_map(f: XmlFile):
+    """A function from a line of the document text (0-based) to its line in the TEI file."""
+    assert f.tree is not None
+    divs = [d.sourceline or 0 for d in f.tree.getroot().findall("tei:text/tei:body/tei:div",
+                                                                  NS)]
+    if not divs:
+        return lambda k: f.tree.getroot().sourceline + k  # type: ignore[union-attr]
+    first = divs[0] + 1
+    starts = [(0, first)] + [(line - first - k, line) for k, line in enumerate(divs[1:], 1)]
+
+    def tei_line(k: int) -> int:
+        text_line, line = max((s for s in starts if s[0] <= k), default=starts[0])
+        return line + k - text_line
+    return tei_line
+
+
+def _differences(f: XmlFile, expected: str, actual: str, tei_line, source_line: int,
                  source_name: str) -> list[Diagnostic]:
     a = expected.split("\n")
     b = actual.split("\n")
@@ -97,11 +112,11 @@ def _differences(f: XmlFile, expected: str, actual: str, tei_line: int, source_l
         else:
             what = f"has “{_clip(added)}” where the source has “{_clip(lost)}”"
         out.append(diagnostic("V316", f"the text {what} ({source_name} line {src_line})",
-                              file=f.shown, line=tei_line + j1 + line_in_new))
+                              file=f.shown, line=tei_line(j1 + line_in_new)))
     if len(opcodes) > MAX_PLACES:
         out.append(diagnostic("V316", f"… and {len(opcodes) - MAX_PLACES} more places where "
                               "the text differs from its source", file=f.shown,
-                              line=tei_line + opcodes[MAX_PLACES][3]))
+                              line=tei_line(opcodes[MAX_PLACES][3])))
     return out
 
 
