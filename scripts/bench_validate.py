@@ -53,7 +53,8 @@ def make_corpus(folder: Path, n: int) -> list[Path]:
     return files
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+def timed(cmd: list[str], cwd: Path,
+          env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     return time.perf_counter() - start, done
@@ -128,7 +129,8 @@ def main() -> int:
         print(one_off_costs(env))
         if jing:
             ratio = rows[0][1] / rows[1][1]
-            print(f"  cold teipipe is {ratio:.2f}x jing's speed; warm {rows[0][1] / rows[2][1]:.1f}x")
+            warm = rows[0][1] / rows[2][1]
+            print(f"  cold teipipe is {ratio:.2f}x jing's speed; warm {warm:.1f}x")
         return 0
     finally:
         if args.keep is None:
