@@ -96,7 +96,7 @@ def _with_progress(paths, work, what: str = "converting"):
 @click.option("--register", type=click.Path(dir_okay=False, path_type=Path),
               help="The entity register  [default: source/register.xml]")
 @click.option("--max-bytes", type=click.IntRange(1), default=None,
-              help="Refuse larger files unread (default: 16 MB).")
+              help="Refuse larger files unread (default: 8 MB).")
 def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool,
              ignore: str, show_all: bool, jobs: int, no_cache: bool, register: Path | None,
              max_bytes: int | None) -> None:

@@ -132,6 +132,17 @@ def test_deep_nesting_is_refused_by_the_parser(tmp_path: Path) -> None:
     assert [d.code for d in problems] == ["V002"]
 
 
+def test_a_hundred_thousand_misplaced_elements_cost_one_report(tmp_path: Path) -> None:
+    """xmlschema would report each of them, at a cost growing with their number: beyond
+    its limits the schema layer reports libxml2's one error instead."""
+    path = tmp_path / "1967-01-23_test-cable.xml"
+    path.write_text(VALID_DOC.read_text(encoding="utf-8").replace(
+        "are:</p>", "are:" + "<hi>x</hi>" * 100_000 + "</p>"), encoding="utf-8")
+    result = check_file(path, path.name)
+    schema = [d for d in result.diagnostics if d.code.startswith("V1")]
+    assert [d.code for d in schema] == ["V101"] and "(libxml2)" in schema[0].message
+
+
 def test_a_missing_file_is_an_error_and_the_batch_goes_on(monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     report = _report(["tests/valid/nothing.xml", "tests/valid/1967-01-23_test-cable.xml"],

@@ -122,14 +122,23 @@ def _differences(f: XmlFile, expected: str, actual: str, tei_line, source_line: 
 
 def _narrow(old: str, new: str) -> tuple[str, str, int]:
     """The part of two texts that differs: (old part, new part, offset where it starts)."""
-    start = 0
-    limit = min(len(old), len(new))
-    while start < limit and old[start] == new[start]:
-        start += 1
-    end = 0
-    while end < limit - start and old[len(old) - 1 - end] == new[len(new) - 1 - end]:
-        end += 1
-    return old[start:len(old) - end], new[start:len(new) - end], start
+    start = _common(old, new, lambda t, n: t[:n])
+    rest_old, rest_new = old[start:], new[start:]
+    end = _common(rest_old, rest_new, lambda t, n: t[len(t) - n:])
+    return rest_old[:len(rest_old) - end], rest_new[:len(rest_new) - end], start
+
+
+def _common(a: str, b: str, part) -> int:
+    """The length of the longest common prefix (or suffix, by ``part``) of two texts, by
+    bisection: slices compare in C, so a line of megabytes costs milliseconds."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if part(a, mid) == part(b, mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def _clip(text: str, width: int = 80) -> str:

@@ -28,6 +28,7 @@ PARALLEL_FROM = 24  # files to check before worker processes pay for themselves
 #: Results that say more about this machine than about the file are not kept: tei_all not
 #: set up (V202), a bug in a check (V399).
 UNCACHED = {"V202", "V399"}
+MAX_PER_FILE = 500  # problems listed for one file; a broken file repeats its faults
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,13 @@ def check_file(path: Path, shown: str, max_bytes: int = MAX_BYTES) -> FileResult
     anchors |= {d.line for d in out if d.severity == Severity.ERROR and d.line
                 and d.code[1] in "13"}
     restated = {id(d) for d in conformance if d.code == "V201" and d.line in anchors}
-    return FileResult(shown, kind, _ordered([d for d in out if id(d) not in restated]), facts)
+    found = _ordered([d for d in out if id(d) not in restated])
+    if len(found) > MAX_PER_FILE:
+        found = found[:MAX_PER_FILE] + [diagnostic(
+            "V399", f"{len(found) - MAX_PER_FILE} more problems in this file are not listed; "
+            "fix the first ones and check again", file=shown,
+            hint="a file with this many problems is probably not a document of the edition")]
+    return FileResult(shown, kind, found, facts)
 
 
 def _schema_layer(f: XmlFile, kind: str, anchors: set[int]) -> list[Diagnostic]:

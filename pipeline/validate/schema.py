@@ -10,6 +10,7 @@ xmlschema is pure Python and needs 3–10 ms for a cable, most of a cold run.  l
 in 0.1–0.3 ms.  So libxml2 decides first; only a file it rejects is read by xmlschema, for
 the diagnostics.  The two agree on every test file (tests/test_schema.py); should xmlschema
 find nothing in a file libxml2 rejects, the file is reported anyway (V107), never passed.
+In a file too large for xmlschema's reports to take bounded time, libxml2's are reported.
 """
 
 from __future__ import annotations
@@ -25,6 +26,13 @@ from . import SCHEMA_DIR
 from .xmlfile import XmlFile
 
 TP = "urn:teipipe:schema"
+#: Schema errors read from one file: a file with thousands repeats a few faults, and each
+#: error costs xmlschema half a millisecond.
+MAX_ERRORS = 100
+#: Beyond these sizes xmlschema's reports would cost seconds or minutes (it reports every
+#: child of an element that does not fit, at a cost that grows with their number): libxml2's
+#: own messages are reported instead, coded by kind.
+MAX_ELEMENTS, MAX_CHILDREN = 50_000, 5_000
 DOCUMENT, REGISTER = "document", "register"
 SCHEMA_FILES = {DOCUMENT: "teipipe.xsd", REGISTER: "register.xsd"}
 _CLARK = re.compile(r"\{http://www\.tei-c\.org/ns/1\.0\}|tei:")
@@ -58,10 +66,16 @@ def check_schema(f: XmlFile, kind: str) -> tuple[list[Diagnostic], set[int]]:
     assert f.tree is not None
     if fast_schema(kind).validate(f.tree):
         return [], set()
+    if _too_big_for_xmlschema(f.tree):
+        return _libxml2_diagnostics(fast_schema(kind).error_log, f)
     out: list[Diagnostic] = []
     elements: set[int] = set()
     seen: set[tuple[int | None, str]] = set()
-    for error in project_schema(kind).iter_errors(f.tree):
+    for count, error in enumerate(project_schema(kind).iter_errors(f.tree)):
+        if count == MAX_ERRORS:
+            out.append(diagnostic("V107", f"more than {MAX_ERRORS} schema errors: the rest "
+                                  "are not listed; fix these first", file=f.shown))
+            break
         d = _diagnostic(error, f)
         if d is not None and (d.line, d.message) not in seen:
             seen.add((d.line, d.message))
@@ -74,6 +88,33 @@ def check_schema(f: XmlFile, kind: str) -> tuple[list[Diagnostic], set[int]]:
         out.append(diagnostic("V107", f"libxml2: {_clean(last.message)}", file=f.shown,
                               line=last.line or None))
     return out, elements
+
+
+def _too_big_for_xmlschema(tree: etree._ElementTree) -> bool:
+    count = 0
+    for el in tree.iter():
+        count += 1
+        if count > MAX_ELEMENTS or len(el) > MAX_CHILDREN:
+            return True
+    return False
+
+
+_LIBXML2_KINDS = (("This element is not expected", "V101"), ("Missing child element", "V102"),
+                  ("is not allowed", "V103"), ("is required but missing", "V104"),
+                  ("Character content", "V106"), ("[facet", "V105"),
+                  ("is not a valid value", "V105"))
+
+
+def _libxml2_diagnostics(log, f: XmlFile) -> tuple[list[Diagnostic], set[int]]:
+    """libxml2's schema errors, for files too large for xmlschema's reports."""
+    out = []
+    for entry in list(log)[:MAX_ERRORS]:
+        if "'xs:ID'" in entry.message:
+            continue  # V302's
+        code = next((c for text, c in _LIBXML2_KINDS if text in entry.message), "V107")
+        out.append(diagnostic(code, f"(libxml2) {_clean(entry.message)}", file=f.shown,
+                              line=entry.line or None))
+    return out, {d.line for d in out if d.line}
 
 
 def _only_repeated_ids(log) -> bool:

@@ -23,7 +23,7 @@ from ..tei.read import safe_parser
 from .codes import diagnostic
 
 #: The default limit on one file: an archive document is a few hundred kilobytes.
-MAX_BYTES = 16 * 2**20
+MAX_BYTES = 8 * 2**20
 
 _PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.S)
 _UTF16 = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
@@ -39,6 +39,8 @@ class XmlFile:
     tree: etree._ElementTree | None = None
     problems: list[Diagnostic] = field(default_factory=list)
     _lines: list[str] | None = None
+    _starts: dict | None = None
+    _hits: dict = field(default_factory=dict)
 
     @property
     def lines(self) -> list[str]:
@@ -51,20 +53,24 @@ class XmlFile:
         """The column of ``el``'s start tag (1-based), which lxml does not keep.
 
         It is the k-th ``<name`` on the element's line, k counting the elements of the same
-        name that start earlier on that line.
+        name that start earlier on that line (an index of the file, made on first use).
         """
         line = el.sourceline
         if self.tree is None or not line or line > len(self.lines) or not isinstance(el.tag, str):
             return None
-        written = (f"{el.prefix}:" if el.prefix else "") + etree.QName(el).localname
-        before = 0
-        for other in self.tree.getroot().iter(el.tag):
-            if other is el:
-                break
-            if other.sourceline == line:
-                before += 1
-        hits = [m.start() for m in re.finditer("<" + re.escape(written) + r"(?=[\s/>])",
-                                                self.lines[line - 1])]
+        if self._starts is None:
+            self._starts = {}
+            for other in self.tree.getroot().iter():
+                if isinstance(other.tag, str):
+                    self._starts.setdefault((other.sourceline, other.tag), []).append(other)
+        same = self._starts.get((line, el.tag), [])
+        before = next((k for k, other in enumerate(same) if other is el), 0)
+        key = (line, el.tag)
+        if key not in self._hits:
+            written = (f"{el.prefix}:" if el.prefix else "") + etree.QName(el).localname
+            self._hits[key] = [m.start() for m in re.finditer(
+                "<" + re.escape(written) + r"(?=[\s/>])", self.lines[line - 1])]
+        hits = self._hits[key]
         return hits[before] + 1 if before < len(hits) else None
 
 
