@@ -94,7 +94,8 @@ def _with_progress(paths, work, what: str = "converting"):
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
 @click.option("--no-cache", is_flag=True, help="Check every file, even unchanged ones.")
 @click.option("--register", type=click.Path(dir_okay=False, path_type=Path),
-              help="The entity register  [default: source/register.xml]")
+              help="The entity register (default: the one among PATHS, else "
+                   "source/register.xml).")
 @click.option("--max-bytes", type=click.IntRange(1), default=None,
               help="Refuse larger files unread (default: 8 MB).")
 def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool,

@@ -56,9 +56,14 @@ def prepare() -> Path:
     """Derive the pruned grammar into the cache folder, if it is not there yet."""
     target = pruned_path()
     if not target.exists():
-        grammar = prune(_tei_all(), lambda ns, local: (ns, local) in project_names())
-        write_atomic(target, etree.tostring(grammar, xml_declaration=True, encoding="UTF-8"))
+        write_atomic(target, etree.tostring(_pruned(frozenset()), xml_declaration=True,
+                                            encoding="UTF-8"))
     return target
+
+
+def _pruned(extra: frozenset[Name]) -> etree._Element:
+    names = project_names() | extra
+    return prune(_tei_all(), lambda ns, local: (ns, local) in names)
 
 
 @lru_cache(maxsize=None)
@@ -74,9 +79,11 @@ def _tei_all() -> etree._Element:
 def grammar_for(extra: frozenset[Name]) -> etree.RelaxNG:
     """tei_all pruned to the project's names and ``extra``, compiled."""
     if not extra:
-        return etree.RelaxNG(etree.parse(str(prepare())))
-    names = project_names() | extra
-    return etree.RelaxNG(prune(_tei_all(), lambda ns, local: (ns, local) in names))
+        try:
+            return etree.RelaxNG(etree.parse(str(prepare())))
+        except OSError:
+            pass  # a read-only cache folder: derive it in memory, every run
+    return etree.RelaxNG(_pruned(extra))
 
 
 def check_tei(f: XmlFile) -> list[Diagnostic]:
