@@ -80,6 +80,74 @@ def _with_progress(paths: list[Path], work):
         return work(lambda _result: bar.advance(task))
 
 
+@main.group()
+def export() -> None:
+    """Build the editions from the TEI files: `export html`, `export text`."""
+
+
+def _report_export(result, out_dir: Path, entry: str, strict: bool) -> None:
+    """Print an export's problems and summary; exit with its status."""
+    for d in result.diagnostics:
+        _say(d.format())
+    w = result.written
+    if w is not None:
+        _say(f"{result.documents} documents: {w.written} files written, {w.unchanged} "
+             f"unchanged, {w.removed} removed; open {out_dir / entry}")
+    sys.exit(exit_status(result.diagnostics, strict))
+
+
+@export.command("html")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/html"), show_default=True, help="Folder for the site.")
+@click.option("--title", default=None, help="The edition's title (home page, every page).")
+@click.option("--description", default=None,
+              help="One paragraph for the home page (default: the TEI projectDesc).")
+@click.option("--base-url", default="", help="The address the site will be published at, "
+              "for the citations (e.g. https://example.org/edition/).")
+@click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="The register file (default: source/register.xml if any).")
+@click.option("--force", is_flag=True, help="Overwrite files teipipe did not write there.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
+                description: str | None, base_url: str, register: Path | None, force: bool,
+                strict: bool) -> None:
+    """The HTML edition of the TEI files (SOURCES files or folders; default tei/).
+
+    A static site that works opened from disk or from any web server: open
+    OUTPUT/index.html.
+    """
+    from .export.html import DEFAULT_TITLE, Options
+    from .export.run import export_html as run
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    options = Options(title=title or DEFAULT_TITLE, description=description, base_url=base_url)
+    _report_export(run(sources, out_dir, options, register, force), out_dir, "index.html",
+                   strict)
+
+
+@export.command("text")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/text"), show_default=True, help="Folder for the texts.")
+@click.option("--width", type=click.IntRange(min=0), default=78, show_default=True,
+              help="Wrap lines at this many characters; 0 for no wrapping.")
+@click.option("--diplomatic", is_flag=True,
+              help="Write each document's text exactly as the source has it, nothing added.")
+@click.option("--force", is_flag=True, help="Overwrite files teipipe did not write there.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+def export_text(sources: tuple[Path, ...], out_dir: Path, width: int, diplomatic: bool,
+                force: bool, strict: bool) -> None:
+    """The plain-text edition of the TEI files (SOURCES files or folders; default tei/).
+
+    NAME.txt per document (a header block, then the text), corpus.txt (every text, one
+    paragraph per line) and corpus.tsv (the metadata, one row per document).
+    """
+    from .export.run import export_text as run
+    _report_export(run(sources, out_dir, width, diplomatic, force), out_dir, "corpus.txt",
+                   strict)
+
+
 @main.command()
 def setup() -> None:
     """Fetch the third-party files the checks need (the tei_all schema), checksum-checked."""

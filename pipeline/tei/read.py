@@ -157,7 +157,7 @@ def read_body(div: etree._Element) -> Body:
     main: list[Block] = []
     back: list[Block] = []
     notes: list[Note] = []
-    children = list(div)
+    children = _elements(div)
     k = 0
     while k < len(children):
         el = children[k]
@@ -181,12 +181,25 @@ def read_body(div: etree._Element) -> Body:
     return Body(tuple(front), tuple(main), tuple(back), tuple(notes))
 
 
+def _elements(parent: etree._Element) -> list[etree._Element]:
+    """The child elements, without comments and processing instructions (not text)."""
+    return [child for child in parent if isinstance(child.tag, str)]
+
+
 def _sep_before(parent: etree._Element, el: etree._Element) -> str:
+    """The white space before ``el``, with the tails of comments between it and the block
+    before (a comment added by hand is not text, the white space around it is)."""
+    tails = []
     prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        tails.append(prev.tail or "")
+        prev = prev.getprevious()
     if prev is None:
-        return "" if parent.tag == tei("div") and parent.get("type") == "document" \
+        first = "" if parent.tag == tei("div") and parent.get("type") == "document" \
             else (parent.text or "")
-    return prev.tail or ""
+    else:
+        first = prev.tail or ""
+    return first + "".join(reversed(tails))
 
 
 def _with_first_sep(blocks: list[Block], sep: str) -> list[Block]:
@@ -197,7 +210,7 @@ def _with_first_sep(blocks: list[Block], sep: str) -> list[Block]:
 
 def _container_blocks(container: etree._Element, make) -> list[Block]:
     out = []
-    for el in container:
+    for el in _elements(container):
         out.append(make(el, _sep_before(container, el)))
     return out
 
@@ -227,8 +240,8 @@ def _closer_block(el: etree._Element, sep: str) -> Block:
     if name == "dateline":
         return Dateline(_inlines(el), sep)
     if name == "address":
-        lines = [_inlines(line) for line in el]
-        seps = [line.tail or "" for line in list(el)[:-1]]
+        lines = [_inlines(line) for line in _elements(el)]
+        seps = [_sep_before(el, line) for line in _elements(el)[1:]]
         return Address(tuple(lines), tuple(seps), sep)
     raise TEIError(f"unexpected <{name}> in <closer> (line {el.sourceline})")
 
@@ -240,7 +253,7 @@ def _main_block(el: etree._Element, sep: str) -> Block:
         return Paragraph(content, sep, label, label_sep, el.get("n"))
     if name == "list":
         items = []
-        for item in el:
+        for item in _elements(el):
             items.append(_item(item, _sep_before(el, item) if item.getprevious() is not None
                                else ""))
         return ListBlock(el.get("type", "bulleted"), tuple(items), sep)
@@ -252,7 +265,7 @@ def _main_block(el: etree._Element, sep: str) -> Block:
         return SpeakerTurn(_inlines(speaker), speaker.tail or "", _inlines(p), sep)
     if name == "div" and el.get("type") == "section":
         blocks = []
-        kids = list(el)
+        kids = _elements(el)
         k = 0
         while k < len(kids):
             kid = kids[k]
