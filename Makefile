@@ -9,12 +9,12 @@ STAMP  := $(VENV)/.installed
 SYSDEPS := .cache/teipipe/.system-deps
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup tei test validate check-tei clean
+.PHONY: help all setup tei editions html text test validate check-tei clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
-all: tei ## build the whole edition from source/
+all: tei editions ## build the whole edition from source/: tei/, build/html/, build/text/
 
 setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema
 
@@ -32,7 +32,16 @@ $(SYSDEPS): scripts/system-deps.sh
 tei: $(STAMP) ## convert source/*.txt into tei/*.xml
 	$(BIN)/teipipe convert source -o tei
 
-test: $(STAMP) $(SYSDEPS) ## run the test suite
+editions: html text ## build the HTML and plain-text editions from tei/
+
+html: tei ## the HTML edition in build/html/ (open build/html/index.html)
+	$(BIN)/teipipe export html tei -o build/html
+
+text: tei ## the plain-text edition in build/text/
+	$(BIN)/teipipe export text tei -o build/text
+
+test: $(STAMP) $(SYSDEPS) ## run the test suite (browser tests: Debian chromium, axe-core from npm)
+	$(BIN)/teipipe setup tei_all.rng axe.min.js
 	$(BIN)/python -m pytest
 
 check-tei: tei ## fail when `make tei` changes the committed tei/

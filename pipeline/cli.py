@@ -149,15 +149,21 @@ def export_text(sources: tuple[Path, ...], out_dir: Path, width: int, diplomatic
 
 
 @main.command()
-def setup() -> None:
-    """Fetch the third-party files the checks need (the tei_all schema), checksum-checked."""
-    from .assets import TEI_ALL, AssetError, path_of
-    try:
-        path = path_of(TEI_ALL)
-    except AssetError as exc:
-        _say(f"error: {exc}")
-        sys.exit(1)
-    _say(f"{TEI_ALL.name}: {path} ({TEI_ALL.licence})", err=False)
+@click.argument("names", nargs=-1)
+def setup(names: tuple[str, ...]) -> None:
+    """Fetch the third-party files the checks need, checksum-checked: NAMES of assets
+    (tei_all.rng, the default; axe.min.js, for the browser tests)."""
+    from .assets import ASSETS, TEI_ALL, AssetError, path_of
+    unknown = [n for n in names if n not in ASSETS]
+    if unknown:
+        raise click.BadParameter(f"unknown asset {unknown[0]!r}; known: {', '.join(ASSETS)}")
+    for asset in [ASSETS[n] for n in names] or [TEI_ALL]:
+        try:
+            path = path_of(asset)
+        except AssetError as exc:
+            _say(f"error: {exc}")
+            sys.exit(1)
+        _say(f"{asset.name}: {path} ({asset.licence})", err=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

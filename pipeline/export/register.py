@@ -89,10 +89,18 @@ def entry_of(el: etree._Element) -> Entry | None:
     preferred = next((n for n in names if n.get("type") == "preferred"), names[0] if names
                      else None)
     name = " ".join("".join(preferred.itertext()).split()) if preferred is not None else ident
+    return Entry(ident, type_, el, name, fold(_sort_text(el, preferred, name)) + "\x00" + ident)
+
+
+def _sort_text(el: etree._Element, preferred: etree._Element | None, name: str) -> str:
+    """Where an entry sorts: its ``@sortKey``, else its surname first, else its name as
+    written (no guessing at surnames: many names in these documents put the family first)."""
+    if el.get("sortKey"):
+        return el.get("sortKey", "")
     surname = preferred.find("tei:surname", NS) if preferred is not None else None
-    key = " ".join("".join(surname.itertext()).split()) + " " + name if surname is not None \
-        else name
-    return Entry(ident, type_, el, name, fold(key) + "\x00" + ident)
+    if surname is not None:
+        return " ".join("".join(surname.itertext()).split()) + " " + name
+    return name
 
 
 def standoff_entries(tree: etree._ElementTree) -> dict[str, Entry]:
