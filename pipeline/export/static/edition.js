@@ -97,7 +97,7 @@
     popup.className = "popup";
     popup.setAttribute("role", "tooltip");
     popup.hidden = true;
-    document.body.appendChild(popup);
+    (document.querySelector("main") || document.body).appendChild(popup);
     var current = null;
     var timer = null;
 

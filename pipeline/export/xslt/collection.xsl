@@ -129,18 +129,18 @@
           <tbody>
             <xsl:for-each select="$e/document">
               <tr>
-                <td data-sort="{@sort}">
+                <td data-sort="{@sort}" data-label="Date">
                   <xsl:choose>
                     <xsl:when test="@when != ''"><time datetime="{@when}"><xsl:value-of select="@date"/></time></xsl:when>
                     <xsl:otherwise>Undated</xsl:otherwise>
                   </xsl:choose>
                 </td>
                 <td><a href="{@href}"><xsl:value-of select="@title"/></a></td>
-                <td><xsl:value-of select="@kind"/>
+                <td data-label="Kind"><xsl:value-of select="@kind"/>
                   <xsl:if test="@classification != ''"><span class="classification"><xsl:text> · </xsl:text><xsl:value-of select="@classification"/></span></xsl:if>
                 </td>
-                <td><xsl:value-of select="@archive"/></td>
-                <td class="files">
+                <td data-label="Archive"><xsl:value-of select="@archive"/></td>
+                <td class="files" data-label="Files">
                   <a href="{@tei}" download="" aria-label="TEI XML of {@title}">TEI</a>
                   <xsl:text> · </xsl:text>
                   <a href="{@text}" download="" aria-label="Plain text of {@title}">Text</a>
