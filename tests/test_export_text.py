@@ -255,5 +255,5 @@ def test_no_tei_file_is_an_error(tmp_path: Path) -> None:
                                        str(tmp_path / "out")])
     assert result.exit_code == 1 and "[E408]" in result.output
     missing = CliRunner().invoke(main, ["export", "text", str(tmp_path / "nope.xml")])
-    assert missing.exit_code == 1 and "nope.xml: error: no such file or folder [E404]" \
+    assert missing.exit_code == 1 and "nope.xml: error: no such file or folder [E001]" \
         in missing.output

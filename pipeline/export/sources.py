@@ -15,6 +15,7 @@ from typing import Iterable
 
 from lxml import etree
 
+from ..batch import find_sources
 from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from ..model import Document
@@ -40,15 +41,7 @@ class Source:
 
 def find_tei(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     """Expand files and folders into ``.xml`` files, each once, in a stable order."""
-    found: list[Path] = []
-    problems: list[Diagnostic] = []
-    for path in paths:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.glob("*.xml") if p.is_file()))
-        elif path.is_file():
-            found.append(path)
-        else:
-            problems.append(error("E404", "no such file or folder", file=str(path)))
+    found, problems = find_sources(paths, "*.xml")
     unique = list(dict.fromkeys(p.resolve() for p in found))
     return [Path(display_path(p)) for p in unique], problems
 
