@@ -5,7 +5,9 @@ turned into markup, the register and search index complete, the same bytes every
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -62,6 +64,13 @@ def test_every_page_and_download_is_there(site: Path) -> None:
     assert names == expected
     for path in SEEDS:
         assert (site / "tei" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_files_are_readable_as_the_umask_says_so_a_web_server_can_serve_them(site: Path) -> None:
+    mask = os.umask(0)
+    os.umask(mask)
+    for path in (site / "index.html", site / "assets" / "search-index.js"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~mask
 
 
 def test_the_same_tei_gives_the_same_bytes(site: Path, tmp_path: Path) -> None:
