@@ -123,12 +123,15 @@
       var refs = (el.dataset.refs || "").split(" ").filter(Boolean);
       if (refs.length > 1) popup.appendChild(note("Uncertain: this name may refer to any of these " + refs.length + " entries."));
       refs.forEach(function (ref) {
-        var card = document.getElementById(ref);
-        if (!card) return;
-        var copy = card.cloneNode(true);
+        var body = document.getElementById(ref);
+        if (!body) return;
+        var card = document.createElement("div");
+        card.className = body.parentNode.className;
+        var copy = body.cloneNode(true);
         copy.removeAttribute("id");
         copy.querySelectorAll("[id]").forEach(function (n) { n.removeAttribute("id"); });
-        popup.appendChild(copy);
+        card.appendChild(copy);
+        popup.appendChild(card);
       });
     }
 

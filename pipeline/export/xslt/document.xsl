@@ -721,8 +721,10 @@
         <xsl:for-each select="$entries">
           <xsl:sort select="normalize-space((tei:persName | tei:placeName | tei:orgName)[@type = 'preferred'][1])"/>
           <li>
-            <div class="card card-{local-name()}" id="{@xml:id}">
-              <xsl:apply-templates select="." mode="card"/>
+            <div class="card card-{local-name()}">
+              <div class="card-body" id="{@xml:id}">
+                <xsl:apply-templates select="." mode="card"/>
+              </div>
               <p class="card-more"><a href="{$root}{$page}#{@xml:id}">In the register, with every occurrence</a></p>
             </div>
           </li>
