@@ -9,12 +9,12 @@ STAMP  := $(VENV)/.installed
 SYSDEPS := .cache/teipipe/.system-deps
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup tei editions html text test validate check-tei clean
+.PHONY: help all setup tei editions html text test validate check-tei clean deposit
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
-all: tei editions ## build the whole edition from source/: tei/, build/html/, build/text/
+all: tei editions deposit ## build the whole edition from source/: tei/, build/html/, build/text/, deposit packages
 
 setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema
 
@@ -40,8 +40,12 @@ html: tei ## the HTML edition in build/html/ (open build/html/index.html)
 text: tei ## the plain-text edition in build/text/
 	$(BIN)/teipipe export text tei -o build/text
 
+deposit: $(STAMP) editions ## package the edition for repositories: build/deposit (BagIt, .zip), build/dspace-saf
+	$(BIN)/teipipe deposit -o build/deposit --archive zip
+	$(BIN)/teipipe deposit --format dspace-saf -o build/dspace-saf --archive zip
+
 test: $(STAMP) $(SYSDEPS) ## run the test suite (browser tests: Debian chromium, axe-core from npm)
-	$(BIN)/teipipe setup tei_all.rng axe.min.js
+	$(BIN)/teipipe setup axe.min.js
 	$(BIN)/python -m pytest
 
 check-tei: tei ## fail when `make tei` changes the committed tei/

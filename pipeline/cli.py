@@ -100,30 +100,35 @@ def _report_export(result, out_dir: Path, entry: str, strict: bool) -> None:
 @click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("build/html"), show_default=True, help="Folder for the site.")
-@click.option("--title", default=None, help="The edition's title (home page, every page).")
-@click.option("--description", default=None,
-              help="One paragraph for the home page (default: the TEI projectDesc).")
+@click.option("--title", default=None,
+              help="The edition's title (default: [edition] title in edition.toml).")
+@click.option("--description", default=None, help="One paragraph for the home page "
+              "(default: [edition] description in edition.toml, else the TEI projectDesc).")
 @click.option("--base-url", default="", help="The address the site will be published at, "
               "for the citations (e.g. https://example.org/edition/).")
 @click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="The register file (default: source/register.xml if any).")
+@click.option("--edition-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Edition metadata (default: edition.toml if any).")
 @click.option("--force", is_flag=True, help="Overwrite files teipipe did not write there.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
 def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
-                description: str | None, base_url: str, register: Path | None, force: bool,
-                strict: bool) -> None:
+                description: str | None, base_url: str, register: Path | None,
+                edition_file: Path | None, force: bool, strict: bool) -> None:
     """The HTML edition of the TEI files (SOURCES files or folders; default tei/).
 
     A static site that works opened from disk or from any web server: open
     OUTPUT/index.html.
     """
-    from .export.html import DEFAULT_TITLE, Options
+    from .export.run import edition_options
     from .export.run import export_html as run
-    if base_url and not base_url.endswith("/"):
-        base_url += "/"
-    options = Options(title=title or DEFAULT_TITLE, description=description, base_url=base_url)
-    _report_export(run(sources, out_dir, options, register, force), out_dir, "index.html",
-                   strict)
+    default_register, default_edition = Path("source/register.xml"), Path("edition.toml")
+    register = register or (default_register if default_register.is_file() else None)
+    edition_file = edition_file or (default_edition if default_edition.is_file() else None)
+    options, problems = edition_options(edition_file, title, description, base_url)
+    result = run(sources, out_dir, options, register, force)
+    result.diagnostics[:0] = problems
+    _report_export(result, out_dir, "index.html", strict)
 
 
 @export.command("text")
@@ -149,15 +154,58 @@ def export_text(sources: tuple[Path, ...], out_dir: Path, width: int, diplomatic
 
 
 @main.command()
+@click.argument("root", required=False, default=Path("."),
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
+              help="Package folder [default: ROOT/build/deposit; ROOT/build/dspace-saf].")
+@click.option("--format", "fmt", type=click.Choice(["bagit", "dspace-saf"]), default="bagit",
+              show_default=True, help="A BagIt 1.0 bag, or a DSpace Simple Archive Format batch.")
+@click.option("--archive", type=click.Choice(["zip", "tar.gz"]), default=None,
+              help="Also write the package as one reproducible file beside its folder.")
+@click.option("--verify", "bag", type=click.Path(path_type=Path), default=None,
+              help="Check the bag BAG (folder, .zip or .tar.gz) instead of making one.")
+@click.option("--force", is_flag=True, help="Replace an output folder teipipe did not make.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+def deposit(root: Path, out: Path | None, fmt: str, archive: str | None, bag: Path | None,
+            force: bool, strict: bool) -> None:
+    """Package the edition in ROOT for institutional repositories (DSpace, Fedora, Zenodo).
+
+    Takes tei/, source/ (pages, register), schema/, build/html/ and build/text/; adds Dublin
+    Core and METS for each document.  The same edition always gives the same bytes; the
+    package date is SOURCE_DATE_EPOCH, else the newest commit of the edition's sources.
+    """
+    if bag is not None:
+        from .deposit.verify import verify
+        problems = verify(bag)
+        if problems:
+            _say(as_text(problems))
+        _say(f"{bag}: {'damaged, ' + str(len(problems)) + ' problems' if problems else 'valid'}")
+        sys.exit(exit_status(problems))
+    from .deposit.make import DEFAULT_OUTPUT, make_package
+    target = out if out is not None else root / DEFAULT_OUTPUT[fmt]
+    made, notes = make_package(root, target, fmt, archive, force,
+                               os.environ.get("SOURCE_DATE_EPOCH"))
+    if notes:
+        _say(as_text(notes))
+    if made.folder is not None:
+        also = f" and {made.archive}" if made.archive else ""
+        _say(f"{made.documents} documents, {made.files} edition files: {made.folder}{also}")
+    else:
+        _say("no package written")
+    sys.exit(exit_status(notes, strict))
+
+
+@main.command()
 @click.argument("names", nargs=-1)
 def setup(names: tuple[str, ...]) -> None:
-    """Fetch the third-party files the checks need, checksum-checked: NAMES of assets
-    (tei_all.rng, the default; axe.min.js, for the browser tests)."""
-    from .assets import ASSETS, TEI_ALL, AssetError, path_of
-    unknown = [n for n in names if n not in ASSETS]
+    """Fetch the third-party files the checks need, checksum-checked: the tei_all, METS and
+    Dublin Core schemas, or only the assets NAMEd (axe.min.js, for the browser tests)."""
+    from .assets import ASSETS, TEST_ASSETS, AssetError, path_of
+    known = {asset.name: asset for asset in (*ASSETS, *TEST_ASSETS)}
+    unknown = [n for n in names if n not in known]
     if unknown:
-        raise click.BadParameter(f"unknown asset {unknown[0]!r}; known: {', '.join(ASSETS)}")
-    for asset in [ASSETS[n] for n in names] or [TEI_ALL]:
+        raise click.BadParameter(f"unknown asset {unknown[0]!r}; known: {', '.join(known)}")
+    for asset in [known[n] for n in names] or ASSETS:
         try:
             path = path_of(asset)
         except AssetError as exc:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
-import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,7 +171,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, _mode_for(path))
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; ours are not
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -182,15 +181,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def _mode_for(path: Path) -> int:
-    """The permissions of a written file: those of the file it replaces, else what the umask
-    gives a new file (mkstemp makes its file private, which no web server could read)."""
-    try:
-        return stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def display_path(path: Path) -> str:

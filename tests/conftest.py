@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import functools
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,9 +43,42 @@ def all_pages() -> list[Path]:
     return sorted(SEEDS.glob("*.txt")) + sample_pages() + own_pages()
 
 
-def manifest() -> dict[str, dict[str, str]]:
-    with (SAMPLES / "MANIFEST.tsv").open(encoding="utf-8") as handle:
+def manifest(folder: Path = SAMPLES) -> dict[str, dict[str, str]]:
+    """The MANIFEST.tsv rows of a folder of test pages (the shared samples or tests/pages)."""
+    with (folder / "MANIFEST.tsv").open(encoding="utf-8") as handle:
         return {row["file"]: row for row in csv.DictReader(handle, delimiter="\t")}
+
+
+@functools.cache
+def pages_builder():
+    """tests/pages/build.py (a script beside the pages that reads their masters) as a module."""
+    spec = importlib.util.spec_from_file_location("pages_build", PAGES / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being made
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.cache
+def converted(path: Path):
+    """``(source, document, diagnostics)`` of a page, converted once per test session."""
+    from pipeline.convert import read_page
+    from pipeline.files import read_source
+    from pipeline.model import SourceInfo
+    source = read_source(path)
+    doc, notes = read_page(source.text, path.stem, SourceInfo(path.name, source.sha256,
+                                                              source.encoding,
+                                                              source.line_ends))
+    return source, doc, list(source.warnings) + notes
+
+
+def param(known_failures: dict[tuple[str, str], str], stem: str, what: str, *values):
+    """A test parameter with the id ``stem-what``, marked ``xfail(strict=True)`` when
+    ``known_failures`` says the converter gets ``what`` wrong on that page: the mark must go
+    as soon as the converter is fixed (a strict xfail that passes fails the suite)."""
+    reason = known_failures.get((stem, what))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(*values, marks=marks, id=f"{stem}-{what}")
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +88,10 @@ def tei_all():
 
     from pipeline.assets import path_of
     return etree.RelaxNG(etree.parse(str(path_of())))
+
+
+@pytest.fixture(scope="session")
+def deposit_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An edition on disk for the deposit tests (seeds and samples; see deposit_edition.py)."""
+    from deposit_edition import make_edition
+    return make_edition(tmp_path_factory.mktemp("edition"))

@@ -48,6 +48,8 @@ sir lord lady emperor pope cardinal bishop governor mayor senator consul envoy a
 lieutenant major sergeant admiral army navy government ministry embassy state council the
 """.split())
 COMMON_WORD_ZIPF = 3.0
+CONTEXT = 80  # characters around a bracket that the rules may look at
+MAX_BRACKET_WARNINGS = 5  # per block; the rest are counted in one more warning
 
 
 def parse_inlines(text: str, line: int = 1, all_caps: bool = False,
@@ -59,6 +61,7 @@ def parse_inlines(text: str, line: int = 1, all_caps: bool = False,
     """
     out: list[Inline] = []
     notes: list[Diagnostic] = []
+    unlisted = 0  # unbalanced brackets beyond MAX_BRACKET_WARNINGS, reported as a count
     pos = 0
     buf = ""
     while pos < len(text):
@@ -67,24 +70,30 @@ def parse_inlines(text: str, line: int = 1, all_caps: bool = False,
             buf += text[pos:]
             break
         if text[i] == "]":
-            notes.append(_unbalanced(text, i, line, "closing"))
+            if len(notes) < MAX_BRACKET_WARNINGS:
+                notes.append(_unbalanced(text, i, line, "closing"))
+            else:
+                unlisted += 1
             buf += text[pos:i + 1]
             pos = i + 1
             continue
         j = _matching(text, i)
         if j < 0:
-            notes.append(_unbalanced(text, i, line, "opening"))
+            if len(notes) < MAX_BRACKET_WARNINGS:
+                notes.append(_unbalanced(text, i, line, "opening"))
+            else:
+                unlisted += 1
             buf += text[pos:]
             break
         buf += text[pos:i]
         content = text[i + 1:j]
-        after = text[j + 1:]
-        kind, n = classify(content, buf, after, all_caps)
+        # The rules look at a few words around the brackets only (long lines stay linear).
+        kind, n = classify(content, buf[-CONTEXT:], text[j + 1:j + 1 + CONTEXT], all_caps)
         inner: list[Inline] = []
         _flush(content, inner)  # nested brackets inside stay text: they are the translator's
         bracket = Bracketed(kind, tuple(inner), n)
         if kind == "expansion":
-            m = _ABBR_BEFORE.search(buf)
+            m = _ABBR_BEFORE.search(buf, max(0, len(buf) - CONTEXT))
             assert m is not None  # classify() only says "expansion" when it found one
             buf = buf[:m.start()]
             _flush(buf, out)
@@ -96,6 +105,9 @@ def parse_inlines(text: str, line: int = 1, all_caps: bool = False,
             out.append(bracket)
         pos = j + 1
     _flush(buf, out)
+    if unlisted:
+        notes.append(warning("W004", f"{unlisted} more unbalanced brackets in this block "
+                             "(not listed one by one)", line=notes[0].line, hint=notes[0].hint))
     return tuple(out), notes
 
 

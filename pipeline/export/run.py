@@ -12,14 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ..diagnostics import Diagnostic, error
+from ..deposit.edition import read_meta
+from ..diagnostics import Diagnostic, Severity, error
 from . import html, text
 from .output import Written, write_files
 from .register import read_register
 from .sources import load
-
-#: Where the register is looked for when none is named.
-REGISTER = Path("source/register.xml")
 
 
 @dataclass
@@ -42,6 +40,23 @@ def _sources(paths: Sequence[Path], result: Result):
     return sources
 
 
+def edition_options(edition_file: Path | None, title: str | None, description: str | None,
+                    base_url: str) -> tuple[html.Options, list[Diagnostic]]:
+    """The HTML edition's options: what the user gave, else the edition's title and
+    description from ``edition.toml`` (the file the deposit packages read too)."""
+    meta_title = meta_description = ""
+    problems: list[Diagnostic] = []
+    if edition_file is not None and (title is None or description is None):
+        meta, notes = read_meta(edition_file)
+        meta_title, meta_description = meta.title, meta.description
+        problems = [d for d in notes if d.severity == Severity.ERROR]  # depositor: not ours
+    if base_url and not base_url.endswith("/"):
+        base_url += "/"
+    return html.Options(title=title or meta_title or html.DEFAULT_TITLE,
+                        description=description or meta_description or None,
+                        base_url=base_url), problems
+
+
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
                 diplomatic: bool = False, force: bool = False) -> Result:
     """The plain-text edition of the TEI files ``paths`` (files or folders) in ``out_dir``."""
@@ -58,17 +73,16 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options = ht
                 register: Path | None = None, force: bool = False) -> Result:
     """The HTML edition of the TEI files ``paths`` in ``out_dir``.
 
-    ``register`` is the register file; without one, ``source/register.xml`` is used if it
-    exists.  Entries also come from each TEI file's ``<standOff>``.
+    ``register`` is a register file (``source/register.xml``); entries also come from each
+    TEI file's ``<standOff>``.
     """
     result = Result()
     sources = _sources(paths, result)
     if not sources:
         return result
     entries = {}
-    path = register or (REGISTER if REGISTER.is_file() else None)
-    if path is not None:
-        entries, problems = read_register(path)
+    if register is not None:
+        entries, problems = read_register(register)
         result.diagnostics.extend(problems)
     plan = html.plan(sources, entries)
     result.diagnostics.extend(plan.problems)

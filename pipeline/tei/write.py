@@ -61,11 +61,12 @@ def add_text(parent: etree._Element, text: str) -> None:
             sub(parent, "g", {"type": "control", "n": f"U+{ord(ch):04X}"})
         if not part:
             continue
-        if len(parent):
-            last = parent[-1]
-            last.tail = (last.tail or "") + part
-        else:
+        try:
+            last = parent[-1]  # O(1) in lxml, unlike len(parent), which counts the children
+        except IndexError:
             parent.text = (parent.text or "") + part
+        else:
+            last.tail = (last.tail or "") + part
 
 
 class _Ids:

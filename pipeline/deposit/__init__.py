@@ -1,0 +1,23 @@
+"""Deposit packages: the edition made ready for institutional repositories.
+
+A repository manager must be able to ingest the edition without hand work, so everything a
+repository needs is derived from what the edition already says:
+
+- :mod:`.edition` gathers the edition's files (TEI, source pages, register, schema, HTML and
+  text editions) and its edition-level metadata (``edition.toml``);
+- :mod:`.dublin_core` derives each document's Dublin Core from its ``teiHeader``;
+- :mod:`.mets` ties a document's files together with their checksums;
+- :mod:`.bag` writes a BagIt 1.0 bag, :mod:`.saf` a DSpace Simple Archive Format batch,
+  :mod:`.archive` their reproducible zip/tar serializations;
+- :mod:`.verify` checks a bag's completeness and every checksum;
+- :mod:`.schemas` validates METS and Dublin Core against the official schemas.
+
+Every output is deterministic: the same edition gives the same bytes, whenever it is built.
+"""
+
+from .bag import build_bag
+from .edition import Edition, collect
+from .saf import build_saf
+from .verify import verify
+
+__all__ = ["Edition", "build_bag", "build_saf", "collect", "verify"]

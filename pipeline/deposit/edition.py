@@ -1,0 +1,279 @@
+"""The edition as a repository sees it: its files, its documents and its own metadata.
+
+Nothing here lists files by name.  Each *group* is a folder of the project (``tei/``,
+``source/``, ``schema/``, ``build/html/``, ``build/text/``); whatever regular files a group
+holds go into the package, so the register, a new schema file or a new edition format is
+packaged as soon as it lands.  A file of the HTML or text edition belongs to a document when
+its name (or the name of a folder above it) is the document's file stem or ``xml:id``;
+other files (an index page, a stylesheet, a search index) belong to the edition as a whole.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path, PurePosixPath
+
+from lxml import etree
+
+from ..diagnostics import Diagnostic, error, warning
+from ..files import display_path
+from ..model import Document
+from ..tei.ns import NS, XML_LANG
+from ..tei.read import TEIError, parse, read_tei
+
+#: Package folder -> project folder.  The order is the order of the README's table.
+GROUPS: tuple[tuple[str, str, str], ...] = (
+    ("tei", "tei", "the TEI P5 edition, one file per document"),
+    ("source", "source", "the archive pages the TEI was made from, and the entity register"),
+    ("schema", "schema", "the edition's schema and encoding guide"),
+    ("html", "build/html", "the HTML reading edition"),
+    ("text", "build/text", "the plain-text edition"),
+)
+
+#: Folders a document's own edition files are looked for in, and their role in METS.
+EDITION_ROLES = {"html": "html", "text": "text"}
+
+EDITION_FILE = "edition.toml"
+
+
+@dataclass(frozen=True)
+class EditionMeta:
+    """Edition-level facts no TEI header holds: who deposits, whom to contact, what it is."""
+
+    title: str = ""
+    description: str = ""
+    identifier: str = ""
+    publisher: str = ""
+    rights: str = ""
+    organization: str = ""
+    address: str = ""
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    """A file of the package: where it is on disk and where it goes (``tei/x.xml``)."""
+
+    path: Path
+    rel: str  # POSIX path inside the payload
+    role: str  # tei | source | html | text | schema | edition
+
+
+@dataclass(frozen=True)
+class EditionDocument:
+    """One document: its model (read back from its TEI), its TEI tree and its files."""
+
+    stem: str
+    doc: Document
+    root: etree._Element = field(repr=False, compare=False)
+    files: tuple[PackageFile, ...] = ()
+
+    @property
+    def lang(self) -> str:
+        """The language of the edition's text of this document (``xml:lang`` of ``<TEI>``)."""
+        return self.root.get(XML_LANG, "")
+
+    def header_text(self, path: str) -> str | None:
+        """Text of a header element the document model does not keep (e.g. a publisher)."""
+        el = self.root.find("tei:teiHeader/" + path, NS)
+        return "".join(el.itertext()).strip() if el is not None else None
+
+
+@dataclass(frozen=True)
+class Edition:
+    """Everything a package is made of."""
+
+    root: Path
+    meta: EditionMeta
+    documents: tuple[EditionDocument, ...]
+    files: tuple[PackageFile, ...]  # every payload file from the project, sorted by rel
+    missing: tuple[str, ...] = ()  # package folders whose project folder is absent or empty
+
+
+def collect(root: Path) -> tuple[Edition, list[Diagnostic]]:
+    """Gather the edition under ``root``; problems come back as diagnostics, never raised."""
+    notes: list[Diagnostic] = []
+    meta, found = read_meta(root / EDITION_FILE)
+    notes.extend(found)
+    files: list[PackageFile] = []
+    missing: list[str] = []
+    for group, folder, what in GROUPS:
+        found_files = _group_files(root / folder, group)
+        if not found_files:
+            missing.append(group)
+            if group != "tei":
+                notes.append(warning("W501", f"nothing in {folder}/ ({what}): the package "
+                                     "will not have it", file=display_path(root / folder),
+                                     hint="build everything first (`make all`)"))
+        files.extend(found_files)
+    documents: list[EditionDocument] = []
+    tei_files = [f for f in files if f.role == "tei" and f.rel.count("/") == 1
+                 and f.rel.endswith(".xml")]
+    if not tei_files:
+        notes.append(error("E501", "no TEI files: the edition is empty",
+                           file=display_path(root / "tei"),
+                           hint="run `make tei` (or `teipipe convert`) first"))
+    index = _FileIndex(files)
+    for f in tei_files:
+        try:
+            tree = parse(f.path)
+            doc = read_tei(tree)
+        except etree.XMLSyntaxError as exc:
+            notes.append(error("E502", f"not well-formed XML: {exc.msg}",
+                               file=display_path(f.path), line=exc.lineno))
+            continue
+        except (TEIError, OSError) as exc:
+            notes.append(error("E502", f"cannot read the TEI: {exc}", file=display_path(f.path)))
+            continue
+        documents.append(index.files_of(
+            EditionDocument(PurePosixPath(f.rel).stem, doc, tree.getroot()), f, root))
+    for d in documents:
+        have = {f.role for f in d.files}
+        for group, role in EDITION_ROLES.items():
+            if group not in missing and role not in have:
+                notes.append(warning("W504", f"no {group.upper()} edition file for this "
+                                     "document", file=display_path(root / "tei" / f"{d.stem}.xml"),
+                                     hint="rebuild the editions (`make all`)"))
+    return Edition(root, meta, tuple(documents), tuple(sorted(files, key=lambda f: f.rel)),
+                   tuple(missing)), notes
+
+
+def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
+    """Edition metadata from ``edition.toml``: ``[edition]`` and ``[depositor]`` tables."""
+    shown = display_path(path)
+    if not path.exists():
+        return EditionMeta(), [warning(
+            "W502", "no edition.toml: the package has no depositor, contact or description",
+            file=shown, hint="add edition.toml (see README, 'Deposit packages')")]
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        return EditionMeta(), [error("E507", f"cannot read edition metadata: {exc}", file=shown)]
+    edition = data.get("edition", {})
+    depositor = data.get("depositor", {})
+    meta = EditionMeta(
+        title=str(edition.get("title", "")), description=str(edition.get("description", "")),
+        identifier=str(edition.get("identifier", "")),
+        publisher=str(edition.get("publisher", "")), rights=str(edition.get("rights", "")),
+        organization=str(depositor.get("organization", "")),
+        address=str(depositor.get("address", "")),
+        contact_name=str(depositor.get("contact-name", "")),
+        contact_email=str(depositor.get("contact-email", "")),
+        contact_phone=str(depositor.get("contact-phone", "")))
+    notes = []
+    for key, value in (("edition.title", meta.title), ("edition.identifier", meta.identifier),
+                       ("depositor.organization", meta.organization),
+                       ("depositor.contact-name", meta.contact_name),
+                       ("depositor.contact-email", meta.contact_email)):
+        if not value.strip():
+            notes.append(warning("W502", f"{key} is not set: repository managers need it",
+                                 file=shown, hint=f"fill in {key} in {EDITION_FILE}"))
+    return meta, notes
+
+
+def _group_files(folder: Path, group: str) -> list[PackageFile]:
+    """The regular, visible files below ``folder`` (hidden files and caches are not edition)."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for path in sorted(folder.rglob("*")):
+        parts = path.relative_to(folder).parts
+        if any(p.startswith(".") or p == "__pycache__" for p in parts):
+            continue
+        if path.is_file() and not path.is_symlink():
+            out.append(PackageFile(path, "/".join((group, *parts)), group))
+    return out
+
+
+class _FileIndex:
+    """Which files a document may own, looked up by resolved path and by name (one pass over
+    the files, not one per document: an edition has thousands)."""
+
+    def __init__(self, files: list[PackageFile]):
+        self.sources = {f.path.resolve(): f for f in files if f.role == "source"}
+        self.by_name: dict[str, list[PackageFile]] = {}
+        for f in files:
+            if f.role in EDITION_ROLES:
+                for name in _names(f.rel):
+                    self.by_name.setdefault(name, []).append(f)
+
+    def files_of(self, d: EditionDocument, tei: PackageFile, root: Path) -> EditionDocument:
+        own = [tei]
+        if d.doc.source.path:
+            source = self.sources.get((root / "tei" / d.doc.source.path).resolve())
+            if source is not None:
+                own.append(source)
+        editions = {f.rel: f for name in (d.stem, d.doc.id) for f in self.by_name.get(name, ())}
+        own += [PackageFile(f.path, f.rel, EDITION_ROLES[f.role])
+                for _rel, f in sorted(editions.items())]
+        return EditionDocument(d.stem, d.doc, d.root, tuple(own))
+
+
+def _names(rel: str) -> set[str]:
+    """The names a file answers to: its stem and the folders above it (not the group)."""
+    path = PurePosixPath(rel)
+    return {path.stem, *path.parent.parts[1:]}
+
+
+# ----------------------------------------------------------------------------- the date
+
+
+@dataclass(frozen=True)
+class PackageDate:
+    """The package's date, and why it is that date (said in the package's README)."""
+
+    day: date
+    epoch: int  # seconds, for archive member times
+    reason: str
+
+
+def package_date(source_date_epoch: str | None, git_epoch: int | None,
+                 documents: tuple[EditionDocument, ...]) -> PackageDate:
+    """The one date a package carries, chosen so that the same edition gives the same bag.
+
+    ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention); else the time of the
+    newest commit that changed the edition's sources (so a package only changes date when the
+    edition changes); else the newest date the TEI headers give (upload or document date).
+    """
+    if source_date_epoch and source_date_epoch.strip().isdigit():
+        epoch = int(source_date_epoch.strip())
+        return PackageDate(_utc(epoch), epoch, "SOURCE_DATE_EPOCH")
+    if git_epoch is not None:
+        return PackageDate(_utc(git_epoch), git_epoch,
+                           "the date of the newest commit that changed tei/, source/ or schema/")
+    dates = [d for doc in documents
+             for d in (doc.doc.header.uploaded_when, doc.doc.header.date_when) if d]
+    newest = max((_full_date(d) for d in dates), default=date(1980, 1, 1))
+    epoch = int(datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc).timestamp())
+    return PackageDate(newest, max(epoch, _ZIP_EPOCH),
+                       "the newest date in the TEI headers (no SOURCE_DATE_EPOCH, no git)")
+
+
+_ZIP_EPOCH = 315532800  # 1980-01-01: zip files cannot say anything earlier
+
+
+def _utc(epoch: int) -> date:
+    return datetime.fromtimestamp(epoch, tz=timezone.utc).date()
+
+
+def _full_date(when: str) -> date:
+    parts = [int(p) for p in when[:10].split("-") if p.isdigit()]
+    parts += [1] * (3 - len(parts))
+    return date(parts[0], parts[1], parts[2])
+
+
+def git_epoch(root: Path) -> int | None:
+    """Commit time of the newest commit touching the edition's sources, or None without git."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct", "--",
+                               "tei", "source", "schema"], capture_output=True, text=True,
+                              timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    out = done.stdout.strip()
+    return int(out) if done.returncode == 0 and out.isdigit() else None

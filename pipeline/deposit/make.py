@@ -1,0 +1,70 @@
+"""Making a package end to end: gather, date, build, check, serialize; what the CLI calls."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..assets import AssetError
+from ..diagnostics import Diagnostic, Severity, error, warning
+from ..files import display_path
+from . import schemas as schema_files
+from .archive import archive_path, serialize
+from .bag import build_bag
+from .edition import GROUPS, collect, git_epoch, package_date
+from .saf import build_saf
+
+BUILDERS = {"bagit": build_bag, "dspace-saf": build_saf}
+DEFAULT_OUTPUT = {"bagit": "build/deposit", "dspace-saf": "build/dspace-saf"}
+
+
+@dataclass(frozen=True)
+class Made:
+    """What a run made: the package folder and its serialization (None when not made)."""
+
+    folder: Path | None = None
+    archive: Path | None = None
+    documents: int = 0
+    files: int = 0
+
+
+def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
+                 source_date_epoch: str | None) -> tuple[Made, list[Diagnostic]]:
+    """Build the ``fmt`` package of the edition under ``root`` into ``out``.
+
+    Nothing is written when the edition has errors: a half package is worse than none,
+    and the previous package stays as it was.
+    """
+    edition, notes = collect(root)
+    inside = _inside_inputs(root, out)
+    if inside:
+        notes.append(error("E508", f"the output would lie inside the edition's {inside}/ "
+                           "folder, which the package is made from", file=display_path(out),
+                           hint="choose an -o folder outside the edition's folders"))
+    if any(d.severity == Severity.ERROR for d in notes):
+        return Made(), notes
+    when = package_date(source_date_epoch, git_epoch(root), edition.documents)
+    try:
+        schemas = schema_files.load()
+    except AssetError as exc:
+        schemas = None
+        notes.append(warning("W503", f"METS and Dublin Core not checked against their schemas: "
+                             f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
+    found = BUILDERS[fmt](edition, out, when, schemas, force)
+    notes.extend(found)
+    if found:
+        return Made(), notes
+    made_archive = None
+    if archive:
+        made_archive = archive_path(out, archive)
+        serialize(out, made_archive, archive, when.epoch, out.name if fmt == "bagit" else None)
+    return Made(out, made_archive, len(edition.documents), len(edition.files)), notes
+
+
+def _inside_inputs(root: Path, out: Path) -> str | None:
+    target = out.resolve()
+    for _group, folder, _what in GROUPS:
+        source = (root / folder).resolve()
+        if target == source or source in target.parents or target in source.parents:
+            return folder
+    return None

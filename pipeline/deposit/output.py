@@ -1,0 +1,65 @@
+"""Writing a package folder safely: built aside, checked, then put in place in one step.
+
+A package is assembled in a hidden sibling folder and only replaces the old one when it is
+complete, so a failed run leaves the previous package as it was.  A folder that is not a
+package teipipe made is never replaced unless the user asks (``--force``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from ..diagnostics import Diagnostic, error
+from ..files import display_path
+
+
+def refuse(out: Path, ours: Callable[[Path], bool], force: bool) -> Diagnostic | None:
+    """Why ``out`` must not be replaced (None when it may be)."""
+    if out.exists() and not out.is_dir():
+        return error("E503", "the output exists and is not a folder", file=display_path(out))
+    if out.is_dir() and any(out.iterdir()) and not ours(out) and not force:
+        return error("E503", "the output folder holds something that is not a package teipipe "
+                     "made; not replaced", file=display_path(out),
+                     hint="choose another -o folder, or run again with --force to replace it")
+    return None
+
+
+def staging(out: Path) -> Path:
+    """A new empty folder beside ``out`` to build the package in."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+
+
+def write(folder: Path, rel: str, data: bytes) -> None:
+    path = folder / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def settle(folder: Path, epoch: int) -> None:
+    """Give every file and folder the same times and ordinary permissions, so that a copy,
+    rsync or tar of the package made by anyone is the same too."""
+    for path in sorted(folder.rglob("*"), reverse=True):
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        os.utime(path, (epoch, epoch))
+    os.chmod(folder, 0o755)
+    os.utime(folder, (epoch, epoch))
+
+
+def install(built: Path, out: Path) -> None:
+    """Put ``built`` in the place of ``out`` (the old one is removed only afterwards)."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+        os.replace(out, old / out.name)
+    os.replace(built, out)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def discard(built: Path) -> None:
+    shutil.rmtree(built, ignore_errors=True)

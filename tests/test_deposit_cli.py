@@ -1,0 +1,121 @@
+"""``teipipe deposit`` on the command line: bad input gives one line naming the file, nothing
+already written is lost, and the exit status says how it went."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+from deposit_edition import tree_bytes
+
+
+@pytest.fixture
+def edition(deposit_edition: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "edition"
+    shutil.copytree(deposit_edition, root)
+    return root
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, ["deposit", *args],
+                              env={"SOURCE_DATE_EPOCH": "1700000000", **(env or {})})
+
+
+def test_the_default_output_is_build_deposit_and_a_rerun_replaces_it(edition: Path) -> None:
+    first = run(str(edition), "--archive", "zip")
+    assert first.exit_code == 0, first.output
+    bag = edition / "build" / "deposit"
+    assert (bag / "bagit.txt").is_file() and (edition / "build" / "deposit.zip").is_file()
+    assert "12 documents" in first.output
+    before = tree_bytes(bag)
+    (edition / "tei" / "1967-01-23_politburo-cable.xml").write_bytes(
+        (edition / "tei" / "1967-01-23_politburo-cable.xml").read_bytes() + b"\n")
+    assert run(str(edition)).exit_code == 0
+    after = tree_bytes(bag)
+    changed = {k for k in before if before[k] != after[k]}
+    assert "data/tei/1967-01-23_politburo-cable.xml" in changed
+    assert not list(bag.parent.glob(".deposit.*"))  # no staging folder left behind
+
+
+def test_the_saf_format_goes_to_build_dspace_saf(edition: Path) -> None:
+    result = run(str(edition), "--format", "dspace-saf")
+    assert result.exit_code == 0, result.output
+    assert (edition / "build" / "dspace-saf" / "06_lavrentiev-cable-tehran" / "contents").exists()
+
+
+def test_a_folder_teipipe_did_not_make_is_not_replaced_unless_forced(edition: Path,
+                                                                     tmp_path: Path) -> None:
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "thesis.docx").write_bytes(b"precious")
+    result = run(str(edition), "-o", str(mine))
+    assert result.exit_code == 1
+    assert f"{mine}: error: the output folder holds something that is not a package " \
+           "teipipe made; not replaced [E503]" in result.output
+    assert (mine / "thesis.docx").read_bytes() == b"precious"
+    assert run(str(edition), "-o", str(mine), "--force").exit_code == 0
+    assert (mine / "bagit.txt").exists() and not (mine / "thesis.docx").exists()
+
+
+def test_a_broken_tei_file_is_named_with_its_line_and_nothing_is_written(edition: Path) -> None:
+    assert run(str(edition)).exit_code == 0
+    bag = edition / "build" / "deposit"
+    before = tree_bytes(bag)
+    broken = edition / "tei" / "07_zhou-subandrio-minutes.xml"
+    broken.write_text("<?xml version='1.0'?>\n<TEI>\n<teiHeader>\n</TEI>\n")
+    result = run(str(edition))
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"{broken}:4: error: not well-formed XML")
+    assert errors[0].endswith("[E502]")
+    assert "Traceback" not in result.output
+    assert "no package written" in result.output
+    assert tree_bytes(bag) == before
+
+
+def test_the_output_may_not_lie_in_the_edition(edition: Path) -> None:
+    result = run(str(edition), "-o", str(edition / "build"))
+    assert result.exit_code == 1 and "[E508]" in result.output
+    assert (edition / "build" / "html" / "index.html").exists()
+
+
+def test_missing_edition_metadata_and_editions_are_warnings(edition: Path) -> None:
+    (edition / "edition.toml").unlink()
+    shutil.rmtree(edition / "build" / "html")
+    result = run(str(edition))
+    assert result.exit_code == 0
+    assert "edition.toml: warning: no edition.toml" in result.output
+    assert "build/html: warning: nothing in build/html/" in result.output
+    assert run(str(edition), "--strict").exit_code == 1
+
+
+def test_without_the_schemas_the_package_is_made_and_the_gap_is_said(edition: Path,
+                                                                     tmp_path: Path) -> None:
+    result = run(str(edition), env={"TEIPIPE_CACHE": str(tmp_path / "empty-cache")})
+    assert result.exit_code == 0
+    assert "METS and Dublin Core not checked against their schemas" in result.output
+    assert "[W503]" in result.output
+
+
+def test_an_empty_edition_is_an_error(tmp_path: Path) -> None:
+    result = run(str(tmp_path))
+    assert result.exit_code == 1 and "no TEI files" in result.output
+
+
+def test_verify_of_something_that_does_not_exist(tmp_path: Path) -> None:
+    result = run("--verify", str(tmp_path / "nothing"))
+    assert result.exit_code == 1 and "[E514]" in result.output
+
+
+def test_a_document_without_its_html_is_named(edition: Path) -> None:
+    (edition / "build" / "html" / "10_desai-letter-nehru.html").unlink()
+    result = run(str(edition))
+    assert result.exit_code == 0
+    assert f"{edition / 'tei' / '10_desai-letter-nehru.xml'}: warning: no HTML edition file " \
+           "for this document [W504]" in result.output
