@@ -85,6 +85,7 @@ def convert_file(src: Path, out_dir: Path, force: bool = False,
     notes.extend(d.with_file(shown) for d in found)
     doc, found, _applied = run(doc, default_passes(), context or Context())
     notes.extend(d.with_file(shown) for d in found)
+    notes.sort(key=lambda d: (d.line or 0, d.column or 0, d.code))
     data = serialize(doc)
     try:
         existing = out.read_bytes() if out.exists() else None

@@ -140,16 +140,19 @@ class Field:
 
 
 FIELD_KINDS = ("to", "from", "copy", "sent", "received", "time", "place", "participants",
-               "present", "subject", "reference", "agenda")
+               "present", "subject", "reference", "number", "agenda")
 
 
 @dataclass(frozen=True)
 class Classification:
-    """A security classification or handling line: ``TOP SECRET!``, ``Copy No. 2``."""
+    """A security classification or handling line: ``TOP SECRET!``, ``Copy No. 2``,
+    ``Classification: Secret`` (``label`` is then ``Classification:``)."""
 
     content: tuple[Inline, ...]
     sep: str = ""
     level: str | None = None  # normalized level when the line states one
+    label: str | None = None
+    label_sep: str = ""
 
 
 @dataclass(frozen=True)
@@ -236,6 +239,23 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Postscript:
+    """A paragraph after the signature: ``P.S. ...``, ``Decipherer's note: ...``."""
+
+    content: tuple[Inline, ...]
+    sep: str = ""
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    """What follows a letter or report as an enclosure or attachment: its heading line
+    (``Attachment: Review of statements ...``) and its own blocks."""
+
+    blocks: tuple["Block", ...]
+    sep: str = ""
+
+
+@dataclass(frozen=True)
 class Section:
     """A Roman-numbered section: its heading (or opening paragraph) and what follows."""
 
@@ -245,20 +265,20 @@ class Section:
 
 
 Block = Union[Paragraph, Head, Field, Classification, Dateline, Salute, Signed, Address,
-              ListBlock, SpeakerTurn, PageBreak, Note, Section]
-
-#: Where each block belongs in the document: its top, its body or its foot.
-OPENER_BLOCKS = (Head, Field, Classification, Dateline, Salute)
-CLOSER_BLOCKS = (Salute, Signed, Address, Dateline)
+              ListBlock, SpeakerTurn, PageBreak, Note, Section, Postscript, Enclosure]
 
 
 @dataclass(frozen=True)
 class Body:
-    """The document text: what comes before the main text, the text, and its closing parts."""
+    """The document text, in source order: its head (``front``), the text (``main``), its
+    closing parts (``back``: salutes, signature, address), postscripts, enclosures, and the
+    translator's notes printed at the end."""
 
     front: tuple[Block, ...] = ()
     main: tuple[Block, ...] = ()
-    back: tuple[Block, ...] = ()  # closer material
+    back: tuple[Block, ...] = ()
+    post: tuple[Postscript, ...] = ()
+    enclosures: tuple[Enclosure, ...] = ()
     notes: tuple[Note, ...] = ()
 
 
@@ -284,6 +304,7 @@ class Header:
     title: str = ""
     date_when: str | None = None  # ISO 8601, as precise as the page says
     date_text: str | None = None
+    date_approximate: bool = False  # the page says "c. 1957"
     doc_type: str | None = None  # a key of vocab.DOC_TYPES
     doc_number: str | None = None
     classification: str | None = None  # a key of vocab.CLASSIFICATIONS

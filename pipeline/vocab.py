@@ -17,6 +17,8 @@ DOC_TYPES: dict[str, tuple[str, tuple[str, ...]]] = {
     "record-of-conversation": ("Record of conversation", (
         "record of a conversation", "record of conversation", "memorandum of conversation",
         "memorandum of a conversation", "notes of conversation", "conversation between",
+        "note on a conversation", "note of a conversation", "note on the conversation",
+        "notes on a conversation", "note of conversation",
         "conversation with", "transcript of conversation", "record of the conversation")),
     "minutes": ("Minutes", ("minutes", "protocol", "transcript", "stenographic record")),
     "cable": ("Cable", ("cable",)),
@@ -104,3 +106,23 @@ def doc_type_of(title: str) -> str | None:
             if m and (best is None or (m.start(), -len(word)) < (best[0], best[1])):
                 best = (m.start(), -len(word), key)
     return best[2] if best else None
+
+
+#: Words in an archive's name that tell the language of its documents.
+ARCHIVE_NAME_LANGUAGES = {
+    "vietnam": "vi", "russian": "ru", "soviet": "ru", "chinese": "zh", "prc": "zh",
+    "korea": "ko", "hungarian": "hu", "hungary": "hu", "romanian": "ro", "romania": "ro",
+    "bulgarian": "bg", "bulgaria": "bg", "czech": "cs", "czechoslovak": "cs", "polish": "pl",
+    "poland": "pl", "german": "de", "stasi": "de", "bstu": "de", "sapmo": "de", "serbia": "sr",
+    "yugoslav": "sr", "albanian": "sq", "albania": "sq", "mongolia": "mn", "mongolian": "mn",
+    "cuban": "es", "cuba": "es", "indian": "en", "india": "en", "nehru": "en",
+    "american": "en", "british": "en", "national archives (kew)": "en",
+}
+
+
+def language_of_archive(name: str) -> str | None:
+    """The language an archive's name points to: ``Hungarian National Archives`` -> ``hu``."""
+    for word in re.findall(r"[\w]+", name.lower()):
+        if word in ARCHIVE_NAME_LANGUAGES:
+            return ARCHIVE_NAME_LANGUAGES[word]
+    return None

@@ -3,6 +3,7 @@
 Each document holds fenced blocks, run in a fresh folder:
 
 * ```` ```file NAME ```` — a file to create (text, UTF-8); ```` ```file-hex NAME ```` — bytes in hex;
+  ```` ```append NAME ```` — text to add at the end of a file (a hand edit);
 * ```` ```command ```` — one teipipe command line (``teipipe`` is the installed tool);
 * ```` ```stdout ```` / ```` ```stderr ```` — what it must print, line by line (``...`` matches
   any run of lines);
@@ -53,6 +54,9 @@ def test_command_document(doc: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
         elif kind == "file-hex":
             (tmp_path / arg).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / arg).write_bytes(bytes.fromhex("".join(body.split())))
+        elif kind == "append":
+            with (tmp_path / arg).open("ab") as handle:
+                handle.write(body.encode("utf-8"))
         elif kind == "command":
             argv = shlex.split(body.strip())
             assert argv[0] == "teipipe", f"{doc.name}: commands start with teipipe"

@@ -37,13 +37,6 @@ CODECS = {"utf-8": "utf-8", "windows-1252": "cp1252"}  # MANIFEST's names -> rea
 
 #: (page stem, test or header field) -> what the converter gets wrong there.
 KNOWN_FAILURES: dict[tuple[str, str], str] = {
-    ("16_rok-telegram-reprocessing", "classification"):
-        "expected 'Secret', got '': the opener line 'Classification: Secret' is not read as a "
-        "classification (vocab.classification_of wants the line to start with the level), and "
-        "a cut-off page has no Original Classification field to fall back on",
-    ("19_gomulka-wang-bingnan-note", "kind"):
-        "expected record-of-conversation, got memorandum: vocab.doc_type_of takes the earliest "
-        "type word of the title, and 'Note' comes before 'Conversation between'",
 }
 known = functools.partial(param, KNOWN_FAILURES)
 

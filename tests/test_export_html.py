@@ -334,3 +334,51 @@ def test_export_html_command(tmp_path: Path) -> None:
     page = tree(out / "documents" / f"{SEEDS[0].stem}.html")
     assert f"https://example.org/ed/documents/{SEEDS[0].stem}.html" in \
         page.xpath("string(//*[@class='cite-text'])")
+
+
+# ----------------------------------------------------------------------------- every page
+
+
+@pytest.fixture(scope="module")
+def every_page(tmp_path_factory) -> tuple[Path, Path]:
+    """Every page the project has (seeds, samples, own test pages), converted and exported."""
+    from pipeline.batch import convert_many
+    from conftest import all_pages
+    tei = tmp_path_factory.mktemp("tei")
+    results = convert_many(all_pages(), tei, jobs=1)
+    assert all(r.ok for r in results)
+    out = tmp_path_factory.mktemp("site")
+    result = export_html([tei], out)
+    assert not result.diagnostics and result.documents == len(all_pages())
+    return tei, out
+
+
+BLOCKS = ("p", "div", "li", "h3", "br", "ul", "ol", "section", "dd", "dt")
+
+
+def shown_words(page: Path) -> list[str]:
+    """The words a reader sees in the text of a document page, blocks kept apart."""
+    text = tree(page).xpath("//*[contains(@class,'tei-text')]")[0]
+    for el in text.xpath(".//*[contains(@class,'vh') or contains(@class,'permalink')]"):
+        el.drop_tree()
+    for el in text.iter(*BLOCKS):
+        el.tail = " " + (el.tail or "")
+    return text.text_content().split()
+
+
+def test_every_page_shows_every_word_of_its_text(every_page) -> None:
+    from pipeline.tei.read import read_tei
+    from pipeline.export.text import diplomatic
+    tei, out = every_page
+    for path in sorted(tei.glob("*.xml")):
+        expected = diplomatic(read_tei(parse(path)).body).split()
+        assert shown_words(out / "documents" / f"{path.stem}.html") == expected, path.name
+
+
+def test_every_page_gives_every_passage_a_label_and_a_link(every_page) -> None:
+    tei, out = every_page
+    for path in sorted(tei.glob("*.xml")):
+        root = tree(out / "documents" / f"{path.stem}.html")
+        for passage in passages(parse(path)):
+            el = root.get_element_by_id(passage.id)
+            assert el.xpath("string(a[@class='permalink'])") == passage.label, passage.id

@@ -20,8 +20,10 @@ from pipeline.export.text import (CORPUS_MARK, TSV_COLUMNS, WIDTH, corpus_text, 
                                   reading_text, wrap_lines)
 from pipeline.files import read_source
 from pipeline.tei.read import parse, read_tei
+from pipeline.tei.write import serialize
 
-from conftest import ROOT
+from conftest import ROOT, all_pages
+from test_convert_pages import convert
 
 TEI = ROOT / "tei"
 FIXTURES = Path(__file__).parent / "fixtures" / "edition"
@@ -257,3 +259,11 @@ def test_no_tei_file_is_an_error(tmp_path: Path) -> None:
     missing = CliRunner().invoke(main, ["export", "text", str(tmp_path / "nope.xml")])
     assert missing.exit_code == 1 and "nope.xml: error: no such file or folder [E001]" \
         in missing.output
+
+
+@pytest.mark.parametrize("path", all_pages(), ids=lambda p: p.stem)
+def test_every_page_reads_with_every_word_at_any_width(path: Path) -> None:
+    tree = parse(serialize(convert(path)[1]))
+    body = read_tei(tree).body
+    for width in (0, 30, WIDTH):
+        assert words(reading_text(body, width)) == words(diplomatic(body))

@@ -1,17 +1,21 @@
-"""The document text into blocks: its top, its main text, its foot and its notes.
+"""The document text into blocks: its head, its main text, its foot, enclosures and notes.
 
 The text is cut into *units* (runs of lines between blank lines; single lines on pages in the
 older layout; single lines where a run mixes header lines such as ``To:`` and ``Copy to:``).
 Recognizers, tried in a fixed order, then decide what each unit is:
 
-* at the top, while units look like a document's head: classification and handling lines
-  (``TOP SECRET!``, ``Copy No. 2``), labelled fields (``To:``, ``From:``, ``Participants:``),
-  datelines (``Beijing, 7 February 1961``), salutations and headings;
-* at the foot, from the end back: notes (``[1] Translator's note ...``), then signatures
-  (``[Signed] ...``, ``LAVRENTIEV``), complimentary closes and address blocks;
+* from the end back: the translator's notes (``[1] Translator's note ...``), an enclosure
+  or attachment that follows the signature (``Enclosure: ...``, ``Attachment: ...``),
+  postscripts (``P.S.``, ``Decipherer's note: ...``), then the closing parts: signatures
+  (``[Signed] ...``, ``Sd/- ...``, ``LAVRENTIEV``, a name and a title), complimentary closes
+  and slogans (``Yours sincerely,``, ``¡Venceremos!``), address lines;
+* from the top, while units look like a document's head: classification and handling lines
+  (``TOP SECRET!``, ``Copy No. 2``, ``Classification: Secret``), labelled fields (``To:``,
+  ``From:``, ``Sender:``, ``Participants:``, ``Albanian side:`` ...), datelines
+  (``Beijing, 7 February 1961``), an inside address, salutations and headings;
 * in between: Roman-numbered sections (``I.``, ``II.`` in sequence), numbered paragraphs,
-  lettered items (``a)``, ``(b)``), bullets, speakers' turns in minutes, page markers, and
-  paragraphs, which is what every other unit is.
+  lettered items (``a)``, ``(b)``, ``(iii)``), bullets, speakers' turns in minutes, page
+  markers, and paragraphs, which is what every other unit is.
 
 Nothing is dropped: the white space between units is kept in each block's ``sep``.
 """
@@ -23,34 +27,50 @@ from dataclasses import dataclass, replace
 
 from ..diagnostics import Diagnostic
 from ..model import (Address, Block, Body, Bracketed, Classification, Dateline, DateText,
-                     Field, Head, Inline, Item, LineBreak, ListBlock, Note, PageBreak,
-                     Paragraph, Salute, Section, Signed, SpeakerTurn, Text)
+                     Enclosure, Field, Head, Inline, Item, ListBlock, Note, PageBreak,
+                     Paragraph, Postscript, Salute, Section, Signed, SpeakerTurn, Text)
 from .. import vocab
 from .dates import DateError, find_date
 from .inlines import parse_inlines
 
 XML_SPACE = " \t"
 _SP = r"[ \u00a0]"
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 
-FIELDS = [
-    (re.compile(r"^(?P<label>(?:Copy|Copies|COPY|COPIES)[ ](?:to|TO)(?: the)?:?)(?=\s)"), "copy"),
-    (re.compile(r"^(?P<label>(?:To|TO|Addressee|ADDRESSEE):)"), "to"),
+#: Labels of the fields at a document's head (case aside) and the kind of field each opens.
+FIELD_LABELS = {
+    **dict.fromkeys(("to", "addressee", "addressees", "recipient", "recipients", "for",
+                     "attention", "destination"), "to"),
+    **dict.fromkeys(("from", "sender", "originator", "origin"), "from"),
+    **dict.fromkeys(("copy to", "copies to", "copy to the", "cc", "copy", "copies",
+                     "distribution", "also to", "information copy to"), "copy"),
+    **dict.fromkeys(("sent", "dispatched", "despatched", "date sent", "transmitted",
+                     "date of dispatch"), "sent"),
+    **dict.fromkeys(("received", "arrived", "date received", "date of receipt"), "received"),
+    **dict.fromkeys(("time", "date", "date and time", "dtg"), "time"),
+    **dict.fromkeys(("place", "location", "venue"), "place"),
+    **dict.fromkeys(("participants", "participating", "delegations"), "participants"),
+    **dict.fromkeys(("present", "also present", "attended", "attending", "those present",
+                     "also attending", "absent"), "present"),
+    **dict.fromkeys(("subject", "re", "concerning", "topic", "title", "regarding", "about"),
+                    "subject"),
+    **dict.fromkeys(("reference", "ref", "ref.", "your ref", "our ref", "references"),
+                    "reference"),
+    **dict.fromkeys(("number", "no", "no.", "nr", "nr.", "cable no", "cable no.",
+                     "telegram no", "telegram no."), "number"),
+    **dict.fromkeys(("agenda", "agenda of the meeting"), "agenda"),
+}
+CLASSIFICATION_LABELS = {"classification", "security classification", "secrecy", "grade",
+                         "security", "original classification"}
+LABELLED = re.compile(rf"^(?P<label>(?P<word>[{_UPPER}][\w’'. ]{{0,34}}?)"
+                      rf"(?:{_SP}*\([^)\n]{{0,30}}\))?:)(?={_SP}|$)")
+PARTICIPANTS_WORD = re.compile(r"^(?:[\w’'-]+ )?(?:side|sides|delegation|participants|"
+                               r"participant|party|representatives)$", re.I)
+BARE_FIELDS = [  # telegraphese and letters write some labels without a colon
     (re.compile(r"^(?P<label>TO)(?=\s)"), "to"),
+    (re.compile(r"^(?P<label>FROM)(?=\s)"), "from"),
     (re.compile(r"^(?P<label>To)(?=\s+(?:Comrades?|the|Mr\.?|Mrs\.?|Ambassador|Minister|"
                 r"Chairman|President|General|Premier|Secretary|His|Her|Shri)\b)"), "to"),
-    (re.compile(r"^(?P<label>(?:From|FROM|Sender|SENDER):)"), "from"),
-    (re.compile(r"^(?P<label>FROM)(?=\s)"), "from"),
-    (re.compile(r"^(?P<label>(?:Sent|SENT|Dispatched|DISPATCHED):)"), "sent"),
-    (re.compile(r"^(?P<label>(?:Received|RECEIVED):)"), "received"),
-    (re.compile(r"^(?P<label>(?:Time|TIME|Date|DATE|Date and time):)"), "time"),
-    (re.compile(r"^(?P<label>(?:Place|PLACE|Location|LOCATION|Venue):)"), "place"),
-    (re.compile(r"^(?P<label>(?:[A-Z][a-z]+ )?[Pp]articipants:|(?:[A-Z]+ )?PARTICIPANTS:)"),
-     "participants"),
-    (re.compile(r"^(?P<label>(?:Also |ALSO )?(?:Present|PRESENT|Attended|ATTENDED|"
-                r"Attending|Those present):)"), "present"),
-    (re.compile(r"^(?P<label>(?:Subject|SUBJECT|Re|RE|Concerning|Topic):)"), "subject"),
-    (re.compile(r"^(?P<label>(?:Reference|REFERENCE|Ref\.|REF):)"), "reference"),
-    (re.compile(r"^(?P<label>(?:Agenda|AGENDA)(?: of the meeting)?:)"), "agenda"),
 ]
 HANDLING = re.compile(
     r"^(?:(?:Copy|Copies|Special|Outgoing|Incoming|Ref\.|Reg\.|File|Registration|Protocol|"
@@ -61,26 +81,35 @@ HANDLING = re.compile(
     r"Not for (?:publication|distribution)|Extremely urgent|EXTREMELY URGENT)[.!]?$",
     re.I)
 SALUTE_OPEN = re.compile(r"^(?:My |MY )?(?:[Dd]ear(?:est)?|DEAR|[Ee]steemed|[Rr]espected|"
-                         r"Honou?red)\b.{0,70}[,!:]$|^(?:Dear )?Comrades?\b.{0,60}!$")
+                         r"Honou?red)\b.{0,70}[,!:]$|^(?:Dear )?Comrades?\b.{0,60}[!,]$|"
+                         r"^(?:Sir|Madam|Gentlemen|Excellency|Your Excellency)[,!:]$")
 SALUTE_CLOSE = re.compile(
-    r"^(?:With (?:kind|best|warm|warmest|sincere|comradely|fraternal|friendly|deep) "
-    r"(?:regards|greetings|wishes|respect)|Yours\b.{0,30}|Sincerely(?: yours)?|"
-    r"Respectfully(?: yours)?|Best regards|Kind regards|With respect|Faithfully(?: yours)?|"
-    r"Cordially|With communist greetings|With comradely greetings)[,.!]?$", re.I)
+    r"^(?:With (?:kind|best|warm|warmest|sincere|comradely|fraternal|friendly|deep|"
+    r"communist|revolutionary|socialist) (?:regards|greetings|wishes|respect|salutes?)|"
+    r"Yours\b.{0,30}|Sincerely(?: yours)?|Respectfully(?: yours)?|Best regards|Kind regards|"
+    r"With respect|Faithfully(?: yours)?|Cordially|Fraternally(?: yours)?|Comradely|"
+    r"Revolutionary greetings|Communist greetings)[,.!]?$", re.I)
 SIGNED = re.compile(r"^\[(?:signed|sgd\.?|signature[^\]]*)\]|^(?:Signed|SIGNED)[:\s]|"
+                    r"^Sd/-|^\(Sgd\.?\)|^Sgd\.[ \u00a0]|"
                     r"^(?:Recorded|Prepared|Drafted|Written|Compiled|Noted|Taken down) by\b",
                     re.I)
+ENCLOSURE = re.compile(r"^(?:Enclosures?|Attachments?|Annex(?:es)?|Appendix|Appendices|"
+                       r"Encl\.|Att\.)(?:[ \u00a0]+(?:No\.?[ \u00a0]*)?[\dIVX]+)?\b[.:]?", re.I)
+POSTSCRIPT = re.compile(rf"^(?:P\.{_SP}?S\.|PS[:.]|Post-?scriptum|N\.{_SP}?B\.|"
+                        rf"[{_UPPER}][\w-]*(?:’s|'s)?{_SP}note:)")
 NOTE = re.compile(rf"^\[(?P<n>\d{{1,3}})\](?P<sep>{_SP}+)")
 ROMAN = re.compile(rf"^(?P<n>[IVXL]{{1,6}})\.(?P<sep>{_SP}+)(?=\S)")
 NUMBERED = re.compile(rf"^(?P<label>\(?(?P<n>\d{{1,3}})[.)])(?P<sep>{_SP}+)(?=\S)")
-LETTERED = re.compile(rf"^(?P<label>\(?(?P<n>[a-z])\))(?P<sep>{_SP}+)(?=\S)")
+LETTERED = re.compile(rf"^(?P<label>\(?(?P<n>[a-z]|[ivx]{{1,4}})\))(?P<sep>{_SP}+)(?=\S)")
 BULLET = re.compile(rf"^(?P<label>[•·▪◦‣●○■□➢►\-–—*])(?P<sep>{_SP}+)(?=\S)")
 SPEAKER = re.compile(
-    rf"^(?P<speaker>(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.\-]*)(?:{_SP}[A-ZÀ-ÖØ-ÞĀ-Ž][\w'’.\-]*){{0,3}}):"
+    rf"^(?P<speaker>(?:[{_UPPER}][\w'’.\-]*)(?:{_SP}[{_UPPER}][\w'’.\-]*){{0,3}}):"
     rf"(?P<sep>{_SP}+)(?=\S)")
-NOT_SPEAKERS = frozenset("""note nb n.b. answer question comment remark attention copy to from
-time place date subject re ps p.s. source translator's editor's""".split())
 SENTENCE_END = re.compile(r"[.!?:;…]['’\"”)]*$")
+UNDATED_LINE = re.compile(rf"^[{_UPPER}][^\[\],.;:\n]{{1,40}},?{_SP}\[(?:no date|undated|"
+                          r"date unknown|n\.d\.)[^\]\n]*\]$", re.I)
+ADDRESS_START = re.compile(r"^(?:Comrades?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|His|Her|Shri|Sri|"
+                           r"Ambassador|Minister|President|Chairman|General|Monsieur|Herr)\b")
 ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
           "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
 
@@ -98,13 +127,16 @@ def read_body(text: str, first_line: int, staging: bool,
               ) -> tuple[Body, list[Diagnostic]]:
     """The blocks of a document text (see the module docstring) and what went wrong."""
     units = _units(text, first_line, staging)
-    all_caps = _is_all_caps(text)
-    builder = _Builder(all_caps)
+    builder = _Builder(_is_all_caps(text))
     notes_at = len(units)
     while notes_at > 0 and NOTE.match(units[notes_at - 1].text):
         notes_at -= 1
-    back_at = notes_at
-    while back_at > 0 and _is_closer(units[back_at - 1], at_end=back_at == notes_at):
+    enclosure_at = _enclosure_start(units, notes_at)
+    post_at = enclosure_at
+    while post_at > 1 and POSTSCRIPT.match(units[post_at - 1].text):
+        post_at -= 1
+    back_at = post_at
+    while back_at > 1 and _is_closer(units[back_at - 1], at_end=back_at == post_at):
         back_at -= 1
     front_at = 0
     while front_at < back_at and _opener_kind(units[front_at]) is not None:
@@ -115,11 +147,27 @@ def read_body(text: str, first_line: int, staging: bool,
         front_at = 0
         while front_at < back_at and _opener_kind(units[front_at]) not in (None, "head"):
             front_at += 1
-    front = tuple(builder.opener(u) for u in units[:front_at])
-    main = builder.main(units[front_at:back_at])
-    back = tuple(builder.closer(u) for u in units[back_at:notes_at])
-    notes = tuple(builder.note(u) for u in units[notes_at:])
-    return Body(front, main, back, notes), builder.diagnostics
+    body = Body(
+        front=tuple(builder.opener(u) for u in units[:front_at]),
+        main=builder.main(units[front_at:back_at]),
+        back=tuple(builder.closer(u) for u in units[back_at:post_at]),
+        post=tuple(Postscript(builder.inlines(u.text, u.line), u.sep)
+                   for u in units[post_at:enclosure_at]),
+        enclosures=builder.enclosure(units[enclosure_at:notes_at]),
+        notes=tuple(builder.note(u) for u in units[notes_at:]),
+    )
+    return body, builder.diagnostics
+
+
+def _enclosure_start(units: list[Unit], end: int) -> int:
+    """Where an enclosure begins: a unit opening with "Enclosure"/"Attachment"... that
+    follows a signature or a complimentary close; ``end`` when there is none."""
+    for k in range(2, end):
+        if ENCLOSURE.match(units[k].text) and any(
+                SIGNED.match(u.text) or _is_closer(u, at_end=False)
+                for u in units[max(0, k - 3):k]):
+            return k
+    return end
 
 
 # ----------------------------------------------------------------------------- units
@@ -180,17 +228,29 @@ def _is_all_caps(text: str) -> bool:
 # ----------------------------------------------------------------------------- recognizers
 
 
-def _field(text: str) -> tuple[str, re.Match[str]] | None:
-    for pattern, kind in FIELDS:
+def _field(text: str) -> tuple[str, str] | None:
+    """``(kind, label)`` of a labelled line at a document's head, or None."""
+    m = LABELLED.match(text)
+    if m:
+        word = " ".join(m.group("word").split()).lower()
+        if word in FIELD_LABELS:
+            return FIELD_LABELS[word], m.group("label")
+        if word in CLASSIFICATION_LABELS:
+            return "classification", m.group("label")
+        if PARTICIPANTS_WORD.match(word):
+            return "participants", m.group("label")
+    for pattern, kind in BARE_FIELDS:
         m = pattern.match(text)
         if m:
-            return kind, m
+            return kind, m.group("label")
     return None
 
 
 def _is_dateline(text: str) -> bool:
     if len(text) > 90 or "\n" in text:
         return False
+    if UNDATED_LINE.match(text):
+        return True
     try:
         found = find_date(text)
     except DateError:
@@ -202,10 +262,12 @@ def _is_dateline(text: str) -> bool:
         return False
     before, after = text[:start], text[end:]
     place_ok = before == "" or re.fullmatch(
-        r"[A-ZÀ-ÖØ-ÞĀ-Ž][^,.;:!?]{0,60}(?:\[[^\]]*\])?,[ \u00a0]*(?:the[ \u00a0]+)?", before) \
+        rf"[{_UPPER}][^,.;:!?]{{0,60}}(?:\[[^\]]*\])?,[ \u00a0]*(?:the[ \u00a0]+)?", before) \
         is not None
-    return place_ok and re.fullmatch(r"[ \u00a0,.]*(?:\d{1,2}[.:]\d{2}(?:[ \u00a0]*[ap]\.?m\.?)?"
-                                     r"[ \u00a0.]*)?", after) is not None
+    time = r"\d{1,2}[.:]\d{2}(?:[ \u00a0]*[ap]\.?m\.?)?"
+    return place_ok and re.fullmatch(rf"[ \u00a0,.]*(?:{time}(?:[ \u00a0]*[–-][ \u00a0]*{time})?"
+                                     r"(?:[ \u00a0]*(?:hours|hrs\.?|local time))?[ \u00a0.]*)?",
+                                     after) is not None
 
 
 def _line_kind(text: str) -> str | None:
@@ -231,15 +293,26 @@ def _opener_kind(unit: Unit) -> str | None:
     if kind is not None:
         return kind
     text = unit.text
-    first = text.split("\n", 1)[0]
     if (ROMAN.match(text) or NUMBERED.match(text) or LETTERED.match(text)
-            or BULLET.match(text) or NOTE.match(text) or text.startswith("[")):
+            or BULLET.match(text) or NOTE.match(text)):
         return None
-    if SPEAKER.match(first) and SPEAKER.match(first).group("speaker").lower() not in NOT_SPEAKERS:
+    if _is_inside_address(text):
+        return "address"
+    if text.startswith("[") and not text.endswith("]"):
         return None
-    if len(text) <= 250 and (not SENTENCE_END.search(text) or _is_caps_line(text)):
+    if SPEAKER.match(text.split("\n", 1)[0]):
+        return None
+    if len(text) <= 250 and (not SENTENCE_END.search(text) or _is_caps_line(text)
+                             or text.startswith("[")):
         return "head"
     return None
+
+
+def _is_inside_address(text: str) -> bool:
+    """``Comrade Carlos Lechuga Hevia / Ambassador ... / New York`` at a letter's head."""
+    lines = text.split("\n")
+    return (2 <= len(lines) <= 5 and ADDRESS_START.match(lines[0]) is not None
+            and all(len(ln) <= 90 and not SENTENCE_END.search(ln.rstrip(",")) for ln in lines))
 
 
 def _is_caps_line(text: str) -> bool:
@@ -247,12 +320,18 @@ def _is_caps_line(text: str) -> bool:
     return bool(letters) and all(ch.isupper() for ch in letters)
 
 
+def _is_slogan(text: str) -> bool:
+    """``Patria o Muerte / ¡Venceremos!``: a short cry closing a letter."""
+    lines = text.split("\n")
+    return len(lines) <= 3 and all(len(ln) <= 40 for ln in lines) and text.endswith("!")
+
+
 def _is_closer(unit: Unit, at_end: bool) -> bool:
     text = unit.text
     lines = text.split("\n")
     if SIGNED.match(text) or (len(text) <= 60 and SALUTE_CLOSE.match(text)):
         return True
-    if re.fullmatch(r"\([^()\n]{2,60}\)", text):
+    if _is_slogan(text) or re.fullmatch(r"\([^()\n]{2,60}\)", text):
         return True  # (M. J. Desai)
     if len(lines) >= 2 and all(ln.rstrip().endswith(",") for ln in lines[:-1]) \
             and all(len(ln) <= 60 for ln in lines):
@@ -263,9 +342,13 @@ def _is_closer(unit: Unit, at_end: bool) -> bool:
 
 
 def _is_name_line(line: str) -> bool:
-    """``LAVRENTIEV``, ``Army General``, ``AMBASSADOR OF THE USSR IN THE PRC``."""
+    """``LAVRENTIEV``, ``Army General``, ``MINISTER:``, ``P.M.``."""
+    if re.fullmatch(r"(?:[A-Z]\.){1,4}", line):
+        return True  # the addressee of a note: "P.M."
     if not line or len(line) > 60 or len(line.split()) > 8 or not line[0].isupper():
         return False
+    if line.endswith(":") and _is_caps_line(line):
+        line = line[:-1]  # "MINISTER:" above the signature
     if SENTENCE_END.search(line) or any(ch.isdigit() for ch in line) or "[" in line:
         return False
     if SPEAKER.match(line + " x"):
@@ -288,9 +371,6 @@ class _Builder:
         self.diagnostics.extend(notes)
         return found
 
-    def _line_of(self, unit: Unit, skip: int) -> int:
-        return unit.line + unit.text.count("\n", 0, skip)
-
     # --- the top ---------------------------------------------------------------------
 
     def opener(self, unit: Unit) -> Block:
@@ -299,13 +379,16 @@ class _Builder:
         if kind == "field":
             found = _field(text)
             assert found is not None
-            field_kind, m = found
-            rest = text[m.end():]
+            field_kind, label = found
+            rest = text[len(label):]
             label_sep = rest[:len(rest) - len(rest.lstrip(" \u00a0"))]
             content = self.inlines(rest[len(label_sep):], line)
+            if field_kind == "classification":
+                return Classification(content, sep, vocab.classification_of(
+                    rest.strip()), label, label_sep)
             if field_kind in ("sent", "received", "time"):
                 content = tag_dates(content)
-            return Field(field_kind, m.group("label"), label_sep, content, sep)
+            return Field(field_kind, label, label_sep, content, sep)
         if kind == "classification":
             return Classification(self.inlines(text, line), sep,
                                   vocab.classification_of(text))
@@ -315,23 +398,28 @@ class _Builder:
             return Dateline(tag_dates(self.inlines(text, line)), sep)
         if kind == "salute":
             return Salute(self.inlines(text, line), sep)
+        if kind == "address":
+            return self._address(unit)
         return Head(self.inlines(text, line), sep)
+
+    def _address(self, unit: Unit) -> Address:
+        parts = re.split(r"(\n[ \t]*)", unit.text)
+        lines = tuple(self.inlines(parts[k], unit.line + k // 2) for k in range(0, len(parts), 2))
+        return Address(lines, tuple(parts[1::2]), unit.sep)
 
     # --- the foot --------------------------------------------------------------------
 
     def closer(self, unit: Unit) -> Block:
         text, sep, line = unit.text, unit.sep, unit.line
         lines = text.split("\n")
-        if len(text) <= 60 and SALUTE_CLOSE.match(text):
+        if (len(text) <= 60 and SALUTE_CLOSE.match(text)) or _is_slogan(text):
             return Salute(self.inlines(text, line), sep)
         if _is_dateline(text):
             return Dateline(tag_dates(self.inlines(text, line)), sep)
-        if len(lines) >= 2 and all(ln.rstrip().endswith(",") for ln in lines[:-1]) \
-                and not SIGNED.match(text):
-            parts = re.split(r"(\n[ \t]*)", text)
-            addr_lines = tuple(self.inlines(parts[k], line + k // 2)
-                               for k in range(0, len(parts), 2))
-            return Address(addr_lines, tuple(parts[1::2]), sep)
+        if re.fullmatch(r"(?:[A-Z]\.){1,4}", text) or (
+                len(lines) >= 2 and all(ln.rstrip().endswith(",") for ln in lines[:-1])
+                and not SIGNED.match(text)):
+            return self._address(unit)
         return Signed(self.inlines(text, line), sep)
 
     def note(self, unit: Unit) -> Note:
@@ -339,6 +427,12 @@ class _Builder:
         assert m is not None
         return Note(m.group("n"), m.group("n"), m.group("sep"),
                     self.inlines(unit.text[m.end():], unit.line), unit.sep)
+
+    def enclosure(self, units: list[Unit]) -> tuple[Enclosure, ...]:
+        if not units:
+            return ()
+        head = Head(self.inlines(units[0].text, units[0].line), "")
+        return (Enclosure((head,) + self.main(units[1:]), units[0].sep),)
 
     # --- the main text ---------------------------------------------------------------
 
@@ -350,10 +444,10 @@ class _Builder:
         expected = 0
         for unit in units:
             m = ROMAN.match(unit.text)
-            first_line = unit.text.split("\n", 1)[0]
-            sp = SPEAKER.match(first_line)
+            sp = SPEAKER.match(unit.text.split("\n", 1)[0])
             is_speaker = bool(sp and sp.group("speaker") in speakers)
-            if m and not is_speaker and expected < len(ROMANS) and m.group("n") == ROMANS[expected]:
+            if m and not is_speaker and expected < len(ROMANS) \
+                    and m.group("n") == ROMANS[expected]:
                 expected += 1
                 sections.append((m.group("n"), [], unit.sep))
                 target = sections[-1][1]
@@ -368,7 +462,7 @@ class _Builder:
         counts: dict[str, int] = {}
         for unit in units:
             m = SPEAKER.match(unit.text.split("\n", 1)[0])
-            if m and m.group("speaker").lower() not in NOT_SPEAKERS:
+            if m and _field(unit.text) is None and not POSTSCRIPT.match(unit.text):
                 counts[m.group("speaker")] = counts.get(m.group("speaker"), 0) + 1
         if sum(counts.values()) >= 2:
             return set(counts)
@@ -381,7 +475,7 @@ class _Builder:
             return Head(self.inlines(unit.text, unit.line), "")
         return Paragraph(self.inlines(rest, unit.line), "", label, m.group("sep"), m.group("n"))
 
-    def _add(self, target: list[Block], unit: Unit, is_speaker: bool) -> None:
+    def _add(self, target: list, unit: Unit, is_speaker: bool) -> None:
         text, sep, line = unit.text, unit.sep, unit.line
         if re.fullmatch(r"\[(?:page|p\.|pg\.?)[ \u00a0]*\d+[a-z]?\]", text, re.I):
             marker = self.inlines(text, line)[0]
@@ -401,7 +495,7 @@ class _Builder:
                 n = m.groupdict().get("n")
                 target.append(_Pending(kind, Item(m.group("label"), m.group("sep"),
                                                   self.inlines(text[m.end():], line), sep,
-                                                  n or None)))  # type: ignore[arg-type]
+                                                  n or None)))
                 return
         m = NUMBERED.match(text)
         if m:

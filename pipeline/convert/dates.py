@@ -33,6 +33,11 @@ _PATTERNS = [
 _APPROX = re.compile(r"^(?:c\.|ca\.|circa|about)\s*", re.I)
 
 
+def is_approximate(text: str) -> bool:
+    """``c. 1957``, ``circa 1960``: the date is the page's estimate."""
+    return _APPROX.match(text.strip()) is not None
+
+
 class DateError(ValueError):
     """The text looks like a date but names a day that does not exist."""
 

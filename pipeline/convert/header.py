@@ -13,7 +13,7 @@ from ..diagnostics import Diagnostic, warning
 from ..model import (Abbreviation, Block, Body, Bracketed, Classification, Dateline, DateText,
                      Field, Head, Header, Inline, LineBreak, Name, Party, Signed, Text)
 from .. import vocab
-from .dates import DateError, parse_date
+from .dates import DateError, is_approximate, parse_date
 from .page import Zones
 
 CREDIT = re.compile(
@@ -71,11 +71,12 @@ def build_header(zones: Zones, body: Body) -> tuple[Header, list[Diagnostic]]:
             uploaded_when = parse_date(uploaded_text)
         except DateError:
             uploaded_when = None
-    language = _language(f, place, translator)
+    language = _language(f, archive, place, translator)
     header = Header(
         title=title,
         date_when=zones.date_when,
         date_text=_norm(zones.date_line.text) if zones.date_line else None,
+        date_approximate=bool(zones.date_line and is_approximate(_norm(zones.date_line.text))),
         doc_type=vocab.doc_type_of(title) or _type_from_heads(body) or "other",
         doc_number=_number(title, body),
         classification=classification,
@@ -168,18 +169,21 @@ def _split_credit(credit: str) -> tuple[str | None, str | None, str | None]:
     return None, who, programme
 
 
-def _language(f: dict[str, list[str]], place: str | None, translator: str | None) -> str | None:
+def _language(f: dict[str, list[str]], archive: str | None, place: str | None,
+              translator: str | None) -> str | None:
+    """The original's language: as the page states it, else as the archive's city or name
+    tells (``Hungarian National Archives`` -> ``hu``); English for an untranslated document
+    from an English-language archive."""
     stated = _first(f.get("language"))
     if stated:
         for code, name in vocab.LANGUAGE_NAMES.items():
             if name.lower() == stated.lower():
                 return code
-    if translator and place:
-        return vocab.ARCHIVE_LANGUAGES.get(place.lower())
-    if not translator and place:
-        # No translation statement: the document was written in the language we read.
-        return "en" if vocab.ARCHIVE_LANGUAGES.get(place.lower()) == "en" else None
-    return None
+    guess = vocab.ARCHIVE_LANGUAGES.get((place or "").lower()) or vocab.language_of_archive(
+        archive or "")
+    if translator:
+        return guess
+    return "en" if guess == "en" else None
 
 
 def _classification(zones: Zones, title: str, body: Body) -> str | None:
@@ -202,10 +206,23 @@ def _type_from_heads(body: Body) -> str | None:
     return None
 
 
+NUMBER = re.compile(r"\b(?:No|NO|Nr|NR|Nº|№)\.?[ \u00a0]*(?P<n>[A-Z]{0,4}-?\d[\w/.-]*\w|\d)")
+
+
 def _number(title: str, body: Body) -> str | None:
+    """The document's number: from the title, a ``Number:`` field, the headings, or the
+    handling lines at its head (``Cable No. 112/TT``; never ``Copy No. 2``)."""
+    for block in body.front:
+        if isinstance(block, Field) and block.kind == "number":
+            text = plain(block.content, brackets=False).strip()
+            if text:
+                return text
     texts = [title] + [plain(b.content) for b in body.front if isinstance(b, Head)]
+    texts += [plain(b.content) for b in body.front if isinstance(b, Classification)]
     for text in texts:
-        m = re.search(r"\b(?:No|NR|Nr|Nº|№)\.?[ \u00a0]*(?P<n>\d[\w/-]*)", text)
+        if re.match(r"^\s*(?:Copy|Copies)\b", text, re.I):
+            continue
+        m = NUMBER.search(text)
         if m:
             return m.group("n")
     return None
@@ -214,7 +231,17 @@ def _number(title: str, body: Body) -> str | None:
 # ----------------------------------------------------------------------------- parties
 
 
+HONORIFICS = re.compile(r"^(?:(?:Comrades?|Brothers?|Sisters?|Mr\.?|Mrs\.?|Ms\.?|Messrs\.?|"
+                        r"Shri|Sri|Herr|Frau|Genosse|Genossin|Monsieur|Madame|Señor|"
+                        r"Tovarishch|the|To)[ \u00a0]+)+", re.I)
+ROLE_NOUNS = re.compile(r"\b(?:minister|ambassador|president|secretary|chairman|premier|"
+                        r"commander|director|head|chief|consul|counsell?or|envoy|deputy|"
+                        r"representative|governor|marshal|general|leader|member)\b", re.I)
+TRAILING = re.compile(r",[ \u00a0]*(?:personally|in person|only|urgent|immediately)\.?$", re.I)
+
+
 def _parties(title: str, body: Body) -> tuple[Party, ...]:
+    """Sender and recipients: from the head's fields, else the title, else the signature."""
     parties: list[Party] = []
     for block in body.front:
         if isinstance(block, Field) and block.kind in ("from", "to", "copy"):
@@ -222,35 +249,54 @@ def _parties(title: str, body: Body) -> tuple[Party, ...]:
             text = plain(block.content, brackets=False)
             if block.kind == "from":
                 text = re.split(r"[ \u00a0]{2,}|\bSENT\b", text)[0]
+                if _is_place_only(text):
+                    continue  # "FROM HANOI": where it was sent from, not who sent it
             parties.extend(Party(name, role, _party_type(name)) for name in _names(text))
-    sent = [p for p in parties if p.role == "sent"]
-    received = [p for p in parties if p.role == "received"]
     s, r = _title_parties(title)
-    if not sent and s:
+    if not any(p.role == "sent" for p in parties) and s:
         parties.insert(0, Party(s, "sent", _party_type(s)))
-        sent = [parties[0]]
-    if not received and r:
+    if not any(p.role == "received" for p in parties) and r:
         parties.append(Party(r, "received", _party_type(r)))
-    if not sent:
+    if not any(p.role == "sent" for p in parties):
         signer = _signer(body)
         if signer:
             parties.insert(0, Party(signer, "sent", _party_type(signer)))
-    return tuple(parties)
+    order = {"sent": 0, "received": 1, "copy": 2}
+    return tuple(sorted(parties, key=lambda p: order[p.role]))
+
+
+def _is_place_only(text: str) -> bool:
+    words = text.split()
+    return len(words) == 1 and _looks_like_place(text) and not ORG_WORDS.search(text)
+
+
+TYPES_WITHOUT_SENDER = ("minutes", "record-of-conversation")
 
 
 def _title_parties(title: str) -> tuple[str | None, str | None]:
-    low = title
-    m = re.search(r"\b(?:[Jj]ournal|[Dd]iary) of (?P<s>.+?)(?:,|$| on )", low)
+    """``Cable from X to Y on ...``, ``Note by X``, ``Memorandum of X to Y``, ``Journal of X``."""
+    m = re.search(r"\b(?:[Jj]ournal|[Dd]iary) of (?P<s>.+?)(?:,| on | for |$)", title)
     if m:
         return _strip_titles(m.group("s")), None
-    m = re.search(r"\bfrom (?:the )?(?P<s>.+?)(?: to (?:the )?(?P<r>.+?))?"
-                  r"(?= on | about | regarding | concerning |, |$)", low)
+    stop = r"(?= on | about | regarding | concerning | in connection with |, |: |$)"
+    m = re.search(r"\b(?:from|by) (?:the )?(?P<rest>.+?)" + stop, title)
+    kind = vocab.doc_type_of(title)
+    if not m and kind not in TYPES_WITHOUT_SENDER:
+        m = re.match(r"^[A-Z][\w -]*? of (?:the )?(?P<rest>[A-Z].+?)" + stop, title)
     if m:
-        s = _strip_titles(m.group("s"))
-        r = _strip_titles(m.group("r")) if m.group("r") else None
-        return s, r
-    level = vocab.classification_of(title)
+        rest = m.group("rest")
+        sender, _, recipient = rest.rpartition(" to ")
+        if not sender:
+            sender, recipient = rest, ""
+        recipient = re.sub(r"^the ", "", recipient)
+        return _strip_titles(sender), (_strip_titles(recipient) if recipient else None)
+    return _sender_from_type_title(title), None
+
+
+def _sender_from_type_title(title: str) -> str | None:
+    """``Secret North Vietnam Politburo Cable No. 323`` -> ``North Vietnam Politburo``."""
     rest = title
+    level = vocab.classification_of(title)
     if level:
         for phrase in sorted(vocab.CLASSIFICATIONS[level][1], key=len, reverse=True):
             if rest.lower().startswith(phrase):
@@ -264,8 +310,8 @@ def _title_parties(title: str) -> tuple[str | None, str | None]:
             if m:
                 sender = rest[:m.start()].strip()
                 if sender and sender[0].isupper() and len(sender.split()) <= 6:
-                    return sender, None
-    return None, None
+                    return sender
+    return None
 
 
 def _strip_titles(text: str) -> str:
@@ -281,17 +327,30 @@ def _strip_titles(text: str) -> str:
 
 
 def _names(text: str) -> list[str]:
-    text = re.sub(r"^(?:Comrades?|Messrs\.?)[ \u00a0]+", "", text.strip())
-    text = re.sub(r",[ \u00a0]*(?:personally|in person|only|urgent)\.?$", "", text)
-    parts = [p.strip() for p in re.split(r";|,| and | AND ", text) if p.strip()]
+    """The parties a field names: ``Comrade X, Minister; Comrade Y`` -> ``X``, ``Y``.
+
+    Parts are split at semicolons, then commas; a part after the first that is only a role
+    (``Minister of Foreign Affairs``) or a place (``Budapest``) describes the one before it.
+    """
+    text = TRAILING.sub("", text.strip())
     out: list[str] = []
-    for p in parts:
-        p = re.sub(r"^(?:Comrades?|the|THE)[ \u00a0]+", "", p)
-        if out and _looks_like_place(p) and len(p.split()) == 1 and not _party_type(p):
-            continue  # "Yugoslav Embassy, Budapest": the place of the party before it
-        if p:
-            out.append(p)
+    for group in [g for g in text.split(";") if g.strip()]:
+        for k, part in enumerate(p.strip() for p in group.split(",") if p.strip()):
+            if k and (_is_role(part) or (_looks_like_place(part) and len(part.split()) == 1
+                                        and not ORG_WORDS.search(part))):
+                continue
+            for name in re.split(r" and | AND |&", part):
+                name = HONORIFICS.sub("", name.strip()).strip()
+                if name and not name.lower().startswith("of "):
+                    out.append(name)
     return out
+
+
+def _is_role(text: str) -> bool:
+    """``Minister of Foreign Affairs``, ``FIRST DEPUTY MINISTER``: a title, not a body."""
+    return (ROLE_NOUNS.search(text) is not None and not INITIALS.search(text)
+            and not re.search(r"\b(?:Ministry|Directorate|Department|Section|Committee|"
+                              r"Embassy|Office|Bureau)\b", text, re.I))
 
 
 def _party_type(name: str) -> str | None:
@@ -306,8 +365,8 @@ def _signer(body: Body) -> str | None:
     for block in body.back:
         if isinstance(block, Signed):
             text = plain(block.content, brackets=False).strip()
-            text = re.sub(r"^(?:Signed|SIGNED|Recorded by|Prepared by|Drafted by)[: ]*", "",
-                          text).strip()
+            text = re.sub(r"^(?:Signed|SIGNED|Sd/-|Sgd\.|Recorded by|Prepared by|Drafted by)"
+                          r"[: ]*", "", text).strip()
             first = text.split("\n")[0].strip(" ()")
             if first and any(ch.isalpha() for ch in first):
                 return first

@@ -28,18 +28,25 @@ _ILLEGIBLE = re.compile(r"\b(?:illegible|indecipherable|unreadable|unclear in th
 _GARBLED = re.compile(r"\bgarble[ds]?\b", re.I)
 _OMITTED = re.compile(r"\b(?:omitted|missing|not declassified|deleted|excised|torn|damaged|"
                       r"text cut|cut off|blank in the original|lacuna)\b", re.I)
-_CODENAME = re.compile(r"^(?:codename|code name|code-name|cover name|pseudonym|cryptonym|"
-                       r"alias)\b", re.I)
+_CODENAME = re.compile(r"^(?:[\w-]+ )?(?:codename|code name|code-name|cover name|pseudonym|"
+                       r"cryptonym|alias|nom de guerre)\b", re.I)
+_EDITORIAL = re.compile(r"^(?:undated|no date|date unknown|n\.d\.|not dated)\b", re.I)
 _ALTERNATIVE = re.compile(r"^(?:alternatively|alternative translation|alternative reading|"
                           r"or|also translated as|also)\s*:", re.I)
 _LITERAL = re.compile(r"^(?:literally|lit\.|word for word)\s*:?", re.I)
 _SUPPLIED_START = re.compile(
     r"^(?:of|from|in|on|at|to|for|by|with|and|or|into|toward|towards|about|under|over|"
-    r"between|against|after|before|during|through|than|so|but|nor|upon|within|without)\b")
+    r"between|against|after|before|during|through|than|so|but|nor|upon|within|without|as|"
+    r"we|they|he|she|it|you|i|there)\b")
+_YEAR = re.compile(r"^1[89]\d\d|20\d\d$")
+_VERB_BEFORE = re.compile(r"\b[a-z]+(?:ed|ened)[ \u00a0]$|\b(?:is|are|was|were|has|have|had|"
+                          r"will|would|shall|should|can|could|may|might|must|to)[ \u00a0]$")
 _ABBR_BEFORE = re.compile(r"(?P<abbr>[^\s\[\]()\"“”‘’,;:]+)(?P<space>[ \u00a0]?)$")
 _WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z][a-z'’-]*)[ \u00a0]$")
+_WORD_BEFORE_CAPS = re.compile(r"(?P<word>[A-Z][A-Z'’-]*)[ \u00a0]$")
+
 _NAME_AFTER = re.compile(r"^[ \u00a0][A-ZÀ-ÖØ-ÞĀ-Ž]")
-_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-ž'’-]+$")
+_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž](?:[a-zà-öø-ÿā-ž'’-]+|\.)$")
 TITLE_WORDS = frozenset("""
 general secretary minister president premier chairman comrade comrades ambassador prime
 foreign deputy vice marshal colonel captain commander king queen prince shah director head
@@ -93,12 +100,13 @@ def parse_inlines(text: str, line: int = 1, all_caps: bool = False,
         _flush(content, inner)  # nested brackets inside stay text: they are the translator's
         bracket = Bracketed(kind, tuple(inner), n)
         if kind == "expansion":
-            m = _ABBR_BEFORE.search(buf, max(0, len(buf) - CONTEXT))
-            assert m is not None  # classify() only says "expansion" when it found one
-            buf = buf[:m.start()]
+            found = abbreviation_before(buf[-CONTEXT:], all_caps)
+            assert found is not None  # classify() only says "expansion" when it found one
+            abbr, space = found
+            buf = buf[:len(buf) - len(abbr) - len(space)]
             _flush(buf, out)
             buf = ""
-            out.append(Abbreviation((Text(m.group("abbr")),), m.group("space"), bracket))
+            out.append(Abbreviation((Text(abbr),), space, bracket))
         else:
             _flush(buf, out)
             buf = ""
@@ -182,6 +190,8 @@ def classify(content: str, before: str, after: str, all_caps: bool = False,
         return "omission", None
     if _CODENAME.match(c):
         return "codename", None
+    if _EDITORIAL.match(c) or (not before.strip() and not after.strip() and len(c) > 40):
+        return "editorial", None  # a remark on the document, not on a word of it
     if _LITERAL.match(c):
         return "literal", None
     if _ALTERNATIVE.match(c):
@@ -190,9 +200,13 @@ def classify(content: str, before: str, after: str, all_caps: bool = False,
         return "expansion", None
     if _is_supplied_name(c, after):
         return "supplied-name", None
-    if _SUPPLIED_START.match(c):
+    if _is_parallel(c, before):
+        return "alternative", None
+    if _SUPPLIED_START.match(c) or _YEAR.match(c) or (
+            _VERB_BEFORE.search(before) and _NAME_TOKEN.match(c.split()[0])
+            and len(c.split()) <= 3):
         return "supplied", None
-    if _is_alternative(c, before):
+    if _is_alternative(c, before, all_caps):
         return "alternative", None
     return "gloss", None
 
@@ -206,11 +220,30 @@ def is_acronym(token: str) -> bool:
     return upper >= 2 and upper / len(letters) >= 0.5
 
 
-def _is_expansion(content: str, before: str, all_caps: bool) -> bool:
+def abbreviation_before(before: str, all_caps: bool) -> tuple[str, str] | None:
+    """``(abbreviation, space)`` ending ``before``: ``CPSU``, or a run such as ``CC CPSU``
+    (in a text set in capitals, only the last word: every word there looks like one)."""
     m = _ABBR_BEFORE.search(before)
     if not m:
+        return None
+    abbr, space = m.group("abbr"), m.group("space")
+    if all_caps or not is_acronym(abbr):
+        return abbr, space
+    head = before[:m.start()]
+    for _ in range(2):
+        prev = re.search(r"([^\s\[\]()\"“”‘’,;:]+)([ \u00a0])$", head)
+        if not prev or not is_acronym(prev.group(1)):
+            break
+        abbr = prev.group(1) + prev.group(2) + abbr
+        head = head[:prev.start()]
+    return abbr, space
+
+
+def _is_expansion(content: str, before: str, all_caps: bool) -> bool:
+    found = abbreviation_before(before, all_caps)
+    if not found:
         return False
-    abbr = m.group("abbr")
+    abbr = found[0].split()[-1]
     if not is_acronym(abbr) or not content[:1].isupper() or len(content.split()) < 2:
         return False
     if not all_caps:
@@ -221,6 +254,14 @@ def _is_expansion(content: str, before: str, all_caps: bool) -> bool:
     return initials.upper().startswith(letters.upper()) or letters.upper() in initials.upper()
 
 
+def _is_parallel(content: str, before: str) -> bool:
+    """``to kneel [to capitulate]``: the bracket renders the words before it again."""
+    words = content.split()
+    prior = before.split()
+    return (2 <= len(words) <= 4 and len(prior) >= 2 and words[0].islower()
+            and prior[-2].lower() == words[0].lower())
+
+
 def _is_supplied_name(content: str, after: str) -> bool:
     tokens = content.split()
     if not 1 <= len(tokens) <= 3 or not _NAME_AFTER.match(after):
@@ -228,8 +269,17 @@ def _is_supplied_name(content: str, after: str) -> bool:
     return all(_NAME_TOKEN.match(t) and t.lower() not in TITLE_WORDS for t in tokens)
 
 
-def _is_alternative(content: str, before: str) -> bool:
-    """``contradictions [disputes]``: another English word for a common English word."""
+def _is_alternative(content: str, before: str, all_caps: bool) -> bool:
+    """``contradictions [disputes]``: another English word for a common English word.
+
+    In a text set in capitals case tells nothing, so only a single common word counts
+    (``HUMBLE [HUMILIATE]``, but not ``FRIENDS [VIETNAMESE COMRADES]``).
+    """
+    if all_caps:
+        m = _WORD_BEFORE_CAPS.search(before)
+        return (m is not None and len(content.split()) == 1 and content.isalpha()
+                and _zipf(m.group("word").lower()) >= COMMON_WORD_ZIPF
+                and _zipf(content.lower()) >= COMMON_WORD_ZIPF)
     if not content[:1].islower() or len(content.split()) > 3:
         return False
     m = _WORD_BEFORE.search(before)

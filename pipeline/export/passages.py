@@ -1,14 +1,14 @@
 """The citable passages of a TEI document, with their reading text and the names in them.
 
 A passage is what a reader can link to and cite: a paragraph, a list item, a speaker's turn,
-a heading, an end note (each has an ``xml:id`` in the TEI, which becomes the fragment of its
-URL), or the opening and closing matter of a document (which has none; they get
+a heading, a postscript, an end note (each has an ``xml:id`` in the TEI, which becomes the
+fragment of its URL), or the opening and closing matter of a document (which has none; they get
 ``{doc}.opener1``, ``{doc}.closer1`` ... in the HTML, numbered as the stylesheet numbers them).
 
 The register uses passages for the snippet of context around each occurrence of a name, and
 the search index for what it searches.  Their text is the *reading* text: the translator's
 insertions keep their square brackets (``rend="brackets"``) and white space is collapsed, so
-that a snippet reads as the page does.
+that a snippet reads as the page does; page breaks of the original (``fw``) are left out.
 
 Labels (``¶ 3``, ``item 5``) come from the ids the TEI writer gives (``….p3``, ``….item5``);
 ``document.xsl`` (template ``passage-label``) prints the same labels beside the passages, and
@@ -26,7 +26,8 @@ from ..tei.ns import ELEMENT_TYPES, NS, XML_ID, tei
 
 #: What each kind of passage id is called in labels.
 PASSAGE_KINDS = {"p": "¶", "item": "item", "sp": "speech", "head": "heading", "note": "note",
-                 "section": "section", "opener": "opening", "closer": "closing"}
+                 "section": "section", "opener": "opening", "closer": "closing",
+                 "postscript": "postscript", "enclosure": "enclosure"}
 
 _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"([A-Za-z]+)(\d*)")
@@ -129,13 +130,13 @@ def passages(tree: etree._ElementTree) -> list[Passage]:
     """The passages of a document in reading order, empty ones left out."""
     root = tree.getroot()
     doc_id = root.get(XML_ID, "")
-    div = root.find("tei:text/tei:body/tei:div[@type='document']", NS)
-    if div is None:
+    body = root.find("tei:text/tei:body", NS)
+    if body is None:
         return []
     top = Passage(doc_id, "document")  # text outside every passage: the document as a whole
     found = [top]
     counters = {"opener": 0, "closer": 0}
-    _walk(div, top, found, counters, doc_id)
+    _walk(body, top, found, counters, doc_id)
     for p in found:
         stripped = p.text.rstrip()
         p.names = [NameSpan(min(n.start, len(stripped)), min(n.end, len(stripped)), n.type,
@@ -173,6 +174,8 @@ def _element(el: etree._Element, current: Passage, found: list[Passage],
     name = etree.QName(el).localname
     if el.tag == tei("lb"):
         current.add(" ")
+        return
+    if el.tag == tei("fw"):  # "[page 2]": where the original's page ends, not its words
         return
     brackets = el.get("rend") == "brackets"
     start = len(current.text)

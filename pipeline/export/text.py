@@ -22,8 +22,9 @@ import textwrap
 from typing import Iterable, Iterator, Sequence
 
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
-                     DateText, Document, Field, Head, Inline, Item, LineBreak, ListBlock, Name,
-                     Note, PageBreak, Paragraph, Salute, Section, Signed, SpeakerTurn, Text)
+                     DateText, Document, Enclosure, Field, Head, Inline, Item, LineBreak,
+                     ListBlock, Name, Note, PageBreak, Paragraph, Postscript, Salute, Section,
+                     Signed, SpeakerTurn, Text)
 from ..vocab import CLASSIFICATIONS, DOC_TYPES, LANGUAGE_NAMES
 
 #: The default line width of the plain-text edition (0 = no wrapping).
@@ -33,7 +34,8 @@ WIDTH = 78
 def diplomatic(body: Body) -> str:
     """The document text, character for character as in the source (line ends as ``\\n``)."""
     out: list[str] = []
-    for block in (*body.front, *body.main, *body.back, *body.notes):
+    for block in (*body.front, *body.main, *body.back, *body.post, *body.enclosures,
+                  *body.notes):
         _block(block, out)
     return "".join(out)
 
@@ -47,14 +49,14 @@ def inline_text(content: Iterable[Inline]) -> str:
 
 def _block(block: Block | Item, out: list[str]) -> None:
     out.append(block.sep)
-    if isinstance(block, (Paragraph, Field, Item)):
+    if isinstance(block, (Paragraph, Field, Item, Classification)):
         if block.label is not None:
             out.append(block.label + block.label_sep)
         _inlines(block.content, out)
         if isinstance(block, Item):
             for inner in block.blocks:
                 _block(inner, out)
-    elif isinstance(block, (Head, Classification, Dateline, Salute, Signed)):
+    elif isinstance(block, (Head, Dateline, Salute, Signed, Postscript)):
         _inlines(block.content, out)
     elif isinstance(block, Address):
         for k, line in enumerate(block.lines):
@@ -73,7 +75,7 @@ def _block(block: Block | Item, out: list[str]) -> None:
     elif isinstance(block, Note):
         out.append("[" + block.label + "]" + block.label_sep)
         _inlines(block.content, out)
-    elif isinstance(block, Section):
+    elif isinstance(block, (Section, Enclosure)):
         for inner in block.blocks:
             _block(inner, out)
     else:  # pragma: no cover - the model has no other blocks
@@ -108,7 +110,8 @@ _SPEECH_HANG = 4
 def reading_text(body: Body, width: int = WIDTH) -> str:
     """The document text laid out for reading: blocks apart, wrapped at ``width`` (0: not)."""
     out: list[str] = []
-    for gap, lines in _units((*body.front, *body.main, *body.back, *body.notes), width, 0):
+    blocks = (*body.front, *body.main, *body.back, *body.post, *body.enclosures, *body.notes)
+    for gap, lines in _units(blocks, width, 0):
         if out:
             out.append("\n" * gap)
         out.append("\n".join(lines))
@@ -128,10 +131,10 @@ def _units(blocks: Iterable[Block], width: int, depth: int) -> Iterator[tuple[in
         if isinstance(block, Paragraph):
             prefix = block.label + " " if block.label is not None else ""
             yield gap, _wrap(block.content, width, indent, prefix, len(prefix))
-        elif isinstance(block, Field):
+        elif isinstance(block, (Field, Classification)) and block.label is not None:
             prefix = block.label + (" " if block.content else "")
             yield gap, _wrap(block.content, width, indent, prefix, len(prefix))
-        elif isinstance(block, (Head, Classification, Dateline, Salute, Signed)):
+        elif isinstance(block, (Head, Classification, Dateline, Salute, Signed, Postscript)):
             yield gap, _wrap(block.content, width, indent, "", 0)
         elif isinstance(block, Address):
             lines: list[str] = []
@@ -152,7 +155,7 @@ def _units(blocks: Iterable[Block], width: int, depth: int) -> Iterator[tuple[in
         elif isinstance(block, Note):
             prefix = "[" + block.label + "] "
             yield gap, _wrap(block.content, width, indent, prefix, len(prefix))
-        elif isinstance(block, Section):
+        elif isinstance(block, (Section, Enclosure)):
             first = True
             for inner_gap, lines in _units(block.blocks, width, depth):
                 yield (gap if first else inner_gap), lines

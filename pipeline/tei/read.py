@@ -15,9 +15,9 @@ from typing import Iterator
 from lxml import etree
 
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
-                     DateText, Document, Field, Head, Header, Inline, Item, LineBreak,
-                     ListBlock, Name, Note, PageBreak, Paragraph, Party, Salute, Section,
-                     Signed, SourceInfo, SpeakerTurn, Text)
+                     DateText, Document, Enclosure, Field, Head, Header, Inline, Item,
+                     LineBreak, ListBlock, Name, Note, PageBreak, Paragraph, Party,
+                     Postscript, Salute, Section, Signed, SourceInfo, SpeakerTurn, Text)
 from .ns import ELEMENT_TYPES, NS, PI_TARGET, TEI_NS, XML_ID, tei
 
 _INSERTION_BY_NOTE_TYPE = {"gloss", "alternative", "literal", "codename", "sic", "signed",
@@ -58,14 +58,14 @@ def read_tei(tree: etree._ElementTree) -> Document:
     root = tree.getroot()
     if root.tag != tei("TEI"):
         raise TEIError(f"the root element is {root.tag!r}, not TEI")
-    div = root.find("tei:text/tei:body/tei:div[@type='document']", NS)
-    if div is None:
+    body = root.find("tei:text/tei:body", NS)
+    if body is None or body.find("tei:div[@type='document']", NS) is None:
         raise TEIError("no <div type=\"document\"> in the text body")
     rec = record(tree)
     source = SourceInfo(rec.get("source", ""), rec.get("source-sha256", ""),
                         rec.get("encoding", "utf-8"), rec.get("line-ends", "lf"),
                         int(rec.get("body-offset", "0") or 0))
-    return Document(root.get(XML_ID, ""), read_header(root), read_body(div), source)
+    return Document(root.get(XML_ID, ""), read_header(root), read_body(body), source)
 
 
 # ----------------------------------------------------------------------------- header
@@ -121,10 +121,13 @@ def read_header(root: etree._Element) -> Header:
     return Header(
         title=_t(h, fd + "tei:titleStmt/tei:title[@type='main']") or "",
         date_when=date.get("when") if date is not None else None,
-        date_text=_plain(date) if date is not None and date.get("when") else None,
+        date_text=_plain(date) if date is not None and (
+            date.get("when") or _plain(date) != "undated") else None,
+        date_approximate=date is not None and date.get("cert") == "medium",
         doc_type=cats.get("doctype"),
         doc_number=_t(h, fd + "tei:sourceDesc/tei:msDesc/tei:msIdentifier/tei:altIdentifier"
-                      "[@type='document-number']/tei:idno"),
+                      "[@type='document-number']/tei:idno")
+        or _t(h, fd + "tei:sourceDesc/tei:bibl/tei:idno[@type='document-number']"),
         classification=cats.get("classification"),
         parties=tuple(parties),
         authors=_all(h, fd + "tei:titleStmt/tei:author"),
@@ -152,16 +155,19 @@ def read_header(root: etree._Element) -> Header:
 # ----------------------------------------------------------------------------- body
 
 
-def read_body(div: etree._Element) -> Body:
+def read_body(tei_body: etree._Element) -> Body:
+    """The body model from ``<body>``: the document div, then any enclosure divs."""
+    divs = [el for el in tei_body if el.tag == tei("div")]
     front: list[Block] = []
     main: list[Block] = []
     back: list[Block] = []
+    post: list[Postscript] = []
     notes: list[Note] = []
-    children = _elements(div)
+    children = _elements(divs[0])
     k = 0
     while k < len(children):
         el = children[k]
-        sep = _sep_before(div, el)
+        sep = _sep_before(divs[0], el)
         name = etree.QName(el).localname
         if name == "head":
             front.append(Head(_inlines(el), sep))
@@ -169,16 +175,33 @@ def read_body(div: etree._Element) -> Body:
             front.extend(_with_first_sep(_container_blocks(el, _opener_block), sep))
         elif name == "closer":
             back.extend(_with_first_sep(_container_blocks(el, _closer_block), sep))
+        elif name == "postscript":
+            post.append(Postscript(_inlines(el[0]), sep))
         elif name == "note" and el.get("place") == "end":
             notes.append(_note(el, sep))
         elif name == "pb":
-            fw = children[k + 1]
-            main.append(PageBreak(_page(el, fw), sep))
+            main.append(PageBreak(_page(el, children[k + 1]), sep))
             k += 1
         else:
             main.append(_main_block(el, sep))
         k += 1
-    return Body(tuple(front), tuple(main), tuple(back), tuple(notes))
+    enclosures = []
+    for div in divs[1:]:
+        blocks = []
+        for el in _elements(div):
+            if el.tag == tei("note") and el.get("place") == "end":
+                notes.append(_note(el, _sep_before(div, el)))
+            else:
+                blocks.append(_head_or_main(el, _sep_before(div, el)))
+        enclosures.append(Enclosure(tuple(blocks), div.getprevious().tail or ""))
+    return Body(tuple(front), tuple(main), tuple(back), tuple(post), tuple(enclosures),
+                tuple(notes))
+
+
+def _head_or_main(el: etree._Element, sep: str) -> Block:
+    if el.tag == tei("head"):
+        return Head(_inlines(el), sep)
+    return _main_block(el, sep)
 
 
 def _elements(parent: etree._Element) -> list[etree._Element]:
@@ -195,8 +218,9 @@ def _sep_before(parent: etree._Element, el: etree._Element) -> str:
         tails.append(prev.tail or "")
         prev = prev.getprevious()
     if prev is None:
-        first = "" if parent.tag == tei("div") and parent.get("type") == "document" \
-            else (parent.text or "")
+        # A document or enclosure div starts with a line end of layout, not of the text.
+        first = "" if parent.tag == tei("div") and parent.get("type") in (
+            "document", "enclosure") else (parent.text or "")
     else:
         first = prev.tail or ""
     return first + "".join(reversed(tails))
@@ -221,14 +245,24 @@ def _opener_block(el: etree._Element, sep: str) -> Block:
         kind = el.get("type", "")
         if kind in ("classification", "handling"):
             ana = el.get("ana")
-            return Classification(_inlines(el), sep, ana.rsplit(".", 1)[-1] if ana else None)
+            label, label_sep, content = _labelled(el)
+            return Classification(content, sep, ana.rsplit(".", 1)[-1] if ana else None,
+                                  label, label_sep)
         label, label_sep, content = _labelled(el)
         return Field(kind, label or "", label_sep, content, sep)
     if name == "dateline":
         return Dateline(_inlines(el), sep)
     if name == "salute":
         return Salute(_inlines(el), sep)
+    if name == "address":
+        return _address(el, sep)
     raise TEIError(f"unexpected <{name}> in <opener> (line {el.sourceline})")
+
+
+def _address(el: etree._Element, sep: str) -> Address:
+    lines = [_inlines(line) for line in _elements(el)]
+    seps = [_sep_before(el, line) for line in _elements(el)[1:]]
+    return Address(tuple(lines), tuple(seps), sep)
 
 
 def _closer_block(el: etree._Element, sep: str) -> Block:
@@ -240,9 +274,7 @@ def _closer_block(el: etree._Element, sep: str) -> Block:
     if name == "dateline":
         return Dateline(_inlines(el), sep)
     if name == "address":
-        lines = [_inlines(line) for line in _elements(el)]
-        seps = [_sep_before(el, line) for line in _elements(el)[1:]]
-        return Address(tuple(lines), tuple(seps), sep)
+        return _address(el, sep)
     raise TEIError(f"unexpected <{name}> in <closer> (line {el.sourceline})")
 
 

@@ -17,9 +17,9 @@ from lxml import etree
 
 from .. import __version__, vocab
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
-                     DateText, Document, Field, Head, Header, Inline, Item, LineBreak,
-                     ListBlock, Name, Note, PageBreak, Paragraph, Salute, Section, Signed,
-                     SpeakerTurn, Text)
+                     DateText, Document, Enclosure, Field, Head, Inline, Item, LineBreak,
+                     ListBlock, Name, Note, PageBreak, Paragraph, Postscript, Salute, Section,
+                     Signed, SpeakerTurn, Text)
 from .ns import INSERTION_ELEMENTS, NAME_ELEMENTS, NSMAP, PI_TARGET, XML_ID, XML_LANG, tei
 
 PUBLISHER = "Wilson Center Digital Archive, History and Public Policy Program"
@@ -93,9 +93,7 @@ def to_tree(doc: Document) -> etree._Element:
     root = E("TEI", {XML_ID: doc.id, XML_LANG: "en"})
     root.append(header_tree(doc, ids))
     text = sub(root, "text")
-    body = sub(text, "body")
-    div = sub(body, "div", {"type": "document", "subtype": doc.header.doc_type})
-    _BodyWriter(doc, ids).write(div, doc.body)
+    _BodyWriter(doc, ids).write(sub(text, "body"), doc.body)
     return root
 
 
@@ -185,12 +183,14 @@ def header_tree(doc: Document, ids: _Ids) -> etree._Element:
     sub(bibl, "publisher", None, PUBLISHER)
     if h.record_id:
         sub(bibl, "idno", {"type": "record"}, h.record_id)
-    if h.archive or h.doc_number:
+    if h.doc_number and not h.archive:
+        sub(bibl, "idno", {"type": "document-number"}, h.doc_number)
+    if h.archive:
         ms = sub(source, "msDesc")
         ident = sub(ms, "msIdentifier")
         if h.archive_place:
             sub(ident, "settlement", None, h.archive_place)
-        sub(ident, "repository", None, h.archive or "[archive not named on the page]")
+        sub(ident, "repository", None, h.archive)
         if h.archive_reference:
             sub(ident, "idno", {"type": "reference"}, h.archive_reference)
         if h.doc_number:
@@ -255,7 +255,8 @@ def _profile_desc(header: etree._Element, doc: Document, ids: _Ids) -> None:
         sub(sub(profile, "abstract"), "p", None, h.summary)
     creation = sub(profile, "creation")
     if h.date_text:
-        sub(creation, "date", {"when": h.date_when}, h.date_text)
+        sub(creation, "date", {"when": h.date_when,
+                               "cert": "medium" if h.date_approximate else None}, h.date_text)
     else:
         sub(creation, "date", None, "undated")
     lang = sub(profile, "langUsage")
@@ -318,7 +319,10 @@ class _BodyWriter:
         self.resp = "#" + ids.fixed("translator" if h.translator else "editors")
         self.note_ids = {note.n: ids.fixed(f"note{note.n}") for note in doc.body.notes}
 
-    def write(self, div: etree._Element, body: Body) -> None:
+    def write(self, tei_body: etree._Element, body: Body) -> None:
+        """The document div (head, text, closer, postscripts), then a div per enclosure;
+        the translator's notes close the last div."""
+        div = sub(tei_body, "div", {"type": "document", "subtype": self.doc.header.doc_type})
         div.text = "\n"
         opener: etree._Element | None = None
         for block in body.front:
@@ -336,9 +340,15 @@ class _BodyWriter:
             add_text(div, body.back[0].sep)
             closer = sub(div, "closer")
             self._blocks(closer, (_without_sep(body.back[0]),) + body.back[1:])
-        for note in body.notes:
-            self._block(div, note)
-        add_text(div, "\n      ")  # layout: the document text ends at its last character
+        self._blocks(div, body.post)
+        last = div
+        for enclosure in body.enclosures:
+            add_text(last, "\n      ")  # layout: the text ends at its last character
+            tei_body[-1].tail = enclosure.sep
+            last = sub(tei_body, "div", {"type": "enclosure", XML_ID: self.ids("enclosure")})
+            self._blocks(last, enclosure.blocks)
+        self._blocks(last, body.notes)
+        add_text(last, "\n      ")
 
     def _blocks(self, parent: etree._Element, blocks: Iterable[Block]) -> None:
         for block in blocks:
@@ -361,7 +371,9 @@ class _BodyWriter:
             attrib = {"type": "classification" if block.level else "handling"}
             if block.level:
                 attrib["ana"] = f"#{self.ids.fixed('classification')}.{block.level}"
-            self._inlines(sub(parent, "seg", attrib), block.content)
+            el = sub(parent, "seg", attrib)
+            self._label(el, block.label, block.label_sep)
+            self._inlines(el, block.content)
         elif isinstance(block, Dateline):
             self._inlines(sub(parent, "dateline"), block.content)
         elif isinstance(block, Salute):
@@ -396,6 +408,9 @@ class _BodyWriter:
             el = sub(parent, "div", {"type": "section", "n": block.n,
                                      XML_ID: self.ids("section")})
             self._blocks(el, block.blocks)
+        elif isinstance(block, Postscript):
+            el = sub(parent, "postscript", {XML_ID: self.ids("postscript")})
+            self._inlines(sub(el, "p"), block.content)
         else:  # pragma: no cover - the model has no other blocks
             raise TypeError(f"no TEI for block {type(block).__name__}")
 

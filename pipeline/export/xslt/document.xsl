@@ -43,7 +43,7 @@
   <xsl:variable name="date" select="$h/tei:profileDesc/tei:creation/tei:date[1]"/>
   <xsl:variable name="ms" select="$h/tei:fileDesc/tei:sourceDesc/tei:msDesc/tei:msIdentifier"/>
   <xsl:variable name="translator" select="$h/tei:fileDesc/tei:titleStmt/tei:respStmt[@xml:id = concat($doc-id, '.translator')]"/>
-  <xsl:variable name="div" select="/tei:TEI/tei:text/tei:body/tei:div[@type = 'document']"/>
+  <xsl:variable name="div" select="/tei:TEI/tei:text/tei:body"/>
   <xsl:variable name="names" select="$div//tei:persName | $div//tei:placeName | $div//tei:orgName | $h/tei:profileDesc/tei:correspDesc//tei:persName | $h/tei:profileDesc/tei:correspDesc//tei:placeName | $h/tei:profileDesc/tei:correspDesc//tei:orgName"/>
 
   <xsl:template match="/">
@@ -363,7 +363,7 @@
   <xsl:template match="tei:address" mode="text">
     <p class="address">
       <xsl:for-each select="tei:addrLine">
-        <xsl:if test="position() &gt; 1"><br/></xsl:if>
+        <xsl:if test="position() &gt; 1"><br/><xsl:text>&#10;</xsl:text></xsl:if>
         <xsl:apply-templates mode="text"/>
       </xsl:for-each>
     </p>
@@ -386,9 +386,19 @@
     </p>
   </xsl:template>
 
+  <!-- The document, a section of it, or an enclosure that follows it. -->
   <xsl:template match="tei:div" mode="text">
-    <div class="section">
+    <div class="div-{@type}">
       <xsl:if test="@xml:id"><xsl:attribute name="id"><xsl:value-of select="@xml:id"/></xsl:attribute></xsl:if>
+      <xsl:if test="@type = 'enclosure'"><xsl:call-template name="permalink"/></xsl:if>
+      <xsl:apply-templates mode="text"/>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="tei:postscript" mode="text">
+    <div class="postscript">
+      <xsl:if test="@xml:id"><xsl:attribute name="id"><xsl:value-of select="@xml:id"/></xsl:attribute></xsl:if>
+      <xsl:call-template name="permalink"/>
       <xsl:apply-templates mode="text"/>
     </div>
   </xsl:template>
@@ -539,12 +549,7 @@
           <xsl:otherwise>omission</xsl:otherwise>
         </xsl:choose>
       </xsl:with-param>
-      <xsl:with-param name="content">
-        <xsl:choose>
-          <xsl:when test="tei:desc"><xsl:apply-templates select="tei:desc/node()" mode="text"/></xsl:when>
-          <xsl:otherwise>…</xsl:otherwise>
-        </xsl:choose>
-      </xsl:with-param>
+      <xsl:with-param name="content"><xsl:apply-templates select="tei:desc/node()" mode="text"/></xsl:with-param>
     </xsl:call-template>
   </xsl:template>
 

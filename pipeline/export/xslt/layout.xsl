@@ -314,6 +314,8 @@
           <xsl:when test="$kind = 'section'">section</xsl:when>
           <xsl:when test="$kind = 'opener'">opening</xsl:when>
           <xsl:when test="$kind = 'closer'">closing</xsl:when>
+          <xsl:when test="$kind = 'postscript'">postscript</xsl:when>
+          <xsl:when test="$kind = 'enclosure'">enclosure</xsl:when>
         </xsl:choose>
       </xsl:if>
     </xsl:variable>
