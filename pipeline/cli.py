@@ -91,7 +91,8 @@ def _report_export(result, out_dir: Path, entry: str, strict: bool) -> None:
         _say(d.format())
     w = result.written
     if w is not None:
-        _say(f"{result.documents} documents: {w.written} files written, {w.unchanged} "
+        noun = "document" if result.documents == 1 else "documents"
+        _say(f"{result.documents} {noun}: {w.written} files written, {w.unchanged} "
              f"unchanged, {w.removed} removed; open {out_dir / entry}")
     sys.exit(exit_status(result.diagnostics, strict))
 
