@@ -382,3 +382,26 @@ def test_every_page_gives_every_passage_a_label_and_a_link(every_page) -> None:
         for passage in passages(parse(path)):
             el = root.get_element_by_id(passage.id)
             assert el.xpath("string(a[@class='permalink'])") == passage.label, passage.id
+
+
+def test_a_long_register_has_a_letter_index(tmp_path: Path) -> None:
+    names = ["Andropov", "Brezhnev", "Castro", "Dubček", "Eden", "Ford", "Gromyko", "Ho",
+             "Indra", "Jaruzelski", "Kania", "Le Duan", "Mao", "Nasser", "Ochab"]
+    ids = [f"per-{fold(n).replace(' ', '-')}" for n in names]
+    text = ", ".join(f'<persName ref="#{i}">{n}</persName>' for i, n in zip(ids, names))
+    people = "".join(f'<person xml:id="{i}"><persName type="preferred">{n}</persName></person>'
+                     for i, n in zip(ids, names))
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "1970-01-01_list.xml").write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xml:id="d1970-01-01_list"><teiHeader>'
+        '<fileDesc><titleStmt><title type="main">List</title></titleStmt></fileDesc>'
+        '</teiHeader><text><body><div type="document">'
+        f'<p xml:id="d1970-01-01_list.p1">{text}.</p></div></body></text>'
+        f'<standOff><listPerson>{people}</listPerson></standOff></TEI>', encoding="utf-8")
+    result = export_html([tmp_path / "in"], tmp_path / "out")
+    assert not result.diagnostics
+    root = tree(tmp_path / "out" / "persons.html")
+    letters = root.xpath("//nav[@class='az']//a")
+    assert [a.text_content() for a in letters] == [n[0] for n in names]
+    assert [a.get("href") for a in letters] == [f"#{i}" for i in ids]
+    assert [h.text_content() for h in root.xpath("//article/h2")] == names
