@@ -69,10 +69,23 @@ class Occurrence:
         return not self.refs and bool(self.cert or self.resp)
 
 
+class _DropMarks(dict):
+    """A ``str.translate`` table that deletes combining marks, filled in as characters come."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.category(chr(code)).startswith("M") else code
+        self[code] = value
+        return value
+
+
+_DROP_MARKS = _DropMarks()
+
+
 def fold(text: str) -> str:
     """Lower case without accents, for sorting and searching (``Dubček`` -> ``dubcek``)."""
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).lower()
+    if text.isascii():
+        return text.lower()
+    return unicodedata.normalize("NFD", text).translate(_DROP_MARKS).lower()
 
 
 def _names(el: etree._Element, type_: str) -> list[etree._Element]:
