@@ -247,6 +247,12 @@ def test_highlighting_can_be_switched_off_per_type(page, site) -> None:
     assert place.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
 
 
+def test_a_document_without_names_has_no_highlight_switches(page, site) -> None:
+    page.goto(at(site, "documents/1968-10-15_politburo-cable-323.html"))
+    assert page.locator(".display-options").is_hidden()
+    assert page.locator(".tei-text").is_visible()
+
+
 def test_previous_and_next_follow_the_reading_order(page, site) -> None:
     page.goto(at(site, "documents/1967-01-23_politburo-cable.html"))
     page.locator("a[rel=next]").click()

@@ -173,7 +173,7 @@
 
   function setUpToggles() {
     var box = document.querySelector(".display-options");
-    if (!box) return;
+    if (!box || !document.querySelector(".tei-text a.ent")) return;  // no names: no switches
     box.hidden = false;
     box.querySelectorAll("input[data-toggle]").forEach(function (input) {
       input.addEventListener("change", function () {
