@@ -14,8 +14,8 @@ from typing import Iterator
 
 from lxml import etree
 
-from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
-                     DateText, Document, Enclosure, Field, Head, Header, Inline, Item,
+from ..model import (Abbreviation, Address, Authority, Block, Body, Bracketed, Classification,
+                     Dateline, DateText, Document, Enclosure, Field, Head, Header, Inline, Item,
                      LineBreak, ListBlock, Name, Note, PageBreak, Paragraph, Party,
                      Postscript, Salute, Section, Signed, SourceInfo, SpeakerTurn, Text)
 from .ns import ELEMENT_TYPES, NS, PI_TARGET, TEI_NS, XML_ID, tei
@@ -65,7 +65,25 @@ def read_tei(tree: etree._ElementTree) -> Document:
     source = SourceInfo(rec.get("source", ""), rec.get("source-sha256", ""),
                         rec.get("encoding", "utf-8"), rec.get("line-ends", "lf"),
                         int(rec.get("body-offset", "0") or 0))
-    return Document(root.get(XML_ID, ""), read_header(root), read_body(body), source)
+    return Document(root.get(XML_ID, ""), read_header(root), read_body(body), source,
+                    read_authority(root))
+
+
+def read_authority(root: etree._Element) -> Authority:
+    """The register entries copied into the file and the recognizer that proposed names."""
+    from ..entities.register import canonical
+    entries = tuple(canonical(el) for el in root.iterfind("tei:standOff/*/*", NS))
+    recognizer = None
+    for stmt in root.iterfind("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:respStmt", NS):
+        name = stmt.find("tei:name", NS)
+        if stmt.get(XML_ID, "").endswith(".ner") and name is not None:
+            recognizer = _plain(name)
+    return Authority(entries, recognizer)
+
+
+def _ids(ref: str | None) -> str | None:
+    """``#per-a #per-b`` -> ``per-a per-b`` (the model keeps ids without the ``#``)."""
+    return " ".join(r.lstrip("#") for r in ref.split()) if ref else None
 
 
 # ----------------------------------------------------------------------------- header
@@ -102,9 +120,8 @@ def read_header(root: etree._Element) -> Header:
         for el in action:
             if el.tag == tei("date"):
                 continue
-            ref = el.get("ref")
             parties.append(Party(_plain(el), role, ELEMENT_TYPES.get(etree.QName(el).localname),
-                                 ref[1:] if ref else None, el.get("cert"), el.get("resp")))
+                                 _ids(el.get("ref")), el.get("cert"), el.get("resp")))
     langs = h.findall("tei:profileDesc/tei:langUsage/tei:language[@n='original']", NS)
     programme = None
     resp = _t(h, fd + "tei:titleStmt/tei:respStmt/tei:resp")
@@ -418,9 +435,8 @@ def _inline(el: etree._Element) -> Inline | None:
         return None  # comments and processing instructions are not text
     name = etree.QName(el).localname
     if name in ELEMENT_TYPES:
-        ref = el.get("ref")
-        return Name(ELEMENT_TYPES[name], _inlines(el), ref[1:] if ref else None,
-                    el.get("cert"), el.get("resp"))
+        return Name(ELEMENT_TYPES[name], _inlines(el), _ids(el.get("ref")), el.get("cert"),
+                    el.get("resp"))
     if name == "date":
         return DateText(_inlines(el), el.get("when"))
     if name == "choice":

@@ -670,8 +670,17 @@
 
   <!-- ================================================================= names in the document -->
 
+  <!-- The entries the document names (its standOff may hold more: the country of a city). -->
   <xsl:template name="names">
-    <xsl:variable name="entries" select="/tei:TEI/tei:standOff//tei:person[@xml:id] | /tei:TEI/tei:standOff//tei:place[@xml:id] | /tei:TEI/tei:standOff//tei:org[@xml:id]"/>
+    <xsl:variable name="all" select="/tei:TEI/tei:standOff//tei:person[@xml:id] | /tei:TEI/tei:standOff//tei:place[@xml:id] | /tei:TEI/tei:standOff//tei:org[@xml:id]"/>
+    <xsl:variable name="named-ids">
+      <xsl:for-each select="$all">
+        <xsl:if test="$names[contains(concat(' ', normalize-space(@ref), ' '), concat(' #', current()/@xml:id, ' '))]">
+          <xsl:value-of select="concat(' ', @xml:id, ' ')"/>
+        </xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:variable name="entries" select="$all[contains($named-ids, concat(' ', @xml:id, ' '))]"/>
     <xsl:variable name="proposed" select="$names[not(@ref) and (@cert or @resp)]"/>
     <xsl:if test="$entries or $proposed">
       <section class="names" id="names" aria-labelledby="names-h">

@@ -164,6 +164,11 @@
       <xsl:value-of select="normalize-space(@type)"/>
       <xsl:text>)</xsl:text>
     </xsl:if>
+    <xsl:variable name="country" select="normalize-space((tei:country | tei:nationality)[1])"/>
+    <xsl:if test="$country != ''">
+      <xsl:text> · </xsl:text>
+      <xsl:value-of select="$country"/>
+    </xsl:if>
   </xsl:template>
 
   <xsl:template name="preferred-name">
@@ -197,7 +202,13 @@
   <xsl:template name="entry-dates">
     <xsl:variable name="birth"><xsl:call-template name="when"><xsl:with-param name="el" select="tei:birth[1]"/></xsl:call-template></xsl:variable>
     <xsl:variable name="death"><xsl:call-template name="when"><xsl:with-param name="el" select="tei:death[1]"/></xsl:call-template></xsl:variable>
-    <xsl:variable name="active" select="(tei:floruit | tei:state[@type = 'active'] | tei:date[@type = 'active'] | tei:existence)[1]"/>
+    <xsl:variable name="active" select="(tei:floruit | tei:state[@type = 'active'] | tei:date[@type = 'active'] | tei:existence | (tei:orgName | tei:placeName)[@type = 'preferred'][@from or @to])[1]"/>
+    <xsl:variable name="verb">
+      <xsl:choose>
+        <xsl:when test="self::tei:place">existed</xsl:when>
+        <xsl:otherwise>active</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
     <xsl:choose>
       <xsl:when test="$birth != '' and $death != ''"><xsl:value-of select="concat($birth, '–', $death)"/></xsl:when>
       <xsl:when test="$birth != ''"><xsl:value-of select="concat('born ', $birth)"/></xsl:when>
@@ -206,9 +217,9 @@
     <xsl:if test="$active">
       <xsl:if test="$birth != '' or $death != ''"><xsl:text>; </xsl:text></xsl:if>
       <xsl:choose>
-        <xsl:when test="$active/@from and not($active/@to)">active from <xsl:value-of select="$active/@from"/></xsl:when>
-        <xsl:when test="$active/@to and not($active/@from)">active until <xsl:value-of select="$active/@to"/></xsl:when>
-        <xsl:otherwise>active <xsl:call-template name="when"><xsl:with-param name="el" select="$active"/></xsl:call-template></xsl:otherwise>
+        <xsl:when test="$active/@from and not($active/@to)"><xsl:value-of select="$verb"/> from <xsl:value-of select="$active/@from"/></xsl:when>
+        <xsl:when test="$active/@to and not($active/@from)"><xsl:value-of select="$verb"/> until <xsl:value-of select="$active/@to"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="$verb"/><xsl:text> </xsl:text><xsl:call-template name="when"><xsl:with-param name="el" select="$active"/></xsl:call-template></xsl:otherwise>
       </xsl:choose>
     </xsl:if>
   </xsl:template>
@@ -230,6 +241,16 @@
     <xsl:if test="normalize-space($dates) != ''">
       <p class="card-dates"><xsl:value-of select="normalize-space($dates)"/></p>
     </xsl:if>
+    <xsl:for-each select="tei:occupation">
+      <p class="card-occupation">
+        <xsl:value-of select="normalize-space(.)"/>
+        <xsl:if test="@from or @to or @when">
+          <xsl:text> (</xsl:text>
+          <xsl:call-template name="when"><xsl:with-param name="el" select="."/></xsl:call-template>
+          <xsl:text>)</xsl:text>
+        </xsl:if>
+      </p>
+    </xsl:for-each>
     <xsl:for-each select="tei:note[@type = 'description'] | tei:desc">
       <p class="card-desc"><xsl:value-of select="normalize-space(.)"/></p>
     </xsl:for-each>
