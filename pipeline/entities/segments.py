@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from typing import Callable, Iterator
 
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Field, Inline,
-                     Item, ListBlock, Name, Note, Paragraph, Section, Signed, SpeakerTurn, Text)
+                     Item, ListBlock, Name, Note, Paragraph, Section, Signed, SpeakerTurn, Text,
+                     Enclosure)
 from .matcher import Token, is_upper, tokenize
 
 
@@ -113,12 +114,15 @@ Rewrite = Callable[[tuple[Inline, ...], str, bool], tuple[Inline, ...]]
 
 def _map_body(body: Body, fn: Rewrite) -> Body:
     """``body`` with every inline sequence replaced by ``fn(sequence, where, caps)``."""
-    return Body(tuple(_block(b, fn) for b in body.front), tuple(_block(b, fn) for b in body.main),
-                tuple(_block(b, fn) for b in body.back), tuple(_block(b, fn) for b in body.notes))
+    def each(blocks):
+        return tuple(_block(b, fn) for b in blocks)
+    return replace(body, front=each(body.front), main=each(body.main), back=each(body.back),
+                   post=each(body.post), enclosures=each(body.enclosures),
+                   notes=each(body.notes))
 
 
 def _block(block: Block | Item, fn: Rewrite):
-    if isinstance(block, Section):
+    if isinstance(block, (Section, Enclosure)):
         return replace(block, blocks=tuple(_block(b, fn) for b in block.blocks))
     if isinstance(block, ListBlock):
         return replace(block, items=tuple(_block(i, fn) for i in block.items))
