@@ -109,6 +109,80 @@ def _with_progress(paths: list[Path], work):
         return work(lambda _result: bar.advance(task))
 
 
+@main.group()
+def export() -> None:
+    """Build the editions from the TEI files: `export html`, `export text`."""
+
+
+def _report_export(result, out_dir: Path, entry: str, strict: bool) -> None:
+    """Print an export's problems and summary; exit with its status."""
+    for d in result.diagnostics:
+        _say(d.format())
+    w = result.written
+    if w is not None:
+        noun = "document" if result.documents == 1 else "documents"
+        _say(f"{result.documents} {noun}: {w.written} files written, {w.unchanged} "
+             f"unchanged, {w.removed} removed; open {out_dir / entry}")
+    sys.exit(exit_status(result.diagnostics, strict))
+
+
+@export.command("html")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/html"), show_default=True, help="Folder for the site.")
+@click.option("--title", default=None,
+              help="The edition's title (default: [edition] title in edition.toml).")
+@click.option("--description", default=None, help="One paragraph for the home page "
+              "(default: [edition] description in edition.toml, else the TEI projectDesc).")
+@click.option("--base-url", default="", help="The address the site will be published at, "
+              "for the citations (e.g. https://example.org/edition/).")
+@click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="The register file (default: source/register.xml if any).")
+@click.option("--edition-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Edition metadata (default: edition.toml if any).")
+@click.option("--force", is_flag=True, help="Overwrite files teipipe did not write there.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
+                description: str | None, base_url: str, register: Path | None,
+                edition_file: Path | None, force: bool, strict: bool) -> None:
+    """The HTML edition of the TEI files (SOURCES files or folders; default tei/).
+
+    A static site that works opened from disk or from any web server: open
+    OUTPUT/index.html.
+    """
+    from .export.run import edition_options
+    from .export.run import export_html as run
+    default_register, default_edition = Path("source/register.xml"), Path("edition.toml")
+    register = register or (default_register if default_register.is_file() else None)
+    edition_file = edition_file or (default_edition if default_edition.is_file() else None)
+    options, problems = edition_options(edition_file, title, description, base_url)
+    result = run(sources, out_dir, options, register, force)
+    result.diagnostics[:0] = problems
+    _report_export(result, out_dir, "index.html", strict)
+
+
+@export.command("text")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/text"), show_default=True, help="Folder for the texts.")
+@click.option("--width", type=click.IntRange(min=0), default=78, show_default=True,
+              help="Wrap lines at this many characters; 0 for no wrapping.")
+@click.option("--diplomatic", is_flag=True,
+              help="Write each document's text exactly as the source has it, nothing added.")
+@click.option("--force", is_flag=True, help="Overwrite files teipipe did not write there.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+def export_text(sources: tuple[Path, ...], out_dir: Path, width: int, diplomatic: bool,
+                force: bool, strict: bool) -> None:
+    """The plain-text edition of the TEI files (SOURCES files or folders; default tei/).
+
+    NAME.txt per document (a header block, then the text), corpus.txt (every text, one
+    paragraph per line) and corpus.tsv (the metadata, one row per document).
+    """
+    from .export.run import export_text as run
+    _report_export(run(sources, out_dir, width, diplomatic, force), out_dir, "corpus.txt",
+                   strict)
+
+
 @main.command()
 @click.argument("root", required=False, default=Path("."),
                 type=click.Path(file_okay=False, path_type=Path))
@@ -152,10 +226,16 @@ def deposit(root: Path, out: Path | None, fmt: str, archive: str | None, bag: Pa
 
 
 @main.command()
-def setup() -> None:
-    """Fetch the third-party files the checks need (tei_all, METS, Dublin Core schemas)."""
-    from .assets import ASSETS, AssetError, path_of
-    for asset in ASSETS:
+@click.argument("names", nargs=-1)
+def setup(names: tuple[str, ...]) -> None:
+    """Fetch the third-party files the checks need, checksum-checked: the tei_all, METS and
+    Dublin Core schemas, or only the assets NAMEd (axe.min.js, for the browser tests)."""
+    from .assets import ASSETS, TEST_ASSETS, AssetError, path_of
+    known = {asset.name: asset for asset in (*ASSETS, *TEST_ASSETS)}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise click.BadParameter(f"unknown asset {unknown[0]!r}; known: {', '.join(known)}")
+    for asset in [known[n] for n in names] or ASSETS:
         try:
             path = path_of(asset)
         except AssetError as exc:
