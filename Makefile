@@ -9,19 +9,19 @@ STAMP  := $(VENV)/.installed
 SYSDEPS := .cache/teipipe/.system-deps
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup tei test validate bench-validate check-tei clean deposit
+.PHONY: help all setup tei editions html text test validate bench-validate check-tei clean deposit review bench-entities
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
-all: tei deposit ## build the whole edition from source/ (deposit packages last)
+all: tei review editions deposit ## build the whole edition from source/: tei/, the review list, build/html/, build/text/, deposit packages
 
 setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e '.[dev,ner]'
 	$(BIN)/teipipe setup
 	touch $@
 
@@ -32,11 +32,20 @@ $(SYSDEPS): scripts/system-deps.sh
 tei: $(STAMP) ## convert source/*.txt into tei/*.xml
 	$(BIN)/teipipe convert source -o tei
 
-deposit: $(STAMP) ## package the edition for repositories: build/deposit (BagIt, .zip), build/dspace-saf
+editions: html text ## build the HTML and plain-text editions from tei/
+
+html: tei ## the HTML edition in build/html/ (open build/html/index.html)
+	$(BIN)/teipipe export html tei -o build/html
+
+text: tei ## the plain-text edition in build/text/
+	$(BIN)/teipipe export text tei -o build/text
+
+deposit: $(STAMP) editions ## package the edition for repositories: build/deposit (BagIt, .zip), build/dspace-saf
 	$(BIN)/teipipe deposit -o build/deposit --archive zip
 	$(BIN)/teipipe deposit --format dspace-saf -o build/dspace-saf --archive zip
 
-test: $(STAMP) $(SYSDEPS) ## run the test suite
+test: $(STAMP) $(SYSDEPS) ## run the test suite (browser tests: Debian chromium, axe-core from npm)
+	$(BIN)/teipipe setup axe.min.js
 	$(BIN)/python -m pytest
 
 validate: $(STAMP) ## check tei/ and source/register.xml: XML, project schema, tei_all, rules
@@ -44,6 +53,28 @@ validate: $(STAMP) ## check tei/ and source/register.xml: XML, project schema, t
 
 bench-validate: $(STAMP) $(SYSDEPS) ## time `teipipe validate` and jing on 1,000 generated cables
 	$(BIN)/python scripts/bench_validate.py
+
+review: tei ## list the names the register lacks (build/entities-review.tsv)
+	$(BIN)/teipipe entities review tei --format tsv -o build/entities-review.tsv
+
+# Entity scores: the development set (the seeds and tests/pages, with their gold files) and
+# the held-out set (the ten sample pages of ../shared/samples, never used to tune the tagger).
+PAGES   ?= tests/pages
+SAMPLES ?= ../shared/samples
+BENCH   := .cache/bench/entities
+bench-entities: $(STAMP) ## entity tagging: precision, recall, F1 and linking on both sets
+	@rm -rf $(BENCH) && mkdir -p $(BENCH)/dev-src $(BENCH)/dev-gold
+	@cp source/*.txt $(BENCH)/dev-src/
+	@if [ -d $(PAGES) ]; then cp $(PAGES)/*.txt $(BENCH)/dev-src/ 2>/dev/null; \
+		cp $(PAGES)/*.gold.tsv $(PAGES)/seeds/*.gold.tsv $(BENCH)/dev-gold/ 2>/dev/null; fi; true
+	@$(BIN)/teipipe convert -q -o $(BENCH)/dev $(BENCH)/dev-src 2>&1 | grep -v '^[0-9]* files:' || true
+	@$(BIN)/teipipe convert -q -o $(BENCH)/held-out $(SAMPLES)/*.txt 2>&1 | grep -v '^[0-9]* files:' || true
+	@echo "== development set (seeds and $(PAGES))"
+	@if ls $(BENCH)/dev-gold/*.gold.tsv >/dev/null 2>&1; then \
+		$(BIN)/teipipe entities score --gold $(BENCH)/dev-gold $(BENCH)/dev; \
+	else echo "no gold files in $(PAGES) and $(PAGES)/seeds"; fi
+	@echo "== held-out set ($(SAMPLES))"
+	@$(BIN)/teipipe entities score --gold $(SAMPLES) $(BENCH)/held-out
 
 check-tei: tei ## fail when `make tei` changes the committed tei/
 	git diff --exit-code -- tei/

@@ -8,6 +8,7 @@ changes, and never when it was changed by hand since teipipe wrote it (unless ``
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
@@ -19,7 +20,7 @@ from .convert import PageError, read_page
 from .diagnostics import Diagnostic, Severity, error
 from .files import SourceError, display_path, read_source, write_atomic
 from .model import SourceInfo
-from .passes import Context, default_passes, run
+from .passes import Context, default_passes, load_context, run
 from .tei.write import serialize
 
 _RECORD = re.compile(rb"\A(<\?xml[^>]*\?>\n)?<\?teipipe (?P<attrs>[^?]*)\?>\n", re.S)
@@ -39,13 +40,15 @@ class FileResult:
         return self.status in ("written", "unchanged")
 
 
-def find_sources(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """Expand files and folders into ``.txt`` sources, in a stable order."""
+def find_sources(paths: Iterable[Path], pattern: str = "*.txt"
+                 ) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand files and folders into sources (files in folders: those matching ``pattern``),
+    in a stable order."""
     found: list[Path] = []
     notes: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+            found.extend(sorted(p for p in path.rglob(pattern) if p.is_file()))
         elif path.is_file():
             found.append(path)
         else:
@@ -108,10 +111,20 @@ def convert_file(src: Path, out_dir: Path, force: bool = False,
     return FileResult(shown, shown_out, "written", notes)
 
 
-def _convert_task(args: tuple[str, str, bool]) -> FileResult:
-    src, out_dir, force = args
+_CONTEXTS: dict[str, Context] = {}
+
+
+def _context(settings: str) -> Context:
+    """The run's context, loaded once per process (settings as JSON, so they can be sent)."""
+    if settings not in _CONTEXTS:
+        _CONTEXTS[settings] = load_context(json.loads(settings))
+    return _CONTEXTS[settings]
+
+
+def _convert_task(args: tuple[str, str, bool, str]) -> FileResult:
+    src, out_dir, force, settings = args
     try:
-        return convert_file(Path(src), Path(out_dir), force)
+        return convert_file(Path(src), Path(out_dir), force, _context(settings))
     except Exception as exc:  # a bug must not stop the batch; say which file hit it
         return FileResult(display_path(Path(src)), None, "failed", [error(
             "E099", f"internal error ({type(exc).__name__}: {exc}); please report it with "
@@ -119,11 +132,17 @@ def _convert_task(args: tuple[str, str, bool]) -> FileResult:
 
 
 def convert_many(sources: list[Path], out_dir: Path, force: bool = False, jobs: int = 1,
-                 progress: Callable[[FileResult], None] | None = None) -> list[FileResult]:
-    """Convert ``sources`` (in parallel with ``jobs`` > 1); results come in input order."""
+                 progress: Callable[[FileResult], None] | None = None,
+                 settings: dict | None = None) -> list[FileResult]:
+    """Convert ``sources`` (in parallel with ``jobs`` > 1); results come in input order.
+
+    ``settings`` name the resources of the passes (see :func:`pipeline.passes.load_context`);
+    each worker process loads them once.
+    """
     results: list[FileResult] = []
     seen: dict[str, Path] = {}
-    tasks: list[tuple[str, str, bool]] = []
+    tasks: list[tuple[str, str, bool, str]] = []
+    shared = json.dumps(settings or {}, sort_keys=True)
     clashes: dict[int, FileResult] = {}
     for k, src in enumerate(sources):
         name = src.stem
@@ -134,7 +153,7 @@ def convert_many(sources: list[Path], out_dir: Path, force: bool = False, jobs: 
                 hint="give each source a unique file name (date and title)")])
             continue
         seen[name] = src
-        tasks.append((str(src), str(out_dir), force))
+        tasks.append((str(src), str(out_dir), force, shared))
     for result in _run(tasks, jobs):
         if progress:
             progress(result)
@@ -144,7 +163,7 @@ def convert_many(sources: list[Path], out_dir: Path, force: bool = False, jobs: 
     return results
 
 
-def _run(tasks: list[tuple[str, str, bool]], jobs: int) -> Iterator[FileResult]:
+def _run(tasks: list[tuple[str, str, bool, str]], jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(tasks) < 4:
         yield from map(_convert_task, tasks)
         return

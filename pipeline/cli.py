@@ -40,8 +40,13 @@ def main() -> None:
 @click.option("-j", "--jobs", type=int, default=0,
               help="Worker processes (default: all cores).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors and the summary only.")
+@click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Authority register for names [default: "
+              "source/register.xml when it exists; without one, names are not tagged].")
+@click.option("--ner/--no-ner", default=True, show_default=True,
+              help="Let the statistical recognizer (spaCy, when installed) propose names.")
 def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool, jobs: int,
-            quiet: bool) -> None:
+            quiet: bool, register: Path | None, ner: bool) -> None:
     """Convert archive pages (SOURCE files or folders of .txt files) to TEI.
 
     Each NAME.txt becomes OUTPUT/NAME.xml.  Problems are reported one per line as
@@ -52,9 +57,10 @@ def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool,
     paths, problems = find_sources(sources or (Path("source"),))
     for d in problems:
         _say(d.format())
+    settings = _entity_settings(register, ner)
     jobs = jobs or os.cpu_count() or 1
     results = _with_progress(paths, lambda progress: convert_many(
-        paths, out_dir, force=force, jobs=jobs, progress=progress))
+        paths, out_dir, force=force, jobs=jobs, progress=progress, settings=settings))
     diagnostics = list(problems)
     for r in results:
         shown = [d for d in r.diagnostics if not quiet or d.severity == Severity.ERROR]
@@ -68,6 +74,29 @@ def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool,
     sys.exit(exit_status(diagnostics, strict))
 
 
+def _entity_settings(register: Path | None, ner: bool) -> dict:
+    """Settings of the entity tagger; a broken register stops the run before any writing.
+
+    Converting with a register that cannot be read would rewrite every TEI file without its
+    links, so the run stops and says why instead.
+    """
+    from .entities.register import DEFAULT_PATH, RegisterError, load_register
+    if register is None and not DEFAULT_PATH.exists():
+        return {}
+    path = register or DEFAULT_PATH
+    try:
+        load_register(path)
+    except RegisterError as exc:
+        _say(as_text(exc.diagnostics))
+        _say("the register has errors: nothing was converted")
+        sys.exit(1)
+    import hashlib
+
+    from .assets import cache_dir
+    return {"register": str(path), "register-sha256": hashlib.sha256(path.read_bytes())
+            .hexdigest(), "ner": ner, "cache": str(cache_dir() / "ner")}
+
+
 def _with_progress(paths, work, what: str = "converting"):
     """Run ``work(progress)`` with a progress bar when stderr is a terminal."""
     if not sys.stderr.isatty() or len(paths) < 2:
@@ -78,6 +107,80 @@ def _with_progress(paths, work, what: str = "converting"):
                   transient=True) as bar:
         task = bar.add_task(what, total=len(paths))
         return work(lambda _result: bar.advance(task))
+
+
+@main.group()
+def export() -> None:
+    """Build the editions from the TEI files: `export html`, `export text`."""
+
+
+def _report_export(result, out_dir: Path, entry: str, strict: bool) -> None:
+    """Print an export's problems and summary; exit with its status."""
+    for d in result.diagnostics:
+        _say(d.format())
+    w = result.written
+    if w is not None:
+        noun = "document" if result.documents == 1 else "documents"
+        _say(f"{result.documents} {noun}: {w.written} files written, {w.unchanged} "
+             f"unchanged, {w.removed} removed; open {out_dir / entry}")
+    sys.exit(exit_status(result.diagnostics, strict))
+
+
+@export.command("html")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/html"), show_default=True, help="Folder for the site.")
+@click.option("--title", default=None,
+              help="The edition's title (default: [edition] title in edition.toml).")
+@click.option("--description", default=None, help="One paragraph for the home page "
+              "(default: [edition] description in edition.toml, else the TEI projectDesc).")
+@click.option("--base-url", default="", help="The address the site will be published at, "
+              "for the citations (e.g. https://example.org/edition/).")
+@click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="The register file (default: source/register.xml if any).")
+@click.option("--edition-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Edition metadata (default: edition.toml if any).")
+@click.option("--force", is_flag=True, help="Overwrite files teipipe did not write there.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
+                description: str | None, base_url: str, register: Path | None,
+                edition_file: Path | None, force: bool, strict: bool) -> None:
+    """The HTML edition of the TEI files (SOURCES files or folders; default tei/).
+
+    A static site that works opened from disk or from any web server: open
+    OUTPUT/index.html.
+    """
+    from .export.run import edition_options
+    from .export.run import export_html as run
+    default_register, default_edition = Path("source/register.xml"), Path("edition.toml")
+    register = register or (default_register if default_register.is_file() else None)
+    edition_file = edition_file or (default_edition if default_edition.is_file() else None)
+    options, problems = edition_options(edition_file, title, description, base_url)
+    result = run(sources, out_dir, options, register, force)
+    result.diagnostics[:0] = problems
+    _report_export(result, out_dir, "index.html", strict)
+
+
+@export.command("text")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/text"), show_default=True, help="Folder for the texts.")
+@click.option("--width", type=click.IntRange(min=0), default=78, show_default=True,
+              help="Wrap lines at this many characters; 0 for no wrapping.")
+@click.option("--diplomatic", is_flag=True,
+              help="Write each document's text exactly as the source has it, nothing added.")
+@click.option("--force", is_flag=True, help="Overwrite files teipipe did not write there.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+def export_text(sources: tuple[Path, ...], out_dir: Path, width: int, diplomatic: bool,
+                force: bool, strict: bool) -> None:
+    """The plain-text edition of the TEI files (SOURCES files or folders; default tei/).
+
+    NAME.txt per document (a header block, then the text), corpus.txt (every text, one
+    paragraph per line) and corpus.tsv (the metadata, one row per document).
+    """
+    from .export.run import export_text as run
+    _report_export(run(sources, out_dir, width, diplomatic, force), out_dir, "corpus.txt",
+                   strict)
 
 
 @main.command()
@@ -179,10 +282,16 @@ def deposit(root: Path, out: Path | None, fmt: str, archive: str | None, bag: Pa
 
 
 @main.command()
-def setup() -> None:
-    """Fetch the third-party files the checks need (tei_all, METS, Dublin Core schemas)."""
-    from .assets import ASSETS, AssetError, path_of
-    for asset in ASSETS:
+@click.argument("names", nargs=-1)
+def setup(names: tuple[str, ...]) -> None:
+    """Fetch the third-party files the checks need, checksum-checked: the tei_all, METS and
+    Dublin Core schemas, or only the assets NAMEd (axe.min.js, for the browser tests)."""
+    from .assets import ASSETS, TEST_ASSETS, AssetError, path_of
+    known = {asset.name: asset for asset in (*ASSETS, *TEST_ASSETS)}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise click.BadParameter(f"unknown asset {unknown[0]!r}; known: {', '.join(known)}")
+    for asset in [known[n] for n in names] or ASSETS:
         try:
             path = path_of(asset)
         except AssetError as exc:
@@ -191,6 +300,179 @@ def setup() -> None:
         _say(f"{asset.name}: {path} ({asset.licence})", err=False)
     from .validate.conformance import prepare
     _say(f"tei_all pruned to the project's elements: {prepare()}", err=False)
+
+
+# ----------------------------------------------------------------------------- entities
+
+
+@main.group()
+def entities() -> None:
+    """People, places and organizations: review proposals, score against gold files."""
+
+
+@entities.command("score")
+@click.option("--gold", "golds", multiple=True, required=True,
+              type=click.Path(exists=True, path_type=Path),
+              help="Gold file NAME.gold.tsv, or a folder of them (repeatable).")
+@click.option("--register", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="Register for linking accuracy [default: source/register.xml].")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--errors", is_flag=True, help="Also list missed, spurious and mislinked names.")
+@click.argument("teis", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def entities_score(golds: tuple[Path, ...], register: Path | None, fmt: str, errors: bool,
+                   teis: tuple[Path, ...]) -> None:
+    """Precision, recall and F1 of TEI files' names against gold files, and linking.
+
+    Each TEI file NAME.xml is scored against NAME.gold.tsv (one gold file and one TEI file
+    are paired whatever their names).
+    """
+    import json
+
+    from .entities.register import DEFAULT_PATH, RegisterError, load_register
+    from .entities.score import GoldError, Score, pair, read_gold, tei_mentions
+    gold_files = [g for p in golds for g in (sorted(p.glob("*.gold.tsv")) if p.is_dir()
+                                             else [p])]
+    tei_files = [t for p in teis for t in (sorted(p.glob("*.xml")) if p.is_dir() else [p])]
+    reg = None
+    try:
+        if register or DEFAULT_PATH.exists():
+            reg, _notes = load_register(register or DEFAULT_PATH)
+    except RegisterError as exc:
+        _say(as_text(exc.diagnostics))
+        sys.exit(1)
+    pairs = pair(gold_files, tei_files)
+    if not pairs:
+        _say("error: no TEI file matches a gold file (NAME.xml and NAME.gold.tsv)")
+        sys.exit(1)
+    from lxml import etree
+
+    from .tei.read import TEIError
+    score = Score()
+    failed = False
+    for gold, tei_path in pairs:
+        try:
+            score.add(tei_path.stem, read_gold(gold), tei_mentions(tei_path), reg)
+        except GoldError as exc:
+            _say(f"error: {exc}")
+            failed = True
+        except (TEIError, etree.XMLSyntaxError, OSError) as exc:
+            _say(f"{tei_path}: error: cannot read the TEI file: {exc}")
+            failed = True
+    if failed:
+        sys.exit(1)
+    if fmt == "json":
+        data = score.as_data()
+        data["documents"] = len(pairs)
+        click.echo(json.dumps(data, indent=1))
+        return
+    from .entities.report import score_table
+    click.echo(score_table(score, len(pairs), errors))
+
+
+@entities.command("review")
+@click.argument("teis", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "tsv", "json"]), default="text",
+              show_default=True, help="text to read; tsv or json for tools.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the review to this file instead of the terminal.")
+def entities_review(teis: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Names the register lacks (machine-proposed) and names left ambiguous, across TEI files.
+
+    TEIS are TEI files or folders of them (default: tei/).  Each proposal is listed with its
+    count, the documents and a few contexts; accept one with `teipipe register add`.
+    """
+    import json
+
+    from .entities.review import as_text as review_text
+    from .entities.review import as_tsv, collect
+    from .files import write_atomic
+    from lxml import etree
+
+    from .tei.read import TEIError
+    files = [t for p in (teis or (Path("tei"),))
+             for t in (sorted(p.glob("*.xml")) if p.is_dir() else [p])]
+    try:
+        proposals = collect(files)
+    except (TEIError, etree.XMLSyntaxError, OSError) as exc:
+        _say(f"error: cannot read the TEI file {exc}")
+        sys.exit(1)
+    if fmt == "json":
+        out = json.dumps([p.as_data() for p in proposals], ensure_ascii=False, indent=1) + "\n"
+    elif fmt == "tsv":
+        out = as_tsv(proposals)
+    else:
+        out = review_text(proposals) + "\n"
+    if output:
+        write_atomic(output, out.encode("utf-8"))
+        _say(f"{len(proposals)} names to review: {output}")
+    else:
+        click.echo(out, nl=False)
+
+
+@main.group("register")
+def register_group() -> None:
+    """The authority register (source/register.xml): check it, add entries."""
+
+
+@register_group.command("check")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path),
+                default="source/register.xml")
+def register_check(path: Path) -> None:
+    """Read the register and report every problem, one per line."""
+    from .entities.register import RegisterError, load_register
+    try:
+        register, notes = load_register(path)
+    except RegisterError as exc:
+        _say(as_text(exc.diagnostics))
+        sys.exit(1)
+    if notes:
+        _say(as_text(notes))
+    counts = {t: sum(1 for e in register.entries.values() if e.type == t)
+              for t in ("person", "place", "org")}
+    _say(f"{path}: {counts['person']} people, {counts['place']} places, {counts['org']} "
+         "organizations", err=False)
+
+
+@register_group.command("add")
+@click.argument("type_", metavar="TYPE", type=click.Choice(["person", "place", "org"]))
+@click.argument("name")
+@click.option("--variant", "variants", multiple=True, help="Another name (repeatable).")
+@click.option("--short", "shorts", multiple=True,
+              help="A short form read only with support from the document (repeatable).")
+@click.option("--id", "eid", default=None, help="The xml:id [default: from the name].")
+@click.option("--kind", default=None, help="Its @type: city, country, party, army, ...")
+@click.option("--description", default="", help="One line saying who or what it is.")
+@click.option("--country", default=None, help="Register id of its country (pla-...).")
+@click.option("--from", "start", default=None, help="Birth year, or year the name came in.")
+@click.option("--to", "end", default=None, help="Death year, or year the name went out.")
+@click.option("--idno", "idnos", multiple=True, metavar="TYPE:VALUE",
+              help="A verified id: wikidata:Q..., viaf:..., geonames:... (repeatable).")
+@click.option("--register", "path", type=click.Path(dir_okay=False, path_type=Path),
+              default="source/register.xml", show_default=True)
+def register_add(type_: str, name: str, variants: tuple[str, ...], shorts: tuple[str, ...],
+                 eid: str | None, kind: str | None, description: str, country: str | None,
+                 start: str | None, end: str | None, idnos: tuple[str, ...],
+                 path: Path) -> None:
+    """Add a person, place or organization (e.g. one `entities review` proposed).
+
+    Then `make all` (or `teipipe convert`) links it everywhere it occurs.
+    """
+    from .entities.edit import EditError, NewEntry, add_entry
+    from .files import write_atomic
+    pairs = []
+    for item in idnos:
+        kind_, _sep, value = item.partition(":")
+        pairs.append((kind_, value))
+    try:
+        data, new_id = add_entry(path.read_bytes(), NewEntry(
+            type_, name, variants, shorts, eid, kind, description, country, start, end,
+            tuple(pairs)))
+    except (EditError, OSError, SyntaxError) as exc:  # XMLSyntaxError is a SyntaxError
+        _say(f"{path}: error: {exc}")
+        sys.exit(1)
+    write_atomic(path, data)
+    _say(f"{path}: added {new_id} ({name})", err=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -342,6 +342,19 @@ class SourceInfo:
 
 
 @dataclass(frozen=True)
+class Authority:
+    """What the entity tagger puts beside the text (written to ``<standOff>`` and a respStmt).
+
+    ``entries`` are the register entries the document's names point at, each as the
+    register's own XML in canonical form (sorted by id), so every ``@ref`` resolves inside
+    the file; ``recognizer`` describes the machine recognizer when it proposed any name.
+    """
+
+    entries: tuple[str, ...] = ()
+    recognizer: str | None = None
+
+
+@dataclass(frozen=True)
 class Document:
     """One archive document: identifier, header, body and where it came from."""
 
@@ -349,6 +362,7 @@ class Document:
     header: Header
     body: Body
     source: SourceInfo = field(default_factory=SourceInfo)
+    authority: Authority = field(default_factory=Authority)
 
 
 # ----------------------------------------------------------------------------- dump

@@ -34,8 +34,26 @@ class Context:
 
 def default_passes() -> list[Pass]:
     """The default pipeline, in the order it runs.  A new pass is one line here."""
-    passes: list[Pass] = []
+    from .entities.tagger import entities_pass
+    passes: list[Pass] = [entities_pass()]
     return sorted(passes, key=lambda p: (p.priority, p.name))
+
+
+def load_context(settings: dict[str, Any]) -> Context:
+    """The context of a run: ``settings`` and the resources they name, loaded once.
+
+    ``register``: path of the authority register (no tagging without one); ``ner``: use the
+    statistical recognizer when it is installed; ``cache``: folder for its cached answers.
+    """
+    resources: dict[str, Any] = {}
+    if settings.get("register"):
+        from pathlib import Path
+
+        from .entities.tagger import RESOURCE, load
+        cache = settings.get("cache")
+        resources[RESOURCE] = load(Path(settings["register"]), bool(settings.get("ner", True)),
+                                   Path(cache) if cache else None)
+    return Context(dict(settings), resources)
 
 
 def run(doc: Document, passes: list[Pass], context: Context,

@@ -8,6 +8,7 @@ Each field below names the places it is read from, in order of trust.
 from __future__ import annotations
 
 import re
+from dataclasses import fields, replace
 
 from ..diagnostics import Diagnostic, warning
 from ..model import (Abbreviation, Block, Body, Bracketed, Classification, Dateline, DateText,
@@ -96,7 +97,24 @@ def build_header(zones: Zones, body: Body) -> tuple[Header, list[Diagnostic]]:
         partial=zones.partial,
         unplaced=tuple(unplaced),
     )
-    return header, notes
+    return _clean(header), notes
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def _clean(header: Header) -> Header:
+    """Header values are copies of what the page says, for reading: no control characters,
+    single spaces.  (The body keeps the text exactly, control characters and all.)"""
+    def fix(value):
+        if isinstance(value, str):
+            return _norm(_CONTROL.sub(" ", value))
+        if isinstance(value, tuple):
+            return tuple(fix(v) for v in value)
+        if isinstance(value, Party):
+            return replace(value, name=fix(value.name))
+        return value
+    return replace(header, **{f.name: fix(getattr(header, f.name)) for f in fields(header)})
 
 
 def _norm(text: str) -> str:

@@ -14,8 +14,8 @@ from typing import Iterator
 
 from lxml import etree
 
-from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
-                     DateText, Document, Enclosure, Field, Head, Header, Inline, Item,
+from ..model import (Abbreviation, Address, Authority, Block, Body, Bracketed, Classification,
+                     Dateline, DateText, Document, Enclosure, Field, Head, Header, Inline, Item,
                      LineBreak, ListBlock, Name, Note, PageBreak, Paragraph, Party,
                      Postscript, Salute, Section, Signed, SourceInfo, SpeakerTurn, Text)
 from .ns import ELEMENT_TYPES, NS, PI_TARGET, TEI_NS, XML_ID, tei
@@ -65,7 +65,25 @@ def read_tei(tree: etree._ElementTree) -> Document:
     source = SourceInfo(rec.get("source", ""), rec.get("source-sha256", ""),
                         rec.get("encoding", "utf-8"), rec.get("line-ends", "lf"),
                         int(rec.get("body-offset", "0") or 0))
-    return Document(root.get(XML_ID, ""), read_header(root), read_body(body), source)
+    return Document(root.get(XML_ID, ""), read_header(root), read_body(body), source,
+                    read_authority(root))
+
+
+def read_authority(root: etree._Element) -> Authority:
+    """The register entries copied into the file and the recognizer that proposed names."""
+    from ..entities.register import canonical
+    entries = tuple(canonical(el) for el in root.iterfind("tei:standOff/*/*", NS))
+    recognizer = None
+    for stmt in root.iterfind("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:respStmt", NS):
+        name = stmt.find("tei:name", NS)
+        if stmt.get(XML_ID, "").endswith(".ner") and name is not None:
+            recognizer = _plain(name)
+    return Authority(entries, recognizer)
+
+
+def _ids(ref: str | None) -> str | None:
+    """``#per-a #per-b`` -> ``per-a per-b`` (the model keeps ids without the ``#``)."""
+    return " ".join(r.lstrip("#") for r in ref.split()) if ref else None
 
 
 # ----------------------------------------------------------------------------- header
@@ -102,9 +120,8 @@ def read_header(root: etree._Element) -> Header:
         for el in action:
             if el.tag == tei("date"):
                 continue
-            ref = el.get("ref")
             parties.append(Party(_plain(el), role, ELEMENT_TYPES.get(etree.QName(el).localname),
-                                 ref[1:] if ref else None, el.get("cert"), el.get("resp")))
+                                 _ids(el.get("ref")), el.get("cert"), el.get("resp")))
     langs = h.findall("tei:profileDesc/tei:langUsage/tei:language[@n='original']", NS)
     programme = None
     resp = _t(h, fd + "tei:titleStmt/tei:respStmt/tei:resp")
@@ -163,7 +180,7 @@ def read_body(tei_body: etree._Element) -> Body:
     back: list[Block] = []
     post: list[Postscript] = []
     notes: list[Note] = []
-    children = list(divs[0])
+    children = _elements(divs[0])
     k = 0
     while k < len(children):
         el = children[k]
@@ -188,7 +205,7 @@ def read_body(tei_body: etree._Element) -> Body:
     enclosures = []
     for div in divs[1:]:
         blocks = []
-        for el in div:
+        for el in _elements(div):
             if el.tag == tei("note") and el.get("place") == "end":
                 notes.append(_note(el, _sep_before(div, el)))
             else:
@@ -204,13 +221,26 @@ def _head_or_main(el: etree._Element, sep: str) -> Block:
     return _main_block(el, sep)
 
 
+def _elements(parent: etree._Element) -> list[etree._Element]:
+    """The child elements, without comments and processing instructions (not text)."""
+    return [child for child in parent if isinstance(child.tag, str)]
+
+
 def _sep_before(parent: etree._Element, el: etree._Element) -> str:
+    """The white space before ``el``, with the tails of comments between it and the block
+    before (a comment added by hand is not text, the white space around it is)."""
+    tails = []
     prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        tails.append(prev.tail or "")
+        prev = prev.getprevious()
     if prev is None:
         # A document or enclosure div starts with a line end of layout, not of the text.
-        return "" if parent.tag == tei("div") and parent.get("type") in (
+        first = "" if parent.tag == tei("div") and parent.get("type") in (
             "document", "enclosure") else (parent.text or "")
-    return prev.tail or ""
+    else:
+        first = prev.tail or ""
+    return first + "".join(reversed(tails))
 
 
 def _with_first_sep(blocks: list[Block], sep: str) -> list[Block]:
@@ -221,7 +251,7 @@ def _with_first_sep(blocks: list[Block], sep: str) -> list[Block]:
 
 def _container_blocks(container: etree._Element, make) -> list[Block]:
     out = []
-    for el in container:
+    for el in _elements(container):
         out.append(make(el, _sep_before(container, el)))
     return out
 
@@ -247,8 +277,8 @@ def _opener_block(el: etree._Element, sep: str) -> Block:
 
 
 def _address(el: etree._Element, sep: str) -> Address:
-    lines = [_inlines(line) for line in el]
-    seps = [line.tail or "" for line in list(el)[:-1]]
+    lines = [_inlines(line) for line in _elements(el)]
+    seps = [_sep_before(el, line) for line in _elements(el)[1:]]
     return Address(tuple(lines), tuple(seps), sep)
 
 
@@ -272,7 +302,7 @@ def _main_block(el: etree._Element, sep: str) -> Block:
         return Paragraph(content, sep, label, label_sep, el.get("n"))
     if name == "list":
         items = []
-        for item in el:
+        for item in _elements(el):
             items.append(_item(item, _sep_before(el, item) if item.getprevious() is not None
                                else ""))
         return ListBlock(el.get("type", "bulleted"), tuple(items), sep)
@@ -284,7 +314,7 @@ def _main_block(el: etree._Element, sep: str) -> Block:
         return SpeakerTurn(_inlines(speaker), speaker.tail or "", _inlines(p), sep)
     if name == "div" and el.get("type") == "section":
         blocks = []
-        kids = list(el)
+        kids = _elements(el)
         k = 0
         while k < len(kids):
             kid = kids[k]
@@ -405,9 +435,8 @@ def _inline(el: etree._Element) -> Inline | None:
         return None  # comments and processing instructions are not text
     name = etree.QName(el).localname
     if name in ELEMENT_TYPES:
-        ref = el.get("ref")
-        return Name(ELEMENT_TYPES[name], _inlines(el), ref[1:] if ref else None,
-                    el.get("cert"), el.get("resp"))
+        return Name(ELEMENT_TYPES[name], _inlines(el), _ids(el.get("ref")), el.get("cert"),
+                    el.get("resp"))
     if name == "date":
         return DateText(_inlines(el), el.get("when"))
     if name == "choice":

@@ -94,7 +94,33 @@ def to_tree(doc: Document) -> etree._Element:
     root.append(header_tree(doc, ids))
     text = sub(root, "text")
     _BodyWriter(doc, ids).write(sub(text, "body"), doc.body)
+    if doc.authority.entries:
+        root.append(standoff_tree(doc.authority.entries))
     return root
+
+
+def standoff_tree(entries: Iterable[str]) -> etree._Element:
+    """``<standOff>`` with the register entries a document refers to, list by list."""
+    standoff = E("standOff")
+    lists: dict[str, etree._Element] = {}
+    for xml in entries:
+        entry = etree.fromstring(xml)
+        name = _ENTRY_LISTS[etree.QName(entry).localname]
+        if name not in lists:
+            lists[name] = E(name)
+        lists[name].append(entry)
+    for name in ("listPerson", "listPlace", "listOrg"):
+        if name in lists:
+            standoff.append(lists[name])
+    return standoff
+
+
+_ENTRY_LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
+
+
+def refs(ref: str | None) -> str | None:
+    """``@ref`` for register ids: ``per-a per-b`` -> ``#per-a #per-b``."""
+    return " ".join("#" + r for r in ref.split()) if ref else None
 
 
 def serialize(doc: Document, source_rel: str | None = None) -> bytes:
@@ -108,6 +134,10 @@ def serialize(doc: Document, source_rel: str | None = None) -> bytes:
     root[0].tail = "\n  "
     root[0].getparent().text = "\n  "  # type: ignore[union-attr]
     root[1].tail = "\n"
+    if len(root) > 2:  # the standOff: indented like the header
+        etree.indent(root[2], space="  ", level=1)
+        root[1].tail = "\n  "
+        root[2].tail = "\n"
     content = etree.tostring(root, encoding="UTF-8") + b"\n"
     record = {
         "version": __version__,
@@ -158,6 +188,11 @@ def header_tree(doc: Document, ids: _Ids) -> etree._Element:
     resp = sub(title_stmt, "respStmt", {XML_ID: ids.fixed("encoder")})
     sub(resp, "resp", None, "TEI encoding generated from the archive's web page by")
     sub(resp, "name", {"type": "software"}, f"teipipe {__version__}")
+    if doc.authority.recognizer:
+        resp = sub(title_stmt, "respStmt", {XML_ID: ids.fixed("ner")})
+        sub(resp, "resp", None, "Names not in the authority register, proposed by machine "
+            "for review (cert and resp on each name), by")
+        sub(resp, "name", {"type": "software"}, doc.authority.recognizer)
 
     pub = sub(file_desc, "publicationStmt")
     sub(pub, "publisher", None, PUBLISHER)
@@ -300,8 +335,8 @@ def _profile_desc(header: etree._Element, doc: Document, ids: _Ids) -> None:
                 "subtype": "copy" if role == "copy" else None})
             for party in parties:
                 element = NAME_ELEMENTS.get(party.type or "", "name")
-                sub(action, element, {"ref": f"#{party.ref}" if party.ref else None,
-                                      "cert": party.cert, "resp": party.resp}, party.name)
+                sub(action, element, {"ref": refs(party.ref), "cert": party.cert,
+                                      "resp": party.resp}, party.name)
             if role == "sent" and h.date_when:
                 sub(action, "date", {"when": h.date_when})
 
@@ -317,7 +352,17 @@ class _BodyWriter:
         self.ids = ids
         h = doc.header
         self.resp = "#" + ids.fixed("translator" if h.translator else "editors")
-        self.note_ids = {note.n: ids.fixed(f"note{note.n}") for note in doc.body.notes}
+        # A note's id carries its number; a number printed twice gets a second id, and
+        # references go to the first note with their number.
+        self.note_ids: dict[str, str] = {}
+        self.note_id_list: list[str] = []
+        for k, note in enumerate(doc.body.notes, start=1):
+            note_id = ids.fixed(f"note{note.n}")
+            if note_id in self.note_id_list:
+                note_id = ids.fixed(f"note{note.n}-{k}")
+            self.note_id_list.append(note_id)
+            self.note_ids.setdefault(note.n, note_id)
+        self.next_note_id = iter(self.note_id_list)  # notes are written in this order
 
     def write(self, tei_body: etree._Element, body: Body) -> None:
         """The document div (head, text, closer, postscripts), then a div per enclosure;
@@ -398,7 +443,7 @@ class _BodyWriter:
         elif isinstance(block, PageBreak):
             self._inline(parent, block.marker)
         elif isinstance(block, Note):
-            el = sub(parent, "note", {XML_ID: self.note_ids[block.n], "n": block.n,
+            el = sub(parent, "note", {XML_ID: next(self.next_note_id), "n": block.n,
                                       "type": "translator", "place": "end",
                                       "resp": self.resp})
             sub(el, "label", {"rend": "brackets"}, block.label)
@@ -438,8 +483,7 @@ class _BodyWriter:
             add_text(parent, node.text)
         elif isinstance(node, Name):
             el = sub(parent, NAME_ELEMENTS[node.type], {
-                "ref": f"#{node.ref}" if node.ref else None, "cert": node.cert,
-                "resp": node.resp})
+                "ref": refs(node.ref), "cert": node.cert, "resp": node.resp})
             self._inlines(el, node.content)
         elif isinstance(node, DateText):
             self._inlines(sub(parent, "date", {"when": node.when}), node.content)

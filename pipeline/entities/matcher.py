@@ -1,0 +1,121 @@
+"""Finding known names in text: tokens, a token trie, leftmost-longest matches.
+
+Names are compared token by token, so that what cables do to names does not hide them:
+``Johnson’s`` is the token ``Johnson`` followed by ``’`` and ``s`` (the possessive stays
+outside), ``U.S.`` and ``U. S.`` are the same tokens, a no-break space is a space, and
+accents and typographic apostrophes are folded (``Kadar`` finds ``Kádár``).  Case counts,
+except that a name written in capitals matches the name in any case (``VIENTIANE``).
+A match starts and ends on token boundaries, so it never starts or ends inside a word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Generic, Iterable, TypeVar
+
+T = TypeVar("T")
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "\u00a0": " "})
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    key: str  # the folded form compared with the register's names
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(token: str) -> str:
+    """A token without accents and with plain apostrophes (case is kept)."""
+    token = token.translate(_APOSTROPHES)
+    if token.isascii():
+        return token
+    decomposed = unicodedata.normalize("NFKD", token)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)) \
+        .replace("ł", "l").replace("Ł", "L").replace("đ", "d").replace("Đ", "D") \
+        .replace("ø", "o").replace("Ø", "O").replace("ı", "i")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word and punctuation tokens with their offsets in ``text``."""
+    return [Token(m.start(), m.end(), m.group(), fold(m.group()))
+            for m in _TOKEN.finditer(text)]
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """The token key of a name: what two spellings of one name have in common."""
+    return tuple(t.key for t in tokenize(name))
+
+
+def is_upper(text: str) -> bool:
+    """Written in capitals (at least two letters, none lower-case)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+class Trie(Generic[T]):
+    """Names (as token keys) to values; finds the leftmost-longest names in token lists.
+
+    Each name is stored as given and in capitals, so ``MOSCOW`` finds ``Moscow``; a match on
+    the capitals form is only taken when the text itself is in capitals.
+    """
+
+    def __init__(self) -> None:
+        self._root: dict = {}
+
+    def add(self, key: tuple[str, ...], value: T) -> None:
+        for form, caps in ((key, False), (tuple(k.upper() for k in key), True)):
+            node = self._root
+            for token in form:
+                node = node.setdefault(token, {})
+            node.setdefault(None, []).append((value, caps))
+
+    def longest_at(self, tokens: list[Token], i: int) -> tuple[int, list[T]]:
+        """The end (exclusive token index) and values of the longest name at token ``i``."""
+        node = self._root
+        best_end, best = i, []
+        j = i
+        while j < len(tokens):
+            node = node.get(tokens[j].key)
+            if node is None:
+                break
+            j += 1
+            if None in node:
+                values = _values(node[None], tokens[i:j])
+                if values:
+                    best_end, best = j, values
+        return best_end, best
+
+    def find(self, tokens: list[Token]) -> Iterable[tuple[int, int, list[T]]]:
+        """Leftmost-longest, non-overlapping matches as (first token, end token, values)."""
+        i = 0
+        while i < len(tokens):
+            end, values = self.longest_at(tokens, i)
+            if values:
+                yield i, end, values
+                i = end
+            else:
+                i += 1
+
+
+def _values(found: list, tokens: list[Token]) -> list:
+    exact = [v for v, caps in found if not caps]
+    if exact:
+        return _unique(exact)
+    if is_upper("".join(t.text for t in tokens)):
+        return _unique([v for v, _caps in found])
+    return []
+
+
+def _unique(values: list) -> list:
+    out = []
+    for v in values:
+        if v not in out:
+            out.append(v)
+    return out

@@ -1,0 +1,279 @@
+"""The authority register: ``source/register.xml`` loaded, checked and indexed.
+
+The register is a TEI file whose ``<standOff>`` holds ``listPerson``, ``listPlace`` and
+``listOrg`` (schema/register.md gives the rules).  :func:`load_register` reads it with the
+safe parser and checks every entry; a register with errors is not used at all, because a
+half-read register would silently unlink names across the whole edition.
+
+Each entry keeps its own XML in a canonical form (:func:`canonical`), so that the tagger can
+copy the entries a document refers to into that document's ``<standOff>`` verbatim, and a
+check can prove that a copy still equals its entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from ..diagnostics import Diagnostic, Severity, error, warning
+from ..tei.ns import NS, XML_ID, tei
+from .matcher import name_key
+
+#: Entity type -> (list element, entry element, name element, id prefix).
+KINDS = {
+    "person": ("listPerson", "person", "persName", "per-"),
+    "place": ("listPlace", "place", "placeName", "pla-"),
+    "org": ("listOrg", "org", "orgName", "org-"),
+}
+ID_PATTERN = re.compile(r"^(per|pla|org)-[a-z0-9]+(?:-[a-z0-9]+)*$")
+IDNO_PATTERNS = {"wikidata": re.compile(r"^Q[1-9]\d*$"), "viaf": re.compile(r"^[1-9]\d*$"),
+                 "geonames": re.compile(r"^[1-9]\d*$")}
+_DATE = re.compile(r"^(?P<year>-?\d{4})(?:-\d{2}(?:-\d{2})?)?$")
+_INDENT = re.compile(r"^\n[ \t]*$")
+DEFAULT_PATH = Path("source/register.xml")
+
+
+class RegisterError(Exception):
+    """The register cannot be used; ``diagnostics`` say why, one line each."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("; ".join(d.message for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of years (either end may be open) with what it is a period of."""
+
+    start: int | None
+    end: int | None
+    label: str = ""
+
+    def contains(self, year: int) -> bool:
+        return (self.start is None or self.start <= year) and \
+            (self.end is None or year <= self.end)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One person, place or organization of the register."""
+
+    id: str
+    type: str  # person | place | org
+    kind: str | None  # the entry's @type: country, city, party, ...
+    preferred: str
+    names: tuple[str, ...]  # the preferred name and every variant matched everywhere
+    short: tuple[str, ...]  # short forms (subtype="short"), matched only in context
+    life: Period  # birth-death, or the years the name was in use
+    roles: tuple[Period, ...]  # offices held (occupation), with their years
+    country: str | None  # the register id of the country the entry belongs to
+    description: str
+    idnos: tuple[tuple[str, str], ...]
+    xml: str  # the entry in canonical form, for copies into documents
+    line: int = 0
+
+
+@dataclass
+class Register:
+    """The entries by id, and every name (as a token key) to the ids that bear it."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    path: str = ""
+
+    def ids_named(self, name: str, type_: str | None = None,
+                  include_short: bool = True) -> list[str]:
+        """Ids of the entries with ``name`` among their names (any case-folding aside)."""
+        key = tuple(k.lower() for k in name_key(name))
+        found = []
+        for entry in self.entries.values():
+            if type_ and entry.type != type_:
+                continue
+            names = entry.names + (entry.short if include_short else ())
+            if any(tuple(k.lower() for k in name_key(n)) == key for n in names):
+                found.append(entry.id)
+        return sorted(found)
+
+    def closure(self, ids: set[str]) -> list[Entry]:
+        """The entries ``ids`` name plus those they point at (their countries), in the
+        order of a standOff: people, places, organizations, each by id."""
+        todo, seen = list(ids), set()
+        while todo:
+            eid = todo.pop()
+            if eid in seen or eid not in self.entries:
+                continue
+            seen.add(eid)
+            if self.entries[eid].country:
+                todo.append(self.entries[eid].country)  # type: ignore[arg-type]
+        order = list(KINDS)
+        return sorted((self.entries[i] for i in seen), key=lambda e: (order.index(e.type), e.id))
+
+
+def canonical(el: etree._Element) -> str:
+    """An entry's XML without its indentation: the form copies are compared in.
+
+    Only white space that starts with a line end and holds nothing else is layout; spaces
+    inside names and descriptions are content and stay.
+    """
+    copy = etree.fromstring(etree.tostring(el))
+    for node in copy.iter():
+        if node.text is not None and _INDENT.match(node.text):
+            node.text = None
+        if node.tail is not None and _INDENT.match(node.tail):
+            node.tail = None
+    copy.tail = None
+    return etree.tostring(copy, encoding="unicode")
+
+
+def load_register(path: Path) -> tuple[Register, list[Diagnostic]]:
+    """Read and check the register; raise :class:`RegisterError` when it has errors."""
+    shown = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise RegisterError([error("E301", f"cannot read the register: {exc.strerror}",
+                                   file=shown)]) from None
+    from ..tei.read import safe_parser
+    try:
+        root = etree.fromstring(data, safe_parser())
+    except etree.XMLSyntaxError as exc:
+        line = exc.position[0] if exc.position else None
+        raise RegisterError([error("E301", f"the register is not well-formed XML: {exc.msg}",
+                                   file=shown, line=line)]) from None
+    register, notes = read_register(root)
+    register.path = shown
+    notes = [d.with_file(shown) for d in notes]
+    if any(d.severity == Severity.ERROR for d in notes):
+        raise RegisterError([d for d in notes if d.severity == Severity.ERROR])
+    return register, notes
+
+
+def read_register(root: etree._Element) -> tuple[Register, list[Diagnostic]]:
+    """The register held by a parsed TEI tree, and what is wrong with it (pure)."""
+    notes: list[Diagnostic] = []
+    register = Register()
+    standoff = root.find("tei:standOff", NS)
+    if root.tag != tei("TEI") or standoff is None:
+        return register, [error("E302", "not a TEI register: expected <TEI> with a "
+                                "<standOff> holding listPerson, listPlace and listOrg",
+                                line=root.sourceline,
+                                hint="see schema/register.md for the register's form")]
+    lines: dict[str, int] = {}
+    for type_, (list_name, entry_name, _name, _prefix) in KINDS.items():
+        for el in standoff.findall(f"tei:{list_name}/tei:{entry_name}", NS):
+            entry, found = _entry(el, type_)
+            notes.extend(found)
+            if entry is None:
+                continue
+            if entry.id in register.entries:
+                notes.append(error("E304", f"xml:id {entry.id} is used twice (first on line "
+                                   f"{lines[entry.id]})", line=el.sourceline,
+                                   hint="give each entry its own id"))
+                continue
+            lines[entry.id] = el.sourceline
+            register.entries[entry.id] = entry
+    for entry in register.entries.values():
+        if entry.country and register.entries.get(entry.country, None) is None:
+            notes.append(error("E306", f"{entry.id} points at #{entry.country}, which is not "
+                               "in the register", line=entry.line,
+                               hint="add that entry or correct the pointer"))
+        elif entry.country and register.entries[entry.country].type != "place":
+            notes.append(error("E306", f"{entry.id} points at #{entry.country} as its "
+                               "country, but that entry is not a place", line=entry.line))
+    return register, notes
+
+
+def _entry(el: etree._Element, type_: str) -> tuple[Entry | None, list[Diagnostic]]:
+    _list, entry_name, name_el, prefix = KINDS[type_]
+    line = el.sourceline
+    notes: list[Diagnostic] = []
+    eid = el.get(XML_ID)
+    if not eid or not ID_PATTERN.match(eid) or not eid.startswith(prefix):
+        has = f"xml:id {eid!r}" if eid else "no xml:id"
+        notes.append(error("E303", f"<{entry_name}> has {has}; ids are {prefix}… in lower-case "
+                           "ASCII letters, digits and hyphens", line=line,
+                           hint=f"e.g. xml:id=\"{prefix}hanoi\""))
+        return None, notes
+    preferred: list[str] = []
+    names: list[str] = []
+    short: list[str] = []
+    life_from = life_to = None
+    for name in el.findall(f"tei:{name_el}", NS):
+        text = " ".join("".join(name.itertext()).split())
+        if not text or not name_key(text):
+            notes.append(error("E309", f"{eid} has an empty <{name_el}>", line=name.sourceline))
+            continue
+        kind = name.get("type")
+        if kind == "preferred":
+            preferred.append(text)
+            life_from = _year(name.get("from"), eid, name, notes)
+            life_to = _year(name.get("to"), eid, name, notes)
+        elif kind != "variant":
+            notes.append(error("E305", f"{eid}: <{name_el}> needs type=\"preferred\" or "
+                               f"type=\"variant\", not {kind!r}", line=name.sourceline))
+            continue
+        target = short if name.get("subtype") == "short" else names
+        if text in names or text in short:
+            notes.append(warning("W310", f"{eid} lists the name “{text}” twice",
+                                 line=name.sourceline))
+            continue
+        target.append(text)
+    if len(preferred) != 1:
+        notes.append(error("E305", f"{eid} has {len(preferred)} preferred names; it needs "
+                           "exactly one", line=line,
+                           hint=f"mark one <{name_el}> with type=\"preferred\""))
+        return None, notes
+    if type_ == "person":
+        birth = el.find("tei:birth", NS)
+        death = el.find("tei:death", NS)
+        life_from = _year(birth.get("when") if birth is not None else None, eid, birth, notes)
+        life_to = _year(death.get("when") if death is not None else None, eid, death, notes)
+    life = Period(life_from, life_to, "life" if type_ == "person" else "name in use")
+    if life.start is not None and life.end is not None and life.start > life.end:
+        notes.append(error("E307", f"{eid}: its dates run backwards ({life.start} to "
+                           f"{life.end})", line=line))
+    roles = []
+    for occ in el.findall("tei:occupation", NS):
+        start = _year(occ.get("from"), eid, occ, notes)
+        end = _year(occ.get("to"), eid, occ, notes)
+        roles.append(Period(start, end, " ".join("".join(occ.itertext()).split())))
+    country = None
+    pointer = el.find("tei:nationality" if type_ == "person" else "tei:country", NS)
+    if pointer is not None:
+        ref = pointer.get("ref", "")
+        if not ref.startswith("#"):
+            notes.append(error("E306", f"{eid}: <{etree.QName(pointer).localname}> needs "
+                               "ref=\"#pla-…\"", line=pointer.sourceline))
+        else:
+            country = ref[1:]
+    idnos = []
+    for idno in el.findall("tei:idno", NS):
+        kind, value = idno.get("type", ""), (idno.text or "").strip()
+        pattern = IDNO_PATTERNS.get(kind)
+        if pattern is None or not pattern.match(value):
+            notes.append(error("E308", f"{eid}: idno type={kind!r} value {value!r} is not a "
+                               f"{'/'.join(IDNO_PATTERNS)} identifier", line=idno.sourceline,
+                               hint="only verified Wikidata (Q…), VIAF or GeoNames ids"))
+            continue
+        idnos.append((kind, value))
+    desc = el.find("tei:note[@type='description']", NS)
+    description = " ".join("".join(desc.itertext()).split()) if desc is not None else ""
+    if not description:
+        notes.append(warning("W311", f"{eid} has no one-line description", line=line,
+                             hint="add <note type=\"description\">…</note>"))
+    return Entry(eid, type_, el.get("type"), preferred[0], tuple(names), tuple(short), life,
+                 tuple(roles), country, description, tuple(idnos), canonical(el), line), notes
+
+
+def _year(value: str | None, eid: str, el: etree._Element | None,
+          notes: list[Diagnostic]) -> int | None:
+    if value is None:
+        return None
+    m = _DATE.match(value)
+    if not m:
+        notes.append(error("E307", f"{eid}: {value!r} is not a date (YYYY, YYYY-MM or "
+                           "YYYY-MM-DD)", line=el.sourceline if el is not None else None))
+        return None
+    return int(m.group("year"))

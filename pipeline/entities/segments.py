@@ -1,0 +1,280 @@
+"""The document's inlines as runs of text, and names put back into them.
+
+A *segment* is a stretch of inlines a name may span: ``Text`` nodes and the translator's
+supplied name parts (``[Tran Buu] Kiem`` is one name across a ``Bracketed`` and a ``Text``).
+Line breaks, other insertions, abbreviations, dates and existing names end a segment; the
+text inside an insertion (a gloss, an expansion) and an abbreviation's own letters are
+segments of their own, so names there are tagged on their own.
+
+:func:`segments` lists every segment of a body in document order; :func:`apply_names`
+rebuilds the body with ``Name`` nodes that wrap exactly the inlines of each chosen span, so
+the text of the document does not change by a single character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Callable, Iterator
+
+from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Field, Inline,
+                     Item, ListBlock, Name, Note, Paragraph, Section, Signed, SpeakerTurn, Text,
+                     Enclosure)
+from .matcher import Token, is_upper, tokenize
+
+
+@dataclass
+class Segment:
+    """One run of text; ``pieces`` are its inlines with their offsets in ``text``."""
+
+    text: str
+    pieces: list[tuple[int, int, Inline]]
+    where: str  # what holds it: p, head, field:to, signed, speaker, note, abbr, expan, gloss, ...
+    caps: bool = False  # the block it belongs to is written in capitals
+    index: int = 0
+    _tokens: list[Token] | None = field(default=None, repr=False)
+
+    @property
+    def brackets(self) -> list[tuple[int, int]]:
+        """Spans of the supplied name parts, brackets included."""
+        return [(a, b) for a, b, node in self.pieces if isinstance(node, Bracketed)]
+
+    def tokens(self) -> list[Token]:
+        """Tokens of the text, without the square brackets of supplied name parts."""
+        if self._tokens is None:
+            self._tokens = self._tokenize(self.text)
+        return self._tokens
+
+    def view_tokens(self) -> list[Token]:
+        """Tokens of the text as ordinary type would have it (see :func:`truecase`)."""
+        return self._tokenize(truecase(self.text)) if self.caps else self.tokens()
+
+    def _tokenize(self, text: str) -> list[Token]:
+        marks = {a for a, _b in self.brackets} | {b - 1 for _a, b in self.brackets}
+        return [t for t in tokenize(text) if t.start not in marks]
+
+    def plain(self) -> str:
+        """The text for the recognizer: same length, supplied-name brackets blanked.
+
+        Text in capitals is given in ordinary case (common English words in lower case,
+        other words capitalised), because the recognizer reads case as a sign of a name.
+        """
+        text = truecase(self.text) if self.caps else self.text
+        chars = list(text)
+        for a, b in self.brackets:
+            chars[a] = chars[b - 1] = " "
+        return "".join(chars)
+
+    def widen(self, start: int, end: int) -> tuple[int, int]:
+        """A span grown so that it never cuts a supplied name part in two."""
+        for a, b in self.brackets:
+            if a < start < b:
+                start = a
+            if a < end < b:
+                end = b
+        return start, end
+
+
+@dataclass(frozen=True)
+class Span:
+    """A name to put into a segment: offsets, type and the Name attributes."""
+
+    start: int
+    end: int
+    type: str
+    ref: str | None = None
+    cert: str | None = None
+    resp: str | None = None
+
+
+def truecase(text: str) -> str:
+    """Text in capitals as it would be in ordinary type (same length): common English words
+    in lower case, words of names and of bodies capitalised, short rare words (``RCP``) kept
+    as abbreviations.  ``MINISTER CORNELIU MANESCU RECEIVED THE SOVIET EMBASSY`` ->
+    ``Minister Corneliu Manescu received the Soviet Embassy``.
+    """
+    from .rules import NAME_WORDS, is_common_word, is_demonym
+
+    def word(m: re.Match) -> str:
+        w = m.group()
+        if w in NAME_WORDS:  # an abbreviation such as CC, MFA
+            return w
+        if w.capitalize() in NAME_WORDS or is_demonym(w):
+            return w.capitalize()
+        if is_common_word(w):
+            return w.lower()
+        return w if len(w) <= 4 else w.capitalize()
+    return re.sub(r"[^\W\d_]+", word, text)
+
+
+# ----------------------------------------------------------------------------- walking
+
+Rewrite = Callable[[tuple[Inline, ...], str, bool], tuple[Inline, ...]]
+
+
+def _map_body(body: Body, fn: Rewrite) -> Body:
+    """``body`` with every inline sequence replaced by ``fn(sequence, where, caps)``."""
+    def each(blocks):
+        return tuple(_block(b, fn) for b in blocks)
+    return replace(body, front=each(body.front), main=each(body.main), back=each(body.back),
+                   post=each(body.post), enclosures=each(body.enclosures),
+                   notes=each(body.notes))
+
+
+def _block(block: Block | Item, fn: Rewrite):
+    if isinstance(block, (Section, Enclosure)):
+        return replace(block, blocks=tuple(_block(b, fn) for b in block.blocks))
+    if isinstance(block, ListBlock):
+        return replace(block, items=tuple(_block(i, fn) for i in block.items))
+    if isinstance(block, Item):
+        return replace(block, content=fn(block.content, "item", _caps(block.content)),
+                       blocks=tuple(_block(b, fn) for b in block.blocks))
+    if isinstance(block, SpeakerTurn):
+        return replace(block, speaker=fn(block.speaker, "speaker", _caps(block.speaker)),
+                       content=fn(block.content, "p", _caps(block.content)))
+    if isinstance(block, Address):
+        return replace(block, lines=tuple(fn(line, "address", _caps(line))
+                                          for line in block.lines))
+    if isinstance(block, Field):
+        return replace(block, content=fn(block.content, f"field:{block.kind}",
+                                         _caps(block.content)))
+    if hasattr(block, "content"):
+        where = {Paragraph: "p", Signed: "signed", Note: "note"}.get(type(block),
+                                                                       type(block).__name__
+                                                                       .lower())
+        return replace(block, content=fn(block.content, where, _caps(block.content)))
+    return block  # PageBreak: nothing to tag
+
+
+def _caps(content: tuple[Inline, ...]) -> bool:
+    from ..export.text import inline_text
+    return is_upper(inline_text(content))
+
+
+def _runs(content: tuple[Inline, ...], where: str, caps: bool,
+          ) -> Iterator[tuple[str, object]]:
+    """The sequence split into ("run", [inlines]) and ("node", inline) items."""
+    run: list[Inline] = []
+    for node in content:
+        if isinstance(node, Text) or (isinstance(node, Bracketed)
+                                      and node.kind == "supplied-name"):
+            run.append(node)
+            continue
+        if run:
+            yield "run", run
+            run = []
+        yield "node", node
+    if run:
+        yield "run", run
+
+
+def _caps_line(text: str) -> bool:
+    """A run in capitals (two words or more): a heading line such as ``MINISTRY OF ...``."""
+    return is_upper(text) and len(re.findall(r"[^\W\d_]{2,}", text)) >= 2
+
+
+def _segment(run: list[Inline], where: str, caps: bool) -> Segment:
+    text = ""
+    pieces = []
+    for node in run:
+        if isinstance(node, Text):
+            piece = node.text
+        else:
+            piece = "[" + "".join(n.text for n in node.content  # type: ignore[union-attr]
+                                  if isinstance(n, Text)) + "]"
+        pieces.append((len(text), len(text) + len(piece), node))
+        text += piece
+    return Segment(text, pieces, where, caps)
+
+
+def segments(body: Body) -> list[Segment]:
+    """Every segment of the body, in document order, numbered."""
+    found: list[Segment] = []
+
+    def visit(content: tuple[Inline, ...], where: str, caps: bool) -> tuple[Inline, ...]:
+        for kind, item in _runs(content, where, caps):
+            if kind == "run":
+                seg = _segment(item, where, caps)  # type: ignore[arg-type]
+                seg.caps = caps or _caps_line(seg.text)
+                seg.index = len(found)
+                found.append(seg)
+            else:
+                _nested(item, visit, caps)  # type: ignore[arg-type]
+        return content
+
+    _map_body(body, visit)
+    return found
+
+
+def _nested(node: Inline, visit, caps: bool) -> None:
+    if isinstance(node, Abbreviation):
+        visit(node.abbr, "abbr", caps)
+        visit(node.expansion.content, "expan", caps)
+    elif isinstance(node, Bracketed):
+        visit(node.content, node.kind, caps)
+    elif isinstance(node, DateText):
+        visit(node.content, "date", caps)
+
+
+def apply_names(body: Body, spans: dict[int, list[Span]]) -> Body:
+    """The body with a ``Name`` for every span (``spans`` by segment index)."""
+    counter = iter(range(1 << 62))
+
+    def rewrite(content: tuple[Inline, ...], where: str, caps: bool) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for kind, item in _runs(content, where, caps):
+            if kind == "run":
+                seg = _segment(item, where, caps)  # type: ignore[arg-type]
+                out.extend(_wrap(seg, spans.get(next(counter), [])))
+            else:
+                out.append(_rewrite_nested(item, rewrite, caps))  # type: ignore[arg-type]
+        return tuple(out)
+
+    return _map_body(body, rewrite)
+
+
+def _rewrite_nested(node: Inline, rewrite, caps: bool) -> Inline:
+    if isinstance(node, Abbreviation):
+        abbr = rewrite(node.abbr, "abbr", caps)
+        content = rewrite(node.expansion.content, "expan", caps)
+        return replace(node, abbr=abbr, expansion=replace(node.expansion, content=content))
+    if isinstance(node, Bracketed):
+        return replace(node, content=rewrite(node.content, node.kind, caps))
+    if isinstance(node, DateText):
+        return replace(node, content=rewrite(node.content, "date", caps))
+    return node
+
+
+def _wrap(seg: Segment, spans: list[Span]) -> list[Inline]:
+    """The segment's inlines with the spans wrapped in Name nodes."""
+    if not spans:
+        return [node for _a, _b, node in seg.pieces]
+    out: list[Inline] = []
+    cuts = sorted(spans, key=lambda s: s.start)
+    pos = 0
+    for span in cuts:
+        out.extend(_slice(seg, pos, span.start))
+        out.append(Name(span.type, tuple(_slice(seg, span.start, span.end)), span.ref,
+                        span.cert, span.resp))
+        pos = span.end
+    out.extend(_slice(seg, pos, len(seg.text)))
+    return out
+
+
+def _slice(seg: Segment, start: int, end: int) -> list[Inline]:
+    """The inlines covering ``[start, end)`` of the segment; Text nodes are cut as needed."""
+    out: list[Inline] = []
+    for a, b, node in seg.pieces:
+        if b <= start or a >= end:
+            continue
+        if isinstance(node, Text):
+            out.append(Text(node.text[max(start, a) - a:min(end, b) - a]))
+        else:
+            out.append(node)  # a supplied name part: spans never cut one (Segment.widen)
+    return out
+
+
+
+def map_inlines(body: Body, fn: Callable[[tuple[Inline, ...]], tuple[Inline, ...]]) -> Body:
+    """``body`` with every block's inline sequence replaced by ``fn(sequence)``."""
+    return _map_body(body, lambda content, _where, _caps: fn(content))

@@ -1,0 +1,438 @@
+"""The ``entities`` pass: people, places and organizations tagged and linked.
+
+For each document, in this order (schema/register.md gives the rules with examples):
+
+1. **register**: every name of the register in the text, leftmost-longest, token by token
+   (:mod:`.matcher`); names shared by several entries and short forms are decided by
+   :mod:`.resolve` against the document's date, titles and setting;
+2. **rules** (:mod:`.rules`) and the **statistical recognizer** (:mod:`.recognizer`) propose
+   names the register lacks;
+3. overlapping proposals are settled: the longest name wins (flat, never nested), the register
+   before a rule on a tie, and the recognizer only where nothing else was found;
+4. a proposed name that is a register name after all (``[Tran Buu] Kiem``) is linked;
+5. a surname used after the full name in the same document is the same person;
+6. an abbreviation and its bracketed expansion name the same entity;
+7. the header's sender and recipients are linked the same way.
+
+Names from the register get ``ref``; names the register lacks get ``cert`` and
+``resp="#<doc>.ner"`` (machine-proposed, to be reviewed); undecided names get every candidate
+and ``cert="low"``, and a warning.  The pass is pure: the recognizer's disk cache only
+remembers answers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, info, warning
+from ..model import Authority, Document, Party
+from ..passes import Context, Pass
+from .matcher import Token, Trie, is_upper, name_key, tokenize
+from .recognizer import Recognizer
+from .register import Register
+from .resolve import Setting, add_to_setting, decide
+from .rules import (EVENT_WORDS, ORDINALS, ORG_HEADS, TITLES, Candidate, build_gazetteer,
+                    is_common_word, is_demonym, is_word_in_capitals, propose, zipf)
+from .segments import Segment, Span, apply_names, segments
+
+RESOURCE = "entities"
+#: Order of preference among candidates of the same length.
+_RANK = {"register": 0, "local": 1, "rule:supplied-name": 2, "rule:honorific": 3,
+         "rule:org-pattern": 4, "rule:place-pattern": 5, "rule:gazetteer": 6,
+         "rule:acronym": 7, "rule:org-short": 8, "ner": 9}
+_LOCATIVE = {"in", "at", "near", "around", "outside", "towards", "toward"}
+_CAPS_COMMON_ZIPF = 5.5  # "US" in "TOLD US": a pronoun, not the United States
+_LEADING = {"the", "a", "an", "mr", "mrs", "ms", "dr", "comrade", "comrades"} | TITLES
+
+
+@dataclass
+class Resources:
+    """What the pass consults, loaded once per run."""
+
+    register: Register
+    names: Trie  # register names -> (id, short)
+    gazetteer: Trie | None = None
+    recognizer: Recognizer | None = None
+
+
+def build_resources(register: Register, recognizer: Recognizer | None = None,
+                    gazetteer: bool = True) -> Resources:
+    names: Trie = Trie()
+    keys: set[tuple[str, ...]] = set()
+    for entry in register.entries.values():
+        for name in entry.names:
+            names.add(name_key(name), (entry.id, False))
+            keys.add(name_key(name))
+        for name in entry.short:
+            names.add(name_key(name), (entry.id, True))
+    return Resources(register, names, build_gazetteer(keys) if gazetteer else None,
+                     recognizer)
+
+
+def entities_pass() -> Pass:
+    return Pass("entities", 500, _apply, "tag and link people, places and organizations")
+
+
+def _apply(doc: Document, ctx: Context) -> tuple[Document, list[Diagnostic]]:
+    res = ctx.resources.get(RESOURCE)
+    if res is None:
+        return doc, []
+    return tag(doc, res)
+
+
+# ----------------------------------------------------------------------------- the pass
+
+
+def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
+    """The document with its names tagged and linked, and what needs a reader's eye."""
+    segs = segments(doc.body)
+    setting = _setting(doc, segs, res)
+    notes: list[Diagnostic] = []
+    chosen: dict[int, list[tuple[Candidate, tuple[str, ...]]]] = defaultdict(list)
+    register_found = [_register_candidates(seg, res) for seg in segs]
+    ner = _recognized(doc, segs, res)
+    for seg, reg in zip(segs, register_found):
+        decided: list[tuple[Candidate, tuple[str, ...]]] = []
+        for cand in reg:
+            decision = decide(res.register, *_split_refs(cand), setting,
+                              _title_before(seg, cand.start))
+            if decision.refs:
+                decided.append((cand, decision.refs))
+        others = [(c, ()) for c in propose(seg, res.gazetteer)]
+        others += [(c, ()) for c in ner.get(seg.index, [])]
+        chosen[seg.index] = _select(decided + others)
+    _link_proposals(chosen, segs, res, setting)
+    _short_forms(chosen, segs, res)
+    _with_initials(chosen, segs)
+    _abbreviations(chosen, segs)
+    spans, used, proposed = _spans(doc, chosen, segs, notes)
+    body = apply_names(doc.body, spans)
+    header, party_refs = _parties(doc, res, setting)
+    used |= party_refs
+    entries = tuple(e.xml for e in res.register.closure(used))
+    recognizer = None
+    if proposed:
+        recognizer = "teipipe entity rules" + (
+            f" and {res.recognizer.description}" if res.recognizer else "")
+    return replace(doc, body=body, header=header,
+                   authority=Authority(entries, recognizer)), notes
+
+
+def _setting(doc: Document, segs: list[Segment], res: Resources) -> Setting:
+    """The document's year, its unambiguous full names and the countries they belong to."""
+    year = int(doc.header.date_when[:4]) if doc.header.date_when and \
+        doc.header.date_when[:4].isdigit() else None
+    setting = Setting(year)
+    for seg in segs:
+        for cand in _register_candidates(seg, res):
+            full, short = _split_refs(cand)
+            if len(full) == 1 and not short:
+                setting.named.add(full[0])
+                add_to_setting(setting, res.register, full[0], 2)
+    for place in (doc.header.archive_place, *doc.header.places):
+        for eid in res.register.ids_named(place or "", "place", include_short=False) \
+                if place else []:
+            add_to_setting(setting, res.register, eid, 1)
+    return setting
+
+
+def _register_candidates(seg: Segment, res: Resources) -> list[Candidate]:
+    toks = seg.tokens()
+    out = []
+    for i, j, values in res.names.find(toks):
+        start, end = seg.widen(toks[i].start, toks[j - 1].end)
+        surface = seg.text[start:end]
+        if seg.caps and j - i == 1 and is_common_word(surface) and \
+                _zipf(surface) >= _CAPS_COMMON_ZIPF and not (i and toks[i - 1].text == "THE"):
+            continue  # "TOLD US": a pronoun; "THE US": the country
+        refs = tuple(sorted({eid for eid, _short in values}))
+        short = tuple(sorted({eid for eid, s in values if s} - {e for e, s in values if not s}))
+        type_ = res.register.entries[refs[0]].type
+        types = {res.register.entries[r].type for r in refs}
+        if len(types) > 1:  # a name of a person and of a place: keep the full-name type
+            type_ = res.register.entries[[e for e, s in values if not s][0]].type \
+                if any(not s for _e, s in values) else type_
+            refs = tuple(r for r in refs if res.register.entries[r].type == type_)
+        out.append(Candidate(seg.index, start, end, type_, "register", refs, None,
+                             bool(short) and set(short) == set(refs), surface,
+                             {"short": short}))
+    return out
+
+
+def _zipf(word: str) -> float:
+    return zipf(word.lower())
+
+
+def _split_refs(cand: Candidate) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    short = cand.extra.get("short", ())
+    return tuple(r for r in cand.refs if r not in short), tuple(short)
+
+
+def _title_before(seg: Segment, start: int) -> str | None:
+    words = tokenize(seg.text[max(0, start - 40):start])
+    words = [w for w in words if w.text != "."]
+    if words and words[-1].text.lower() in TITLES:
+        return words[-1].text
+    return None
+
+
+def _recognized(doc: Document, segs: list[Segment], res: Resources,
+                ) -> dict[int, list[Candidate]]:
+    """The statistical recognizer's names, trimmed to the annotation rules."""
+    if res.recognizer is None or not segs:
+        return {}
+    found = res.recognizer.entities(doc.source.sha256, [s.plain() for s in segs])
+    out: dict[int, list[Candidate]] = defaultdict(list)
+    for seg, ents in zip(segs, found):
+        for start, end, type_ in ents:
+            cand = _trimmed(seg, start, end, type_)
+            if cand is not None:
+                out[seg.index].append(cand)
+    return out
+
+
+def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None:
+    toks = [t for t in seg.tokens() if start <= t.start and t.end <= end]
+    while toks and (toks[0].text.lower() in _LEADING or not toks[0].text[:1].isalnum()):
+        toks = toks[1:]
+        while toks and toks[0].text == ".":
+            toks = toks[1:]
+    while toks and (not toks[-1].text[:1].isalnum() or toks[-1].text == "s" and len(toks) > 1
+                    and toks[-2].text in ("'", "’")):
+        if toks[-1].text == "." and len(toks) > 1 and len(toks[-2].text) <= 2:
+            break  # an initial or an abbreviation keeps its full stop: "U.S."
+        toks = toks[:-1]
+    if not toks:
+        return None
+    a, b = seg.widen(toks[0].start, toks[-1].end)
+    text = seg.text[a:b]
+    words = [t for t in toks if t.text[:1].isalpha()]
+    if not words or not all(w.text[:1].isupper() for w in words if len(w.text) > 3
+                            and w.text.lower() not in ("of", "the", "and", "for")):
+        return None
+    if is_demonym(text) or "\n" in text or (len(words) == 1 and is_common_word(words[0].text)
+                                            and not is_upper(words[0].text)):
+        return None
+    before = seg.text[max(0, a - 12):a].split()
+    if all(is_common_word(w.text) for w in words) and (
+            type_ != "org" or len(words) == 1 or not any(w.text in ORG_HEADS for w in words)):
+        return None  # "Top Secret", "Cable No", "TELEGRAM"
+    if words[-1].text in EVENT_WORDS or (before and ORDINALS.match(before[-1])):
+        return None  # "Union Address", "Fourteenth Congress": an event, not a body
+    if len(words) == 1 and (is_word_in_capitals(words[0].text) or type_ == "org" and
+                            words[0].text not in ORG_HEADS and zipf(words[0].text) >= 2.5):
+        return None  # "TELEGRAM", "Undated": a word, not the name of a body
+    if type_ == "org" and any(w.text.lower() in TITLES for w in words):
+        return None  # "Soviet First Deputy Minister of Foreign Affairs": an office
+    if any(t.text in ("[", "]") for t in toks) and not seg.brackets:
+        return None
+    last = before[-1].lower() if before else ""
+    if type_ == "person" and last in _LOCATIVE or type_ == "org" and len(words) == 1 \
+            and last in _LOCATIVE | {"to", "from", "beyond", "via", "through"}:
+        type_ = "place"  # "in Binh Dinh", "to Chushul": the recognizer's name is a place
+    cert = "medium" if type_ == "person" and len(words) > 1 else "low"
+    return Candidate(seg.index, a, b, type_, "ner", cert=cert,
+                     name=" ".join(text.replace("[", "").replace("]", "").split()))
+
+
+def _select(cands: list[tuple[Candidate, tuple[str, ...]]],
+            ) -> list[tuple[Candidate, tuple[str, ...]]]:
+    """Non-overlapping names: longest first, register before rules, recognizer last."""
+    def key(item):
+        c = item[0]
+        return (c.source == "ner", -(c.end - c.start), _RANK.get(c.source, 9), c.start)
+    taken: list[tuple[Candidate, tuple[str, ...]]] = []
+    for item in sorted(cands, key=key):
+        c = item[0]
+        if any(c.start < t.end and t.start < c.end for t, _r in taken):
+            continue
+        taken.append(item)
+    return sorted(taken, key=lambda item: item[0].start)
+
+
+def _with_initials(chosen, segs: list[Segment]) -> None:
+    """A person's initials before the name belong to it (``A. Dubček``, ``L. I. Brezhnev``)."""
+    for seg in segs:
+        toks = seg.tokens()
+        starts = {t.start: k for k, t in enumerate(toks)}
+        items = chosen[seg.index]
+        for n, (cand, refs) in enumerate(items):
+            k = starts.get(cand.start)
+            if cand.type != "person" or k is None:
+                continue
+            first = k
+            while first >= 2 and toks[first - 1].text == "." and \
+                    toks[first - 2].text[:1].isupper() and toks[first - 2].text.isalpha() \
+                    and len(toks[first - 2].text) <= 2 and \
+                    toks[first - 2].text.lower() not in TITLES | {"st", "sd", "no"} and \
+                    seg.text[toks[first - 1].end:toks[first].start] in (" ", "\u00a0", ""):
+                first -= 2
+            if first < k and not any(c.end > toks[first].start and c.start < cand.start
+                                     for c, _r in items if c is not cand):
+                items[n] = (replace(cand, start=toks[first].start), refs)
+
+
+def _link_proposals(chosen, segs: list[Segment], res: Resources, setting: Setting) -> None:
+    """A proposed name that is a register name in full ("[Tran Buu] Kiem") gets its link."""
+    for index, items in chosen.items():
+        for k, (cand, refs) in enumerate(items):
+            if cand.source == "register" or not cand.name:
+                continue
+            toks = tokenize(cand.name)
+            while cand.type == "person" and len(toks) > 2 and toks[1].text == "." \
+                    and len(toks[0].text) <= 2:
+                toks = toks[2:]  # "A. Dubček" is "Dubček" of the register
+            end, values = res.names.longest_at(toks, 0)
+            if values and end == len(toks):
+                full = tuple(sorted({e for e, s in values if not s}))
+                short = tuple(sorted({e for e, s in values if s} - set(full)))
+                decision = decide(res.register, full, short, setting, None)
+                if decision.refs:
+                    types = {res.register.entries[r].type for r in decision.refs}
+                    type_ = types.pop() if len(types) == 1 else cand.type
+                    items[k] = (replace(cand, source="register", type=type_, cert=None),
+                                decision.refs)
+
+
+def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
+    """A surname (or a given name) after the full name, in the same document, is that
+    person (rule 8), unless two people of the document share it ("Kim")."""
+    aliases: dict[str, tuple[tuple[int, int], Candidate, tuple[str, ...]]] = {}
+    owners: dict[str, set[str]] = defaultdict(set)
+    for seg in segs:
+        items = chosen[seg.index]
+        for cand, refs in items:
+            if cand.type != "person" or (cand.source == "register" and len(refs) != 1):
+                continue
+            full = res.register.entries[refs[0]].preferred if refs else cand.name
+            words = [t.text for t in tokenize(full) if t.text[:1].isalpha()]
+            if len(words) < 2:
+                continue
+            for word in (words[-1], words[0]):
+                if len(word) >= 3 and word[:1].isupper() and not is_common_word(word):
+                    aliases.setdefault(word, ((seg.index, cand.start), cand, refs))
+                    owners[word].add(refs[0] if refs else " ".join(words))
+    for word, people in owners.items():
+        if len(people) > 1:
+            del aliases[word]
+    if not aliases:
+        return
+    for seg in segs:
+        items = chosen[seg.index]
+        for t in seg.tokens():
+            hit = aliases.get(t.text)
+            if hit is None or hit[0] >= (seg.index, t.start):
+                continue
+            start, end = seg.widen(t.start, t.end)
+            if any(start < c.end and c.start < end for c, _r in items):
+                continue
+            _where, full, refs = hit
+            items.append((Candidate(seg.index, start, end, "person",
+                                    "register" if refs else "local", cert=full.cert,
+                                    name=full.name), refs))
+        items.sort(key=lambda item: item[0].start)
+
+
+def _abbreviations(chosen, segs: list[Segment]) -> None:
+    """``COSVN [Central Office for South Vietnam]``: both name the same entity (rule 5)."""
+    for seg in segs:
+        if seg.where != "abbr" or seg.index + 1 >= len(segs) or \
+                segs[seg.index + 1].where != "expan":
+            continue
+        expan = segs[seg.index + 1]
+        a, b = chosen[seg.index], chosen[expan.index]
+        whole_a = [i for i in a if _covers(i[0], seg)]
+        whole_b = [i for i in b if _covers(i[0], expan)]
+        if whole_b and (not whole_a or (whole_b[0][0].source == "register"
+                                        and whole_a[0][0].source != "register")):
+            cand, refs = whole_b[0]
+            start, end = _trim_span(seg)
+            chosen[seg.index] = [(replace(cand, seg=seg.index, start=start, end=end), refs)]
+        elif whole_a and not b and expan.text[:1].isupper():
+            cand, refs = whole_a[0]
+            start, end = _trim_span(expan)
+            chosen[expan.index] = [(replace(cand, seg=expan.index, start=start, end=end,
+                                            name=expan.text[start:end]), refs)]
+
+
+def _covers(cand: Candidate, seg: Segment) -> bool:
+    start, end = _trim_span(seg)
+    return cand.start <= start and cand.end >= end
+
+
+def _trim_span(seg: Segment) -> tuple[int, int]:
+    text = seg.text
+    start = len(text) - len(text.lstrip())
+    end = len(text.rstrip(" \u00a0.,;:"))
+    return start, max(start, end)
+
+
+def _spans(doc: Document, chosen, segs: list[Segment], notes: list[Diagnostic],
+           ) -> tuple[dict[int, list[Span]], set[str], bool]:
+    resp = f"#{doc.id}.ner"
+    spans: dict[int, list[Span]] = {}
+    used: set[str] = set()
+    proposed = False
+    reported: set[str] = set()
+    for seg in segs:
+        out = []
+        for cand, refs in chosen[seg.index]:
+            if refs:
+                used.update(refs)
+                ambiguous = len(refs) > 1
+                out.append(Span(cand.start, cand.end, cand.type, " ".join(refs),
+                                "low" if ambiguous else None))
+                surface = seg.text[cand.start:cand.end]
+                if ambiguous and surface not in reported:
+                    reported.add(surface)
+                    notes.append(warning("W301", f"“{surface}” may be any of "
+                                         f"{', '.join(refs)}; tagged with all of them and "
+                                         "cert=\"low\"",
+                                         hint="say which in the register (a short form, an "
+                                         "office with dates) or fix the TEI by hand"))
+            else:
+                proposed = True
+                out.append(Span(cand.start, cand.end, cand.type, None, cand.cert or "low",
+                                resp))
+        if out:
+            spans[seg.index] = out
+    if proposed:
+        count = sum(1 for s in spans.values() for x in s if x.resp)
+        notes.append(info("I302", f"{count} names not in the register were proposed by "
+                          "machine (resp=\"#…ner\"); see `teipipe entities review`"))
+    return spans, used, proposed
+
+
+def _parties(doc: Document, res: Resources, setting: Setting,
+             ) -> tuple["Header", set[str]]:  # noqa: F821
+    """The header's sender and recipients, linked when the register knows them."""
+    used: set[str] = set()
+    parties = []
+    for party in doc.header.parties:
+        toks: list[Token] = tokenize(party.name)
+        end, values = res.names.longest_at(toks, 0)
+        if not values or end != len(toks):
+            parties.append(party)
+            continue
+        full = tuple(sorted({e for e, s in values if not s}))
+        short = tuple(sorted({e for e, s in values if s} - set(full)))
+        decision = decide(res.register, full, short, setting, None)
+        if not decision.refs:
+            parties.append(party)
+            continue
+        used.update(decision.refs)
+        type_ = res.register.entries[decision.refs[0]].type
+        parties.append(Party(party.name, party.role, type_, " ".join(decision.refs),
+                             "low" if len(decision.refs) > 1 else None, None))
+    return replace(doc.header, parties=tuple(parties)), used
+
+
+def load(register_path: Path, use_recognizer: bool, cache_dir: Path | None) -> Resources:
+    """Load the register and (when installed and wanted) the recognizer."""
+    from .recognizer import available
+    from .register import load_register
+    register, _notes = load_register(register_path)
+    recognizer = Recognizer(cache_dir) if use_recognizer and available() else None
+    return build_resources(register, recognizer)

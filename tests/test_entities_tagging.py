@@ -1,0 +1,259 @@
+"""The tagging rules, each on a small case, through the pass's public function ``tag``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.convert.inlines import parse_inlines
+from pipeline.entities.register import load_register
+from pipeline.entities.score import located_names
+from pipeline.entities.tagger import build_resources, tag
+from pipeline.export.text import diplomatic
+from pipeline.model import (Abbreviation, Body, Bracketed, Document, Header, Name, Paragraph,
+                            Party, Text)
+
+REGISTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t
+</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc>
+</fileDesc></teiHeader><standOff>
+<listPerson>
+ <person xml:id="per-lyndon-b-johnson"><persName type="preferred">Lyndon B. Johnson</persName>
+  <persName type="variant">Lyndon Johnson</persName><persName type="variant">Johnson</persName>
+  <birth when="1908"/><death when="1973"/>
+  <occupation from="1963" to="1969">President of the United States</occupation>
+  <nationality ref="#pla-united-states">American</nationality>
+  <note type="description">US President.</note></person>
+ <person xml:id="per-u-alexis-johnson"><persName type="preferred">U. Alexis Johnson</persName>
+  <persName type="variant" subtype="short">Johnson</persName><birth when="1908"/>
+  <occupation from="1966" to="1969">Ambassador to Japan</occupation>
+  <note type="description">US diplomat.</note></person>
+ <person xml:id="per-mcgeorge-bundy"><persName type="preferred">McGeorge Bundy</persName>
+  <persName type="variant">Bundy</persName>
+  <occupation from="1961" to="1966">National Security Advisor</occupation>
+  <note type="description">NSA.</note></person>
+ <person xml:id="per-william-bundy"><persName type="preferred">William Bundy</persName>
+  <persName type="variant">Bundy</persName>
+  <occupation from="1964" to="1969">Assistant Secretary of State</occupation>
+  <note type="description">Official.</note></person>
+ <person xml:id="per-tran-buu-kiem"><persName type="preferred">Tran Buu Kiem</persName>
+  <note type="description">NLF.</note></person>
+</listPerson>
+<listPlace>
+ <place xml:id="pla-united-states" type="country"><placeName type="preferred">United States</placeName>
+  <placeName type="variant">U.S.</placeName><placeName type="variant">US</placeName>
+  <note type="description">USA.</note></place>
+ <place xml:id="pla-vietnam" type="country"><placeName type="preferred">Vietnam</placeName>
+  <note type="description">Vietnam.</note></place>
+ <place xml:id="pla-drv" type="country"><placeName type="preferred">Democratic Republic of Vietnam</placeName>
+  <placeName type="variant">North Vietnam</placeName><country ref="#pla-vietnam">Vietnam</country>
+  <note type="description">DRV.</note></place>
+ <place xml:id="pla-hanoi" type="city"><placeName type="preferred">Hanoi</placeName>
+  <country ref="#pla-vietnam">Vietnam</country><note type="description">City.</note></place>
+ <place xml:id="pla-soviet-union" type="country"><placeName type="preferred">Soviet Union</placeName>
+  <placeName type="variant">USSR</placeName><note type="description">USSR.</note></place>
+</listPlace>
+<listOrg>
+ <org xml:id="org-cosvn" type="party-organ"><orgName type="preferred">Central Office for South Vietnam</orgName>
+  <orgName type="variant">COSVN</orgName><country ref="#pla-vietnam">Vietnam</country>
+  <note type="description">COSVN.</note></org>
+ <org xml:id="org-nlf" type="front"><orgName type="preferred">National Liberation Front</orgName>
+  <orgName type="variant" subtype="short">Front</orgName><country ref="#pla-vietnam">Vietnam</country>
+  <note type="description">NLF.</note></org>
+ <org xml:id="org-vwp-politburo" type="party-organ"><orgName type="preferred">Politburo of the Vietnam Workers' Party</orgName>
+  <orgName type="variant" subtype="short">Politburo</orgName><country ref="#pla-drv">DRV</country>
+  <note type="description">VWP.</note></org>
+ <org xml:id="org-cpsu-politburo" type="party-organ"><orgName type="preferred">Politburo of the CPSU</orgName>
+  <orgName type="variant" subtype="short">Politburo</orgName><country ref="#pla-soviet-union">USSR</country>
+  <note type="description">CPSU.</note></org>
+</listOrg></standOff></TEI>"""
+
+
+@pytest.fixture(scope="module")
+def resources(tmp_path_factory):
+    path = tmp_path_factory.mktemp("register") / "register.xml"
+    path.write_text(REGISTER, encoding="utf-8")
+    register, notes = load_register(path)
+    assert not notes
+    return build_resources(register, recognizer=None, gazetteer=False)
+
+
+def document(*paragraphs: str, date: str | None = "1967-01-23", **header) -> Document:
+    blocks = tuple(Paragraph(parse_inlines(p)[0], sep="\n\n" if k else "")
+                   for k, p in enumerate(paragraphs))
+    return Document("d1", Header(date_when=date, **header), Body(main=blocks))
+
+
+def names(doc: Document) -> list[tuple[str, str, str | None, str | None]]:
+    text, found = located_names(doc.body)
+    return [(text[a:b], n.type, n.ref, n.cert) for a, b, n in found]
+
+
+def tagged(resources, *paragraphs: str, **kw):
+    doc, notes = tag(document(*paragraphs, **kw), resources)
+    return names(doc), notes, doc
+
+
+def test_register_names_are_linked_and_the_possessive_stays_outside(resources) -> None:
+    found, notes, _ = tagged(resources, "Strongly attack Johnson’s speech in Hanoi.")
+    assert found == [("Johnson", "person", "per-lyndon-b-johnson", None),
+                     ("Hanoi", "place", "pla-hanoi", None)]
+    assert notes == []
+
+
+def test_abbreviations_with_full_stops_and_spaces_are_one_name(resources) -> None:
+    found, _, _ = tagged(resources, "the U.S. and the U. S. and the US")
+    assert [f[:3] for f in found] == [("U.S.", "place", "pla-united-states"),
+                                      ("U. S.", "place", "pla-united-states"),
+                                      ("US", "place", "pla-united-states")]
+
+
+def test_the_longest_name_wins(resources) -> None:
+    found, _, _ = tagged(resources, "the bombing of North Vietnam and of Vietnam")
+    assert [f[0] for f in found] == ["North Vietnam", "Vietnam"]
+    assert found[0][2] == "pla-drv"
+
+
+def test_a_name_split_by_a_supplied_part_is_one_person(resources) -> None:
+    _found, _, doc = tagged(resources, "If [Tran Buu] Kiem is going to be the representative")
+    name = doc.body.main[0].content[1]
+    assert isinstance(name, Name) and name.ref == "per-tran-buu-kiem"
+    assert isinstance(name.content[0], Bracketed) and name.content[0].kind == "supplied-name"
+    assert name.content[1] == Text(" Kiem")
+
+
+def test_an_abbreviation_and_its_expansion_are_tagged_on_their_own(resources) -> None:
+    _found, _, doc = tagged(resources, "To: COSVN [Central Office for South Vietnam] now")
+    abbr = doc.body.main[0].content[1]
+    assert isinstance(abbr, Abbreviation)
+    assert abbr.abbr[0] == Name("org", (Text("COSVN"),), "org-cosvn")
+    assert abbr.expansion.content[0].ref == "org-cosvn"  # type: ignore[union-attr]
+
+
+def test_an_unknown_abbreviation_takes_the_type_of_its_expansion(resources) -> None:
+    found, _, _ = tagged(resources, "the DSIP [State Secretariat for Foreign Affairs] said")
+    assert [(f[0], f[1], f[2]) for f in found] == [
+        ("DSIP", "org", None), ("State Secretariat for Foreign Affairs", "org", None)]
+
+
+@pytest.mark.parametrize("text", [
+    "the American journalist Salisbury spoke", "the Americans are undecided",
+    "Vietnamese parties and the Chinese comrades", "the Sino-Soviet split",
+    "CANADIANS ARRIVED"])
+def test_demonyms_and_adjectives_are_never_tagged(resources, text: str) -> None:
+    found, _, _ = tagged(resources, text)
+    assert not [f for f in found if f[0].split()[0].rstrip("s") in
+                ("American", "Vietnamese", "Chinese", "Sino-Soviet", "CANADIAN")]
+
+
+def test_titles_stay_outside_and_unknown_people_are_proposed(resources) -> None:
+    found, notes, doc = tagged(resources, "Comrade Koča Popović met Ambassador Chervonenko.")
+    assert found == [("Koča Popović", "person", None, "medium"),
+                     ("Chervonenko", "person", None, "medium")]
+    text, located = located_names(doc.body)
+    assert all(n.resp == "#d1.ner" for _a, _b, n in located)
+    assert doc.authority.recognizer and "rules" in doc.authority.recognizer
+    assert [d.code for d in notes] == ["I302"]
+
+
+def test_a_surname_after_the_full_name_is_the_same_person(resources) -> None:
+    found, _, _ = tagged(resources, "Comrade Abdyl Këllezi arrived. Later Këllezi said no.")
+    assert [f[0] for f in found] == ["Abdyl Këllezi", "Këllezi"]
+    found, _, _ = tagged(resources, "Later Këllezi said no. Comrade Abdyl Këllezi arrived.")
+    assert [f[0] for f in found] == ["Abdyl Këllezi"]  # a short form must follow the name
+
+
+def test_a_given_name_alone_is_the_person_unless_two_people_share_it(resources) -> None:
+    found, _, _ = tagged(resources, "Comrade Abdyl Këllezi arrived. Abdyl said no.")
+    assert [f[0] for f in found] == ["Abdyl Këllezi", "Abdyl"]
+    found, _, _ = tagged(resources, "Comrade Kim Tu-bong and Comrade Kim Chang-man came. "
+                         "Kim said no.")
+    assert [f[0] for f in found] == ["Kim Tu-bong", "Kim Chang-man"]
+
+
+def test_a_full_name_in_the_document_decides_a_shared_surname(resources) -> None:
+    found, notes, _ = tagged(resources, "U. Alexis Johnson arrived. Johnson said no.")
+    assert [f[2] for f in found] == ["per-u-alexis-johnson", "per-u-alexis-johnson"]
+    assert notes == []
+
+
+def test_a_title_decides_a_shared_surname(resources) -> None:
+    found, _, _ = tagged(resources, "Ambassador Johnson said no; President Johnson yes.")
+    assert [f[2] for f in found] == ["per-u-alexis-johnson", "per-lyndon-b-johnson"]
+
+
+def test_the_date_decides_a_shared_surname(resources) -> None:
+    found, _, _ = tagged(resources, "Bundy said no.", date="1968-05-01")
+    assert found == [("Bundy", "person", "per-william-bundy", None)]
+    found, _, _ = tagged(resources, "Bundy said no.", date="1962-05-01")
+    assert found == [("Bundy", "person", "per-mcgeorge-bundy", None)]
+
+
+def test_what_stays_ambiguous_gets_every_candidate_low_certainty_and_a_warning(
+        resources) -> None:
+    found, notes, doc = tagged(resources, "Bundy said no.", date="1965-05-01")
+    assert found == [("Bundy", "person", "per-mcgeorge-bundy per-william-bundy", "low")]
+    assert [d.code for d in notes] == ["W301"]
+    refs = {e.split('xml:id="')[1].split('"')[0] for e in doc.authority.entries}
+    assert {"per-mcgeorge-bundy", "per-william-bundy"} <= refs
+
+
+def test_short_forms_need_support_from_the_document(resources) -> None:
+    found, _, _ = tagged(resources, "In Hanoi the Politburo said the Front must fight.")
+    assert [f[2] for f in found] == ["pla-hanoi", "org-vwp-politburo", "org-nlf"]
+    found, _, _ = tagged(resources, "In the USSR the Politburo met.")
+    assert [f[2] for f in found] == ["pla-soviet-union", "org-cpsu-politburo"]
+    found, _, _ = tagged(resources, "The Front said so.")
+    assert ("Front", "org", "org-nlf", None) not in found
+
+
+def test_a_common_word_in_capitals_is_a_name_only_after_the(resources) -> None:
+    found, _, _ = tagged(resources, "THEY TOLD US THAT THE US WILL NOT STOP")
+    assert found == [("US", "place", "pla-united-states", None)]
+
+
+def test_text_in_capitals_is_read_as_ordinary_type(resources) -> None:
+    found, _, _ = tagged(resources, "THE SOVIET EMBASSY AND THE MINISTRY OF FOREIGN AFFAIRS "
+                         "SAID THE SHIP CARRIED MEN")
+    assert [(f[0], f[1]) for f in found] == [("SOVIET EMBASSY", "org"),
+                                            ("MINISTRY OF FOREIGN AFFAIRS", "org")]
+
+
+def test_existing_names_are_left_alone(resources) -> None:
+    doc = Document("d1", Header(), Body(main=(Paragraph((
+        Name("person", (Text("Hanoi Hannah"),), None), Text(" in Hanoi"))),)))
+    tagged_doc, _ = tag(doc, resources)
+    assert names(tagged_doc) == [("Hanoi Hannah", "person", None, None),
+                                 ("Hanoi", "place", "pla-hanoi", None)]
+
+
+def test_the_header_parties_are_linked(resources) -> None:
+    doc = document("Text.", parties=(Party("COSVN", "received"), Party("Nobody", "sent")))
+    tagged_doc, _ = tag(doc, resources)
+    assert tagged_doc.header.parties == (Party("COSVN", "received", "org", "org-cosvn"),
+                                         Party("Nobody", "sent"))
+    assert any('xml:id="org-cosvn"' in e for e in tagged_doc.authority.entries)
+
+
+def test_the_standoff_holds_each_entry_referred_to_and_its_country(resources) -> None:
+    _found, _, doc = tagged(resources, "In Hanoi.")
+    ids = [e.split('xml:id="')[1].split('"')[0] for e in doc.authority.entries]
+    assert ids == ["pla-hanoi", "pla-vietnam"]
+
+
+WORDS = st.sampled_from(["Johnson’s", "U.S.", "[Tran Buu] Kiem", "Hanoi", "the", "Front",
+                         "Comrade", "Ivan", "Politburo", "COSVN [Central Office for South "
+                         "Vietnam]", "said", ",", "American", "Bundy", "\n", "USSR", "Sino-Soviet",
+                         "[signed]", "Këllezi", "no."])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=25))
+def test_tagging_never_changes_the_text(resources, words: list[str]) -> None:
+    doc = document(" ".join(words))
+    tagged_doc, _ = tag(doc, resources)
+    assert diplomatic(tagged_doc.body) == diplomatic(doc.body)
+    for _a, _b, name in located_names(tagged_doc.body)[1]:
+        assert name.content, "a name wraps text"
