@@ -135,9 +135,9 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     Rule("V314", "rules", W, "register entry nothing refers to",
          "remove the entry, or link the names that mean it (validate the register together "
          "with the whole edition)", "corpus.register_use"),
-    Rule("V315", "rules", W, "namesakes without dates to tell them apart",
-         "add birth/death (persons) or an activity date (organizations) to both entries, "
-         "or a description that tells them apart", "corpus.namesakes"),
+    Rule("V315", "rules", W, "namesakes nothing tells apart",
+         "give persons their birth or death, places and organizations their kind (@type) and "
+         "country, or bodies the years of their names (@from, @to)", "corpus.namesakes"),
     Rule("V316", "rules", E, "the text no longer matches its source",
          "the TEI lost or changed text of its source: re-run `teipipe convert` (with "
          "--force if the file was edited by hand) or restore the passage",
@@ -163,7 +163,8 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     Rule("V324", "rules", E, "catRef target outside its scheme",
          "@target must be a category of the taxonomy @scheme points at", _SCH),
     Rule("V325", "rules", E, "list items numbered wrongly",
-         "items of a lettered list carry n=\"a\", n=\"b\" …; bulleted items have no @n", _SCH),
+         "items of a lettered list carry their letter or numeral (n=\"a\", n=\"ii\"), as "
+         "printed in their label; bulleted items have no @n", _SCH),
     Rule("V326", "rules", E, "ambiguous link not marked uncertain",
          "keep only the right entry in @ref, or mark the ambiguity cert=\"low\"", _SCH),
     Rule("V327", "rules", E, "paragraph number disagrees with its label",
