@@ -9,12 +9,12 @@ STAMP  := $(VENV)/.installed
 SYSDEPS := .cache/teipipe/.system-deps
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup tei test validate check-tei clean deposit review bench-entities
+.PHONY: help all setup tei editions html text test validate bench-validate check-tei clean deposit review bench-entities
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
-all: tei review deposit ## build the whole edition from source/ (deposit packages last)
+all: tei review editions deposit ## build the whole edition from source/: tei/, the review list, build/html/, build/text/, deposit packages
 
 setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema
 
@@ -32,12 +32,27 @@ $(SYSDEPS): scripts/system-deps.sh
 tei: $(STAMP) ## convert source/*.txt into tei/*.xml
 	$(BIN)/teipipe convert source -o tei
 
-deposit: $(STAMP) ## package the edition for repositories: build/deposit (BagIt, .zip), build/dspace-saf
+editions: html text ## build the HTML and plain-text editions from tei/
+
+html: tei ## the HTML edition in build/html/ (open build/html/index.html)
+	$(BIN)/teipipe export html tei -o build/html
+
+text: tei ## the plain-text edition in build/text/
+	$(BIN)/teipipe export text tei -o build/text
+
+deposit: $(STAMP) editions ## package the edition for repositories: build/deposit (BagIt, .zip), build/dspace-saf
 	$(BIN)/teipipe deposit -o build/deposit --archive zip
 	$(BIN)/teipipe deposit --format dspace-saf -o build/dspace-saf --archive zip
 
-test: $(STAMP) $(SYSDEPS) ## run the test suite
+test: $(STAMP) $(SYSDEPS) ## run the test suite (browser tests: Debian chromium, axe-core from npm)
+	$(BIN)/teipipe setup axe.min.js
 	$(BIN)/python -m pytest
+
+validate: $(STAMP) ## check tei/ and source/register.xml: XML, project schema, tei_all, rules
+	$(BIN)/teipipe validate
+
+bench-validate: $(STAMP) $(SYSDEPS) ## time `teipipe validate` and jing on 1,000 generated cables
+	$(BIN)/python scripts/bench_validate.py
 
 review: tei ## list the names the register lacks (build/entities-review.tsv)
 	$(BIN)/teipipe entities review tei --format tsv -o build/entities-review.tsv

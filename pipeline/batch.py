@@ -45,13 +45,15 @@ class FileResult:
         return self.status in ("written", "unchanged")
 
 
-def find_sources(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """Expand files and folders into ``.txt`` sources, in a stable order."""
+def find_sources(paths: Iterable[Path], pattern: str = "*.txt"
+                 ) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand files and folders into sources (files in folders: those matching ``pattern``),
+    in a stable order."""
     found: list[Path] = []
     notes: list[Diagnostic] = []
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.txt") if p.is_file()))
+            found.extend(sorted(p for p in path.rglob(pattern) if p.is_file()))
         elif path.is_file():
             found.append(path)
         else:

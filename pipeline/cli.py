@@ -130,6 +130,135 @@ def _progress(what: str, total: int):
         yield lambda: bar.advance(task)
 
 
+@main.group()
+def export() -> None:
+    """Build the editions from the TEI files: `export html`, `export text`."""
+
+
+def _report_export(result, out_dir: Path, entry: str, strict: bool) -> None:
+    """Print an export's problems and summary; exit with its status."""
+    for d in result.diagnostics:
+        _say(d.format())
+    w = result.written
+    if w is not None:
+        noun = "document" if result.documents == 1 else "documents"
+        _say(f"{result.documents} {noun}: {w.written} files written, {w.unchanged} "
+             f"unchanged, {w.removed} removed; open {out_dir / entry}")
+    sys.exit(exit_status(result.diagnostics, strict))
+
+
+@export.command("html")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/html"), show_default=True, help="Folder for the site.")
+@click.option("--title", default=None,
+              help="The edition's title (default: [edition] title in edition.toml).")
+@click.option("--description", default=None, help="One paragraph for the home page "
+              "(default: [edition] description in edition.toml, else the TEI projectDesc).")
+@click.option("--base-url", default="", help="The address the site will be published at, "
+              "for the citations (e.g. https://example.org/edition/).")
+@click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="The register file (default: source/register.xml if any).")
+@click.option("--edition-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Edition metadata (default: edition.toml if any).")
+@click.option("--force", is_flag=True, help="Overwrite files teipipe did not write there.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
+                description: str | None, base_url: str, register: Path | None,
+                edition_file: Path | None, force: bool, strict: bool) -> None:
+    """The HTML edition of the TEI files (SOURCES files or folders; default tei/).
+
+    A static site that works opened from disk or from any web server: open
+    OUTPUT/index.html.
+    """
+    from .export.run import edition_options
+    from .export.run import export_html as run
+    default_register, default_edition = Path("source/register.xml"), Path("edition.toml")
+    register = register or (default_register if default_register.is_file() else None)
+    edition_file = edition_file or (default_edition if default_edition.is_file() else None)
+    options, problems = edition_options(edition_file, title, description, base_url)
+    result = run(sources, out_dir, options, register, force)
+    result.diagnostics[:0] = problems
+    _report_export(result, out_dir, "index.html", strict)
+
+
+@export.command("text")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("build/text"), show_default=True, help="Folder for the texts.")
+@click.option("--width", type=click.IntRange(min=0), default=78, show_default=True,
+              help="Wrap lines at this many characters; 0 for no wrapping.")
+@click.option("--diplomatic", is_flag=True,
+              help="Write each document's text exactly as the source has it, nothing added.")
+@click.option("--force", is_flag=True, help="Overwrite files teipipe did not write there.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+def export_text(sources: tuple[Path, ...], out_dir: Path, width: int, diplomatic: bool,
+                force: bool, strict: bool) -> None:
+    """The plain-text edition of the TEI files (SOURCES files or folders; default tei/).
+
+    NAME.txt per document (a header block, then the text), corpus.txt (every text, one
+    paragraph per line) and corpus.tsv (the metadata, one row per document).
+    """
+    from .export.run import export_text as run
+    _report_export(run(sources, out_dir, width, diplomatic, force), out_dir, "corpus.txt",
+                   strict)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github"]),
+              default="text", show_default=True, help="How to report the problems.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report there (the summary still goes to the terminal).")
+@click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@click.option("--ignore", metavar="CODES", default="",
+              help="Rules to leave out, comma-separated (V314,V321).")
+@click.option("--all", "show_all", is_flag=True,
+              help="List every problem (text shows 20 per rule and file).")
+@click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
+@click.option("--no-cache", is_flag=True, help="Check every file, even unchanged ones.")
+@click.option("--register", type=click.Path(dir_okay=False, path_type=Path),
+              help="The entity register (default: the one among PATHS, else "
+                   "source/register.xml).")
+@click.option("--max-bytes", type=click.IntRange(1), default=None,
+              help="Refuse larger files unread (default: 8 MB).")
+def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: bool,
+             ignore: str, show_all: bool, jobs: int, no_cache: bool, register: Path | None,
+             max_bytes: int | None) -> None:
+    """Check TEI files (PATHS: files or folders; default tei/ and source/register.xml).
+
+    Four layers, in order: well-formed and safe XML, the project schema (schema/teipipe.xsd,
+    schema/register.xsd), TEI P5 (tei_all), the edition's rules (schema/teipipe.sch and
+    Python checks, the register and the source pages).  Every problem of every file is
+    reported as file:line:column: severity: message [code], with a hint; exit status 1 on
+    any error (with --strict, on any warning).
+    """
+    from dataclasses import replace
+
+    from .validate.report import render, summary_line
+    from .validate.run import Options, find_files, validate as run_validate
+    from .validate.xmlfile import MAX_BYTES
+
+    options = Options(max_bytes=max_bytes or MAX_BYTES, jobs=jobs, use_cache=not no_cache,
+                      register=register)
+    files = find_files(paths)
+    with _progress("validating", len(files)) as advance:
+        report = run_validate(files, options, progress=advance)
+    skip = {code.strip().upper() for code in ignore.split(",") if code.strip()}
+    report = replace(report, diagnostics=[d for d in report.diagnostics if d.code not in skip])
+    text = render(report, fmt, limit=None if show_all else 20)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text + "\n", encoding="utf-8")
+        _say(summary_line(report))
+    elif fmt == "text":
+        _say(text, err=False)
+    else:
+        _say(text, err=False)
+        _say(summary_line(report))
+    sys.exit(exit_status(report.diagnostics, strict))
+
+
 @main.command()
 @click.argument("root", required=False, default=Path("."),
                 type=click.Path(file_okay=False, path_type=Path))
@@ -173,16 +302,24 @@ def deposit(root: Path, out: Path | None, fmt: str, archive: str | None, bag: Pa
 
 
 @main.command()
-def setup() -> None:
-    """Fetch the third-party files the checks need (tei_all, METS, Dublin Core schemas)."""
-    from .assets import ASSETS, AssetError, path_of
-    for asset in ASSETS:
+@click.argument("names", nargs=-1)
+def setup(names: tuple[str, ...]) -> None:
+    """Fetch the third-party files the checks need, checksum-checked: the tei_all, METS and
+    Dublin Core schemas, or only the assets NAMEd (axe.min.js, for the browser tests)."""
+    from .assets import ASSETS, TEST_ASSETS, AssetError, path_of
+    known = {asset.name: asset for asset in (*ASSETS, *TEST_ASSETS)}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise click.BadParameter(f"unknown asset {unknown[0]!r}; known: {', '.join(known)}")
+    for asset in [known[n] for n in names] or ASSETS:
         try:
             path = path_of(asset)
         except AssetError as exc:
             _say(f"error: {exc}")
             sys.exit(1)
         _say(f"{asset.name}: {path} ({asset.licence})", err=False)
+    from .validate.conformance import prepare
+    _say(f"tei_all pruned to the project's elements: {prepare()}", err=False)
 
 
 # ----------------------------------------------------------------------------- entities

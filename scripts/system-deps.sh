@@ -1,10 +1,14 @@
 #!/bin/sh
 # System packages the tests and benchmarks use, from Debian's archive: jing (the reference
-# RELAX NG validator the tests cross-check against).  Installs only what is missing, and
-# only where it can (root, or sudo without a password); otherwise says what to install.
+# RELAX NG validator the tests cross-check against), chromium (the browser the tests of the
+# HTML edition drive through Playwright) and npm (fetches axe-core, the accessibility
+# checker, at set-up time).  Installs only what is missing, and only where it can (root, or
+# sudo without a password); otherwise says what to install.
 set -eu
 need=""
 command -v jing >/dev/null 2>&1 || need="$need jing"
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
+command -v npm >/dev/null 2>&1 || need="$need npm"
 [ -z "$need" ] && exit 0
 if [ "$(id -u)" = 0 ]; then SUDO=""; elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
   echo "system-deps: please install:$need (apt-get install$need); tests that need them are skipped" >&2

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from pipeline.convert import PageError, read_page
 from pipeline.convert.page import split_page
@@ -104,6 +104,8 @@ def _check(text: str) -> None:
 
 @SETTINGS
 @given(page())
+@example("Skip to content\n\nJanuary 23, 1967\n\nSecret North Vietnam Politburo Cable No. 323"
+         "\n\nthe\n\nU.S.\n[UN General Secretary]")  # an abbreviation at a line end
 def test_generated_pages_keep_every_character_and_round_trip(text: str) -> None:
     _check(text)
 

@@ -38,12 +38,12 @@ _SUPPLIED_START = re.compile(
     r"^(?:of|from|in|on|at|to|for|by|with|and|or|into|toward|towards|about|under|over|"
     r"between|against|after|before|during|through|than|so|but|nor|upon|within|without|as|"
     r"we|they|he|she|it|you|i|there)\b")
-_YEAR = re.compile(r"^1[89]\d\d|20\d\d$")
-_VERB_BEFORE = re.compile(r"\b[a-z]+(?:ed|ened)[ \u00a0]$|\b(?:is|are|was|were|has|have|had|"
-                          r"will|would|shall|should|can|could|may|might|must|to)[ \u00a0]$")
-_ABBR_BEFORE = re.compile(r"(?P<abbr>[^\s\[\]()\"“”‘’,;:]+)(?P<space>[ \u00a0]?)$")
-_WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z][a-z'’-]*)[ \u00a0]$")
-_WORD_BEFORE_CAPS = re.compile(r"(?P<word>[A-Z][A-Z'’-]*)[ \u00a0]$")
+_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
+_VERB_BEFORE = re.compile(r"\b[a-z]+(?:ed|ened)[ \u00a0]\Z|\b(?:is|are|was|were|has|have|had|"
+                          r"will|would|shall|should|can|could|may|might|must|to)[ \u00a0]\Z")
+_ABBR_BEFORE = re.compile(r"(?P<abbr>[^\s\[\]()\"“”‘’,;:]+)(?P<space>[ \u00a0]?)\Z")
+_WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z][a-z'’-]*)[ \u00a0]\Z")
+_WORD_BEFORE_CAPS = re.compile(r"(?P<word>[A-Z][A-Z'’-]*)[ \u00a0]\Z")
 
 _NAME_AFTER = re.compile(r"^[ \u00a0][A-ZÀ-ÖØ-ÞĀ-Ž]")
 _NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž](?:[a-zà-öø-ÿā-ž'’-]+|\.)$")
@@ -233,7 +233,7 @@ def abbreviation_before(before: str, all_caps: bool) -> tuple[str, str] | None:
         return abbr, space
     head = before[:m.start()]
     for _ in range(2):
-        prev = re.search(r"([^\s\[\]()\"“”‘’,;:]+)([ \u00a0])$", head)
+        prev = re.search(r"([^\s\[\]()\"“”‘’,;:]+)([ \u00a0])\Z", head)
         if not prev or not is_acronym(prev.group(1)):
             break
         abbr = prev.group(1) + prev.group(2) + abbr

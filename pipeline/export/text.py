@@ -2,16 +2,33 @@
 
 :func:`diplomatic` gives back the document text exactly as the source page has it, brackets
 and all: the fidelity check of the edition rests on it.
+
+:func:`document_text` is the reading edition of one document: a header block (title, date,
+archive, translator, rights ...) and then the text, block by block, wrapped at a width
+without breaking a word (a word longer than the line stands alone on its line), numbered
+paragraphs, list items, speakers and notes with hanging indents so that their numbers stand
+out.  The translator's insertions keep their square brackets, as on the page: plain text has
+no other way to tell them apart.  Line breaks inside a block (an address, a signature) are
+kept; blank lines between blocks follow the source (one blank line where it has any).
+
+:func:`corpus_text` and :func:`corpus_tsv` are the whole edition for text mining: every text
+one paragraph per line, and a table of metadata, one row per document.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+import re
+import textwrap
+from typing import Iterable, Iterator, Sequence
 
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
-                     DateText, Enclosure, Field, Head, Inline, Item, LineBreak, ListBlock,
-                     Name, Note, PageBreak, Paragraph, Postscript, Salute, Section, Signed,
-                     SpeakerTurn, Text)
+                     DateText, Document, Enclosure, Field, Head, Inline, Item, LineBreak,
+                     ListBlock, Name, Note, PageBreak, Paragraph, Postscript, Salute, Section,
+                     Signed, SpeakerTurn, Text)
+from ..vocab import CLASSIFICATIONS, DOC_TYPES, LANGUAGE_NAMES
+
+#: The default line width of the plain-text edition (0 = no wrapping).
+WIDTH = 78
 
 
 def diplomatic(body: Body) -> str:
@@ -81,3 +98,247 @@ def _inlines(content: Iterable[Inline], out: list[str]) -> None:
             _inlines(node.content, out)
         else:  # pragma: no cover
             raise TypeError(f"no text for inline {type(node).__name__}")
+
+
+# ----------------------------------------------------------------------------- reading text
+
+#: Indentation per level of list nesting, and the hanging indent of a speaker's turn.
+_LIST_INDENT = "  "
+_SPEECH_HANG = 4
+
+
+def reading_text(body: Body, width: int = WIDTH) -> str:
+    """The document text laid out for reading: blocks apart, wrapped at ``width`` (0: not)."""
+    out: list[str] = []
+    blocks = (*body.front, *body.main, *body.back, *body.post, *body.enclosures, *body.notes)
+    for gap, lines in _units(blocks, width, 0):
+        if out:
+            out.append("\n" * gap)
+        out.append("\n".join(lines))
+    return "".join(out) + "\n" if out else ""
+
+
+def _gap(sep: str) -> int:
+    """Line ends before a block: a blank line where the source has one, else one line end."""
+    return 2 if sep.count("\n") >= 2 or not sep else 1
+
+
+def _units(blocks: Iterable[Block], width: int, depth: int) -> Iterator[tuple[int, list[str]]]:
+    """Each block as (line ends before it, its lines)."""
+    indent = _LIST_INDENT * depth
+    for block in blocks:
+        gap = _gap(block.sep)
+        if isinstance(block, Paragraph):
+            prefix = block.label + " " if block.label is not None else ""
+            yield gap, _wrap(block.content, width, indent, prefix, len(prefix))
+        elif isinstance(block, (Field, Classification)) and block.label is not None:
+            prefix = block.label + (" " if block.content else "")
+            yield gap, _wrap(block.content, width, indent, prefix, len(prefix))
+        elif isinstance(block, (Head, Classification, Dateline, Salute, Signed, Postscript)):
+            yield gap, _wrap(block.content, width, indent, "", 0)
+        elif isinstance(block, Address):
+            lines: list[str] = []
+            for line in block.lines:
+                lines.extend(_wrap(line, width, indent, "", 0))
+            yield gap, lines
+        elif isinstance(block, ListBlock):
+            first = True
+            for item in block.items:
+                yield (gap if first else _gap(item.sep)), _item_lines(item, width, depth + 1)
+                first = False
+                yield from _units(item.blocks, width, depth + 1)
+        elif isinstance(block, SpeakerTurn):
+            prefix = inline_text(block.speaker).strip() + " "
+            yield gap, _wrap(block.content, width, indent, prefix, _SPEECH_HANG)
+        elif isinstance(block, PageBreak):
+            yield gap, [indent + inline_text((block.marker,)).strip()]
+        elif isinstance(block, Note):
+            prefix = "[" + block.label + "] "
+            yield gap, _wrap(block.content, width, indent, prefix, len(prefix))
+        elif isinstance(block, (Section, Enclosure)):
+            first = True
+            for inner_gap, lines in _units(block.blocks, width, depth):
+                yield (gap if first else inner_gap), lines
+                first = False
+        else:  # pragma: no cover - the model has no other blocks
+            raise TypeError(f"no layout for block {type(block).__name__}")
+
+
+def _item_lines(item: Item, width: int, depth: int) -> list[str]:
+    prefix = item.label + " "
+    return _wrap(item.content, width, _LIST_INDENT * depth, prefix, len(prefix))
+
+
+def _wrap(content: Sequence[Inline], width: int, indent: str, prefix: str,
+          hang: int) -> list[str]:
+    """Lines of ``content``: hard line breaks kept, each line wrapped with a hanging indent."""
+    hard = [line.strip(" \t") for line in inline_text(content).split("\n")]
+    return wrap_lines(hard, width, indent + prefix, indent + " " * hang)
+
+
+def wrap_lines(hard_lines: Sequence[str], width: int, first: str, rest: str) -> list[str]:
+    """Wrap each of ``hard_lines`` at ``width`` (0: not at all) without breaking a word.
+
+    The first line starts with ``first``, every other line with ``rest``.  Only spaces,
+    tabs and line ends are break points: a no-break space joins, a hyphen does not break.
+    """
+    out: list[str] = []
+    for k, line in enumerate(hard_lines):
+        start = first if k == 0 else rest
+        if width <= 0 or not line:
+            out.append((start + line).rstrip())
+            continue
+        wrapper = textwrap.TextWrapper(width=width, initial_indent=start, subsequent_indent=rest,
+                                       break_long_words=False, break_on_hyphens=False)
+        out.extend(wrapper.wrap(line) or [start.rstrip()])
+    return out
+
+
+# ----------------------------------------------------------------------------- header block
+
+_LABEL_WIDTH = len("Classification:") + 1
+
+
+def kind_label(doc: Document) -> str | None:
+    key = doc.header.doc_type
+    return DOC_TYPES[key][0] if key in DOC_TYPES else key
+
+
+def classification_label(doc: Document) -> str | None:
+    key = doc.header.classification
+    return CLASSIFICATIONS[key][0] if key in CLASSIFICATIONS else key
+
+
+def date_label(doc: Document) -> str:
+    h = doc.header
+    if h.date_text and h.date_when and h.date_text != h.date_when:
+        return f"{h.date_text} ({h.date_when})"
+    return h.date_text or h.date_when or "undated"
+
+
+def parties(doc: Document, role: str) -> str:
+    return "; ".join(p.name for p in doc.header.parties if p.role == role)
+
+
+def archive_label(doc: Document) -> str:
+    h = doc.header
+    return ", ".join(part for part in (h.archive, h.archive_place) if part)
+
+
+def header_fields(doc: Document) -> list[tuple[str, str]]:
+    """The header block's fields, in order, with the empty ones left out."""
+    h = doc.header
+    language = LANGUAGE_NAMES.get(h.source_language or "", h.source_language or "")
+    language = f"translated from {language}" if language else ""
+    fields = [
+        ("Date", date_label(doc)),
+        ("Kind", kind_label(doc) or ""),
+        ("Classification", classification_label(doc) or ""),
+        ("From", parties(doc, "sent")),
+        ("To", parties(doc, "received")),
+        ("Copy to", parties(doc, "copy")),
+        ("Archive", archive_label(doc)),
+        ("Reference", h.archive_reference or ""),
+        ("Document no.", h.doc_number or ""),
+        ("Language", language),
+        ("Translator", h.translator or ""),
+        ("Funder", h.funder or ""),
+        ("Summary", h.summary or ""),
+        ("Rights", "\n".join(h.rights)),
+        ("Record", h.record_id or ""),
+        ("Identifier", doc.id),
+    ]
+    if h.partial:
+        fields.append(("Note", "The archive's page gives only part of the document."))
+    return [(label, value) for label, value in fields if value]
+
+
+def header_block(doc: Document, width: int = WIDTH) -> str:
+    """Title (underlined), the metadata as labelled fields, and a rule under them."""
+    title = doc.header.title or "[Untitled document]"
+    title_lines = wrap_lines([_one_line(title)], width, "", "")
+    lines = [*title_lines, "=" * max(len(line) for line in title_lines), ""]
+    for label, value in header_fields(doc):
+        hard = [_one_line(part) for part in value.split("\n")]
+        lines.extend(wrap_lines(hard, width, f"{label + ':':<{_LABEL_WIDTH}}",
+                                " " * _LABEL_WIDTH))
+    lines.append("")
+    lines.append("-" * (width if width > 0 else WIDTH))
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def document_text(doc: Document, width: int = WIDTH, diplomatic_body: bool = False) -> str:
+    """One document of the plain-text edition.
+
+    With ``diplomatic_body`` it is the source's document text exactly (:func:`diplomatic`),
+    with nothing added, so that it can be compared with the source page character for
+    character (line ends as ``\\n``).
+    """
+    if diplomatic_body:
+        return diplomatic(doc.body)
+    return header_block(doc, width) + "\n" + reading_text(doc.body, width)
+
+
+# ----------------------------------------------------------------------------- corpus
+
+#: The line that opens each document in ``corpus.txt``.
+CORPUS_MARK = "==> {id} <=="
+
+
+def corpus_text(docs: Sequence[Document], diplomatic_body: bool = False) -> str:
+    """All documents, each opened by :data:`CORPUS_MARK`, one paragraph per line."""
+    parts = []
+    for doc in docs:
+        text = diplomatic(doc.body) if diplomatic_body else reading_text(doc.body, 0)
+        parts.append(CORPUS_MARK.format(id=doc.id) + "\n\n" + text.rstrip("\n") + "\n")
+    return "\n".join(parts)
+
+
+#: The columns of ``corpus.tsv``.
+TSV_COLUMNS = ("id", "file", "date", "date_text", "title", "kind", "classification", "from",
+               "to", "copy_to", "archive", "archive_place", "reference", "document_number",
+               "original_language", "translator", "funder", "record", "words", "characters",
+               "summary")
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def metadata_row(doc: Document, file: str) -> dict[str, str]:
+    """One row of ``corpus.tsv``: the document's metadata and the size of its text."""
+    h = doc.header
+    text = diplomatic(doc.body)
+    return {
+        "id": doc.id, "file": file, "date": h.date_when or "", "date_text": h.date_text or "",
+        "title": h.title, "kind": kind_label(doc) or "",
+        "classification": classification_label(doc) or "", "from": parties(doc, "sent"),
+        "to": parties(doc, "received"), "copy_to": parties(doc, "copy"),
+        "archive": h.archive or "", "archive_place": h.archive_place or "",
+        "reference": h.archive_reference or "", "document_number": h.doc_number or "",
+        "original_language": h.source_language or "", "translator": h.translator or "",
+        "funder": h.funder or "", "record": h.record_id or "",
+        "words": str(len(_WORD.findall(text))), "characters": str(len(text)),
+        "summary": h.summary or "",
+    }
+
+
+def corpus_tsv(rows: Iterable[dict[str, str]]) -> str:
+    """Tab-separated values with a header line; tabs and line ends in values become spaces."""
+    lines = ["\t".join(TSV_COLUMNS)]
+    for row in rows:
+        lines.append("\t".join(_one_line(row.get(col, "")) for col in TSV_COLUMNS))
+    return "\n".join(lines) + "\n"
+
+
+def edition_files(docs: Sequence[tuple[str, Document]], width: int = WIDTH,
+                  diplomatic_body: bool = False) -> Iterator[tuple[str, bytes]]:
+    """The files of the plain-text edition: ``NAME.txt`` per document (``docs`` pairs each
+    document with its file name, in reading order), ``corpus.txt`` and ``corpus.tsv``."""
+    for name, doc in docs:
+        yield f"{name}.txt", document_text(doc, width, diplomatic_body).encode("utf-8")
+    yield "corpus.txt", corpus_text([doc for _, doc in docs], diplomatic_body).encode("utf-8")
+    rows = (metadata_row(doc, f"{name}.txt") for name, doc in docs)
+    yield "corpus.tsv", corpus_tsv(rows).encode("utf-8")

@@ -180,7 +180,7 @@ def read_body(tei_body: etree._Element) -> Body:
     back: list[Block] = []
     post: list[Postscript] = []
     notes: list[Note] = []
-    children = list(divs[0])
+    children = _elements(divs[0])
     k = 0
     while k < len(children):
         el = children[k]
@@ -205,7 +205,7 @@ def read_body(tei_body: etree._Element) -> Body:
     enclosures = []
     for div in divs[1:]:
         blocks = []
-        for el in div:
+        for el in _elements(div):
             if el.tag == tei("note") and el.get("place") == "end":
                 notes.append(_note(el, _sep_before(div, el)))
             else:
@@ -221,13 +221,26 @@ def _head_or_main(el: etree._Element, sep: str) -> Block:
     return _main_block(el, sep)
 
 
+def _elements(parent: etree._Element) -> list[etree._Element]:
+    """The child elements, without comments and processing instructions (not text)."""
+    return [child for child in parent if isinstance(child.tag, str)]
+
+
 def _sep_before(parent: etree._Element, el: etree._Element) -> str:
+    """The white space before ``el``, with the tails of comments between it and the block
+    before (a comment added by hand is not text, the white space around it is)."""
+    tails = []
     prev = el.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        tails.append(prev.tail or "")
+        prev = prev.getprevious()
     if prev is None:
         # A document or enclosure div starts with a line end of layout, not of the text.
-        return "" if parent.tag == tei("div") and parent.get("type") in (
+        first = "" if parent.tag == tei("div") and parent.get("type") in (
             "document", "enclosure") else (parent.text or "")
-    return prev.tail or ""
+    else:
+        first = prev.tail or ""
+    return first + "".join(reversed(tails))
 
 
 def _with_first_sep(blocks: list[Block], sep: str) -> list[Block]:
@@ -238,7 +251,7 @@ def _with_first_sep(blocks: list[Block], sep: str) -> list[Block]:
 
 def _container_blocks(container: etree._Element, make) -> list[Block]:
     out = []
-    for el in container:
+    for el in _elements(container):
         out.append(make(el, _sep_before(container, el)))
     return out
 
@@ -264,8 +277,8 @@ def _opener_block(el: etree._Element, sep: str) -> Block:
 
 
 def _address(el: etree._Element, sep: str) -> Address:
-    lines = [_inlines(line) for line in el]
-    seps = [line.tail or "" for line in list(el)[:-1]]
+    lines = [_inlines(line) for line in _elements(el)]
+    seps = [_sep_before(el, line) for line in _elements(el)[1:]]
     return Address(tuple(lines), tuple(seps), sep)
 
 
@@ -289,7 +302,7 @@ def _main_block(el: etree._Element, sep: str) -> Block:
         return Paragraph(content, sep, label, label_sep, el.get("n"))
     if name == "list":
         items = []
-        for item in el:
+        for item in _elements(el):
             items.append(_item(item, _sep_before(el, item) if item.getprevious() is not None
                                else ""))
         return ListBlock(el.get("type", "bulleted"), tuple(items), sep)
@@ -301,7 +314,7 @@ def _main_block(el: etree._Element, sep: str) -> Block:
         return SpeakerTurn(_inlines(speaker), speaker.tail or "", _inlines(p), sep)
     if name == "div" and el.get("type") == "section":
         blocks = []
-        kids = list(el)
+        kids = _elements(el)
         k = 0
         while k < len(kids):
             kid = kids[k]

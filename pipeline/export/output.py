@@ -1,0 +1,82 @@
+"""Writing an edition into its folder without losing anything nobody asked to lose.
+
+The exporters produce ``(relative path, bytes)`` pairs; :func:`write_files` puts them in the
+output folder.  It keeps a list of what it wrote (:data:`MANIFEST`), so that a later export
+
+- removes the files an earlier export wrote and this one no longer makes (a document taken
+  out of the edition leaves no stale page behind);
+- refuses to overwrite a file it did not write itself (someone's own ``index.html``), unless
+  ``force`` is given;
+- leaves a file untouched when its bytes have not changed (its date too).
+
+Each file is written atomically (:func:`pipeline.files.write_atomic`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Iterable
+
+from ..diagnostics import Diagnostic, error
+from ..files import display_path, write_atomic
+
+MANIFEST = ".teipipe-export"
+
+
+@dataclass
+class Written:
+    """What :func:`write_files` did."""
+
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+def _manifest(out_dir: Path) -> set[str]:
+    path = out_dir / MANIFEST
+    if not path.is_file():
+        return set()
+    return {line for line in path.read_text(encoding="utf-8").splitlines() if line}
+
+
+def _safe(rel: str) -> bool:
+    parts = PurePosixPath(rel).parts
+    return bool(parts) and not PurePosixPath(rel).is_absolute() and ".." not in parts
+
+
+def write_files(out_dir: Path, files: Iterable[tuple[str, bytes]], force: bool = False) -> Written:
+    """Write ``files`` (relative POSIX path, content) below ``out_dir``."""
+    done = Written()
+    before = _manifest(out_dir)
+    made: list[str] = []
+    for rel, data in files:
+        if not _safe(rel) or rel == MANIFEST:
+            raise ValueError(f"refusing to write outside the output folder: {rel!r}")
+        target = out_dir / rel
+        if target.is_file():
+            if target.read_bytes() == data:
+                made.append(rel)
+                done.unchanged += 1
+                continue
+            if rel not in before and not force:
+                done.problems.append(error(
+                    "E407", "exists and was not written by teipipe; left as it is",
+                    file=display_path(target), hint="use another folder, or --force"))
+                continue
+        elif target.exists():
+            done.problems.append(error("E407", "is in the way (not a file)",
+                                       file=display_path(target)))
+            continue
+        write_atomic(target, data)
+        made.append(rel)
+        done.written += 1
+    for rel in sorted(before - set(made)):
+        stale = out_dir / rel
+        if _safe(rel) and stale.is_file():
+            stale.unlink()
+            done.removed += 1
+    listing = "".join(f"{rel}\n" for rel in sorted(set(made)))
+    write_atomic(out_dir / MANIFEST, listing.encode("utf-8"))
+    return done

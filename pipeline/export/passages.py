@@ -1,0 +1,198 @@
+"""The citable passages of a TEI document, with their reading text and the names in them.
+
+A passage is what a reader can link to and cite: a paragraph, a list item, a speaker's turn,
+a heading, a postscript, an end note (each has an ``xml:id`` in the TEI, which becomes the
+fragment of its URL), or the opening and closing matter of a document (which has none; they get
+``{doc}.opener1``, ``{doc}.closer1`` ... in the HTML, numbered as the stylesheet numbers them).
+
+The register uses passages for the snippet of context around each occurrence of a name, and
+the search index for what it searches.  Their text is the *reading* text: the translator's
+insertions keep their square brackets (``rend="brackets"``) and white space is collapsed, so
+that a snippet reads as the page does; page breaks of the original (``fw``) are left out.
+
+Labels (``¶ 3``, ``item 5``) come from the ids the TEI writer gives (``….p3``, ``….item5``);
+``document.xsl`` (template ``passage-label``) prints the same labels beside the passages, and
+the browser tests check that the two agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..tei.ns import ELEMENT_TYPES, NS, XML_ID, tei
+
+#: What each kind of passage id is called in labels.
+PASSAGE_KINDS = {"p": "¶", "item": "item", "sp": "speech", "head": "heading", "note": "note",
+                 "section": "section", "opener": "opening", "closer": "closing",
+                 "postscript": "postscript", "enclosure": "enclosure"}
+
+_SPACE = re.compile(r"\s+")
+_SUFFIX = re.compile(r"([A-Za-z]+)(\d*)")
+
+
+@dataclass(frozen=True)
+class NameSpan:
+    """A name in a passage: where it is in the passage text and what the TEI says of it."""
+
+    start: int
+    end: int
+    type: str  # person | place | org
+    refs: tuple[str, ...]  # register ids, all candidates; () for a name nobody linked yet
+    cert: str | None
+    resp: str | None
+    element: etree._Element
+
+
+@dataclass
+class Passage:
+    """A citable unit of a document: its fragment id, label, reading text and names."""
+
+    id: str
+    label: str
+    text: str = ""
+    names: list[NameSpan] = field(default_factory=list)
+    _open: list[tuple[int, etree._Element]] = field(default_factory=list, repr=False)
+
+    def add(self, text: str) -> None:
+        """Append text, collapsing white space across the joins too."""
+        if not text:
+            return
+        text = _SPACE.sub(" ", text)
+        if text.startswith(" ") and (not self.text or self.text.endswith(" ")):
+            text = text[1:]
+        self.text += text
+
+
+#: The passage that stands for a document's header (title, summary, senders, recipients).
+META = "meta"
+META_LABEL = "about this document"
+
+_ROLES = {"sent": "From", "received": "To", "copy": "Copy to"}
+
+
+def metadata_passage(tree: etree._ElementTree) -> Passage:
+    """The title, summary, senders and recipients of a document, as one passage.
+
+    Its id is :data:`META`, the id of the metadata section of the document page; the names
+    of senders and recipients are its names, so that the register lists them and the search
+    finds them.
+    """
+    header = tree.getroot().find("tei:teiHeader", NS)
+    passage = Passage(META, META_LABEL)
+    if header is None:
+        return passage
+    title = header.find("tei:fileDesc/tei:titleStmt/tei:title[@type='main']", NS)
+    summary = header.find("tei:profileDesc/tei:abstract", NS)
+    for part in (title, summary):
+        if part is not None:
+            passage.add(" ".join("".join(part.itertext()).split()) + " ")
+    for action in header.iterfind("tei:profileDesc/tei:correspDesc/tei:correspAction", NS):
+        role = "copy" if action.get("subtype") == "copy" else action.get("type", "sent")
+        names = [el for el in action if isinstance(el.tag, str)
+                 and etree.QName(el).localname in ELEMENT_TYPES]
+        if not names:
+            continue
+        passage.add(_ROLES.get(role, role.capitalize()) + ": ")
+        for k, el in enumerate(names):
+            if k:
+                passage.add("; ")
+            start = len(passage.text)
+            passage.add(" ".join("".join(el.itertext()).split()))
+            passage.names.append(NameSpan(start, len(passage.text), ELEMENT_TYPES[
+                etree.QName(el).localname], refs_of(el), el.get("cert"), el.get("resp"), el))
+        passage.add(". ")
+    passage.text = passage.text.rstrip()
+    return passage
+
+
+def passage_label(doc_id: str, fragment: str) -> str:
+    """``d1.p7`` -> ``¶ 7``; ``d1.item5`` -> ``item 5``; an unknown id stays as it is."""
+    suffix = fragment[len(doc_id) + 1:] if fragment.startswith(doc_id + ".") else fragment
+    m = _SUFFIX.fullmatch(suffix)
+    if not m or m.group(1) not in PASSAGE_KINDS:
+        return suffix
+    return f"{PASSAGE_KINDS[m.group(1)]} {m.group(2)}".strip()
+
+
+def refs_of(element: etree._Element) -> tuple[str, ...]:
+    """The register ids a name points to: ``ref="#a #b"`` -> ``("a", "b")``.
+
+    Only local pointers (``#id``) count; anything else (a URL, ``javascript:``) is ignored.
+    """
+    return tuple(token[1:] for token in (element.get("ref") or "").split()
+                 if token.startswith("#") and len(token) > 1)
+
+
+def passages(tree: etree._ElementTree) -> list[Passage]:
+    """The passages of a document in reading order, empty ones left out."""
+    root = tree.getroot()
+    doc_id = root.get(XML_ID, "")
+    body = root.find("tei:text/tei:body", NS)
+    if body is None:
+        return []
+    top = Passage(doc_id, "document")  # text outside every passage: the document as a whole
+    found = [top]
+    counters = {"opener": 0, "closer": 0}
+    _walk(body, top, found, counters, doc_id)
+    for p in found:
+        stripped = p.text.rstrip()
+        p.names = [NameSpan(min(n.start, len(stripped)), min(n.end, len(stripped)), n.type,
+                            n.refs, n.cert, n.resp, n.element) for n in p.names]
+        p.text = stripped
+    return [p for p in found if p.text]
+
+
+def _passage_id(el: etree._Element, counters: dict[str, int], doc_id: str) -> str | None:
+    name = etree.QName(el).localname
+    if name in counters and el.getparent() is not None \
+            and etree.QName(el.getparent()).localname == "div":
+        counters[name] += 1
+        return f"{doc_id}.{name}{counters[name]}"
+    return el.get(XML_ID)
+
+
+def _walk(el: etree._Element, current: Passage, found: list[Passage],
+          counters: dict[str, int], doc_id: str) -> None:
+    for child in el:
+        if not isinstance(child.tag, str):
+            current.add(child.tail or "")
+            continue
+        frag = _passage_id(child, counters, doc_id)
+        target = current
+        if frag:
+            target = Passage(frag, passage_label(doc_id, frag))
+            found.append(target)
+        _element(child, target, found, counters, doc_id)
+        current.add(child.tail or "")
+
+
+def _element(el: etree._Element, current: Passage, found: list[Passage],
+             counters: dict[str, int], doc_id: str) -> None:
+    name = etree.QName(el).localname
+    if el.tag == tei("lb"):
+        current.add(" ")
+        return
+    if el.tag == tei("fw"):  # "[page 2]": where the original's page ends, not its words
+        return
+    brackets = el.get("rend") == "brackets"
+    start = len(current.text)
+    if brackets:
+        current.add("[")
+    current.add(el.text or "")
+    _walk(el, current, found, counters, doc_id)
+    if brackets:
+        current.add("]")
+    if name in ELEMENT_TYPES and el.tag == tei(name):
+        text = current.text
+        # a name's span starts at its first character, after any space the join collapsed
+        while start < len(text) and text[start] == " ":
+            start += 1
+        current.names.append(NameSpan(start, len(text.rstrip()), ELEMENT_TYPES[name],
+                                      refs_of(el), el.get("cert"), el.get("resp"), el))
+
+
+__all__ = ["META", "META_LABEL", "NameSpan", "Passage", "PASSAGE_KINDS", "metadata_passage",
+           "passage_label", "passages", "refs_of"]

@@ -1,0 +1,21 @@
+"""`teipipe validate`: is the edition's TEI what it should be?
+
+Four layers, in this order, on every file, and all problems of all files in one run:
+
+1. the file (:mod:`.xmlfile`): readable, not too large, no DOCTYPE, well-formed, a TEI root;
+2. the project schema (:mod:`.schema`): schema/teipipe.xsd for documents, schema/register.xsd
+   for the register, with xmlschema (XML Schema 1.1);
+3. TEI conformance (:mod:`.conformance`): the official TEI P5 tei_all RELAX NG schema, pruned
+   to the elements the file uses so that it compiles in milliseconds (:mod:`.prune`);
+4. the rules (:mod:`.schematron`, :mod:`.checks`, :mod:`.fidelity`, :mod:`.corpus`):
+   Schematron for what XPath 1 says, Python for the rest, the corpus and the source.
+
+:mod:`.codes` is the table of rules; :mod:`.run` runs the layers (in parallel, with a cache
+of results of unchanged files) and :mod:`.cache` keeps that cache.
+"""
+
+from pathlib import Path
+
+#: The project schemas and the Schematron (``pipeline/schema`` links to the repository's
+#: ``schema/`` folder, so that an installed teipipe carries them).
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schema"

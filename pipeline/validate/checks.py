@@ -1,0 +1,154 @@
+"""Layer 4, part 2: rules of one file that XPath 1 cannot state, as Python checks.
+
+Each check takes a parsed file and returns its diagnostics; each rule has one code
+(:mod:`.codes`).  They must hold on any well-formed XML, so none assumes the schema passed.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+
+from lxml import etree
+
+from ..convert import doc_id
+from ..convert.dates import DateError, find_date
+from ..diagnostics import Diagnostic
+from ..tei.ns import NS, XML_ID
+from .codes import diagnostic
+from .xmlfile import XmlFile
+
+POINTER_ATTRIBUTES = ("ref", "target", "resp", "ana", "scheme")
+DATE_ATTRIBUTES = ("when", "from", "to", "notBefore", "notAfter")
+_ISO = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_NAME_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?=_|$)")
+
+
+def _where(f: XmlFile, el: etree._Element) -> dict:
+    return dict(file=f.shown, line=el.sourceline, column=f.column(el))
+
+
+def _select(f: XmlFile, xpath: str, **variables):
+    """Elements by XPath: libxml2 walks the tree, which is many times faster than Python."""
+    assert f.tree is not None
+    return f.tree.xpath(xpath, namespaces=NS, **variables)
+
+
+def duplicate_ids(f: XmlFile) -> list[Diagnostic]:
+    """V302: each xml:id once in the file."""
+    first: dict[str, etree._Element] = {}
+    out = []
+    for el in _select(f, "//*[@xml:id]"):
+        value = el.get(XML_ID)
+        if value in first:
+            out.append(diagnostic("V302", f"xml:id \"{value}\" is already used on line "
+                                  f"{first[value].sourceline}", **_where(f, el)))
+        else:
+            first[value] = el
+    return out
+
+
+def id_prefixes(f: XmlFile) -> list[Diagnostic]:
+    """V322: in a document, every xml:id starts with the document's id and a full stop, so
+    that ids are unique across the edition (the register entries copied into standOff keep
+    the register's ids)."""
+    prefix = f"{_select(f, 'string(/tei:TEI/@xml:id)')}."
+    wrong = _select(f, "/tei:TEI[tei:text]//*[@xml:id][not(ancestor::tei:standOff)]"
+                    "[not(starts-with(@xml:id, $prefix))]", prefix=prefix)
+    return [diagnostic("V322", f"xml:id \"{el.get(XML_ID)}\" does not start with the "
+                       f"document id \"{prefix}\"", **_where(f, el)) for el in wrong]
+
+
+def dangling_pointers(f: XmlFile) -> list[Diagnostic]:
+    """V301: every "#id" in @ref, @target, @resp, @ana, @scheme names an xml:id of the file."""
+    ids = set(_select(f, "//@xml:id"))
+    out = []
+    for el in _select(f, "//*[" + " or ".join(f"@{a}" for a in POINTER_ATTRIBUTES) + "]"):
+        for attr in POINTER_ATTRIBUTES:
+            for token in (el.get(attr) or "").split():
+                if token.startswith("#") and token[1:] not in ids:
+                    out.append(diagnostic(
+                        "V301", f"<{etree.QName(el).localname} {attr}=\"{el.get(attr)}\">: "
+                        f"nothing in the file has xml:id \"{token[1:]}\"", **_where(f, el)))
+    return out
+
+
+def dates(f: XmlFile) -> list[Diagnostic]:
+    """V308: dates that do not exist; V309: a date's @when against the date its text writes
+    (a @when more precise than its text is fine: the editor may know the day)."""
+    out = []
+    for el in _select(f, "//*[" + " or ".join(f"@{a}" for a in DATE_ATTRIBUTES) + "]"):
+        impossible = False
+        for attr in DATE_ATTRIBUTES:
+            value = el.get(attr)
+            m = _ISO.match(value or "")
+            if m and not _exists(*m.groups()):
+                impossible = True
+                out.append(diagnostic("V308", f"<{etree.QName(el).localname} {attr}="
+                                      f"\"{value}\">: there is no such date", **_where(f, el)))
+        when = el.get("when")
+        if impossible or etree.QName(el).localname != "date" or not _ISO.match(when or ""):
+            continue
+        text = " ".join("".join(el.itertext()).split())
+        try:
+            found = find_date(text) if text else None
+        except DateError:
+            found = None  # the text names an impossible day; @when says what is meant
+        written = found[2] if found else None
+        if written and not when.startswith(written):
+            out.append(diagnostic("V309", f"<date when=\"{when}\">{text}</date>: the text "
+                                  f"writes {written}", **_where(f, el)))
+    return out
+
+
+def _exists(year: str, month: str | None, day: str | None) -> bool:
+    if month is None:
+        return True
+    if not 1 <= int(month) <= 12:
+        return False
+    if day is None:
+        return True
+    try:
+        _dt.date(2000 if year.startswith("-") else int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
+def file_name(f: XmlFile) -> list[Diagnostic]:
+    """V310–V312: the header's id, date and title against the file's name."""
+    assert f.tree is not None
+    root = f.tree.getroot()
+    stem = f.path.stem
+    out = []
+    expected = doc_id(stem)
+    if root.get(XML_ID) != expected:
+        out.append(diagnostic("V310", f"the document id is \"{root.get(XML_ID)}\"; the file "
+                              f"{f.path.name} needs \"{expected}\"", **_where(f, root)))
+    m = _NAME_DATE.match(stem)
+    date = root.find("tei:teiHeader/tei:profileDesc/tei:creation/tei:date", NS)
+    if m and date is not None and date.get("when") != m.group(1):
+        said = f"\"{date.get('when')}\"" if date.get("when") else "undated"
+        out.append(diagnostic("V311", f"the header dates the document {said}; the file name "
+                              f"says {m.group(1)}", **_where(f, date)))
+    title = root.find("tei:teiHeader/tei:fileDesc/tei:titleStmt/tei:title", NS)
+    if title is not None:
+        words = _words(stem[m.end():] if m else stem)
+        title_words = _words("".join(title.itertext()))
+        if words and not any(_same_word(w, t) for w in words for t in title_words):
+            out.append(diagnostic("V312", f"the title \"{''.join(title.itertext()).strip()}\" "
+                                  f"has none of the words of the file name ({', '.join(words)})",
+                                  **_where(f, title)))
+    return out
+
+
+def _words(text: str) -> list[str]:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return [w for w in re.split(r"[^a-z]+", plain) if len(w) >= 3]
+
+
+def _same_word(a: str, b: str) -> bool:
+    """``albania`` and ``albanian`` are the same word for a file name."""
+    short, long_ = sorted((a, b), key=len)
+    return long_.startswith(short) and len(short) >= min(4, len(long_))

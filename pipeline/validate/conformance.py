@@ -1,0 +1,127 @@
+"""Layer 3: TEI conformance, against the official TEI P5 tei_all RELAX NG schema.
+
+tei_all is fetched at set-up time (:mod:`pipeline.assets`).  Compiling all of it takes libxml2
+6–9 s, so each file is checked against tei_all pruned to the element names the project
+schemas declare plus those the file itself uses (:mod:`.prune` explains why the verdict is the
+same).  The common grammar is derived once per version of the schemas and stored beside
+tei_all in the cache folder (``teipipe setup`` makes it); it compiles in a few milliseconds.
+Files that use other names get a grammar of their own, derived and compiled once per run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+from ..assets import TEI_ALL, AssetError, cache_dir, path_of
+from ..diagnostics import Diagnostic
+from ..files import write_atomic
+from ..tei.ns import TEI_NS
+from . import SCHEMA_DIR
+from .codes import diagnostic
+from .prune import PRUNE_VERSION, prune
+from .xmlfile import XmlFile
+
+XS = "http://www.w3.org/2001/XMLSchema"
+Name = tuple[str, str]  # (namespace, local name)
+
+
+class ConformanceUnavailable(Exception):
+    """tei_all is not set up."""
+
+
+@lru_cache(maxsize=None)
+def project_names() -> frozenset[Name]:
+    """Every element name the project schemas declare (all in the TEI namespace)."""
+    names = set()
+    for xsd in sorted(SCHEMA_DIR.glob("*.xsd")):
+        for el in etree.parse(str(xsd)).iter(f"{{{XS}}}element"):
+            if el.get("name"):
+                names.add((TEI_NS, el.get("name")))
+    return frozenset(names)
+
+
+def pruned_path() -> Path:
+    """Where the grammar pruned to the project's names is kept (its name says its inputs)."""
+    key = hashlib.sha256("\n".join([TEI_ALL.sha256, PRUNE_VERSION, *sorted(
+        f"{ns} {local}" for ns, local in project_names())]).encode()).hexdigest()[:16]
+    return cache_dir() / f"tei_all.pruned-{key}.rng"
+
+
+def prepare() -> Path:
+    """Derive the pruned grammar into the cache folder, if it is not there yet."""
+    target = pruned_path()
+    if not target.exists():
+        write_atomic(target, etree.tostring(_pruned(frozenset()), xml_declaration=True,
+                                            encoding="UTF-8"))
+    return target
+
+
+def _pruned(extra: frozenset[Name]) -> etree._Element:
+    names = project_names() | extra
+    return prune(_tei_all(), lambda ns, local: (ns, local) in names)
+
+
+@lru_cache(maxsize=None)
+def _tei_all() -> etree._Element:
+    try:
+        path = path_of(TEI_ALL, fetch=False)
+    except AssetError as exc:
+        raise ConformanceUnavailable(str(exc)) from None
+    return etree.parse(str(path)).getroot()
+
+
+@lru_cache(maxsize=64)
+def grammar_for(extra: frozenset[Name]) -> etree.RelaxNG:
+    """tei_all pruned to the project's names and ``extra``, compiled."""
+    if not extra:
+        try:
+            return etree.RelaxNG(etree.parse(str(prepare())))
+        except OSError:
+            pass  # a read-only cache folder: derive it in memory, every run
+    return etree.RelaxNG(_pruned(extra))
+
+
+def check_tei(f: XmlFile) -> list[Diagnostic]:
+    """The tei_all errors of ``f``: one per line (libxml2 repeats itself down a branch)."""
+    assert f.tree is not None
+    tags = {el.tag for el in f.tree.iter() if isinstance(el.tag, str)}
+    used = {(q.namespace or "", q.localname) for q in map(etree.QName, tags)}
+    try:
+        grammar = grammar_for(frozenset(used - project_names()))
+    except ConformanceUnavailable as exc:
+        return [diagnostic("V202", f"TEI conformance not checked: {exc}", file=f.shown)]
+    if grammar.validate(f.tree):
+        return []
+    out: list[Diagnostic] = []
+    lines: set[int] = set()
+    for entry in grammar.error_log:
+        if entry.line in lines:
+            continue
+        lines.add(entry.line)
+        out.append(diagnostic("V201", f"tei_all: {_clean(entry.message)}", file=f.shown,
+                              line=entry.line or None, column=_column(f, entry)))
+    return out
+
+
+def _clean(message: str) -> str:
+    return message.replace(f"{{{TEI_NS}}}", "")
+
+
+_NAMED = re.compile(r"^(?:Element|Did not expect element|Expecting element) (\w+)")
+
+
+def _column(f: XmlFile, entry) -> int | None:
+    if entry.column:
+        return entry.column
+    m = _NAMED.match(entry.message)
+    if not m or f.tree is None:
+        return None
+    for el in f.tree.getroot().iter(f"{{{TEI_NS}}}{m.group(1)}"):
+        if el.sourceline == entry.line:
+            return f.column(el)
+    return None

@@ -1,0 +1,183 @@
+"""Layer 4, part 4: rules across files — the edition and its entity register.
+
+Each file yields *facts* (:func:`facts_of`): its xml:ids, the register entries it refers to,
+the entries it holds (a document's standOff copies, or the register's entries) with a hash of
+each.  The facts are small and cached with the file's result, so that the corpus rules run on
+every run without parsing unchanged files again:
+
+- V303: an xml:id used in two files (the standOff copies of register entries excepted);
+- V304/V305/V321: each standOff copy is its register entry verbatim, every copied or
+  referenced entry is in the register, and a document copies only what it refers to;
+- V314: register entries nothing refers to (when the register is checked with documents);
+- V315 (one file: the register): namesakes without dates to tell them apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+
+from lxml import etree
+
+from ..diagnostics import Diagnostic
+from ..tei.ns import NS, TEI_NS, XML_ID
+from .codes import diagnostic
+from .xmlfile import XmlFile
+
+ENTRY_KINDS = {"person": "persName", "place": "placeName", "org": "orgName"}
+_ENTRIES = tuple(f"{{{TEI_NS}}}{n}" for n in ENTRY_KINDS)
+
+
+def facts_of(f: XmlFile) -> dict:
+    """What the corpus rules need to know of one file (JSON data, see the module docstring)."""
+    assert f.tree is not None
+    xpath = f.tree.xpath
+    register = not xpath("/tei:TEI/tei:text", namespaces=NS)
+    outside = "" if register else "[not(ancestor::tei:standOff)]"
+    ids = [[el.get(XML_ID), el.sourceline] for el in xpath(f"//*[@xml:id]{outside}",
+                                                          namespaces=NS)]
+    names = "self::tei:persName or self::tei:placeName or self::tei:orgName"
+    refs = [[token[1:], el.sourceline]
+            for el in xpath(f"//*[{names}][@ref][not(ancestor::tei:standOff)]", namespaces=NS)
+            for token in el.get("ref", "").split() if token.startswith("#")]
+    entry_refs = sorted({token[1:] for value in xpath("/tei:TEI/tei:standOff//@ref",
+                                                      namespaces=NS)
+                         for token in value.split() if token.startswith("#")})
+    entries = [[entry.get(XML_ID) or "", entry.sourceline, _canonical_hash(entry)]
+               for entry in xpath("/tei:TEI/tei:standOff//*[self::tei:person or self::tei:place"
+                                  " or self::tei:org]", namespaces=NS)]
+    return {"ids": ids, "refs": refs, "entry_refs": entry_refs, "entries": entries}
+
+
+def _canonical_hash(entry: etree._Element) -> str:
+    """A hash of an entry's XML without its indentation (a copy is indented for its place):
+    white space between tags goes, nothing else (entries have no mixed content)."""
+    xml = etree.tostring(entry, with_tail=False, encoding="UTF-8")
+    return hashlib.sha256(re.sub(rb">\s+<", b"><", xml)).hexdigest()
+
+
+def namesakes(f: XmlFile) -> list[Diagnostic]:
+    """V315: entries of one kind that share a name, unless what is known of them (a person's
+    birth and death, a place's or a body's kind and country) tells them apart."""
+    assert f.tree is not None
+    stand_off = f.tree.getroot().find("tei:standOff", NS)
+    if stand_off is None:
+        return []
+    by_name: dict[tuple[str, str], list[etree._Element]] = defaultdict(list)
+    for entry in stand_off.iter(*_ENTRIES):
+        kind = etree.QName(entry).localname
+        for key in set(_names(entry)) - {""}:
+            by_name[(kind, key)].append(entry)
+    out = []
+    reported: set[tuple[str | None, str | None]] = set()
+    for (_kind, key), entries in by_name.items():
+        for k, later in enumerate(entries):
+            for earlier in entries[:k]:
+                pair = (earlier.get(XML_ID), later.get(XML_ID))
+                a, b = _distinction(earlier), _distinction(later)
+                if pair in reported or (a and b and a != b):
+                    continue
+                reported.add(pair)
+                bare = [e.get(XML_ID) for e, d in ((earlier, a), (later, b)) if not d]
+                why = (f"nothing tells {' and '.join(x or '?' for x in bare)} apart (no dates, "
+                       "kind or country)" if bare else f"both are {a}")
+                out.append(diagnostic(
+                    "V315", f"\"{later.get(XML_ID)}\" and \"{earlier.get(XML_ID)}\" (line "
+                    f"{earlier.sourceline}) share the name \"{_names(later)[key]}\", and {why}",
+                    file=f.shown, line=later.sourceline, column=f.column(later)))
+    return out
+
+
+def _names(entry: etree._Element) -> dict[str, str]:
+    """An entry's names by their comparison key (case, accents and punctuation aside)."""
+    tag = f"{{{TEI_NS}}}{ENTRY_KINDS[etree.QName(entry).localname]}"
+    out = {}
+    for name in entry.iter(tag):
+        text = " ".join("".join(name.itertext()).split())
+        plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        out.setdefault(" ".join(re.findall(r"[a-z0-9]+", plain.casefold())), text)
+    return out
+
+
+def _distinction(entry: etree._Element) -> str:
+    """What tells an entry from a namesake: a person's birth and death, the kind and country
+    of a place or an organization (and the years its names were used)."""
+    parts = []
+    kind = etree.QName(entry).localname
+    if kind != "person" and entry.get("type"):
+        parts.append(entry.get("type", ""))
+    for child in entry:
+        name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        if name in ("birth", "death"):
+            parts.append(f"{name} {child.get('when', '')}")
+        elif name == "country":
+            parts.append(f"in {child.get('ref', '')}")
+        elif kind == "org" and name == "orgName" and (child.get("from") or child.get("to")):
+            parts.append(f"{child.get('from', '')}–{child.get('to', '')}")
+    return ", ".join(parts)
+
+
+# ----------------------------------------------------------------------------- across files
+
+
+def corpus_ids(results: list[tuple[str, dict]]) -> list[Diagnostic]:
+    """V303: xml:ids of one file that another file uses too; one report per pair of files,
+    at the first such id (a copied file repeats them all)."""
+    first: dict[str, tuple[str, int]] = {}
+    out = []
+    for shown, facts in results:
+        clashes: dict[str, list[tuple[str, int, int]]] = {}
+        seen_here: set[str] = set()
+        for value, line in facts["ids"]:
+            if value in seen_here:
+                continue  # V302's business
+            seen_here.add(value)
+            if value in first and first[value][0] != shown:
+                other, other_line = first[value]
+                clashes.setdefault(other, []).append((value, line, other_line))
+            else:
+                first.setdefault(value, (shown, line))
+        for other, found in clashes.items():
+            value, line, other_line = found[0]
+            more = f" and {len(found) - 1} more of its ids are" if len(found) > 1 else " is"
+            out.append(diagnostic("V303", f"xml:id \"{value}\"{more} also used in {other} "
+                                  f"(line {other_line})", file=shown, line=line))
+    return out
+
+
+def standoff_copies(shown: str, facts: dict, register: dict | None,
+                    register_name: str) -> list[Diagnostic]:
+    """V304, V305, V321 for one document against the register's facts."""
+    entries = facts["entries"]
+    if not entries:
+        return []
+    if register is None:
+        return [diagnostic("V305", f"the register {register_name} is not there: the "
+                           f"{len(entries)} entries in standOff cannot be checked against it",
+                           file=shown, line=entries[0][1])]
+    known = {eid: digest for eid, _line, digest in register["entries"]}
+    referred = {ref for ref, _line in facts["refs"]} | set(facts["entry_refs"])
+    out = []
+    for eid, line, digest in entries:
+        if eid not in known:
+            out.append(diagnostic("V305", f"\"{eid}\" is not an entry of {register_name}",
+                                  file=shown, line=line))
+        elif known[eid] != digest:
+            out.append(diagnostic("V304", f"the copy of \"{eid}\" differs from its entry in "
+                                  f"{register_name}", file=shown, line=line))
+        if eid not in referred:
+            out.append(diagnostic("V321", f"\"{eid}\" is copied into standOff but nothing in "
+                                  "the document refers to it", file=shown, line=line))
+    return out
+
+
+def register_use(register_shown: str, register: dict,
+                 documents: list[dict]) -> list[Diagnostic]:
+    """V314: register entries that no document refers to."""
+    used = {ref for facts in documents for ref, _line in facts["refs"]}
+    used |= set(register["entry_refs"])  # countries and nationalities of other entries
+    return [diagnostic("V314", f"no document refers to \"{eid}\"", file=register_shown,
+                       line=line)
+            for eid, line, _digest in register["entries"] if eid not in used]

@@ -1,0 +1,176 @@
+"""tei_all, pruned to the elements a file can contain: the same verdict, compiled in milliseconds.
+
+libxml2 needs 6–9 s to compile the official tei_all RELAX NG schema (595 element patterns);
+validation itself takes a fraction of a millisecond.  Most of the grammar describes elements
+the edition never uses.  :func:`prune` replaces every ``<element>`` pattern whose name is not
+in a given set with ``<notAllowed/>`` and then simplifies the grammar by the rules of RELAX NG
+(section 4.20 of the specification): a choice loses its not-allowed branches, a group,
+interleave, one-or-more, list, mixed, element or attribute with a not-allowed part is itself
+not allowed, an optional or zero-or-more one becomes empty, a reference to a not-allowed
+definition is not allowed, and so on to a fixed point; definitions no longer reachable from
+the start go.
+
+Why the verdict is the same: RELAX NG patterns are monotone, so the pruned grammar accepts a
+subset of what tei_all accepts; and a document whose element names are all in the set is
+matched, in any derivation by tei_all, only by element patterns with those names, which the
+pruning keeps.  So for documents that use only names of the set, the two grammars agree.
+The validator prunes to the names the project schemas declare plus whatever names the file
+uses, which makes the check exact for every file (tests/test_conformance.py compares the
+verdicts with the full tei_all on every test file).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Callable
+
+from lxml import etree
+
+RNG = "http://relaxng.org/ns/structure/1.0"
+#: Bump when the pruning changes: it is part of the cache keys.
+PRUNE_VERSION = "1"
+
+_NA, _EMPTY, _OK = "notAllowed", "empty", "ok"
+_NAME_CLASSES = {"name", "anyName", "nsName", "choice"}
+
+
+def _r(name: str) -> str:
+    return f"{{{RNG}}}{name}"
+
+
+def _local(el: etree._Element) -> str:
+    return el.tag[len(RNG) + 2:] if el.tag.startswith(f"{{{RNG}}}") else ""
+
+
+def prune(grammar: etree._Element, keep: Callable[[str, str], bool]) -> etree._Element:
+    """A copy of ``grammar`` (a RELAX NG ``<grammar>`` element, one file, no includes) whose
+    element patterns are limited to the (namespace, local name) pairs ``keep`` accepts."""
+    root = copy.deepcopy(grammar)
+    _strip_annotations(root)
+    for el in list(root.iter(_r("element"))):
+        name = _element_name(el)
+        if name is not None and not keep(*name):
+            _replace(el, etree.Element(_r("notAllowed")))
+    defines = {d.get("name"): d for d in root.iter(_r("define"))}
+    dead: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for name, define in defines.items():
+            if name not in dead and _group(list(define), dead) == _NA:
+                dead.add(name)
+                changed = True
+    start = root.find(_r("start"))
+    if start is None or _group(list(start), dead) == _NA:
+        raise ValueError("nothing is left of the grammar: its start element is not allowed")
+    reachable = _reachable(start, defines)
+    for name, define in defines.items():
+        if name not in reachable:
+            root.remove(define)
+    return root
+
+
+def _strip_annotations(root: etree._Element) -> None:
+    """Drop foreign elements (documentation, embedded Schematron) and comments: lxml's
+    RelaxNG ignores them, and the pruned grammar is a tenth of the size without them."""
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{RNG}}}"):
+            parent = el.getparent()
+            if parent is not None:
+                _remove(el)
+
+
+def _remove(el: etree._Element) -> None:
+    parent = el.getparent()
+    assert parent is not None
+    parent.remove(el)  # the tail is white space in a grammar
+
+
+def _replace(old: etree._Element, new: etree._Element) -> None:
+    parent = old.getparent()
+    assert parent is not None
+    new.tail = old.tail
+    parent.replace(old, new)
+
+
+def _element_name(el: etree._Element) -> tuple[str, str] | None:
+    """(namespace, local name) of an element pattern with a single name, else None."""
+    name = el.get("name")
+    if name is None:
+        first = next((c for c in el if isinstance(c.tag, str)), None)
+        if first is None or _local(first) != "name":
+            return None
+        name, ns_holder = (first.text or "").strip(), first
+    else:
+        ns_holder = el
+    if ":" in name:
+        prefix, local = name.split(":", 1)
+        return el.nsmap.get(prefix, ""), local
+    node: etree._Element | None = ns_holder
+    while node is not None and node.get("ns") is None:
+        node = node.getparent()
+    return (node.get("ns") if node is not None else "") or "", name
+
+
+def _patterns(el: etree._Element) -> list[etree._Element]:
+    """The pattern children of an element or attribute pattern (after its name class)."""
+    kids = [c for c in el if isinstance(c.tag, str)]
+    if el.get("name") is None and kids and _local(kids[0]) in _NAME_CLASSES:
+        kids = kids[1:]
+    return kids
+
+
+def _group(kids: list[etree._Element], dead: set[str]) -> str:
+    states = [_simplify(k, dead) for k in kids]
+    if _NA in states:
+        return _NA
+    return _EMPTY if all(s == _EMPTY for s in states) else _OK
+
+
+def _simplify(p: etree._Element, dead: set[str]) -> str:
+    """Simplify pattern ``p`` in place; return whether it is now not-allowed, empty or other."""
+    tag = _local(p)
+    if tag == "notAllowed":
+        return _NA
+    if tag == "empty":
+        return _EMPTY
+    if tag == "ref":
+        return _NA if p.get("name") in dead else _OK
+    if tag in ("element", "attribute"):
+        return _NA if _group(_patterns(p), dead) == _NA else _OK
+    if tag == "choice":
+        states = []
+        for kid in [c for c in p if isinstance(c.tag, str)]:
+            state = _simplify(kid, dead)
+            if state == _NA:
+                _remove(kid)
+            else:
+                states.append(state)
+        if not states:
+            return _NA
+        return _EMPTY if all(s == _EMPTY for s in states) else _OK
+    if tag in ("group", "interleave"):
+        return _group([c for c in p if isinstance(c.tag, str)], dead)
+    if tag in ("optional", "zeroOrMore"):
+        state = _group([c for c in p if isinstance(c.tag, str)], dead)
+        if state == _NA:
+            _replace(p, etree.Element(_r("empty")))
+            return _EMPTY
+        return state
+    if tag in ("oneOrMore", "list", "mixed"):
+        state = _group([c for c in p if isinstance(c.tag, str)], dead)
+        return _OK if state == _EMPTY and tag != "oneOrMore" else state
+    return _OK  # text, value, data (their except holds data patterns only), parentRef ...
+
+
+def _reachable(start: etree._Element, defines: dict[str, etree._Element]) -> set[str]:
+    seen: set[str] = set()
+    todo = [start]
+    while todo:
+        node = todo.pop()
+        for ref in node.iter(_r("ref")):
+            name = ref.get("name")
+            if name not in seen and name in defines:
+                seen.add(name)
+                todo.append(defines[name])
+    return seen

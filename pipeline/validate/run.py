@@ -1,0 +1,311 @@
+"""Running the four layers on many files: cache first, then workers, then the corpus rules.
+
+:func:`validate` is what ``teipipe validate`` calls.  Each file is checked on its own
+(:func:`check_file`: well-formedness, project schema, tei_all, rules), in worker processes
+when there are many; results of unchanged files come from the cache (:mod:`.cache`); the
+rules across files run last, on the facts of all files.  A problem in one file never stops
+the others, and a bug in a check is reported as V399 for that file, not as a traceback.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ..diagnostics import Diagnostic, Severity
+from . import cache as cache_mod
+from .codes import diagnostic
+from .schema import DOCUMENT, REGISTER, kind_of
+from .xmlfile import MAX_BYTES, XmlFile, read_xml
+
+DEFAULT_PATHS = (Path("tei"), Path("source/register.xml"))
+LAYER_ORDER = {"file": 0, "schema": 1, "tei": 2, "rules": 3}
+PARALLEL_FROM = 24  # files to check before worker processes pay for themselves
+#: Results that say more about this machine than about the file are not kept: tei_all not
+#: set up (V202), a bug in a check (V399).
+UNCACHED = {"V202", "V399"}
+MAX_PER_FILE = 500  # problems listed for one file; a broken file repeats its faults
+
+
+@dataclass(frozen=True)
+class Options:
+    max_bytes: int = MAX_BYTES
+    jobs: int = 0  # 0: all cores
+    use_cache: bool = True
+    register: Path | None = None  # default: source/register.xml
+
+
+@dataclass
+class FileResult:
+    shown: str
+    kind: str
+    diagnostics: list[Diagnostic]
+    facts: dict | None  # None when the file could not be parsed
+    cached: bool = False
+
+
+@dataclass
+class Report:
+    files: list[str]
+    diagnostics: list[Diagnostic]
+    cached: int = 0
+
+    def summary(self) -> dict[str, int]:
+        errors = sum(d.severity == Severity.ERROR for d in self.diagnostics)
+        warnings = sum(d.severity == Severity.WARNING for d in self.diagnostics)
+        return {"files": len(self.files), "errors": errors, "warnings": warnings,
+                "files_with_problems": len({d.file for d in self.diagnostics}),
+                "from_cache": self.cached}
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Files and folders (their ``*.xml``, recursively) into files, in a stable order.
+
+    A path given by name that does not exist stays in the list: reading it reports V001.
+    Without paths: tei/ and source/register.xml, where they exist.
+    """
+    given = list(paths)
+    found: list[Path] = []
+    for path in given or DEFAULT_PATHS:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.xml") if p.is_file()))
+        elif path.exists() or given:
+            found.append(path)
+    seen: set[str] = set()
+    unique = []
+    for path in found:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def shown_as(path: Path, cwd: str) -> str:
+    """The name used in messages: relative to the working directory when inside it."""
+    rel = os.path.relpath(os.path.abspath(path), cwd)
+    return str(path) if rel.startswith("..") else rel
+
+
+def check_file(path: Path, shown: str, max_bytes: int = MAX_BYTES) -> FileResult:
+    """The four layers on one file.
+
+    A tei_all error on the line of an element the project's own checks already faulted says
+    the same thing less precisely, and is left out: one fault, one report.
+    """
+    f = read_xml(path, shown, max_bytes)
+    if f.tree is None:
+        return FileResult(shown, DOCUMENT, f.problems, None)
+    kind = kind_of(f.tree)
+    out: list[Diagnostic] = []
+    anchors: set[int] = set()
+    schema_errors = _guarded(out, f, "the project schema", _schema_layer, kind, anchors)
+    conformance = _guarded(out, f, "tei_all", _tei_layer)
+    _guarded(out, f, "the rules", _rules_layer, kind, not schema_errors)
+    facts = _guarded_facts(out, f)
+    anchors |= {d.line for d in out if d.severity == Severity.ERROR and d.line
+                and d.code[1] in "13"}
+    restated = {id(d) for d in conformance if d.code == "V201" and d.line in anchors}
+    found = _ordered([d for d in out if id(d) not in restated])
+    if len(found) > MAX_PER_FILE:
+        found = found[:MAX_PER_FILE] + [diagnostic(
+            "V399", f"{len(found) - MAX_PER_FILE} more problems in this file are not listed; "
+            "fix the first ones and check again", file=shown,
+            hint="a file with this many problems is probably not a document of the edition")]
+    return FileResult(shown, kind, found, facts)
+
+
+def _schema_layer(f: XmlFile, kind: str, anchors: set[int]) -> list[Diagnostic]:
+    """The project schema's errors; ``anchors`` gets the lines of the elements concerned."""
+    from .schema import check_schema
+    found, elements = check_schema(f, kind)
+    anchors |= elements
+    return found
+
+
+def _tei_layer(f: XmlFile) -> list[Diagnostic]:
+    from .conformance import check_tei
+    return check_tei(f)
+
+
+def _rules_layer(f: XmlFile, kind: str, schema_ok: bool) -> list[Diagnostic]:
+    from .checks import dangling_pointers, dates, duplicate_ids, file_name, id_prefixes
+    from .corpus import namesakes
+    from .fidelity import check_fidelity
+    from .schematron import check_schematron
+    out = check_schematron(f) + duplicate_ids(f) + dangling_pointers(f) + dates(f)
+    if kind == DOCUMENT:
+        out += id_prefixes(f) + file_name(f) + check_fidelity(f, schema_ok)
+    else:
+        out += namesakes(f)
+    return out
+
+
+def _guarded(out: list[Diagnostic], f: XmlFile, layer: str,
+             check: Callable[..., list[Diagnostic]], *args) -> list[Diagnostic]:
+    """Run one layer; its errors are also returned.  A bug in a check is reported (V399)
+    and must not hide the other layers' results."""
+    try:
+        found = check(f, *args)
+    except Exception as exc:
+        found = [diagnostic("V399", f"internal error while checking {layer} "
+                            f"({type(exc).__name__}: {exc})", file=f.shown)]
+    out.extend(found)
+    return [d for d in found if d.severity == Severity.ERROR]
+
+
+def _guarded_facts(out: list[Diagnostic], f: XmlFile) -> dict | None:
+    from .corpus import facts_of
+    try:
+        return facts_of(f)
+    except Exception as exc:
+        out.append(diagnostic("V399", f"internal error while reading the file's ids and "
+                              f"references ({type(exc).__name__}: {exc})", file=f.shown))
+        return None
+
+
+def _ordered(found: list[Diagnostic]) -> list[Diagnostic]:
+    from .codes import RULES
+    return sorted(found, key=lambda d: (d.line or 0, LAYER_ORDER[RULES[d.code].layer], d.code,
+                                        d.column or 0))
+
+
+# ----------------------------------------------------------------------------- the run
+
+
+def validate(paths: Iterable[Path] = (), options: Options = Options(),
+             progress: Callable[[], None] | None = None) -> Report:
+    """Validate files and folders (default: tei/ and source/register.xml).
+
+    The register the documents' standOff copies are checked against is ``options.register``,
+    else the register among the files checked, else source/register.xml (read for reference
+    when it is not among the files).
+    """
+    files = find_files(paths)
+    cwd = os.getcwd()
+    tasks = [(p, shown_as(p, cwd)) for p in files]
+    store = cache_mod.ResultCache() if options.use_cache else None
+    results = _results(tasks, options, store, progress)
+    registers = [k for k, r in enumerate(results) if r.kind == REGISTER and r.facts is not None]
+    register_path = options.register or (files[registers[0]] if len(registers) == 1
+                                         else Path("source/register.xml"))
+    wanted = os.path.realpath(register_path)
+    at = next((k for k, p in enumerate(files) if os.path.realpath(p) == wanted), None) \
+        if register_path.exists() else None
+    if at is None and register_path.is_file():
+        reference = _results([(register_path, shown_as(register_path, cwd))], options, store,
+                             None)
+        results.extend(reference)
+        at = len(results) - 1
+    checked = results[:len(files)]
+    diagnostics = [d for r in checked for d in r.diagnostics]
+    diagnostics.extend(_corpus_rules(checked, results[at] if at is not None else None,
+                                     shown_as(register_path, cwd),
+                                     register_in_run=at is not None and at < len(files)))
+    order = {shown: k for k, (_p, shown) in enumerate(tasks)}
+    diagnostics.sort(key=lambda d: (order.get(d.file, len(order)), d.line or 0))
+    return Report([shown for _p, shown in tasks], diagnostics,
+                  cached=sum(r.cached for r in checked))
+
+
+def _corpus_rules(checked: list[FileResult], register: FileResult | None, register_name: str,
+                  register_in_run: bool) -> list[Diagnostic]:
+    from .corpus import corpus_ids, register_use, standoff_copies
+    parsed = [r for r in checked if r.facts is not None]
+    out = corpus_ids([(r.shown, r.facts) for r in parsed])  # type: ignore[misc]
+    register_facts = register.facts if register is not None else None
+    documents = [r for r in parsed if r.kind == DOCUMENT]
+    for r in documents:
+        out.extend(standoff_copies(r.shown, r.facts, register_facts,  # type: ignore[arg-type]
+                                   register_name))
+    if register_in_run and register_facts is not None and documents:
+        out.extend(register_use(register.shown, register_facts,  # type: ignore[union-attr]
+                                [r.facts for r in documents]))  # type: ignore[misc]
+    return out
+
+
+def _results(tasks: list[tuple[Path, str]], options: Options, store,
+             progress: Callable[[], None] | None) -> list[FileResult]:
+    salt = cache_mod.salt(f"max_bytes={options.max_bytes}") if store else ""
+    results: list[FileResult | None] = [None] * len(tasks)
+    keys: dict[int, str] = {}
+    todo: list[int] = []
+    for k, (path, shown) in enumerate(tasks):
+        key = _key(store, salt, path, shown, options.max_bytes)
+        hit = store.get(key) if store and key else None
+        if hit is not None:
+            kind, diagnostics, facts = hit
+            results[k] = FileResult(shown, kind, diagnostics, facts, cached=True)
+            if progress:
+                progress()
+            continue
+        if key:
+            keys[k] = key
+        todo.append(k)
+    for k, result in zip(todo, _check_all([tasks[k] for k in todo], options, progress)):
+        results[k] = result
+        if store and k in keys and result.facts is not None and not any(
+                d.code in UNCACHED for d in result.diagnostics):
+            store.put(keys[k], result.kind, result.diagnostics, result.facts)
+    if store and todo:
+        store.save()
+    return results  # type: ignore[return-value]
+
+
+def _key(store, salt: str, path: Path, shown: str, max_bytes: int) -> str | None:
+    """The cache key of a file; None for files not worth caching (unreadable, too large)."""
+    if store is None:
+        return None
+    try:
+        if not path.is_file() or path.stat().st_size > max_bytes:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return cache_mod.file_key(salt, shown, path, data)
+
+
+def _check_all(tasks: list[tuple[Path, str]], options: Options,
+               progress: Callable[[], None] | None) -> list[FileResult]:
+    jobs = options.jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(tasks) < PARALLEL_FROM:
+        out = []
+        for path, shown in tasks:
+            out.append(check_file(path, shown, options.max_bytes))
+            if progress:
+                progress()
+        return out
+    _warm_up()
+    context = multiprocessing.get_context("fork")
+    args = [(str(path), shown, options.max_bytes) for path, shown in tasks]
+    out = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        for result in pool.map(_task, args, chunksize=max(1, len(args) // (jobs * 4))):
+            out.append(result)
+            if progress:
+                progress()
+    return out
+
+
+def _task(args: tuple[str, str, int]) -> FileResult:
+    path, shown, max_bytes = args
+    return check_file(Path(path), shown, max_bytes)
+
+
+def _warm_up() -> None:
+    """Compile the schemas once in the parent: the forked workers inherit them.  (xmlschema
+    is left out: it is loaded only by a worker that meets an invalid file.)"""
+    from .conformance import ConformanceUnavailable, grammar_for
+    from .schema import fast_schema
+    from .schematron import _schematron
+    fast_schema(DOCUMENT)
+    fast_schema(REGISTER)
+    _schematron()
+    try:
+        grammar_for(frozenset())
+    except ConformanceUnavailable:
+        pass  # each file reports V202
