@@ -3,10 +3,14 @@
 # up .venv/ on first use.  `make help` lists every target.
 
 PYTHON ?= python3
-VENV   := .venv
+HERE   := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
+VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 SYSDEPS := .cache/teipipe/.system-deps
+# `make all NER=--no-ner`: leave the statistical recognizer out (its answers are cached per
+# page, so only new or changed pages pay for it; see the README's Performance section)
+NER    ?= --ner
 
 .DEFAULT_GOAL := help
 .PHONY: help all setup tei editions html text test validate bench-validate check-tei clean deposit review bench-entities
@@ -18,19 +22,19 @@ all: tei review editions deposit ## build the whole edition from source/: tei/, 
 
 setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema
 
-$(STAMP): pyproject.toml
+$(STAMP): $(HERE)pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,ner]'
+	$(BIN)/python -m pip install -q -e '$(HERE).[dev,ner]'
 	$(BIN)/teipipe setup
 	touch $@
 
-$(SYSDEPS): scripts/system-deps.sh
-	sh scripts/system-deps.sh
+$(SYSDEPS): $(HERE)scripts/system-deps.sh
+	sh $(HERE)scripts/system-deps.sh
 	mkdir -p $(dir $@) && touch $@
 
-tei: $(STAMP) ## convert source/*.txt into tei/*.xml
-	$(BIN)/teipipe convert source -o tei
+tei: $(STAMP) ## convert source/*.txt into tei/*.xml (only what changed)
+	$(BIN)/teipipe convert source -o tei $(NER)
 
 editions: html text ## build the HTML and plain-text editions from tei/
 

@@ -130,6 +130,26 @@ def _progress(what: str, total: int):
         yield lambda: bar.advance(task)
 
 
+@contextmanager
+def _phases():
+    """One progress bar on stderr (when it is a terminal) for a run in phases: yields the
+    ``(start(what, total), advance())`` pair a phase reports through."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(), console=_console(),
+                  transient=True) as bar:
+        current = []
+
+        def start(what: str, total: int) -> None:
+            if current:
+                bar.remove_task(current.pop())
+            current.append(bar.add_task(what, total=total))
+        yield start, lambda: bar.advance(current[-1])
+
+
 @main.group()
 def export() -> None:
     """Build the editions from the TEI files: `export html`, `export text`."""
@@ -163,9 +183,12 @@ def _report_export(result, out_dir: Path, entry: str, strict: bool) -> None:
               help="Edition metadata (default: edition.toml if any).")
 @click.option("--force", is_flag=True, help="Overwrite files teipipe did not write there.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
+@click.option("--rebuild", is_flag=True, help="Make every file, also those up to date.")
 def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
                 description: str | None, base_url: str, register: Path | None,
-                edition_file: Path | None, force: bool, strict: bool) -> None:
+                edition_file: Path | None, force: bool, strict: bool, jobs: int,
+                rebuild: bool) -> None:
     """The HTML edition of the TEI files (SOURCES files or folders; default tei/).
 
     A static site that works opened from disk or from any web server: open
@@ -173,11 +196,14 @@ def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
     """
     from .export.run import edition_options
     from .export.run import export_html as run
+    from .incremental import record_path
     default_register, default_edition = Path("source/register.xml"), Path("edition.toml")
     register = register or (default_register if default_register.is_file() else None)
     edition_file = edition_file or (default_edition if default_edition.is_file() else None)
     options, problems = edition_options(edition_file, title, description, base_url)
-    result = run(sources, out_dir, options, register, force)
+    with _phases() as progress:
+        result = run(sources, out_dir, options, register, force, jobs or os.cpu_count() or 1,
+                     record_path("export-html", out_dir), rebuild, progress)
     result.diagnostics[:0] = problems
     _report_export(result, out_dir, "index.html", strict)
 
@@ -192,16 +218,21 @@ def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
               help="Write each document's text exactly as the source has it, nothing added.")
 @click.option("--force", is_flag=True, help="Overwrite files teipipe did not write there.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
+@click.option("--rebuild", is_flag=True, help="Make every file, also those up to date.")
 def export_text(sources: tuple[Path, ...], out_dir: Path, width: int, diplomatic: bool,
-                force: bool, strict: bool) -> None:
+                force: bool, strict: bool, jobs: int, rebuild: bool) -> None:
     """The plain-text edition of the TEI files (SOURCES files or folders; default tei/).
 
     NAME.txt per document (a header block, then the text), corpus.txt (every text, one
     paragraph per line) and corpus.tsv (the metadata, one row per document).
     """
     from .export.run import export_text as run
-    _report_export(run(sources, out_dir, width, diplomatic, force), out_dir, "corpus.txt",
-                   strict)
+    from .incremental import record_path
+    with _phases() as progress:
+        result = run(sources, out_dir, width, diplomatic, force, jobs or os.cpu_count() or 1,
+                     record_path("export-text", out_dir), rebuild, progress)
+    _report_export(result, out_dir, "corpus.txt", strict)
 
 
 @main.command()

@@ -124,14 +124,13 @@ def record_path(stage: str, out_dir: Path) -> Path:
 class BuildRecord:
     """The outputs a stage made, by key, for one set of settings.
 
-    An entry is a dict of JSON values, with :class:`FileState` values under the keys named
-    in ``states``.  A record made with other settings (or by other code) holds nothing:
-    every output is rebuilt.  Entries not touched by a run are kept, so that building part
-    of the inputs does not forget the rest.
+    An entry is JSON data, in which :class:`FileState` values may appear anywhere.  A record
+    made with other settings (or by other code) holds nothing: every output is rebuilt.
+    Entries not touched by a run are kept, so that building part of the inputs does not
+    forget the rest.
     """
 
-    def __init__(self, path: Path | None, settings: str,
-                 states: tuple[str, ...] = ("source", "output")):
+    def __init__(self, path: Path | None, settings: str):
         self.path = path
         self.settings = settings
         self.entries: dict[str, dict] = {}
@@ -139,16 +138,13 @@ class BuildRecord:
         if path is None:
             return
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != RECORD_FORMAT or data.get("settings") != settings:
+            data = json.loads(path.read_text(encoding="utf-8"), object_hook=_decode)
+            if data.get("format") != RECORD_FORMAT or data.get("settings") != settings or \
+                    not isinstance(data["entries"], dict):
                 return
-            entries = {}
-            for key, entry in data["entries"].items():
-                entries[key] = {k: FileState.from_data(v) if k in states else v
-                                for k, v in entry.items()}
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return  # no record, or a damaged one: everything is built again
-        self.entries = entries
+        self.entries = data["entries"]
 
     def get(self, key: str) -> dict | None:
         return self.entries.get(key)
@@ -170,7 +166,8 @@ class BuildRecord:
 
         def encode(value):
             if isinstance(value, FileState):
-                return value.as_data()[:5] + [now if value.seen_ns is None else value.seen_ns]
+                return {_STATE: value.as_data()[:5] + [
+                    now if value.seen_ns is None else value.seen_ns]}
             raise TypeError(type(value).__name__)
         data = {"format": RECORD_FORMAT, "settings": self.settings, "entries": self.entries}
         try:
@@ -179,3 +176,10 @@ class BuildRecord:
         except OSError:
             pass  # a cache that cannot be written only costs time
         self.changed = False
+
+
+_STATE = "~state"
+
+
+def _decode(obj: dict):
+    return FileState.from_data(obj[_STATE]) if len(obj) == 1 and _STATE in obj else obj

@@ -22,6 +22,7 @@ from pipeline.export.passages import passage_label, passages
 from pipeline.export.register import fold, read_register
 from pipeline.export.run import export_html
 from pipeline.export.search import build_index, index_script, words
+from pipeline.export.summary import summarize
 from pipeline.export.sources import load
 from pipeline.tei.read import parse
 
@@ -320,8 +321,8 @@ def test_a_ref_to_no_entry_is_a_warning_with_file_and_line(tmp_path: Path) -> No
 
 def test_the_search_index_finds_words_without_accents_and_names_by_entity() -> None:
     sources, _ = load([FIXTURES])
-    p = html.plan(sources)
-    index = build_index([(s, p.found[s.name]) for s in sources], p.known)
+    p = html.plan([summarize(s) for s in sources])
+    index = build_index([(s, p.found[s.name]) for s in p.summaries], p.known)
     hits = index["words"]["dubcek"]
     assert any("Dubček" in index["passages"][k][3] for k in hits)
     ids = [e[0] for e in index["entities"]]

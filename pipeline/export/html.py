@@ -35,10 +35,10 @@ from .. import __version__
 from ..diagnostics import Diagnostic
 from ..tei.ns import NS, TEI_NS, tei
 from . import text as plain
-from .passages import Passage, metadata_passage, passages, refs_of
-from .register import REGISTER_PAGES, Entry, Occurrence, entries, fold, occurrences, unresolved
+from .passages import Passage
+from .register import REGISTER_PAGES, Entry, Occurrence, entries, fold, unresolved
 from .search import build_index, index_script
-from .sources import Source
+from .summary import Summary
 
 XSLT_DIR = Path(__file__).with_name("xslt")
 STATIC_DIR = Path(__file__).with_name("static")
@@ -66,21 +66,20 @@ class Options:
 class Plan:
     """Everything the pages need that comes from the whole edition, computed once."""
 
-    sources: list[Source]
+    summaries: list[Summary]  # the documents in reading order
     known: dict[str, Entry]
     found: dict[str, list[Passage]] = field(default_factory=dict)
     occurrences: list[Occurrence] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
 
 
-def plan(sources: Sequence[Source], register: dict[str, Entry] | None = None) -> Plan:
-    """Read every document's passages, names and register entries."""
-    result = Plan(list(sources), entries(sources, register))
-    for source in sources:
-        found = [metadata_passage(source.tree), *passages(source.tree)]
-        result.found[source.name] = found
-        result.occurrences.extend(occurrences(source, found))
-        result.problems.extend(unresolved(source, result.known))
+def plan(summaries: Sequence[Summary], register: dict[str, Entry] | None = None) -> Plan:
+    """The edition's entries, and every document's passages and names."""
+    result = Plan(list(summaries), entries(summaries, register))
+    for summary in summaries:
+        result.found[summary.name] = summary.found
+        result.occurrences.extend(summary.occurrences)
+        result.problems.extend(unresolved(summary, result.known))
     return result
 
 
@@ -94,10 +93,9 @@ def _stylesheet(name: str) -> etree.XSLT:
     return etree.XSLT(tree, access_control=etree.XSLTAccessControl.DENY_ALL)
 
 
-def _params(options: Options, **more: str) -> dict[str, object]:
-    values = {"site-title": options.title, "version": __version__,
-              "base-url": options.base_url, **more}
-    return {k: etree.XSLT.strparam(v) for k, v in values.items()}
+def _params(options: Options, **more: str) -> dict[str, str]:
+    return {"site-title": options.title, "version": __version__,
+            "base-url": options.base_url, **more}
 
 
 def _html(result: etree._XSLTResultTree) -> bytes:
@@ -107,78 +105,76 @@ def _html(result: etree._XSLTResultTree) -> bytes:
 # ----------------------------------------------------------------------------- pages
 
 
-def _with_entries(source: Source, known: dict[str, Entry]) -> etree._ElementTree:
-    """The TEI tree, with the register entries it names but lacks added to its standOff.
+def page_params(p: Plan, k: int, options: Options) -> dict[str, str]:
+    """The stylesheet parameters of the page of the ``k``-th document in reading order:
+    where it is, its downloads, its neighbours, the edition's title."""
+    summary = p.summaries[k]
+    prev = p.summaries[k - 1] if k > 0 else None
+    nxt = p.summaries[k + 1] if k + 1 < len(p.summaries) else None
+    return _params(
+        options, root="../", self=f"documents/{summary.name}.html",
+        **{"tei-href": f"../tei/{summary.name}.xml", "text-href": f"../text/{summary.name}.txt",
+           "prev-href": f"{prev.name}.html" if prev else "",
+           "prev-title": prev.title if prev else "",
+           "next-href": f"{nxt.name}.html" if nxt else "",
+           "next-title": nxt.title if nxt else "",
+           "position": str(k + 1), "count": str(len(p.summaries))})
+
+
+def missing_entries(p: Plan, k: int) -> list[str]:
+    """The register entries the ``k``-th document names but does not carry, as XML.
 
     Files made by teipipe carry every entry they name; this is for files that do not (yet),
     so that their pages still explain every name the register knows.
     """
-    have = {el.get("{http://www.w3.org/XML/1998/namespace}id")
-            for el in source.tree.getroot().iterfind("tei:standOff//*", NS)}
-    wanted = [known[r] for r in _named(source.tree) if r in known and r not in have]
-    if not wanted:
-        return source.tree
-    tree = copy.deepcopy(source.tree)
-    root = tree.getroot()
-    stand_off = root.find("tei:standOff", NS)
-    if stand_off is None:
-        stand_off = etree.SubElement(root, tei("standOff"))
-    lists = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
-    for entry in wanted:
-        holder = stand_off.find(f"tei:{lists[entry.type]}", NS)
-        if holder is None:
-            holder = etree.SubElement(stand_off, tei(lists[entry.type]))
-        holder.append(copy.deepcopy(entry.element))
-    return tree
+    summary = p.summaries[k]
+    carried = summary.carried
+    return [etree.tostring(p.known[r].element, encoding="unicode", with_tail=False)
+            for r in summary.named if r in p.known and r not in carried]
 
 
-def _named(tree: etree._ElementTree) -> list[str]:
-    seen: dict[str, None] = {}
-    for el in tree.getroot().iter(tei("persName"), tei("placeName"), tei("orgName")):
-        for ref in refs_of(el):
-            seen.setdefault(ref)
-    return list(seen)
-
-
-def document_page(p: Plan, k: int, options: Options) -> bytes:
-    """The page of the ``k``-th document in reading order."""
-    source = p.sources[k]
-    prev = p.sources[k - 1] if k > 0 else None
-    nxt = p.sources[k + 1] if k + 1 < len(p.sources) else None
-    params = _params(
-        options, root="../", self=f"documents/{source.name}.html",
-        **{"tei-href": f"../tei/{source.name}.xml", "text-href": f"../text/{source.name}.txt",
-           "prev-href": f"{prev.name}.html" if prev else "",
-           "prev-title": prev.doc.header.title if prev else "",
-           "next-href": f"{nxt.name}.html" if nxt else "",
-           "next-title": nxt.doc.header.title if nxt else "",
-           "position": str(k + 1), "count": str(len(p.sources))})
-    return _html(_stylesheet("document.xsl")(_with_entries(source, p.known), **params))
+def document_page(tree: etree._ElementTree, params: dict[str, str],
+                  extra: Sequence[str] = ()) -> bytes:
+    """A document's page: ``document.xsl`` on its TEI tree with ``params``
+    (:func:`page_params`), the entries ``extra`` added to its standOff."""
+    if extra:
+        tree = copy.deepcopy(tree)
+        root = tree.getroot()
+        stand_off = root.find("tei:standOff", NS)
+        if stand_off is None:
+            stand_off = etree.SubElement(root, tei("standOff"))
+        lists = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
+        for xml in extra:
+            entry = etree.fromstring(xml)
+            holder = stand_off.find(f"tei:{lists[etree.QName(entry).localname]}", NS)
+            if holder is None:
+                holder = etree.SubElement(stand_off, tei(lists[etree.QName(entry).localname]))
+            holder.append(entry)
+    values = {k: etree.XSLT.strparam(v) for k, v in params.items()}
+    return _html(_stylesheet("document.xsl")(tree, **values))
 
 
 def edition_summary(p: Plan, options: Options) -> etree._Element:
     """The edition as ``collection.xsl`` reads it (documented there)."""
-    sources = p.sources
-    years = sorted(w[:4] for s in sources if (w := s.doc.header.date_when or "")
+    sources = p.summaries
+    years = sorted(w[:4] for s in sources if (w := s.date_when or "")
                    and re.match(r"\d{4}", w))
-    description = options.description or _project_description(sources) or DEFAULT_DESCRIPTION
+    description = options.description or next((s.project for s in sources if s.project),
+                                              None) or DEFAULT_DESCRIPTION
     root = etree.Element("edition", {
         "title": options.title, "count": str(len(sources)),
         "first": years[0] if years else "", "last": years[-1] if years else ""},
         nsmap={"tei": TEI_NS})
     etree.SubElement(root, "description").text = description
-    by_name: dict[str, Source] = {}
+    by_name: dict[str, Summary] = {}
     for k, s in enumerate(sources):
-        h = s.doc.header
         by_name[s.name] = s
         etree.SubElement(root, "document", {
-            "name": s.name, "id": s.doc.id, "href": f"documents/{s.name}.html",
+            "name": s.name, "id": s.id, "href": f"documents/{s.name}.html",
             "tei": f"tei/{s.name}.xml", "text": f"text/{s.name}.txt",
-            "when": h.date_when or "", "sort": f"{h.date_when or '~'} {k:06d}",
-            "date": h.date_text or h.date_when or "", "title": h.title,
-            "kind": plain.kind_label(s.doc) or "",
-            "classification": plain.classification_label(s.doc) or "",
-            "archive": plain.archive_label(s.doc)})
+            "when": s.date_when or "", "sort": f"{s.date_when or '~'} {k:06d}",
+            "date": s.date_text or s.date_when or "", "title": s.title,
+            "kind": s.kind, "classification": s.classification, "archive": s.archive})
     linked: dict[str, list[Occurrence]] = {}
     proposed: dict[tuple[str, str], list[Occurrence]] = {}
     for occ in p.occurrences:
@@ -214,29 +210,20 @@ def _cert_rank(cert: str) -> tuple[int, str]:
 
 
 def _occurrence_groups(parent: etree._Element, occs: list[Occurrence],
-                       by_name: dict[str, Source]) -> None:
+                       by_name: dict[str, Summary]) -> None:
     groups: dict[str, list[Occurrence]] = {}
     for occ in occs:
         groups.setdefault(occ.source, []).append(occ)
     for name, group in groups.items():
-        h = by_name[name].doc.header
+        s = by_name[name]
         doc = etree.SubElement(parent, "doc", {
-            "name": name, "href": f"documents/{name}.html", "title": h.title,
-            "date": h.date_text or h.date_when or ""})
+            "name": name, "href": f"documents/{name}.html", "title": s.title,
+            "date": s.date_text or s.date_when or ""})
         for occ in group:
             etree.SubElement(doc, "in", {
                 "href": f"documents/{name}.html#{occ.passage}", "label": occ.label,
                 "before": occ.before, "match": occ.match, "after": occ.after,
                 "candidates": str(len(occ.refs))})
-
-
-def _project_description(sources: Sequence[Source]) -> str | None:
-    for source in sources:
-        p = source.tree.getroot().find(
-            "tei:teiHeader/tei:encodingDesc/tei:projectDesc/tei:p", NS)
-        if p is not None:
-            return " ".join("".join(p.itertext()).split())
-    return None
 
 
 def collection_pages(p: Plan, options: Options) -> Iterator[tuple[str, bytes]]:
@@ -245,22 +232,19 @@ def collection_pages(p: Plan, options: Options) -> Iterator[tuple[str, bytes]]:
     pages = {"home": "index.html", "person": "persons.html", "place": "places.html",
              "org": "organizations.html", "search": "search.html"}
     for page, file in pages.items():
-        yield file, _html(_stylesheet("collection.xsl")(summary, **_params(options, page=page)))
+        params = {k: etree.XSLT.strparam(v) for k, v in _params(options, page=page).items()}
+        yield file, _html(_stylesheet("collection.xsl")(summary, **params))
 
 
-def site_files(p: Plan, options: Options) -> Iterator[tuple[str, bytes]]:
-    """Every file of the HTML edition, as (relative path, bytes)."""
+def edition_files(p: Plan, options: Options) -> Iterator[tuple[str, bytes]]:
+    """The files made from the whole edition: the collection pages, the search index and
+    the static files."""
     yield from collection_pages(p, options)
-    for k, source in enumerate(p.sources):
-        yield f"documents/{source.name}.html", document_page(p, k, options)
-        yield f"tei/{source.name}.xml", source.data
-        yield f"text/{source.name}.txt", plain.document_text(source.doc,
-                                                             options.width).encode("utf-8")
-    index = build_index([(s, p.found[s.name]) for s in p.sources], p.known)
+    index = build_index([(s, p.found[s.name]) for s in p.summaries], p.known)
     yield "assets/search-index.js", index_script(index)
     for name in STATIC_FILES:
         yield f"assets/{name}", (STATIC_DIR / name).read_bytes()
 
 
 __all__ = ["DEFAULT_TITLE", "Options", "Plan", "collection_pages", "document_page",
-           "edition_summary", "plan", "site_files"]
+           "edition_files", "edition_summary", "missing_entries", "page_params", "plan"]

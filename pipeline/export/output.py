@@ -22,6 +22,8 @@ from ..diagnostics import Diagnostic, error
 from ..files import display_path, write_atomic
 
 MANIFEST = ".teipipe-export"
+#: The content that says "keep the file as it is" (see :func:`write_files`).
+KEEP = None
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Written:
     unchanged: int = 0
     removed: int = 0
     problems: list[Diagnostic] = field(default_factory=list)
+    refused: set[str] = field(default_factory=set)  # the files left as they were (E407)
 
 
 def _manifest(out_dir: Path) -> set[str]:
@@ -46,8 +49,13 @@ def _safe(rel: str) -> bool:
     return bool(parts) and not PurePosixPath(rel).is_absolute() and ".." not in parts
 
 
-def write_files(out_dir: Path, files: Iterable[tuple[str, bytes]], force: bool = False) -> Written:
-    """Write ``files`` (relative POSIX path, content) below ``out_dir``."""
+def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | None]],
+                force: bool = False) -> Written:
+    """Write ``files`` (relative POSIX path, content) below ``out_dir``.
+
+    A content of ``None`` (:data:`KEEP`) says the file is already there as it should be
+    (the caller made sure, see :mod:`pipeline.incremental`): it is kept, not even read.
+    """
     done = Written()
     before = _manifest(out_dir)
     made: list[str] = []
@@ -55,6 +63,10 @@ def write_files(out_dir: Path, files: Iterable[tuple[str, bytes]], force: bool =
         if not _safe(rel) or rel == MANIFEST:
             raise ValueError(f"refusing to write outside the output folder: {rel!r}")
         target = out_dir / rel
+        if data is KEEP:
+            made.append(rel)
+            done.unchanged += 1
+            continue
         if target.is_file():
             if target.read_bytes() == data:
                 made.append(rel)
@@ -64,10 +76,12 @@ def write_files(out_dir: Path, files: Iterable[tuple[str, bytes]], force: bool =
                 done.problems.append(error(
                     "E407", "exists and was not written by teipipe; left as it is",
                     file=display_path(target), hint="use another folder, or --force"))
+                done.refused.add(rel)
                 continue
         elif target.exists():
             done.problems.append(error("E407", "is in the way (not a file)",
                                        file=display_path(target)))
+            done.refused.add(rel)
             continue
         write_atomic(target, data)
         made.append(rel)
@@ -77,6 +91,8 @@ def write_files(out_dir: Path, files: Iterable[tuple[str, bytes]], force: bool =
         if _safe(rel) and stale.is_file():
             stale.unlink()
             done.removed += 1
-    listing = "".join(f"{rel}\n" for rel in sorted(set(made)))
-    write_atomic(out_dir / MANIFEST, listing.encode("utf-8"))
+    listing = "".join(f"{rel}\n" for rel in sorted(set(made))).encode("utf-8")
+    manifest = out_dir / MANIFEST
+    if not manifest.is_file() or manifest.read_bytes() != listing:
+        write_atomic(manifest, listing)
     return done

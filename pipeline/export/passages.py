@@ -33,7 +33,7 @@ _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"([A-Za-z]+)(\d*)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NameSpan:
     """A name in a passage: where it is in the passage text and what the TEI says of it."""
 
@@ -46,7 +46,7 @@ class NameSpan:
     element: etree._Element
 
 
-@dataclass
+@dataclass(slots=True)
 class Passage:
     """A citable unit of a document: its fragment id, label, reading text and names."""
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from lxml import etree
 
@@ -26,6 +26,9 @@ from ..tei.ns import ELEMENT_TYPES, NAME_ELEMENTS, NS, tei
 from ..tei.read import parse
 from .passages import Passage, refs_of
 from .sources import Source
+
+if TYPE_CHECKING:
+    from .summary import Summary
 
 #: The register page of each type of entry.
 REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organizations.html"}
@@ -48,7 +51,7 @@ class Entry:
     sort_key: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Occurrence:
     """One name in one document: where (passage id and label) and a snippet around it."""
 
@@ -142,13 +145,15 @@ def read_register(path: Path) -> tuple[dict[str, Entry], list[Diagnostic]]:
     return found, []
 
 
-def entries(sources: Iterable[Source], register: dict[str, Entry] | None = None
+def entries(summaries: Iterable["Summary"], register: dict[str, Entry] | None = None
             ) -> dict[str, Entry]:
-    """Every entry the edition knows: the register's, then the files' own copies."""
+    """Every entry the edition knows: the register's, then the files' own copies (an entry
+    carried by several files is read from the first)."""
     merged = dict(register or {})
-    for source in sources:
-        for ident, entry in standoff_entries(source.tree).items():
-            merged.setdefault(ident, entry)
+    for summary in summaries:
+        for ident, type_, name, key, xml in summary.entries:
+            if ident not in merged:
+                merged[ident] = Entry(ident, type_, etree.fromstring(xml), name, key)
     return merged
 
 
@@ -176,15 +181,11 @@ def occurrences(source: Source, found: list[Passage]) -> list[Occurrence]:
     return out
 
 
-def unresolved(source: Source, known: dict[str, Entry]) -> list[Diagnostic]:
+def unresolved(summary: "Summary", known: dict[str, Entry]) -> list[Diagnostic]:
     """A warning for each name whose ``@ref`` points at no entry (it is shown unlinked)."""
     problems: list[Diagnostic] = []
     seen: set[str] = set()
-    for el in source.tree.getroot().iter(*(tei(n) for n in ELEMENT_TYPES)):
-        raw = el.get("ref")
-        if raw is None:
-            continue
-        refs = refs_of(el)
+    for raw, refs, line in summary.pointers:
         missing = [r for r in refs if r not in known]
         if not refs or missing:
             what = ", ".join(missing) if missing else raw
@@ -193,6 +194,6 @@ def unresolved(source: Source, known: dict[str, Entry]) -> list[Diagnostic]:
             seen.add(what)
             problems.append(warning(
                 "W406", f"@ref {what!r} points at no register entry; the name is not linked",
-                file=str(source.path), line=el.sourceline,
+                file=str(summary.path), line=line,
                 hint="add the entry to source/register.xml and copy it into <standOff>"))
     return problems

@@ -8,36 +8,15 @@ others are exported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
 from pathlib import Path
 from typing import Sequence
 
 from ..deposit.edition import read_meta
-from ..diagnostics import Diagnostic, Severity, error
-from . import html, text
-from .output import Written, write_files
+from ..diagnostics import Diagnostic, Severity
+from . import build, html, text
+from .build import Progress, Result
 from .register import read_register
-from .sources import load
-
-
-@dataclass
-class Result:
-    """What an export did: how many documents, what was written, and the problems."""
-
-    documents: int = 0
-    written: Written | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-def _sources(paths: Sequence[Path], result: Result):
-    sources, problems = load(paths or (Path("tei"),))
-    result.diagnostics.extend(problems)
-    result.documents = len(sources)
-    if not sources:
-        result.diagnostics.append(error("E408", "no TEI file to export",
-                                        file=", ".join(map(str, paths)) or "tei",
-                                        hint="name TEI files or folders of .xml files"))
-    return sources
 
 
 def edition_options(edition_file: Path | None, title: str | None, description: str | None,
@@ -58,34 +37,33 @@ def edition_options(edition_file: Path | None, title: str | None, description: s
 
 
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
-                diplomatic: bool = False, force: bool = False) -> Result:
-    """The plain-text edition of the TEI files ``paths`` (files or folders) in ``out_dir``."""
-    result = Result()
-    sources = _sources(paths, result)
-    if sources:
-        files = text.edition_files([(s.name, s.doc) for s in sources], width, diplomatic)
-        result.written = write_files(out_dir, files, force)
-        result.diagnostics.extend(result.written.problems)
-    return result
+                diplomatic: bool = False, force: bool = False, jobs: int = 1,
+                record: Path | None = None, rebuild: bool = False,
+                progress: Progress | None = None) -> Result:
+    """The plain-text edition of the TEI files ``paths`` (files or folders) in ``out_dir``.
+
+    ``jobs``: worker processes; ``record``: a build record's path, so that a later run does
+    only what changed (:mod:`.build`); ``rebuild``: ignore the record's memory.
+    """
+    return build.export_text(paths, out_dir, width, diplomatic, force, jobs, record, rebuild,
+                             progress)
 
 
 def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options = html.Options(),
-                register: Path | None = None, force: bool = False) -> Result:
+                register: Path | None = None, force: bool = False, jobs: int = 1,
+                record: Path | None = None, rebuild: bool = False,
+                progress: Progress | None = None) -> Result:
     """The HTML edition of the TEI files ``paths`` in ``out_dir``.
 
     ``register`` is a register file (``source/register.xml``); entries also come from each
-    TEI file's ``<standOff>``.
+    TEI file's ``<standOff>``.  ``jobs``, ``record``, ``rebuild``: as for
+    :func:`export_text`.
     """
-    result = Result()
-    sources = _sources(paths, result)
-    if not sources:
-        return result
-    entries = {}
-    if register is not None:
-        entries, problems = read_register(register)
-        result.diagnostics.extend(problems)
-    plan = html.plan(sources, entries)
-    result.diagnostics.extend(plan.problems)
-    result.written = write_files(out_dir, html.site_files(plan, options), force)
-    result.diagnostics.extend(result.written.problems)
+    entries, problems = read_register(register) if register is not None else ({}, [])
+    digest = ""
+    if register is not None and not problems:
+        digest = hashlib.sha256(register.read_bytes()).hexdigest()
+    result = build.export_html(paths, out_dir, options, (entries, digest), force, jobs, record,
+                               rebuild, progress)
+    result.diagnostics[:0] = problems
     return result

@@ -31,7 +31,7 @@ from typing import Sequence
 
 from .passages import Passage
 from .register import REGISTER_PAGES, Entry, fold
-from .sources import Source
+from .summary import Summary
 
 INDEX_VERSION = 1
 
@@ -43,7 +43,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-def build_index(docs: Sequence[tuple[Source, Sequence[Passage]]],
+def build_index(docs: Sequence[tuple[Summary, Sequence[Passage]]],
                 known: dict[str, Entry]) -> dict:
     """The index of every passage of ``docs`` (in reading order, each document's passages
     with its metadata passage first)."""
@@ -52,10 +52,9 @@ def build_index(docs: Sequence[tuple[Source, Sequence[Passage]]],
     documents = []
     passages = []
     postings: dict[str, list[int]] = {}
-    for k, (source, found) in enumerate(docs):
-        h = source.doc.header
-        documents.append([f"documents/{source.name}.html", h.title, h.date_text or "",
-                          h.date_when or ""])
+    for k, (summary, found) in enumerate(docs):
+        documents.append([f"documents/{summary.name}.html", summary.title,
+                          summary.date_text or "", summary.date_when or ""])
         for passage in found:
             number = len(passages)
             named = sorted({entity_index[r] for span in passage.names for r in span.refs

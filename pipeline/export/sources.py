@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Protocol, TypeVar
 
 from lxml import etree
 
@@ -33,10 +33,18 @@ class Source:
     doc: Document
 
     @property
+    def id(self) -> str:
+        return self.doc.id
+
+    @property
     def sort_key(self) -> tuple[str, str, str]:
         """Reading order: by date (undated last), then title, then file name."""
-        return (self.doc.header.date_when or "\uffff", self.doc.header.title.casefold(),
-                self.name)
+        return sort_key(self.doc.header.date_when, self.doc.header.title, self.name)
+
+
+def sort_key(when: str | None, title: str, name: str) -> tuple[str, str, str]:
+    """Reading order: by date (undated last), then title, then file name."""
+    return (when or "\uffff", title.casefold(), name)
 
 
 def find_tei(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
@@ -46,41 +54,73 @@ def find_tei(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     return [Path(display_path(p)) for p in unique], problems
 
 
+def read(path: Path) -> tuple[Source | None, list[Diagnostic]]:
+    """One TEI file as a source, or the reason it cannot be one."""
+    where = str(path)
+    try:
+        data = path.read_bytes()
+        tree = parse(data)
+        doc = read_tei(tree)
+    except OSError as exc:
+        return None, [error("E404", f"cannot be read: {exc.strerror}", file=where)]
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        return None, [error("E401", f"not well-formed XML: {exc.msg}", file=where, line=line,
+                            hint="fix the XML (xmllint --noout shows where)")]
+    except (TEIError, ValueError) as exc:
+        return None, [error("E402", f"not TEI that teipipe can read: {exc}", file=where,
+                            hint="compare with a file `teipipe convert` wrote")]
+    if not doc.id:
+        return None, [error("E402", "the TEI root has no xml:id", file=where)]
+    return Source(path, path.stem, data, tree, doc), []
+
+
+class Readable(Protocol):
+    """What :func:`in_order` needs of a document: a :class:`Source`, or a summary of one."""
+
+    path: Path
+    name: str
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def sort_key(self) -> tuple[str, str, str]: ...
+
+
+R = TypeVar("R", bound=Readable)
+
+
+def in_order(items: Iterable[R]) -> tuple[list[R], list[Diagnostic]]:
+    """The documents in reading order, each id and file name once (later ones are reported
+    and left out)."""
+    kept: list[R] = []
+    problems: list[Diagnostic] = []
+    seen: dict[str, Path] = {}
+    names: dict[str, Path] = {}
+    for item in items:
+        if item.id in seen or item.path.stem in names:
+            other = seen.get(item.id) or names[item.path.stem]
+            problems.append(error("E403", f"{other} already has the document id {item.id!r} "
+                                  f"or the file name {item.path.stem!r}; this file is left out",
+                                  file=str(item.path),
+                                  hint="give each document its own id and name"))
+            continue
+        seen[item.id] = item.path
+        names[item.path.stem] = item.path
+        kept.append(item)
+    kept.sort(key=lambda s: s.sort_key)
+    return kept, problems
+
+
 def load(paths: Iterable[Path]) -> tuple[list[Source], list[Diagnostic]]:
     """Read TEI files into sources in reading order; unreadable files become diagnostics."""
     files, problems = find_tei(paths)
-    sources: list[Source] = []
-    seen: dict[str, Path] = {}
-    names: dict[str, Path] = {}
+    read_ok: list[Source] = []
     for path in files:
-        where = str(path)
-        try:
-            data = path.read_bytes()
-            tree = parse(data)
-            doc = read_tei(tree)
-        except OSError as exc:
-            problems.append(error("E404", f"cannot be read: {exc.strerror}", file=where))
-            continue
-        except etree.XMLSyntaxError as exc:
-            line = exc.lineno if exc.lineno else None
-            problems.append(error("E401", f"not well-formed XML: {exc.msg}", file=where,
-                                  line=line, hint="fix the XML (xmllint --noout shows where)"))
-            continue
-        except (TEIError, ValueError) as exc:
-            problems.append(error("E402", f"not TEI that teipipe can read: {exc}", file=where,
-                                  hint="compare with a file `teipipe convert` wrote"))
-            continue
-        if not doc.id:
-            problems.append(error("E402", "the TEI root has no xml:id", file=where))
-            continue
-        if doc.id in seen or path.stem in names:
-            other = seen.get(doc.id) or names[path.stem]
-            problems.append(error("E403", f"{other} already has the document id {doc.id!r} "
-                                  f"or the file name {path.stem!r}; this file is left out",
-                                  file=where, hint="give each document its own id and name"))
-            continue
-        seen[doc.id] = path
-        names[path.stem] = path
-        sources.append(Source(path, path.stem, data, tree, doc))
-    sources.sort(key=lambda s: s.sort_key)
-    return sources, problems
+        source, found = read(path)
+        problems.extend(found)
+        if source is not None:
+            read_ok.append(source)
+    sources, found = in_order(read_ok)
+    return sources, problems + found
