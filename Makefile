@@ -13,7 +13,7 @@ SYSDEPS := .cache/teipipe/.system-deps
 NER    ?= --ner
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup tei editions html text test validate bench-validate check-tei clean deposit review bench-entities
+.PHONY: help all setup tei editions html text test validate bench-validate check-tei clean deposit review bench-entities FORCE
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -33,20 +33,36 @@ $(SYSDEPS): $(HERE)scripts/system-deps.sh
 	sh $(HERE)scripts/system-deps.sh
 	mkdir -p $(dir $@) && touch $@
 
-tei: $(STAMP) ## convert source/*.txt into tei/*.xml (only what changed)
-	$(BIN)/teipipe convert source -o tei $(NER)
+# Incremental builds: each stage skips what is up to date (see the README's Performance
+# section); on top, make runs a stage only when what it reads changed: convert touches
+# $(STAMPS)/tei only when it wrote a TEI file, and each later stage touches its own stamp.
+# `make -B TARGET` (or removing $(STAMPS)) runs a stage all the same.
+STAMPS := $(or $(TEIPIPE_CACHE),.cache/teipipe)/make
+CODE   := $(shell find $(HERE)pipeline -type f -not -path '*/__pycache__/*')
+EDITION_INPUTS := $(wildcard edition.toml source/register.xml) $(CODE)
+FORCE:
+
+tei: $(STAMPS)/tei ## convert source/*.txt into tei/*.xml (only what changed)
+$(STAMPS)/tei: $(STAMP) FORCE
+	$(BIN)/teipipe convert source -o tei $(NER) --stamp $@
 
 editions: html text ## build the HTML and plain-text editions from tei/
 
-html: tei ## the HTML edition in build/html/ (open build/html/index.html)
+html: $(STAMPS)/html ## the HTML edition in build/html/ (open build/html/index.html)
+$(STAMPS)/html: $(STAMPS)/tei $(EDITION_INPUTS)
 	$(BIN)/teipipe export html tei -o build/html
+	@touch $@
 
-text: tei ## the plain-text edition in build/text/
+text: $(STAMPS)/text ## the plain-text edition in build/text/
+$(STAMPS)/text: $(STAMPS)/tei $(CODE)
 	$(BIN)/teipipe export text tei -o build/text
+	@touch $@
 
-deposit: $(STAMP) editions ## package the edition for repositories: build/deposit (BagIt, .zip), build/dspace-saf
+deposit: $(STAMPS)/deposit ## package the edition for repositories: build/deposit (BagIt, .zip), build/dspace-saf
+$(STAMPS)/deposit: $(STAMPS)/tei $(STAMPS)/html $(STAMPS)/text $(EDITION_INPUTS) $(wildcard schema/*)
 	$(BIN)/teipipe deposit -o build/deposit --archive zip
 	$(BIN)/teipipe deposit --format dspace-saf -o build/dspace-saf --archive zip
+	@touch $@
 
 test: $(STAMP) $(SYSDEPS) ## run the test suite (browser tests: Debian chromium, axe-core from npm)
 	$(BIN)/teipipe setup axe.min.js
@@ -58,8 +74,10 @@ validate: $(STAMP) ## check tei/ and source/register.xml: XML, project schema, t
 bench-validate: $(STAMP) $(SYSDEPS) ## time `teipipe validate` and jing on 1,000 generated cables
 	$(BIN)/python scripts/bench_validate.py
 
-review: tei ## list the names the register lacks (build/entities-review.tsv)
+review: $(STAMPS)/review ## list the names the register lacks (build/entities-review.tsv)
+$(STAMPS)/review: $(STAMPS)/tei $(CODE)
 	$(BIN)/teipipe entities review tei --format tsv -o build/entities-review.tsv
+	@touch $@
 
 # Entity scores: the development set (the seeds and tests/pages, with their gold files) and
 # the held-out set (the ten sample pages of ../shared/samples, never used to tune the tagger).

@@ -48,8 +48,12 @@ def main() -> None:
               help="Let the statistical recognizer (spaCy, when installed) propose names.")
 @click.option("--rebuild", is_flag=True,
               help="Convert every source, also those whose TEI file is up to date.")
+@click.option("--stamp", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Touch this file when a TEI file was written (or it does not exist yet): "
+              "what depends on the TEI is then out of date for make.")
 def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool, jobs: int,
-            quiet: bool, register: Path | None, ner: bool, rebuild: bool) -> None:
+            quiet: bool, register: Path | None, ner: bool, rebuild: bool,
+            stamp: Path | None) -> None:
     """Convert archive pages (SOURCE files or folders of .txt files) to TEI.
 
     Each NAME.txt becomes OUTPUT/NAME.xml.  Problems are reported one per line as
@@ -76,6 +80,9 @@ def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool,
             tally.add(r)
     counts = tally.counts
     tally.note(problems)
+    if stamp is not None and (counts["written"] or not stamp.exists()):
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
     _say(f"{counts['files']} files: {counts['written']} written, {counts['unchanged']} "
          f"unchanged, {counts['refused']} refused, {counts['failed']} failed; "
          f"{counts['warnings']} warnings")
@@ -319,9 +326,11 @@ def deposit(root: Path, out: Path | None, fmt: str, archive: str | None, bag: Pa
         _say(f"{bag}: {'damaged, ' + str(len(problems)) + ' problems' if problems else 'valid'}")
         sys.exit(exit_status(problems))
     from .deposit.make import DEFAULT_OUTPUT, make_package
+    from .incremental import record_path
     target = out if out is not None else root / DEFAULT_OUTPUT[fmt]
     made, notes = make_package(root, target, fmt, archive, force,
-                               os.environ.get("SOURCE_DATE_EPOCH"))
+                               os.environ.get("SOURCE_DATE_EPOCH"),
+                               record_path(f"deposit-{fmt}", target))
     if notes:
         _say(as_text(notes))
     if made.folder is not None:
@@ -427,7 +436,8 @@ def entities_score(golds: tuple[Path, ...], register: Path | None, fmt: str, err
               show_default=True, help="text to read; tsv or json for tools.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the review to this file instead of the terminal.")
-def entities_review(teis: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+@click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
+def entities_review(teis: tuple[Path, ...], fmt: str, output: Path | None, jobs: int) -> None:
     """Names the register lacks (machine-proposed) and names left ambiguous, across TEI files.
 
     TEIS are TEI files or folders of them (default: tei/).  Each proposal is listed with its
@@ -441,10 +451,12 @@ def entities_review(teis: tuple[Path, ...], fmt: str, output: Path | None) -> No
     from lxml import etree
 
     from .tei.read import TEIError
-    files = [t for p in (teis or (Path("tei"),))
-             for t in (sorted(p.glob("*.xml")) if p.is_dir() else [p])]
+    from .incremental import record_path
+    folders = teis or (Path("tei"),)
+    files = [t for p in folders for t in (sorted(p.glob("*.xml")) if p.is_dir() else [p])]
     try:
-        proposals = collect(files)
+        proposals = collect(files, record_path("review", folders[0]),
+                            jobs or os.cpu_count() or 1)
     except (TEIError, etree.XMLSyntaxError, OSError) as exc:
         _say(f"error: cannot read the TEI file {exc}")
         sys.exit(1)
@@ -455,7 +467,8 @@ def entities_review(teis: tuple[Path, ...], fmt: str, output: Path | None) -> No
     else:
         out = review_text(proposals) + "\n"
     if output:
-        write_atomic(output, out.encode("utf-8"))
+        if not output.is_file() or output.read_bytes() != out.encode("utf-8"):
+            write_atomic(output, out.encode("utf-8"))
         _say(f"{len(proposals)} names to review: {output}")
     else:
         click.echo(out, nl=False)

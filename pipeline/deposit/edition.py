@@ -122,7 +122,7 @@ def collect(root: Path) -> tuple[Edition, list[Diagnostic]]:
     for f in tei_files:
         try:
             tree = parse(f.path)
-            doc = read_tei(tree)
+            doc = read_tei(tree, text=False)  # the header is what a package describes
         except etree.XMLSyntaxError as exc:
             notes.append(error("E502", f"not well-formed XML: {exc.msg}",
                                file=display_path(f.path), line=exc.lineno))
@@ -131,7 +131,8 @@ def collect(root: Path) -> tuple[Edition, list[Diagnostic]]:
             notes.append(error("E502", f"cannot read the TEI: {exc}", file=display_path(f.path)))
             continue
         documents.append(index.files_of(
-            EditionDocument(PurePosixPath(f.rel).stem, doc, tree.getroot()), f, root))
+            EditionDocument(PurePosixPath(f.rel).stem, doc, _header_only(tree.getroot())), f,
+            root))
     for d in documents:
         have = {f.role for f in d.files}
         for group, role in EDITION_ROLES.items():
@@ -174,6 +175,15 @@ def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
             notes.append(warning("W502", f"{key} is not set: repository managers need it",
                                  file=shown, hint=f"fill in {key} in {EDITION_FILE}"))
     return meta, notes
+
+
+def _header_only(root: etree._Element) -> etree._Element:
+    """The root with its teiHeader alone: what :class:`EditionDocument` reads, without the
+    text, which would otherwise stay in memory for every document of the edition."""
+    for child in list(root):
+        if child.tag != f"{{{NS['tei']}}}teiHeader":
+            root.remove(child)
+    return root
 
 
 def _group_files(folder: Path, group: str) -> list[PackageFile]:

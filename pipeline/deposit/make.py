@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..assets import AssetError
 from ..diagnostics import Diagnostic, Severity, error, warning
 from ..files import display_path
+from ..incremental import BuildRecord, settings_digest
 from . import schemas as schema_files
 from .archive import archive_path, serialize
 from .bag import build_bag
-from .edition import GROUPS, collect, git_epoch, package_date
+from .edition import EDITION_FILE, GROUPS, _group_files, collect, git_epoch, package_date
 from .saf import build_saf
 
 BUILDERS = {"bagit": build_bag, "dspace-saf": build_saf}
@@ -29,12 +31,61 @@ class Made:
 
 
 def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
-                 source_date_epoch: str | None) -> tuple[Made, list[Diagnostic]]:
+                 source_date_epoch: str | None, record: Path | None = None,
+                 ) -> tuple[Made, list[Diagnostic]]:
     """Build the ``fmt`` package of the edition under ``root`` into ``out``.
 
     Nothing is written when the edition has errors: a half package is worse than none,
-    and the previous package stays as it was.
+    and the previous package stays as it was.  With a build ``record``
+    (:mod:`pipeline.incremental`), a package whose every input and output file has the size
+    and times it had when the package was made is not made again (its notes are repeated).
     """
+    memory = BuildRecord(record, settings_digest("deposit", {
+        "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
+        "git": git_epoch(root), "out": str(out.resolve())}))
+    inputs = _stats([root / EDITION_FILE, *(f.path for _group, folder, _what in GROUPS
+                                              for f in _group_files(root / folder, _group))])
+    made = memory.get("package")
+    if made is not None and made["inputs"] == inputs and made["outputs"] == _stats(
+            _outputs(out, made["archive"])):
+        return Made(out, Path(made["archive"]) if made["archive"] else None, made["documents"],
+                    made["files"]), [Diagnostic(code, Severity(severity), message, file, line,
+                                                column, hint)
+                                     for code, severity, message, file, line, column, hint
+                                     in made["notes"]]
+    result, notes = _make(root, out, fmt, archive, force, source_date_epoch)
+    if result.folder is not None:
+        memory.put("package", {
+            "inputs": inputs, "documents": result.documents, "files": result.files,
+            "archive": str(result.archive) if result.archive else None,
+            "outputs": _stats(_outputs(out, str(result.archive) if result.archive else None)),
+            "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
+                      for d in notes]})
+        memory.save()
+    return result, notes
+
+
+def _stats(paths: list[Path]) -> list[list]:
+    """Each file's name, size, modification time, change time and inode (make's rule, with
+    more care): what says a file is the one a package was made from, or made."""
+    out = []
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            out.append([str(path)])
+            continue
+        out.append([str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
+    return out
+
+
+def _outputs(out: Path, archive: str | None) -> list[Path]:
+    files = sorted(p for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
+    return files + ([Path(archive)] if archive else [])
+
+
+def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
+          source_date_epoch: str | None) -> tuple[Made, list[Diagnostic]]:
     edition, notes = collect(root)
     inside = _inside_inputs(root, out)
     if inside:

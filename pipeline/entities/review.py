@@ -9,11 +9,15 @@ the next ``make all`` links it everywhere.
 
 from __future__ import annotations
 
+import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from .. import incremental
+from ..incremental import BuildRecord, settings_digest
 from ..tei.read import TEIError, parse, read_tei
 from .score import located_names
 
@@ -39,31 +43,68 @@ class Proposal:
                 "documents": self.documents, "contexts": self.contexts}
 
 
-def collect(tei_files: list[Path]) -> list[Proposal]:
-    """Proposals and ambiguous names of the files, most frequent first."""
+def mentions(path: Path) -> list[tuple[str, str, str | None, str, str]]:
+    """The proposed and ambiguous names of one TEI file: (type, name, candidates of an
+    ambiguous name, cert, context), in document order."""
+    try:
+        doc = read_tei(parse(path))
+    except (TEIError, etree.XMLSyntaxError, OSError) as exc:
+        raise TEIError(f"{path}: {exc}") from None
+    text, names = located_names(doc.body)
+    out = []
+    for start, end, node in names:
+        proposed = node.ref is None and (node.resp or "").endswith(".ner")
+        ambiguous = node.ref is not None and len(node.ref.split()) > 1
+        if not (proposed or ambiguous):
+            continue
+        name = " ".join(text[start:end].replace("[", "").replace("]", "").split())
+        before = text[max(0, start - CONTEXT):start]
+        after = text[end:end + CONTEXT]
+        out.append((node.type, name, node.ref if ambiguous else None, node.cert or "",
+                    " ".join(f"{before}[[{text[start:end]}]]{after}".split())))
+    return out
+
+
+def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
+            ) -> list[Proposal]:
+    """Proposals and ambiguous names of the files, most frequent first.
+
+    Files are read in ``jobs`` worker processes.  With a build ``record``
+    (:mod:`pipeline.incremental`), the names of a file whose content has not changed since
+    the last run are taken from it, not read again.
+    """
+    memory = BuildRecord(record, settings_digest("review", {}))
+    started = time.time_ns()
+    known: dict[Path, list] = {}
+    states = {}
+    for path in tei_files:
+        entry = memory.get(str(path))
+        state = states[path] = incremental.state(path, entry["source"] if entry else None,
+                                                 started)
+        if entry is not None and state is not None and state.sha256 == entry["source"].sha256:
+            known[path] = [tuple(m) for m in entry["mentions"]]
+    todo = [p for p in tei_files if p not in known]
+    if jobs > 1 and len(todo) >= 8:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            known.update(zip(todo, pool.map(mentions, todo, chunksize=max(
+                1, min(32, len(todo) // (jobs * 8))))))
+    else:
+        known.update((p, mentions(p)) for p in todo)
     found: dict[tuple[str, str, str | None], Proposal] = {}
     for path in tei_files:
-        try:
-            doc = read_tei(parse(path))
-        except (TEIError, etree.XMLSyntaxError, OSError) as exc:
-            raise TEIError(f"{path}: {exc}") from None
-        text, names = located_names(doc.body)
-        for start, end, node in names:
-            proposed = node.ref is None and (node.resp or "").endswith(".ner")
-            ambiguous = node.ref is not None and len(node.ref.split()) > 1
-            if not (proposed or ambiguous):
-                continue
-            name = " ".join(text[start:end].replace("[", "").replace("]", "").split())
-            key = (node.type, name, node.ref if ambiguous else None)
-            item = found.setdefault(key, Proposal(node.type, name, key[2]))
+        names = known[path]
+        if states[path] is not None:
+            memory.put(str(path), {"source": states[path],
+                                   "mentions": [list(m) for m in names]})
+        for type_, name, refs, cert, context in names:
+            item = found.setdefault((type_, name, refs), Proposal(type_, name, refs))
             item.count += 1
-            item.certs.add(node.cert or "")
+            item.certs.add(cert)
             if path.stem not in item.documents:
                 item.documents.append(path.stem)
             if len(item.contexts) < MAX_CONTEXTS:
-                before = text[max(0, start - CONTEXT):start]
-                after = text[end:end + CONTEXT]
-                item.contexts.append(" ".join(f"{before}[[{text[start:end]}]]{after}".split()))
+                item.contexts.append(context)
+    memory.save()
     return sorted(found.values(), key=lambda p: (p.refs is not None, -p.count, p.type, p.name))
 
 

@@ -53,8 +53,9 @@ def record(tree: etree._ElementTree) -> dict[str, str]:
     return {}
 
 
-def read_tei(tree: etree._ElementTree) -> Document:
-    """The document a TEI file holds."""
+def read_tei(tree: etree._ElementTree, text: bool = True) -> Document:
+    """The document a TEI file holds (without ``text``: its header only, with an empty body
+    and no register entries, for readers of metadata, who need not pay for the rest)."""
     root = tree.getroot()
     if root.tag != tei("TEI"):
         raise TEIError(f"the root element is {root.tag!r}, not TEI")
@@ -65,6 +66,8 @@ def read_tei(tree: etree._ElementTree) -> Document:
     source = SourceInfo(rec.get("source", ""), rec.get("source-sha256", ""),
                         rec.get("encoding", "utf-8"), rec.get("line-ends", "lf"),
                         int(rec.get("body-offset", "0") or 0))
+    if not text:
+        return Document(root.get(XML_ID, ""), read_header(root), Body(), source)
     return Document(root.get(XML_ID, ""), read_header(root), read_body(body), source,
                     read_authority(root))
 
