@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import time
@@ -269,7 +270,9 @@ def _run(tasks: list[tuple[str, str, bool, str]], jobs: int) -> Iterator[FileRes
     if jobs <= 1 or len(tasks) < 4:
         yield from map(_convert_task, tasks)
         return
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+    _context(tasks[0][3])  # loaded once here, before the workers are forked: they share it
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
         yield from pool.map(_convert_task, tasks, chunksize=_chunk(len(tasks), jobs))
 
 

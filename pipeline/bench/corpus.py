@@ -117,6 +117,7 @@ class _Writer:
         self.places = self.r.sample(names.cities, 4)
         self.countries = self.r.sample(names.countries, 4)
         self.orgs = self.r.sample(names.orgs, 3)
+        self.classification = self.pick(CLASSIFICATIONS)  # the page's and the text's
 
     # ------------------------------------------------------------------ small parts
 
@@ -221,7 +222,9 @@ class _Writer:
                   f"{self.r.randint(8, 23)}:{self.r.randint(10, 59)}"
                   + f"\nTO: COMRADE {self.person(short_ok=False).removeprefix('Comrade ').upper()}"
                   + f", MINISTER\nCOPY TO: {self.org().upper()}\n"
-                  + self.pick(("SECRET. URGENT.", "STRICTLY SECRET!", "TOP SECRET."))]
+                  + {"Top Secret": "TOP SECRET.", "Secret": "SECRET. URGENT.",
+                     "Strictly Confidential": "STRICTLY CONFIDENTIAL!",
+                     "Confidential": "CONFIDENTIAL."}[self.classification]]
         for n in range(1, self.r.randint(3, 9)):
             text = self.paragraph(2, 4).upper()
             if self.r.random() < 0.3:
@@ -243,7 +246,7 @@ class _Writer:
     def minutes(self) -> tuple[str, list[str]]:
         (a, a_short), (b, b_short) = self.r.sample(self.people, 2)
         place = self.pick(self.places)
-        blocks = [f"{self.pick(CLASSIFICATIONS)}",
+        blocks = [self.classification,
                   f"Minutes of the Conversation between {a} and {b}",
                   f"Time: {self.date()} {self.year}, 10:00 a.m. to 1:30 p.m.\n"
                   f"Place: {place}\nParticipants: {a}, {b}, {self.person(short_ok=False)}"]
@@ -260,7 +263,7 @@ class _Writer:
         blocks = [f"Embassy of {self.pick(self.countries)}\n{self.pick(self.places)}, "
                   f"{self.day} {MONTHS[self.month - 1]} {self.year}\nNo. "
                   f"{self.r.randint(100, 999)}/{self.year % 100:02d}",
-                  self.pick(CLASSIFICATIONS).upper(),
+                  self.classification.upper(),
                   f"REPORT\non the situation in {country}"]
         for n in range(self.r.randint(2, 6)):
             blocks.append(f"{ROMAN[n]}. {self.pick(THINGS).replace('{n}', self.number())}"
@@ -308,7 +311,7 @@ class _Writer:
                 "Original Uploaded Date\n\n\n"
                 f"{uploaded}\n\n\n"
                 f"Record ID\n\n\n{self.r.randint(110000, 299999)}\n\n\n"
-                f"Original Classification\n\n\n{self.pick(CLASSIFICATIONS)}\n\n\n{funder}")
+                f"Original Classification\n\n\n{self.classification}\n\n\n{funder}")
         stem = f"{self.year}-{self.month:02d}-{self.day:02d}_" \
             f"{re.sub(r'[^a-z0-9]+', '-', title.lower())[:40].strip('-')}"
         return stem, page

@@ -57,11 +57,7 @@ def read_tei(tree: etree._ElementTree, text: bool = True) -> Document:
     """The document a TEI file holds (without ``text``: its header only, with an empty body
     and no register entries, for readers of metadata, who need not pay for the rest)."""
     root = tree.getroot()
-    if root.tag != tei("TEI"):
-        raise TEIError(f"the root element is {root.tag!r}, not TEI")
-    body = root.find("tei:text/tei:body", NS)
-    if body is None or body.find("tei:div[@type='document']", NS) is None:
-        raise TEIError("no <div type=\"document\"> in the text body")
+    body = _text_body(root)
     rec = record(tree)
     source = SourceInfo(rec.get("source", ""), rec.get("source-sha256", ""),
                         rec.get("encoding", "utf-8"), rec.get("line-ends", "lf"),
@@ -70,6 +66,21 @@ def read_tei(tree: etree._ElementTree, text: bool = True) -> Document:
         return Document(root.get(XML_ID, ""), read_header(root), Body(), source)
     return Document(root.get(XML_ID, ""), read_header(root), read_body(body), source,
                     read_authority(root))
+
+
+def read_text(tree: etree._ElementTree) -> Body:
+    """The document text alone (what the fidelity check compares with the source page)."""
+    return read_body(_text_body(tree.getroot()))
+
+
+def _text_body(root: etree._Element) -> etree._Element:
+    """The ``<body>`` of a TEI file teipipe can read (else :class:`TEIError`)."""
+    if root.tag != tei("TEI"):
+        raise TEIError(f"the root element is {root.tag!r}, not TEI")
+    body = root.find("tei:text/tei:body", NS)
+    if body is None or body.find("tei:div[@type='document']", NS) is None:
+        raise TEIError("no <div type=\"document\"> in the text body")
+    return body
 
 
 def read_authority(root: etree._Element) -> Authority:

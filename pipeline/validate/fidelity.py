@@ -23,7 +23,7 @@ from ..diagnostics import Diagnostic
 from ..export.text import diplomatic
 from ..files import SourceError, read_source
 from ..tei.ns import NS
-from ..tei.read import TEIError, read_tei, record
+from ..tei.read import TEIError, read_text, record
 from .codes import diagnostic
 from .xmlfile import XmlFile
 
@@ -63,7 +63,7 @@ def check_fidelity(f: XmlFile, schema_ok: bool) -> list[Diagnostic]:
                            f"(by teipipe {rec.get('version', '?')}): the TEI is stale",
                            **where)]
     try:
-        actual = diplomatic(read_tei(f.tree).body)
+        actual = diplomatic(read_text(f.tree))
     except (TEIError, ValueError, KeyError, IndexError) as exc:
         if not schema_ok:
             return []
