@@ -13,7 +13,7 @@ SYSDEPS := .cache/teipipe/.system-deps
 NER    ?= --ner
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup tei editions html text test validate bench-validate check-tei clean deposit review bench-entities FORCE
+.PHONY: help all setup tei editions html text test validate bench bench-validate check-tei clean deposit review bench-entities FORCE
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -70,6 +70,13 @@ test: $(STAMP) $(SYSDEPS) ## run the test suite (browser tests: Debian chromium,
 
 validate: $(STAMP) ## check tei/ and source/register.xml: XML, project schema, tei_all, rules
 	$(BIN)/teipipe validate
+
+# The benchmark: N generated pages (default 2,000) through every stage, 1 core and all, beside
+# jing, xmllint and Saxon-HE; then the entity scores.  Results: build/bench/results-N.json.
+N ?= 2000
+bench: $(STAMP) $(SYSDEPS) ## time every stage on N generated pages (N=2000) against jing, xmllint, Saxon; entity scores
+	$(BIN)/python -m pipeline.bench --docs $(N)
+	$(MAKE) --no-print-directory bench-entities
 
 bench-validate: $(STAMP) $(SYSDEPS) ## time `teipipe validate` and jing on 1,000 generated cables
 	$(BIN)/python scripts/bench_validate.py

@@ -26,6 +26,7 @@ summaries, which the edition's files need all at once.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import time
@@ -119,33 +120,34 @@ class Build:
     def cached(self, doc: Doc) -> dict:
         return json.loads(self.summary_path(doc.sha).read_text(encoding="utf-8"))
 
-    def remember(self, doc: Doc, state: incremental.FileState, data: dict, **more) -> None:
-        """Keep a document's summary (by content) and its entry (by path)."""
-        if self.cache is not None:
-            try:
-                write_atomic(self.summary_path(state.sha256), json.dumps(
-                    data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-            except OSError:
-                pass  # no cache: the next run reads the file again
+    def remember(self, doc: Doc, state: incremental.FileState, **more) -> None:
+        """Keep a document's entry (by path; its summary was kept by the worker)."""
         self.record.put(str(doc.path), {"source": state, "id": doc.id, "title": doc.title,
                                         "when": doc.when, "files": {}, **more})
 
     def read(self, fn: Callable, tasks: list, what: str) -> Iterator:
-        """``fn`` over ``tasks``, in order, in worker processes when there are enough."""
+        """``fn`` over ``tasks``, in order, in worker processes when there are enough.
+
+        The tasks are handed to the workers at once, not when the first result is asked
+        for: meanwhile the caller can do work of its own.
+        """
         if self.progress and tasks:
             self.progress[0](what, len(tasks))
-        for result in self._map(fn, tasks):
-            if self.progress:
-                self.progress[1]()
-            yield result
-
-    def _map(self, fn: Callable, tasks: list) -> Iterator:
         if self.jobs <= 1 or len(tasks) < PARALLEL_FROM:
-            yield from map(fn, tasks)
-            return
-        with ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks))) as pool:
-            yield from pool.map(fn, tasks, chunksize=max(1, min(32, len(tasks) //
-                                                               (self.jobs * 8))))
+            return self._reported(map(fn, tasks))
+        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)))
+        results = pool.map(fn, tasks, chunksize=max(1, min(32, len(tasks) // (self.jobs * 8))))
+        return self._reported(results, pool)
+
+    def _reported(self, results: Iterator, pool: ProcessPoolExecutor | None = None) -> Iterator:
+        try:
+            for result in results:
+                if self.progress:
+                    self.progress[1]()
+                yield result
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
 
     # ------------------------------------------------------------------ outputs
 
@@ -207,15 +209,28 @@ def _nothing(paths: Sequence[Path]) -> Diagnostic:
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, int]):
-    """Worker: a TEI file into its summary and its downloads (TEI file, plain text)."""
-    path, width = Path(args[0]), args[1]
+def _read_html(args: tuple[str, int, str | None]):
+    """Worker: a TEI file into its summary (kept in the cache folder ``args[2]``) and its
+    downloads (TEI file, plain text)."""
+    path, width, cache = Path(args[0]), args[1], args[2]
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, []
     own = [(f"tei/{source.name}.xml", source.data),
            (f"text/{source.name}.txt", text.document_text(source.doc, width).encode("utf-8"))]
-    return str(path), state, summarize(source).as_data(), problems, own
+    data = summarize(source).as_data()
+    if cache is not None:
+        _keep(Path(cache), state.sha256, data)
+    return str(path), state, data, problems, own
+
+
+def _keep(cache: Path, sha: str, data: dict) -> None:
+    """A summary into the cache folder, by the content of its file."""
+    try:
+        write_atomic(cache / sha[:2] / f"{sha}.json",
+                     json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    except OSError:
+        pass  # no cache: the next run reads the file again
 
 
 def _render_page(args: tuple[str, dict[str, str], list[str]]) -> bytes:
@@ -260,15 +275,16 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
     read_now: dict[str, Summary] = {}
 
     def site() -> Iterator[tuple[str, bytes | None]]:
+        cache = str(build.cache) if build.cache is not None else None
         for key, state, data, found, own in build.read(
-                _read_html, [(str(p), options.width) for p in stale], "reading"):
+                _read_html, [(str(p), options.width, cache) for p in stale], "reading"):
             outcome.diagnostics.extend(found)
             if data is None:
                 build.record.drop(key)
                 continue
             summary = read_now[key] = Summary.from_data(data)
             build.remember(Doc(summary.path, summary.name, summary.id, summary.title,
-                               summary.date_when, state.sha256), state, data,
+                               summary.date_when, state.sha256), state,
                            open=_open_pointers(summary))
             for rel, content in own:
                 yield build.give(key, rel, content)
@@ -297,13 +313,14 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
             plan = html.plan([read_now.get(str(d.path)) or Summary.from_data(build.cached(d))
                               for d in ordered], entries)
             outcome.diagnostics.extend(plan.problems)
-        yield from _pages(build, ordered, plan, options)
-        if plan is None:
+        pages = _pages(build, ordered, plan, options)  # the workers start on them now,
+        if plan is None:  # while this process makes the edition's files
             yield from ((rel, KEEP) for rel in edition["files"])
-            return
-        build.record.put(EDITION, {"key": edition_key, "files": {}})
-        for rel, data in html.edition_files(plan, options):
-            yield build.give(EDITION, rel, data)
+        else:
+            build.record.put(EDITION, {"key": edition_key, "files": {}})
+            for rel, data in html.edition_files(plan, options):
+                yield build.give(EDITION, rel, data)
+        yield from pages
 
     outcome.written = build.write(site(), force)
     outcome.diagnostics.extend(outcome.written.problems)
@@ -312,9 +329,10 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
 
 def _pages(build: Build, ordered: list[Doc], plan: html.Plan | None,
            options: html.Options) -> Iterator[tuple[str, bytes | None]]:
-    """Each document's page: kept when its inputs are those it was made from."""
+    """Each document's page, kept when its inputs are those it was made from; the others
+    are handed to the workers at once (the pages come as they are iterated)."""
     neighbours = plan or html.Plan(list(ordered), {})  # names and titles are all it needs
-    tasks, made = [], []
+    tasks, made, kept = [], [], []
     for k, doc in enumerate(ordered):
         key, rel = str(doc.path), f"documents/{doc.name}.html"
         params = html.page_params(neighbours, k, options)
@@ -322,21 +340,23 @@ def _pages(build: Build, ordered: list[Doc], plan: html.Plan | None,
         page = _digest(doc.sha, params, extra)
         entry = build.record.get(key)
         if entry.get("page") == page and build.intact(key, rel):
-            yield rel, KEEP
+            kept.append((rel, KEEP))
             continue
         build.record.put(key, dict(entry, page=page))
         tasks.append((key, params, extra))
         made.append((key, rel))
-    for (key, rel), data in zip(made, build.read(_render_page, tasks, "pages")):
-        yield build.give(key, rel, data)
+    results = build.read(_render_page, tasks, "pages")
+    return itertools.chain(kept, (build.give(key, rel, data)
+                                  for (key, rel), data in zip(made, results)))
 
 
 # ----------------------------------------------------------------------------- plain text
 
 
-def _read_text(args: tuple[str, int, bool]):
-    """Worker: a TEI file into its text, and what corpus.txt and corpus.tsv need of it."""
-    path, width, diplomatic = Path(args[0]), args[1], args[2]
+def _read_text(args: tuple[str, int, bool, str | None]):
+    """Worker: a TEI file into its text, and what corpus.txt and corpus.tsv need of it
+    (kept in the cache folder ``args[3]``)."""
+    path, width, diplomatic, cache = Path(args[0]), args[1], args[2], args[3]
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, b""
@@ -344,6 +364,8 @@ def _read_text(args: tuple[str, int, bool]):
             "when": source.doc.header.date_when,
             "corpus": text.corpus_text([source.doc], diplomatic),
             "row": text.metadata_row(source.doc, f"{source.name}.txt")}
+    if cache is not None:
+        _keep(Path(cache), state.sha256, data)
     return str(path), state, data, problems, text.document_text(
         source.doc, width, diplomatic).encode("utf-8")
 
@@ -363,8 +385,9 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
     read_now: dict[str, dict] = {}
 
     def edition() -> Iterator[tuple[str, bytes | None]]:
+        cache = str(build.cache) if build.cache is not None else None
         for key, state, data, found, content in build.read(
-                _read_text, [(str(p), width, diplomatic) for p in stale], "reading"):
+                _read_text, [(str(p), width, diplomatic, cache) for p in stale], "reading"):
             outcome.diagnostics.extend(found)
             if data is None:
                 build.record.drop(key)
@@ -372,7 +395,7 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
             read_now[key] = data
             path = Path(key)
             build.remember(Doc(path, path.stem, data["id"], data["title"], data["when"],
-                               state.sha256), state, data)
+                               state.sha256), state)
             yield build.give(key, f"{path.stem}.txt", content)
         for key, doc in fresh.items():
             rel = f"{doc.name}.txt"

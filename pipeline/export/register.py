@@ -170,7 +170,7 @@ def snippet(text: str, start: int, end: int, context: int = CONTEXT) -> tuple[st
     return before, text[start:end], after
 
 
-def occurrences(source: Source, found: list[Passage]) -> list[Occurrence]:
+def occurrences(source: "Source | Summary", found: list[Passage]) -> list[Occurrence]:
     """Every name in ``found`` (a document's passages, its metadata passage first)."""
     out: list[Occurrence] = []
     for passage in found:

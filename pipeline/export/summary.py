@@ -20,11 +20,11 @@ from lxml import etree
 from ..tei.ns import ELEMENT_TYPES, NS, tei
 from . import text as plain
 from .passages import NameSpan, Passage, metadata_passage, passages, refs_of
-from .register import Entry, Occurrence, occurrences, standoff_entries
+from .register import Occurrence, occurrences, standoff_entries
 from .sources import Source, sort_key
 
 #: Bump when what a summary holds changes: cached summaries of older code are not used.
-SUMMARY_VERSION = 1
+SUMMARY_VERSION = 2
 
 
 @dataclass
@@ -57,11 +57,6 @@ class Summary:
         """The ids of the entries its standOff carries."""
         return {entry[0] for entry in self.entries}
 
-    def entry_objects(self) -> list[Entry]:
-        """Its standOff entries as :class:`Entry` objects (each XML parsed)."""
-        return [Entry(ident, type_, etree.fromstring(xml), name, key)
-                for ident, type_, name, key, xml in self.entries]
-
     def as_data(self) -> dict:
         return {"path": str(self.path), "name": self.name, "id": self.id, "title": self.title,
                 "date_when": self.date_when, "date_text": self.date_text, "kind": self.kind,
@@ -70,9 +65,6 @@ class Summary:
                 "found": [[p.id, p.label, p.text, [[n.start, n.end, n.type, list(n.refs),
                                                     n.cert, n.resp] for n in p.names]]
                           for p in self.found],
-                "occurrences": [[o.source, o.passage, o.label, o.before, o.match, o.after,
-                                 o.type, list(o.refs), o.cert, o.resp]
-                                for o in self.occurrences],
                 "entries": [list(e) for e in self.entries], "named": self.named,
                 "pointers": [[raw, list(refs), line] for raw, refs, line in self.pointers]}
 
@@ -82,12 +74,13 @@ class Summary:
                                                      resp, None)
                                             for start, end, type_, refs, cert, resp in names])
                  for pid, label, text, names in data["found"]]
-        occs = [Occurrence(*o[:7], tuple(o[7]), o[8], o[9]) for o in data["occurrences"]]
-        return cls(Path(data["path"]), data["name"], data["id"], data["title"],
-                   data["date_when"], data["date_text"], data["kind"], data["classification"],
-                   data["archive"], data["project"], found, occs,
-                   [tuple(e) for e in data["entries"]], list(data["named"]),
-                   [(raw, tuple(refs), line) for raw, refs, line in data["pointers"]])
+        summary = cls(Path(data["path"]), data["name"], data["id"], data["title"],
+                      data["date_when"], data["date_text"], data["kind"],
+                      data["classification"], data["archive"], data["project"], found, [],
+                      [tuple(e) for e in data["entries"]], list(data["named"]),
+                      [(raw, tuple(refs), line) for raw, refs, line in data["pointers"]])
+        summary.occurrences = occurrences(summary, found)  # snippets of the passages
+        return summary
 
 
 def summarize(source: Source) -> Summary:

@@ -640,6 +640,18 @@
   </xsl:template>
 
   <!-- "#a #b" -> "a b", keeping only the local pointers that have an entry. -->
+  <!-- ' id ' for each '#id' of a list of pointers -->
+  <xsl:template name="ref-ids">
+    <xsl:param name="list"/>
+    <xsl:if test="$list != ''">
+      <xsl:variable name="token" select="substring-before(concat($list, ' '), ' ')"/>
+      <xsl:if test="starts-with($token, '#')">
+        <xsl:value-of select="concat(' ', substring($token, 2), ' ')"/>
+      </xsl:if>
+      <xsl:call-template name="ref-ids"><xsl:with-param name="list" select="substring-after($list, ' ')"/></xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
   <xsl:template name="local-refs">
     <xsl:param name="list"/>
     <xsl:if test="$list != ''">
@@ -673,11 +685,10 @@
   <!-- The entries the document names (its standOff may hold more: the country of a city). -->
   <xsl:template name="names">
     <xsl:variable name="all" select="/tei:TEI/tei:standOff//tei:person[@xml:id] | /tei:TEI/tei:standOff//tei:place[@xml:id] | /tei:TEI/tei:standOff//tei:org[@xml:id]"/>
+    <!-- ' id ' for every '#id' of every name: one pass over the names, not one per entry -->
     <xsl:variable name="named-ids">
-      <xsl:for-each select="$all">
-        <xsl:if test="$names[contains(concat(' ', normalize-space(@ref), ' '), concat(' #', current()/@xml:id, ' '))]">
-          <xsl:value-of select="concat(' ', @xml:id, ' ')"/>
-        </xsl:if>
+      <xsl:for-each select="$names[@ref]">
+        <xsl:call-template name="ref-ids"><xsl:with-param name="list" select="normalize-space(@ref)"/></xsl:call-template>
       </xsl:for-each>
     </xsl:variable>
     <xsl:variable name="entries" select="$all[contains($named-ids, concat(' ', @xml:id, ' '))]"/>

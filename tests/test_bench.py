@@ -1,0 +1,82 @@
+"""The benchmark's parts: the corpus generator and the measuring of a process tree.
+
+(The benchmark's figures are never asserted here: speed is measured with `make bench`.)
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.batch import convert_many
+from pipeline.bench import corpus, tools
+from pipeline.bench.measure import run
+from pipeline.entities.register import load_register
+from pipeline.tei.read import parse, read_tei
+
+from conftest import ROOT
+
+REGISTER = ROOT / "source" / "register.xml"
+
+
+@pytest.fixture(scope="module")
+def register():
+    return load_register(REGISTER)[0]
+
+
+def test_the_corpus_is_the_same_every_time_and_grows_by_appending(tmp_path: Path,
+                                                                    register) -> None:
+    first = corpus.generate(tmp_path / "a", 25, register)
+    again = corpus.generate(tmp_path / "b", 25, register)
+    fewer = corpus.generate(tmp_path / "c", 10, register)
+    assert [p.name for p in first] == [p.name for p in again]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, again))
+    assert [p.name for p in fewer] == [p.name for p in first[:10]]
+    assert len({p.name for p in first}) == 25  # every page its own file name
+
+
+def test_regenerating_leaves_unchanged_pages_alone(tmp_path: Path, register) -> None:
+    pages = corpus.generate(tmp_path, 5, register)
+    times = [p.stat().st_mtime_ns for p in pages]
+    corpus.generate(tmp_path, 5, register)
+    assert [p.stat().st_mtime_ns for p in pages] == times
+
+
+def test_pages_are_of_every_kind_and_convert_without_errors(tmp_path: Path, register) -> None:
+    pages = corpus.generate(tmp_path / "source", 20, register)
+    settings = {"register": str(REGISTER), "register-sha256": "", "ner": False}
+    results = convert_many(pages, tmp_path / "tei", settings=settings)
+    assert all(r.status == "written" for r in results), [
+        d.format() for r in results for d in r.diagnostics if d.severity >= 3]
+    docs = [read_tei(parse(tmp_path / "tei" / f"{p.stem}.xml")) for p in pages]
+    kinds = {d.header.doc_type for d in docs}
+    assert {"cable", "telegram", "letter", "minutes", "report"} <= kinds
+    tei = "".join((tmp_path / "tei" / f"{p.stem}.xml").read_text(encoding="utf-8")
+                  for p in pages)
+    for element in ("<persName ref=", "<placeName ref=", "<orgName ref=", "<list type=",
+                    "<sp ", '<div type="section"', "<choice><abbr>", '<note type="gloss"',
+                    "<gap ", 'type="translator" place="end"', "<pb "):
+        assert element in tei, element
+
+
+def test_a_process_tree_is_measured_to_its_children(tmp_path: Path) -> None:
+    child = "import time; x = bytearray(80 * 2**20); time.sleep(0.5)"
+    parent = ("import subprocess, sys; "
+              f"subprocess.run([sys.executable, '-c', {child!r}]); print('done')")
+    m = run([sys.executable, "-c", parent], tmp_path)
+    assert m.status == 0 and m.stdout.strip() == "done"
+    assert m.peak_rss_tree > 80 * 2**20  # the child's memory counts
+    assert m.peak_rss_process > 80 * 2**20
+    assert m.cpu > 0 and m.wall >= 0.5
+
+
+def test_a_command_past_its_time_limit_is_stopped(tmp_path: Path) -> None:
+    m = run([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path, timeout=0.3)
+    assert m.timed_out and m.status is None and m.wall < 30
+
+
+def test_xmllint_progress_is_counted_from_its_messages() -> None:
+    stderr = "tei/a.xml validates\ntei/b.xml fails to validate\ntei/c.xml:3: element x: bad\n"
+    assert tools.xmllint_checked(stderr) == 2

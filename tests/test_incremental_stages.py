@@ -1,0 +1,176 @@
+"""Incremental exports, review and deposit: what is up to date is not made again.
+
+Through the commands and the files on disk: a file's inode and modification time change
+when it is written (files are replaced atomically), so they tell what a run wrote.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+from pipeline.diagnostics import Severity
+from pipeline.export.run import export_html, export_text
+from pipeline.incremental import record_path
+
+from conftest import SEEDS, sample_pages
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def changed(before: dict, after: dict) -> set[str]:
+    return {name for name in after if before.get(name) != after[name]} | (before.keys() -
+                                                                          after.keys())
+
+
+@pytest.fixture
+def edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The seeds and samples converted into ``tei/``; the cache folder inside."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    (tmp_path / "source").mkdir()
+    for page in [*sorted(SEEDS.glob("*.txt")), *sample_pages()]:
+        shutil.copyfile(page, tmp_path / "source" / page.name)
+    status, output = run("convert", "source", "-o", "tei", "--no-ner", "-j", "1")
+    assert status == 0, output
+    return tmp_path
+
+
+def retitle(edition: Path) -> str:
+    """Change one TEI file as an editor would (through its source and a new conversion)."""
+    page = edition / "source" / "1967-01-23_politburo-cable.txt"
+    page.write_bytes(page.read_bytes().replace(b"Region V", b"Region VI"))
+    status, output = run("convert", "source", "-o", "tei", "--no-ner", "-j", "1")
+    assert status == 0 and "1 written" in output
+    return "1967-01-23_politburo-cable"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_html_export_makes_again_only_what_a_change_touches(edition: Path, jobs: str) -> None:
+    out = edition / "site"
+    status, output = run("export", "html", "tei", "-o", str(out), "-j", jobs)
+    assert status == 0, output
+    built = snapshot(out)
+    status, output = run("export", "html", "tei", "-o", str(out), "-j", jobs)
+    assert status == 0 and " 0 files written" in output
+    assert snapshot(out) == built  # nothing written, not even the manifest
+    name = retitle(edition)
+    run("export", "html", "tei", "-o", str(out), "-j", jobs)
+    after = snapshot(out)
+    # the document's page and downloads, and (some of) the pages that list every document
+    own = {f"documents/{name}.html", f"tei/{name}.xml", f"text/{name}.txt"}
+    edition_wide = {"index.html", "places.html", "persons.html", "organizations.html",
+                    "search.html", "assets/search-index.js"}
+    assert own <= changed(built, after) <= own | edition_wide
+    status, output = run("export", "html", "tei", "-o", str(out), "--rebuild", "-j", jobs)
+    assert status == 0 and " 0 files written" in output  # made again: the same bytes
+
+
+def test_an_incremental_export_equals_a_full_one(edition: Path) -> None:
+    run("export", "html", "tei", "-o", "site")
+    run("export", "text", "tei", "-o", "texts")
+    retitle(edition)
+    (edition / "tei" / "1968-10-15_politburo-cable-323.xml").unlink()  # a document leaves
+    run("export", "html", "tei", "-o", "site")
+    run("export", "text", "tei", "-o", "texts")
+    run("export", "html", "tei", "-o", "full-site", "--rebuild")
+    run("export", "text", "tei", "-o", "full-texts", "--rebuild")
+    for mine, full in (("site", "full-site"), ("texts", "full-texts")):
+        files = {p.relative_to(edition / mine): p.read_bytes()
+                 for p in (edition / mine).rglob("*") if p.is_file()}
+        again = {p.relative_to(edition / full): p.read_bytes()
+                 for p in (edition / full).rglob("*") if p.is_file()}
+        assert files == again, mine
+
+
+def test_an_output_file_deleted_or_changed_by_hand_is_made_again(edition: Path) -> None:
+    run("export", "html", "tei", "-o", "site")
+    page = edition / "site" / "documents" / "1967-01-23_politburo-cable.html"
+    index = edition / "site" / "index.html"
+    good_page, good_index = page.read_bytes(), index.read_bytes()
+    page.unlink()
+    index.write_bytes(b"<p>mine</p>")
+    status, output = run("export", "html", "tei", "-o", "site")
+    assert status == 0 and page.read_bytes() == good_page and index.read_bytes() == good_index
+
+
+def test_text_export_makes_again_only_what_a_change_touches(edition: Path) -> None:
+    status, _output = run("export", "text", "tei", "-o", "texts")
+    built = snapshot(edition / "texts")
+    status, output = run("export", "text", "tei", "-o", "texts")
+    assert status == 0 and snapshot(edition / "texts") == built
+    name = retitle(edition)
+    run("export", "text", "tei", "-o", "texts")
+    assert changed(built, snapshot(edition / "texts")) == {f"{name}.txt", "corpus.txt",
+                                                           "corpus.tsv"}
+
+
+def test_review_reads_again_only_changed_files_and_rewrites_only_a_new_list(
+        edition: Path) -> None:
+    status, _output = run("entities", "review", "tei", "--format", "tsv", "-o", "review.tsv")
+    first = (edition / "review.tsv").stat()
+    (edition / "tei" / "1968-10-15_politburo-cable-323.xml").write_text("<broken", "utf-8")
+    status, output = run("entities", "review", "tei", "--format", "tsv", "-o", "review.tsv")
+    assert status == 1 and "cannot read the TEI file" in output  # a changed file is read
+    run("convert", "source", "-o", "tei", "--no-ner", "-j", "1", "--force")
+    status, _output = run("entities", "review", "tei", "--format", "tsv", "-o", "review.tsv")
+    assert status == 0
+    again = (edition / "review.tsv").stat()
+    assert (again.st_ino, again.st_mtime_ns) == (first.st_ino, first.st_mtime_ns)
+
+
+def test_deposit_is_made_again_only_when_an_input_changed(edition: Path) -> None:
+    run("export", "html", "tei", "-o", "build/html")
+    run("export", "text", "tei", "-o", "build/text")
+    status, output = run("deposit", "-o", "build/deposit", "--archive", "zip")
+    assert status == 0, output
+    zipped = edition / "build" / "deposit.zip"
+    first = zipped.stat()
+    status, again = run("deposit", "-o", "build/deposit", "--archive", "zip")
+    assert status == 0 and again == output  # the same report, warnings and all
+    assert (zipped.stat().st_ino, zipped.stat().st_mtime_ns) == (first.st_ino,
+                                                                 first.st_mtime_ns)
+    retitle(edition)
+    run("deposit", "-o", "build/deposit", "--archive", "zip")
+    assert zipped.stat().st_ino != first.st_ino  # a new package
+    (edition / "build" / "deposit" / "bagit.txt").write_text("tampered", encoding="utf-8")
+    run("deposit", "-o", "build/deposit", "--archive", "zip")
+    assert (edition / "build" / "deposit" / "bagit.txt").read_text(encoding="utf-8") != \
+        "tampered"
+
+
+def work(export, *args, **kwargs) -> dict[str, int]:
+    """What an export did, phase by phase (as its progress reports it): documents read,
+    pages made."""
+    phases: dict[str, int] = {}
+
+    def start(what: str, total: int) -> None:
+        phases[what] = total
+    result = export(*args, progress=(start, lambda: None), record=record_path(
+        "export-test", args[1]), **kwargs)
+    assert not [d for d in result.diagnostics if d.severity == Severity.ERROR]
+    return phases
+
+
+def test_exports_read_and_render_only_what_changed(edition: Path) -> None:
+    count = len(list((edition / "tei").glob("*.xml")))
+    assert work(export_html, [Path("tei")], Path("site")) == {"reading": count,
+                                                             "pages": count}
+    assert work(export_html, [Path("tei")], Path("site")) == {}
+    retitle(edition)
+    assert work(export_html, [Path("tei")], Path("site")) == {"reading": 1, "pages": 1}
+    assert work(export_text, [Path("tei")], Path("texts")) == {"reading": count}
+    assert work(export_text, [Path("tei")], Path("texts")) == {}
