@@ -147,8 +147,8 @@ class Bench:
                     self.clean(f"build/{kind}")
                     self.measure(f"export {kind}", command, "1", note="no --jobs")
                 self.measure(f"export {kind}, nothing changed", command, f"all ({self.jobs})")
-        self.measure("entities review", [TEIPIPE, "entities", "review", "tei", "--format", "tsv",
-                                         "-o", "build/entities-review.tsv"], "1")
+        self.both("entities review", [TEIPIPE, "entities", "review", "tei", "--format", "tsv",
+                                      "-o", "build/entities-review.tsv"], clean=("cache/builds",))
         self.measure("deposit (BagIt + zip)", [TEIPIPE, "deposit", "-o", "build/deposit",
                                                "--archive", "zip"], "1")
         self.measure("deposit (DSpace SAF + zip)", [TEIPIPE, "deposit", "--format", "dspace-saf",
