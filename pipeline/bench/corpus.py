@@ -166,8 +166,9 @@ class _Writer:
             s = (f"On {self.date()} {self.person()} {self.pick(VERBS)} {self.pick(ADVERBS)} "
                  f"that {thing} had to be settled in {self.pick(self.places)}")
         elif form == 1:
-            s = (f"{self.org()[0].upper() + self.org()[1:]} asked the embassy to inform "
-                 f"{self.person()} about {thing}")
+            org = self.org()
+            s = f"{org[0].upper() + org[1:]} asked the embassy to inform {self.person()} " \
+                f"about {thing}"
         elif form == 2:
             s = (f"The delegation of {self.pick(self.countries)} arrived in "
                  f"{self.pick(self.places)} on {self.date()} and met {self.person()}")

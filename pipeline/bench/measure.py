@@ -112,20 +112,24 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         peak = high = pss = 0
         status: int | None = None
-        while True:
-            sizes = [memory(p) for p in descendants(proc.pid)]
-            peak = max(peak, sum(size for size, _hwm, _pss in sizes))
-            high = max(high, *(hwm for _size, hwm, _pss in sizes), 0)
-            pss = max(pss, sum(share for _size, _hwm, share in sizes))
-            pid, wait_status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:  # the rusage of a child covers the descendants it waited for
-                status = os.waitstatus_to_exitcode(wait_status)
-                break
-            if timeout is not None and time.perf_counter() - start > timeout:
-                os.killpg(proc.pid, 9)
-                _pid, _wait_status, usage = os.wait4(proc.pid, 0)
-                break
-            time.sleep(SAMPLE_SECONDS)
+        try:
+            while True:
+                sizes = [memory(p) for p in descendants(proc.pid)]
+                peak = max(peak, sum(size for size, _hwm, _pss in sizes))
+                high = max(high, *(hwm for _size, hwm, _pss in sizes), 0)
+                pss = max(pss, sum(share for _size, _hwm, share in sizes))
+                pid, wait_status, usage = os.wait4(proc.pid, os.WNOHANG)
+                if pid:  # the rusage of a child covers the descendants it waited for
+                    status = os.waitstatus_to_exitcode(wait_status)
+                    break
+                if timeout is not None and time.perf_counter() - start > timeout:
+                    os.killpg(proc.pid, 9)
+                    _pid, _wait_status, usage = os.wait4(proc.pid, 0)
+                    break
+                time.sleep(SAMPLE_SECONDS)
+        except BaseException:  # the bench is stopped: so is what it runs (its own group)
+            os.killpg(proc.pid, 9)
+            raise
         wall = time.perf_counter() - start
         proc.returncode = -9 if status is None else status  # reaped here, not by Popen
         out.seek(0)

@@ -201,9 +201,21 @@ def _read(path: Path):
     return source, problems, state
 
 
-def _nothing(paths: Sequence[Path]) -> Diagnostic:
-    return error("E408", "no TEI file to export", file=", ".join(map(str, paths)) or "tei",
-                 hint="name TEI files or folders of .xml files")
+def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome: Result,
+             paths: Sequence[Path]) -> list[Doc]:
+    """The edition's documents in reading order: those remembered and those just read
+    (key, name, id, title, date); the problems of order (E403) or of no document (E408)."""
+    docs = [*fresh.values(), *(Doc(Path(key), name, ident, title, when,
+                                   build.record.get(key)["source"].sha256)
+                               for key, name, ident, title, when in read_now)]
+    ordered, found = in_order(docs)
+    outcome.diagnostics.extend(found)
+    outcome.documents = len(ordered)
+    if not ordered:
+        outcome.diagnostics.append(error(
+            "E408", "no TEI file to export", file=", ".join(map(str, paths)) or "tei",
+            hint="name TEI files or folders of .xml files"))
+    return ordered
 
 
 # ----------------------------------------------------------------------------- HTML
@@ -295,14 +307,9 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
             if len(kept) < 2:
                 yield from (build.give(key, rel, data) for rel, data in
                             _downloads(doc.path, doc.name, options.width) if rel not in kept)
-        docs = [*fresh.values(), *(Doc(s.path, s.name, s.id, s.title, s.date_when,
-                                       build.record.get(key)["source"].sha256)
-                                   for key, s in read_now.items())]
-        ordered, found = in_order(docs)
-        outcome.diagnostics.extend(found)
-        outcome.documents = len(ordered)
+        ordered = _ordered(build, fresh, [(key, s.name, s.id, s.title, s.date_when)
+                                          for key, s in read_now.items()], outcome, paths)
         if not ordered:
-            outcome.diagnostics.append(_nothing(paths))
             return
         edition = build.record.get(EDITION) or {}
         edition_key = _digest([(d.name, d.sha) for d in ordered], register_digest)
@@ -406,14 +413,9 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
             if source is not None:
                 yield build.give(key, rel, text.document_text(source.doc, width, diplomatic)
                                  .encode("utf-8"))
-        docs = [*fresh.values(), *(Doc(Path(key), Path(key).stem, d["id"], d["title"],
-                                       d["when"], build.record.get(key)["source"].sha256)
-                                   for key, d in read_now.items())]
-        ordered, found = in_order(docs)
-        outcome.diagnostics.extend(found)
-        outcome.documents = len(ordered)
+        ordered = _ordered(build, fresh, [(key, Path(key).stem, d["id"], d["title"], d["when"])
+                                          for key, d in read_now.items()], outcome, paths)
         if not ordered:
-            outcome.diagnostics.append(_nothing(paths))
             return
         recorded = build.record.get(EDITION) or {}
         key = _digest([(d.name, d.sha) for d in ordered])
