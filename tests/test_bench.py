@@ -37,11 +37,14 @@ def test_the_corpus_is_the_same_every_time_and_grows_by_appending(tmp_path: Path
     assert len({p.name for p in first}) == 25  # every page its own file name
 
 
-def test_regenerating_leaves_unchanged_pages_alone(tmp_path: Path, register) -> None:
+def test_regenerating_leaves_unchanged_pages_alone_and_drops_others(tmp_path: Path,
+                                                                     register) -> None:
     pages = corpus.generate(tmp_path, 5, register)
     times = [p.stat().st_mtime_ns for p in pages]
+    (tmp_path / "1999-01-01_left-over.txt").write_text("an older corpus", encoding="utf-8")
     corpus.generate(tmp_path, 5, register)
     assert [p.stat().st_mtime_ns for p in pages] == times
+    assert sorted(tmp_path.glob("*.txt")) == sorted(pages)
 
 
 def test_pages_are_of_every_kind_and_convert_without_errors(tmp_path: Path, register) -> None:

@@ -329,7 +329,8 @@ def generate(folder: Path, n: int, register: Register) -> list[Path]:
     """Write pages ``0 .. n-1`` into ``folder`` (made if needed); return their paths.
 
     A page already there with the same bytes is left alone, so that regenerating a corpus
-    keeps the files' dates (and what was built from them stays up to date).
+    keeps the files' dates (and what was built from them stays up to date); any other
+    ``.txt`` file in the folder (an older corpus's) is removed.
     """
     folder.mkdir(parents=True, exist_ok=True)
     names = register_names(register)
@@ -341,4 +342,6 @@ def generate(folder: Path, n: int, register: Register) -> list[Path]:
         if not path.is_file() or path.read_bytes() != data:
             path.write_bytes(data)
         paths.append(path)
+    for stale in set(folder.glob("*.txt")) - set(paths):
+        stale.unlink()
     return paths
