@@ -97,7 +97,7 @@ def test_missing_edition_metadata_and_editions_are_warnings(edition: Path) -> No
 
 def test_without_the_schemas_the_package_is_made_and_the_gap_is_said(edition: Path,
                                                                      tmp_path: Path) -> None:
-    result = run(str(edition), env={"TEIPIPE_CACHE": str(tmp_path / "empty-cache")})
+    result = run(str(edition), env={"TEIPIPE_ASSETS": str(tmp_path / "empty-cache")})
     assert result.exit_code == 0
     assert "METS and Dublin Core not checked against their schemas" in result.output
     assert "[W503]" in result.output
