@@ -15,6 +15,8 @@ from pipeline.entities.tagger import build_resources, tag
 from pipeline.export.text import diplomatic
 from pipeline.model import (Abbreviation, Body, Bracketed, Document, Header, Name, Paragraph,
                             Party, Text)
+from pipeline.tei.read import parse, read_tei
+from pipeline.tei.write import serialize
 
 REGISTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t
 </title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc>
@@ -257,3 +259,38 @@ def test_tagging_never_changes_the_text(resources, words: list[str]) -> None:
     assert diplomatic(tagged_doc.body) == diplomatic(doc.body)
     for _a, _b, name in located_names(tagged_doc.body)[1]:
         assert name.content, "a name wraps text"
+
+
+def test_a_name_may_end_with_an_abbreviation_and_hold_its_expansion(resources,
+                                                                     tei_all) -> None:
+    """``Embassy of the DRV [Democratic Republic of Vietnam]``: the organization's name ends
+    with the abbreviation; the translator's expansion is inside it but not part of its
+    surface, and the place it names is a mention of its own."""
+    text = "We met the Embassy of the DRV [Democratic Republic of Vietnam] in Hanoi."
+    found, _, doc = tagged(resources, text)
+    assert [f[:3] for f in found] == [
+        ("Embassy of the DRV", "org", None),
+        ("Democratic Republic of Vietnam", "place", "pla-drv"),
+        ("Hanoi", "place", "pla-hanoi")]
+    org = doc.body.main[0].content[1]
+    assert isinstance(org, Name) and org.content[0] == Text("Embassy of the ")
+    abbr = org.content[1]
+    assert isinstance(abbr, Abbreviation) and abbr.abbr == (Text("DRV"),)
+    assert abbr.expansion.content == (Name("place", (Text("Democratic Republic of Vietnam"),),
+                                           "pla-drv"),)
+    assert diplomatic(doc.body) == text
+    data = serialize(doc)
+    assert b'<orgName cert="medium" resp="#d1.ner">Embassy of the <choice><abbr>DRV</abbr> ' \
+        b'<expan rend="brackets" resp="#d1.editors"><placeName ref="#pla-drv">Democratic ' \
+        b'Republic of Vietnam</placeName></expan></choice></orgName>' in data
+    tree = parse(data)
+    assert tei_all.validate(tree), tei_all.error_log.last_error
+    assert read_tei(tree).body == doc.body
+
+
+def test_a_name_of_the_abbreviation_alone_stays_inside_it(resources) -> None:
+    found, _, doc = tagged(resources, "the COSVN [Central Office for South Vietnam] said")
+    abbr = doc.body.main[0].content[1]
+    assert isinstance(abbr, Abbreviation) and isinstance(abbr.abbr[0], Name)
+    assert [f[:3] for f in found] == [("COSVN", "org", "org-cosvn"),
+                                      ("Central Office for South Vietnam", "org", "org-cosvn")]

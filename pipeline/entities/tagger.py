@@ -336,36 +336,45 @@ def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
 
 
 def _abbreviations(chosen, segs: list[Segment]) -> None:
-    """``COSVN [Central Office for South Vietnam]``: both name the same entity (rule 5)."""
+    """``COSVN [Central Office for South Vietnam]``: both name the same entity (rule 5).
+
+    Only a name of the abbreviation alone is paired with its expansion; a longer name that
+    ends with the abbreviation (``Embassy of the GDR``) leaves the expansion to itself.
+    """
     for seg in segs:
-        if seg.where != "abbr" or seg.index + 1 >= len(segs) or \
-                segs[seg.index + 1].where != "expan":
+        if seg.abbreviation is None or seg.expansion is None:
             continue
-        expan = segs[seg.index + 1]
-        a, b = chosen[seg.index], chosen[expan.index]
-        whole_a = [i for i in a if _covers(i[0], seg)]
+        lo, hi = seg.abbreviation
+        start, end = _trim_span(seg.text, lo, hi)
+        expan = segs[seg.expansion]
+        items, b = chosen[seg.index], chosen[expan.index]
+        if any(c.start < lo < c.end for c, _r in items):
+            continue  # a longer name ends with the abbreviation
+        whole_a = [i for i in items if i[0].start <= start and i[0].end >= end]
         whole_b = [i for i in b if _covers(i[0], expan)]
         if whole_b and (not whole_a or (whole_b[0][0].source == "register"
                                         and whole_a[0][0].source != "register")):
             cand, refs = whole_b[0]
-            start, end = _trim_span(seg)
-            chosen[seg.index] = [(replace(cand, seg=seg.index, start=start, end=end), refs)]
+            chosen[seg.index] = [i for i in items if i[0].end <= lo] + [
+                (replace(cand, seg=seg.index, start=start, end=end), refs)]
         elif whole_a and not b and expan.text[:1].isupper():
             cand, refs = whole_a[0]
-            start, end = _trim_span(expan)
-            chosen[expan.index] = [(replace(cand, seg=expan.index, start=start, end=end,
-                                            name=expan.text[start:end]), refs)]
+            a, z = _trim_span(expan.text)
+            chosen[expan.index] = [(replace(cand, seg=expan.index, start=a, end=z,
+                                            name=expan.text[a:z]), refs)]
 
 
 def _covers(cand: Candidate, seg: Segment) -> bool:
-    start, end = _trim_span(seg)
+    start, end = _trim_span(seg.text)
     return cand.start <= start and cand.end >= end
 
 
-def _trim_span(seg: Segment) -> tuple[int, int]:
-    text = seg.text
-    start = len(text) - len(text.lstrip())
-    end = len(text.rstrip(" \u00a0.,;:"))
+def _trim_span(text: str, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
+    """``text[lo:hi]`` without the spaces around it and the punctuation after it."""
+    hi = len(text) if hi is None else hi
+    part = text[lo:hi]
+    start = lo + len(part) - len(part.lstrip())
+    end = lo + len(part.rstrip(" \u00a0.,;:"))
     return start, max(start, end)
 
 
