@@ -85,6 +85,9 @@ Association Society Movement Brigade Division Regiment Guard Police Court Tribun
 Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Congress Mission Delegation Union
 Comintern Cominform CC MFA
 """.split())
+#: Offices that are numbered ("Third Non-European Department", "First Directorate"), unlike
+#: events ("Fourteenth Congress") and units named in the gold as such ("Seventh Fleet").
+NUMBERED_BODIES = frozenset({"Department", "Directorate", "Bureau"})
 # heads that make an organization only with more words before them or "of ..." after them
 _WEAK_HEADS = frozenset({"Union", "Congress", "Mission", "Delegation", "Radio",
                          "Staff", "Service", "Division", "Guard", "Office", "Court"})
@@ -279,7 +282,7 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
     out = []
     i = 0
     while i < len(toks):
-        if not (_word(toks[i]) and _cap(toks[i])) or ORDINALS.match(toks[i].text) \
+        if not (_word(toks[i]) and _cap(toks[i])) \
                 or toks[i].text in ("The", "A", "An", "In", "On", "At", "For", "Of"):
             i += 1
             continue
@@ -298,9 +301,15 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
         i = _org_start(toks, i, end)
         words = [t.text for t in toks[i:end]]
         heads = [k for k, w in enumerate(words) if w in ORG_HEADS]
+        # "Third Non-European Department": a numbered office; "Fourteenth Congress": an event
+        numbered = bool(heads) and ORDINALS.match(words[0]) is not None and \
+            words[heads[0]] in NUMBERED_BODIES and not any(ORDINALS.match(w) for w in words[1:])
+        if words and ORDINALS.match(words[0]) and not numbered:
+            i += 1
+            continue
         if words and (words[-1] in EVENT_WORDS or is_demonym(" ".join(words))
                       or (heads and words[heads[0]] in EVENT_WORDS)
-                      or any(ORDINALS.match(w) for w in words)):
+                      or (any(ORDINALS.match(w) for w in words) and not numbered)):
             i = max(end, i + 1)
             continue
         if len(words) == 1 and heads:

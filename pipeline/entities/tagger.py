@@ -22,6 +22,7 @@ remembers answers.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +30,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, info, warning
 from ..model import Authority, Document, Party
 from ..passes import Context, Pass
+from .context import coordinated, place_context
 from .matcher import Token, Trie, is_upper, name_key, tokenize
 from .recognizer import Recognizer
 from .register import Register
@@ -42,7 +44,9 @@ RESOURCE = "entities"
 _RANK = {"register": 0, "local": 1, "rule:supplied-name": 2, "rule:honorific": 3,
          "rule:org-pattern": 4, "rule:place-pattern": 5, "rule:gazetteer": 6,
          "rule:acronym": 7, "rule:org-short": 8, "ner": 9}
-_LOCATIVE = {"in", "at", "near", "around", "outside", "towards", "toward"}
+#: What follows a person's name used as a modifier: "the Nagy government".
+_PERSON_AFTER = re.compile(r"[ \u00a0](?:government|regime|cabinet|administration|group|"
+                           r"clique|faction|line|family|era|period|plan|doctrine)\b")
 _CAPS_COMMON_ZIPF = 5.5  # "US" in "TOLD US": a pronoun, not the United States
 _LEADING = {"the", "a", "an", "mr", "mrs", "ms", "dr", "comrade", "comrades"} | TITLES
 
@@ -102,11 +106,12 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
                 decided.append((cand, decision.refs))
         others = [(c, ()) for c in propose(seg, res.gazetteer)]
         others += [(c, ()) for c in ner.get(seg.index, [])]
-        chosen[seg.index] = _select(decided + others)
+        chosen[seg.index] = coordinated(seg, _select(decided + others))
     _link_proposals(chosen, segs, res, setting)
     _short_forms(chosen, segs, res)
     _with_initials(chosen, segs)
     _abbreviations(chosen, segs)
+    _defined_abbreviations(chosen, segs)
     spans, used, proposed = _spans(doc, chosen, segs, notes)
     body = apply_names(doc.body, spans)
     header, party_refs = _parties(doc, res, setting)
@@ -229,9 +234,11 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
     if any(t.text in ("[", "]") for t in toks) and not seg.brackets:
         return None
     last = before[-1].lower() if before else ""
-    if type_ == "person" and last in _LOCATIVE or type_ == "org" and len(words) == 1 \
-            and last in _LOCATIVE | {"to", "from", "beyond", "via", "through"}:
-        type_ = "place"  # "in Binh Dinh", "to Chushul": the recognizer's name is a place
+    if type_ == "person" and (place_context(seg, a, b) or last == "the" and not
+                              _PERSON_AFTER.match(seg.text[b:b + 20])) \
+            or type_ == "org" and len(words) == 1 and (place_context(seg, a, b)
+                                                       or last in ("to", "from")):
+        type_ = "place"  # "in Binh Dinh", "the Rhodopes": the recognizer's name is a place
     cert = "medium" if type_ == "person" and len(words) > 1 else "low"
     return Candidate(seg.index, a, b, type_, "ner", cert=cert,
                      name=" ".join(text.replace("[", "").replace("]", "").split()))
@@ -362,6 +369,39 @@ def _abbreviations(chosen, segs: list[Segment]) -> None:
             a, z = _trim_span(expan.text)
             chosen[expan.index] = [(replace(cand, seg=expan.index, start=a, end=z,
                                             name=expan.text[a:z]), refs)]
+
+
+def _defined_abbreviations(chosen, segs: list[Segment]) -> None:
+    """An abbreviation the translator expanded once (``APL [Albanian Party of Labor]``) names
+    the same entity wherever else the document uses it, unless it is expanded two ways."""
+    defined: dict[str, set[tuple[str, tuple[str, ...], str | None]]] = defaultdict(set)
+    found: dict[str, tuple[Candidate, tuple[str, ...]]] = {}
+    for seg in segs:
+        if seg.abbreviation is None or seg.expansion is None:
+            continue
+        start, end = _trim_span(seg.text, *seg.abbreviation)
+        for cand, refs in chosen[seg.index]:
+            if (cand.start, cand.end) == (start, end):
+                word = seg.text[start:end]
+                defined[word].add((cand.type, refs, cand.cert))
+                found.setdefault(word, (cand, refs))
+    found = {w: found[w] for w, kinds in defined.items() if len(kinds) == 1}
+    if not found:
+        return
+    for seg in segs:
+        items = chosen[seg.index]
+        for t in seg.tokens():
+            if t.text not in found:
+                continue
+            over = [k for k, (c, _r) in enumerate(items) if c.start < t.end and t.start < c.end]
+            if any((items[k][0].start, items[k][0].end) != (t.start, t.end)
+                   or items[k][0].source == "register" for k in over):
+                continue  # inside a longer name, or linked already
+            cand, refs = found[t.text]
+            for k in reversed(over):
+                del items[k]
+            items.append((replace(cand, seg=seg.index, start=t.start, end=t.end), refs))
+        items.sort(key=lambda item: item[0].start)
 
 
 def _covers(cand: Candidate, seg: Segment) -> bool:
