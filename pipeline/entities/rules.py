@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..convert.inlines import is_acronym
-from .matcher import Token, Trie, fold, name_key
+from .matcher import Token, Trie, fold, is_upper, name_key
 from .segments import Segment
 
 
@@ -131,6 +131,15 @@ _ACRONYM_STOP = frozenset("""
 TOP SECRET OK AM PM NB PS RE CC ETC NO II III IV VI VII VIII IX XI XII TASS USSR US UK
 """.split())
 COMMON_WORD_ZIPF = 4.0
+_PLURAL_TITLES = frozenset({"comrades", "messrs", "ambassadors"})
+#: Romanized Korean family names: "Kim Tu-bong", "Yun Gong-heum", "Choe Chang-ik".
+KOREAN_SURNAMES = frozenset("""
+Kim Pak Park Yi Ri Lee Choe Choi Chong Jong Chung Yun Yoon Ho Han Nam Kang Cho Jo Chang Jang
+Chon Jeon Im Rim Song Hong Hwang Sin Shin Paek Baek Mun Moon Ryu Yu Yoo No Roh Ko Kwon Son
+An Ahn Hyon Hyun So Suh Chu Ju Pae Bae Kye Ok Om Um Nam Yang Ha Kil Tak Cha Chae Pyon Byun
+""".split())
+#: What marks a signature before the name: "Sd/- S. Dutt", "Sgd. Ivanov".
+_SIGNATURE_MARKS = frozenset({"sd", "sgd", "signed", "/", "-", ".", "(", ")", "[", "]"})
 _DETERMINERS = frozenset({"the", "this", "our", "that", "your", "their", "its", "his", "her"})
 
 
@@ -190,6 +199,10 @@ def propose(seg: Segment, gazetteer: "Trie[tuple[str, int]] | None" = None,
     found: list[Candidate] = []
     found.extend(_supplied_names(seg, toks))
     found.extend(_honorifics(seg, toks))
+    found.extend(_initials(seg, toks))
+    found.extend(_korean_names(seg, toks))
+    if seg.where == "signed":
+        found.extend(_signatures(seg, toks))
     view = seg.view_tokens()
     found.extend(_org_patterns(seg, view))
     found.extend(_place_patterns(seg, view))
@@ -258,10 +271,99 @@ def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
                 and not (end < len(toks) and toks[end].text == "of"):
             out.append(_cand(seg, toks, j, end, "person", "rule:honorific", "medium",
                              title=t.text))
+            if t.text.lower() in _PLURAL_TITLES:  # "Comrades A, B and C": each a person
+                while end + 1 < len(toks) and toks[end].text in (",", "and"):
+                    k = end + 1 + (toks[end].text == "," and toks[end + 1].text == "and")
+                    nxt = _name_tokens(toks, k)
+                    if nxt == k or toks[k].text in ("The", "the") or (
+                            seg.caps and any(is_common_word(x.text) for x in toks[k:nxt])):
+                        break
+                    out.append(_cand(seg, toks, k, nxt, "person", "rule:honorific",
+                                     "medium", title=t.text))
+                    end = nxt
             i = end
             continue
         i = j
     return out
+
+
+def _is_initial(toks: list[Token], k: int) -> bool:
+    """``J.``, ``Ya.``: an initial (an upper-case letter, or two for a Russian patronymic,
+    and a full stop), not ``St.`` or ``No.``."""
+    t = toks[k].text
+    return k + 1 < len(toks) and toks[k + 1].text == "." and t.isalpha() and t[:1].isupper() \
+        and (len(t) == 1 or len(t) == 2 and t[1].islower() and t.lower() not in _NOT_INITIALS)
+
+
+_NOT_INITIALS = frozenset({"st", "mt", "dr", "mr", "ms", "no", "sd", "co", "jr", "sr", "ft",
+                           "gh", "lt", "pp", "vs", "cf", "ed", "op"})
+
+
+def _initials(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    """``J. Špaček``, ``L. I. Brezhnev``: initials and a surname are a person."""
+    out = []
+    k = 0
+    while k < len(toks):
+        if not _is_initial(toks, k) or k and (_is_initial(toks, k - 2) if k >= 2 else False):
+            k += 1
+            continue
+        j = k
+        while _is_initial(toks, j) and seg.text[toks[j + 1].end:toks[j + 1].end + 1] in (
+                " ", "\u00a0"):
+            j += 2
+        if j == k or j >= len(toks):
+            k += 1
+            continue
+        surname = toks[j]
+        if _word(surname) and _cap(surname) and len(surname.text) >= 2 \
+                and surname.text.lower() not in TITLES and surname.text not in ORG_HEADS \
+                and not is_upper(surname.text) and not _is_demonym_word(surname.text) \
+                and (j - k >= 4 or not is_common_word(surname.text)) \
+                and not (k and toks[k - 1].text.lower() in TITLES - _PERSON_TITLES):
+            end = _name_tokens(toks, j, limit=2)
+            if end > j + 1 and is_common_word(toks[j + 1].text):
+                end = j + 1
+            out.append(_cand(seg, toks, k, end, "person", "rule:initials", "medium"))
+            k = end
+            continue
+        k = j + 1
+    return out
+
+
+#: Titles after which initials still open a person's name ("Comrade A. Dubček").
+_PERSON_TITLES = frozenset({"comrade", "comrades", "mr", "mrs", "ms", "dr", "prof", "professor",
+                            "ambassador", "minister", "president", "premier", "chairman",
+                            "general", "marshal", "secretary", "shri", "sri", "herr", "frau"})
+
+
+def _korean_names(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    """``Kim Tu-bong``, ``Yun Gong-heum``: a Korean family name and a hyphenated given name."""
+    out = []
+    for k in range(len(toks) - 3):
+        first, a, dash, b = toks[k:k + 4]
+        if first.text in KOREAN_SURNAMES and _cap(a) and a.text.isalpha() and dash.text == "-" \
+                and b.text.isalpha() and b.text.islower() and a.end == dash.start \
+                and dash.end == b.start and seg.text[first.end:a.start] in (" ", "\u00a0") \
+                and not (k and (_cap(toks[k - 1]) and _word(toks[k - 1])
+                                and toks[k - 1].text.lower() not in TITLES)):
+            out.append(_cand(seg, toks, k, k + 4, "person", "rule:korean-name", "medium"))
+    return out
+
+
+def _signatures(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    """The name that signs a document: ``[Signed] Szalay``, ``Sd/- S. Dutt``, ``DUMITRU
+    POPA``: a line of a signature that holds a name and nothing else."""
+    k = 0
+    while k < len(toks) and toks[k].text.lower() in _SIGNATURE_MARKS:
+        k += 1
+    end = _name_tokens(toks, k)
+    if end == k or end != len(toks) and not all(t.text in (".", ",") for t in toks[end:]):
+        return []
+    words = [t.text for t in toks[k:end] if _word(t) and len(t.text) > 1]
+    if not words or any(zipf(w.lower()) >= 5.0 or w.lower() in TITLES or w in ORG_HEADS
+                        or w in NAME_WORDS or _is_demonym_word(w) for w in words):
+        return []
+    return [_cand(seg, toks, k, end, "person", "rule:signature", "medium")]
 
 
 def _supplied_names(seg: Segment, toks: list[Token]) -> list[Candidate]:

@@ -37,6 +37,7 @@ class Segment:
     caps: bool = False  # the block it belongs to is written in capitals
     index: int = 0
     expansion: int | None = None  # the segment of the expansion of the closing abbreviation
+    insertion: tuple[str, int] | None = None  # the kind and segment of a gloss right after it
     _tokens: list[Token] | None = field(default=None, repr=False)
 
     @property
@@ -89,6 +90,11 @@ class Segment:
         if abbr is not None and start < abbr[0] < end < abbr[1]:
             end = abbr[1]
         return start, end
+
+
+#: Insertions that may say who or what the name before them is: ``Jinmen [Quemoy]``,
+#: ``Ba [codename of Le Duan]``, ``Ünen [Truth]``.
+INSERTIONS_AFTER_NAMES = frozenset({"gloss", "alternative", "literal", "codename"})
 
 
 @dataclass(frozen=True)
@@ -215,20 +221,29 @@ def segments(body: Body) -> list[Segment]:
     found: list[Segment] = []
 
     def visit(content: tuple[Inline, ...], where: str, caps: bool) -> tuple[Inline, ...]:
+        before: Segment | None = None  # the run just before the item
         for kind, item in _runs(content, where, caps):
             if kind == "run":
                 seg = _segment(item, where, caps)  # type: ignore[arg-type]
                 seg.caps = caps or _caps_line(seg.text)
                 seg.index = len(found)
                 found.append(seg)
+                before = seg
                 last = item[-1]  # type: ignore[index]
                 if isinstance(last, Abbreviation):
                     first = len(found)
                     visit(last.expansion.content, "expan", caps)
                     if len(found) == first + 1:  # the expansion is one run of text
                         seg.expansion = first
+                    before = None
             else:
+                first = len(found)
                 _nested(item, visit, caps)  # type: ignore[arg-type]
+                if before is not None and isinstance(item, Bracketed) \
+                        and item.kind in INSERTIONS_AFTER_NAMES and len(found) == first + 1 \
+                        and isinstance(item.content[0], Text):
+                    before.insertion = (item.kind, first)
+                before = None
         return content
 
     _map_body(body, visit)

@@ -32,6 +32,7 @@ from ..model import Authority, Document, Party
 from ..passes import Context, Pass
 from .context import coordinated, place_context
 from .matcher import Token, Trie, is_upper, name_key, tokenize
+from .pairs import abbreviations, defined_abbreviations, glossed_names
 from .recognizer import Recognizer
 from .register import Register
 from .resolve import Setting, add_to_setting, decide
@@ -43,7 +44,8 @@ RESOURCE = "entities"
 #: Order of preference among candidates of the same length.
 _RANK = {"register": 0, "local": 1, "rule:supplied-name": 2, "rule:honorific": 3,
          "rule:org-pattern": 4, "rule:place-pattern": 5, "rule:gazetteer": 6,
-         "rule:acronym": 7, "rule:org-short": 8, "ner": 9}
+         "rule:acronym": 7, "rule:org-short": 8, "ner": 9, "rule:initials": 3,
+         "rule:korean-name": 3, "rule:signature": 3}
 #: What follows a person's name used as a modifier: "the Nagy government".
 _PERSON_AFTER = re.compile(r"[ \u00a0](?:government|regime|cabinet|administration|group|"
                            r"clique|faction|line|family|era|period|plan|doctrine)\b")
@@ -110,8 +112,9 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
     _link_proposals(chosen, segs, res, setting)
     _short_forms(chosen, segs, res)
     _with_initials(chosen, segs)
-    _abbreviations(chosen, segs)
-    _defined_abbreviations(chosen, segs)
+    abbreviations(chosen, segs)
+    defined_abbreviations(chosen, segs)
+    glossed_names(chosen, segs)
     spans, used, proposed = _spans(doc, chosen, segs, notes)
     body = apply_names(doc.body, spans)
     header, party_refs = _parties(doc, res, setting)
@@ -340,82 +343,6 @@ def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
                                     "register" if refs else "local", cert=full.cert,
                                     name=full.name), refs))
         items.sort(key=lambda item: item[0].start)
-
-
-def _abbreviations(chosen, segs: list[Segment]) -> None:
-    """``COSVN [Central Office for South Vietnam]``: both name the same entity (rule 5).
-
-    Only a name of the abbreviation alone is paired with its expansion; a longer name that
-    ends with the abbreviation (``Embassy of the GDR``) leaves the expansion to itself.
-    """
-    for seg in segs:
-        if seg.abbreviation is None or seg.expansion is None:
-            continue
-        lo, hi = seg.abbreviation
-        start, end = _trim_span(seg.text, lo, hi)
-        expan = segs[seg.expansion]
-        items, b = chosen[seg.index], chosen[expan.index]
-        if any(c.start < lo < c.end for c, _r in items):
-            continue  # a longer name ends with the abbreviation
-        whole_a = [i for i in items if i[0].start <= start and i[0].end >= end]
-        whole_b = [i for i in b if _covers(i[0], expan)]
-        if whole_b and (not whole_a or (whole_b[0][0].source == "register"
-                                        and whole_a[0][0].source != "register")):
-            cand, refs = whole_b[0]
-            chosen[seg.index] = [i for i in items if i[0].end <= lo] + [
-                (replace(cand, seg=seg.index, start=start, end=end), refs)]
-        elif whole_a and not b and expan.text[:1].isupper():
-            cand, refs = whole_a[0]
-            a, z = _trim_span(expan.text)
-            chosen[expan.index] = [(replace(cand, seg=expan.index, start=a, end=z,
-                                            name=expan.text[a:z]), refs)]
-
-
-def _defined_abbreviations(chosen, segs: list[Segment]) -> None:
-    """An abbreviation the translator expanded once (``APL [Albanian Party of Labor]``) names
-    the same entity wherever else the document uses it, unless it is expanded two ways."""
-    defined: dict[str, set[tuple[str, tuple[str, ...], str | None]]] = defaultdict(set)
-    found: dict[str, tuple[Candidate, tuple[str, ...]]] = {}
-    for seg in segs:
-        if seg.abbreviation is None or seg.expansion is None:
-            continue
-        start, end = _trim_span(seg.text, *seg.abbreviation)
-        for cand, refs in chosen[seg.index]:
-            if (cand.start, cand.end) == (start, end):
-                word = seg.text[start:end]
-                defined[word].add((cand.type, refs, cand.cert))
-                found.setdefault(word, (cand, refs))
-    found = {w: found[w] for w, kinds in defined.items() if len(kinds) == 1}
-    if not found:
-        return
-    for seg in segs:
-        items = chosen[seg.index]
-        for t in seg.tokens():
-            if t.text not in found:
-                continue
-            over = [k for k, (c, _r) in enumerate(items) if c.start < t.end and t.start < c.end]
-            if any((items[k][0].start, items[k][0].end) != (t.start, t.end)
-                   or items[k][0].source == "register" for k in over):
-                continue  # inside a longer name, or linked already
-            cand, refs = found[t.text]
-            for k in reversed(over):
-                del items[k]
-            items.append((replace(cand, seg=seg.index, start=t.start, end=t.end), refs))
-        items.sort(key=lambda item: item[0].start)
-
-
-def _covers(cand: Candidate, seg: Segment) -> bool:
-    start, end = _trim_span(seg.text)
-    return cand.start <= start and cand.end >= end
-
-
-def _trim_span(text: str, lo: int = 0, hi: int | None = None) -> tuple[int, int]:
-    """``text[lo:hi]`` without the spaces around it and the punctuation after it."""
-    hi = len(text) if hi is None else hi
-    part = text[lo:hi]
-    start = lo + len(part) - len(part.lstrip())
-    end = lo + len(part.rstrip(" \u00a0.,;:"))
-    return start, max(start, end)
 
 
 def _spans(doc: Document, chosen, segs: list[Segment], notes: list[Diagnostic],
