@@ -309,11 +309,11 @@ class ScriptedRecognizer:
         out = []
         for text in texts:
             found = []
-            for surface, label in self.answers.items():
-                at = text.find(surface)
+            for surface, label in self.answers.items():  # the recognizer reads text in
+                at = text.upper().find(surface.upper())  # capitals in ordinary case
                 while at >= 0:
                     found.append((at, at + len(surface), label))
-                    at = text.find(surface, at + 1)
+                    at = text.upper().find(surface.upper(), at + 1)
             out.append(sorted(found))
         return out
 
@@ -467,3 +467,29 @@ def test_small_towns_of_geonames_need_the_text_to_say_they_are_places(
 def test_a_town_of_geonames_is_not_the_first_word_of_a_longer_name(with_gazetteer) -> None:
     doc, _ = tag(document("the bases at Da Nang, Chu Lai and Bien Hoa"), with_gazetteer)
     assert [f[0] for f in names(doc)] == ["Da Nang", "Bien Hoa"]  # not "Chu" (Kazakhstan)
+
+
+def test_in_capitals_the_recognizer_is_trusted_only_on_rare_words(register) -> None:
+    found = recognized(register, {"COMMUNAL KITCHENS": "person", "SOVIET DELEGATION": "person",
+                                  "AMERICAN WARSHIPS": "org", "COMMUNE AT XUSHUI": "org",
+                                  "HENAN": "place", "SUDARIKOV": "person"},
+                       "THEY SAW COMMUNAL KITCHENS. SOVIET DELEGATION CAME. AMERICAN WARSHIPS "
+                       "SAILED. THE COMMUNE AT XUSHUI; IN HENAN. COUNSELOR SUDARIKOV SAID")
+    assert found == [("XUSHUI", "place"), ("HENAN", "place"), ("SUDARIKOV", "person")]
+
+
+def test_in_capitals_only_an_embassy_or_the_like_stands_alone(resources) -> None:
+    found, _, _ = tagged(resources, "THE MOVEMENT IS COMPLETE. THE EMBASSY BELIEVES. TO: MFA, "
+                         "HANOI")
+    assert [f[:2] for f in found] == [("EMBASSY", "org"), ("MFA", "org"), ("HANOI", "place")]
+
+
+def test_a_proposed_name_keeps_the_type_its_context_gave_it(register) -> None:
+    found = recognized(register, {"Jabal Saraj": "person"},
+                       "the cement works at Jabal Saraj. Machines for Jabal Saraj wait.")
+    assert found == [("Jabal Saraj", "place"), ("Jabal Saraj", "place")]
+
+
+def test_legislatures_of_other_languages_are_bodies(resources) -> None:
+    found, _, _ = tagged(resources, "It may come up in the Lok Sabha or the Loya Jirga.")
+    assert [f[:2] for f in found] == [("Lok Sabha", "org"), ("Loya Jirga", "org")]

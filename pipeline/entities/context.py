@@ -7,7 +7,7 @@ a name often settles it, whatever the name looks like:
 - a **locative** word before it: ``in``, ``at``, ``near``, ``across``, ``via``, ``north of``,
   ``east of``, ``the plain of``, ``the port of``, ``the area of`` ...;
 - a **place noun** after it, in lower case: ``the Aksai Chin area``, ``Quang Tri province``;
-- **coordination** with names whose type is known: in ``Da Nang, Chu Lai and Bien Hoa`` or
+- **coordination** (a list with "and" or "or") with names whose type is known: in ``Da Nang, Chu Lai and Bien Hoa`` or
   ``Comrades Edvard Kardelj, Koča Popović, Nikola Ljubičić and Mijalko Todorović`` the names
   the register or the written rules found give the type of the ones the recognizer guessed.
 """
@@ -30,14 +30,16 @@ PLACE_NOUNS = frozenset("""
 area areas region province provinces district districts plain plains port city town village
 villages valley coast island islands capital outskirts vicinity border borders frontier
 territory territories county prefecture sector river pass plateau airfield airport harbour
-harbor base bases zone mountains hills oblast state states peninsula delta
+harbor base bases zone mountains hills oblast state states peninsula delta tribes population
+inhabitants governor
 """.split())
 _AFTER_PLACE = frozenset(PLACE_NOUNS - {"state", "states", "capital", "city", "town", "base",
                                         "bases", "territory", "territories", "border",
-                                        "borders"})
+                                        "borders", "tribes", "population", "inhabitants",
+                                        "governor"})
 #: Names listed before this one: "Binh Duong and ", "Da Nang, Chu Lai and ".
 _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:-[^\W\d_]+)*"
-_LIST_BEFORE = re.compile(rf"(?:{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?:, | and |, and ))+$")
+_LIST_BEFORE = re.compile(rf"(?:{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?:, | (?i:and) |, (?i:and) ))+$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _COORDINATION = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?$")
 
@@ -96,8 +98,9 @@ def coordinated(seg: Segment, items: list) -> list:
             chains.append([k])
     out = list(items)
     for chain in chains:
-        if len(chain) < 2:
-            continue
+        if len(chain) < 2 or not any(re.search(r"\b(?:and|or)\b", seg.text[
+                items[k - 1][0].end:items[k][0].start]) for k in chain[1:]):
+            continue  # "MFA, BUDAPEST", "Kabul, 15 September": no list without "and"
         known = {items[k][0].type for k in chain if items[k][0].source != "ner"}
         if len(known) != 1:
             continue

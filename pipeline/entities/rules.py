@@ -84,13 +84,18 @@ Organization Organisation League Federation Pact Alliance Radio Service Forces C
 Department Directorate Parliament Institute Academy University Bank Corporation Company
 Association Society Movement Brigade Division Regiment Guard Police Court Tribunal Cabinet
 Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Congress Mission Delegation Union
-Comintern Cominform CC MFA
+Comintern Cominform CC MFA Jirga Khural Sabha Knesset Volkskammer Skupshtina Skupština Bundestag
+Storting Riksdag Shura
 """.split())
 #: Words that, after a demonym, are lower case in ordinary type ("American forces", "Western
 #: radio"); in text set in capitals such a pair is no name.  ("Soviet Embassy" is one.)
 _GENERIC_HEADS = frozenset({"Forces", "Radio", "Government", "Party", "Army", "Navy", "Press",
                             "Delegation", "Side", "Troops", "Authorities", "Leadership",
                             "Command", "Police"})
+#: Body words that stand alone for the writer's own body in capitals too ("THE EMBASSY"),
+#: unlike "THE MOVEMENT", "THE PARTY" (in ordinary type "the movement", "the party").
+_CAPS_SHORT = frozenset({"Embassy", "Legation", "Consulate", "Politburo", "Politbureau",
+                         "Presidium", "Secretariat", "Ministry"})
 #: Offices that are numbered ("Third Non-European Department", "First Directorate"), unlike
 #: events ("Fourteenth Congress") and units named in the gold as such ("Seventh Fleet").
 NUMBERED_BODIES = frozenset({"Department", "Directorate", "Bureau"})
@@ -121,6 +126,11 @@ Boulevard Avenue Road Prefecture County Oblast Krai Highlands Delta Desert Coast
 Hills Harbor Harbour Port Airfield Oasis Archipelago Gate Camp Base Zone Monastery Temple
 Church Cathedral Mosque Pagoda
 """.split())
+#: Place words kept capitalised when text in capitals is read as ordinary type ("TIANANMEN
+#: SQUARE"); the place rules still need a capitalised word with them.
+PLACE_WORDS = frozenset("Square Street Avenue Boulevard Province District Region River Pass "
+                        "Canal Strait Island Islands Mountains Airport Palace Barracks Bridge "
+                        "Lake".split())
 PLACE_HEADS_BEFORE = frozenset("Gulf Plain Bay Sea Isle Lake Mount Cape Strait Straits "
                                "Region Zone Province Mountains Gate Bridge Palace".split())
 CONNECTORS = frozenset({"of", "the", "for", "on", "de", "des", "du", "la", "le", "'", "-", "&",
@@ -429,7 +439,9 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
             continue
         if len(words) == 1 and heads:
             # "the Embassy", "the Politburo": a capitalised body word after "the"
-            if words[0] not in _WEAK_HEADS and i > 0 and toks[i - 1].text.lower() in _DETERMINERS:
+            if words[0] in ("CC", "MFA") or words[0] not in _WEAK_HEADS and i > 0 \
+                    and toks[i - 1].text.lower() in _DETERMINERS \
+                    and (not seg.caps or words[0] in _CAPS_SHORT):
                 out.append(_cand(seg, toks, i, end, "org", "rule:org-short", "low"))
         elif any(words[k] not in _WEAK_HEADS or k > 0 or "of" in words[k:]
                  or words[k] == "Radio" for k in heads):  # "Radio Sofia"

@@ -115,13 +115,13 @@ def truecase(text: str) -> str:
     as abbreviations.  ``MINISTER CORNELIU MANESCU RECEIVED THE SOVIET EMBASSY`` ->
     ``Minister Corneliu Manescu received the Soviet Embassy``.
     """
-    from .rules import NAME_WORDS, is_common_word, is_demonym
+    from .rules import NAME_WORDS, PLACE_WORDS, is_common_word, is_demonym
 
     def word(m: re.Match) -> str:
         w = m.group()
         if w in NAME_WORDS:  # an abbreviation such as CC, MFA
             return w
-        if w.capitalize() in NAME_WORDS or is_demonym(w):
+        if w.capitalize() in NAME_WORDS or w.capitalize() in PLACE_WORDS or is_demonym(w):
             return w.capitalize()
         if is_common_word(w):
             return w.lower()

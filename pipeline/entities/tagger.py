@@ -36,8 +36,9 @@ from .pairs import abbreviations, defined_abbreviations, glossed_names
 from .recognizer import Recognizer
 from .register import Register
 from .resolve import Setting, add_to_setting, decide
-from .rules import (EVENT_WORDS, ORDINALS, ORG_HEADS, TITLES, Candidate, build_gazetteer,
-                    is_common_word, is_demonym, is_word_in_capitals, propose, zipf)
+from .rules import (EVENT_WORDS, NAME_WORDS, ORDINALS, ORG_HEADS, TITLES, Candidate,
+                    build_gazetteer, is_common_word, is_demonym, is_word_in_capitals, propose,
+                    zipf)
 from .segments import Segment, Span, apply_names, segments
 
 RESOURCE = "entities"
@@ -46,6 +47,14 @@ _RANK = {"register": 0, "local": 1, "rule:supplied-name": 2, "rule:honorific": 3
          "rule:org-pattern": 4, "rule:place-pattern": 5, "rule:gazetteer": 6,
          "rule:acronym": 7, "rule:org-short": 8, "ner": 9, "rule:initials": 3,
          "rule:korean-name": 3, "rule:signature": 3}
+#: Lower-case words no name holds ("the commune at Xushui").
+_INSIDE_NO_NAME = frozenset({"at", "in", "near", "to", "from", "by", "with", "on", "is", "are",
+                             "was", "were", "has", "have"})
+_WORD = re.compile(r"[^\W\d_]+")
+#: In text set in capitals the recognizer reads words that ordinary type would not capitalise
+#: ("COMMUNAL KITCHENS"); its names are kept there only when they hold a word this rare.
+_RARE_ZIPF = 2.5
+_RARE_PLACE_ZIPF = 3.5  # "IN HENAN AND HEBEI"
 #: Reference numbers and codes: letters joined to digits ("USW-06317", "112/TT").
 _CODE = re.compile(r"[^\W\d_][-/]?\d|\d[-/]?[^\W\d_]")
 #: What follows a person's name used as a modifier: "the Nagy government".
@@ -118,6 +127,7 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
         others = [(c, ()) for c in propose(seg, res.gazetteer)]
         others += [(c, ()) for c in ner.get(seg.index, [])]
         chosen[seg.index] = coordinated(seg, _select(decided + others))
+    _one_type_per_name(chosen)
     _link_proposals(chosen, segs, res, setting)
     _short_forms(chosen, segs, res)
     _with_initials(chosen, segs)
@@ -246,18 +256,33 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
         return None  # "TELEGRAM", "Undated": a word, not the name of a body
     if type_ == "org" and any(w.text.lower() in TITLES for w in words):
         return None  # "Soviet First Deputy Minister of Foreign Affairs": an office
+    if type_ == "person" and any(w.text.capitalize() in ORG_HEADS or is_demonym(w.text)
+                                 for w in words if len(w.text) > 2) \
+            or type_ == "org" and is_demonym(words[0].text) and not any(
+                w.text.capitalize() in ORG_HEADS for w in words):
+        return None  # "SOVIET DELEGATION" is no person, "American warships" no body
+    view = _WORD.findall(seg.plain()[a:b])
+    if any(w in _INSIDE_NO_NAME for w in view):  # "Commune at Xushui": "Xushui", a place
+        m = list(re.finditer(r"\b(?:at|in|near)[ \u00a0]+", seg.plain()[a:b]))
+        return _trimmed(seg, a + m[-1].end(), b, "place") if m else None
+    if seg.caps:  # only rare words make a name; a little less rare where a place is said
+        rarity = min((zipf(w.lower()) for w in view if w not in NAME_WORDS
+                      and not is_demonym(w)), default=9.0)
+        if rarity >= _RARE_ZIPF and not (rarity < _RARE_PLACE_ZIPF
+                                         and place_context(seg, a, b)):
+            return None
     if any(t.text in ("[", "]") for t in toks) and not seg.brackets:
         return None
     last = before[-1].lower() if before else ""
+    context = place_context(seg, a, b)
     if type_ == "person" and seg.text[b:b + 2] not in ("’s", "'s") and (
-            place_context(seg, a, b) or last == "the" and not
-            _PERSON_AFTER.match(seg.text[b:b + 20])) \
-            or type_ == "org" and len(words) == 1 and (place_context(seg, a, b)
-                                                       or last in ("to", "from")):
+            context or last == "the" and not _PERSON_AFTER.match(seg.text[b:b + 20])) \
+            or type_ == "org" and len(words) == 1 and (context or last in ("to", "from")):
         type_ = "place"  # "in Binh Dinh", "the Rhodopes": the recognizer's name is a place
     cert = "medium" if type_ == "person" and len(words) > 1 else "low"
     return Candidate(seg.index, a, b, type_, "ner", cert=cert,
-                     name=" ".join(text.replace("[", "").replace("]", "").split()))
+                     name=" ".join(text.replace("[", "").replace("]", "").split()),
+                     extra={"context": context and type_ == "place"})
 
 
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -287,6 +312,22 @@ def _select(cands: list[tuple[Candidate, tuple[str, ...]]],
             continue
         taken.append(item)
     return sorted(taken, key=lambda item: item[0].start)
+
+
+def _one_type_per_name(chosen) -> None:
+    """A name the recognizer proposes has one type in a document: the type that a rule, or
+    the words around one of its occurrences, gave it ("at Jabal Saraj" ... "for Jabal
+    Saraj")."""
+    known: dict[str, set[str]] = defaultdict(set)
+    for items in chosen.values():
+        for cand, refs in items:
+            if cand.name and not refs and (cand.source != "ner" or cand.extra.get("context")):
+                known[cand.name].add(cand.type)
+    for items in chosen.values():
+        for k, (cand, refs) in enumerate(items):
+            types = known.get(cand.name, set())
+            if cand.source == "ner" and len(types) == 1 and cand.type not in types:
+                items[k] = (replace(cand, type=next(iter(types))), refs)
 
 
 def _with_initials(chosen, segs: list[Segment]) -> None:
