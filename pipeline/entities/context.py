@@ -7,9 +7,10 @@ a name often settles it, whatever the name looks like:
 - a **locative** word before it: ``in``, ``at``, ``near``, ``across``, ``via``, ``north of``,
   ``east of``, ``the plain of``, ``the port of``, ``the area of`` ...;
 - a **place noun** after it, in lower case: ``the Aksai Chin area``, ``Quang Tri province``;
-- **coordination** (a list with "and" or "or") with names whose type is known: in ``Da Nang, Chu Lai and Bien Hoa`` or
-  ``Comrades Edvard Kardelj, Koča Popović, Nikola Ljubičić and Mijalko Todorović`` the names
-  the register or the written rules found give the type of the ones the recognizer guessed.
+- **coordination** (a list with "and" or "or") with names whose type is known: in ``Da Nang,
+  Chu Lai and Bien Hoa`` or ``Comrades Edvard Kardelj, Koča Popović, Nikola Ljubičić and
+  Mijalko Todorović`` the names the register or the written rules found give the type of the
+  ones the recognizer guessed.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ _AFTER_PLACE = frozenset(PLACE_NOUNS - {"state", "states", "capital", "city", "t
                                         "governor"})
 #: Names listed before this one: "Binh Duong and ", "Da Nang, Chu Lai and ".
 _NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:-[^\W\d_]+)*"
-_LIST_BEFORE = re.compile(rf"(?:{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?:, | (?i:and) |, (?i:and) ))+$")
+_LIST_BEFORE = re.compile(
+    rf"(?:{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?:, | (?i:and) |, (?i:and) ))+$")
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _COORDINATION = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?$")
 

