@@ -536,13 +536,12 @@ def _gazetteer(seg: Segment, toks: list[Token], gazetteer: "Trie") -> list[Candi
         start, end = _span(seg, toks, i, j)
         if _continues(seg.text, end):
             continue  # "Chu" of "Chu Lai", "Bayan" of "Bayan-Ölgii": part of a longer name
-        context = place_context(seg, start, end)
-        if j - i == 1 and (is_common_word(words[0]) or len(words[0]) < (3 if context else 4)):
+        if j - i == 1 and (is_common_word(words[0]) or len(words[0]) < 3):
             continue
         if i > 0 and toks[i - 1].text.lower() in TITLES or vessel_before(seg.text, start):
             continue  # "President Lincoln": a person, not a town; the ship "Pueblo"
-        if values[0][2] < _TOWN and not context:
-            continue  # a town is read as one only where the text says it is a place
+        if (values[0][2] < _TOWN or len(words[0]) < 4) and not place_context(seg, start, end):
+            continue  # a town (or a short name) only where the text says it is a place
         geonameid = values[0][1]
         out.append(_cand(seg, toks, i, j, "place", "rule:gazetteer", "medium",
                          geonames=geonameid))

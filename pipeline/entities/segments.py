@@ -39,6 +39,7 @@ class Segment:
     expansion: int | None = None  # the segment of the expansion of the closing abbreviation
     insertion: tuple[str, int] | None = None  # the kind and segment of a gloss right after it
     _tokens: list[Token] | None = field(default=None, repr=False)
+    _plain: str | None = field(default=None, repr=False)
 
     @property
     def brackets(self) -> list[tuple[int, int]]:
@@ -65,11 +66,12 @@ class Segment:
         Text in capitals is given in ordinary case (common English words in lower case,
         other words capitalised), because the recognizer reads case as a sign of a name.
         """
-        text = truecase(self.text) if self.caps else self.text
-        chars = list(text)
-        for a, b in self.brackets:
-            chars[a] = chars[b - 1] = " "
-        return "".join(chars)
+        if self._plain is None:
+            chars = list(truecase(self.text) if self.caps else self.text)
+            for a, b in self.brackets:
+                chars[a] = chars[b - 1] = " "
+            self._plain = "".join(chars)
+        return self._plain
 
     @property
     def abbreviation(self) -> tuple[int, int] | None:
