@@ -82,19 +82,25 @@ class Register:
 
     entries: dict[str, Entry] = field(default_factory=dict)
     path: str = ""
+    _by_key: dict = field(default_factory=dict, repr=False, compare=False)
 
     def ids_named(self, name: str, type_: str | None = None,
                   include_short: bool = True) -> list[str]:
         """Ids of the entries with ``name`` among their names (any case-folding aside)."""
-        key = tuple(k.lower() for k in name_key(name))
-        found = []
-        for entry in self.entries.values():
-            if type_ and entry.type != type_:
-                continue
-            names = entry.names + (entry.short if include_short else ())
-            if any(tuple(k.lower() for k in name_key(n)) == key for n in names):
-                found.append(entry.id)
-        return sorted(found)
+        return sorted({eid for eid, short in self._index().get(_lower_key(name), ())
+                       if (include_short or not short)
+                       and (not type_ or self.entries[eid].type == type_)})
+
+    def _index(self) -> dict[tuple[str, ...], list[tuple[str, bool]]]:
+        """Every name's key to (id, short form?), made once for the entries there are."""
+        if self._by_key.get(None) != len(self.entries):
+            index: dict = {None: len(self.entries)}
+            for entry in self.entries.values():
+                for names, short in ((entry.names, False), (entry.short, True)):
+                    for n in names:
+                        index.setdefault(_lower_key(n), []).append((entry.id, short))
+            self._by_key = index
+        return self._by_key
 
     def closure(self, ids: set[str]) -> list[Entry]:
         """The entries ``ids`` name plus those they point at (their countries), in the
@@ -148,6 +154,10 @@ def load_register(path: Path) -> tuple[Register, list[Diagnostic]]:
     if any(d.severity == Severity.ERROR for d in notes):
         raise RegisterError([d for d in notes if d.severity == Severity.ERROR])
     return register, notes
+
+
+def _lower_key(name: str) -> tuple[str, ...]:
+    return tuple(k.lower() for k in name_key(name))
 
 
 def read_register(root: etree._Element) -> tuple[Register, list[Diagnostic]]:
