@@ -141,11 +141,11 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
     glossed_names(chosen, segs)
     spans, used, proposed = _spans(doc, chosen, segs, notes)
     body = apply_names(doc.body, spans)
-    header, party_refs = _parties(doc, res, setting)
+    header, party_refs, parties_proposed = _parties(doc, res, setting)
     used |= party_refs
     entries = tuple(e.xml for e in res.register.closure(used))
     recognizer = None
-    if proposed:
+    if proposed or parties_proposed:
         recognizer = "teipipe entity rules" + (
             f" and {res.recognizer.description}" if res.recognizer else "")
     return replace(doc, body=body, header=header,
@@ -455,27 +455,38 @@ def _spans(doc: Document, chosen, segs: list[Segment], notes: list[Diagnostic],
 
 
 def _parties(doc: Document, res: Resources, setting: Setting,
-             ) -> tuple["Header", set[str]]:  # noqa: F821
-    """The header's sender and recipients, linked when the register knows them."""
+             ) -> tuple["Header", set[str], bool]:  # noqa: F821
+    """The header's sender and recipients, linked when the register knows them; a typed
+    party the register lacks is marked as proposed (``cert="low"``, ``resp`` the rules), like
+    a name of the text, so that it is reviewed too."""
     used: set[str] = set()
     parties = []
+    proposed = False
+
+    def unlinked(party: Party) -> Party:
+        nonlocal proposed
+        if party.type is None:
+            return party  # written as <name>: nothing claims what kind of name it is
+        proposed = True
+        return replace(party, cert="low", resp=f"#{doc.id}.ner")
+
     for party in doc.header.parties:
         toks: list[Token] = tokenize(party.name)
         end, values = res.names.longest_at(toks, 0)
         if not values or end != len(toks):
-            parties.append(party)
+            parties.append(unlinked(party))
             continue
         full = tuple(sorted({e for e, s in values if not s}))
         short = tuple(sorted({e for e, s in values if s} - set(full)))
         decision = decide(res.register, full, short, setting, None)
         if not decision.refs:
-            parties.append(party)
+            parties.append(unlinked(party))
             continue
         used.update(decision.refs)
         type_ = res.register.entries[decision.refs[0]].type
         parties.append(Party(party.name, party.role, type_, " ".join(decision.refs),
                              "low" if len(decision.refs) > 1 else None, None))
-    return replace(doc.header, parties=tuple(parties)), used
+    return replace(doc.header, parties=tuple(parties)), used, proposed
 
 
 def load(register_path: Path, use_recognizer: bool, cache_dir: Path | None) -> Resources:
