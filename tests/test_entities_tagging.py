@@ -223,6 +223,13 @@ def test_text_in_capitals_is_read_as_ordinary_type(resources) -> None:
                                             ("MINISTRY OF FOREIGN AFFAIRS", "org")]
 
 
+def test_an_english_word_in_capitals_in_a_heading_is_no_acronym(resources) -> None:
+    """``CIPHERED TELEGRAM No. 1136``: long words shaped like English words (-ED, -ING,
+    -TION ...) are words, while a real acronym beside them is still proposed."""
+    found, _, _ = tagged(resources, "The CIPHERED TELEGRAM from the KPN was DISPATCHED today.")
+    assert [(f[0], f[1]) for f in found] == [("KPN", "org")]
+
+
 def test_existing_names_are_left_alone(resources) -> None:
     doc = Document("d1", Header(), Body(main=(Paragraph((
         Name("person", (Text("Hanoi Hannah"),), None), Text(" in Hanoi"))),)))

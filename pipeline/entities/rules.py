@@ -189,10 +189,15 @@ def is_common_word(word: str) -> bool:
     return zipf(word.lower()) >= COMMON_WORD_ZIPF
 
 
+_WORD_ENDINGS = re.compile(r"(?:ED|ING|LY|TION|SION|MENT|NESS|ABLE|IBLE|OUS|IVE|ICAL|IES)$")
+
+
 def is_word_in_capitals(word: str) -> bool:
-    """``OF``, ``TELEGRAM``, ``CONFIDENTIAL``: an English word in capitals, not an acronym."""
-    return word.isupper() and (is_common_word(word) or len(word) > 5
-                               and zipf(word.lower()) >= 1.5)
+    """``OF``, ``TELEGRAM``, ``CIPHERED``: an English word in capitals, not an acronym
+    (common, or long and either known to English or shaped like a word: acronyms do not
+    end in -ED, -ING, -TION ...)."""
+    return word.isupper() and (is_common_word(word) or len(word) > 5 and (
+        zipf(word.lower()) >= 1.5 or _WORD_ENDINGS.search(word) is not None))
 
 
 def _cap(token: Token) -> bool:
