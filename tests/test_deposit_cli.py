@@ -119,3 +119,16 @@ def test_a_document_without_its_html_is_named(edition: Path) -> None:
     assert result.exit_code == 0
     assert f"{edition / 'tei' / '10_desai-letter-nehru.xml'}: warning: no HTML edition file " \
            "for this document [W504]" in result.output
+
+
+def test_an_edition_without_a_depositor_gets_one_warning_naming_what_to_fill_in(
+        edition: Path) -> None:
+    (edition / "edition.toml").write_text('[edition]\ntitle = "T"\nidentifier = "i"\n'
+                                          '[depositor]\norganization = "Univ"\n',
+                                          encoding="utf-8")
+    result = run(str(edition))
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if "[W502]" in line]
+    assert lines == [f"{edition / 'edition.toml'}: warning: depositor.contact-name, "
+                     "depositor.contact-email not set: repository managers need them [W502]"]
+    assert run(str(edition), "--strict").exit_code == 1
