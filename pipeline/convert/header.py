@@ -11,7 +11,7 @@ import re
 from dataclasses import fields, replace
 
 from ..diagnostics import Diagnostic, warning
-from ..model import (Abbreviation, Block, Body, Bracketed, Classification, Dateline, DateText,
+from ..model import (Abbreviation, Body, Bracketed, Classification, DateText,
                      Field, Head, Header, Inline, LineBreak, Name, Party, Signed, Text)
 from .. import vocab
 from .dates import DateError, is_approximate, parse_date
