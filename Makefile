@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 SYSDEPS := .cache/teipipe/.system-deps
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup tei editions html text test validate bench-validate check-tei clean deposit review bench-entities
+.PHONY: help all setup tei editions html text test lint validate bench-validate check-tei clean deposit review bench-entities
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -44,9 +44,12 @@ deposit: $(STAMP) editions ## package the edition for repositories: build/deposi
 	$(BIN)/teipipe deposit -o build/deposit --archive zip
 	$(BIN)/teipipe deposit --format dspace-saf -o build/dspace-saf --archive zip
 
-test: $(STAMP) $(SYSDEPS) ## run the test suite (browser tests: Debian chromium, axe-core from npm)
+test: lint $(SYSDEPS) ## run the linter and the test suite (browser tests: Debian chromium, axe-core from npm)
 	$(BIN)/teipipe setup axe.min.js
 	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## check the code for unused and undefined names (ruff)
+	$(BIN)/ruff check pipeline tests --select F,E9
 
 validate: $(STAMP) ## check tei/ and source/register.xml: XML, project schema, tei_all, rules
 	$(BIN)/teipipe validate
