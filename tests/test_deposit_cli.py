@@ -97,7 +97,7 @@ def test_missing_edition_metadata_and_editions_are_warnings(edition: Path) -> No
 
 def test_without_the_schemas_the_package_is_made_and_the_gap_is_said(edition: Path,
                                                                      tmp_path: Path) -> None:
-    result = run(str(edition), env={"TEIPIPE_CACHE": str(tmp_path / "empty-cache")})
+    result = run(str(edition), env={"TEIPIPE_ASSETS": str(tmp_path / "empty-cache")})
     assert result.exit_code == 0
     assert "METS and Dublin Core not checked against their schemas" in result.output
     assert "[W503]" in result.output
@@ -119,3 +119,16 @@ def test_a_document_without_its_html_is_named(edition: Path) -> None:
     assert result.exit_code == 0
     assert f"{edition / 'tei' / '10_desai-letter-nehru.xml'}: warning: no HTML edition file " \
            "for this document [W504]" in result.output
+
+
+def test_an_edition_without_a_depositor_gets_one_warning_naming_what_to_fill_in(
+        edition: Path) -> None:
+    (edition / "edition.toml").write_text('[edition]\ntitle = "T"\nidentifier = "i"\n'
+                                          '[depositor]\norganization = "Univ"\n',
+                                          encoding="utf-8")
+    result = run(str(edition))
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if "[W502]" in line]
+    assert lines == [f"{edition / 'edition.toml'}: warning: depositor.contact-name, "
+                     "depositor.contact-email not set: repository managers need them [W502]"]
+    assert run(str(edition), "--strict").exit_code == 1

@@ -51,9 +51,11 @@ def test_review_then_add_then_convert_links_the_new_person(tmp_path: Path) -> No
     assert ("person", "Zoltán Kertész") in proposals
 
     code, output = run("register", "add", "person", "Ivan Petrovsky", "--variant",
-                       "Petrovsky", "--description", "Soviet official.", "--register",
-                       str(register))
+                       "Petrovsky", "--description", "Soviet official.", "--country",
+                       "pla-soviet-union", "--register", str(register))
     assert code == 0 and "per-ivan-petrovsky" in output
+    assert '<nationality ref="#pla-soviet-union">Soviet Union</nationality>' in \
+        register.read_text(encoding="utf-8")
     code, output = run("register", "check", str(register))
     assert code == 0, output
     code, output = run("convert", str(page), "-o", str(out), "--register", str(register),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +13,9 @@ from pipeline.entities.score import located_names
 from pipeline.entities.tagger import build_resources, tag
 from pipeline.export.text import diplomatic
 from pipeline.model import (Abbreviation, Body, Bracketed, Document, Header, Name, Paragraph,
-                            Party, Text)
+                            Party, Signed, Text)
+from pipeline.tei.read import parse, read_tei
+from pipeline.tei.write import serialize
 
 REGISTER = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t
 </title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p></sourceDesc>
@@ -221,6 +222,13 @@ def test_text_in_capitals_is_read_as_ordinary_type(resources) -> None:
                                             ("MINISTRY OF FOREIGN AFFAIRS", "org")]
 
 
+def test_an_english_word_in_capitals_in_a_heading_is_no_acronym(resources) -> None:
+    """``CIPHERED TELEGRAM No. 1136``: long words shaped like English words (-ED, -ING,
+    -TION ...) are words, while a real acronym beside them is still proposed."""
+    found, _, _ = tagged(resources, "The CIPHERED TELEGRAM from the KPN was DISPATCHED today.")
+    assert [(f[0], f[1]) for f in found] == [("KPN", "org")]
+
+
 def test_existing_names_are_left_alone(resources) -> None:
     doc = Document("d1", Header(), Body(main=(Paragraph((
         Name("person", (Text("Hanoi Hannah"),), None), Text(" in Hanoi"))),)))
@@ -257,3 +265,237 @@ def test_tagging_never_changes_the_text(resources, words: list[str]) -> None:
     assert diplomatic(tagged_doc.body) == diplomatic(doc.body)
     for _a, _b, name in located_names(tagged_doc.body)[1]:
         assert name.content, "a name wraps text"
+
+
+def test_a_name_may_end_with_an_abbreviation_and_hold_its_expansion(resources,
+                                                                     tei_all) -> None:
+    """``Embassy of the DRV [Democratic Republic of Vietnam]``: the organization's name ends
+    with the abbreviation; the translator's expansion is inside it but not part of its
+    surface, and the place it names is a mention of its own."""
+    text = "We met the Embassy of the DRV [Democratic Republic of Vietnam] in Hanoi."
+    found, _, doc = tagged(resources, text)
+    assert [f[:3] for f in found] == [
+        ("Embassy of the DRV", "org", None),
+        ("Democratic Republic of Vietnam", "place", "pla-drv"),
+        ("Hanoi", "place", "pla-hanoi")]
+    org = doc.body.main[0].content[1]
+    assert isinstance(org, Name) and org.content[0] == Text("Embassy of the ")
+    abbr = org.content[1]
+    assert isinstance(abbr, Abbreviation) and abbr.abbr == (Text("DRV"),)
+    assert abbr.expansion.content == (Name("place", (Text("Democratic Republic of Vietnam"),),
+                                           "pla-drv"),)
+    assert diplomatic(doc.body) == text
+    data = serialize(doc)
+    assert b'<orgName cert="medium" resp="#d1.ner">Embassy of the <choice><abbr>DRV</abbr> ' \
+        b'<expan rend="brackets" resp="#d1.editors"><placeName ref="#pla-drv">Democratic ' \
+        b'Republic of Vietnam</placeName></expan></choice></orgName>' in data
+    tree = parse(data)
+    assert tei_all.validate(tree), tei_all.error_log.last_error
+    assert read_tei(tree).body == doc.body
+
+
+def test_a_name_of_the_abbreviation_alone_stays_inside_it(resources) -> None:
+    found, _, doc = tagged(resources, "the COSVN [Central Office for South Vietnam] said")
+    abbr = doc.body.main[0].content[1]
+    assert isinstance(abbr, Abbreviation) and isinstance(abbr.abbr[0], Name)
+    assert [f[:3] for f in found] == [("COSVN", "org", "org-cosvn"),
+                                      ("Central Office for South Vietnam", "org", "org-cosvn")]
+
+
+class ScriptedRecognizer:
+    """Stands in for spaCy: answers what it is told for each surface (label person|place|org),
+    so that what the tagger makes of the recognizer's answers can be tested exactly."""
+
+    description = "scripted recognizer"
+
+    def __init__(self, answers: dict[str, str]):
+        self.answers = answers
+
+    def entities(self, _key: str, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+        out = []
+        for text in texts:
+            found = []
+            for surface, label in self.answers.items():  # the recognizer reads text in
+                at = text.upper().find(surface.upper())  # capitals in ordinary case
+                while at >= 0:
+                    found.append((at, at + len(surface), label))
+                    at = text.upper().find(surface.upper(), at + 1)
+            out.append(sorted(found))
+        return out
+
+
+@pytest.fixture(scope="module")
+def register(resources):
+    return resources.register
+
+
+def recognized(register, answers: dict[str, str], *paragraphs: str):
+    res = build_resources(register, ScriptedRecognizer(answers), gazetteer=False)
+    doc, _notes = tag(document(*paragraphs), res)
+    return [f[:2] for f in names(doc)]
+
+
+@pytest.mark.parametrize("text", [
+    "to clear the coastal plain of Binh Dinh.", "the road across the Aksai Chin to Tibet",
+    "our posts on the Chang Chenmo are supplied", "north from Lingzi Tang the patrol went",
+    "the Aksai Chin area is claimed", "rumours in Kardzhali and the Rhodopes"])
+def test_the_words_around_a_recognized_person_make_it_a_place(register, text: str) -> None:
+    name = next(n for n in ("Binh Dinh", "Aksai Chin", "Chang Chenmo", "Lingzi Tang",
+                            "Rhodopes") if n in text)
+    found = recognized(register, {name: "person", "Kardzhali": "place"}, text)
+    assert (name, "place") in found
+
+
+@pytest.mark.parametrize("text", ["in Kosygin’s view the talks failed",
+                                  "the Nagy government fell", "Kim Tu-bong said so"])
+def test_a_person_stays_a_person(register, text: str) -> None:
+    name = next(n for n in ("Kosygin", "Nagy", "Kim Tu-bong") if n in text)
+    assert (name, "person") in recognized(register, {name: "person"}, text)
+
+
+def test_coordinated_names_share_the_type_the_register_knows(register) -> None:
+    found = recognized(register, {"Chu Lai": "person", "Nikola Ljubičić": "org"},
+                       "the bases at Hanoi, Chu Lai and Vietnam; copy to Lyndon Johnson, "
+                       "Nikola Ljubičić and Bundy")
+    assert ("Chu Lai", "place") in found and ("Nikola Ljubičić", "person") in found
+
+
+def test_numbered_offices_are_bodies_but_numbered_events_are_not(resources) -> None:
+    found, _, _ = tagged(resources, "Copy to the Third Non-European Department of the "
+                         "Ministry; the Fourteenth Congress of the Party met.")
+    assert [f[:2] for f in found] == [("Third Non-European Department of the Ministry",
+                                       "org")]
+
+
+def test_an_abbreviation_expanded_once_names_the_same_entity_throughout(resources) -> None:
+    found, _, _ = tagged(resources, "the DRV [Democratic Republic of Vietnam] said.",
+                         "The people of the DRV.")
+    assert found == [("DRV", "place", "pla-drv", None),
+                     ("Democratic Republic of Vietnam", "place", "pla-drv", None),
+                     ("DRV", "place", "pla-drv", None)]
+    found, _, _ = tagged(resources, "the DRV [Democratic Republic of Vietnam] said.",
+                         "the DRV [Directorate of Rural Veterans] too.", "The DRV.")
+    assert found[-1] == ("DRV", "org", None, "low")  # expanded two ways: left to the rules
+
+
+@pytest.mark.parametrize("text, person", [
+    ("Present: O. Černík, F. Kriegel and J. Špaček", "J. Špaček"),
+    ("Comrades Mehmet Shehu, Abdyl Këllezi, Spiro Koleka and Kiço Ngjela", "Kiço Ngjela"),
+    ("I asked about Yun Gong-heum and the others", "Yun Gong-heum"),
+    ("Kim Il Sung complained that Kim Tu-bong, Chairman of the Presidium", "Kim Tu-bong")])
+def test_people_the_register_lacks_are_found_by_their_form(resources, text, person) -> None:
+    found, _, _ = tagged(resources, text)
+    assert (person, "person") in [f[:2] for f in found]
+
+
+@pytest.mark.parametrize("text", ["St. Petersburg is far", "Plan B. The end", "No. 5 Brown"])
+def test_initials_need_a_surname(resources, text: str) -> None:
+    found, _, _ = tagged(resources, text)
+    assert not [f for f in found if f[1] == "person"]
+
+
+def test_the_name_that_signs_is_a_person(resources) -> None:
+    doc = Document("d1", Header(), Body(main=(
+        Paragraph((Text("We will report."),)),
+        Signed(parse_inlines("[Signed] Szalay")[0], sep="\n\n"),
+        Signed(parse_inlines("Sd/- S. Dutt\nForeign Secretary")[0], sep="\n\n"),
+        Signed((Text("DUMITRU POPA"),), sep="\n\n"),
+        Signed((Text("Minister of Foreign Affairs"),), sep="\n\n"))))
+    tagged_doc, _ = tag(doc, resources)
+    assert [f[:2] for f in names(tagged_doc)] == [
+        ("Szalay", "person"), ("S. Dutt", "person"), ("DUMITRU POPA", "person")]
+
+
+def test_a_codename_is_a_name_of_what_its_explanation_names(resources) -> None:
+    found, _, _ = tagged(resources, "Comrade Wiesław [party pseudonym of Lyndon Johnson] "
+                         "thanked him; the source “Orchid” [codename of an informant] said so.")
+    assert [f[:3] for f in found] == [
+        ("Wiesław", "person", "per-lyndon-b-johnson"),
+        ("Lyndon Johnson", "person", "per-lyndon-b-johnson"),
+        ("Orchid", "person", None)]
+
+
+def test_a_name_and_its_other_form_in_brackets_are_one_entity(register) -> None:
+    found = recognized(register, {"Mazu": "org", "Ünen": "org"},
+                       "The shelling of Mazu [Hanoi] and the editorial of Ünen [Truth] "
+                       "contradictions [disputes]")
+    assert found == [("Mazu", "place"), ("Hanoi", "place"), ("Ünen", "org"),
+                     ("Truth", "org")]
+
+
+@pytest.mark.parametrize("text, country", [
+    ("THEY TOLD US THAT", False), ("THE US WILL NOT STOP", True),
+    ("JOHNSON MAY CALL UP RESERVES AND US WILL BRING QUESTION", True),
+    ("WHILE US FORCES ARE TIED DOWN", True), ("LET US SEE", False)])
+def test_us_in_capitals_is_the_country_before_a_verb_or_its_forces(resources, text,
+                                                                    country) -> None:
+    found, _, _ = tagged(resources, text)
+    assert (("US", "place", "pla-united-states", None) in found) is country
+
+
+def test_in_capitals_a_demonym_and_a_generic_word_are_no_body(resources) -> None:
+    found, _, _ = tagged(resources, "WHILE AMERICAN FORCES ARE TIED DOWN, ACCORDING TO "
+                         "WESTERN RADIO, THE SOVIET EMBASSY BELIEVES")
+    assert [f[:2] for f in found] == [("SOVIET EMBASSY", "org")]
+
+
+def test_the_recognizer_is_not_trusted_on_codes_vessels_and_parts_of_words(register) -> None:
+    found = recognized(register, {"USW-06317": "org", "TT": "org", "Pueblo": "place",
+                                  "Bayan": "place"},
+                       "Number: USW-06317, cable 112/TT. The ship “Pueblo” was seized; "
+                       "in Bayan-Ölgii there is talk")
+    assert found == [("Bayan-Ölgii", "place")]
+
+
+def test_an_expansion_in_capitalised_words_is_one_name(register) -> None:
+    found = recognized(register, {"Saint-Gobain Techniques": "org"},
+                       "the contract with SGN [Saint-Gobain Techniques Nouvelles] was signed")
+    assert found == [("SGN", "org"), ("Saint-Gobain Techniques Nouvelles", "org")]
+
+
+@pytest.fixture(scope="module")
+def with_gazetteer(register):
+    return build_resources(register, recognizer=None, gazetteer=True)
+
+
+@pytest.mark.parametrize("text, place", [
+    ("there is no road east of Leh fit for lorries", "Leh"),
+    ("in Bayan-Ölgii and Khovd there is talk", "Khovd"),
+    ("the visit of Leh to the capital", None),
+    ("the ship Pueblo was seized", None)])
+def test_small_towns_of_geonames_need_the_text_to_say_they_are_places(
+        with_gazetteer, text, place) -> None:
+    doc, _ = tag(document(text), with_gazetteer)
+    found = [f[:2] for f in names(doc)]
+    assert found == ([(place, "place")] if place else [])
+
+
+def test_a_town_of_geonames_is_not_the_first_word_of_a_longer_name(with_gazetteer) -> None:
+    doc, _ = tag(document("the bases at Da Nang, Chu Lai and Bien Hoa"), with_gazetteer)
+    assert [f[0] for f in names(doc)] == ["Da Nang", "Bien Hoa"]  # not "Chu" (Kazakhstan)
+
+
+def test_in_capitals_the_recognizer_is_trusted_only_on_rare_words(register) -> None:
+    found = recognized(register, {"COMMUNAL KITCHENS": "person", "SOVIET DELEGATION": "person",
+                                  "AMERICAN WARSHIPS": "org", "COMMUNE AT XUSHUI": "org",
+                                  "HENAN": "place", "SUDARIKOV": "person"},
+                       "THEY SAW COMMUNAL KITCHENS. SOVIET DELEGATION CAME. AMERICAN WARSHIPS "
+                       "SAILED. THE COMMUNE AT XUSHUI; IN HENAN. COUNSELOR SUDARIKOV SAID")
+    assert found == [("XUSHUI", "place"), ("HENAN", "place"), ("SUDARIKOV", "person")]
+
+
+def test_in_capitals_only_an_embassy_or_the_like_stands_alone(resources) -> None:
+    found, _, _ = tagged(resources, "THE MOVEMENT IS COMPLETE. THE EMBASSY BELIEVES. TO: MFA, "
+                         "HANOI")
+    assert [f[:2] for f in found] == [("EMBASSY", "org"), ("MFA", "org"), ("HANOI", "place")]
+
+
+def test_a_proposed_name_keeps_the_type_its_context_gave_it(register) -> None:
+    found = recognized(register, {"Jabal Saraj": "person"},
+                       "the cement works at Jabal Saraj. Machines for Jabal Saraj wait.")
+    assert found == [("Jabal Saraj", "place"), ("Jabal Saraj", "place")]
+
+
+def test_legislatures_of_other_languages_are_bodies(resources) -> None:
+    found, _, _ = tagged(resources, "It may come up in the Lok Sabha or the Loya Jirga.")
+    assert [f[:2] for f in found] == [("Lok Sabha", "org"), ("Loya Jirga", "org")]

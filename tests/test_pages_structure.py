@@ -105,6 +105,13 @@ EXPECT = {
         signed=("Tsedenbal",)),
     "25_dutt-note-aksai-chin": Expect(
         sent=("Subimal Dutt",), signed=("S. Dutt",), after_closer=("P.M.",), lists=(3,)),
+    "26_hungarian-telegram-great-leap": Expect(
+        number="412", sent=("Hungarian Embassy in Beijing",), received=("MFA",),
+        fields=("from", "to", "sent"), signed=("MARTIN",)),
+    "27_czechoslovak-embassy-kabul-report": Expect(
+        number="9/1961", sent=("Czechoslovak Embassy in Kabul",),
+        received=("Ministry of Foreign Affairs", "Second Territorial Department"),
+        fields=("to",), datelines=("Kabul, 15 September 1961",), signed=("J. Zdeněk",)),
 }
 
 #: The codes of the warnings each page must get (it is still converted); the others get none:

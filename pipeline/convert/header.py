@@ -11,7 +11,7 @@ import re
 from dataclasses import fields, replace
 
 from ..diagnostics import Diagnostic, warning
-from ..model import (Abbreviation, Block, Body, Bracketed, Classification, Dateline, DateText,
+from ..model import (Abbreviation, Body, Bracketed, Classification, DateText,
                      Field, Head, Header, Inline, LineBreak, Name, Party, Signed, Text)
 from .. import vocab
 from .dates import DateError, is_approximate, parse_date
@@ -20,10 +20,11 @@ from .page import Zones
 CREDIT = re.compile(
     r"(?:^|(?<=[.;]))[ \u00a0]*(?P<credit>(?:Translated|Obtained|Contributed|Donated|"
     r"Provided|Transcribed)\b.*)$")
-CREDIT_PARTS = re.compile(
-    r"^(?P<verb>Obtained and translated|Translated and annotated|Translated|Obtained|"
-    r"Contributed|Donated|Provided|Transcribed)(?: (?:for|by) (?P<prog>[A-Z][A-Za-z]+))?"
-    r"(?: by (?P<who>.+?))?(?: for (?P<prog2>[A-Z][A-Za-z]+))?\.?$")
+CREDIT_VERBS = r"(?:obtained|translated|contributed|donated|provided|transcribed)"
+CREDIT_CLAUSE = re.compile(
+    r"^(?P<verb>obtained and translated|translated and annotated|" + CREDIT_VERBS[3:-1] + r")"
+    r"(?: for (?P<prog>[A-Z][A-Za-z]+))?(?: by (?P<who>.+?))?"
+    r"(?: for (?P<prog2>[A-Z][A-Za-z]+))?$", re.I)
 ORG_WORDS = re.compile(
     r"\b(Embassy|Ministry|Committee|Politburo|Party|Government|Council|Department|Office|"
     r"Legation|Mission|Delegation|Front|Command|Headquarters|Bureau|Secretariat|Commission|"
@@ -176,15 +177,27 @@ def _looks_like_place(text: str) -> bool:
 
 
 def _split_credit(credit: str) -> tuple[str | None, str | None, str | None]:
-    m = CREDIT_PARTS.match(credit)
-    if not m:
-        return None, None, None
-    verb, who = m.group("verb"), m.group("who")
-    programme = m.group("prog") or m.group("prog2")
-    who = who.strip().rstrip(".") if who else None
-    if verb.startswith("Translated") or verb == "Obtained and translated":
-        return who, (who if verb.startswith("Obtained") else None), programme
-    return None, who, programme
+    """``(translator, obtained by, programme)`` from ``Translated for CWIHP by X``,
+    ``Obtained by X and translated for CWIHP by Y``, ``Translated by X for NKIDP`` ..."""
+    translator = obtained = programme = None
+    credit = credit.strip().rstrip(".")
+    whole = CREDIT_CLAUSE.match(credit)
+    if whole and not re.search(r" and " + CREDIT_VERBS, whole.group("who") or "", re.I):
+        clauses = [credit]  # one clause, e.g. "Obtained and translated for CWIHP by X"
+    else:
+        clauses = re.split(r",? and (?=" + CREDIT_VERBS + r"\b)", credit, flags=re.I)
+    for clause in clauses:
+        m = CREDIT_CLAUSE.match(clause.strip())
+        if not m:
+            continue
+        verb = m.group("verb").lower()
+        who = (m.group("who") or "").strip() or None
+        programme = programme or m.group("prog") or m.group("prog2")
+        if "translated" in verb:
+            translator = translator or who
+        if verb.startswith(("obtained", "contributed", "donated", "provided")):
+            obtained = obtained or who
+    return translator, obtained, programme
 
 
 def _language(f: dict[str, list[str]], archive: str | None, place: str | None,

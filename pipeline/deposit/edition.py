@@ -166,14 +166,14 @@ def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
         contact_name=str(depositor.get("contact-name", "")),
         contact_email=str(depositor.get("contact-email", "")),
         contact_phone=str(depositor.get("contact-phone", "")))
-    notes = []
-    for key, value in (("edition.title", meta.title), ("edition.identifier", meta.identifier),
-                       ("depositor.organization", meta.organization),
-                       ("depositor.contact-name", meta.contact_name),
-                       ("depositor.contact-email", meta.contact_email)):
-        if not value.strip():
-            notes.append(warning("W502", f"{key} is not set: repository managers need it",
-                                 file=shown, hint=f"fill in {key} in {EDITION_FILE}"))
+    missing = [key for key, value in (
+        ("edition.title", meta.title), ("edition.identifier", meta.identifier),
+        ("depositor.organization", meta.organization),
+        ("depositor.contact-name", meta.contact_name),
+        ("depositor.contact-email", meta.contact_email)) if not value.strip()]
+    notes = [warning("W502", f"{', '.join(missing)} not set: repository managers need "
+                     f"{'them' if len(missing) > 1 else 'it'}", file=shown,
+                     hint=f"fill in {', '.join(missing)} in {EDITION_FILE}")] if missing else []
     return meta, notes
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..assets import (METS, METS_XLINK, OAI_DC, SIMPLE_DC, XML_XSD, AssetError, cache_dir,
+from ..assets import (METS, METS_XLINK, OAI_DC, SIMPLE_DC, XML_XSD, AssetError, asset_dir,
                       path_of)
 
 #: Canonical schema address -> the asset that holds that schema.
@@ -50,7 +50,7 @@ class Schemas:
 def load(fetch: bool = False) -> Schemas:
     """Both schemas, compiled (once per process and cache folder); :class:`AssetError` when
     they are not set up."""
-    return _load(fetch, cache_dir().resolve())
+    return _load(fetch, asset_dir().resolve())
 
 
 @lru_cache(maxsize=None)

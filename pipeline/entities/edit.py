@@ -71,7 +71,8 @@ def add_entry(data: bytes, new: NewEntry) -> tuple[bytes, str]:
     lst = standoff.find(f"tei:{list_name}", NS)
     if lst is None:
         lst = etree.SubElement(standoff, tei(list_name))
-    entry = _entry(new, eid, entry_name, name_el)
+    country = register.entries.get(new.country or "")
+    entry = _entry(new, eid, entry_name, name_el, country.preferred if country else None)
     _insert(lst, entry, eid)
     result = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
               + etree.tostring(root.getroottree(), encoding="UTF-8") + b"\n")
@@ -82,7 +83,8 @@ def add_entry(data: bytes, new: NewEntry) -> tuple[bytes, str]:
     return result, eid
 
 
-def _entry(new: NewEntry, eid: str, entry_name: str, name_el: str) -> etree._Element:
+def _entry(new: NewEntry, eid: str, entry_name: str, name_el: str,
+           country: str | None) -> etree._Element:
     entry = etree.Element(tei(entry_name), {XML_ID: eid})
     if new.kind:
         entry.set("type", new.kind)
@@ -107,7 +109,8 @@ def _entry(new: NewEntry, eid: str, entry_name: str, name_el: str) -> etree._Ele
         if new.end:
             add("death", when=new.end)
     if new.country:
-        add("nationality" if new.type == "person" else "country", None, ref="#" + new.country)
+        add("nationality" if new.type == "person" else "country", country,
+            ref="#" + new.country)  # its name, as in the entries written by hand
     add("note", new.description or "(description to be written)", type="description")
     for kind, value in new.idnos:
         add("idno", value, type=kind)

@@ -58,8 +58,9 @@ _LOWER_ASCII = re.compile("[a-z]")
 
 
 def name_key(name: str) -> tuple[str, ...]:
-    """The token key of a name: what two spellings of one name have in common."""
-    return tuple(t.key for t in tokenize(name))
+    """The token key of a name: what two spellings of one name have in common (the keys of
+    :func:`tokenize`'s tokens)."""
+    return tuple(fold(t) for t in _TOKEN.findall(name))
 
 
 def is_upper(text: str) -> bool:

@@ -82,31 +82,25 @@ class Register:
 
     entries: dict[str, Entry] = field(default_factory=dict)
     path: str = ""
-    _index: dict = field(default_factory=dict, init=False, repr=False, compare=False)
-    _index_size: int = field(default=-1, init=False, repr=False, compare=False)
+    _by_key: dict = field(default_factory=dict, repr=False, compare=False)
 
     def ids_named(self, name: str, type_: str | None = None,
                   include_short: bool = True) -> list[str]:
         """Ids of the entries with ``name`` among their names (any case-folding aside)."""
-        found = self._by_name().get(_lower_key(name), ())
-        return sorted({eid for eid, etype, short in found
-                       if (not type_ or etype == type_) and (include_short or not short)})
+        return sorted({eid for eid, short in self._index().get(_lower_key(name), ())
+                       if (include_short or not short)
+                       and (not type_ or self.entries[eid].type == type_)})
 
-    def _by_name(self) -> dict[tuple[str, ...], list[tuple[str, str, bool]]]:
-        """Every name's lower-case key -> (id, type, short form?), built on first use.
-
-        The tagger asks for the places of each document's header; scanning every name of
-        the register for each question cost more than the rest of the conversion.  The index
-        is rebuilt when entries were added since (the register only grows while it loads).
-        """
-        if self._index_size != len(self.entries):
-            index: dict[tuple[str, ...], list[tuple[str, str, bool]]] = {}
+    def _index(self) -> dict[tuple[str, ...], list[tuple[str, bool]]]:
+        """Every name's key to (id, short form?), made once for the entries there are."""
+        if self._by_key.get(None) != len(self.entries):
+            index: dict = {None: len(self.entries)}
             for entry in self.entries.values():
                 for names, short in ((entry.names, False), (entry.short, True)):
                     for n in names:
-                        index.setdefault(_lower_key(n), []).append((entry.id, entry.type, short))
-            self._index, self._index_size = index, len(self.entries)
-        return self._index
+                        index.setdefault(_lower_key(n), []).append((entry.id, short))
+            self._by_key = index
+        return self._by_key
 
     def closure(self, ids: set[str]) -> list[Entry]:
         """The entries ``ids`` name plus those they point at (their countries), in the
@@ -121,10 +115,6 @@ class Register:
                 todo.append(self.entries[eid].country)  # type: ignore[arg-type]
         order = list(KINDS)
         return sorted((self.entries[i] for i in seen), key=lambda e: (order.index(e.type), e.id))
-
-
-def _lower_key(name: str) -> tuple[str, ...]:
-    return tuple(k.lower() for k in name_key(name))
 
 
 def canonical(el: etree._Element) -> str:
@@ -164,6 +154,10 @@ def load_register(path: Path) -> tuple[Register, list[Diagnostic]]:
     if any(d.severity == Severity.ERROR for d in notes):
         raise RegisterError([d for d in notes if d.severity == Severity.ERROR])
     return register, notes
+
+
+def _lower_key(name: str) -> tuple[str, ...]:
+    return tuple(k.lower() for k in name_key(name))
 
 
 def read_register(root: etree._Element) -> tuple[Register, list[Diagnostic]]:

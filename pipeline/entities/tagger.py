@@ -6,12 +6,17 @@ For each document, in this order (schema/register.md gives the rules with exampl
    (:mod:`.matcher`); names shared by several entries and short forms are decided by
    :mod:`.resolve` against the document's date, titles and setting;
 2. **rules** (:mod:`.rules`) and the **statistical recognizer** (:mod:`.recognizer`) propose
-   names the register lacks;
+   names the register lacks; the words around a recognizer's name may change its type
+   (:mod:`.context`: ``in Binh Dinh`` is a place);
 3. overlapping proposals are settled: the longest name wins (flat, never nested), the register
-   before a rule on a tie, and the recognizer only where nothing else was found;
+   before a rule on a tie, and the recognizer only where nothing else was found; in a list
+   the known names give their type to the recognizer's, and a proposed name keeps one type
+   in the document;
 4. a proposed name that is a register name after all (``[Tran Buu] Kiem``) is linked;
 5. a surname used after the full name in the same document is the same person;
-6. an abbreviation and its bracketed expansion name the same entity;
+6. an abbreviation and its bracketed expansion name the same entity, and so do the
+   abbreviation elsewhere in the document, a name and its other form in brackets, and a
+   codename and what its explanation names (:mod:`.pairs`);
 7. the header's sender and recipients are linked the same way.
 
 Names from the register get ``ref``; names the register lacks get ``cert`` and
@@ -22,6 +27,7 @@ remembers answers.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,22 +35,45 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, info, warning
 from ..model import Authority, Document, Party
 from ..passes import Context, Pass
+from .context import coordinated, place_context, vessel_before
 from .matcher import Token, Trie, is_upper, name_key, tokenize
+from .pairs import abbreviations, defined_abbreviations, glossed_names
 from .recognizer import Recognizer
 from .register import Register
 from .resolve import Setting, add_to_setting, decide
-from .rules import (EVENT_WORDS, ORDINALS, ORG_HEADS, TITLES, Candidate, build_gazetteer,
-                    is_common_word, is_demonym, is_word_in_capitals, propose, zipf)
+from .rules import (EVENT_WORDS, NAME_WORDS, ORDINALS, ORG_HEADS, TITLES, Candidate,
+                    build_gazetteer, is_common_word, is_demonym, is_word_in_capitals, propose,
+                    zipf)
 from .segments import Segment, Span, apply_names, segments
 
 RESOURCE = "entities"
 #: Order of preference among candidates of the same length.
 _RANK = {"register": 0, "local": 1, "rule:supplied-name": 2, "rule:honorific": 3,
          "rule:org-pattern": 4, "rule:place-pattern": 5, "rule:gazetteer": 6,
-         "rule:acronym": 7, "rule:org-short": 8, "ner": 9}
-_LOCATIVE = {"in", "at", "near", "around", "outside", "towards", "toward"}
+         "rule:acronym": 7, "rule:org-short": 8, "ner": 9, "rule:initials": 3,
+         "rule:korean-name": 3, "rule:signature": 3}
+#: Lower-case words no name holds ("the commune at Xushui").
+_INSIDE_NO_NAME = frozenset({"at", "in", "near", "to", "from", "by", "with", "on", "is", "are",
+                             "was", "were", "has", "have"})
+_WORD = re.compile(r"[^\W\d_]+")
+#: In text set in capitals the recognizer reads words that ordinary type would not capitalise
+#: ("COMMUNAL KITCHENS"); its names are kept there only when they hold a word this rare.
+_RARE_ZIPF = 2.5
+_RARE_PLACE_ZIPF = 3.5  # "IN HENAN AND HEBEI"
+#: Reference numbers and codes: letters joined to digits ("USW-06317", "112/TT").
+_CODE = re.compile(r"[^\W\d_][-/]?\d|\d[-/]?[^\W\d_]")
+#: What follows a person's name used as a modifier: "the Nagy government".
+_PERSON_AFTER = re.compile(r"[ \u00a0](?:government|regime|cabinet|administration|group|"
+                           r"clique|faction|line|family|era|period|plan|doctrine)\b")
 _CAPS_COMMON_ZIPF = 5.5  # "US" in "TOLD US": a pronoun, not the United States
-_LEADING = {"the", "a", "an", "mr", "mrs", "ms", "dr", "comrade", "comrades"} | TITLES
+#: Words after which a common word in capitals is a country, not a pronoun: "US WILL"
+#: ("we will" would be the pronoun), "US FORCES".
+_AFTER_A_SUBJECT = frozenset("""
+WILL WOULD SHALL SHOULD CAN COULD MAY MIGHT MUST HAS HAD IS WAS DOES DID SAYS SAID WANTS
+INTENDS DEMANDS FORCES GOVERNMENT ARMY NAVY TROOPS AIRCRAFT SIDE IMPERIALISTS IMPERIALISM
+EMBASSY DELEGATION PRESIDENT POSITION AUTHORITIES SHIPS SHIP OFFICIALS PRESS
+""".split())
+_LEADING = {"the", "a", "an", "mr", "mrs", "ms", "dr", "comrade", "comrades", "sd", "sgd"} | TITLES
 
 
 @dataclass
@@ -102,18 +131,21 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
                 decided.append((cand, decision.refs))
         others = [(c, ()) for c in propose(seg, res.gazetteer)]
         others += [(c, ()) for c in ner.get(seg.index, [])]
-        chosen[seg.index] = _select(decided + others)
+        chosen[seg.index] = coordinated(seg, _select(decided + others))
+    _one_type_per_name(chosen)
     _link_proposals(chosen, segs, res, setting)
     _short_forms(chosen, segs, res)
     _with_initials(chosen, segs)
-    _abbreviations(chosen, segs)
+    abbreviations(chosen, segs)
+    defined_abbreviations(chosen, segs)
+    glossed_names(chosen, segs)
     spans, used, proposed = _spans(doc, chosen, segs, notes)
     body = apply_names(doc.body, spans)
-    header, party_refs = _parties(doc, res, setting)
+    header, party_refs, parties_proposed = _parties(doc, res, setting)
     used |= party_refs
     entries = tuple(e.xml for e in res.register.closure(used))
     recognizer = None
-    if proposed:
+    if proposed or parties_proposed:
         recognizer = "teipipe entity rules" + (
             f" and {res.recognizer.description}" if res.recognizer else "")
     return replace(doc, body=body, header=header,
@@ -146,8 +178,9 @@ def _register_candidates(seg: Segment, res: Resources) -> list[Candidate]:
         start, end = seg.widen(toks[i].start, toks[j - 1].end)
         surface = seg.text[start:end]
         if seg.caps and j - i == 1 and is_common_word(surface) and \
-                _zipf(surface) >= _CAPS_COMMON_ZIPF and not (i and toks[i - 1].text == "THE"):
-            continue  # "TOLD US": a pronoun; "THE US": the country
+                _zipf(surface) >= _CAPS_COMMON_ZIPF and not (i and toks[i - 1].text == "THE") \
+                and not (j < len(toks) and toks[j].text in _AFTER_A_SUBJECT):
+            continue  # "TOLD US": a pronoun; "THE US", "US WILL", "US FORCES": the country
         refs = tuple(sorted({eid for eid, _short in values}))
         short = tuple(sorted({eid for eid, s in values if s} - {e for e, s in values if not s}))
         type_ = res.register.entries[refs[0]].type
@@ -223,9 +256,11 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
         toks = toks[:-1]
     if not toks:
         return None
-    a, b = seg.widen(toks[0].start, toks[-1].end)
+    a, b = seg.widen(*_whole_words(seg.text, toks[0].start, toks[-1].end))
     text = seg.text[a:b]
     words = [t for t in toks if t.text[:1].isalpha()]
+    if _CODE.search(seg.text[max(0, a - 1):b + 1]) or vessel_before(seg.text, a):
+        return None  # "USW-06317", "112/TT": a reference; "SHIP “PUEBLO”": a vessel
     if not words or not all(w.text[:1].isupper() for w in words if len(w.text) > 3
                             and w.text.lower() not in ("of", "the", "and", "for")):
         return None
@@ -243,15 +278,47 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
         return None  # "TELEGRAM", "Undated": a word, not the name of a body
     if type_ == "org" and any(w.text.lower() in TITLES for w in words):
         return None  # "Soviet First Deputy Minister of Foreign Affairs": an office
+    if type_ == "person" and any(w.text.capitalize() in ORG_HEADS or is_demonym(w.text)
+                                 for w in words if len(w.text) > 2) \
+            or type_ == "org" and is_demonym(words[0].text) and not any(
+                w.text.capitalize() in ORG_HEADS for w in words):
+        return None  # "SOVIET DELEGATION" is no person, "American warships" no body
+    view = _WORD.findall(seg.plain()[a:b])
+    if any(w in _INSIDE_NO_NAME for w in view):  # "Commune at Xushui": "Xushui", a place
+        m = list(re.finditer(r"\b(?:at|in|near)[ \u00a0]+", seg.plain()[a:b]))
+        return _trimmed(seg, a + m[-1].end(), b, "place") if m else None
+    if seg.caps:  # only rare words make a name; a little less rare where a place is said
+        rarity = min((zipf(w.lower()) for w in view if w not in NAME_WORDS
+                      and not is_demonym(w)), default=9.0)
+        if rarity >= _RARE_ZIPF and not (rarity < _RARE_PLACE_ZIPF
+                                         and place_context(seg, a, b)):
+            return None
     if any(t.text in ("[", "]") for t in toks) and not seg.brackets:
         return None
     last = before[-1].lower() if before else ""
-    if type_ == "person" and last in _LOCATIVE or type_ == "org" and len(words) == 1 \
-            and last in _LOCATIVE | {"to", "from", "beyond", "via", "through"}:
-        type_ = "place"  # "in Binh Dinh", "to Chushul": the recognizer's name is a place
+    context = place_context(seg, a, b)
+    if type_ == "person" and seg.text[b:b + 2] not in ("’s", "'s") and (
+            context or last == "the" and not _PERSON_AFTER.match(seg.text[b:b + 20])) \
+            or type_ == "org" and len(words) == 1 and (context or last in ("to", "from")):
+        type_ = "place"  # "in Binh Dinh", "the Rhodopes": the recognizer's name is a place
     cert = "medium" if type_ == "person" and len(words) > 1 else "low"
     return Candidate(seg.index, a, b, type_, "ner", cert=cert,
-                     name=" ".join(text.replace("[", "").replace("]", "").split()))
+                     name=" ".join(text.replace("[", "").replace("]", "").split()),
+                     extra={"context": context and type_ == "place"})
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span grown to whole hyphenated words: the recognizer cuts "Bayan-Ölgii" after
+    "Bayan"; a name never starts or ends inside a word."""
+    while start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
+        start -= 1
+        while start > 0 and text[start - 1].isalpha():
+            start -= 1
+    while end + 1 < len(text) and text[end] == "-" and text[end + 1].isalpha():
+        end += 1
+        while end < len(text) and text[end].isalpha():
+            end += 1
+    return start, end
 
 
 def _select(cands: list[tuple[Candidate, tuple[str, ...]]],
@@ -267,6 +334,22 @@ def _select(cands: list[tuple[Candidate, tuple[str, ...]]],
             continue
         taken.append(item)
     return sorted(taken, key=lambda item: item[0].start)
+
+
+def _one_type_per_name(chosen) -> None:
+    """A name the recognizer proposes has one type in a document: the type that a rule, or
+    the words around one of its occurrences, gave it ("at Jabal Saraj" ... "for Jabal
+    Saraj")."""
+    known: dict[str, set[str]] = defaultdict(set)
+    for items in chosen.values():
+        for cand, refs in items:
+            if cand.name and not refs and (cand.source != "ner" or cand.extra.get("context")):
+                known[cand.name].add(cand.type)
+    for items in chosen.values():
+        for k, (cand, refs) in enumerate(items):
+            types = known.get(cand.name, set())
+            if cand.source == "ner" and len(types) == 1 and cand.type not in types:
+                items[k] = (replace(cand, type=next(iter(types))), refs)
 
 
 def _with_initials(chosen, segs: list[Segment]) -> None:
@@ -352,40 +435,6 @@ def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
         items.sort(key=lambda item: item[0].start)
 
 
-def _abbreviations(chosen, segs: list[Segment]) -> None:
-    """``COSVN [Central Office for South Vietnam]``: both name the same entity (rule 5)."""
-    for seg in segs:
-        if seg.where != "abbr" or seg.index + 1 >= len(segs) or \
-                segs[seg.index + 1].where != "expan":
-            continue
-        expan = segs[seg.index + 1]
-        a, b = chosen[seg.index], chosen[expan.index]
-        whole_a = [i for i in a if _covers(i[0], seg)]
-        whole_b = [i for i in b if _covers(i[0], expan)]
-        if whole_b and (not whole_a or (whole_b[0][0].source == "register"
-                                        and whole_a[0][0].source != "register")):
-            cand, refs = whole_b[0]
-            start, end = _trim_span(seg)
-            chosen[seg.index] = [(replace(cand, seg=seg.index, start=start, end=end), refs)]
-        elif whole_a and not b and expan.text[:1].isupper():
-            cand, refs = whole_a[0]
-            start, end = _trim_span(expan)
-            chosen[expan.index] = [(replace(cand, seg=expan.index, start=start, end=end,
-                                            name=expan.text[start:end]), refs)]
-
-
-def _covers(cand: Candidate, seg: Segment) -> bool:
-    start, end = _trim_span(seg)
-    return cand.start <= start and cand.end >= end
-
-
-def _trim_span(seg: Segment) -> tuple[int, int]:
-    text = seg.text
-    start = len(text) - len(text.lstrip())
-    end = len(text.rstrip(" \u00a0.,;:"))
-    return start, max(start, end)
-
-
 def _spans(doc: Document, chosen, segs: list[Segment], notes: list[Diagnostic],
            ) -> tuple[dict[int, list[Span]], set[str], bool]:
     resp = f"#{doc.id}.ner"
@@ -423,27 +472,38 @@ def _spans(doc: Document, chosen, segs: list[Segment], notes: list[Diagnostic],
 
 
 def _parties(doc: Document, res: Resources, setting: Setting,
-             ) -> tuple["Header", set[str]]:  # noqa: F821
-    """The header's sender and recipients, linked when the register knows them."""
+             ) -> tuple["Header", set[str], bool]:  # noqa: F821
+    """The header's sender and recipients, linked when the register knows them; a typed
+    party the register lacks is marked as proposed (``cert="low"``, ``resp`` the rules), like
+    a name of the text, so that it is reviewed too."""
     used: set[str] = set()
     parties = []
+    proposed = False
+
+    def unlinked(party: Party) -> Party:
+        nonlocal proposed
+        if party.type is None:
+            return party  # written as <name>: nothing claims what kind of name it is
+        proposed = True
+        return replace(party, cert="low", resp=f"#{doc.id}.ner")
+
     for party in doc.header.parties:
         toks: list[Token] = tokenize(party.name)
         end, values = res.names.longest_at(toks, 0)
         if not values or end != len(toks):
-            parties.append(party)
+            parties.append(unlinked(party))
             continue
         full = tuple(sorted({e for e, s in values if not s}))
         short = tuple(sorted({e for e, s in values if s} - set(full)))
         decision = decide(res.register, full, short, setting, None)
         if not decision.refs:
-            parties.append(party)
+            parties.append(unlinked(party))
             continue
         used.update(decision.refs)
         type_ = res.register.entries[decision.refs[0]].type
         parties.append(Party(party.name, party.role, type_, " ".join(decision.refs),
                              "low" if len(decision.refs) > 1 else None, None))
-    return replace(doc.header, parties=tuple(parties)), used
+    return replace(doc.header, parties=tuple(parties)), used, proposed
 
 
 def load(register_path: Path, use_recognizer: bool, cache_dir: Path | None) -> Resources:

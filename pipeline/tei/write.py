@@ -17,7 +17,7 @@ from lxml import etree
 
 from .. import __version__, vocab
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
-                     DateText, Document, Enclosure, Field, Head, Inline, Item, LineBreak,
+                     DateText, Document, Field, Head, Inline, Item, LineBreak,
                      ListBlock, Name, Note, PageBreak, Paragraph, Postscript, Salute, Section,
                      Signed, SpeakerTurn, Text)
 from .ns import INSERTION_ELEMENTS, NAME_ELEMENTS, NSMAP, PI_TARGET, XML_ID, XML_LANG, tei

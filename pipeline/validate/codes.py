@@ -28,7 +28,7 @@ class Rule:
     by: str  # where the rule is implemented
 
 
-E, W = Severity.ERROR, Severity.WARNING
+E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 _XSD = "schema/teipipe.xsd"
 _SCH = "schema/teipipe.sch"
 
@@ -132,7 +132,7 @@ RULES: dict[str, Rule] = {r.code: r for r in (
          "the same document", "checks.file_name"),
     Rule("V313", "rules", E, "authority id of the wrong form",
          "Wikidata ids are Q and digits (Q9640); VIAF and GeoNames ids are digits", _SCH),
-    Rule("V314", "rules", W, "register entry nothing refers to",
+    Rule("V314", "rules", I, "register entry nothing refers to",
          "remove the entry, or link the names that mean it (validate the register together "
          "with the whole edition)", "corpus.register_use"),
     Rule("V315", "rules", W, "namesakes nothing tells apart",

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..assets import TEI_ALL, AssetError, cache_dir, path_of
+from ..assets import TEI_ALL, AssetError, asset_dir, path_of
 from ..diagnostics import Diagnostic
 from ..files import write_atomic
 from ..tei.ns import TEI_NS
@@ -49,7 +49,7 @@ def pruned_path() -> Path:
     """Where the grammar pruned to the project's names is kept (its name says its inputs)."""
     key = hashlib.sha256("\n".join([TEI_ALL.sha256, PRUNE_VERSION, *sorted(
         f"{ns} {local}" for ns, local in project_names())]).encode()).hexdigest()[:16]
-    return cache_dir() / f"tei_all.pruned-{key}.rng"
+    return asset_dir() / f"tei_all.pruned-{key}.rng"
 
 
 def prepare() -> Path:

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from ..diagnostics import Diagnostic, as_github, as_json, as_junit, as_text
+from ..diagnostics import Diagnostic, Severity, as_github, as_json, as_junit, as_text
 from .run import Report
 
 FORMATS = ("text", "json", "junit", "github")
 
 
-def summary_line(report: Report) -> str:
+def summary_line(report: Report, infos_hidden: bool = False) -> str:
     s = report.summary()
     cached = f"; {s['from_cache']} unchanged since the last run" if s["from_cache"] else ""
+    infos = sum(1 for d in report.diagnostics if d.severity == Severity.INFO)
+    notes = (f"; {infos} note{'s' * (infos != 1)}" + (" (--all lists them)" if infos_hidden
+                                                      else "")) if infos else ""
     return (f"{s['files']} file{'s' * (s['files'] != 1)} checked: {s['errors']} "
             f"error{'s' * (s['errors'] != 1)}, {s['warnings']} "
             f"warning{'s' * (s['warnings'] != 1)} in {s['files_with_problems']} "
-            f"file{'s' * (s['files_with_problems'] != 1)}{cached}")
+            f"file{'s' * (s['files_with_problems'] != 1)}{cached}{notes}")
 
 
 def render(report: Report, fmt: str, limit: int | None = 20) -> str:
@@ -33,9 +36,11 @@ def render(report: Report, fmt: str, limit: int | None = 20) -> str:
         return as_junit(report.diagnostics, report.files, suite="teipipe validate")
     if fmt == "github":
         return as_github(report.diagnostics)
-    blocks = [_file_block(group, limit) for _file, group in
-              groupby(report.diagnostics, key=lambda d: d.file)]
-    return "\n\n".join(blocks + [summary_line(report)])
+    # Notes (such as register entries no document uses yet) are not problems: the text
+    # counts them in the summary and lists them only when asked for everything.
+    shown = [d for d in report.diagnostics if limit is None or d.severity != Severity.INFO]
+    blocks = [_file_block(group, limit) for _file, group in groupby(shown, key=lambda d: d.file)]
+    return "\n\n".join(blocks + [summary_line(report, infos_hidden=limit is not None)])
 
 
 def _file_block(diagnostics, limit: int | None) -> str:

@@ -58,7 +58,8 @@ class Report:
         errors = sum(d.severity == Severity.ERROR for d in self.diagnostics)
         warnings = sum(d.severity == Severity.WARNING for d in self.diagnostics)
         return {"files": len(self.files), "errors": errors, "warnings": warnings,
-                "files_with_problems": len({d.file for d in self.diagnostics}),
+                "files_with_problems": len({d.file for d in self.diagnostics
+                                            if d.severity != Severity.INFO}),
                 "from_cache": self.cached}
 
 
