@@ -245,6 +245,12 @@ def test_the_header_parties_are_linked(resources) -> None:
     assert any('xml:id="org-cosvn"' in e for e in tagged_doc.authority.entries)
 
 
+def test_initials_at_the_end_of_a_paragraph_are_no_name(resources) -> None:
+    """A paragraph may end with initials and a space ("... TO ST. JOHN'S. ", "by L. I. ")."""
+    found, _, _ = tagged(resources, "REPORTS SENT TO ST. JOHN'S. ", "signed by L. I. ")
+    assert found == []
+
+
 def test_the_standoff_holds_each_entry_referred_to_and_its_country(resources) -> None:
     _found, _, doc = tagged(resources, "In Hanoi.")
     ids = [e.split('xml:id="')[1].split('"')[0] for e in doc.authority.entries]
@@ -254,13 +260,13 @@ def test_the_standoff_holds_each_entry_referred_to_and_its_country(resources) ->
 WORDS = st.sampled_from(["Johnson’s", "U.S.", "[Tran Buu] Kiem", "Hanoi", "the", "Front",
                          "Comrade", "Ivan", "Politburo", "COSVN [Central Office for South "
                          "Vietnam]", "said", ",", "American", "Bundy", "\n", "USSR", "Sino-Soviet",
-                         "[signed]", "Këllezi", "no."])
+                         "[signed]", "Këllezi", "no.", "L. I.", "ST. JOHN'S."])
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(WORDS, min_size=1, max_size=25))
-def test_tagging_never_changes_the_text(resources, words: list[str]) -> None:
-    doc = document(" ".join(words))
+@given(st.lists(WORDS, min_size=1, max_size=25), st.sampled_from(["", " ", ". ", "\u00a0"]))
+def test_tagging_never_changes_the_text(resources, words: list[str], end: str) -> None:
+    doc = document(" ".join(words) + end)
     tagged_doc, _ = tag(doc, resources)
     assert diplomatic(tagged_doc.body) == diplomatic(doc.body)
     for _a, _b, name in located_names(tagged_doc.body)[1]:

@@ -319,8 +319,10 @@ def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
 def _is_initial(toks: list[Token], k: int) -> bool:
     """``J.``, ``Ya.``: an initial (an upper-case letter, or two for a Russian patronymic,
     and a full stop), not ``St.`` or ``No.``."""
+    if k + 1 >= len(toks):
+        return False
     t = toks[k].text
-    return k + 1 < len(toks) and toks[k + 1].text == "." and t.isalpha() and t[:1].isupper() \
+    return toks[k + 1].text == "." and t.isalpha() and t[:1].isupper() \
         and (len(t) == 1 or len(t) == 2 and t[1].islower() and t.lower() not in _NOT_INITIALS)
 
 
