@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Iterable
 from lxml import etree
 
 from ..diagnostics import Diagnostic, error, warning
-from ..tei.ns import ELEMENT_TYPES, NAME_ELEMENTS, NS, tei
+from ..tei.ns import NAME_ELEMENTS, NS, tei
 from ..tei.read import parse
-from .passages import Passage, refs_of
+from .passages import Passage
 from .sources import Source
 
 if TYPE_CHECKING:
