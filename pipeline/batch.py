@@ -9,6 +9,7 @@ not even read (:class:`Plan`); results stream out in input order as they are mad
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -121,9 +122,16 @@ _CONTEXTS: dict[str, Context] = {}
 
 
 def _context(settings: str) -> Context:
-    """The run's context, loaded once per process (settings as JSON, so they can be sent)."""
+    """The run's context, loaded once per process (settings as JSON, so they can be sent).
+
+    The resources (register, gazetteer: hundreds of thousands of objects) live as long as
+    the process, so they are moved out of the garbage collector's sight (``gc.freeze``):
+    every full collection would otherwise walk them all again (and, in a forked worker,
+    write to and so copy the memory pages they sit on).
+    """
     if settings not in _CONTEXTS:
         _CONTEXTS[settings] = load_context(json.loads(settings))
+        gc.freeze()
     return _CONTEXTS[settings]
 
 

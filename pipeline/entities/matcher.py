@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 from typing import Generic, Iterable, NamedTuple, TypeVar
 
 T = TypeVar("T")
@@ -54,6 +56,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 _tuple = tuple.__new__
+_KEY = itemgetter(3)  # Token.key
 _LOWER_ASCII = re.compile("[a-z]")
 
 
@@ -105,19 +108,20 @@ class Trie(Generic[T]):
         return best_end, best
 
     def find(self, tokens: list[Token]) -> Iterable[tuple[int, int, list[T]]]:
-        """Leftmost-longest, non-overlapping matches as (first token, end token, values)."""
-        root = self._root
+        """Leftmost-longest, non-overlapping matches as (first token, end token, values).
+
+        Most tokens start no name, so the tokens that may start one are picked out first, in
+        C (``compress``), and only those are tried, left to right.
+        """
         i = 0
-        while i < len(tokens):
-            if tokens[i].key not in root:  # most tokens start no name
-                i += 1
-                continue
-            end, values = self.longest_at(tokens, i)
+        for k in compress(range(len(tokens)), map(self._root.__contains__,
+                                                  map(_KEY, tokens))):
+            if k < i:
+                continue  # inside the name found before
+            end, values = self.longest_at(tokens, k)
             if values:
-                yield i, end, values
+                yield k, end, values
                 i = end
-            else:
-                i += 1
 
 
 def _values(found: list, tokens: list[Token]) -> list:

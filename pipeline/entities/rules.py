@@ -136,6 +136,7 @@ PLACE_WORDS = frozenset("Square Street Avenue Boulevard Province District Region
                         "Lake".split())
 PLACE_HEADS_BEFORE = frozenset("Gulf Plain Bay Sea Isle Lake Mount Cape Strait Straits "
                                "Region Zone Province Mountains Gate Bridge Palace".split())
+_PLACE_HEADS = PLACE_HEADS_AFTER | PLACE_HEADS_BEFORE
 CONNECTORS = frozenset({"of", "the", "for", "on", "de", "des", "du", "la", "le", "'", "-", "&",
                         "s", "i", "e", "von", "van", "al", "el", "bin", "ibn", "da", "do"})
 ORDINALS = re.compile(r"^(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
@@ -224,17 +225,28 @@ def propose(seg: Segment, gazetteer: "Trie[tuple[str, int, int]] | None" = None,
     ``SOVIET EMBASSY`` is an organization, ``THE SHIP CARRIED`` is not.
     """
     toks = seg.tokens()
+    words = seg.words()
+    # Each rule needs a word of its own to start from (a title, a body word ...); a segment
+    # without one is passed over, which saves most of the rules' work: most segments hold
+    # none of them.  The tests below look at the set of words (built in C), and say no only
+    # where the rule would find nothing.
     found: list[Candidate] = []
     found.extend(_supplied_names(seg, toks))
-    found.extend(_honorifics(seg, toks))
-    found.extend(_initials(seg, toks))
-    found.extend(_korean_names(seg, toks))
+    if not TITLES.isdisjoint(map(str.lower, words)):
+        found.extend(_honorifics(seg, toks))
+    if "." in seg.text:
+        found.extend(_initials(seg, toks))
+    if "-" in seg.text and not KOREAN_SURNAMES.isdisjoint(words):
+        found.extend(_korean_names(seg, toks))
     if seg.where == "signed":
         found.extend(_signatures(seg, toks))
     view = seg.view_tokens()
-    found.extend(_org_patterns(seg, view))
-    found.extend(_place_patterns(seg, view))
-    if not seg.caps:
+    view_words = {t.text for t in view} if seg.caps else words
+    if not ORG_HEADS.isdisjoint(view_words):
+        found.extend(_org_patterns(seg, view))
+    if not _PLACE_HEADS.isdisjoint(view_words):
+        found.extend(_place_patterns(seg, view))
+    if not seg.caps and any(map(_acronym_word, words)):
         found.extend(_acronyms(seg, toks, known))
     if gazetteer is not None:
         found.extend(_gazetteer(seg, toks, gazetteer))
@@ -531,14 +543,21 @@ def _acronyms(seg: Segment, toks: list[Token], known: "Trie | None") -> list[Can
     for k, t in enumerate(toks):
         if not t.text[:1].isupper():
             continue  # no acronym (the test is is_acronym's own first one, without a call)
-        if not is_acronym(t.text) or t.text in _ACRONYM_STOP or _ROMAN.match(t.text) \
-                or is_word_in_capitals(t.text):
+        if not _acronym_word(t.text):
             continue
         if k + 1 < len(toks) and toks[k + 1].text in ("-", "/") or \
                 k > 0 and toks[k - 1].text in ("-", "/"):
             continue  # "Sino-US", "112/TT": part of a compound or a reference
         out.append(_cand(seg, toks, k, k + 1, "org", "rule:acronym", "low"))
     return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _acronym_word(word: str) -> bool:
+    """Whether a word is an unknown acronym (``COSVN``), not a word in capitals nor a
+    numeral (remembered: documents repeat their acronyms)."""
+    return is_acronym(word) and word not in _ACRONYM_STOP and not _ROMAN.match(word) \
+        and not is_word_in_capitals(word)
 
 
 def _gazetteer(seg: Segment, toks: list[Token], gazetteer: "Trie") -> list[Candidate]:

@@ -27,6 +27,8 @@ from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Fi
                      Enclosure)
 from .matcher import Token, is_upper, tokenize
 
+_WORDS = re.compile(r"\w+")
+
 
 @dataclass
 class Segment:
@@ -42,6 +44,7 @@ class Segment:
     _tokens: list[Token] | None = field(default=None, repr=False)
     _brackets: list[tuple[int, int]] | None = field(default=None, repr=False)
     _plain: str | None = field(default=None, repr=False)
+    _words: set[str] | None = field(default=None, repr=False)
 
     @property
     def brackets(self) -> list[tuple[int, int]]:
@@ -56,6 +59,12 @@ class Segment:
         if self._tokens is None:
             self._tokens = self._tokenize(self.text)
         return self._tokens
+
+    def words(self) -> set[str]:
+        """The words of the text (its ``\\w+`` tokens), as a set."""
+        if self._words is None:
+            self._words = set(_WORDS.findall(self.text))
+        return self._words
 
     def view_tokens(self) -> list[Token]:
         """Tokens of the text as ordinary type would have it (see :func:`truecase`)."""
@@ -328,6 +337,8 @@ def _wrap(seg: Segment, spans: list[Span],
     expansion is rewritten by ``expansion`` (its own segment comes after this one).
     """
     abbr = seg.abbreviation
+    if not spans and abbr is None and all(a < b for a, b, _node in seg.pieces):
+        return [node for _a, _b, node in seg.pieces]  # nothing to wrap: the inlines as they are
     if abbr is not None:
         a, b = abbr
         node: Abbreviation = seg.pieces[-1][2]  # type: ignore[assignment]
