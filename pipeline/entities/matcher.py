@@ -63,6 +63,8 @@ _LOWER_ASCII = re.compile("[a-z]")
 def name_key(name: str) -> tuple[str, ...]:
     """The token key of a name: what two spellings of one name have in common (the keys of
     :func:`tokenize`'s tokens)."""
+    if name.isascii() and name.isalpha():  # one plain word, its own key (most place names)
+        return (name,)
     return tuple(fold(t) for t in _TOKEN.findall(name))
 
 
@@ -85,7 +87,7 @@ class Trie(Generic[T]):
         self._root: dict = {}
 
     def add(self, key: tuple[str, ...], value: T) -> None:
-        for form, caps in ((key, False), (tuple(k.upper() for k in key), True)):
+        for form, caps in ((key, False), (tuple(map(str.upper, key)), True)):
             node = self._root
             for token in form:
                 node = node.setdefault(token, {})

@@ -152,14 +152,19 @@ def truecase(text: str) -> str:
 Rewrite = Callable[[tuple[Inline, ...], str, bool], tuple[Inline, ...]]
 
 
-def _map_body(body: Body, fn: Rewrite) -> Body:
+def _map_body(body: Body, fn: Rewrite, caps: Callable[[tuple[Inline, ...]], bool] | None = None,
+              ) -> Body:
     """``body`` with every inline sequence replaced by ``fn(sequence, where, caps)``.
 
     What ``fn`` gives back unchanged (the same object) is not copied: a block, a list of
     blocks or the body itself stays the very object it was when nothing in it changed.
+    ``caps`` says whether a block's content is in capitals (by default, :func:`_caps`; a
+    walk that does not need to know passes ``_never`` and saves reading every block).
     """
+    caps = caps or _caps
+
     def each(blocks):
-        return _same(tuple(_block(b, fn) for b in blocks), blocks)
+        return _same(tuple(_block(b, fn, caps) for b in blocks), blocks)
     return _changed(body, front=each(body.front), main=each(body.main), back=each(body.back),
                     post=each(body.post), enclosures=each(body.enclosures),
                     notes=each(body.notes))
@@ -177,37 +182,41 @@ def _changed(obj, **fields):
     return replace(obj, **fields)
 
 
-def _block(block: Block | Item, fn: Rewrite):
+def _block(block: Block | Item, fn: Rewrite, caps: Callable[[tuple[Inline, ...]], bool]):
     if isinstance(block, (Section, Enclosure)):
-        return _changed(block, blocks=_same(tuple(_block(b, fn) for b in block.blocks),
+        return _changed(block, blocks=_same(tuple(_block(b, fn, caps) for b in block.blocks),
                                             block.blocks))
     if isinstance(block, ListBlock):
-        return _changed(block, items=_same(tuple(_block(i, fn) for i in block.items),
+        return _changed(block, items=_same(tuple(_block(i, fn, caps) for i in block.items),
                                            block.items))
     if isinstance(block, Item):
-        return _changed(block, content=fn(block.content, "item", _caps(block.content)),
-                        blocks=_same(tuple(_block(b, fn) for b in block.blocks),
+        return _changed(block, content=fn(block.content, "item", caps(block.content)),
+                        blocks=_same(tuple(_block(b, fn, caps) for b in block.blocks),
                                      block.blocks))
     if isinstance(block, SpeakerTurn):
-        return _changed(block, speaker=fn(block.speaker, "speaker", _caps(block.speaker)),
-                        content=fn(block.content, "p", _caps(block.content)))
+        return _changed(block, speaker=fn(block.speaker, "speaker", caps(block.speaker)),
+                        content=fn(block.content, "p", caps(block.content)))
     if isinstance(block, Address):
-        return _changed(block, lines=_same(tuple(fn(line, "address", _caps(line))
+        return _changed(block, lines=_same(tuple(fn(line, "address", caps(line))
                                                  for line in block.lines), block.lines))
     if isinstance(block, Field):
         return _changed(block, content=fn(block.content, f"field:{block.kind}",
-                                          _caps(block.content)))
+                                          caps(block.content)))
     if hasattr(block, "content"):
         where = {Paragraph: "p", Signed: "signed", Note: "note"}.get(type(block),
                                                                        type(block).__name__
                                                                        .lower())
-        return _changed(block, content=fn(block.content, where, _caps(block.content)))
+        return _changed(block, content=fn(block.content, where, caps(block.content)))
     return block  # PageBreak: nothing to tag
 
 
 def _caps(content: tuple[Inline, ...]) -> bool:
     from ..export.text import inline_text
     return is_upper(inline_text(content))
+
+
+def _never(_content: tuple[Inline, ...]) -> bool:
+    return False
 
 
 def _runs(content: tuple[Inline, ...], where: str, caps: bool,
@@ -305,14 +314,25 @@ def apply_names(body: Body, spans: dict[int, list[Span]]) -> Body:
         out: list[Inline] = []
         for kind, item in _runs(content, where, caps):
             if kind == "run":
+                found = spans.get(next(counter))
+                if not found and _as_is(item):  # type: ignore[arg-type]
+                    out.extend(item)  # type: ignore[arg-type]
+                    continue
                 seg = _segment(item, where, caps)  # type: ignore[arg-type]
-                out.extend(_wrap(seg, spans.get(next(counter), []),
+                out.extend(_wrap(seg, found or [],
                                  lambda inner: rewrite(inner, "expan", caps)))
             else:
                 out.append(_rewrite_nested(item, rewrite, caps))  # type: ignore[arg-type]
         return _same(tuple(out), content)
 
-    return _map_body(body, rewrite)
+    return _map_body(body, rewrite, _never)  # where a name goes does not depend on case
+
+
+def _as_is(run: list[Inline]) -> bool:
+    """Whether a run without names comes out of :func:`_wrap` as it went in: no closing
+    abbreviation to rewrite the expansion of, no empty text for the slicing to drop."""
+    return not isinstance(run[-1], Abbreviation) and all(
+        not isinstance(node, Text) or node.text for node in run)
 
 
 def _rewrite_nested(node: Inline, rewrite, caps: bool) -> Inline:
@@ -337,8 +357,6 @@ def _wrap(seg: Segment, spans: list[Span],
     expansion is rewritten by ``expansion`` (its own segment comes after this one).
     """
     abbr = seg.abbreviation
-    if not spans and abbr is None and all(a < b for a, b, _node in seg.pieces):
-        return [node for _a, _b, node in seg.pieces]  # nothing to wrap: the inlines as they are
     if abbr is not None:
         a, b = abbr
         node: Abbreviation = seg.pieces[-1][2]  # type: ignore[assignment]
@@ -377,4 +395,4 @@ def _slice(seg: Segment, start: int, end: int) -> list[Inline]:
 
 def map_inlines(body: Body, fn: Callable[[tuple[Inline, ...]], tuple[Inline, ...]]) -> Body:
     """``body`` with every block's inline sequence replaced by ``fn(sequence)``."""
-    return _map_body(body, lambda content, _where, _caps: fn(content))
+    return _map_body(body, lambda content, _where, _caps: fn(content), _never)

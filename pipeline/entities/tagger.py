@@ -355,9 +355,11 @@ def _one_type_per_name(chosen) -> None:
 def _with_initials(chosen, segs: list[Segment]) -> None:
     """A person's initials before the name belong to it (``A. Dubček``, ``L. I. Brezhnev``)."""
     for seg in segs:
+        items = chosen[seg.index]
+        if not any(cand.type == "person" for cand, _refs in items):
+            continue  # no person, no initials to take in
         toks = seg.tokens()
         starts = {t.start: k for k, t in enumerate(toks)}
-        items = chosen[seg.index]
         for n, (cand, refs) in enumerate(items):
             k = starts.get(cand.start)
             if cand.type != "person" or k is None:
@@ -421,6 +423,9 @@ def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
         return
     for seg in segs:
         items = chosen[seg.index]
+        if aliases.keys().isdisjoint(seg.words()):  # no surname here: nothing to add
+            items.sort(key=lambda item: item[0].start)
+            continue
         for t in seg.tokens():
             hit = aliases.get(t.text)
             if hit is None or hit[0] >= (seg.index, t.start):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Iterable
 
 from lxml import etree
@@ -40,11 +41,14 @@ def E(name: str, attrib: dict[str, str | None] | None = None, text: str | None =
 
 def sub(parent: etree._Element, name: str, attrib: dict[str, str | None] | None = None,
         text: str | None = None) -> etree._Element:
-    el = etree.SubElement(parent, tei(name),
-                          {k: v for k, v in (attrib or {}).items() if v is not None})
+    el = etree.SubElement(parent, _clark(name), {k: v for k, v in attrib.items()
+                                                 if v is not None} if attrib else None)
     if text is not None:
         add_text(el, text)
     return el
+
+
+_clark = lru_cache(maxsize=None)(tei)  # a TEI document uses a few dozen element names
 
 
 def add_text(parent: etree._Element, text: str) -> None:
@@ -55,18 +59,24 @@ def add_text(parent: etree._Element, text: str) -> None:
     """
     if not text:
         return
+    if _ILLEGAL.search(text) is None:  # the common case: nothing to replace
+        _append(parent, text)
+        return
     for k, part in enumerate(_ILLEGAL.split(text)):
         if k:
             ch = _ILLEGAL.findall(text)[k - 1]
             sub(parent, "g", {"type": "control", "n": f"U+{ord(ch):04X}"})
-        if not part:
-            continue
-        try:
-            last = parent[-1]  # O(1) in lxml, unlike len(parent), which counts the children
-        except IndexError:
-            parent.text = (parent.text or "") + part
-        else:
-            last.tail = (last.tail or "") + part
+        if part:
+            _append(parent, part)
+
+
+def _append(parent: etree._Element, text: str) -> None:
+    try:
+        last = parent[-1]  # O(1) in lxml, unlike len(parent), which counts the children
+    except IndexError:
+        parent.text = (parent.text or "") + text
+    else:
+        last.tail = (last.tail or "") + text
 
 
 class _Ids:
@@ -104,7 +114,7 @@ def standoff_tree(entries: Iterable[str]) -> etree._Element:
     standoff = E("standOff")
     lists: dict[str, etree._Element] = {}
     for xml in entries:
-        entry = etree.fromstring(xml)
+        entry = _entry(xml).__copy__()
         name = _ENTRY_LISTS[etree.QName(entry).localname]
         if name not in lists:
             lists[name] = E(name)
@@ -113,6 +123,13 @@ def standoff_tree(entries: Iterable[str]) -> etree._Element:
         if name in lists:
             standoff.append(lists[name])
     return standoff
+
+
+@lru_cache(maxsize=4096)
+def _entry(xml: str) -> etree._Element:
+    """A register entry, parsed once per run (documents share entries; a copy is cheaper
+    than parsing again)."""
+    return etree.fromstring(xml)
 
 
 _ENTRY_LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
