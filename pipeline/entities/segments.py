@@ -27,7 +27,7 @@ from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Fi
                      Enclosure)
 from .matcher import Token, is_upper, tokenize
 
-_WORDS = re.compile(r"\w+")
+_TEXT = operator.itemgetter(2)  # Token.text
 
 
 @dataclass
@@ -61,9 +61,9 @@ class Segment:
         return self._tokens
 
     def words(self) -> set[str]:
-        """The words of the text (its ``\\w+`` tokens), as a set."""
+        """The texts of the tokens, as a set (made in C from the tokens)."""
         if self._words is None:
-            self._words = set(_WORDS.findall(self.text))
+            self._words = set(map(_TEXT, self.tokens()))
         return self._words
 
     def view_tokens(self) -> list[Token]:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, info, warning
@@ -409,7 +410,7 @@ def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
             if cand.type != "person" or (cand.source == "register" and len(refs) != 1):
                 continue
             full = res.register.entries[refs[0]].preferred if refs else cand.name
-            words = [t.text for t in tokenize(full) if t.text[:1].isalpha()]
+            words = _name_words(full)
             if len(words) < 2:
                 continue
             for word in (words[-1], words[0]):
@@ -438,6 +439,12 @@ def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
                                     "register" if refs else "local", cert=full.cert,
                                     name=full.name), refs))
         items.sort(key=lambda item: item[0].start)
+
+
+@lru_cache(maxsize=1 << 14)
+def _name_words(name: str) -> tuple[str, ...]:
+    """The words of a person's name (documents name the same people again and again)."""
+    return tuple(t.text for t in tokenize(name) if t.text[:1].isalpha())
 
 
 def _spans(doc: Document, chosen, segs: list[Segment], notes: list[Diagnostic],
