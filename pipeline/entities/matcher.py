@@ -20,6 +20,7 @@ from typing import Generic, Iterable, NamedTuple, TypeVar
 T = TypeVar("T")
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_SPACE_TOKEN = re.compile(r"(\s*)(\w+|[^\w\s])")  # a token and the white space before it
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "\u00a0": " "})
 
 
@@ -48,11 +49,20 @@ def tokenize(text: str) -> list[Token]:
     """Word and punctuation tokens with their offsets in ``text``.
 
     The tagger's innermost loop: tuples are made directly, and an ASCII token other than
-    a backtick is its own folded form (:func:`fold` changes nothing else in ASCII).
+    a backtick is its own folded form (:func:`fold` changes nothing else in ASCII).  The
+    text is nothing but white space and tokens, so the offsets are counted from the lengths
+    of both as ``findall`` gives them, without a match object per token.
     """
-    return [_tuple(Token, (m.start(), m.end(), (w := m.group()),
-                           w if w.isascii() and w != "`" else fold(w)))
-            for m in _TOKEN.finditer(text)]
+    out: list[Token] = []
+    add = out.append
+    plain = text.isascii() and "`" not in text
+    end = 0
+    for space, w in _SPACE_TOKEN.findall(text):
+        start = end + len(space)
+        end = start + len(w)
+        add(_tuple(Token, (start, end, w, w if plain or w.isascii() and w != "`"
+                           else fold(w))))
+    return out
 
 
 _tuple = tuple.__new__
