@@ -92,6 +92,8 @@ def _after(text: str, end: int) -> bool:
 def coordinated(seg: Segment, items: list) -> list:
     """``items`` (candidate, refs) of one segment, in order, with the recognizer's names
     retyped to the type of the names they are coordinated with (see the module docstring)."""
+    if not any(cand.source == "ner" for cand, _refs in items):
+        return list(items)  # nothing to retype (always so without the recognizer)
     chains: list[list[int]] = []
     for k, (cand, _refs) in enumerate(items):
         if k and _COORDINATION.match(seg.text[items[k - 1][0].end:cand.start]):

@@ -224,6 +224,8 @@ def propose(seg: Segment, gazetteer: "Trie[tuple[str, int, int]] | None" = None,
     Text in capitals is read as ordinary type would have it (rule 10 of the guidelines):
     ``SOVIET EMBASSY`` is an organization, ``THE SHIP CARRIED`` is not.
     """
+    if not seg.brackets and not seg.caps and not any(map(str.isupper, seg.text)):
+        return []  # every rule starts from a capital (or a supplied name part): none here
     toks = seg.tokens()
     words = seg.words()
     # Each rule needs a word of its own to start from (a title, a body word ...); a segment
