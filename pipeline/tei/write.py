@@ -97,16 +97,17 @@ class _Ids:
 # ----------------------------------------------------------------------------- document
 
 
-def to_tree(doc: Document) -> etree._Element:
-    """The TEI element tree of a document."""
+def to_tree(doc: Document) -> tuple[etree._Element, str]:
+    """The TEI element tree of a document, with an empty ``<text/>``, and the XML of its
+    ``<text>`` (the body, written as text: see :class:`_Markup`)."""
     ids = _Ids(doc.id)
     root = E("TEI", {XML_ID: doc.id, XML_LANG: "en"})
     root.append(header_tree(doc, ids))
-    text = sub(root, "text")
-    _BodyWriter(doc, ids).write(sub(text, "body"), doc.body)
+    sub(root, "text")
+    text = _BodyWriter(doc, ids).write(doc.body)
     if doc.authority.entries:
         root.append(standoff_tree(doc.authority.entries))
-    return root
+    return root, text
 
 
 def standoff_tree(entries: Iterable[str]) -> etree._Element:
@@ -146,7 +147,7 @@ def serialize(doc: Document, source_rel: str | None = None) -> bytes:
     The record says where the text came from and holds a hash of the rest of the file, so
     that a later run can tell a file changed by hand from one it wrote itself.
     """
-    root = to_tree(doc)
+    root, text = to_tree(doc)
     etree.indent(root[0], space="  ", level=1)  # the header only: the body keeps its spaces
     root[0].tail = "\n  "
     root[0].getparent().text = "\n  "  # type: ignore[union-attr]
@@ -155,7 +156,8 @@ def serialize(doc: Document, source_rel: str | None = None) -> bytes:
         etree.indent(root[2], space="  ", level=1)
         root[1].tail = "\n  "
         root[2].tail = "\n"
-    content = etree.tostring(root, encoding="UTF-8") + b"\n"
+    head, end, rest = etree.tostring(root, encoding="UTF-8").partition(b"</teiHeader>")
+    content = head + end + rest.replace(b"<text/>", text.encode("utf-8"), 1) + b"\n"
     record = {
         "version": __version__,
         "source": source_rel or doc.source.path,
@@ -361,12 +363,87 @@ def _profile_desc(header: etree._Element, doc: Document, ids: _Ids) -> None:
 # ----------------------------------------------------------------------------- body
 
 
+class _Markup:
+    """XML text written in document order: an element is opened, written into and closed.
+
+    The body is written this way rather than as an lxml tree (it holds most of a file's
+    elements, and building a tree node by node costs several times more than the text).
+    The text is what lxml writes for the same elements: an element left empty is
+    ``<name/>``, and text and attribute values are escaped as libxml2 escapes them
+    (tests/test_tei_markup.py holds the two side by side).
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def open(self, name: str, attrib: dict[str, str | None] | None = None) -> int:
+        """Start element ``name`` (attributes whose value is None are left out); returns
+        the mark that :meth:`close` needs."""
+        if attrib:
+            self.parts.append(f"<{name}" + "".join(
+                f' {_QNAMES.get(k, k)}="{escape_attribute(v)}"'
+                for k, v in attrib.items() if v is not None) + ">")
+        else:
+            self.parts.append(f"<{name}>")
+        return len(self.parts)
+
+    def close(self, name: str, mark: int) -> None:
+        if len(self.parts) == mark:  # nothing was written into it
+            self.parts[-1] = self.parts[-1][:-1] + "/>"
+        else:
+            self.parts.append(f"</{name}>")
+
+    def empty(self, name: str, attrib: dict[str, str | None] | None = None) -> None:
+        self.close(name, self.open(name, attrib))
+
+    def text(self, text: str) -> None:
+        """Character data; characters XML 1.0 cannot hold become ``<g>`` (see
+        :func:`add_text`)."""
+        if not text:
+            return
+        if _ILLEGAL.search(text) is None:  # the common case: nothing to replace
+            self.parts.append(escape_text(text))
+            return
+        for k, part in enumerate(_ILLEGAL.split(text)):
+            if k:
+                ch = _ILLEGAL.findall(text)[k - 1]
+                self.empty("g", {"type": "control", "n": f"U+{ord(ch):04X}"})
+            if part:
+                self.parts.append(escape_text(part))
+
+
+_QNAMES = {XML_ID: "xml:id", XML_LANG: "xml:lang"}
+
+
+def escape_text(text: str) -> str:
+    """Character data as libxml2 writes it."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
+
+
+def escape_attribute(value: str) -> str:
+    """An attribute value (in double quotes) as libxml2 writes it; like lxml, refuses one
+    that XML cannot hold."""
+    if _ILLEGAL.search(value):
+        raise ValueError(f"attribute value XML cannot hold: {value!r}")
+    return escape_text(value).replace('"', "&quot;").replace("\n", "&#10;") \
+        .replace("\t", "&#9;")
+
+
 class _BodyWriter:
     """Writes blocks and inlines; knows the document's ids and who made its insertions."""
 
     def __init__(self, doc: Document, ids: _Ids):
         self.doc = doc
         self.ids = ids
+        self.out = _Markup()
         h = doc.header
         self.resp = "#" + ids.fixed("translator" if h.translator else "editors")
         # A note's id carries its number; a number printed twice gets a second id, and
@@ -381,145 +458,173 @@ class _BodyWriter:
             self.note_ids.setdefault(note.n, note_id)
         self.next_note_id = iter(self.note_id_list)  # notes are written in this order
 
-    def write(self, tei_body: etree._Element, body: Body) -> None:
-        """The document div (head, text, closer, postscripts), then a div per enclosure;
-        the translator's notes close the last div."""
-        div = sub(tei_body, "div", {"type": "document", "subtype": self.doc.header.doc_type})
-        div.text = "\n"
-        opener: etree._Element | None = None
+    def write(self, body: Body) -> str:
+        """``<text><body>``: the document div (head, text, closer, postscripts), then a div
+        per enclosure; the translator's notes close the last div."""
+        out = self.out
+        text, tei_body = out.open("text"), out.open("body")
+        last = out.open("div", {"type": "document", "subtype": self.doc.header.doc_type})
+        out.text("\n")
+        opener: int | None = None
         for block in body.front:
             if isinstance(block, Head):
-                opener = None
-                self._block(div, block)
+                if opener is not None:
+                    out.close("opener", opener)
+                    opener = None
+                self._block(block)
                 continue
             if opener is None:
-                add_text(div, block.sep)
-                opener = sub(div, "opener")
+                out.text(block.sep)
+                opener = out.open("opener")
                 block = _without_sep(block)
-            self._block(opener, block)
-        self._blocks(div, body.main)
+            self._block(block)
+        if opener is not None:
+            out.close("opener", opener)
+        self._blocks(body.main)
         if body.back:
-            add_text(div, body.back[0].sep)
-            closer = sub(div, "closer")
-            self._blocks(closer, (_without_sep(body.back[0]),) + body.back[1:])
-        self._blocks(div, body.post)
-        last = div
+            out.text(body.back[0].sep)
+            closer = out.open("closer")
+            self._blocks((_without_sep(body.back[0]),) + body.back[1:])
+            out.close("closer", closer)
+        self._blocks(body.post)
         for enclosure in body.enclosures:
-            add_text(last, "\n      ")  # layout: the text ends at its last character
-            tei_body[-1].tail = enclosure.sep
-            last = sub(tei_body, "div", {"type": "enclosure", XML_ID: self.ids("enclosure")})
-            self._blocks(last, enclosure.blocks)
-        self._blocks(last, body.notes)
-        add_text(last, "\n      ")
+            out.text("\n      ")  # layout: the text ends at its last character
+            out.close("div", last)
+            out.text(enclosure.sep)
+            last = out.open("div", {"type": "enclosure", XML_ID: self.ids("enclosure")})
+            self._blocks(enclosure.blocks)
+        self._blocks(body.notes)
+        out.text("\n      ")
+        out.close("div", last)
+        out.close("body", tei_body)
+        out.close("text", text)
+        return "".join(out.parts)
 
-    def _blocks(self, parent: etree._Element, blocks: Iterable[Block]) -> None:
+    def _blocks(self, blocks: Iterable[Block]) -> None:
         for block in blocks:
-            self._block(parent, block)
+            self._block(block)
 
-    def _block(self, parent: etree._Element, block: Block) -> None:
-        add_text(parent, block.sep)
+    def _element(self, name: str, attrib: dict[str, str | None] | None,
+                 content: Iterable[Inline], label: str | None = None,
+                 label_sep: str = "") -> None:
+        """An element holding an optional label and inlines."""
+        mark = self.out.open(name, attrib)
+        self._label(label, label_sep)
+        self._inlines(content)
+        self.out.close(name, mark)
+
+    def _block(self, block: Block) -> None:
+        out = self.out
+        out.text(block.sep)
         if isinstance(block, Paragraph):
-            el = sub(parent, "p", {XML_ID: self.ids("p"), "n": block.n})
-            self._label(el, block.label, block.label_sep)
-            self._inlines(el, block.content)
+            self._element("p", {XML_ID: self.ids("p"), "n": block.n}, block.content,
+                          block.label, block.label_sep)
         elif isinstance(block, Head):
-            el = sub(parent, "head", {XML_ID: self.ids("head")})
-            self._inlines(el, block.content)
+            self._element("head", {XML_ID: self.ids("head")}, block.content)
         elif isinstance(block, Field):
-            el = sub(parent, "seg", {"type": block.kind})
-            self._label(el, block.label, block.label_sep)
-            self._inlines(el, block.content)
+            self._element("seg", {"type": block.kind}, block.content, block.label,
+                          block.label_sep)
         elif isinstance(block, Classification):
             attrib = {"type": "classification" if block.level else "handling"}
             if block.level:
                 attrib["ana"] = f"#{self.ids.fixed('classification')}.{block.level}"
-            el = sub(parent, "seg", attrib)
-            self._label(el, block.label, block.label_sep)
-            self._inlines(el, block.content)
+            self._element("seg", attrib, block.content, block.label, block.label_sep)
         elif isinstance(block, Dateline):
-            self._inlines(sub(parent, "dateline"), block.content)
+            self._element("dateline", None, block.content)
         elif isinstance(block, Salute):
-            self._inlines(sub(parent, "salute"), block.content)
+            self._element("salute", None, block.content)
         elif isinstance(block, Signed):
-            self._inlines(sub(parent, "signed"), block.content)
+            self._element("signed", None, block.content)
         elif isinstance(block, Address):
-            el = sub(parent, "address")
+            mark = out.open("address")
             for k, line in enumerate(block.lines):
                 if k:
-                    add_text(el, block.line_seps[k - 1])
-                self._inlines(sub(el, "addrLine"), line)
+                    out.text(block.line_seps[k - 1])
+                self._element("addrLine", None, line)
+            out.close("address", mark)
         elif isinstance(block, ListBlock):
-            el = sub(parent, "list", {"type": block.kind})
+            mark = out.open("list", {"type": block.kind})
             for item in block.items:
-                self._item(el, item)
+                self._item(item)
+            out.close("list", mark)
         elif isinstance(block, SpeakerTurn):
-            el = sub(parent, "sp", {XML_ID: self.ids("sp")})
-            self._inlines(sub(el, "speaker"), block.speaker)
-            add_text(el, block.speaker_sep)
-            self._inlines(sub(el, "p"), block.content)
+            mark = out.open("sp", {XML_ID: self.ids("sp")})
+            self._element("speaker", None, block.speaker)
+            out.text(block.speaker_sep)
+            self._element("p", None, block.content)
+            out.close("sp", mark)
         elif isinstance(block, PageBreak):
-            self._inline(parent, block.marker)
+            self._inline(block.marker)
         elif isinstance(block, Note):
-            el = sub(parent, "note", {XML_ID: next(self.next_note_id), "n": block.n,
-                                      "type": "translator", "place": "end",
-                                      "resp": self.resp})
-            sub(el, "label", {"rend": "brackets"}, block.label)
-            add_text(el, block.label_sep)
-            self._inlines(el, block.content)
+            mark = out.open("note", {XML_ID: next(self.next_note_id), "n": block.n,
+                                     "type": "translator", "place": "end",
+                                     "resp": self.resp})
+            label = out.open("label", {"rend": "brackets"})
+            out.text(block.label)
+            out.close("label", label)
+            out.text(block.label_sep)
+            self._inlines(block.content)
+            out.close("note", mark)
         elif isinstance(block, Section):
-            el = sub(parent, "div", {"type": "section", "n": block.n,
-                                     XML_ID: self.ids("section")})
-            self._blocks(el, block.blocks)
+            mark = out.open("div", {"type": "section", "n": block.n,
+                                    XML_ID: self.ids("section")})
+            self._blocks(block.blocks)
+            out.close("div", mark)
         elif isinstance(block, Postscript):
-            el = sub(parent, "postscript", {XML_ID: self.ids("postscript")})
-            self._inlines(sub(el, "p"), block.content)
+            mark = out.open("postscript", {XML_ID: self.ids("postscript")})
+            self._element("p", None, block.content)
+            out.close("postscript", mark)
         else:  # pragma: no cover - the model has no other blocks
             raise TypeError(f"no TEI for block {type(block).__name__}")
 
-    def _item(self, parent: etree._Element, item: Item) -> None:
-        add_text(parent, item.sep)
-        el = sub(parent, "item", {XML_ID: self.ids("item"), "n": item.n})
-        self._label(el, item.label, item.label_sep)
-        self._inlines(el, item.content)
-        self._blocks(el, item.blocks)
+    def _item(self, item: Item) -> None:
+        self.out.text(item.sep)
+        mark = self.out.open("item", {XML_ID: self.ids("item"), "n": item.n})
+        self._label(item.label, item.label_sep)
+        self._inlines(item.content)
+        self._blocks(item.blocks)
+        self.out.close("item", mark)
 
-    def _label(self, parent: etree._Element, label: str | None, sep: str) -> None:
+    def _label(self, label: str | None, sep: str) -> None:
         if label is not None:
-            sub(parent, "label", None, label)
-            add_text(parent, sep)
+            mark = self.out.open("label")
+            self.out.text(label)
+            self.out.close("label", mark)
+            self.out.text(sep)
 
-    def _inlines(self, parent: etree._Element, content: Iterable[Inline]) -> None:
+    def _inlines(self, content: Iterable[Inline]) -> None:
         for node in content:
-            self._inline(parent, node)
+            self._inline(node)
 
-    def _inline(self, parent: etree._Element, node: Inline) -> None:
+    def _inline(self, node: Inline) -> None:
+        out = self.out
         if isinstance(node, Text):
-            add_text(parent, node.text)
+            out.text(node.text)
         elif isinstance(node, LineBreak):
-            sub(parent, "lb")
-            add_text(parent, node.text)
+            out.empty("lb")
+            out.text(node.text)
         elif isinstance(node, Name):
-            el = sub(parent, NAME_ELEMENTS[node.type], {
-                "ref": refs(node.ref), "cert": node.cert, "resp": node.resp})
-            self._inlines(el, node.content)
+            self._element(NAME_ELEMENTS[node.type], {
+                "ref": refs(node.ref), "cert": node.cert, "resp": node.resp}, node.content)
         elif isinstance(node, DateText):
-            self._inlines(sub(parent, "date", {"when": node.when}), node.content)
+            self._element("date", {"when": node.when}, node.content)
         elif isinstance(node, Abbreviation):
-            choice = sub(parent, "choice")
-            self._inlines(sub(choice, "abbr"), node.abbr)
-            add_text(choice, node.space)
-            expan = sub(choice, "expan", {"rend": "brackets", "resp": self.resp})
-            self._inlines(expan, node.expansion.content)
+            choice = out.open("choice")
+            self._element("abbr", None, node.abbr)
+            out.text(node.space)
+            self._element("expan", {"rend": "brackets", "resp": self.resp},
+                          node.expansion.content)
+            out.close("choice", choice)
         elif isinstance(node, Bracketed):
-            self._bracketed(parent, node)
+            self._bracketed(node)
         else:  # pragma: no cover
             raise TypeError(f"no TEI for inline {type(node).__name__}")
 
-    def _bracketed(self, parent: etree._Element, node: Bracketed) -> None:
+    def _bracketed(self, node: Bracketed) -> None:
         if node.kind == "page":
-            sub(parent, "pb", {"n": node.n})
-            fw = sub(parent, "fw", {"type": "pageNum", "rend": "brackets", "resp": self.resp})
-            self._inlines(fw, node.content)
+            self.out.empty("pb", {"n": node.n})
+            self._element("fw", {"type": "pageNum", "rend": "brackets", "resp": self.resp},
+                          node.content)
             return
         name, fixed = INSERTION_ELEMENTS[node.kind]
         attrib: dict[str, str | None] = dict(fixed)
@@ -529,11 +634,12 @@ class _BodyWriter:
             attrib["target"] = "#" + self.note_ids[node.n] if node.n in self.note_ids else None
         else:
             attrib["resp"] = self.resp
-        el = sub(parent, name, attrib)
         if name == "gap":
-            self._inlines(sub(el, "desc"), node.content)
+            mark = self.out.open(name, attrib)
+            self._element("desc", None, node.content)
+            self.out.close(name, mark)
         else:
-            self._inlines(el, node.content)
+            self._element(name, attrib, node.content)
 
 
 def _without_sep(block: Block) -> Block:
