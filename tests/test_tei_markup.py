@@ -61,3 +61,33 @@ def test_an_attribute_xml_cannot_hold_is_refused_as_by_lxml():
     for build in (_markup, _lxml):
         with pytest.raises(ValueError):
             build("text", "a\x0cb", False)
+
+
+def _standoff_by_lxml(entries: list[str]) -> str:
+    """A standOff below a root, indented by lxml, as the writer once built it."""
+    root = etree.Element(tei("TEI"), nsmap=NSMAP)
+    standoff = etree.SubElement(root, tei("standOff"))
+    lists: dict[str, etree._Element] = {}
+    for xml in entries:
+        entry = etree.fromstring(xml)
+        name = "list" + etree.QName(entry).localname.capitalize()
+        lists.setdefault(name, etree.Element(tei(name))).append(entry)
+    for name in ("listPerson", "listPlace", "listOrg"):
+        if name in lists:
+            standoff.append(lists[name])
+    etree.indent(standoff, space="  ", level=1)
+    out = etree.tostring(root, encoding="unicode")
+    return out[out.index("<standOff>"):out.rindex("</TEI>")]
+
+
+def test_the_standoff_is_what_lxml_indents():
+    from pathlib import Path
+
+    from pipeline.entities.register import load_register
+    from pipeline.tei.write import standoff_xml
+    register, _notes = load_register(Path(__file__).parent.parent / "source" / "register.xml")
+    entries = [e.xml for e in register.closure(set(register.entries))]
+    assert len(entries) > 100
+    assert standoff_xml(entries) == _standoff_by_lxml(entries)
+    for k in range(0, len(entries), 97):  # a few alone, lists left out
+        assert standoff_xml(entries[k:k + 1]) == _standoff_by_lxml(entries[k:k + 1])

@@ -21,7 +21,8 @@ from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classificati
                      DateText, Document, Field, Head, Inline, Item, LineBreak,
                      ListBlock, Name, Note, PageBreak, Paragraph, Postscript, Salute, Section,
                      Signed, SpeakerTurn, Text)
-from .ns import INSERTION_ELEMENTS, NAME_ELEMENTS, NSMAP, PI_TARGET, XML_ID, XML_LANG, tei
+from .ns import (INSERTION_ELEMENTS, NAME_ELEMENTS, NSMAP, PI_TARGET, TEI_NS, XML_ID, XML_LANG,
+                 tei)
 
 PUBLISHER = "Wilson Center Digital Archive, History and Public Policy Program"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -97,45 +98,59 @@ class _Ids:
 # ----------------------------------------------------------------------------- document
 
 
-def to_tree(doc: Document) -> tuple[etree._Element, str]:
-    """The TEI element tree of a document, with an empty ``<text/>``, and the XML of its
-    ``<text>`` (the body, written as text: see :class:`_Markup`)."""
+def to_tree(doc: Document) -> tuple[etree._Element, str, str]:
+    """The TEI element tree of a document with an empty ``<text/>`` and ``<standOff/>``,
+    and the XML of both (written as text: see :class:`_Markup` and :func:`standoff_xml`)."""
     ids = _Ids(doc.id)
     root = E("TEI", {XML_ID: doc.id, XML_LANG: "en"})
     root.append(header_tree(doc, ids))
     sub(root, "text")
     text = _BodyWriter(doc, ids).write(doc.body)
+    standoff = ""
     if doc.authority.entries:
-        root.append(standoff_tree(doc.authority.entries))
-    return root, text
+        sub(root, "standOff")
+        standoff = standoff_xml(doc.authority.entries)
+    return root, text, standoff
 
 
-def standoff_tree(entries: Iterable[str]) -> etree._Element:
-    """``<standOff>`` with the register entries a document refers to, list by list."""
-    standoff = E("standOff")
-    lists: dict[str, etree._Element] = {}
+def standoff_xml(entries: Iterable[str]) -> str:
+    """``<standOff>`` with the register entries a document refers to, list by list, indented
+    as ``etree.indent`` indents it below the root."""
+    lists: dict[str, list[str]] = {}
     for xml in entries:
-        entry = _entry(xml).__copy__()
-        name = _ENTRY_LISTS[etree.QName(entry).localname]
-        if name not in lists:
-            lists[name] = E(name)
-        lists[name].append(entry)
+        name, text = _entry_xml(xml)
+        lists.setdefault(name, []).append(text)
+    parts = ["<standOff>"]
     for name in ("listPerson", "listPlace", "listOrg"):
         if name in lists:
-            standoff.append(lists[name])
-    return standoff
+            parts.append(f"\n    <{name}>")
+            parts.extend("\n      " + text for text in lists[name])
+            parts.append(f"\n    </{name}>")
+    parts.append("\n  </standOff>")
+    return "".join(parts)
 
 
 @lru_cache(maxsize=4096)
-def _entry(xml: str) -> etree._Element:
-    """A register entry, parsed once per run (documents share entries; a copy is cheaper
-    than parsing again)."""
-    return etree.fromstring(xml)
+def _entry_xml(xml: str) -> tuple[str, str]:
+    """The list a register entry goes in, and the entry as a standOff holds it (indented at
+    its depth), made once per run: documents share entries."""
+    entry = etree.fromstring(xml)
+    name = _ENTRY_LISTS[etree.QName(entry).localname]
+    holder = E(name)
+    holder.append(entry)  # as in a file: the TEI namespace declared above it
+    E("standOff", None, None, holder)
+    etree.indent(holder.getparent(), space="  ", level=1)
+    text = etree.tostring(entry, encoding="unicode", with_tail=False)
+    tag = f"<{etree.QName(entry).localname}"
+    declared = f'{tag} xmlns="{TEI_NS}"'
+    assert text.startswith(declared)  # written on its own, the entry declares it itself
+    return name, tag + text[len(declared):]
 
 
 _ENTRY_LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
 
 
+@lru_cache(maxsize=4096)
 def refs(ref: str | None) -> str | None:
     """``@ref`` for register ids: ``per-a per-b`` -> ``#per-a #per-b``."""
     return " ".join("#" + r for r in ref.split()) if ref else None
@@ -147,17 +162,20 @@ def serialize(doc: Document, source_rel: str | None = None) -> bytes:
     The record says where the text came from and holds a hash of the rest of the file, so
     that a later run can tell a file changed by hand from one it wrote itself.
     """
-    root, text = to_tree(doc)
+    root, text, standoff = to_tree(doc)
     etree.indent(root[0], space="  ", level=1)  # the header only: the body keeps its spaces
     root[0].tail = "\n  "
     root[0].getparent().text = "\n  "  # type: ignore[union-attr]
     root[1].tail = "\n"
-    if len(root) > 2:  # the standOff: indented like the header
-        etree.indent(root[2], space="  ", level=1)
+    if standoff:  # indented like the header (standoff_xml)
         root[1].tail = "\n  "
         root[2].tail = "\n"
     head, end, rest = etree.tostring(root, encoding="UTF-8").partition(b"</teiHeader>")
-    content = head + end + rest.replace(b"<text/>", text.encode("utf-8"), 1) + b"\n"
+    # what follows the header is only the two empty elements, now filled in
+    rest = rest.replace(b"<text/>", text.encode("utf-8"), 1) if not standoff else \
+        rest.replace(b"<standOff/>", standoff.encode("utf-8"), 1) \
+        .replace(b"<text/>", text.encode("utf-8"), 1)
+    content = head + end + rest + b"\n"
     record = {
         "version": __version__,
         "source": source_rel or doc.source.path,
@@ -413,6 +431,7 @@ class _Markup:
 
 
 _QNAMES = {XML_ID: "xml:id", XML_LANG: "xml:lang"}
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
 def escape_text(text: str) -> str:
@@ -431,6 +450,8 @@ def escape_text(text: str) -> str:
 def escape_attribute(value: str) -> str:
     """An attribute value (in double quotes) as libxml2 writes it; like lxml, refuses one
     that XML cannot hold."""
+    if _ATTRIBUTE_SPECIAL.search(value) is None:  # most values: ids, numbers, words
+        return value
     if _ILLEGAL.search(value):
         raise ValueError(f"attribute value XML cannot hold: {value!r}")
     return escape_text(value).replace('"', "&quot;").replace("\n", "&#10;") \
