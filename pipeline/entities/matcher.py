@@ -101,10 +101,11 @@ class Trie(Generic[T]):
             node = self._root
             for token in form:
                 node = node.setdefault(token, {})
-            node.setdefault(None, []).append((value, caps))
+            node.setdefault(None, _Names()).add(value, caps)
 
     def longest_at(self, tokens: list[Token], i: int) -> tuple[int, list[T]]:
-        """The end (exclusive token index) and values of the longest name at token ``i``."""
+        """The end (exclusive token index) and values of the longest name at token ``i``
+        (the trie's own list: not to be changed)."""
         node = self._root
         best_end, best = i, []
         j = i
@@ -136,18 +137,27 @@ class Trie(Generic[T]):
                 i = end
 
 
-def _values(found: list, tokens: list[Token]) -> list:
-    exact = [v for v, caps in found if not caps]
-    if exact:
-        return _unique(exact)
+class _Names:
+    """The values of one name, in the order they were added, without repeats: those of the
+    name as given (``exact``), and all of them, also those of its capitals form (``every``,
+    taken only for text in capitals)."""
+
+    __slots__ = ("exact", "every")
+
+    def __init__(self) -> None:
+        self.exact: list = []
+        self.every: list = []
+
+    def add(self, value, caps: bool) -> None:
+        if value not in self.every:
+            self.every.append(value)
+        if not caps and value not in self.exact:
+            self.exact.append(value)
+
+
+def _values(found: _Names, tokens: list[Token]) -> list:
+    if found.exact:
+        return found.exact
     if is_upper("".join(t.text for t in tokens)):
-        return _unique([v for v, _caps in found])
+        return found.every
     return []
-
-
-def _unique(values: list) -> list:
-    out = []
-    for v in values:
-        if v not in out:
-            out.append(v)
-    return out

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -85,6 +85,8 @@ class Resources:
     names: Trie  # register names -> (id, short)
     gazetteer: Trie | None = None
     recognizer: Recognizer | None = None
+    #: what each register name found stands for (see :func:`_entries_named`)
+    named: dict = field(default_factory=dict, repr=False)
 
 
 def build_resources(register: Register, recognizer: Recognizer | None = None,
@@ -182,18 +184,31 @@ def _register_candidates(seg: Segment, res: Resources) -> list[Candidate]:
                 _zipf(surface) >= _CAPS_COMMON_ZIPF and not (i and toks[i - 1].text == "THE") \
                 and not (j < len(toks) and toks[j].text in _AFTER_A_SUBJECT):
             continue  # "TOLD US": a pronoun; "THE US", "US WILL", "US FORCES": the country
-        refs = tuple(sorted({eid for eid, _short in values}))
-        short = tuple(sorted({eid for eid, s in values if s} - {e for e, s in values if not s}))
-        type_ = res.register.entries[refs[0]].type
-        types = {res.register.entries[r].type for r in refs}
-        if len(types) > 1:  # a name of a person and of a place: keep the full-name type
-            type_ = res.register.entries[[e for e, s in values if not s][0]].type \
-                if any(not s for _e, s in values) else type_
-            refs = tuple(r for r in refs if res.register.entries[r].type == type_)
+        refs, short, type_, only_short = _entries_named(res, values)
         out.append(Candidate(seg.index, start, end, type_, "register", refs, None,
-                             bool(short) and set(short) == set(refs), surface,
-                             {"short": short}))
+                             only_short, surface, {"short": short}))
     return out
+
+
+def _entries_named(res: Resources, values: list[tuple[str, bool]],
+                   ) -> tuple[tuple[str, ...], tuple[str, ...], str, bool]:
+    """The entries a register name found in the text stands for (``values``: (id, short
+    form?) pairs), those it names by a short form only, its type, and whether it is a short
+    form of all of them; worked out once per run for each name the documents use."""
+    key = tuple(values)
+    known = res.named.get(key)
+    if known is not None:
+        return known
+    refs = tuple(sorted({eid for eid, _short in values}))
+    short = tuple(sorted({eid for eid, s in values if s} - {e for e, s in values if not s}))
+    type_ = res.register.entries[refs[0]].type
+    types = {res.register.entries[r].type for r in refs}
+    if len(types) > 1:  # a name of a person and of a place: keep the full-name type
+        type_ = res.register.entries[[e for e, s in values if not s][0]].type \
+            if any(not s for _e, s in values) else type_
+        refs = tuple(r for r in refs if res.register.entries[r].type == type_)
+    known = res.named[key] = (refs, short, type_, bool(short) and set(short) == set(refs))
+    return known
 
 
 def _zipf(word: str) -> float:
