@@ -25,10 +25,13 @@ summaries, which the edition's files need all at once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import os
+import shutil
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -40,11 +43,11 @@ from ..assets import cache_dir
 from ..diagnostics import Diagnostic, error
 from ..files import write_atomic
 from ..tei.read import parse
-from . import html, text
+from . import edition, html, text
 from .output import KEEP, Written, write_files
 from .register import Entry
 from .sources import find_tei, in_order, read, sort_key
-from .summary import SUMMARY_VERSION, Summary, summarize
+from .summary import SUMMARY_VERSION, summarize
 
 EDITION = "\0edition"  # the record's entry for the edition's files
 PARALLEL_FROM = 8  # documents before worker processes pay for themselves
@@ -96,15 +99,19 @@ class Build:
 
     # ------------------------------------------------------------------ inputs
 
-    def partition(self, files: Sequence[Path]) -> tuple[dict[str, Doc], list[Path]]:
-        """The documents whose TEI file is the one remembered (by path), and the others."""
+    def partition(self, files: Sequence[Path], *parts: str) -> tuple[dict[str, Doc],
+                                                                      list[Path]]:
+        """The documents whose TEI file is the one remembered (by path) and whose summary
+        (its ``parts``) is in the cache, and the others."""
         fresh: dict[str, Doc] = {}
         stale: list[Path] = []
         for path in files:
             entry = None if self.rebuild else self.record.get(str(path))
             state = incremental.state(path, entry["source"], self.started) if entry else None
             if entry is None or state is None or state.sha256 != entry["source"].sha256 or \
-                    self.cache is None or not self.summary_path(state.sha256).is_file():
+                    self.cache is None or not all(
+                        _summary_path(self.cache, state.sha256, part).is_file()
+                        for part in parts):
                 stale.append(path)
                 continue
             if state != entry["source"]:
@@ -112,13 +119,6 @@ class Build:
             fresh[str(path)] = Doc(path, path.stem, entry["id"], entry["title"], entry["when"],
                                    state.sha256)
         return fresh, stale
-
-    def summary_path(self, sha: str) -> Path:
-        assert self.cache is not None
-        return self.cache / sha[:2] / f"{sha}.json"
-
-    def cached(self, doc: Doc) -> dict:
-        return json.loads(self.summary_path(doc.sha).read_text(encoding="utf-8"))
 
     def remember(self, doc: Doc, state: incremental.FileState, **more) -> None:
         """Keep a document's entry (by path; its summary was kept by the worker)."""
@@ -159,12 +159,18 @@ class Build:
         now = incremental.state(self.out_dir / rel, recorded, self.started)
         return now is not None and now.sha256 == recorded.sha256
 
-    def give(self, key: str, rel: str, data: bytes) -> tuple[str, bytes]:
-        """An output file of entry ``key``, to be written (its state is recorded after)."""
-        self.given[rel] = (key, hashlib.sha256(data).hexdigest())
+    def give(self, key: str, rel: str, data: bytes | Path) -> tuple[str, bytes | Path]:
+        """An output file of entry ``key``, to be written (its state is recorded after);
+        ``data`` its bytes, or a file that holds them."""
+        if isinstance(data, Path):
+            with open(data, "rb") as handle:
+                sha = hashlib.file_digest(handle, "sha256").hexdigest()
+        else:
+            sha = hashlib.sha256(data).hexdigest()
+        self.given[rel] = (key, sha)
         return rel, data
 
-    def write(self, files: Iterable[tuple[str, bytes | None]], force: bool) -> Written:
+    def write(self, files: Iterable[tuple[str, bytes | Path | None]], force: bool) -> Written:
         """Write the files; record the state of each file written; save the record."""
         done = write_files(self.out_dir, files, force)
         for rel in done.refused:  # not made: what it belongs to is made again next time
@@ -221,28 +227,26 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, int, str | None]):
-    """Worker: a TEI file into its summary (kept in the cache folder ``args[2]``) and its
-    downloads (TEI file, plain text)."""
-    path, width, cache = Path(args[0]), args[1], args[2]
+def _read_html(args: tuple[str, int, str]):
+    """Worker: a TEI file into its summary (kept in the folder ``args[2]``, by content) and
+    its downloads (TEI file, plain text)."""
+    path, width, cache = Path(args[0]), args[1], Path(args[2])
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, []
     own = [(f"tei/{source.name}.xml", source.data),
            (f"text/{source.name}.txt", text.document_text(source.doc, width).encode("utf-8"))]
-    data = summarize(source).as_data()
-    if cache is not None:
-        _keep(Path(cache), state.sha256, data)
-    return str(path), state, data, problems, own
+    summary = summarize(source)
+    for part, data in (("parts", summary.parts), ("meta", summary.meta)):  # meta: complete
+        write_atomic(_summary_path(cache, state.sha256, part), json.dumps(
+            data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    meta = summary.meta
+    return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
+        problems, own
 
 
-def _keep(cache: Path, sha: str, data: dict) -> None:
-    """A summary into the cache folder, by the content of its file."""
-    try:
-        write_atomic(cache / sha[:2] / f"{sha}.json",
-                     json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    except OSError:
-        pass  # no cache: the next run reads the file again
+def _summary_path(cache: Path, sha: str, part: str) -> Path:
+    return cache / sha[:2] / f"{sha}.{part}.json"
 
 
 def _render_page(args: tuple[str, dict[str, str], list[str]]) -> bytes:
@@ -257,14 +261,6 @@ def _downloads(path: Path, name: str, width: int) -> list[tuple[str, bytes]]:
         return []
     return [(f"tei/{name}.xml", source.data),
             (f"text/{name}.txt", text.document_text(source.doc, width).encode("utf-8"))]
-
-
-def _open_pointers(summary: Summary) -> bool:
-    """Whether a document names entries it does not carry (or points nowhere): its page
-    and its warnings then depend on the rest of the edition and on the register."""
-    carried = summary.carried
-    return bool(set(summary.named) - carried) or any(
-        not refs or set(refs) - carried for _raw, refs, _line in summary.pointers)
 
 
 def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
@@ -283,73 +279,111 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
     build = Build("export-html", out_dir, {"options": asdict(options),
                                            "summary": SUMMARY_VERSION},
                   record, jobs, rebuild, progress)
-    fresh, stale = build.partition(files)
-    read_now: dict[str, Summary] = {}
-
-    def site() -> Iterator[tuple[str, bytes | None]]:
-        cache = str(build.cache) if build.cache is not None else None
-        for key, state, data, found, own in build.read(
-                _read_html, [(str(p), options.width, cache) for p in stale], "reading"):
-            outcome.diagnostics.extend(found)
-            if data is None:
-                build.record.drop(key)
-                continue
-            summary = read_now[key] = Summary.from_data(data)
-            build.remember(Doc(summary.path, summary.name, summary.id, summary.title,
-                               summary.date_when, state.sha256), state,
-                           open=_open_pointers(summary))
-            for rel, content in own:
-                yield build.give(key, rel, content)
-        for key, doc in fresh.items():
-            kept = [rel for rel in (f"tei/{doc.name}.xml", f"text/{doc.name}.txt")
-                    if build.intact(key, rel)]
-            yield from ((rel, KEEP) for rel in kept)
-            if len(kept) < 2:
-                yield from (build.give(key, rel, data) for rel, data in
-                            _downloads(doc.path, doc.name, options.width) if rel not in kept)
-        ordered = _ordered(build, fresh, [(key, s.name, s.id, s.title, s.date_when)
-                                          for key, s in read_now.items()], outcome, paths)
-        if not ordered:
-            return
-        edition = build.record.get(EDITION) or {}
-        edition_key = _digest([(d.name, d.sha) for d in ordered], register_digest)
-        plan = None
-        if read_now or edition.get("key") != edition_key or not all(
-                build.intact(EDITION, rel) for rel in edition.get("files", {})) or \
-                any(build.record.get(str(d.path)).get("open") for d in ordered):
-            plan = html.plan([read_now.get(str(d.path)) or Summary.from_data(build.cached(d))
-                              for d in ordered], entries)
-            outcome.diagnostics.extend(plan.problems)
-        pages = _pages(build, ordered, plan, options)  # the workers start on them now,
-        if plan is None:  # while this process makes the edition's files
-            yield from ((rel, KEEP) for rel in edition["files"])
-        else:
-            build.record.put(EDITION, {"key": edition_key, "files": {}})
-            for rel, data in html.edition_files(plan, options):
-                yield build.give(EDITION, rel, data)
-        yield from pages
-
-    outcome.written = build.write(site(), force)
+    with _workspace(build, out_dir) as work:
+        fresh, stale = build.partition(files, "meta", "parts")
+        outcome.written = build.write(_site(build, fresh, stale, options, entries,
+                                            register_digest, outcome, paths, work), force)
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
 
 
-def _pages(build: Build, ordered: list[Doc], plan: html.Plan | None,
+@contextlib.contextmanager
+def _workspace(build: Build, out_dir: Path) -> Iterator[Path]:
+    """A folder in ``out_dir`` for the edition's large files while they are written (they
+    are moved into place from there), removed after; and a cache folder for the summaries
+    when the build has none (no record, or one that cannot be written), for this run only."""
+    work = out_dir / f".teipipe-work-{os.getpid()}"
+    with tempfile.TemporaryDirectory(prefix="teipipe-export-") as scratch:
+        if build.cache is None or not _writable(build.cache):
+            build.cache = Path(scratch)
+        try:
+            yield work
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
+def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.Options,
+          entries: dict[str, Entry], register_digest: str, outcome: Result,
+          paths: Sequence[Path], work: Path) -> Iterator[tuple[str, bytes | Path | None]]:
+    """Every file of the HTML edition, made or kept (see the module docstring)."""
+    assert build.cache is not None
+    cache = build.cache
+    read_now: list[tuple] = []
+    for key, state, row, found, own in build.read(
+            _read_html, [(str(p), options.width, str(cache)) for p in stale], "reading"):
+        outcome.diagnostics.extend(found)
+        if row is None:
+            build.record.drop(key)
+            continue
+        read_now.append((key, *row))
+        build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state)
+        for rel, content in own:
+            yield build.give(key, rel, content)
+    for key, doc in fresh.items():
+        kept = [rel for rel in (f"tei/{doc.name}.xml", f"text/{doc.name}.txt")
+                if build.intact(key, rel)]
+        yield from ((rel, KEEP) for rel in kept)
+        if len(kept) < 2:
+            yield from (build.give(key, rel, data) for rel, data in
+                        _downloads(doc.path, doc.name, options.width) if rel not in kept)
+    ordered = _ordered(build, fresh, read_now, outcome, paths)
+    if not ordered:
+        return
+    recorded = build.record.get(EDITION) or {}
+    edition_key = _digest([(d.name, d.sha) for d in ordered], register_digest)
+    plan = None
+    if read_now or recorded.get("key") != edition_key or not all(
+            build.intact(EDITION, rel) for rel in recorded.get("files", {})):
+        plan = edition.Plan(entries)
+        for doc in ordered:
+            plan.add(str(doc.path), _load(cache, doc.sha, "meta"))
+        outcome.diagnostics.extend(plan.problems())
+    pages = _pages(build, ordered, plan, options)  # the workers start on them now,
+    if plan is None:  # while this process makes the edition's files
+        yield from ((rel, KEEP) for rel in recorded["files"])
+        yield from pages
+        return
+    keys = plan.keys(options, register_digest)
+    made = [rel for rel, k in keys.items()
+            if recorded.get("keys", {}).get(rel) != k or not build.intact(EDITION, rel)]
+    kept = {rel: state for rel, state in recorded.get("files", {}).items()
+            if rel in keys and rel not in made}
+    build.record.put(EDITION, {"key": edition_key, "keys": keys, "files": kept})
+    yield from ((rel, KEEP) for rel in kept)
+    for rel, data in edition.edition_files(
+            plan, options, made, lambda k: _load(cache, ordered[k].sha, "parts"), work):
+        yield build.give(EDITION, rel, data)
+    yield from pages
+
+
+def _load(cache: Path, sha: str, part: str) -> dict:
+    return json.loads(_summary_path(cache, sha, part).read_bytes())
+
+
+def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
            options: html.Options) -> Iterator[tuple[str, bytes | None]]:
     """Each document's page, kept when its inputs are those it was made from; the others
     are handed to the workers at once (the pages come as they are iterated)."""
-    neighbours = plan or html.Plan(list(ordered), {})  # names and titles are all it needs
     tasks, made, kept = [], [], []
     for k, doc in enumerate(ordered):
         key, rel = str(doc.path), f"documents/{doc.name}.html"
-        params = html.page_params(neighbours, k, options)
-        extra = html.missing_entries(plan, k) if plan is not None else []
-        page = _digest(doc.sha, params, extra)
         entry = build.record.get(key)
+        params = html.page_params(ordered, k, options)
+        extra = plan.extra(doc.name) if plan is not None else entry.get("extra", [])
+        page = _digest(doc.sha, params, extra)
         if entry.get("page") == page and build.intact(key, rel):
             kept.append((rel, KEEP))
             continue
-        build.record.put(key, dict(entry, page=page))
+        entry = {k: v for k, v in entry.items() if k != "extra"}
+        build.record.put(key, {**entry, "page": page, **({"extra": extra} if extra else {})})
         tasks.append((key, params, extra))
         made.append((key, rel))
     results = build.read(_render_page, tasks, "pages")
@@ -360,21 +394,20 @@ def _pages(build: Build, ordered: list[Doc], plan: html.Plan | None,
 # ----------------------------------------------------------------------------- plain text
 
 
-def _read_text(args: tuple[str, int, bool, str | None]):
+def _read_text(args: tuple[str, int, bool, str]):
     """Worker: a TEI file into its text, and what corpus.txt and corpus.tsv need of it
-    (kept in the cache folder ``args[3]``)."""
-    path, width, diplomatic, cache = Path(args[0]), args[1], args[2], args[3]
+    (kept in the folder ``args[3]``, by content)."""
+    path, width, diplomatic, cache = Path(args[0]), args[1], args[2], Path(args[3])
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, b""
-    data = {"id": source.doc.id, "title": source.doc.header.title,
-            "when": source.doc.header.date_when,
-            "corpus": text.corpus_text([source.doc], diplomatic),
-            "row": text.metadata_row(source.doc, f"{source.name}.txt")}
-    if cache is not None:
-        _keep(Path(cache), state.sha256, data)
-    return str(path), state, data, problems, text.document_text(
-        source.doc, width, diplomatic).encode("utf-8")
+    h = source.doc.header
+    data = {"corpus": text.corpus_text([source.doc], diplomatic),
+            "row": text.tsv_line(text.metadata_row(source.doc, f"{source.name}.txt"))}
+    write_atomic(_summary_path(cache, state.sha256, "text"),
+                 json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return str(path), state, (source.doc.id, h.title, h.date_when), problems, \
+        text.document_text(source.doc, width, diplomatic).encode("utf-8")
 
 
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
@@ -388,48 +421,56 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
     outcome.diagnostics.extend(problems)
     build = Build("export-text", out_dir, {"width": width, "diplomatic": diplomatic},
                   record, jobs, rebuild, progress)
-    fresh, stale = build.partition(files)
-    read_now: dict[str, dict] = {}
-
-    def edition() -> Iterator[tuple[str, bytes | None]]:
-        cache = str(build.cache) if build.cache is not None else None
-        for key, state, data, found, content in build.read(
-                _read_text, [(str(p), width, diplomatic, cache) for p in stale], "reading"):
-            outcome.diagnostics.extend(found)
-            if data is None:
-                build.record.drop(key)
-                continue
-            read_now[key] = data
-            path = Path(key)
-            build.remember(Doc(path, path.stem, data["id"], data["title"], data["when"],
-                               state.sha256), state)
-            yield build.give(key, f"{path.stem}.txt", content)
-        for key, doc in fresh.items():
-            rel = f"{doc.name}.txt"
-            if build.intact(key, rel):
-                yield rel, KEEP
-                continue
-            source, _problems = read(doc.path)
-            if source is not None:
-                yield build.give(key, rel, text.document_text(source.doc, width, diplomatic)
-                                 .encode("utf-8"))
-        ordered = _ordered(build, fresh, [(key, Path(key).stem, d["id"], d["title"], d["when"])
-                                          for key, d in read_now.items()], outcome, paths)
-        if not ordered:
-            return
-        recorded = build.record.get(EDITION) or {}
-        key = _digest([(d.name, d.sha) for d in ordered])
-        if not read_now and recorded.get("key") == key and all(
-                build.intact(EDITION, rel) for rel in recorded.get("files", {})):
-            yield from ((rel, KEEP) for rel in recorded["files"])
-            return
-        build.record.put(EDITION, {"key": key, "files": {}})
-        parts = [read_now.get(str(d.path)) or build.cached(d) for d in ordered]
-        yield build.give(EDITION, "corpus.txt",
-                         "\n".join(p["corpus"] for p in parts).encode("utf-8"))
-        yield build.give(EDITION, "corpus.tsv",
-                         text.corpus_tsv(p["row"] for p in parts).encode("utf-8"))
-
-    outcome.written = build.write(edition(), force)
+    with _workspace(build, out_dir) as work:
+        fresh, stale = build.partition(files, "text")
+        outcome.written = build.write(_texts(build, fresh, stale, width, diplomatic, outcome,
+                                             paths, work), force)
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
+
+
+def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
+           diplomatic: bool, outcome: Result, paths: Sequence[Path],
+           work: Path) -> Iterator[tuple[str, bytes | Path | None]]:
+    """Every file of the plain-text edition, made or kept."""
+    assert build.cache is not None
+    cache = build.cache
+    read_now: list[tuple] = []
+    for key, state, row, found, content in build.read(
+            _read_text, [(str(p), width, diplomatic, str(cache)) for p in stale], "reading"):
+        outcome.diagnostics.extend(found)
+        if row is None:
+            build.record.drop(key)
+            continue
+        path = Path(key)
+        read_now.append((key, path.stem, *row))
+        build.remember(Doc(path, path.stem, *row, state.sha256), state)
+        yield build.give(key, f"{path.stem}.txt", content)
+    for key, doc in fresh.items():
+        rel = f"{doc.name}.txt"
+        if build.intact(key, rel):
+            yield rel, KEEP
+            continue
+        source, _problems = read(doc.path)
+        if source is not None:
+            yield build.give(key, rel, text.document_text(source.doc, width, diplomatic)
+                             .encode("utf-8"))
+    ordered = _ordered(build, fresh, read_now, outcome, paths)
+    if not ordered:
+        return
+    recorded = build.record.get(EDITION) or {}
+    key = _digest([(d.name, d.sha) for d in ordered])
+    if not read_now and recorded.get("key") == key and all(
+            build.intact(EDITION, rel) for rel in recorded.get("files", {})):
+        yield from ((rel, KEEP) for rel in recorded["files"])
+        return
+    build.record.put(EDITION, {"key": key, "files": {}})
+    work.mkdir(parents=True, exist_ok=True)
+    with open(work / "corpus.txt", "wb") as corpus, open(work / "corpus.tsv", "wb") as table:
+        table.write(("\t".join(text.TSV_COLUMNS) + "\n").encode("utf-8"))
+        for k, doc in enumerate(ordered):  # one document at a time: the corpus is large
+            part = _load(cache, doc.sha, "text")
+            corpus.write(("\n" if k else "").encode("utf-8") + part["corpus"].encode("utf-8"))
+            table.write(part["row"].encode("utf-8"))
+    yield build.give(EDITION, "corpus.txt", work / "corpus.txt")
+    yield build.give(EDITION, "corpus.tsv", work / "corpus.tsv")

@@ -14,6 +14,8 @@ Each file is written atomically (:func:`pipeline.files.write_atomic`).
 
 from __future__ import annotations
 
+import filecmp
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable
@@ -44,17 +46,26 @@ def _manifest(out_dir: Path) -> set[str]:
     return {line for line in path.read_text(encoding="utf-8").splitlines() if line}
 
 
+def _same(target: Path, data: bytes | Path) -> bool:
+    if isinstance(data, Path):
+        return filecmp.cmp(target, data, shallow=False)
+    return target.stat().st_size == len(data) and target.read_bytes() == data
+
+
 def _safe(rel: str) -> bool:
     parts = PurePosixPath(rel).parts
     return bool(parts) and not PurePosixPath(rel).is_absolute() and ".." not in parts
 
 
-def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | None]],
+def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | Path | None]],
                 force: bool = False) -> Written:
     """Write ``files`` (relative POSIX path, content) below ``out_dir``.
 
     A content of ``None`` (:data:`KEEP`) says the file is already there as it should be
-    (the caller made sure, see :mod:`pipeline.incremental`): it is kept, not even read.
+    (the caller made sure, see :mod:`pipeline.incremental`): it is kept, not even read.  A
+    content that is a path is a file already written (in ``out_dir``, for a large file
+    that is not to be held in memory): it is moved into place, or removed when the file
+    there is the same.
     """
     done = Written()
     before = _manifest(out_dir)
@@ -68,7 +79,7 @@ def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | None]],
             done.unchanged += 1
             continue
         if target.is_file():
-            if target.read_bytes() == data:
+            if _same(target, data):
                 made.append(rel)
                 done.unchanged += 1
                 continue
@@ -83,7 +94,11 @@ def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | None]],
                                        file=display_path(target)))
             done.refused.add(rel)
             continue
-        write_atomic(target, data)
+        if isinstance(data, Path):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(data, target)
+        else:
+            write_atomic(target, data)
         made.append(rel)
         done.written += 1
     for rel in sorted(before - set(made)):

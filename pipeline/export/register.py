@@ -17,7 +17,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Sequence
 
 from lxml import etree
 
@@ -26,9 +26,6 @@ from ..tei.ns import NAME_ELEMENTS, NS, tei
 from ..tei.read import parse
 from .passages import Passage
 from .sources import Source
-
-if TYPE_CHECKING:
-    from .summary import Summary
 
 #: The register page of each type of entry.
 REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organizations.html"}
@@ -145,18 +142,6 @@ def read_register(path: Path) -> tuple[dict[str, Entry], list[Diagnostic]]:
     return found, []
 
 
-def entries(summaries: Iterable["Summary"], register: dict[str, Entry] | None = None
-            ) -> dict[str, Entry]:
-    """Every entry the edition knows: the register's, then the files' own copies (an entry
-    carried by several files is read from the first)."""
-    merged = dict(register or {})
-    for summary in summaries:
-        for ident, type_, name, key, xml in summary.entries:
-            if ident not in merged:
-                merged[ident] = Entry(ident, type_, etree.fromstring(xml), name, key)
-    return merged
-
-
 def snippet(text: str, start: int, end: int, context: int = CONTEXT) -> tuple[str, str, str]:
     """``text[start:end]`` with up to ``context`` characters each side, cut between words."""
     before = text[max(0, start - context):start]
@@ -170,7 +155,7 @@ def snippet(text: str, start: int, end: int, context: int = CONTEXT) -> tuple[st
     return before, text[start:end], after
 
 
-def occurrences(source: "Source | Summary", found: list[Passage]) -> list[Occurrence]:
+def occurrences(source: Source, found: list[Passage]) -> list[Occurrence]:
     """Every name in ``found`` (a document's passages, its metadata passage first)."""
     out: list[Occurrence] = []
     for passage in found:
@@ -181,11 +166,13 @@ def occurrences(source: "Source | Summary", found: list[Passage]) -> list[Occurr
     return out
 
 
-def unresolved(summary: "Summary", known: dict[str, Entry]) -> list[Diagnostic]:
-    """A warning for each name whose ``@ref`` points at no entry (it is shown unlinked)."""
+def unresolved(path: str, pointers: Sequence[tuple[str, tuple[str, ...], int]],
+               known: dict[str, Entry]) -> list[Diagnostic]:
+    """A warning for each name whose ``@ref`` points at no entry (it is shown unlinked):
+    ``pointers`` are a file's ``@ref`` values as written, the ids each gives, and its line."""
     problems: list[Diagnostic] = []
     seen: set[str] = set()
-    for raw, refs, line in summary.pointers:
+    for raw, refs, line in pointers:
         missing = [r for r in refs if r not in known]
         if not refs or missing:
             what = ", ".join(missing) if missing else raw
@@ -194,6 +181,6 @@ def unresolved(summary: "Summary", known: dict[str, Entry]) -> list[Diagnostic]:
             seen.add(what)
             problems.append(warning(
                 "W406", f"@ref {what!r} points at no register entry; the name is not linked",
-                file=str(summary.path), line=line,
+                file=path, line=line,
                 hint="add the entry to source/register.xml and copy it into <standOff>"))
     return problems

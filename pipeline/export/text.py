@@ -327,10 +327,12 @@ def metadata_row(doc: Document, file: str) -> dict[str, str]:
 
 def corpus_tsv(rows: Iterable[dict[str, str]]) -> str:
     """Tab-separated values with a header line; tabs and line ends in values become spaces."""
-    lines = ["\t".join(TSV_COLUMNS)]
-    for row in rows:
-        lines.append("\t".join(_one_line(row.get(col, "")) for col in TSV_COLUMNS))
-    return "\n".join(lines) + "\n"
+    return "\t".join(TSV_COLUMNS) + "\n" + "".join(map(tsv_line, rows))
+
+
+def tsv_line(row: dict[str, str]) -> str:
+    """One line of ``corpus.tsv`` (with its line end)."""
+    return "\t".join(_one_line(row.get(col, "")) for col in TSV_COLUMNS) + "\n"
 
 
 def edition_files(docs: Sequence[tuple[str, Document]], width: int = WIDTH,
