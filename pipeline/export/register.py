@@ -119,7 +119,8 @@ def _sort_text(el: etree._Element, preferred: etree._Element | None, name: str) 
 def standoff_entries(tree: etree._ElementTree) -> dict[str, Entry]:
     """The register entries copied into a TEI file's ``<standOff>``."""
     found: dict[str, Entry] = {}
-    for el in tree.getroot().iterfind("tei:standOff//*", NS):
+    for el in (el for stand_off in tree.getroot().iterfind("tei:standOff", NS)
+               for el in stand_off.iter(*_ENTRY_TYPES)):
         entry = entry_of(el)
         if entry is not None and entry.id not in found:
             found[entry.id] = entry

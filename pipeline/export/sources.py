@@ -60,7 +60,7 @@ def read(path: Path) -> tuple[Source | None, list[Diagnostic]]:
     try:
         data = path.read_bytes()
         tree = parse(data)
-        doc = read_tei(tree)
+        doc = read_tei(tree, authority=False)  # the editions read entries from the tree
     except OSError as exc:
         return None, [error("E404", f"cannot be read: {exc.strerror}", file=where)]
     except etree.XMLSyntaxError as exc:
