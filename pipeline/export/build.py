@@ -99,19 +99,18 @@ class Build:
 
     # ------------------------------------------------------------------ inputs
 
-    def partition(self, files: Sequence[Path], *parts: str) -> tuple[dict[str, Doc],
-                                                                      list[Path]]:
+    def partition(self, files: Sequence[Path], kind: str) -> tuple[dict[str, Doc],
+                                                                    list[Path]]:
         """The documents whose TEI file is the one remembered (by path) and whose summary
-        (its ``parts``) is in the cache, and the others."""
+        (of ``kind``) is in the cache, and the others."""
         fresh: dict[str, Doc] = {}
         stale: list[Path] = []
         for path in files:
             entry = None if self.rebuild else self.record.get(str(path))
             state = incremental.state(path, entry["source"], self.started) if entry else None
             if entry is None or state is None or state.sha256 != entry["source"].sha256 or \
-                    self.cache is None or not all(
-                        _summary_path(self.cache, state.sha256, part).is_file()
-                        for part in parts):
+                    self.cache is None or \
+                    not _summary_path(self.cache, state.sha256, kind).is_file():
                 stale.append(path)
                 continue
             if state != entry["source"]:
@@ -236,10 +235,10 @@ def _read_html(args: tuple[str, int, str]):
         return str(path), None, None, problems, []
     own = [(f"tei/{source.name}.xml", source.data),
            (f"text/{source.name}.txt", text.document_text(source.doc, width).encode("utf-8"))]
-    summary = summarize(source)
-    for part, data in (("parts", summary.parts), ("meta", summary.meta)):  # meta: complete
-        write_atomic(_summary_path(cache, state.sha256, part), json.dumps(
-            data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    summary = summarize(source)  # one file: its first line the meta, the parts after
+    write_atomic(_summary_path(cache, state.sha256, "html"), "\n".join(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        for data in (summary.meta, summary.parts)).encode("utf-8"))
     meta = summary.meta
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
         problems, own
@@ -280,7 +279,7 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
                                            "summary": SUMMARY_VERSION},
                   record, jobs, rebuild, progress)
     with _workspace(build, out_dir) as work:
-        fresh, stale = build.partition(files, "meta", "parts")
+        fresh, stale = build.partition(files, "html")
         outcome.written = build.write(_site(build, fresh, stale, options, entries,
                                             register_digest, outcome, paths, work), force)
     outcome.diagnostics.extend(outcome.written.problems)
@@ -344,7 +343,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
             build.intact(EDITION, rel) for rel in recorded.get("files", {})):
         plan = edition.Plan(entries)
         for doc in ordered:
-            plan.add(str(doc.path), _load(cache, doc.sha, "meta"))
+            plan.add(str(doc.path), _meta(cache, doc.sha))
         outcome.diagnostics.extend(plan.problems())
     pages = _pages(build, ordered, plan, options)  # the workers start on them now,
     if plan is None:  # while this process makes the edition's files
@@ -359,13 +358,25 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     build.record.put(EDITION, {"key": edition_key, "keys": keys, "files": kept})
     yield from ((rel, KEEP) for rel in kept)
     for rel, data in edition.edition_files(
-            plan, options, made, lambda k: _load(cache, ordered[k].sha, "parts"), work):
+            plan, options, made, lambda k: _parts(cache, ordered[k].sha), work):
         yield build.give(EDITION, rel, data)
     yield from pages
 
 
-def _load(cache: Path, sha: str, part: str) -> dict:
-    return json.loads(_summary_path(cache, sha, part).read_bytes())
+def _meta(cache: Path, sha: str) -> dict:
+    """The meta of an HTML summary (its first line: the parts are not read)."""
+    with open(_summary_path(cache, sha, "html"), "rb") as handle:
+        return json.loads(handle.readline())
+
+
+def _parts(cache: Path, sha: str) -> dict:
+    """The parts of an HTML summary (the lines after its meta)."""
+    data = _summary_path(cache, sha, "html").read_bytes()
+    return json.loads(data[data.index(b"\n") + 1:])
+
+
+def _load(cache: Path, sha: str, kind: str) -> dict:
+    return json.loads(_summary_path(cache, sha, kind).read_bytes())
 
 
 def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,

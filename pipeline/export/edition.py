@@ -43,8 +43,12 @@ from .summary import OCCURRENCES
 PAGES = {"home": "index.html", "person": "persons.html", "place": "places.html",
          "org": "organizations.html", "search": "search.html"}
 SEARCH_INDEX = "assets/search-index.js"
-#: Where a register page's skeleton leaves room for an entry's occurrences.
+#: Where a register page's skeleton leaves room for an entry's occurrences, and the home
+#: page for the rows of its table.
 _ROOM = OCCURRENCES + b"</ul>"
+_TABLE = b"<tbody></tbody>"
+#: Rows of the home page's table made at once.
+ROWS = 500
 
 _CERT_ORDER = ("high", "medium", "low", "unknown")
 
@@ -170,15 +174,6 @@ class Plan:
             nsmap={"tei": TEI_NS})
         etree.SubElement(root, "description").text = \
             options.description or self.project or DEFAULT_DESCRIPTION
-        if page == "home":
-            for k, r in enumerate(self.rows):
-                etree.SubElement(root, "document", {
-                    "name": r.name, "id": r.id, "href": f"documents/{r.name}.html",
-                    "tei": f"tei/{r.name}.xml", "text": f"text/{r.name}.txt",
-                    "when": r.date_when or "", "sort": f"{r.date_when or '~'} {k:06d}",
-                    "date": r.date_text or r.date_when or "", "title": r.title,
-                    "kind": r.kind, "classification": r.classification,
-                    "archive": r.archive})
         if page in REGISTER_PAGES or page == "search":
             for entry in self.linked():
                 if page != "search" and entry.type != page:
@@ -199,9 +194,23 @@ class Plan:
         return etree.ElementTree(root)
 
     def page(self, page: str, options: Options) -> bytes:
-        """A page of ``collection.xsl`` (a register page without its occurrences)."""
+        """A page of ``collection.xsl``; the home page without its documents, a register
+        page without its occurrences (:func:`edition_files` puts them in)."""
         values = {k: etree.XSLT.strparam(v) for k, v in params(options, page=page).items()}
         return html_page(stylesheet("collection.xsl")(self.summary(page, options), **values))
+
+    def table(self, start: int, stop: int) -> bytes:
+        """The rows of the table of documents of the home page, of documents ``start`` to
+        ``stop`` in reading order."""
+        root = etree.Element("rows")
+        for k, r in enumerate(self.rows[start:stop], start):
+            etree.SubElement(root, "document", {
+                "name": r.name, "id": r.id, "href": f"documents/{r.name}.html",
+                "tei": f"tei/{r.name}.xml", "text": f"text/{r.name}.txt",
+                "when": r.date_when or "", "sort": f"{r.date_when or '~'} {k:06d}",
+                "date": r.date_text or r.date_when or "", "title": r.title,
+                "kind": r.kind, "classification": r.classification, "archive": r.archive})
+        return bytes(stylesheet("pieces.xsl")(etree.ElementTree(root)))
 
 
 class _Spool:
@@ -238,9 +247,12 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
     ``parts(k)``: the parts of the ``k``-th document in reading order.
     """
     wanted = set(wanted)
-    for page, rel in PAGES.items():
-        if page not in REGISTER_PAGES and rel in wanted:
-            yield rel, plan.page(page, options)
+    if PAGES["home"] in wanted:
+        work.mkdir(parents=True, exist_ok=True)
+        _home_page(plan, options, work / PAGES["home"])
+        yield PAGES["home"], work / PAGES["home"]
+    if PAGES["search"] in wanted:
+        yield PAGES["search"], plan.page("search", options)
     for name in STATIC_FILES:
         if f"assets/{name}" in wanted:
             yield f"assets/{name}", (STATIC_DIR / name).read_bytes()
@@ -277,6 +289,16 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
             yield PAGES[page], target
     finally:
         spool.close()
+
+
+def _home_page(plan: Plan, options: Options, target: Path) -> None:
+    """The home page: its skeleton, with the rows of its table made a few at a time."""
+    head, tail = plan.page("home", options).split(_TABLE)
+    with open(target, "wb") as out:
+        out.write(head + b"<tbody>")
+        for start in range(0, len(plan.rows), ROWS):
+            out.write(plan.table(start, start + ROWS).rstrip(b"\n"))
+        out.write(b"</tbody>" + tail)
 
 
 def _register_page(plan: Plan, page: str, options: Options, spool: _Spool,
