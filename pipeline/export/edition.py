@@ -34,7 +34,7 @@ from lxml import etree
 from ..diagnostics import Diagnostic
 from ..tei.ns import TEI_NS
 from .html import DEFAULT_DESCRIPTION, STATIC_DIR, STATIC_FILES, Options, html_page, params
-from .register import REGISTER_PAGES, Entry, unresolved
+from .register import REGISTER_PAGES, Entry, entry_of, unresolved
 from .search import IndexWriter
 from .stylesheets import stylesheet
 from .summary import OCCURRENCES
@@ -93,9 +93,11 @@ class Plan:
                              meta["archive"]))
         if self.project is None and meta["project"]:
             self.project = meta["project"]
-        for ident, type_, entry_name, key, xml in meta["entries"]:
+        for ident, xml in meta["entries"]:
             if ident not in self.known:  # the register's entry, else the first file's copy
-                self.known[ident] = Entry(ident, type_, etree.fromstring(xml), entry_name, key)
+                entry = entry_of(etree.fromstring(xml))
+                if entry is not None:
+                    self.known[ident] = entry
         for ref, passages, digest in meta["linked"]:
             count = self.counts.setdefault(ref, [0, 0, hashlib.sha256()])
             count[0] += passages

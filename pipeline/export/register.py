@@ -22,7 +22,7 @@ from typing import Sequence
 from lxml import etree
 
 from ..diagnostics import Diagnostic, error, warning
-from ..tei.ns import NAME_ELEMENTS, NS, tei
+from ..tei.ns import NAME_ELEMENTS, NS, XML_ID, tei
 from ..tei.read import parse
 from .passages import Passage
 from .sources import Source
@@ -95,7 +95,7 @@ def _names(el: etree._Element, type_: str) -> list[etree._Element]:
 def entry_of(el: etree._Element) -> Entry | None:
     """The entry a ``person``/``place``/``org`` element with an ``xml:id`` is, else None."""
     type_ = _ENTRY_TYPES.get(el.tag)
-    ident = el.get("{http://www.w3.org/XML/1998/namespace}id")
+    ident = el.get(XML_ID)
     if type_ is None or not ident:
         return None
     names = _names(el, type_)
@@ -116,14 +116,15 @@ def _sort_text(el: etree._Element, preferred: etree._Element | None, name: str) 
     return name
 
 
-def standoff_entries(tree: etree._ElementTree) -> dict[str, Entry]:
-    """The register entries copied into a TEI file's ``<standOff>``."""
-    found: dict[str, Entry] = {}
-    for el in (el for stand_off in tree.getroot().iterfind("tei:standOff", NS)
-               for el in stand_off.iter(*_ENTRY_TYPES)):
-        entry = entry_of(el)
-        if entry is not None and entry.id not in found:
-            found[entry.id] = entry
+def standoff_entries(tree: etree._ElementTree) -> dict[str, etree._Element]:
+    """The register entries copied into a TEI file's ``<standOff>``, by id, as elements
+    (:func:`entry_of` reads one: most are the register's own, and need not be read)."""
+    found: dict[str, etree._Element] = {}
+    for stand_off in tree.getroot().iterfind("tei:standOff", NS):
+        for el in stand_off.iter(*_ENTRY_TYPES):
+            ident = el.get(XML_ID)
+            if ident and ident not in found:
+                found[ident] = el
     return found
 
 

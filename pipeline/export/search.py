@@ -56,6 +56,12 @@ def _json(value) -> str:
     return data
 
 
+def passage(fragment: str, label: str, text: str) -> str:
+    """A passage's fragment id, label and text as they appear in the index (JSON, without
+    the brackets around them): made where the passage is read, in a worker."""
+    return _json([fragment, label, text])[1:-1]
+
+
 class IndexWriter:
     """``assets/search-index.js``, written into ``out`` a document at a time: a script that
     sets ``window.teipipeSearch``.
@@ -81,16 +87,16 @@ class IndexWriter:
         self.out.write(text.encode("utf-8"))
 
     def add(self, k: int, passages: Sequence[list], postings: dict[str, list[int]]) -> None:
-        """The ``k``-th document's passages ([fragment, label, text, [register id, ...]])
-        and the passages (by their place in ``passages``) each of its words is in."""
+        """The ``k``-th document's passages ([:func:`passage`, [register id, ...]]) and the
+        passages (by their place in ``passages``) each of its words is in."""
         known = self.entity_index
-        rows = [_json([k, pid, label, text, sorted({known[r] for r in refs if r in known})])
-                for pid, label, text, refs in passages]
+        rows = [f"[{k},{text},{_json(sorted({known[r] for r in refs if r in known}))}]"
+                for text, refs in passages]
         if rows:
             self._write(("," if self.passages else "") + ",".join(rows))
-        base = self.passages
+        shift = self.passages.__add__
         for word, found in postings.items():
-            self.postings.setdefault(word, array("I")).extend(base + n for n in found)
+            self.postings.setdefault(word, array("I")).extend(map(shift, found))
         self.passages += len(rows)
 
     def close(self) -> None:

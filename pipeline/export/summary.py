@@ -27,7 +27,7 @@ from ..tei.ns import ELEMENT_TYPES, NS, tei
 from . import text as plain
 from .passages import metadata_passage, passages, refs_of
 from .register import fold, occurrences, standoff_entries
-from .search import words
+from .search import passage, words
 from .sources import Source
 from .stylesheets import stylesheet
 
@@ -71,9 +71,8 @@ def summarize(source: Source) -> Summary:
     """The summary of a source (its tree is read here, and not kept)."""
     root = source.tree.getroot()
     found = [metadata_passage(source.tree), *passages(source.tree)]
-    entries = [[e.id, e.type, e.name, e.sort_key,
-                etree.tostring(e.element, encoding="unicode", with_tail=False)]
-               for e in standoff_entries(source.tree).values()]
+    entries = [[ident, etree.tostring(el, encoding="unicode", with_tail=False)]
+               for ident, el in standoff_entries(source.tree).items()]
     carried = {e[0] for e in entries}
     named: dict[str, None] = {}
     for el in root.iter(tei("persName"), tei("placeName"), tei("orgName")):
@@ -97,11 +96,11 @@ def summarize(source: Source) -> Summary:
             if project is not None else None,
             "entries": entries, "uncarried": [r for r in named if r not in carried],
             "pointers": list(pointers.values())}
-    search = [[p.id, p.label, p.text, list(dict.fromkeys(r for n in p.names for r in n.refs))]
-              for p in found]
+    search = [[passage(p.id, p.label, p.text),
+               list(dict.fromkeys(r for n in p.names for r in n.refs))] for p in found]
     postings: dict[str, list[int]] = {}
-    for k, passage in enumerate(found):
-        for word in dict.fromkeys(words(passage.text)):
+    for k, p in enumerate(found):
+        for word in dict.fromkeys(words(p.text)):
             postings.setdefault(word, []).append(k)
     linked, proposed = _groups(source, found, meta)
     meta["search"] = digest(repr(search))

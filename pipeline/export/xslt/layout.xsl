@@ -237,9 +237,11 @@
     <xsl:if test="not($with-name)">
       <p class="card-type"><xsl:call-template name="entry-type"/></p>
     </xsl:if>
-    <xsl:variable name="dates"><xsl:call-template name="entry-dates"/></xsl:variable>
-    <xsl:if test="normalize-space($dates) != ''">
-      <p class="card-dates"><xsl:value-of select="normalize-space($dates)"/></p>
+    <xsl:if test="tei:birth or tei:death or tei:floruit or tei:state[@type = 'active'] or tei:date[@type = 'active'] or tei:existence or (tei:orgName | tei:placeName)[@type = 'preferred'][@from or @to]">
+      <xsl:variable name="dates"><xsl:call-template name="entry-dates"/></xsl:variable>
+      <xsl:if test="normalize-space($dates) != ''">
+        <p class="card-dates"><xsl:value-of select="normalize-space($dates)"/></p>
+      </xsl:if>
     </xsl:if>
     <xsl:for-each select="tei:occupation">
       <p class="card-occupation">
