@@ -235,10 +235,10 @@ def _read_html(args: tuple[str, int, str]):
         return str(path), None, None, problems, []
     own = [(f"tei/{source.name}.xml", source.data),
            (f"text/{source.name}.txt", text.document_text(source.doc, width).encode("utf-8"))]
-    summary = summarize(source)  # one file: its first line the meta, the parts after
+    summary = summarize(source)  # one file, a line each: meta, search, lists
     write_atomic(_summary_path(cache, state.sha256, "html"), "\n".join(
         json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        for data in (summary.meta, summary.parts)).encode("utf-8"))
+        for data in (summary.meta, summary.search, summary.lists)).encode("utf-8"))
     meta = summary.meta
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
         problems, own
@@ -364,15 +364,15 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
 
 
 def _meta(cache: Path, sha: str) -> dict:
-    """The meta of an HTML summary (its first line: the parts are not read)."""
+    """The meta of an HTML summary (its first line: the rest is not read)."""
     with open(_summary_path(cache, sha, "html"), "rb") as handle:
         return json.loads(handle.readline())
 
 
-def _parts(cache: Path, sha: str) -> dict:
-    """The parts of an HTML summary (the lines after its meta)."""
-    data = _summary_path(cache, sha, "html").read_bytes()
-    return json.loads(data[data.index(b"\n") + 1:])
+def _parts(cache: Path, sha: str) -> tuple[bytes, bytes]:
+    """The search and the lists of an HTML summary, as JSON (its second and third lines)."""
+    _head, search, lists = _summary_path(cache, sha, "html").read_bytes().split(b"\n")
+    return search, lists
 
 
 def _load(cache: Path, sha: str, kind: str) -> dict:

@@ -11,10 +11,10 @@ in two passes over the summaries (:mod:`.summary`), in reading order:
    skeletons (``collection.xsl`` on an edition summary without the occurrences) and, for
    each file, a digest of everything it is made from (:meth:`Plan.keys`), so that a file
    whose inputs did not change is not made again.
-2. :func:`edition_files` reads each document's ``parts`` (only when the search index or a
-   register page is to be made): its passages go straight into the search index
-   (:class:`.search.IndexWriter`) and its rendered lists of occurrences into a spool file;
-   each register page is then its skeleton with each entry's lists copied in from the
+2. :func:`edition_files` reads each document's ``search`` and ``lists`` (only when the
+   search index or a register page is to be made): its passages go straight into the
+   search index (:class:`.search.IndexWriter`) and its rendered lists of occurrences into a
+   spool file; each register page is then its skeleton with each entry's lists copied in from the
    spool.  Both are written to files, not kept in memory.
 """
 
@@ -242,11 +242,13 @@ class _Spool:
 
 
 def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
-                  parts: Callable[[int], dict], work: Path) -> Iterator[tuple[str, bytes | Path]]:
+                  parts: Callable[[int], tuple[bytes, bytes]],
+                  work: Path) -> Iterator[tuple[str, bytes | Path]]:
     """The edition's files named ``wanted`` (of :meth:`Plan.keys`): small ones as bytes,
     the register pages and the search index as files written in the folder ``work``.
 
-    ``parts(k)``: the parts of the ``k``-th document in reading order.
+    ``parts(k)``: the search and the lists (:class:`.summary.Summary`) of the ``k``-th
+    document in reading order, as JSON (each is read only when it is needed).
     """
     wanted = set(wanted)
     if PAGES["home"] in wanted:
@@ -271,9 +273,13 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
                                 sorted(plan.known.values(), key=lambda e: e.sort_key)) \
                 if SEARCH_INDEX in wanted else None
             for k in range(len(plan.rows)):
-                found = parts(k)
+                search, lists = parts(k)
                 if index is not None:
+                    found = json.loads(search)
                     index.add(k, found["passages"], found["words"])
+                if not registers:
+                    continue
+                found = json.loads(lists)
                 for ref, html in found["linked"]:
                     entry = plan.known.get(ref)
                     if entry is not None and entry.type in registers:

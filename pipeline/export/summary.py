@@ -4,16 +4,17 @@ The home page, the registers and the search index are made from every document a
 Holding every parsed TEI tree for that, or every passage and snippet, would take memory in
 proportion to the edition (10,000 documents took gigabytes), and would mean reading every
 file again after one changed.  So each TEI file is read on its own (in a worker process)
-into a :class:`Summary` of two parts, kept as JSON in the cache folder by the file's
+into a :class:`Summary` of three parts, kept as JSON in the cache folder by the file's
 content (after one file changed, only that one is read again):
 
 - ``meta``, small: the document's row in the table of documents, the register entries it
   carries, the names it points at, and for each register entry and proposed name how many
   of its passages name it, with a digest of its share of the register page.  The edition is
   planned from these alone (:mod:`.edition`).
-- ``parts``, the bulk: its passages for the search index with their words, and its share of
-  each register page already rendered (``pieces.xsl``).  The edition's pages are
-  written from these one document at a time, and only when a digest says they changed.
+- ``search``, its passages for the search index with their words, and ``lists``, its share
+  of each register page already rendered (``pieces.xsl``): the bulk.  The edition's pages
+  are written from these one document at a time, and only when a digest says they changed
+  (a change of wording that leaves the registers as they were reads no ``lists``).
 """
 
 from __future__ import annotations
@@ -58,7 +59,8 @@ class Summary:
     """One document as the edition-wide pages see it (see the module docstring)."""
 
     meta: dict
-    parts: dict
+    search: dict  # passages and words
+    lists: dict  # the register pages' lists of occurrences
 
 
 def digest(data: bytes | str) -> str:
@@ -104,8 +106,8 @@ def summarize(source: Source) -> Summary:
             postings.setdefault(word, []).append(k)
     linked, proposed = _groups(source, found, meta)
     meta["search"] = digest(repr(search))
-    return Summary(meta, {"passages": search, "words": postings, "linked": linked,
-                          "proposed": proposed})
+    return Summary(meta, {"passages": search, "words": postings},
+                   {"linked": linked, "proposed": proposed})
 
 
 def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
