@@ -110,7 +110,7 @@ class Build:
             state = incremental.state(path, entry["source"], self.started) if entry else None
             if entry is None or state is None or state.sha256 != entry["source"].sha256 or \
                     self.cache is None or \
-                    not _summary_path(self.cache, state.sha256, kind).is_file():
+                    not _summary_path(self.cache, state.sha256, path.stem, kind).is_file():
                 stale.append(path)
                 continue
             if state != entry["source"]:
@@ -236,7 +236,7 @@ def _read_html(args: tuple[str, int, str]):
     own = [(f"tei/{source.name}.xml", source.data),
            (f"text/{source.name}.txt", text.document_text(source.doc, width).encode("utf-8"))]
     summary = summarize(source)  # one file, a line each: meta, search, lists
-    write_atomic(_summary_path(cache, state.sha256, "html"), "\n".join(
+    write_atomic(_summary_path(cache, state.sha256, source.name, "html"), "\n".join(
         json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         for data in (summary.meta, summary.search, summary.lists)).encode("utf-8"))
     meta = summary.meta
@@ -244,8 +244,11 @@ def _read_html(args: tuple[str, int, str]):
         problems, own
 
 
-def _summary_path(cache: Path, sha: str, part: str) -> Path:
-    return cache / sha[:2] / f"{sha}.{part}.json"
+def _summary_path(cache: Path, sha: str, name: str, kind: str) -> Path:
+    """Where the summary (of ``kind``) of a file of content ``sha`` is kept: by its content
+    and its name too (a summary names the document's pages after its file)."""
+    key = hashlib.sha256(f"{sha}\0{name}".encode("utf-8")).hexdigest()
+    return cache / key[:2] / f"{key}.{kind}.json"
 
 
 def _render_page(args: tuple[str, dict[str, str], list[str]]) -> bytes:
@@ -343,7 +346,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
             build.intact(EDITION, rel) for rel in recorded.get("files", {})):
         plan = edition.Plan(entries)
         for doc in ordered:
-            plan.add(str(doc.path), _meta(cache, doc.sha))
+            plan.add(str(doc.path), _meta(cache, doc))
         outcome.diagnostics.extend(plan.problems())
     pages = _pages(build, ordered, plan, options)  # the workers start on them now,
     if plan is None:  # while this process makes the edition's files
@@ -358,25 +361,26 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     build.record.put(EDITION, {"key": edition_key, "keys": keys, "files": kept})
     yield from ((rel, KEEP) for rel in kept)
     for rel, data in edition.edition_files(
-            plan, options, made, lambda k: _parts(cache, ordered[k].sha), work):
+            plan, options, made, lambda k: _parts(cache, ordered[k]), work):
         yield build.give(EDITION, rel, data)
     yield from pages
 
 
-def _meta(cache: Path, sha: str) -> dict:
+def _meta(cache: Path, doc: Doc) -> dict:
     """The meta of an HTML summary (its first line: the rest is not read)."""
-    with open(_summary_path(cache, sha, "html"), "rb") as handle:
+    with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
         return json.loads(handle.readline())
 
 
-def _parts(cache: Path, sha: str) -> tuple[bytes, bytes]:
+def _parts(cache: Path, doc: Doc) -> tuple[bytes, bytes]:
     """The search and the lists of an HTML summary, as JSON (its second and third lines)."""
-    _head, search, lists = _summary_path(cache, sha, "html").read_bytes().split(b"\n")
+    _head, search, lists = _summary_path(cache, doc.sha, doc.name, "html").read_bytes() \
+        .split(b"\n")
     return search, lists
 
 
-def _load(cache: Path, sha: str, kind: str) -> dict:
-    return json.loads(_summary_path(cache, sha, kind).read_bytes())
+def _load(cache: Path, doc: Doc, kind: str) -> dict:
+    return json.loads(_summary_path(cache, doc.sha, doc.name, kind).read_bytes())
 
 
 def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
@@ -415,7 +419,7 @@ def _read_text(args: tuple[str, int, bool, str]):
     h = source.doc.header
     data = {"corpus": text.corpus_text([source.doc], diplomatic),
             "row": text.tsv_line(text.metadata_row(source.doc, f"{source.name}.txt"))}
-    write_atomic(_summary_path(cache, state.sha256, "text"),
+    write_atomic(_summary_path(cache, state.sha256, source.name, "text"),
                  json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return str(path), state, (source.doc.id, h.title, h.date_when), problems, \
         text.document_text(source.doc, width, diplomatic).encode("utf-8")
@@ -480,7 +484,7 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
     with open(work / "corpus.txt", "wb") as corpus, open(work / "corpus.tsv", "wb") as table:
         table.write(("\t".join(text.TSV_COLUMNS) + "\n").encode("utf-8"))
         for k, doc in enumerate(ordered):  # one document at a time: the corpus is large
-            part = _load(cache, doc.sha, "text")
+            part = _load(cache, doc, "text")
             corpus.write(("\n" if k else "").encode("utf-8") + part["corpus"].encode("utf-8"))
             table.write(part["row"].encode("utf-8"))
     yield build.give(EDITION, "corpus.txt", work / "corpus.txt")
