@@ -40,7 +40,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .. import incremental
 from ..assets import cache_dir
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, Severity, error
 from ..files import write_atomic
 from ..tei.read import parse
 from . import edition, html, text
@@ -347,7 +347,11 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         plan = edition.Plan(entries)
         for doc in ordered:
             plan.add(str(doc.path), _meta(cache, doc))
-        outcome.diagnostics.extend(plan.problems())
+        problems = plan.problems()
+    else:  # the warnings of the edition as it was made: it still has them
+        problems = [Diagnostic(code, Severity(severity), *rest)
+                    for code, severity, *rest in recorded.get("problems", [])]
+    outcome.diagnostics.extend(problems)
     pages = _pages(build, ordered, plan, options)  # the workers start on them now,
     if plan is None:  # while this process makes the edition's files
         yield from ((rel, KEEP) for rel in recorded["files"])
@@ -358,7 +362,9 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
             if recorded.get("keys", {}).get(rel) != k or not build.intact(EDITION, rel)]
     kept = {rel: state for rel, state in recorded.get("files", {}).items()
             if rel in keys and rel not in made}
-    build.record.put(EDITION, {"key": edition_key, "keys": keys, "files": kept})
+    build.record.put(EDITION, {"key": edition_key, "keys": keys, "files": kept, "problems": [
+        [d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
+        for d in problems]})
     yield from ((rel, KEEP) for rel in kept)
     for rel, data in edition.edition_files(
             plan, options, made, lambda k: _parts(cache, ordered[k]), work):
