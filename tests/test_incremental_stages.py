@@ -208,3 +208,22 @@ def test_a_copy_of_a_file_under_another_name_is_left_out_and_names_nothing(
     assert not (site / "documents" / "zz-copy.html").exists()
     for page in ("index.html", "persons.html", "assets/search-index.js"):
         assert "zz-copy" not in (site / page).read_text(encoding="utf-8"), page
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_page_teipipe_did_not_write_is_left_alone_unless_forced(edition: Path,
+                                                                  jobs: str) -> None:
+    """Pages are put in place by the worker processes: they leave others' files alone too."""
+    name = "1967-01-23_politburo-cable"
+    mine = edition / "site" / "documents" / f"{name}.html"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("<p>my own page</p>", encoding="utf-8")
+    status, output = run("export", "html", "tei", "-o", "site", "-j", jobs)
+    assert status == 1 and "E407" in output and f"{name}.html" in output
+    assert mine.read_text(encoding="utf-8") == "<p>my own page</p>"
+    assert (edition / "site" / "documents" / "1968-10-15_politburo-cable-323.html").is_file()
+    status, output = run("export", "html", "tei", "-o", "site", "-j", jobs, "--force")
+    assert status == 0, output
+    assert "my own page" not in mine.read_text(encoding="utf-8")
+    assert f"documents/{name}.html" in (edition / "site" / ".teipipe-export").read_text(
+        encoding="utf-8")

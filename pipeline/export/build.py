@@ -44,7 +44,7 @@ from ..diagnostics import Diagnostic, Severity, error
 from ..files import write_atomic
 from ..tei.read import parse
 from . import edition, html, text
-from .output import KEEP, Written, write_files
+from .output import KEEP, Placed, Written, listed, place, write_files
 from .register import Entry
 from .sources import find_tei, in_order, read, sort_key
 from .summary import SUMMARY_VERSION, summarize
@@ -86,8 +86,11 @@ class Build:
     """One export into one folder: its record, its cache of summaries, its workers."""
 
     def __init__(self, stage: str, out_dir: Path, settings: dict, record: Path | None,
-                 jobs: int = 1, rebuild: bool = False, progress: Progress | None = None):
+                 jobs: int = 1, rebuild: bool = False, progress: Progress | None = None,
+                 force: bool = False):
         self.out_dir = out_dir
+        self.force = force  # files teipipe did not write may be replaced
+        self.listed = listed(out_dir)  # the files it wrote there before
         self.jobs = jobs or os.cpu_count() or 1
         self.rebuild = rebuild
         self.progress = progress
@@ -158,10 +161,13 @@ class Build:
         now = incremental.state(self.out_dir / rel, recorded, self.started)
         return now is not None and now.sha256 == recorded.sha256
 
-    def give(self, key: str, rel: str, data: bytes | Path) -> tuple[str, bytes | Path]:
+    def give(self, key: str, rel: str, data: bytes | Path | Placed
+             ) -> tuple[str, bytes | Path | Placed]:
         """An output file of entry ``key``, to be written (its state is recorded after);
-        ``data`` its bytes, or a file that holds them."""
-        if isinstance(data, Path):
+        ``data`` its bytes, or a file that holds them, or what a worker did with it."""
+        if isinstance(data, Placed):
+            sha = data.sha256
+        elif isinstance(data, Path):
             with open(data, "rb") as handle:
                 sha = hashlib.file_digest(handle, "sha256").hexdigest()
         else:
@@ -169,9 +175,9 @@ class Build:
         self.given[rel] = (key, sha)
         return rel, data
 
-    def write(self, files: Iterable[tuple[str, bytes | Path | None]], force: bool) -> Written:
+    def write(self, files: Iterable[tuple[str, bytes | Path | Placed | None]]) -> Written:
         """Write the files; record the state of each file written; save the record."""
-        done = write_files(self.out_dir, files, force)
+        done = write_files(self.out_dir, files, self.force)
         for rel in done.refused:  # not made: what it belongs to is made again next time
             if rel in self.given:
                 self.record.drop(self.given[rel][0])
@@ -251,10 +257,12 @@ def _summary_path(cache: Path, sha: str, name: str, kind: str) -> Path:
     return cache / key[:2] / f"{key}.{kind}.json"
 
 
-def _render_page(args: tuple[str, dict[str, str], list[str]]) -> bytes:
-    """Worker: a document's page."""
-    path, params, extra = args
-    return html.document_page(parse(Path(path)), params, extra)
+def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool]) -> Placed:
+    """Worker: a document's page, put in place here (:func:`.output.place`): pages are
+    the bulk of the edition, and need not pass through the main process."""
+    path, params, extra, out_dir, rel, replace = args
+    data = html.document_page(parse(Path(path)), params, extra)
+    return Placed(hashlib.sha256(data).hexdigest(), place(Path(out_dir), rel, data, replace))
 
 
 def _downloads(path: Path, name: str, width: int) -> list[tuple[str, bytes]]:
@@ -280,11 +288,11 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
     entries, register_digest = register
     build = Build("export-html", out_dir, {"options": asdict(options),
                                            "summary": SUMMARY_VERSION},
-                  record, jobs, rebuild, progress)
+                  record, jobs, rebuild, progress, force)
     with _workspace(build, out_dir) as work:
         fresh, stale = build.partition(files, "html")
         outcome.written = build.write(_site(build, fresh, stale, options, entries,
-                                            register_digest, outcome, paths, work), force)
+                                            register_digest, outcome, paths, work))
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
 
@@ -390,7 +398,7 @@ def _load(cache: Path, doc: Doc, kind: str) -> dict:
 
 
 def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
-           options: html.Options) -> Iterator[tuple[str, bytes | None]]:
+           options: html.Options) -> Iterator[tuple[str, Placed | None]]:
     """Each document's page, kept when its inputs are those it was made from; the others
     are handed to the workers at once (the pages come as they are iterated)."""
     tasks, made, kept = [], [], []
@@ -405,7 +413,8 @@ def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
             continue
         entry = {k: v for k, v in entry.items() if k != "extra"}
         build.record.put(key, {**entry, "page": page, **({"extra": extra} if extra else {})})
-        tasks.append((key, params, extra))
+        tasks.append((key, params, extra, str(build.out_dir), rel,
+                      build.force or rel in build.listed))
         made.append((key, rel))
     results = build.read(_render_page, tasks, "pages")
     return itertools.chain(kept, (build.give(key, rel, data)
@@ -441,11 +450,11 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
     files, problems = find_tei(paths or (Path("tei"),))
     outcome.diagnostics.extend(problems)
     build = Build("export-text", out_dir, {"width": width, "diplomatic": diplomatic},
-                  record, jobs, rebuild, progress)
+                  record, jobs, rebuild, progress, force)
     with _workspace(build, out_dir) as work:
         fresh, stale = build.partition(files, "text")
         outcome.written = build.write(_texts(build, fresh, stale, width, diplomatic, outcome,
-                                             paths, work), force)
+                                             paths, work))
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
 
