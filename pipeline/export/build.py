@@ -8,19 +8,22 @@ page, the registers and the search index; ``corpus.txt`` and ``corpus.tsv``).
 1. Each TEI file whose content is not the one the build record remembers
    (:mod:`pipeline.incremental`) is read, in a worker process, into a *summary* (what the
    edition's files need of it, :mod:`.summary`) and the files that depend on it alone.  The
-   summary is kept in the cache folder, by content.
+   summary is kept in the cache folder, by content and file name.
 2. Reading order, positions and neighbours come from the record (id, title, date of each
    document), without reading the files again.
 3. A document's page (which also names its neighbours, its position and the edition's
    title) is made again, in a worker, when any of these changed, or when its file is no
-   longer what was written.
-4. The edition's files are made again when a document was read again, came or went, or the
-   register changed, from every summary (the cached ones for the documents that did not
-   change).
+   longer what was written; the worker puts it in place itself.
+4. The edition's files are planned from the summaries' small ``meta`` parts
+   (:mod:`.edition`); each is made again only when a digest of what it shows changed, from
+   the summaries read back one at a time (a changed word in one document: its own files,
+   the search index, and a register page when the word is near a name).
 
 With nothing changed an export looks at the files' times and writes nothing.  Memory: the
-documents are read one at a time, in the workers; what the main process keeps are the
-summaries, which the edition's files need all at once.
+documents are read one at a time, in the workers; the main process keeps a row and a few
+digests per document, and writes the large files (registers, search index, the table of
+documents, ``corpus.txt``) as it makes them, so that memory does not grow with the edition
+beyond those rows.
 """
 
 from __future__ import annotations
