@@ -21,9 +21,8 @@ from pipeline.export import html
 from pipeline.export.passages import passage_label, passages
 from pipeline.export.register import fold, read_register
 from pipeline.export.run import export_html
-from pipeline.export.search import build_index, index_script, words
-from pipeline.export.summary import summarize
-from pipeline.export.sources import load
+from pipeline.export.search import words
+from pipeline.export.stylesheets import XSLT_DIR
 from pipeline.tei.read import parse
 
 from conftest import ROOT
@@ -161,10 +160,16 @@ def test_the_hostile_page_shows_the_markup_as_text(site: Path) -> None:
     assert root.xpath("//span[contains(@class,'authority')][contains(., \"javascript:alert('uri')\")]")
 
 
+def search_index(site: Path) -> dict:
+    data = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
+    assert data.startswith("/* teipipe search index")
+    return json.loads(data[data.index("=") + 1:].rstrip().rstrip(";"))
+
+
 def test_the_search_index_cannot_end_its_script(site: Path) -> None:
     data = (site / "assets" / "search-index.js").read_text(encoding="utf-8")
     assert "<" not in data and "\u2028" not in data
-    index = json.loads(data[data.index("=") + 1:].rstrip().rstrip(";"))
+    index = search_index(site)
     assert any("<script>alert('text')</script>" in p[3] for p in index["passages"])
 
 
@@ -235,7 +240,7 @@ def test_pages_without_any_names_have_no_names_section(site: Path) -> None:
 
 
 def test_document_stylesheet_runs_on_its_own_on_a_tei_file() -> None:
-    xslt = etree.XSLT(etree.parse(str(html.XSLT_DIR / "document.xsl")))
+    xslt = etree.XSLT(etree.parse(str(XSLT_DIR / "document.xsl")))
     result = lxml.html.fromstring(bytes(xslt(parse(FIXTURES / "1967-01-23_cable-entities.xml"))))
     assert result.xpath("string(//h1)").startswith("Secret North Vietnam Politburo Cable")
     assert result.xpath("//a[@data-refs='per-u-thant']/@href") == ["../persons.html#per-u-thant"]
@@ -319,10 +324,8 @@ def test_a_ref_to_no_entry_is_a_warning_with_file_and_line(tmp_path: Path) -> No
 # ----------------------------------------------------------------------------- search index
 
 
-def test_the_search_index_finds_words_without_accents_and_names_by_entity() -> None:
-    sources, _ = load([FIXTURES])
-    p = html.plan([summarize(s) for s in sources])
-    index = build_index([(s, p.found[s.name]) for s in p.summaries], p.known)
+def test_the_search_index_finds_words_without_accents_and_names_by_entity(site: Path) -> None:
+    index = search_index(site)
     hits = index["words"]["dubcek"]
     assert any("Dubček" in index["passages"][k][3] for k in hits)
     ids = [e[0] for e in index["entities"]]
@@ -332,7 +335,9 @@ def test_the_search_index_finds_words_without_accents_and_names_by_entity() -> N
     assert index["documents"][index["passages"][hits[0]][0]][0] == \
         "documents/1968-11-02_conversation-entities.html"
     assert words("Dubček’s U.S.") == ["dubcek", "s", "u", "s"] and fold("ÉÇ") == "ec"
-    assert index_script(index).startswith(b"/* teipipe search index")
+    assert sorted(index["words"]) == list(index["words"])
+    for word, found in index["words"].items():  # each word, in every passage that has it
+        assert found == [k for k, p in enumerate(index["passages"]) if word in words(p[3])]
 
 
 # ----------------------------------------------------------------------------- command line

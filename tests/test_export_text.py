@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -135,6 +136,31 @@ def test_wrapping_keeps_words_whole_and_in_order(ws: list[str], width: int,
         assert line.startswith(label if k == 0 else rest)
         body = line[len(label if k == 0 else rest):]
         assert len(line) <= width or len(body.split()) == 1
+
+
+def _textwrap(hard: list[str], width: int, first: str, rest: str) -> list[str]:
+    """What wrap_lines promises, by the standard library's wrapper (slower)."""
+    out: list[str] = []
+    for k, line in enumerate(hard):
+        start = first if k == 0 else rest
+        if not line:
+            out.append(start.rstrip())
+            continue
+        out.extend(textwrap.wrap(line, width, initial_indent=start, subsequent_indent=rest,
+                                 break_long_words=False, break_on_hyphens=False)
+                   or [start.rstrip()])
+    return out
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(
+           [" ", " ", " ", "\t", "\r", "\x0b", "a", "bb", "cccc", "-", "\u00a0", "é",
+            "xxxxxxxxxxxx"]), max_size=30).map("".join), min_size=1, max_size=3),
+       st.integers(min_value=1, max_value=16), st.sampled_from(["", "1. ", "   a) "]),
+       st.sampled_from(["", "  ", "       "]))
+def test_wrapping_is_what_textwrap_does(hard: list[str], width: int, first: str,
+                                        rest: str) -> None:
+    assert wrap_lines(hard, width, first, rest) == _textwrap(hard, width, first, rest)
 
 
 def test_no_break_space_joins_words_at_a_line_end() -> None:

@@ -174,3 +174,56 @@ def test_exports_read_and_render_only_what_changed(edition: Path) -> None:
     assert work(export_html, [Path("tei")], Path("site")) == {"reading": 1, "pages": 1}
     assert work(export_text, [Path("tei")], Path("texts")) == {"reading": count}
     assert work(export_text, [Path("tei")], Path("texts")) == {}
+
+
+def test_a_change_of_wording_makes_again_only_the_files_that_show_it(edition: Path) -> None:
+    out = edition / "site"
+    run("export", "html", "tei", "-o", str(out))
+    built = snapshot(out)
+    name = "1967-01-23_politburo-cable"
+    tei = edition / "tei" / f"{name}.xml"
+    data = tei.read_text(encoding="utf-8")
+    at = data.index(" the ", data.index("<body>"))
+    tei.write_text(data[:at] + " these " + data[at + len(" the "):], encoding="utf-8")
+    status, output = run("export", "html", "tei", "-o", str(out))
+    assert status == 0, output
+    made = changed(built, snapshot(out))
+    assert {f"documents/{name}.html", f"tei/{name}.xml", f"text/{name}.txt",
+            "assets/search-index.js"} <= made
+    # its title, date and names are as they were: the table of documents, the search page,
+    # the other documents' pages are not made again
+    assert not made & {"index.html", "search.html"}
+    assert not {m for m in made if m.startswith("documents/")} - {f"documents/{name}.html"}
+    assert " these " in (out / "assets" / "search-index.js").read_text(encoding="utf-8")
+
+
+def test_a_copy_of_a_file_under_another_name_is_left_out_and_names_nothing(
+        edition: Path) -> None:
+    name = "1967-01-23_politburo-cable"
+    shutil.copyfile(edition / "tei" / f"{name}.xml", edition / "tei" / "zz-copy.xml")
+    status, output = run("export", "html", "tei", "-o", "site")
+    assert status == 1 and "E403" in output  # the same document id twice
+    site = edition / "site"
+    assert (site / "documents" / f"{name}.html").is_file()
+    assert not (site / "documents" / "zz-copy.html").exists()
+    for page in ("index.html", "persons.html", "assets/search-index.js"):
+        assert "zz-copy" not in (site / page).read_text(encoding="utf-8"), page
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_page_teipipe_did_not_write_is_left_alone_unless_forced(edition: Path,
+                                                                  jobs: str) -> None:
+    """Pages are put in place by the worker processes: they leave others' files alone too."""
+    name = "1967-01-23_politburo-cable"
+    mine = edition / "site" / "documents" / f"{name}.html"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("<p>my own page</p>", encoding="utf-8")
+    status, output = run("export", "html", "tei", "-o", "site", "-j", jobs)
+    assert status == 1 and "E407" in output and f"{name}.html" in output
+    assert mine.read_text(encoding="utf-8") == "<p>my own page</p>"
+    assert (edition / "site" / "documents" / "1968-10-15_politburo-cable-323.html").is_file()
+    status, output = run("export", "html", "tei", "-o", "site", "-j", jobs, "--force")
+    assert status == 0, output
+    assert "my own page" not in mine.read_text(encoding="utf-8")
+    assert f"documents/{name}.html" in (edition / "site" / ".teipipe-export").read_text(
+        encoding="utf-8")

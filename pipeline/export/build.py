@@ -8,27 +8,33 @@ page, the registers and the search index; ``corpus.txt`` and ``corpus.tsv``).
 1. Each TEI file whose content is not the one the build record remembers
    (:mod:`pipeline.incremental`) is read, in a worker process, into a *summary* (what the
    edition's files need of it, :mod:`.summary`) and the files that depend on it alone.  The
-   summary is kept in the cache folder, by content.
+   summary is kept in the cache folder, by content and file name.
 2. Reading order, positions and neighbours come from the record (id, title, date of each
    document), without reading the files again.
 3. A document's page (which also names its neighbours, its position and the edition's
    title) is made again, in a worker, when any of these changed, or when its file is no
-   longer what was written.
-4. The edition's files are made again when a document was read again, came or went, or the
-   register changed, from every summary (the cached ones for the documents that did not
-   change).
+   longer what was written; the worker puts it in place itself.
+4. The edition's files are planned from the summaries' small ``meta`` parts
+   (:mod:`.edition`); each is made again only when a digest of what it shows changed, from
+   the summaries read back one at a time (a changed word in one document: its own files,
+   the search index, and a register page when the word is near a name).
 
 With nothing changed an export looks at the files' times and writes nothing.  Memory: the
-documents are read one at a time, in the workers; what the main process keeps are the
-summaries, which the edition's files need all at once.
+documents are read one at a time, in the workers; the main process keeps a row and a few
+digests per document, and writes the large files (registers, search index, the table of
+documents, ``corpus.txt``) as it makes them, so that memory does not grow with the edition
+beyond those rows.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
 import os
+import shutil
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -37,14 +43,14 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .. import incremental
 from ..assets import cache_dir
-from ..diagnostics import Diagnostic, error
+from ..diagnostics import Diagnostic, Severity, error
 from ..files import write_atomic
 from ..tei.read import parse
-from . import html, text
-from .output import KEEP, Written, write_files
+from . import edition, html, text
+from .output import KEEP, Placed, Written, listed, place, write_files
 from .register import Entry
 from .sources import find_tei, in_order, read, sort_key
-from .summary import SUMMARY_VERSION, Summary, summarize
+from .summary import SUMMARY_VERSION, summarize
 
 EDITION = "\0edition"  # the record's entry for the edition's files
 PARALLEL_FROM = 8  # documents before worker processes pay for themselves
@@ -83,8 +89,11 @@ class Build:
     """One export into one folder: its record, its cache of summaries, its workers."""
 
     def __init__(self, stage: str, out_dir: Path, settings: dict, record: Path | None,
-                 jobs: int = 1, rebuild: bool = False, progress: Progress | None = None):
+                 jobs: int = 1, rebuild: bool = False, progress: Progress | None = None,
+                 force: bool = False):
         self.out_dir = out_dir
+        self.force = force  # files teipipe did not write may be replaced
+        self.listed = listed(out_dir)  # the files it wrote there before
         self.jobs = jobs or os.cpu_count() or 1
         self.rebuild = rebuild
         self.progress = progress
@@ -96,15 +105,18 @@ class Build:
 
     # ------------------------------------------------------------------ inputs
 
-    def partition(self, files: Sequence[Path]) -> tuple[dict[str, Doc], list[Path]]:
-        """The documents whose TEI file is the one remembered (by path), and the others."""
+    def partition(self, files: Sequence[Path], kind: str) -> tuple[dict[str, Doc],
+                                                                    list[Path]]:
+        """The documents whose TEI file is the one remembered (by path) and whose summary
+        (of ``kind``) is in the cache, and the others."""
         fresh: dict[str, Doc] = {}
         stale: list[Path] = []
         for path in files:
             entry = None if self.rebuild else self.record.get(str(path))
             state = incremental.state(path, entry["source"], self.started) if entry else None
             if entry is None or state is None or state.sha256 != entry["source"].sha256 or \
-                    self.cache is None or not self.summary_path(state.sha256).is_file():
+                    self.cache is None or \
+                    not _summary_path(self.cache, state.sha256, path.stem, kind).is_file():
                 stale.append(path)
                 continue
             if state != entry["source"]:
@@ -112,13 +124,6 @@ class Build:
             fresh[str(path)] = Doc(path, path.stem, entry["id"], entry["title"], entry["when"],
                                    state.sha256)
         return fresh, stale
-
-    def summary_path(self, sha: str) -> Path:
-        assert self.cache is not None
-        return self.cache / sha[:2] / f"{sha}.json"
-
-    def cached(self, doc: Doc) -> dict:
-        return json.loads(self.summary_path(doc.sha).read_text(encoding="utf-8"))
 
     def remember(self, doc: Doc, state: incremental.FileState, **more) -> None:
         """Keep a document's entry (by path; its summary was kept by the worker)."""
@@ -159,14 +164,23 @@ class Build:
         now = incremental.state(self.out_dir / rel, recorded, self.started)
         return now is not None and now.sha256 == recorded.sha256
 
-    def give(self, key: str, rel: str, data: bytes) -> tuple[str, bytes]:
-        """An output file of entry ``key``, to be written (its state is recorded after)."""
-        self.given[rel] = (key, hashlib.sha256(data).hexdigest())
+    def give(self, key: str, rel: str, data: bytes | Path | Placed
+             ) -> tuple[str, bytes | Path | Placed]:
+        """An output file of entry ``key``, to be written (its state is recorded after);
+        ``data`` its bytes, or a file that holds them, or what a worker did with it."""
+        if isinstance(data, Placed):
+            sha = data.sha256
+        elif isinstance(data, Path):
+            with open(data, "rb") as handle:
+                sha = hashlib.file_digest(handle, "sha256").hexdigest()
+        else:
+            sha = hashlib.sha256(data).hexdigest()
+        self.given[rel] = (key, sha)
         return rel, data
 
-    def write(self, files: Iterable[tuple[str, bytes | None]], force: bool) -> Written:
+    def write(self, files: Iterable[tuple[str, bytes | Path | Placed | None]]) -> Written:
         """Write the files; record the state of each file written; save the record."""
-        done = write_files(self.out_dir, files, force)
+        done = write_files(self.out_dir, files, self.force)
         for rel in done.refused:  # not made: what it belongs to is made again next time
             if rel in self.given:
                 self.record.drop(self.given[rel][0])
@@ -221,34 +235,37 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, int, str | None]):
-    """Worker: a TEI file into its summary (kept in the cache folder ``args[2]``) and its
-    downloads (TEI file, plain text)."""
-    path, width, cache = Path(args[0]), args[1], args[2]
+def _read_html(args: tuple[str, int, str]):
+    """Worker: a TEI file into its summary (kept in the folder ``args[2]``, by content) and
+    its downloads (TEI file, plain text)."""
+    path, width, cache = Path(args[0]), args[1], Path(args[2])
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, []
     own = [(f"tei/{source.name}.xml", source.data),
            (f"text/{source.name}.txt", text.document_text(source.doc, width).encode("utf-8"))]
-    data = summarize(source).as_data()
-    if cache is not None:
-        _keep(Path(cache), state.sha256, data)
-    return str(path), state, data, problems, own
+    summary = summarize(source)  # one file, a line each: meta, search, lists
+    write_atomic(_summary_path(cache, state.sha256, source.name, "html"), "\n".join(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        for data in (summary.meta, summary.search, summary.lists)).encode("utf-8"))
+    meta = summary.meta
+    return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
+        problems, own
 
 
-def _keep(cache: Path, sha: str, data: dict) -> None:
-    """A summary into the cache folder, by the content of its file."""
-    try:
-        write_atomic(cache / sha[:2] / f"{sha}.json",
-                     json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    except OSError:
-        pass  # no cache: the next run reads the file again
+def _summary_path(cache: Path, sha: str, name: str, kind: str) -> Path:
+    """Where the summary (of ``kind``) of a file of content ``sha`` is kept: by its content
+    and its name too (a summary names the document's pages after its file)."""
+    key = hashlib.sha256(f"{sha}\0{name}".encode("utf-8")).hexdigest()
+    return cache / key[:2] / f"{key}.{kind}.json"
 
 
-def _render_page(args: tuple[str, dict[str, str], list[str]]) -> bytes:
-    """Worker: a document's page."""
-    path, params, extra = args
-    return html.document_page(parse(Path(path)), params, extra)
+def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool]) -> Placed:
+    """Worker: a document's page, put in place here (:func:`.output.place`): pages are
+    the bulk of the edition, and need not pass through the main process."""
+    path, params, extra, out_dir, rel, replace = args
+    data = html.document_page(parse(Path(path)), params, extra)
+    return Placed(hashlib.sha256(data).hexdigest(), place(Path(out_dir), rel, data, replace))
 
 
 def _downloads(path: Path, name: str, width: int) -> list[tuple[str, bytes]]:
@@ -257,14 +274,6 @@ def _downloads(path: Path, name: str, width: int) -> list[tuple[str, bytes]]:
         return []
     return [(f"tei/{name}.xml", source.data),
             (f"text/{name}.txt", text.document_text(source.doc, width).encode("utf-8"))]
-
-
-def _open_pointers(summary: Summary) -> bool:
-    """Whether a document names entries it does not carry (or points nowhere): its page
-    and its warnings then depend on the rest of the edition and on the register."""
-    carried = summary.carried
-    return bool(set(summary.named) - carried) or any(
-        not refs or set(refs) - carried for _raw, refs, _line in summary.pointers)
 
 
 def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
@@ -282,75 +291,133 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
     entries, register_digest = register
     build = Build("export-html", out_dir, {"options": asdict(options),
                                            "summary": SUMMARY_VERSION},
-                  record, jobs, rebuild, progress)
-    fresh, stale = build.partition(files)
-    read_now: dict[str, Summary] = {}
-
-    def site() -> Iterator[tuple[str, bytes | None]]:
-        cache = str(build.cache) if build.cache is not None else None
-        for key, state, data, found, own in build.read(
-                _read_html, [(str(p), options.width, cache) for p in stale], "reading"):
-            outcome.diagnostics.extend(found)
-            if data is None:
-                build.record.drop(key)
-                continue
-            summary = read_now[key] = Summary.from_data(data)
-            build.remember(Doc(summary.path, summary.name, summary.id, summary.title,
-                               summary.date_when, state.sha256), state,
-                           open=_open_pointers(summary))
-            for rel, content in own:
-                yield build.give(key, rel, content)
-        for key, doc in fresh.items():
-            kept = [rel for rel in (f"tei/{doc.name}.xml", f"text/{doc.name}.txt")
-                    if build.intact(key, rel)]
-            yield from ((rel, KEEP) for rel in kept)
-            if len(kept) < 2:
-                yield from (build.give(key, rel, data) for rel, data in
-                            _downloads(doc.path, doc.name, options.width) if rel not in kept)
-        ordered = _ordered(build, fresh, [(key, s.name, s.id, s.title, s.date_when)
-                                          for key, s in read_now.items()], outcome, paths)
-        if not ordered:
-            return
-        edition = build.record.get(EDITION) or {}
-        edition_key = _digest([(d.name, d.sha) for d in ordered], register_digest)
-        plan = None
-        if read_now or edition.get("key") != edition_key or not all(
-                build.intact(EDITION, rel) for rel in edition.get("files", {})) or \
-                any(build.record.get(str(d.path)).get("open") for d in ordered):
-            plan = html.plan([read_now.get(str(d.path)) or Summary.from_data(build.cached(d))
-                              for d in ordered], entries)
-            outcome.diagnostics.extend(plan.problems)
-        pages = _pages(build, ordered, plan, options)  # the workers start on them now,
-        if plan is None:  # while this process makes the edition's files
-            yield from ((rel, KEEP) for rel in edition["files"])
-        else:
-            build.record.put(EDITION, {"key": edition_key, "files": {}})
-            for rel, data in html.edition_files(plan, options):
-                yield build.give(EDITION, rel, data)
-        yield from pages
-
-    outcome.written = build.write(site(), force)
+                  record, jobs, rebuild, progress, force)
+    with _workspace(build, out_dir) as work:
+        fresh, stale = build.partition(files, "html")
+        outcome.written = build.write(_site(build, fresh, stale, options, entries,
+                                            register_digest, outcome, paths, work))
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
 
 
-def _pages(build: Build, ordered: list[Doc], plan: html.Plan | None,
-           options: html.Options) -> Iterator[tuple[str, bytes | None]]:
+@contextlib.contextmanager
+def _workspace(build: Build, out_dir: Path) -> Iterator[Path]:
+    """A folder in ``out_dir`` for the edition's large files while they are written (they
+    are moved into place from there), removed after; and a cache folder for the summaries
+    when the build has none (no record, or one that cannot be written), for this run only."""
+    work = out_dir / f".teipipe-work-{os.getpid()}"
+    with tempfile.TemporaryDirectory(prefix="teipipe-export-") as scratch:
+        if build.cache is None or not _writable(build.cache):
+            build.cache = Path(scratch)
+        try:
+            yield work
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
+
+
+def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.Options,
+          entries: dict[str, Entry], register_digest: str, outcome: Result,
+          paths: Sequence[Path], work: Path) -> Iterator[tuple[str, bytes | Path | None]]:
+    """Every file of the HTML edition, made or kept (see the module docstring)."""
+    assert build.cache is not None
+    cache = build.cache
+    read_now: list[tuple] = []
+    for key, state, row, found, own in build.read(
+            _read_html, [(str(p), options.width, str(cache)) for p in stale], "reading"):
+        outcome.diagnostics.extend(found)
+        if row is None:
+            build.record.drop(key)
+            continue
+        read_now.append((key, *row))
+        build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state)
+        for rel, content in own:
+            yield build.give(key, rel, content)
+    for key, doc in fresh.items():
+        kept = [rel for rel in (f"tei/{doc.name}.xml", f"text/{doc.name}.txt")
+                if build.intact(key, rel)]
+        yield from ((rel, KEEP) for rel in kept)
+        if len(kept) < 2:
+            yield from (build.give(key, rel, data) for rel, data in
+                        _downloads(doc.path, doc.name, options.width) if rel not in kept)
+    ordered = _ordered(build, fresh, read_now, outcome, paths)
+    if not ordered:
+        return
+    recorded = build.record.get(EDITION) or {}
+    edition_key = _digest([(d.name, d.sha) for d in ordered], register_digest)
+    plan = None
+    if read_now or recorded.get("key") != edition_key or not all(
+            build.intact(EDITION, rel) for rel in recorded.get("files", {})):
+        plan = edition.Plan(entries)
+        for doc in ordered:
+            plan.add(str(doc.path), _meta(cache, doc))
+        problems = plan.problems()
+    else:  # the warnings of the edition as it was made: it still has them
+        problems = [Diagnostic(code, Severity(severity), *rest)
+                    for code, severity, *rest in recorded.get("problems", [])]
+    outcome.diagnostics.extend(problems)
+    pages = _pages(build, ordered, plan, options)  # the workers start on them now,
+    if plan is None:  # while this process makes the edition's files
+        yield from ((rel, KEEP) for rel in recorded["files"])
+        yield from pages
+        return
+    keys = plan.keys(options, register_digest)
+    made = [rel for rel, k in keys.items()
+            if recorded.get("keys", {}).get(rel) != k or not build.intact(EDITION, rel)]
+    kept = {rel: state for rel, state in recorded.get("files", {}).items()
+            if rel in keys and rel not in made}
+    build.record.put(EDITION, {"key": edition_key, "keys": keys, "files": kept, "problems": [
+        [d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
+        for d in problems]})
+    yield from ((rel, KEEP) for rel in kept)
+    for rel, data in edition.edition_files(
+            plan, options, made, lambda k: _parts(cache, ordered[k]), work):
+        yield build.give(EDITION, rel, data)
+    yield from pages
+
+
+def _meta(cache: Path, doc: Doc) -> dict:
+    """The meta of an HTML summary (its first line: the rest is not read)."""
+    with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
+        return json.loads(handle.readline())
+
+
+def _parts(cache: Path, doc: Doc) -> tuple[bytes, bytes]:
+    """The search and the lists of an HTML summary, as JSON (its second and third lines)."""
+    _head, search, lists = _summary_path(cache, doc.sha, doc.name, "html").read_bytes() \
+        .split(b"\n")
+    return search, lists
+
+
+def _load(cache: Path, doc: Doc, kind: str) -> dict:
+    return json.loads(_summary_path(cache, doc.sha, doc.name, kind).read_bytes())
+
+
+def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
+           options: html.Options) -> Iterator[tuple[str, Placed | None]]:
     """Each document's page, kept when its inputs are those it was made from; the others
     are handed to the workers at once (the pages come as they are iterated)."""
-    neighbours = plan or html.Plan(list(ordered), {})  # names and titles are all it needs
     tasks, made, kept = [], [], []
     for k, doc in enumerate(ordered):
         key, rel = str(doc.path), f"documents/{doc.name}.html"
-        params = html.page_params(neighbours, k, options)
-        extra = html.missing_entries(plan, k) if plan is not None else []
-        page = _digest(doc.sha, params, extra)
         entry = build.record.get(key)
+        params = html.page_params(ordered, k, options)
+        extra = plan.extra(doc.name) if plan is not None else entry.get("extra", [])
+        page = _digest(doc.sha, params, extra)
         if entry.get("page") == page and build.intact(key, rel):
             kept.append((rel, KEEP))
             continue
-        build.record.put(key, dict(entry, page=page))
-        tasks.append((key, params, extra))
+        entry = {k: v for k, v in entry.items() if k != "extra"}
+        build.record.put(key, {**entry, "page": page, **({"extra": extra} if extra else {})})
+        tasks.append((key, params, extra, str(build.out_dir), rel,
+                      build.force or rel in build.listed))
         made.append((key, rel))
     results = build.read(_render_page, tasks, "pages")
     return itertools.chain(kept, (build.give(key, rel, data)
@@ -360,21 +427,20 @@ def _pages(build: Build, ordered: list[Doc], plan: html.Plan | None,
 # ----------------------------------------------------------------------------- plain text
 
 
-def _read_text(args: tuple[str, int, bool, str | None]):
+def _read_text(args: tuple[str, int, bool, str]):
     """Worker: a TEI file into its text, and what corpus.txt and corpus.tsv need of it
-    (kept in the cache folder ``args[3]``)."""
-    path, width, diplomatic, cache = Path(args[0]), args[1], args[2], args[3]
+    (kept in the folder ``args[3]``, by content)."""
+    path, width, diplomatic, cache = Path(args[0]), args[1], args[2], Path(args[3])
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, b""
-    data = {"id": source.doc.id, "title": source.doc.header.title,
-            "when": source.doc.header.date_when,
-            "corpus": text.corpus_text([source.doc], diplomatic),
-            "row": text.metadata_row(source.doc, f"{source.name}.txt")}
-    if cache is not None:
-        _keep(Path(cache), state.sha256, data)
-    return str(path), state, data, problems, text.document_text(
-        source.doc, width, diplomatic).encode("utf-8")
+    h = source.doc.header
+    data = {"corpus": text.corpus_text([source.doc], diplomatic),
+            "row": text.tsv_line(text.metadata_row(source.doc, f"{source.name}.txt"))}
+    write_atomic(_summary_path(cache, state.sha256, source.name, "text"),
+                 json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    return str(path), state, (source.doc.id, h.title, h.date_when), problems, \
+        text.document_text(source.doc, width, diplomatic).encode("utf-8")
 
 
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
@@ -387,49 +453,57 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
     files, problems = find_tei(paths or (Path("tei"),))
     outcome.diagnostics.extend(problems)
     build = Build("export-text", out_dir, {"width": width, "diplomatic": diplomatic},
-                  record, jobs, rebuild, progress)
-    fresh, stale = build.partition(files)
-    read_now: dict[str, dict] = {}
-
-    def edition() -> Iterator[tuple[str, bytes | None]]:
-        cache = str(build.cache) if build.cache is not None else None
-        for key, state, data, found, content in build.read(
-                _read_text, [(str(p), width, diplomatic, cache) for p in stale], "reading"):
-            outcome.diagnostics.extend(found)
-            if data is None:
-                build.record.drop(key)
-                continue
-            read_now[key] = data
-            path = Path(key)
-            build.remember(Doc(path, path.stem, data["id"], data["title"], data["when"],
-                               state.sha256), state)
-            yield build.give(key, f"{path.stem}.txt", content)
-        for key, doc in fresh.items():
-            rel = f"{doc.name}.txt"
-            if build.intact(key, rel):
-                yield rel, KEEP
-                continue
-            source, _problems = read(doc.path)
-            if source is not None:
-                yield build.give(key, rel, text.document_text(source.doc, width, diplomatic)
-                                 .encode("utf-8"))
-        ordered = _ordered(build, fresh, [(key, Path(key).stem, d["id"], d["title"], d["when"])
-                                          for key, d in read_now.items()], outcome, paths)
-        if not ordered:
-            return
-        recorded = build.record.get(EDITION) or {}
-        key = _digest([(d.name, d.sha) for d in ordered])
-        if not read_now and recorded.get("key") == key and all(
-                build.intact(EDITION, rel) for rel in recorded.get("files", {})):
-            yield from ((rel, KEEP) for rel in recorded["files"])
-            return
-        build.record.put(EDITION, {"key": key, "files": {}})
-        parts = [read_now.get(str(d.path)) or build.cached(d) for d in ordered]
-        yield build.give(EDITION, "corpus.txt",
-                         "\n".join(p["corpus"] for p in parts).encode("utf-8"))
-        yield build.give(EDITION, "corpus.tsv",
-                         text.corpus_tsv(p["row"] for p in parts).encode("utf-8"))
-
-    outcome.written = build.write(edition(), force)
+                  record, jobs, rebuild, progress, force)
+    with _workspace(build, out_dir) as work:
+        fresh, stale = build.partition(files, "text")
+        outcome.written = build.write(_texts(build, fresh, stale, width, diplomatic, outcome,
+                                             paths, work))
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
+
+
+def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
+           diplomatic: bool, outcome: Result, paths: Sequence[Path],
+           work: Path) -> Iterator[tuple[str, bytes | Path | None]]:
+    """Every file of the plain-text edition, made or kept."""
+    assert build.cache is not None
+    cache = build.cache
+    read_now: list[tuple] = []
+    for key, state, row, found, content in build.read(
+            _read_text, [(str(p), width, diplomatic, str(cache)) for p in stale], "reading"):
+        outcome.diagnostics.extend(found)
+        if row is None:
+            build.record.drop(key)
+            continue
+        path = Path(key)
+        read_now.append((key, path.stem, *row))
+        build.remember(Doc(path, path.stem, *row, state.sha256), state)
+        yield build.give(key, f"{path.stem}.txt", content)
+    for key, doc in fresh.items():
+        rel = f"{doc.name}.txt"
+        if build.intact(key, rel):
+            yield rel, KEEP
+            continue
+        source, _problems = read(doc.path)
+        if source is not None:
+            yield build.give(key, rel, text.document_text(source.doc, width, diplomatic)
+                             .encode("utf-8"))
+    ordered = _ordered(build, fresh, read_now, outcome, paths)
+    if not ordered:
+        return
+    recorded = build.record.get(EDITION) or {}
+    key = _digest([(d.name, d.sha) for d in ordered])
+    if not read_now and recorded.get("key") == key and all(
+            build.intact(EDITION, rel) for rel in recorded.get("files", {})):
+        yield from ((rel, KEEP) for rel in recorded["files"])
+        return
+    build.record.put(EDITION, {"key": key, "files": {}})
+    work.mkdir(parents=True, exist_ok=True)
+    with open(work / "corpus.txt", "wb") as corpus, open(work / "corpus.tsv", "wb") as table:
+        table.write(("\t".join(text.TSV_COLUMNS) + "\n").encode("utf-8"))
+        for k, doc in enumerate(ordered):  # one document at a time: the corpus is large
+            part = _load(cache, doc, "text")
+            corpus.write(("\n" if k else "").encode("utf-8") + part["corpus"].encode("utf-8"))
+            table.write(part["row"].encode("utf-8"))
+    yield build.give(EDITION, "corpus.txt", work / "corpus.txt")
+    yield build.give(EDITION, "corpus.tsv", work / "corpus.tsv")

@@ -14,6 +14,8 @@ Each file is written atomically (:func:`pipeline.files.write_atomic`).
 
 from __future__ import annotations
 
+import filecmp
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Iterable
@@ -37,11 +39,18 @@ class Written:
     refused: set[str] = field(default_factory=set)  # the files left as they were (E407)
 
 
-def _manifest(out_dir: Path) -> set[str]:
+def listed(out_dir: Path) -> set[str]:
+    """The files an earlier export wrote into ``out_dir`` (its :data:`MANIFEST`)."""
     path = out_dir / MANIFEST
     if not path.is_file():
         return set()
     return {line for line in path.read_text(encoding="utf-8").splitlines() if line}
+
+
+def _same(target: Path, data: bytes | Path) -> bool:
+    if isinstance(data, Path):
+        return filecmp.cmp(target, data, shallow=False)
+    return target.stat().st_size == len(data) and target.read_bytes() == data
 
 
 def _safe(rel: str) -> bool:
@@ -49,43 +58,72 @@ def _safe(rel: str) -> bool:
     return bool(parts) and not PurePosixPath(rel).is_absolute() and ".." not in parts
 
 
-def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | None]],
+@dataclass(frozen=True)
+class Placed:
+    """A file put in place by another process (:func:`place`), and what became of it."""
+
+    sha256: str
+    outcome: str  # of :func:`place`
+
+
+def place(out_dir: Path, rel: str, data: bytes | Path, replace: bool) -> str:
+    """Put one file in place: ``written``, ``unchanged`` (the same bytes are there), or
+    left out: ``foreign`` (a file teipipe did not write, unless ``replace``) or ``in the
+    way`` (not a file).  Worker processes call it for the files they make, so that their
+    bytes need not pass through the main process."""
+    target = out_dir / rel
+    if target.is_file():
+        if _same(target, data):
+            return "unchanged"
+        if not replace:
+            return "foreign"
+    elif target.exists():
+        return "in the way"
+    if isinstance(data, Path):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(data, target)
+    else:
+        write_atomic(target, data)
+    return "written"
+
+
+def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | Path | Placed | None]],
                 force: bool = False) -> Written:
     """Write ``files`` (relative POSIX path, content) below ``out_dir``.
 
     A content of ``None`` (:data:`KEEP`) says the file is already there as it should be
-    (the caller made sure, see :mod:`pipeline.incremental`): it is kept, not even read.
+    (the caller made sure, see :mod:`pipeline.incremental`): it is kept, not even read.  A
+    content that is a path is a file already written (in ``out_dir``, for a large file
+    that is not to be held in memory): it is moved into place, or removed when the file
+    there is the same.  A :class:`Placed` content is a file a worker put in place.
     """
     done = Written()
-    before = _manifest(out_dir)
+    before = listed(out_dir)
     made: list[str] = []
     for rel, data in files:
         if not _safe(rel) or rel == MANIFEST:
             raise ValueError(f"refusing to write outside the output folder: {rel!r}")
-        target = out_dir / rel
         if data is KEEP:
-            made.append(rel)
-            done.unchanged += 1
-            continue
-        if target.is_file():
-            if target.read_bytes() == data:
-                made.append(rel)
-                done.unchanged += 1
-                continue
-            if rel not in before and not force:
-                done.problems.append(error(
-                    "E407", "exists and was not written by teipipe; left as it is",
-                    file=display_path(target), hint="use another folder, or --force"))
-                done.refused.add(rel)
-                continue
-        elif target.exists():
-            done.problems.append(error("E407", "is in the way (not a file)",
-                                       file=display_path(target)))
+            outcome = "unchanged"
+        elif isinstance(data, Placed):
+            outcome = data.outcome
+        else:
+            outcome = place(out_dir, rel, data, force or rel in before)
+        if outcome == "foreign":
+            done.problems.append(error(
+                "E407", "exists and was not written by teipipe; left as it is",
+                file=display_path(out_dir / rel), hint="use another folder, or --force"))
             done.refused.add(rel)
-            continue
-        write_atomic(target, data)
-        made.append(rel)
-        done.written += 1
+        elif outcome == "in the way":
+            done.problems.append(error("E407", "is in the way (not a file)",
+                                       file=display_path(out_dir / rel)))
+            done.refused.add(rel)
+        else:
+            made.append(rel)
+            if outcome == "written":
+                done.written += 1
+            else:
+                done.unchanged += 1
     for rel in sorted(before - set(made)):
         stale = out_dir / rel
         if _safe(rel) and stale.is_file():

@@ -17,6 +17,7 @@ the browser tests check that the two agree.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -122,8 +123,12 @@ def refs_of(element: etree._Element) -> tuple[str, ...]:
 
     Only local pointers (``#id``) count; anything else (a URL, ``javascript:``) is ignored.
     """
-    return tuple(token[1:] for token in (element.get("ref") or "").split()
-                 if token.startswith("#") and len(token) > 1)
+    return _refs(element.get("ref") or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _refs(ref: str) -> tuple[str, ...]:  # a document names the same entries again and again
+    return tuple(token[1:] for token in ref.split() if token.startswith("#") and len(token) > 1)
 
 
 def passages(tree: etree._ElementTree) -> list[Passage]:
@@ -145,10 +150,16 @@ def passages(tree: etree._ElementTree) -> list[Passage]:
     return [p for p in found if p.text]
 
 
+#: Passages without an id of their own (numbered in the document), by their element.
+_NUMBERED = {tei("opener"): "opener", tei("closer"): "closer"}
+_DIV, _LB, _FW = tei("div"), tei("lb"), tei("fw")
+#: The type of each name element, by its tag.
+_NAME_TAGS = {tei(name): type_ for name, type_ in ELEMENT_TYPES.items()}
+
+
 def _passage_id(el: etree._Element, counters: dict[str, int], doc_id: str) -> str | None:
-    name = etree.QName(el).localname
-    if name in counters and el.getparent() is not None \
-            and etree.QName(el.getparent()).localname == "div":
+    name = _NUMBERED.get(el.tag)
+    if name is not None and el.getparent() is not None and el.getparent().tag == _DIV:
         counters[name] += 1
         return f"{doc_id}.{name}{counters[name]}"
     return el.get(XML_ID)
@@ -171,11 +182,11 @@ def _walk(el: etree._Element, current: Passage, found: list[Passage],
 
 def _element(el: etree._Element, current: Passage, found: list[Passage],
              counters: dict[str, int], doc_id: str) -> None:
-    name = etree.QName(el).localname
-    if el.tag == tei("lb"):
+    tag = el.tag
+    if tag == _LB:
         current.add(" ")
         return
-    if el.tag == tei("fw"):  # "[page 2]": where the original's page ends, not its words
+    if tag == _FW:  # "[page 2]": where the original's page ends, not its words
         return
     brackets = el.get("rend") == "brackets"
     start = len(current.text)
@@ -185,13 +196,14 @@ def _element(el: etree._Element, current: Passage, found: list[Passage],
     _walk(el, current, found, counters, doc_id)
     if brackets:
         current.add("]")
-    if name in ELEMENT_TYPES and el.tag == tei(name):
+    type_ = _NAME_TAGS.get(tag)
+    if type_ is not None:
         text = current.text
         # a name's span starts at its first character, after any space the join collapsed
         while start < len(text) and text[start] == " ":
             start += 1
-        current.names.append(NameSpan(start, len(text.rstrip()), ELEMENT_TYPES[name],
-                                      refs_of(el), el.get("cert"), el.get("resp"), el))
+        current.names.append(NameSpan(start, len(text.rstrip()), type_, refs_of(el),
+                                      el.get("cert"), el.get("resp"), el))
 
 
 __all__ = ["META", "META_LABEL", "NameSpan", "Passage", "PASSAGE_KINDS", "metadata_passage",

@@ -17,18 +17,15 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import Sequence
 
 from lxml import etree
 
 from ..diagnostics import Diagnostic, error, warning
-from ..tei.ns import NAME_ELEMENTS, NS, tei
+from ..tei.ns import NAME_ELEMENTS, NS, XML_ID, tei
 from ..tei.read import parse
 from .passages import Passage
 from .sources import Source
-
-if TYPE_CHECKING:
-    from .summary import Summary
 
 #: The register page of each type of entry.
 REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organizations.html"}
@@ -98,7 +95,7 @@ def _names(el: etree._Element, type_: str) -> list[etree._Element]:
 def entry_of(el: etree._Element) -> Entry | None:
     """The entry a ``person``/``place``/``org`` element with an ``xml:id`` is, else None."""
     type_ = _ENTRY_TYPES.get(el.tag)
-    ident = el.get("{http://www.w3.org/XML/1998/namespace}id")
+    ident = el.get(XML_ID)
     if type_ is None or not ident:
         return None
     names = _names(el, type_)
@@ -119,13 +116,15 @@ def _sort_text(el: etree._Element, preferred: etree._Element | None, name: str) 
     return name
 
 
-def standoff_entries(tree: etree._ElementTree) -> dict[str, Entry]:
-    """The register entries copied into a TEI file's ``<standOff>``."""
-    found: dict[str, Entry] = {}
-    for el in tree.getroot().iterfind("tei:standOff//*", NS):
-        entry = entry_of(el)
-        if entry is not None and entry.id not in found:
-            found[entry.id] = entry
+def standoff_entries(tree: etree._ElementTree) -> dict[str, etree._Element]:
+    """The register entries copied into a TEI file's ``<standOff>``, by id, as elements
+    (:func:`entry_of` reads one: most are the register's own, and need not be read)."""
+    found: dict[str, etree._Element] = {}
+    for stand_off in tree.getroot().iterfind("tei:standOff", NS):
+        for el in stand_off.iter(*_ENTRY_TYPES):
+            ident = el.get(XML_ID)
+            if ident and ident not in found:
+                found[ident] = el
     return found
 
 
@@ -145,18 +144,6 @@ def read_register(path: Path) -> tuple[dict[str, Entry], list[Diagnostic]]:
     return found, []
 
 
-def entries(summaries: Iterable["Summary"], register: dict[str, Entry] | None = None
-            ) -> dict[str, Entry]:
-    """Every entry the edition knows: the register's, then the files' own copies (an entry
-    carried by several files is read from the first)."""
-    merged = dict(register or {})
-    for summary in summaries:
-        for ident, type_, name, key, xml in summary.entries:
-            if ident not in merged:
-                merged[ident] = Entry(ident, type_, etree.fromstring(xml), name, key)
-    return merged
-
-
 def snippet(text: str, start: int, end: int, context: int = CONTEXT) -> tuple[str, str, str]:
     """``text[start:end]`` with up to ``context`` characters each side, cut between words."""
     before = text[max(0, start - context):start]
@@ -170,7 +157,7 @@ def snippet(text: str, start: int, end: int, context: int = CONTEXT) -> tuple[st
     return before, text[start:end], after
 
 
-def occurrences(source: "Source | Summary", found: list[Passage]) -> list[Occurrence]:
+def occurrences(source: Source, found: list[Passage]) -> list[Occurrence]:
     """Every name in ``found`` (a document's passages, its metadata passage first)."""
     out: list[Occurrence] = []
     for passage in found:
@@ -181,11 +168,13 @@ def occurrences(source: "Source | Summary", found: list[Passage]) -> list[Occurr
     return out
 
 
-def unresolved(summary: "Summary", known: dict[str, Entry]) -> list[Diagnostic]:
-    """A warning for each name whose ``@ref`` points at no entry (it is shown unlinked)."""
+def unresolved(path: str, pointers: Sequence[tuple[str, tuple[str, ...], int]],
+               known: dict[str, Entry]) -> list[Diagnostic]:
+    """A warning for each name whose ``@ref`` points at no entry (it is shown unlinked):
+    ``pointers`` are a file's ``@ref`` values as written, the ids each gives, and its line."""
     problems: list[Diagnostic] = []
     seen: set[str] = set()
-    for raw, refs, line in summary.pointers:
+    for raw, refs, line in pointers:
         missing = [r for r in refs if r not in known]
         if not refs or missing:
             what = ", ".join(missing) if missing else raw
@@ -194,6 +183,6 @@ def unresolved(summary: "Summary", known: dict[str, Entry]) -> list[Diagnostic]:
             seen.add(what)
             problems.append(warning(
                 "W406", f"@ref {what!r} points at no register entry; the name is not linked",
-                file=str(summary.path), line=line,
+                file=path, line=line,
                 hint="add the entry to source/register.xml and copy it into <standOff>"))
     return problems

@@ -21,17 +21,20 @@ Format (JSON, keys in this order)::
      "entities": [[id, preferred name, type, register href], ...],   # sorted by name
      "passages": [[document index, fragment, label, text, [entity index, ...]], ...],
      "words": {"folded-word": [passage index, ...], ...}}            # sorted by word
+
+The index is written as it is made (:class:`IndexWriter`), one document at a time: the
+passages of 10,000 documents are tens of megabytes, and only the word lists (four bytes a
+passage per word) are held until the end.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Sequence
+from array import array
+from typing import BinaryIO, Sequence
 
-from .passages import Passage
 from .register import REGISTER_PAGES, Entry, fold
-from .summary import Summary
 
 INDEX_VERSION = 1
 
@@ -43,43 +46,63 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-def build_index(docs: Sequence[tuple[Summary, Sequence[Passage]]],
-                known: dict[str, Entry]) -> dict:
-    """The index of every passage of ``docs`` (in reading order, each document's passages
-    with its metadata passage first)."""
-    entity_list = sorted(known.values(), key=lambda e: e.sort_key)
-    entity_index = {e.id: k for k, e in enumerate(entity_list)}
-    documents = []
-    passages = []
-    postings: dict[str, list[int]] = {}
-    for k, (summary, found) in enumerate(docs):
-        documents.append([f"documents/{summary.name}.html", summary.title,
-                          summary.date_text or "", summary.date_when or ""])
-        for passage in found:
-            number = len(passages)
-            named = sorted({entity_index[r] for span in passage.names for r in span.refs
-                            if r in entity_index})
-            passages.append([k, passage.id, passage.label, passage.text, named])
-            for word in dict.fromkeys(words(passage.text)):
-                postings.setdefault(word, []).append(number)
-    return {
-        "version": INDEX_VERSION,
-        "documents": documents,
-        "entities": [[e.id, e.name, e.type, f"{REGISTER_PAGES[e.type]}#{e.id}"]
-                     for e in entity_list],
-        "passages": passages,
-        "words": dict(sorted(postings.items())),
-    }
-
-
-def index_script(index: dict) -> bytes:
-    """The index as a script that sets ``window.teipipeSearch``.
-
-    ``<``, ``>``, ``&`` and the two line separators are written as ``\\u`` escapes, so that
-    no text from a source can end a script element or break the JavaScript.
-    """
-    data = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+def _json(value) -> str:
+    """JSON that is safe in a script: ``<``, ``>``, ``&`` and the two line separators as
+    ``\\u`` escapes, so that no text from a source can end a script element or break the
+    JavaScript."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     for char in "<>&\u2028\u2029":
         data = data.replace(char, f"\\u{ord(char):04x}")
-    return ("/* teipipe search index: generated, do not edit */\n"
-            f"window.teipipeSearch = {data};\n").encode("utf-8")
+    return data
+
+
+def passage(fragment: str, label: str, text: str) -> str:
+    """A passage's fragment id, label and text as they appear in the index (JSON, without
+    the brackets around them): made where the passage is read, in a worker."""
+    return _json([fragment, label, text])[1:-1]
+
+
+class IndexWriter:
+    """``assets/search-index.js``, written into ``out`` a document at a time: a script that
+    sets ``window.teipipeSearch``.
+
+    ``documents``: [href, title, date text, date] in reading order; ``entities``: every
+    register entry, sorted.  Then :meth:`add` each document's passages in reading order,
+    and :meth:`close`.
+    """
+
+    def __init__(self, out: BinaryIO, documents: Sequence[list[str]],
+                 entities: Sequence[Entry]):
+        self.out = out
+        self.entity_index = {e.id: k for k, e in enumerate(entities)}
+        self.passages = 0
+        self.postings: dict[str, array] = {}
+        head = _json([[e.id, e.name, e.type, f"{REGISTER_PAGES[e.type]}#{e.id}"]
+                      for e in entities])
+        self._write("/* teipipe search index: generated, do not edit */\n"
+                    f'window.teipipeSearch = {{"version":{INDEX_VERSION},"documents":'
+                    f'{_json(list(documents))},"entities":{head},"passages":[')
+
+    def _write(self, text: str) -> None:
+        self.out.write(text.encode("utf-8"))
+
+    def add(self, k: int, passages: Sequence[list], postings: dict[str, list[int]]) -> None:
+        """The ``k``-th document's passages ([:func:`passage`, [register id, ...]]) and the
+        passages (by their place in ``passages``) each of its words is in."""
+        known = self.entity_index
+        rows = [f"[{k},{text},{_json(sorted({known[r] for r in refs if r in known}))}]"
+                for text, refs in passages]
+        if rows:
+            self._write(("," if self.passages else "") + ",".join(rows))
+        shift = self.passages.__add__
+        for word, found in postings.items():
+            self.postings.setdefault(word, array("I")).extend(map(shift, found))
+        self.passages += len(rows)
+
+    def close(self) -> None:
+        """The word lists, sorted by word, and the end of the script."""
+        self._write('],"words":{')
+        for n, word in enumerate(sorted(self.postings)):
+            found = ",".join(map(str, self.postings.pop(word)))
+            self._write(f"{',' if n else ''}{_json(word)}:[{found}]")
+        self._write("}};\n")

@@ -17,7 +17,6 @@ from lxml import etree
 
 from ..batch import find_sources
 from ..diagnostics import Diagnostic, error
-from ..files import display_path
 from ..model import Document
 from ..tei.read import TEIError, parse, read_tei
 
@@ -48,10 +47,20 @@ def sort_key(when: str | None, title: str, name: str) -> tuple[str, str, str]:
 
 
 def find_tei(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
-    """Expand files and folders into ``.xml`` files, each once, in a stable order."""
+    """Expand files and folders into ``.xml`` files, each once (a file named twice, or by
+    a link, is one), in a stable order; below the working directory, relative to it."""
     found, problems = find_sources(paths, "*.xml")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    return [Path(display_path(p)) for p in unique], problems
+    here = Path.cwd().resolve()
+    folders: dict[Path, Path] = {}  # each folder resolved once, not once per file
+    unique: dict[Path, None] = {}
+    for path in found:
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = path.parent.resolve()
+        real = folder / path.name
+        unique.setdefault(real.resolve() if real.is_symlink() else real)
+    return [Path(str(p.relative_to(here)) if p.is_relative_to(here) else str(p))
+            for p in unique], problems
 
 
 def read(path: Path) -> tuple[Source | None, list[Diagnostic]]:
@@ -60,7 +69,7 @@ def read(path: Path) -> tuple[Source | None, list[Diagnostic]]:
     try:
         data = path.read_bytes()
         tree = parse(data)
-        doc = read_tei(tree)
+        doc = read_tei(tree, authority=False)  # the editions read entries from the tree
     except OSError as exc:
         return None, [error("E404", f"cannot be read: {exc.strerror}", file=where)]
     except etree.XMLSyntaxError as exc:

@@ -1,115 +1,151 @@
 """What the edition-wide pages need of one document, read once and kept as plain data.
 
 The home page, the registers and the search index are made from every document at once.
-Holding every parsed TEI tree for that would take memory in proportion to the edition (a
-tree is ten times its file), and would mean reading every file again after one changed.  So
-each TEI file is read on its own (in a worker process) into a :class:`Summary`: its
-metadata, its passages with the names in them, the register entries it carries, the
-pointers it makes.  A summary is plain data (JSON), so it can be sent between processes and
-kept in the cache folder, keyed by the file's content: after one file changed, only that one
-is read again.
+Holding every parsed TEI tree for that, or every passage and snippet, would take memory in
+proportion to the edition (10,000 documents took gigabytes), and would mean reading every
+file again after one changed.  So each TEI file is read on its own (in a worker process)
+into a :class:`Summary` of three parts, kept as JSON in the cache folder by the file's
+content (after one file changed, only that one is read again):
+
+- ``meta``, small: the document's row in the table of documents, the register entries it
+  carries, the names it points at, and for each register entry and proposed name how many
+  of its passages name it, with a digest of its share of the register page.  The edition is
+  planned from these alone (:mod:`.edition`).
+- ``search``, its passages for the search index with their words, and ``lists``, its share
+  of each register page already rendered (``pieces.xsl``): the bulk.  The edition's pages
+  are written from these one document at a time, and only when a digest says they changed
+  (a change of wording that leaves the registers as they were reads no ``lists``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+import hashlib
+from dataclasses import dataclass
 
 from lxml import etree
 
 from ..tei.ns import ELEMENT_TYPES, NS, tei
 from . import text as plain
-from .passages import NameSpan, Passage, metadata_passage, passages, refs_of
-from .register import Occurrence, occurrences, standoff_entries
-from .sources import Source, sort_key
+from .passages import metadata_passage, passages, refs_of
+from .register import fold, occurrences, standoff_entries
+from .search import passage, words
+from .sources import Source
+from .stylesheets import stylesheet
 
 #: Bump when what a summary holds changes: cached summaries of older code are not used.
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
+
+#: How a register page's list of occurrences begins (``collection.xsl``).  No text from a
+#: source can contain it: the HTML output escapes ``<`` in text and ``"`` in attributes.
+OCCURRENCES = b'<ul class="occurrences">'
+
+
+_LIST = OCCURRENCES.decode("utf-8")
+#: Escapes for an attribute value: what XML reads back as written (line ends and tabs too).
+_ATTR = (("&", "&amp;"), ("<", "&lt;"), ('"', "&quot;"), ("\t", "&#9;"), ("\n", "&#10;"),
+         ("\r", "&#13;"))
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _attr(value: str) -> str:
+    for char, escape in _ATTR:
+        if char in value:
+            value = value.replace(char, escape)
+    return value
 
 
 @dataclass
 class Summary:
-    """One document as the edition-wide pages see it."""
+    """One document as the edition-wide pages see it (see the module docstring)."""
 
-    path: Path
-    name: str
-    id: str
-    title: str
-    date_when: str | None
-    date_text: str | None
-    kind: str
-    classification: str
-    archive: str
-    project: str | None  # the text of its projectDesc, the home page's description at worst
-    found: list[Passage]  # its metadata passage, then its passages in order
-    occurrences: list[Occurrence]
-    entries: list[tuple[str, str, str, str, str]]  # standOff: id, type, name, sort key, XML
-    named: list[str]  # the register ids its names point at, in order, once each
-    pointers: list[tuple[str, tuple[str, ...], int]] = field(default_factory=list)
-    # every name's @ref as written, the ids it gives, and its line
+    meta: dict
+    search: dict  # passages and words
+    lists: dict  # the register pages' lists of occurrences
 
-    @property
-    def sort_key(self) -> tuple[str, str, str]:
-        return sort_key(self.date_when, self.title, self.name)
 
-    @property
-    def carried(self) -> set[str]:
-        """The ids of the entries its standOff carries."""
-        return {entry[0] for entry in self.entries}
-
-    def as_data(self) -> dict:
-        return {"path": str(self.path), "name": self.name, "id": self.id, "title": self.title,
-                "date_when": self.date_when, "date_text": self.date_text, "kind": self.kind,
-                "classification": self.classification, "archive": self.archive,
-                "project": self.project,
-                "found": [[p.id, p.label, p.text, [[n.start, n.end, n.type, list(n.refs),
-                                                    n.cert, n.resp] for n in p.names]]
-                          for p in self.found],
-                "entries": [list(e) for e in self.entries], "named": self.named,
-                "pointers": [[raw, list(refs), line] for raw, refs, line in self.pointers]}
-
-    @classmethod
-    def from_data(cls, data: dict) -> "Summary":
-        found = [Passage(pid, label, text, [NameSpan(start, end, type_, tuple(refs), cert,
-                                                     resp, None)
-                                            for start, end, type_, refs, cert, resp in names])
-                 for pid, label, text, names in data["found"]]
-        summary = cls(Path(data["path"]), data["name"], data["id"], data["title"],
-                      data["date_when"], data["date_text"], data["kind"],
-                      data["classification"], data["archive"], data["project"], found, [],
-                      [tuple(e) for e in data["entries"]], list(data["named"]),
-                      [(raw, tuple(refs), line) for raw, refs, line in data["pointers"]])
-        summary.occurrences = occurrences(summary, found)  # snippets of the passages
-        return summary
+def digest(data: bytes | str) -> str:
+    """A short digest that tells one document's share of a page from another."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return hashlib.sha256(raw).hexdigest()[:20]
 
 
 def summarize(source: Source) -> Summary:
     """The summary of a source (its tree is read here, and not kept)."""
     root = source.tree.getroot()
     found = [metadata_passage(source.tree), *passages(source.tree)]
-    for passage in found:  # the elements stay with the tree
-        passage.names = [NameSpan(n.start, n.end, n.type, n.refs, n.cert, n.resp, None)
-                         for n in passage.names]
-    entries = [(e.id, e.type, e.name, e.sort_key,
-                etree.tostring(e.element, encoding="unicode", with_tail=False))
-               for e in standoff_entries(source.tree).values()]
+    entries = [[ident, etree.tostring(el, encoding="unicode", with_tail=False)]
+               for ident, el in standoff_entries(source.tree).items()]
+    carried = {e[0] for e in entries}
     named: dict[str, None] = {}
-    pointers = []
     for el in root.iter(tei("persName"), tei("placeName"), tei("orgName")):
         for ref in refs_of(el):
             named.setdefault(ref)
+    pointers: dict[str, list] = {}  # the first of each @ref: the warnings name no other
     for el in root.iter(*(tei(n) for n in ELEMENT_TYPES)):
-        if el.get("ref") is not None:
-            pointers.append((el.get("ref"), refs_of(el), el.sourceline))
+        raw = el.get("ref")
+        if raw is not None and raw not in pointers:
+            refs = refs_of(el)
+            if not refs or set(refs) - carried:  # else every id is an entry it carries
+                pointers[raw] = [raw, list(refs), el.sourceline]
     project = root.find("tei:teiHeader/tei:encodingDesc/tei:projectDesc/tei:p", NS)
     h = source.doc.header
-    return Summary(source.path, source.name, source.doc.id, h.title, h.date_when, h.date_text,
-                   plain.kind_label(source.doc) or "",
-                   plain.classification_label(source.doc) or "",
-                   plain.archive_label(source.doc),
-                   " ".join("".join(project.itertext()).split()) if project is not None
-                   else None, found, occurrences(source, found), entries, list(named),
-                   pointers)
+    meta = {"name": source.name, "id": source.doc.id, "title": h.title,
+            "date_when": h.date_when, "date_text": h.date_text,
+            "kind": plain.kind_label(source.doc) or "",
+            "classification": plain.classification_label(source.doc) or "",
+            "archive": plain.archive_label(source.doc),
+            "project": " ".join("".join(project.itertext()).split())
+            if project is not None else None,
+            "entries": entries, "uncarried": [r for r in named if r not in carried],
+            "pointers": list(pointers.values())}
+    search = [[passage(p.id, p.label, p.text),
+               list(dict.fromkeys(r for n in p.names for r in n.refs))] for p in found]
+    postings: dict[str, list[int]] = {}
+    for k, p in enumerate(found):
+        for word in dict.fromkeys(words(p.text)):
+            postings.setdefault(word, []).append(k)
+    linked, proposed = _groups(source, found, meta)
+    meta["search"] = digest(repr(search))
+    return Summary(meta, {"passages": search, "words": postings},
+                   {"linked": linked, "proposed": proposed})
 
 
-__all__ = ["SUMMARY_VERSION", "Summary", "summarize"]
+def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
+    """The document's share of the register pages: for each register id it names and each
+    name proposed without one, its ``<li>`` of occurrences, rendered; their counts and
+    digests go into ``meta``."""
+    by_ref: dict[str, list] = {}
+    by_name: dict[tuple[str, str], list] = {}
+    for occ in occurrences(source, found):
+        for ref in occ.refs:
+            by_ref.setdefault(ref, []).append(occ)
+        if occ.proposed:
+            by_name.setdefault((occ.type, fold(occ.match)), []).append(occ)
+    h = source.doc.header
+    page = f"documents/{source.name}.html"
+    doc = (f'<group><doc name="{_attr(source.name)}" href="{_attr(page)}" '
+           f'title="{_attr(h.title)}" date="{_attr(h.date_text or h.date_when or "")}">')
+    xml = ["<groups>"]  # written out, not built node by node: a third of the time
+    for occs in (*by_ref.values(), *by_name.values()):
+        xml.append(doc)
+        xml.extend(f'<in href="{_attr(f"{page}#{o.passage}")}" label="{_attr(o.label)}" '
+                   f'before="{_attr(o.before)}" match="{_attr(o.match)}" '
+                   f'after="{_attr(o.after)}" candidates="{len(o.refs)}"/>' for o in occs)
+        xml.append("</doc></group>")
+    xml.append("</groups>")
+    groups = etree.fromstring("".join(xml), _PARSER)
+    rendered = str(stylesheet("pieces.xsl")(groups.getroottree())).rstrip("\n")
+    lists = [part.removesuffix("</ul>") for part in rendered.split(_LIST)[1:]]
+    linked, proposed = [], []
+    meta["linked"], meta["proposed"] = [], []
+    for (ref, occs), html in zip(by_ref.items(), lists):
+        linked.append([ref, html])
+        meta["linked"].append([ref, len({o.passage for o in occs}), digest(html)])
+    for ((type_, key), occs), html in zip(by_name.items(), lists[len(by_ref):]):
+        proposed.append([type_, key, html])
+        meta["proposed"].append([type_, key, occs[0].match,
+                                 sorted({o.cert for o in occs if o.cert}), digest(html)])
+    return linked, proposed
+
+
+__all__ = ["OCCURRENCES", "SUMMARY_VERSION", "Summary", "digest", "summarize"]

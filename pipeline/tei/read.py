@@ -53,9 +53,11 @@ def record(tree: etree._ElementTree) -> dict[str, str]:
     return {}
 
 
-def read_tei(tree: etree._ElementTree, text: bool = True) -> Document:
+def read_tei(tree: etree._ElementTree, text: bool = True, authority: bool = True) -> Document:
     """The document a TEI file holds (without ``text``: its header only, with an empty body
-    and no register entries, for readers of metadata, who need not pay for the rest)."""
+    and no register entries, for readers of metadata, who need not pay for the rest;
+    without ``authority``: no register entries, for readers that take them from the tree).
+    """
     root = tree.getroot()
     body = _text_body(root)
     rec = record(tree)
@@ -65,7 +67,7 @@ def read_tei(tree: etree._ElementTree, text: bool = True) -> Document:
     if not text:
         return Document(root.get(XML_ID, ""), read_header(root), Body(), source)
     return Document(root.get(XML_ID, ""), read_header(root), read_body(body), source,
-                    read_authority(root))
+                    read_authority(root) if authority else Authority())
 
 
 def read_text(tree: etree._ElementTree) -> Body:

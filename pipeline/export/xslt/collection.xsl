@@ -127,26 +127,7 @@
             </tr>
           </thead>
           <tbody>
-            <xsl:for-each select="$e/document">
-              <tr>
-                <td data-sort="{@sort}" data-label="Date">
-                  <xsl:choose>
-                    <xsl:when test="@when != ''"><time datetime="{@when}"><xsl:value-of select="@date"/></time></xsl:when>
-                    <xsl:otherwise>Undated</xsl:otherwise>
-                  </xsl:choose>
-                </td>
-                <td><a href="{@href}"><xsl:value-of select="@title"/></a></td>
-                <td data-label="Kind"><xsl:value-of select="@kind"/>
-                  <xsl:if test="@classification != ''"><span class="classification"><xsl:text> · </xsl:text><xsl:value-of select="@classification"/></span></xsl:if>
-                </td>
-                <td data-label="Archive"><xsl:value-of select="@archive"/></td>
-                <td class="files" data-label="Files">
-                  <a href="{@tei}" download="" aria-label="TEI XML of {@title}">TEI</a>
-                  <xsl:text> · </xsl:text>
-                  <a href="{@text}" download="" aria-label="Plain text of {@title}">Text</a>
-                </td>
-              </tr>
-            </xsl:for-each>
+            <xsl:apply-templates select="$e/document" mode="row"/>
           </tbody>
         </table>
       </div>
@@ -159,6 +140,28 @@
       <p>Every passage has its own address: the number beside it (¶ 3) is the one to cite.
         Each document can be downloaded as TEI XML and as plain text.</p>
     </section>
+  </xsl:template>
+
+  <!-- A document's row in the table of the home page. -->
+  <xsl:template match="document" mode="row">
+    <tr>
+      <td data-sort="{@sort}" data-label="Date">
+        <xsl:choose>
+          <xsl:when test="@when != ''"><time datetime="{@when}"><xsl:value-of select="@date"/></time></xsl:when>
+          <xsl:otherwise>Undated</xsl:otherwise>
+        </xsl:choose>
+      </td>
+      <td><a href="{@href}"><xsl:value-of select="@title"/></a></td>
+      <td data-label="Kind"><xsl:value-of select="@kind"/>
+        <xsl:if test="@classification != ''"><span class="classification"><xsl:text> · </xsl:text><xsl:value-of select="@classification"/></span></xsl:if>
+      </td>
+      <td data-label="Archive"><xsl:value-of select="@archive"/></td>
+      <td class="files" data-label="Files">
+        <a href="{@tei}" download="" aria-label="TEI XML of {@title}">TEI</a>
+        <xsl:text> · </xsl:text>
+        <a href="{@text}" download="" aria-label="Plain text of {@title}">Text</a>
+      </td>
+    </tr>
   </xsl:template>
 
   <!-- ================================================================= registers -->

@@ -35,6 +35,8 @@
   <xsl:param name="count" select="''"/>
 
   <xsl:key name="id" match="*[@xml:id]" use="@xml:id"/>
+  <!-- The names of the text and of the senders and recipients ($names), by their @ref. -->
+  <xsl:key name="pointer" match="/tei:TEI/tei:text/tei:body//tei:persName | /tei:TEI/tei:text/tei:body//tei:placeName | /tei:TEI/tei:text/tei:body//tei:orgName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:persName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:placeName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:orgName" use="normalize-space(@ref)"/>
   <xsl:key name="entry" match="tei:standOff//tei:person[@xml:id] | tei:standOff//tei:place[@xml:id] | tei:standOff//tei:org[@xml:id]" use="@xml:id"/>
 
   <xsl:variable name="doc-id" select="/tei:TEI/@xml:id"/>
@@ -595,23 +597,56 @@
        described by the entry's card below; a name the recognizer proposed (no @ref, but
        @cert or @resp) links to the list of proposed names; a name with neither, or whose
        @ref points at no entry, is plain text.  A name inside another is not a second link. -->
-  <xsl:template match="tei:persName | tei:placeName | tei:orgName" mode="text">
-    <xsl:variable name="type">
-      <xsl:choose>
-        <xsl:when test="self::tei:persName">person</xsl:when>
-        <xsl:when test="self::tei:placeName">place</xsl:when>
-        <xsl:otherwise>org</xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="page">
-      <xsl:choose>
-        <xsl:when test="$type = 'person'">persons.html</xsl:when>
-        <xsl:when test="$type = 'place'">places.html</xsl:when>
-        <xsl:otherwise>organizations.html</xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:variable name="refs"><xsl:call-template name="local-refs"><xsl:with-param name="list" select="normalize-space(@ref)"/></xsl:call-template></xsl:variable>
-    <xsl:variable name="ids" select="normalize-space($refs)"/>
+  <xsl:template match="tei:persName" mode="text">
+    <xsl:call-template name="name-in-text">
+      <xsl:with-param name="type" select="'person'"/>
+      <xsl:with-param name="page" select="'persons.html'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:placeName" mode="text">
+    <xsl:call-template name="name-in-text">
+      <xsl:with-param name="type" select="'place'"/>
+      <xsl:with-param name="page" select="'places.html'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template match="tei:orgName" mode="text">
+    <xsl:call-template name="name-in-text">
+      <xsl:with-param name="type" select="'org'"/>
+      <xsl:with-param name="page" select="'organizations.html'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- The ids of the entries a name points at: one pointer (most names) is looked up at
+       once; a list of them goes through "local-refs". -->
+  <xsl:template name="name-in-text">
+    <xsl:param name="type"/>
+    <xsl:param name="page"/>
+    <xsl:variable name="ref" select="normalize-space(@ref)"/>
+    <xsl:choose>
+      <xsl:when test="contains($ref, ' ')">
+        <xsl:variable name="refs"><xsl:call-template name="local-refs"><xsl:with-param name="list" select="$ref"/></xsl:call-template></xsl:variable>
+        <xsl:call-template name="name-link">
+          <xsl:with-param name="type" select="$type"/>
+          <xsl:with-param name="page" select="$page"/>
+          <xsl:with-param name="ids" select="normalize-space($refs)"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="name-link">
+          <xsl:with-param name="type" select="$type"/>
+          <xsl:with-param name="page" select="$page"/>
+          <xsl:with-param name="ids" select="substring($ref, 2, string-length($ref) * (starts-with($ref, '#') and boolean(key('entry', substring($ref, 2)))))"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="name-link">
+    <xsl:param name="type"/>
+    <xsl:param name="page"/>
+    <xsl:param name="ids"/>
     <xsl:variable name="first" select="substring-before(concat($ids, ' '), ' ')"/>
     <xsl:variable name="several" select="contains($ids, ' ')"/>
     <xsl:choose>
@@ -685,13 +720,14 @@
   <!-- The entries the document names (its standOff may hold more: the country of a city). -->
   <xsl:template name="names">
     <xsl:variable name="all" select="/tei:TEI/tei:standOff//tei:person[@xml:id] | /tei:TEI/tei:standOff//tei:place[@xml:id] | /tei:TEI/tei:standOff//tei:org[@xml:id]"/>
-    <!-- ' id ' for every '#id' of every name: one pass over the names, not one per entry -->
+    <!-- An entry is named when a name points at it alone (key "pointer"), or among others:
+         ' id ' for every '#id' of the names with several pointers. -->
     <xsl:variable name="named-ids">
-      <xsl:for-each select="$names[@ref]">
+      <xsl:for-each select="$names[contains(normalize-space(@ref), ' ')]">
         <xsl:call-template name="ref-ids"><xsl:with-param name="list" select="normalize-space(@ref)"/></xsl:call-template>
       </xsl:for-each>
     </xsl:variable>
-    <xsl:variable name="entries" select="$all[contains($named-ids, concat(' ', @xml:id, ' '))]"/>
+    <xsl:variable name="entries" select="$all[key('pointer', concat('#', @xml:id)) or contains($named-ids, concat(' ', @xml:id, ' '))]"/>
     <xsl:variable name="proposed" select="$names[not(@ref) and (@cert or @resp)]"/>
     <xsl:if test="$entries or $proposed">
       <section class="names" id="names" aria-labelledby="names-h">

@@ -237,9 +237,11 @@
     <xsl:if test="not($with-name)">
       <p class="card-type"><xsl:call-template name="entry-type"/></p>
     </xsl:if>
-    <xsl:variable name="dates"><xsl:call-template name="entry-dates"/></xsl:variable>
-    <xsl:if test="normalize-space($dates) != ''">
-      <p class="card-dates"><xsl:value-of select="normalize-space($dates)"/></p>
+    <xsl:if test="tei:birth or tei:death or tei:floruit or tei:state[@type = 'active'] or tei:date[@type = 'active'] or tei:existence or (tei:orgName | tei:placeName)[@type = 'preferred'][@from or @to]">
+      <xsl:variable name="dates"><xsl:call-template name="entry-dates"/></xsl:variable>
+      <xsl:if test="normalize-space($dates) != ''">
+        <p class="card-dates"><xsl:value-of select="normalize-space($dates)"/></p>
+      </xsl:if>
     </xsl:if>
     <xsl:for-each select="tei:occupation">
       <p class="card-occupation">
@@ -311,35 +313,20 @@
 
   <!-- ================================================================= passages -->
 
-  <!-- "d1.p7" -> "¶ 7", "d1.item5" -> "item 5" (as pipeline/export/passages.py). -->
+  <!-- "d1.p7" -> "¶ 7", "d1.item5" -> "item 5" (as pipeline/export/passages.py, whose
+       PASSAGE_KINDS are $passage-kinds: "|kind=name|" for each).  Computed with XPath
+       alone, without result-tree fragments: every passage of every page asks. -->
+  <xsl:variable name="passage-kinds" select="'|p=¶|item=item|sp=speech|head=heading|note=note|section=section|opener=opening|closer=closing|postscript=postscript|enclosure=enclosure|'"/>
   <xsl:template name="passage-label">
     <xsl:param name="id"/>
     <xsl:param name="doc-id"/>
-    <xsl:variable name="suffix">
-      <xsl:choose>
-        <xsl:when test="starts-with($id, concat($doc-id, '.'))"><xsl:value-of select="substring-after($id, concat($doc-id, '.'))"/></xsl:when>
-        <xsl:otherwise><xsl:value-of select="$id"/></xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
+    <!-- what follows "doc-id.", else the whole id -->
+    <xsl:variable name="suffix" select="substring($id, 1 + (string-length($doc-id) + 1) * starts-with($id, concat($doc-id, '.')))"/>
     <xsl:variable name="kind" select="translate($suffix, '0123456789', '')"/>
     <xsl:variable name="num" select="substring($suffix, string-length($kind) + 1)"/>
     <xsl:variable name="known" select="$kind != '' and translate($kind, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ', '') = '' and concat($kind, $num) = $suffix"/>
-    <xsl:variable name="name">
-      <xsl:if test="$known">
-        <xsl:choose>
-          <xsl:when test="$kind = 'p'">¶</xsl:when>
-          <xsl:when test="$kind = 'item'">item</xsl:when>
-          <xsl:when test="$kind = 'sp'">speech</xsl:when>
-          <xsl:when test="$kind = 'head'">heading</xsl:when>
-          <xsl:when test="$kind = 'note'">note</xsl:when>
-          <xsl:when test="$kind = 'section'">section</xsl:when>
-          <xsl:when test="$kind = 'opener'">opening</xsl:when>
-          <xsl:when test="$kind = 'closer'">closing</xsl:when>
-          <xsl:when test="$kind = 'postscript'">postscript</xsl:when>
-          <xsl:when test="$kind = 'enclosure'">enclosure</xsl:when>
-        </xsl:choose>
-      </xsl:if>
-    </xsl:variable>
+    <xsl:variable name="found" select="substring-before(substring-after($passage-kinds, concat('|', $kind, '=')), '|')"/>
+    <xsl:variable name="name" select="substring($found, 1, string-length($found) * $known)"/>
     <xsl:choose>
       <xsl:when test="$name != '' and $num != ''"><xsl:value-of select="concat($name, ' ', $num)"/></xsl:when>
       <xsl:when test="$name != ''"><xsl:value-of select="$name"/></xsl:when>

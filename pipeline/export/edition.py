@@ -1,0 +1,329 @@
+"""The HTML edition's own files (home page, registers, search page and index, static files),
+put together from the documents' summaries without holding them all at once.
+
+An edition of 10,000 documents has register pages of a hundred megabytes and a search index
+nearly as large; holding their parts for every document took gigabytes.  So they are made
+in two passes over the summaries (:mod:`.summary`), in reading order:
+
+1. :class:`Plan` reads each document's small ``meta``: its row in the table of documents,
+   the entries it carries, and how often it names each entry.  What it keeps is the rows,
+   the entries and a counter and a running digest per entry: from these come the pages'
+   skeletons (``collection.xsl`` on an edition summary without the occurrences) and, for
+   each file, a digest of everything it is made from (:meth:`Plan.keys`), so that a file
+   whose inputs did not change is not made again.
+2. :func:`edition_files` reads each document's ``search`` and ``lists`` (only when the
+   search index or a register page is to be made): its passages go straight into the
+   search index (:class:`.search.IndexWriter`) and its rendered lists of occurrences into a
+   spool file; each register page is then its skeleton with each entry's lists copied in from the
+   spool.  Both are written to files, not kept in memory.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from array import array
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from lxml import etree
+
+from ..diagnostics import Diagnostic
+from ..tei.ns import TEI_NS
+from .html import DEFAULT_DESCRIPTION, STATIC_DIR, STATIC_FILES, Options, html_page, params
+from .register import REGISTER_PAGES, Entry, entry_of, unresolved
+from .search import IndexWriter
+from .stylesheets import stylesheet
+from .summary import OCCURRENCES
+
+#: The pages ``collection.xsl`` makes, by its parameter ``page``.
+PAGES = {"home": "index.html", "person": "persons.html", "place": "places.html",
+         "org": "organizations.html", "search": "search.html"}
+SEARCH_INDEX = "assets/search-index.js"
+#: Where a register page's skeleton leaves room for an entry's occurrences, and the home
+#: page for the rows of its table.
+_ROOM = OCCURRENCES + b"</ul>"
+_TABLE = b"<tbody></tbody>"
+#: Rows of the home page's table made at once.
+ROWS = 500
+
+_CERT_ORDER = ("high", "medium", "low", "unknown")
+
+
+def _cert_rank(cert: str) -> tuple[int, str]:
+    return (_CERT_ORDER.index(cert) if cert in _CERT_ORDER else len(_CERT_ORDER), cert)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A document as the home page, its neighbours and the search index show it."""
+
+    name: str
+    id: str
+    title: str
+    date_when: str | None
+    date_text: str | None
+    kind: str
+    classification: str
+    archive: str
+
+
+class Plan:
+    """What the edition's files need from every document, from the documents' ``meta``
+    given in reading order (:meth:`add`)."""
+
+    def __init__(self, register: dict[str, Entry] | None = None):
+        self.known = dict(register or {})
+        self.rows: list[Row] = []
+        self.project: str | None = None
+        self.counts: dict[str, list] = {}  # entry id -> [passages, documents, digest]
+        self.proposed: dict[tuple[str, str], list] = {}  # (type, key) -> [text, certs, digest]
+        self.search = hashlib.sha256()
+        self.uncarried: dict[str, list[str]] = {}  # document -> ids named, not carried
+        self.pointers: list[tuple[str, list]] = []  # (file, its @refs that may point nowhere)
+
+    def add(self, path: str, meta: dict) -> None:
+        """The next document in reading order."""
+        name = meta["name"]
+        self.rows.append(Row(name, meta["id"], meta["title"], meta["date_when"],
+                             meta["date_text"], meta["kind"], meta["classification"],
+                             meta["archive"]))
+        if self.project is None and meta["project"]:
+            self.project = meta["project"]
+        for ident, xml in meta["entries"]:
+            if ident not in self.known:  # the register's entry, else the first file's copy
+                entry = entry_of(etree.fromstring(xml))
+                if entry is not None:
+                    self.known[ident] = entry
+        for ref, passages, digest in meta["linked"]:
+            count = self.counts.setdefault(ref, [0, 0, hashlib.sha256()])
+            count[0] += passages
+            count[1] += 1
+            count[2].update(f"{name}\0{digest}\n".encode("utf-8"))
+        for type_, key, text, certs, digest in meta["proposed"]:
+            found = self.proposed.setdefault((type_, key), [text, set(), hashlib.sha256()])
+            found[1].update(certs)
+            found[2].update(f"{name}\0{digest}\n".encode("utf-8"))
+        self.search.update(f"{name}\0{meta['search']}\n".encode("utf-8"))
+        if meta["uncarried"]:
+            self.uncarried[name] = meta["uncarried"]
+        if meta["pointers"]:
+            self.pointers.append((path, meta["pointers"]))
+
+    # ------------------------------------------------------------------ what it gives
+
+    def problems(self) -> list[Diagnostic]:
+        """A warning for each name whose ``@ref`` points at no entry, in reading order."""
+        return [d for path, pointers in self.pointers
+                for d in unresolved(path, [(raw, tuple(refs), line)
+                                           for raw, refs, line in pointers], self.known)]
+
+    def extra(self, name: str) -> list[str]:
+        """The entries a document names but does not carry, as XML.
+
+        Files made by teipipe carry every entry they name; this is for files that do not
+        (yet), so that their pages still explain every name the register knows.
+        """
+        return [etree.tostring(self.known[r].element, encoding="unicode", with_tail=False)
+                for r in self.uncarried.get(name, ()) if r in self.known]
+
+    def linked(self) -> list[Entry]:
+        """The entries some document names, in register order."""
+        return sorted((self.known[r] for r in self.counts if r in self.known),
+                      key=lambda e: e.sort_key)
+
+    def named(self, page: str) -> list[tuple[str, str]]:
+        """The proposed names of a register page (its type), as (type, key), in order."""
+        return sorted(k for k in self.proposed if k[0] == page)
+
+    def keys(self, options: Options, register: str) -> dict[str, str]:
+        """For each file :func:`edition_files` makes, a digest of all it is made from."""
+        def key(*parts) -> str:
+            return hashlib.sha256(json.dumps([options.title, options.description,
+                                              options.base_url, *parts],
+                                             ensure_ascii=False).encode("utf-8")).hexdigest()
+        rows = [[*(getattr(r, f) for f in Row.__slots__)] for r in self.rows]
+        linked = self.linked()
+        entries = [[e.id, e.type, e.name, *self.counts[e.id][:2]] for e in linked]
+        found = {page: key(page, register, len(self.rows), [
+            [e.id, e.name, *self.counts[e.id][:2], self.counts[e.id][2].hexdigest(),
+             etree.tostring(e.element, encoding="unicode")] for e in linked
+            if e.type == page], [[*k, v[0], sorted(v[1]), v[2].hexdigest()]
+                                 for k, v in sorted(self.proposed.items()) if k[0] == page])
+            for page in REGISTER_PAGES}
+        return {"index.html": key("home", rows, self.project),
+                **{REGISTER_PAGES[page]: k for page, k in found.items()},
+                "search.html": key("search", len(self.rows), entries),
+                SEARCH_INDEX: key("index", rows, [[e.id, e.name, e.type] for e in
+                                                  sorted(self.known.values(),
+                                                         key=lambda e: e.sort_key)],
+                                  self.search.hexdigest()),
+                **{f"assets/{name}": key("static", name) for name in STATIC_FILES}}
+
+    # ------------------------------------------------------------------ skeletons
+
+    def summary(self, page: str, options: Options) -> etree._ElementTree:
+        """The edition as ``collection.xsl`` reads it (documented there) for one page, with
+        no occurrences under the entries (:func:`edition_files` puts them in)."""
+        years = sorted(w[:4] for r in self.rows if (w := r.date_when or "")
+                       and re.match(r"\d{4}", w))
+        root = etree.Element("edition", {
+            "title": options.title, "count": str(len(self.rows)),
+            "first": years[0] if years else "", "last": years[-1] if years else ""},
+            nsmap={"tei": TEI_NS})
+        etree.SubElement(root, "description").text = \
+            options.description or self.project or DEFAULT_DESCRIPTION
+        if page in REGISTER_PAGES or page == "search":
+            for entry in self.linked():
+                if page != "search" and entry.type != page:
+                    continue
+                passages, documents, _digest = self.counts[entry.id]
+                first = entry.sort_key[:1]
+                el = etree.SubElement(root, "entry", {
+                    "id": entry.id, "type": entry.type, "page": REGISTER_PAGES[entry.type],
+                    "name": entry.name, "letter": first.upper() if first.isalpha() else "#",
+                    "passages": str(passages), "documents": str(documents)})
+                el.append(copy.deepcopy(entry.element))
+        if page in REGISTER_PAGES:
+            for type_, key in self.named(page):
+                text, certs, _digest = self.proposed[(type_, key)]
+                etree.SubElement(root, "proposed", {
+                    "type": type_, "text": text,
+                    "cert": ", ".join(sorted(certs, key=_cert_rank))})
+        return etree.ElementTree(root)
+
+    def page(self, page: str, options: Options) -> bytes:
+        """A page of ``collection.xsl``; the home page without its documents, a register
+        page without its occurrences (:func:`edition_files` puts them in)."""
+        values = {k: etree.XSLT.strparam(v) for k, v in params(options, page=page).items()}
+        return html_page(stylesheet("collection.xsl")(self.summary(page, options), **values))
+
+    def table(self, start: int, stop: int) -> bytes:
+        """The rows of the table of documents of the home page, of documents ``start`` to
+        ``stop`` in reading order."""
+        root = etree.Element("rows")
+        for k, r in enumerate(self.rows[start:stop], start):
+            etree.SubElement(root, "document", {
+                "name": r.name, "id": r.id, "href": f"documents/{r.name}.html",
+                "tei": f"tei/{r.name}.xml", "text": f"text/{r.name}.txt",
+                "when": r.date_when or "", "sort": f"{r.date_when or '~'} {k:06d}",
+                "date": r.date_text or r.date_when or "", "title": r.title,
+                "kind": r.kind, "classification": r.classification, "archive": r.archive})
+        return bytes(stylesheet("pieces.xsl")(etree.ElementTree(root)))
+
+
+class _Spool:
+    """Each document's rendered lists of occurrences, in a file, found again by entry."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.handle = open(path, "w+b")
+        self.at: dict[tuple, array] = {}  # key -> offset, length, offset, length ...
+
+    def add(self, key: tuple, html: str) -> None:
+        data = html.encode("utf-8")
+        self.at.setdefault(key, array("Q")).extend((self.handle.tell(), len(data)))
+        self.handle.write(data)
+
+    def copy(self, key: tuple, out) -> None:
+        found = self.at.get(key, ())
+        self.handle.flush()
+        for k in range(0, len(found), 2):
+            self.handle.seek(found[k])
+            out.write(self.handle.read(found[k + 1]))
+        self.handle.seek(0, 2)
+
+    def close(self) -> None:
+        self.handle.close()
+        self.path.unlink(missing_ok=True)
+
+
+def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
+                  parts: Callable[[int], tuple[bytes, bytes]],
+                  work: Path) -> Iterator[tuple[str, bytes | Path]]:
+    """The edition's files named ``wanted`` (of :meth:`Plan.keys`): small ones as bytes,
+    the register pages and the search index as files written in the folder ``work``.
+
+    ``parts(k)``: the search and the lists (:class:`.summary.Summary`) of the ``k``-th
+    document in reading order, as JSON (each is read only when it is needed).
+    """
+    wanted = set(wanted)
+    if PAGES["home"] in wanted:
+        work.mkdir(parents=True, exist_ok=True)
+        _home_page(plan, options, work / PAGES["home"])
+        yield PAGES["home"], work / PAGES["home"]
+    if PAGES["search"] in wanted:
+        yield PAGES["search"], plan.page("search", options)
+    for name in STATIC_FILES:
+        if f"assets/{name}" in wanted:
+            yield f"assets/{name}", (STATIC_DIR / name).read_bytes()
+    registers = [page for page in REGISTER_PAGES if REGISTER_PAGES[page] in wanted]
+    if not registers and SEARCH_INDEX not in wanted:
+        return
+    work.mkdir(parents=True, exist_ok=True)
+    spool = _Spool(work / "occurrences.spool")
+    index_file = work / "search-index.js"
+    try:
+        with open(index_file, "wb") as out:
+            index = IndexWriter(out, [[f"documents/{r.name}.html", r.title, r.date_text or "",
+                                       r.date_when or ""] for r in plan.rows],
+                                sorted(plan.known.values(), key=lambda e: e.sort_key)) \
+                if SEARCH_INDEX in wanted else None
+            for k in range(len(plan.rows)):
+                search, lists = parts(k)
+                if index is not None:
+                    found = json.loads(search)
+                    index.add(k, found["passages"], found["words"])
+                if not registers:
+                    continue
+                found = json.loads(lists)
+                for ref, html in found["linked"]:
+                    entry = plan.known.get(ref)
+                    if entry is not None and entry.type in registers:
+                        spool.add(("entry", ref), html)
+                for type_, key, html in found["proposed"]:
+                    if type_ in registers:
+                        spool.add((type_, key), html)
+            if index is not None:
+                index.close()
+        if SEARCH_INDEX in wanted:
+            yield SEARCH_INDEX, index_file
+        for page in registers:
+            target = work / PAGES[page]
+            _register_page(plan, page, options, spool, target)
+            yield PAGES[page], target
+    finally:
+        spool.close()
+
+
+def _home_page(plan: Plan, options: Options, target: Path) -> None:
+    """The home page: its skeleton, with the rows of its table made a few at a time."""
+    head, tail = plan.page("home", options).split(_TABLE)
+    with open(target, "wb") as out:
+        out.write(head + b"<tbody>")
+        for start in range(0, len(plan.rows), ROWS):
+            out.write(plan.table(start, start + ROWS).rstrip(b"\n"))
+        out.write(b"</tbody>" + tail)
+
+
+def _register_page(plan: Plan, page: str, options: Options, spool: _Spool,
+                   target: Path) -> None:
+    """A register page: its skeleton, with the occurrences of each entry and each proposed
+    name copied in from the spool where the skeleton leaves room for them."""
+    pieces = plan.page(page, options).split(_ROOM)
+    keys = [("entry", e.id) for e in plan.linked() if e.type == page] + plan.named(page)
+    if len(pieces) != len(keys) + 1:  # the skeleton has one list per entry, no more
+        raise AssertionError(f"{PAGES[page]}: {len(pieces) - 1} lists for {len(keys)} names")
+    with open(target, "wb") as out:
+        out.write(pieces[0])
+        for key, piece in zip(keys, pieces[1:]):
+            out.write(OCCURRENCES)
+            spool.copy(key, out)
+            out.write(b"</ul>")
+            out.write(piece)
+
+
+__all__ = ["PAGES", "Plan", "Row", "SEARCH_INDEX", "edition_files"]
