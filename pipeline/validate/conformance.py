@@ -23,6 +23,7 @@ from ..files import write_atomic
 from ..tei.ns import TEI_NS
 from . import SCHEMA_DIR
 from .codes import diagnostic
+from .outline import Outline, outline_of
 from .prune import PRUNE_VERSION, prune
 from .xmlfile import XmlFile
 
@@ -75,24 +76,53 @@ def _tei_all() -> etree._Element:
     return etree.parse(str(path)).getroot()
 
 
+@lru_cache(maxsize=None)
+def _project_tags() -> frozenset[str]:
+    return frozenset(f"{{{ns}}}{local}" for ns, local in project_names())
+
+
+def _common() -> etree._Element:
+    """tei_all pruned to the project's names (derived once per version, see the docstring)."""
+    try:
+        return etree.parse(str(prepare())).getroot()
+    except OSError:
+        return _pruned(frozenset())  # a read-only cache folder: derive it in memory
+
+
 @lru_cache(maxsize=64)
 def grammar_for(extra: frozenset[Name]) -> etree.RelaxNG:
     """tei_all pruned to the project's names and ``extra``, compiled."""
-    if not extra:
-        try:
-            return etree.RelaxNG(etree.parse(str(prepare())))
-        except OSError:
-            pass  # a read-only cache folder: derive it in memory, every run
-    return etree.RelaxNG(_pruned(extra))
+    return etree.RelaxNG(_common() if not extra else _pruned(extra))
+
+
+_outline: list[tuple[etree.RelaxNG, Outline]] = []
+
+
+def outline() -> Outline:
+    """The common grammar split for files with register entries (:mod:`.outline`), made
+    once for each compiled common grammar (so it follows :func:`grammar_for`'s cache)."""
+    common = grammar_for(frozenset())
+    if not _outline or _outline[0][0] is not common:
+        _outline[:] = [(common, outline_of(_common()))]
+    return _outline[0][1]
 
 
 def check_tei(f: XmlFile) -> list[Diagnostic]:
-    """The tei_all errors of ``f``: one per line (libxml2 repeats itself down a branch)."""
+    """The tei_all errors of ``f``: one per line (libxml2 repeats itself down a branch).
+
+    A file that uses only the project's names and passes in two parts (:mod:`.outline`)
+    passes; any other is checked against the whole (pruned) grammar, which gives the
+    diagnostics.
+    """
     assert f.tree is not None
-    tags = {el.tag for el in f.tree.iter() if isinstance(el.tag, str)}
-    used = {(q.namespace or "", q.localname) for q in map(etree.QName, tags)}
+    index = f.index
+    extra = index.tags - _project_tags()
     try:
-        grammar = grammar_for(frozenset(used - project_names()))
+        if not extra and len({value for _el, value, _in in index.ids}) == len(index.ids) \
+                and outline().passes(f.tree.getroot(), index.all_entries, index.xml_of):
+            return []
+        used = {(q.namespace or "", q.localname) for q in map(etree.QName, extra)}
+        grammar = grammar_for(frozenset(used))
     except ConformanceUnavailable as exc:
         return [diagnostic("V202", f"TEI conformance not checked: {exc}", file=f.shown)]
     if grammar.validate(f.tree):

@@ -33,28 +33,21 @@ _ENTRIES = tuple(f"{{{TEI_NS}}}{n}" for n in ENTRY_KINDS)
 def facts_of(f: XmlFile) -> dict:
     """What the corpus rules need to know of one file (JSON data, see the module docstring)."""
     assert f.tree is not None
-    xpath = f.tree.xpath
-    register = not xpath("/tei:TEI/tei:text", namespaces=NS)
-    outside = "" if register else "[not(ancestor::tei:standOff)]"
-    ids = [[el.get(XML_ID), el.sourceline] for el in xpath(f"//*[@xml:id]{outside}",
-                                                          namespaces=NS)]
-    names = "self::tei:persName or self::tei:placeName or self::tei:orgName"
-    refs = [[token[1:], el.sourceline]
-            for el in xpath(f"//*[{names}][@ref][not(ancestor::tei:standOff)]", namespaces=NS)
+    index = f.index
+    register = f.tree.getroot().find("tei:text", NS) is None
+    ids = [[value, el.sourceline] for el, value, inside in index.ids if register or not inside]
+    refs = [[token[1:], el.sourceline] for el in index.name_refs
             for token in el.get("ref", "").split() if token.startswith("#")]
-    entry_refs = sorted({token[1:] for value in xpath("/tei:TEI/tei:standOff//@ref",
-                                                      namespaces=NS)
+    entry_refs = sorted({token[1:] for value in index.entry_refs
                          for token in value.split() if token.startswith("#")})
-    entries = [[entry.get(XML_ID) or "", entry.sourceline, _canonical_hash(entry)]
-               for entry in xpath("/tei:TEI/tei:standOff//*[self::tei:person or self::tei:place"
-                                  " or self::tei:org]", namespaces=NS)]
+    entries = [[entry.get(XML_ID) or "", entry.sourceline, _canonical_hash(index.xml_of(entry))]
+               for entry in index.entries]
     return {"ids": ids, "refs": refs, "entry_refs": entry_refs, "entries": entries}
 
 
-def _canonical_hash(entry: etree._Element) -> str:
+def _canonical_hash(xml: bytes) -> str:
     """A hash of an entry's XML without its indentation (a copy is indented for its place):
     white space between tags goes, nothing else (entries have no mixed content)."""
-    xml = etree.tostring(entry, with_tail=False, encoding="UTF-8")
     return hashlib.sha256(re.sub(rb">\s+<", b"><", xml)).hexdigest()
 
 

@@ -48,7 +48,7 @@ def prune(grammar: etree._Element, keep: Callable[[str, str], bool]) -> etree._E
     root = copy.deepcopy(grammar)
     _strip_annotations(root)
     for el in list(root.iter(_r("element"))):
-        name = _element_name(el)
+        name = element_name(el)
         if name is not None and not keep(*name):
             _replace(el, etree.Element(_r("notAllowed")))
     defines = {d.get("name"): d for d in root.iter(_r("define"))}
@@ -93,7 +93,7 @@ def _replace(old: etree._Element, new: etree._Element) -> None:
     parent.replace(old, new)
 
 
-def _element_name(el: etree._Element) -> tuple[str, str] | None:
+def element_name(el: etree._Element) -> tuple[str, str] | None:
     """(namespace, local name) of an element pattern with a single name, else None."""
     name = el.get("name")
     if name is None:
@@ -112,7 +112,7 @@ def _element_name(el: etree._Element) -> tuple[str, str] | None:
     return (node.get("ns") if node is not None else "") or "", name
 
 
-def _patterns(el: etree._Element) -> list[etree._Element]:
+def content_patterns(el: etree._Element) -> list[etree._Element]:
     """The pattern children of an element or attribute pattern (after its name class)."""
     kids = [c for c in el if isinstance(c.tag, str)]
     if el.get("name") is None and kids and _local(kids[0]) in _NAME_CLASSES:
@@ -137,7 +137,7 @@ def _simplify(p: etree._Element, dead: set[str]) -> str:
     if tag == "ref":
         return _NA if p.get("name") in dead else _OK
     if tag in ("element", "attribute"):
-        return _NA if _group(_patterns(p), dead) == _NA else _OK
+        return _NA if _group(content_patterns(p), dead) == _NA else _OK
     if tag == "choice":
         states = []
         for kid in [c for c in p if isinstance(c.tag, str)]:
