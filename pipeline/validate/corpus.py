@@ -115,62 +115,84 @@ def _distinction(entry: etree._Element) -> str:
 # ----------------------------------------------------------------------------- across files
 
 
-def corpus_ids(results: list[tuple[str, dict]]) -> list[Diagnostic]:
-    """V303: xml:ids of one file that another file uses too; one report per pair of files,
+class CorpusFacts:
+    """The facts of a run's files, taken in file order as they come and reduced to what the
+    rules across files need, so that memory does not grow with each file's details: the
+    first file and line of each xml:id (V303 is found as the files come), each document's
+    standOff copies (id, line, hash, whether the document refers to it) and the set of
+    register ids the documents refer to."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, tuple[str, int]] = {}
+        self.clashes: list[Diagnostic] = []  # V303, in file order
+        self.documents: list[tuple[str, tuple[tuple[str, int, str, bool], ...]]] = []
+        self.used: set[str] = set()
+        self._strings: dict[str, str] = {}  # one copy of each id and hash
+
+    def add(self, shown: str, is_document: bool, facts: dict) -> None:
+        self.clashes.extend(_clashes(self.first, shown, facts))
+        if not is_document:
+            return
+        refs = {ref for ref, _line in facts["refs"]}
+        self.used |= refs
+        referred = refs | set(facts["entry_refs"])
+        keep = self._strings.setdefault
+        self.documents.append((shown, tuple(
+            (keep(eid, eid), line, keep(digest, digest), eid in referred)
+            for eid, line, digest in facts["entries"])))
+
+
+def _clashes(first: dict[str, tuple[str, int]], shown: str, facts: dict) -> list[Diagnostic]:
+    """V303: xml:ids of one file that an earlier file uses too; one report per pair of files,
     at the first such id (a copied file repeats them all)."""
-    first: dict[str, tuple[str, int]] = {}
     out = []
-    for shown, facts in results:
-        clashes: dict[str, list[tuple[str, int, int]]] = {}
-        seen_here: set[str] = set()
-        for value, line in facts["ids"]:
-            if value in seen_here:
-                continue  # V302's business
-            seen_here.add(value)
-            if value in first and first[value][0] != shown:
-                other, other_line = first[value]
-                clashes.setdefault(other, []).append((value, line, other_line))
-            else:
-                first.setdefault(value, (shown, line))
-        for other, found in clashes.items():
-            value, line, other_line = found[0]
-            more = f" and {len(found) - 1} more of its ids are" if len(found) > 1 else " is"
-            out.append(diagnostic("V303", f"xml:id \"{value}\"{more} also used in {other} "
-                                  f"(line {other_line})", file=shown, line=line))
+    clashes: dict[str, list[tuple[str, int, int]]] = {}
+    seen_here: set[str] = set()
+    for value, line in facts["ids"]:
+        if value in seen_here:
+            continue  # V302's business
+        seen_here.add(value)
+        if value in first and first[value][0] != shown:
+            other, other_line = first[value]
+            clashes.setdefault(other, []).append((value, line, other_line))
+        else:
+            first.setdefault(value, (shown, line))
+    for other, found in clashes.items():
+        value, line, other_line = found[0]
+        more = f" and {len(found) - 1} more of its ids are" if len(found) > 1 else " is"
+        out.append(diagnostic("V303", f"xml:id \"{value}\"{more} also used in {other} "
+                              f"(line {other_line})", file=shown, line=line))
     return out
 
 
-def standoff_copies(shown: str, facts: dict, register: dict | None,
-                    register_name: str) -> list[Diagnostic]:
-    """V304, V305, V321 for one document against the register's facts."""
-    entries = facts["entries"]
+def standoff_copies(shown: str, entries: tuple[tuple[str, int, str, bool], ...],
+                    known: dict[str, str] | None, register_name: str) -> list[Diagnostic]:
+    """V304, V305, V321 for one document's standOff copies against the register's entries
+    (``known``: the hash of each by its id; None when there is no register)."""
     if not entries:
         return []
-    if register is None:
+    if known is None:
         return [diagnostic("V305", f"the register {register_name} is not there: the "
                            f"{len(entries)} entries in standOff cannot be checked against it",
                            file=shown, line=entries[0][1])]
-    known = {eid: digest for eid, _line, digest in register["entries"]}
-    referred = {ref for ref, _line in facts["refs"]} | set(facts["entry_refs"])
     out = []
-    for eid, line, digest in entries:
+    for eid, line, digest, referred in entries:
         if eid not in known:
             out.append(diagnostic("V305", f"\"{eid}\" is not an entry of {register_name}",
                                   file=shown, line=line))
         elif known[eid] != digest:
             out.append(diagnostic("V304", f"the copy of \"{eid}\" differs from its entry in "
                                   f"{register_name}", file=shown, line=line))
-        if eid not in referred:
+        if not referred:
             out.append(diagnostic("V321", f"\"{eid}\" is copied into standOff but nothing in "
                                   "the document refers to it", file=shown, line=line))
     return out
 
 
-def register_use(register_shown: str, register: dict,
-                 documents: list[dict]) -> list[Diagnostic]:
-    """V314: register entries that no document refers to."""
-    used = {ref for facts in documents for ref, _line in facts["refs"]}
-    used |= set(register["entry_refs"])  # countries and nationalities of other entries
+def register_use(register_shown: str, register: dict, used: set[str]) -> list[Diagnostic]:
+    """V314: register entries that no document refers to (``used``: what documents refer
+    to)."""
+    used = used | set(register["entry_refs"])  # countries and nationalities of other entries
     return [diagnostic("V314", f"no document refers to \"{eid}\"", file=register_shown,
                        line=line)
             for eid, line, _digest in register["entries"] if eid not in used]
