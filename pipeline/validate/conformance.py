@@ -20,11 +20,11 @@ from lxml import etree
 from ..assets import TEI_ALL, AssetError, asset_dir, path_of
 from ..diagnostics import Diagnostic
 from ..files import write_atomic
-from ..tei.ns import TEI_NS
+from ..tei.ns import TEI_NS, XML_NS
 from . import SCHEMA_DIR
 from .codes import diagnostic
 from .outline import Outline, outline_of
-from .prune import PRUNE_VERSION, prune
+from .prune import PRUNE_VERSION, drop_optional_attributes, prune
 from .xmlfile import XmlFile
 
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -43,6 +43,26 @@ def project_names() -> frozenset[Name]:
         for el in etree.parse(str(xsd)).iter(f"{{{XS}}}element"):
             if el.get("name"):
                 names.add((TEI_NS, el.get("name")))
+    return frozenset(names)
+
+
+@lru_cache(maxsize=None)
+def project_attributes() -> frozenset[str]:
+    """Every attribute name the project schemas declare, as lxml writes attribute names
+    (a local attribute both with and without the schema's namespace: more is harmless)."""
+    names = set()
+    for xsd in sorted(SCHEMA_DIR.glob("*.xsd")):
+        root = etree.parse(str(xsd)).getroot()
+        target = root.get("targetNamespace")
+        for el in root.iter(f"{{{XS}}}attribute"):
+            if el.get("name"):
+                names.add(el.get("name"))
+                if target:
+                    names.add(f"{{{target}}}{el.get('name')}")
+            elif el.get("ref"):
+                prefix, _, local = el.get("ref").rpartition(":")
+                ns = XML_NS if prefix == "xml" else el.nsmap.get(prefix or None, target)
+                names.add(f"{{{ns}}}{local}" if ns else local)
     return frozenset(names)
 
 
@@ -99,26 +119,30 @@ _outline: list[tuple[etree.RelaxNG, Outline]] = []
 
 
 def outline() -> Outline:
-    """The common grammar split for files with register entries (:mod:`.outline`), made
-    once for each compiled common grammar (so it follows :func:`grammar_for`'s cache)."""
+    """The common grammar without the optional attributes the project schemas do not
+    declare (:func:`.prune.drop_optional_attributes`), split for register entries
+    (:mod:`.outline`); made once for each compiled common grammar (so it follows
+    :func:`grammar_for`'s cache)."""
     common = grammar_for(frozenset())
     if not _outline or _outline[0][0] is not common:
-        _outline[:] = [(common, outline_of(_common()))]
+        names = project_attributes()
+        _outline[:] = [(common, outline_of(drop_optional_attributes(_common(),
+                                                                   names.__contains__)))]
     return _outline[0][1]
 
 
 def check_tei(f: XmlFile) -> list[Diagnostic]:
     """The tei_all errors of ``f``: one per line (libxml2 repeats itself down a branch).
 
-    A file that uses only the project's names and passes in two parts (:mod:`.outline`)
-    passes; any other is checked against the whole (pruned) grammar, which gives the
-    diagnostics.
+    A file that uses only the project's element and attribute names and passes in two parts
+    (:func:`outline`) passes; any other is checked against the whole (pruned) grammar, which
+    gives the diagnostics.
     """
     assert f.tree is not None
     index = f.index
     extra = index.tags - _project_tags()
     try:
-        if not extra and len({value for _el, value, _in in index.ids}) == len(index.ids) \
+        if not extra and index.attributes <= project_attributes() and len({value for _el, value, _in in index.ids}) == len(index.ids) \
                 and outline().passes(f.tree.getroot(), index.all_entries, index.xml_of):
             return []
         used = {(q.namespace or "", q.localname) for q in map(etree.QName, extra)}

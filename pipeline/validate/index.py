@@ -32,6 +32,7 @@ class Index:
     """What one walk found (elements in document order)."""
 
     tags: set[str] = field(default_factory=set)  # every element name used
+    attributes: set[str] = field(default_factory=set)  # every attribute name used
     #: (element, xml:id, inside standOff), every element with an xml:id
     ids: list[tuple[etree._Element, str, bool]] = field(default_factory=list)
     pointers: list[etree._Element] = field(default_factory=list)  # any POINTER_ATTRIBUTES
@@ -55,41 +56,40 @@ class Index:
 
 
 def index_of(root: etree._Element) -> Index:
-    """Walk the tree under ``root`` once."""
+    """Walk the tree under ``root`` once (one loop, no call per element: it is the hot
+    path of a validation run)."""
     out = Index()
     nested: set[etree._Element] = set()  # under a standOff that is not a child of the root
     for stand_off in root.iter(STAND_OFF):
         if stand_off.getparent() is not root:
             nested.update(stand_off.iterdescendants())
-    _visit(out, root, False, False, nested)
-    for child in root.iterchildren(etree.Element):
-        under = child.tag == STAND_OFF
-        for el in child.iter(etree.Element):
-            _visit(out, el, under and el is not child, under, nested)
+    tags, attributes = out.tags, out.attributes
+    ids, pointers, dates = out.ids, out.pointers, out.dates
+    parts = [(root, False)] + [(child, child.tag == STAND_OFF)
+                               for child in root.iterchildren(etree.Element)]
+    for part, top in parts:
+        elements = part.iter(etree.Element) if part is not root else (root,)
+        for el in elements:
+            tag = el.tag
+            tags.add(tag)
+            if tag in ENTRY_TAGS:
+                out.all_entries.append(el)
+                if top:
+                    out.entries.append(el)
+            keys = el.keys()
+            if not keys:
+                continue
+            attributes.update(keys)
+            inside = (top and el is not part) or (bool(nested) and el in nested)
+            if XML_ID in keys:
+                ids.append((el, el.get(XML_ID), inside))
+            if not _POINTERS.isdisjoint(keys):
+                pointers.append(el)
+            if not _DATES.isdisjoint(keys):
+                dates.append(el)
+            if "ref" in keys:
+                if tag in NAME_TAGS and not inside:
+                    out.name_refs.append(el)
+                if top:
+                    out.entry_refs.append(el.get("ref"))
     return out
-
-
-def _visit(out: Index, el: etree._Element, inside: bool, top: bool,
-           nested: set[etree._Element]) -> None:
-    """Sort one element into the lists; ``top``: in (or on) a standOff child of the root."""
-    tag = el.tag
-    out.tags.add(tag)
-    if tag in ENTRY_TAGS:
-        out.all_entries.append(el)
-        if top:
-            out.entries.append(el)
-    keys = el.keys()
-    if not keys:
-        return
-    inside = inside or (bool(nested) and el in nested)
-    if XML_ID in keys:
-        out.ids.append((el, el.get(XML_ID), inside))
-    if not _POINTERS.isdisjoint(keys):
-        out.pointers.append(el)
-    if not _DATES.isdisjoint(keys):
-        out.dates.append(el)
-    if "ref" in keys:
-        if tag in NAME_TAGS and not inside:
-            out.name_refs.append(el)
-        if top:
-            out.entry_refs.append(el.get("ref"))

@@ -29,6 +29,9 @@ PARALLEL_FROM = 24  # files to check before worker processes pay for themselves
 #: Results that say more about this machine than about the file are not kept: tei_all not
 #: set up (V202), a bug in a check (V399).
 UNCACHED = {"V202", "V399"}
+#: Files a worker checks per message: enough to make the messages' cost small, few enough
+#: that the workers finish together and results come back (in order) as they are made.
+CHUNK = 32
 MAX_PER_FILE = 500  # problems listed for one file; a broken file repeats its faults
 
 
@@ -302,7 +305,7 @@ def _check_all(tasks: list[tuple[Path, str]], options: Options,
     context = multiprocessing.get_context("fork")
     args = [(str(path), shown, options.max_bytes) for path, shown in tasks]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for result in pool.map(_task, args, chunksize=max(1, len(args) // (jobs * 4))):
+        for result in pool.map(_task, args, chunksize=CHUNK):
             yield result
             if progress:
                 progress()
