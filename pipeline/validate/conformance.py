@@ -134,9 +134,11 @@ def outline() -> Outline:
 def check_tei(f: XmlFile) -> list[Diagnostic]:
     """The tei_all errors of ``f``: one per line (libxml2 repeats itself down a branch).
 
-    A file that uses only the project's element and attribute names and passes in two parts
-    (:func:`outline`) passes; any other is checked against the whole (pruned) grammar, which
-    gives the diagnostics.
+    A file that passes in two parts (:func:`outline`: a grammar that accepts less than
+    tei_all, so a pass is a pass of tei_all) passes; any other is checked against the whole
+    (pruned) grammar, which decides and gives the diagnostics.  A file that uses names the
+    project does not, which the two parts would refuse, goes there at once; so does one
+    that repeats an xml:id, whose uniqueness only the whole file can show.
     """
     assert f.tree is not None
     index = f.index

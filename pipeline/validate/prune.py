@@ -78,9 +78,11 @@ def drop_optional_attributes(grammar: etree._Element,
 
     libxml2 tries every optional attribute pattern of an element on each element it
     validates: tei_all's attribute classes give an element dozens, of which a file uses a
-    handful.  For a file none of whose attributes has a dropped name, the verdict is the
-    same: such an ``<optional>`` can only match by its empty branch, which is what replaces
-    it.  Only an ``<optional>`` holding just one attribute with a plain name is dropped.
+    handful.  The result accepts less (an empty pattern where an optional one was), so a
+    file it accepts, tei_all accepts; and for a file none of whose attributes has a dropped
+    name the verdict is the same: such an ``<optional>`` can only match by its empty branch,
+    which is what replaces it.  Only an ``<optional>`` holding just one attribute with a
+    plain name is dropped.
 
     First the references of element patterns to definitions that hold attributes only (the
     ``att.*.attributes`` classes) are replaced by what they define, as RELAX NG's own
