@@ -96,11 +96,6 @@ def _tei_all() -> etree._Element:
     return etree.parse(str(path)).getroot()
 
 
-@lru_cache(maxsize=None)
-def _project_tags() -> frozenset[str]:
-    return frozenset(f"{{{ns}}}{local}" for ns, local in project_names())
-
-
 def _common() -> etree._Element:
     """tei_all pruned to the project's names (derived once per version, see the docstring)."""
     try:
@@ -135,20 +130,20 @@ def check_tei(f: XmlFile) -> list[Diagnostic]:
     """The tei_all errors of ``f``: one per line (libxml2 repeats itself down a branch).
 
     A file that passes in two parts (:func:`outline`: a grammar that accepts less than
-    tei_all, so a pass is a pass of tei_all) passes; any other is checked against the whole
-    (pruned) grammar, which decides and gives the diagnostics.  A file that uses names the
-    project does not, which the two parts would refuse, goes there at once; so does one
-    that repeats an xml:id, whose uniqueness only the whole file can show.
+    tei_all, so a pass is a pass of tei_all) passes; any other (one that uses element or
+    attribute names the project does not, one with a fault) is checked against the whole
+    (pruned) grammar, which decides and gives the diagnostics.  So is a file that repeats
+    an xml:id, whose uniqueness only the whole file can show.
     """
     assert f.tree is not None
     index = f.index
-    extra = index.tags - _project_tags()
     try:
-        if not extra and index.attributes <= project_attributes() and len({value for _el, value, _in in index.ids}) == len(index.ids) \
-                and outline().passes(f.tree.getroot(), index.all_entries, index.xml_of):
+        if len({value for _el, value, _in in index.ids}) == len(index.ids) and \
+                outline().passes(f.tree.getroot(), index.all_entries, index.xml_of):
             return []
-        used = {(q.namespace or "", q.localname) for q in map(etree.QName, extra)}
-        grammar = grammar_for(frozenset(used))
+        tags = {el.tag for el in f.tree.iter(etree.Element)}
+        used = {(q.namespace or "", q.localname) for q in map(etree.QName, tags)}
+        grammar = grammar_for(frozenset(used - project_names()))
     except ConformanceUnavailable as exc:
         return [diagnostic("V202", f"TEI conformance not checked: {exc}", file=f.shown)]
     if grammar.validate(f.tree):

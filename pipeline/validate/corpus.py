@@ -18,6 +18,7 @@ import hashlib
 import re
 import unicodedata
 from collections import defaultdict
+from functools import lru_cache
 
 from lxml import etree
 
@@ -40,14 +41,16 @@ def facts_of(f: XmlFile) -> dict:
             for token in el.get("ref", "").split() if token.startswith("#")]
     entry_refs = sorted({token[1:] for value in index.entry_refs
                          for token in value.split() if token.startswith("#")})
-    entries = [[entry.get(XML_ID) or "", entry.sourceline, _canonical_hash(index.xml_of(entry))]
-               for entry in index.entries]
+    entries = [[entry.get(XML_ID) or "", entry.sourceline,
+                 _canonical_hash(index.xml_of(entry))] for entry in index.entries]
     return {"ids": ids, "refs": refs, "entry_refs": entry_refs, "entries": entries}
 
 
+@lru_cache(maxsize=20_000)
 def _canonical_hash(xml: bytes) -> str:
     """A hash of an entry's XML without its indentation (a copy is indented for its place):
-    white space between tags goes, nothing else (entries have no mixed content)."""
+    white space between tags goes, nothing else (entries have no mixed content).  The same
+    copy recurs in many files: its hash is kept for the run (a pure function of the bytes)."""
     return hashlib.sha256(re.sub(rb">\s+<", b"><", xml)).hexdigest()
 
 

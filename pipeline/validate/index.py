@@ -31,8 +31,6 @@ _DATES = frozenset(DATE_ATTRIBUTES)
 class Index:
     """What one walk found (elements in document order)."""
 
-    tags: set[str] = field(default_factory=set)  # every element name used
-    attributes: set[str] = field(default_factory=set)  # every attribute name used
     #: (element, xml:id, inside standOff), every element with an xml:id
     ids: list[tuple[etree._Element, str, bool]] = field(default_factory=list)
     pointers: list[etree._Element] = field(default_factory=list)  # any POINTER_ATTRIBUTES
@@ -63,7 +61,6 @@ def index_of(root: etree._Element) -> Index:
     for stand_off in root.iter(STAND_OFF):
         if stand_off.getparent() is not root:
             nested.update(stand_off.iterdescendants())
-    tags, attributes = out.tags, out.attributes
     ids, pointers, dates = out.ids, out.pointers, out.dates
     parts = [(root, False)] + [(child, child.tag == STAND_OFF)
                                for child in root.iterchildren(etree.Element)]
@@ -71,7 +68,6 @@ def index_of(root: etree._Element) -> Index:
         elements = part.iter(etree.Element) if part is not root else (root,)
         for el in elements:
             tag = el.tag
-            tags.add(tag)
             if tag in ENTRY_TAGS:
                 out.all_entries.append(el)
                 if top:
@@ -79,7 +75,6 @@ def index_of(root: etree._Element) -> Index:
             keys = el.keys()
             if not keys:
                 continue
-            attributes.update(keys)
             inside = (top and el is not part) or (bool(nested) and el in nested)
             if XML_ID in keys:
                 ids.append((el, el.get(XML_ID), inside))
