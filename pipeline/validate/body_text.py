@@ -107,20 +107,20 @@ def _container(container: etree._Element, block, sep: str) -> str:
 
 
 def _opener_block(el: etree._Element) -> str:
-    name = _local(el)
-    if name == "seg":
+    if _local(el) == "seg":
         label, label_sep, content = _labelled(el)
         return (label or "") + label_sep + content
-    if name in ("dateline", "salute"):
-        return _inlines(el)
-    if name == "address":
-        return _address(el)
-    raise _Refused
+    return _line_block(el, ("dateline", "salute"))
 
 
 def _closer_block(el: etree._Element) -> str:
+    return _line_block(el, ("signed", "salute", "dateline"))
+
+
+def _line_block(el: etree._Element, plain: tuple[str, ...]) -> str:
+    """A block of an opener or closer that is a line of text (``plain``) or an address."""
     name = _local(el)
-    if name in ("signed", "salute", "dateline"):
+    if name in plain:
         return _inlines(el)
     if name == "address":
         return _address(el)

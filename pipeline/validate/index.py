@@ -1,8 +1,8 @@
 """One walk of a file's tree that gathers what the Python checks and the corpus facts need.
 
 Six XPath queries (``//*[@xml:id]``, ``//*[@ref or …]`` …) each walk the whole tree, and each
-result then costs a Python object per element; one Python walk over the elements that carry
-attributes, sorted into lists here, costs less than two of them.  Every list keeps document
+result then costs a Python object per element; one Python walk over the elements, its
+findings sorted into lists here, costs less than two of them.  Every list keeps document
 order, which is the order the diagnostics come out in.
 
 "Inside standOff" means what ``ancestor::tei:standOff`` means: a descendant of any
