@@ -126,14 +126,18 @@ class CorpusFacts:
     register ids the documents refer to."""
 
     def __init__(self) -> None:
-        self.first: dict[str, tuple[str, int]] = {}
+        self.names: list[str] = []  # the files, by number
+        #: each xml:id: the number of the first file that has it and its line there, packed
+        #: into one int (a tuple would cost twice the memory, and there is one per id)
+        self.first: dict[str, int] = {}
         self.clashes: list[Diagnostic] = []  # V303, in file order
         self.documents: list[tuple[str, tuple[tuple[str, int, str, bool], ...]]] = []
         self.used: set[str] = set()
         self._strings: dict[str, str] = {}  # one copy of each id and hash
 
     def add(self, shown: str, is_document: bool, facts: dict) -> None:
-        self.clashes.extend(_clashes(self.first, shown, facts))
+        self.names.append(shown)
+        self.clashes.extend(_clashes(self.first, self.names, facts))
         if not is_document:
             return
         refs = {ref for ref, _line in facts["refs"]}
@@ -145,26 +149,30 @@ class CorpusFacts:
             for eid, line, digest in facts["entries"])))
 
 
-def _clashes(first: dict[str, tuple[str, int]], shown: str, facts: dict) -> list[Diagnostic]:
-    """V303: xml:ids of one file that an earlier file uses too; one report per pair of files,
-    at the first such id (a copied file repeats them all)."""
+def _clashes(first: dict[str, int], names: list[str], facts: dict) -> list[Diagnostic]:
+    """V303: xml:ids of the last file of ``names`` that an earlier file uses too; one report
+    per pair of files, at the first such id (a copied file repeats them all)."""
+    number = len(names) - 1
+    shown = names[number]
     out = []
-    clashes: dict[str, list[tuple[str, int, int]]] = {}
+    clashes: dict[int, list[tuple[str, int, int | None]]] = {}
     seen_here: set[str] = set()
     for value, line in facts["ids"]:
         if value in seen_here:
             continue  # V302's business
         seen_here.add(value)
-        if value in first and first[value][0] != shown:
-            other, other_line = first[value]
-            clashes.setdefault(other, []).append((value, line, other_line))
-        else:
-            first.setdefault(value, (shown, line))
+        earlier = first.get(value)
+        if earlier is not None and earlier >> 32 != number:
+            other_line = (earlier & 0xFFFFFFFF) - 1
+            clashes.setdefault(earlier >> 32, []).append(
+                (value, line, other_line if other_line >= 0 else None))
+        elif earlier is None:
+            first[value] = number << 32 | (line + 1 if line is not None else 0)
     for other, found in clashes.items():
         value, line, other_line = found[0]
         more = f" and {len(found) - 1} more of its ids are" if len(found) > 1 else " is"
-        out.append(diagnostic("V303", f"xml:id \"{value}\"{more} also used in {other} "
-                              f"(line {other_line})", file=shown, line=line))
+        out.append(diagnostic("V303", f"xml:id \"{value}\"{more} also used in "
+                              f"{names[other]} (line {other_line})", file=shown, line=line))
     return out
 
 
