@@ -20,6 +20,7 @@ from .codes import diagnostic
 from .index import DATE_ATTRIBUTES, POINTER_ATTRIBUTES
 from .xmlfile import XmlFile
 
+_POINTERS = frozenset(POINTER_ATTRIBUTES)
 _ISO = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _NAME_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?=_|$)")
 
@@ -58,12 +59,15 @@ def id_prefixes(f: XmlFile) -> list[Diagnostic]:
 
 def dangling_pointers(f: XmlFile) -> list[Diagnostic]:
     """V301: every "#id" in @ref, @target, @resp, @ana, @scheme names an xml:id of the file."""
-    ids = {value for _el, value, _inside in f.index.ids}
+    ids = {"#" + value for _el, value, _inside in f.index.ids}
     out = []
     for el in f.index.pointers:
+        if all(token in ids for attr, value in el.items() if attr in _POINTERS
+               for token in value.split() if token.startswith("#")):
+            continue  # the common case, in one look at the element's attributes
         for attr in POINTER_ATTRIBUTES:
             for token in (el.get(attr) or "").split():
-                if token.startswith("#") and token[1:] not in ids:
+                if token.startswith("#") and token not in ids:
                     out.append(diagnostic(
                         "V301", f"<{etree.QName(el).localname} {attr}=\"{el.get(attr)}\">: "
                         f"nothing in the file has xml:id \"{token[1:]}\"", **_where(f, el)))
