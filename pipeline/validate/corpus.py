@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
+from collections.abc import Iterator
 from functools import lru_cache
 
 from lxml import etree
@@ -131,9 +133,11 @@ class CorpusFacts:
         #: into one int (a tuple would cost twice the memory, and there is one per id)
         self.first: dict[str, int] = {}
         self.clashes: list[Diagnostic] = []  # V303, in file order
-        self.documents: list[tuple[str, tuple[tuple[str, int, str, bool], ...]]] = []
+        #: each document's standOff copies: (file, copies, their lines, a bit set of those
+        #: the document refers to); a copy is an (id, hash) pair kept once for the run
+        self.documents: list[tuple[str, tuple[tuple[str, str], ...], array, int]] = []
         self.used: set[str] = set()
-        self._strings: dict[str, str] = {}  # one copy of each id and hash
+        self._copies: dict[tuple[str, str], tuple[str, str]] = {}
 
     def add(self, shown: str, is_document: bool, facts: dict) -> None:
         self.names.append(shown)
@@ -143,10 +147,18 @@ class CorpusFacts:
         refs = {ref for ref, _line in facts["refs"]}
         self.used |= refs
         referred = refs | set(facts["entry_refs"])
-        keep = self._strings.setdefault
-        self.documents.append((shown, tuple(
-            (keep(eid, eid), line, keep(digest, digest), eid in referred)
-            for eid, line, digest in facts["entries"])))
+        keep = self._copies.setdefault
+        entries = facts["entries"]
+        self.documents.append((
+            shown, tuple(keep((eid, digest), (eid, digest)) for eid, _line, digest in entries),
+            array("q", (line if line is not None else -1 for _eid, line, _d in entries)),
+            sum(1 << k for k, (eid, _line, _d) in enumerate(entries) if eid in referred)))
+
+    def copies(self) -> Iterator[tuple[str, list[tuple[str, int | None, str, bool]]]]:
+        """Each document's copies as (id, line, hash, referred to), in file order."""
+        for shown, pairs, lines, referred in self.documents:
+            yield shown, [(eid, line if line >= 0 else None, digest, bool(referred >> k & 1))
+                          for k, ((eid, digest), line) in enumerate(zip(pairs, lines))]
 
 
 def _clashes(first: dict[str, int], names: list[str], facts: dict) -> list[Diagnostic]:
@@ -176,7 +188,7 @@ def _clashes(first: dict[str, int], names: list[str], facts: dict) -> list[Diagn
     return out
 
 
-def standoff_copies(shown: str, entries: tuple[tuple[str, int, str, bool], ...],
+def standoff_copies(shown: str, entries: list[tuple[str, int | None, str, bool]],
                     known: dict[str, str] | None, register_name: str) -> list[Diagnostic]:
     """V304, V305, V321 for one document's standOff copies against the register's entries
     (``known``: the hash of each by its id; None when there is no register)."""

@@ -236,7 +236,7 @@ def _corpus_rules(corpus: CorpusFacts, register: FileResult | None, register_nam
     register_facts = register.facts if register is not None else None
     known = {eid: digest for eid, _line, digest in register_facts["entries"]} \
         if register_facts is not None else None
-    for shown, entries in corpus.documents:
+    for shown, entries in corpus.copies():
         out.extend(standoff_copies(shown, entries, known, register_name))
     if register_in_run and register_facts is not None and corpus.documents:
         out.extend(register_use(register.shown, register_facts,  # type: ignore[union-attr]
