@@ -1,7 +1,7 @@
 """Layer 4, part 4: rules across files — the edition and its entity register.
 
-Each file yields *facts* (:func:`facts_of`): its xml:ids, the register entries it refers to,
-the entries it holds (a document's standOff copies, or the register's entries) with a hash of
+Each file yields *facts* (:func:`facts_of`): its xml:ids and their lines, the register
+entries it refers to (by id, each once: no rule needs where), the entries it holds (a document's standOff copies, or the register's entries) with a hash of
 each.  The facts are small and cached with the file's result, so that the corpus rules run on
 every run without parsing unchanged files again:
 
@@ -39,8 +39,8 @@ def facts_of(f: XmlFile) -> dict:
     index = f.index
     register = f.tree.getroot().find("tei:text", NS) is None
     ids = [[value, el.sourceline] for el, value, inside in index.ids if register or not inside]
-    refs = [[token[1:], el.sourceline] for el in index.name_refs
-            for token in el.get("ref", "").split() if token.startswith("#")]
+    refs = sorted({token[1:] for el in index.name_refs
+                   for token in el.get("ref", "").split() if token.startswith("#")})
     entry_refs = sorted({token[1:] for value in index.entry_refs
                          for token in value.split() if token.startswith("#")})
     entries = [[entry.get(XML_ID) or "", entry.sourceline,
@@ -144,7 +144,7 @@ class CorpusFacts:
         self.clashes.extend(_clashes(self.first, self.names, facts))
         if not is_document:
             return
-        refs = {ref for ref, _line in facts["refs"]}
+        refs = set(facts["refs"])
         self.used |= refs
         referred = refs | set(facts["entry_refs"])
         keep = self._copies.setdefault
