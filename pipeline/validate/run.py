@@ -9,6 +9,7 @@ the others, and a bug in a check is reported as V399 for that file, not as a tra
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -304,7 +305,10 @@ def _check_all(tasks: list[tuple[Path, str]], options: Options,
     _warm_up()
     context = multiprocessing.get_context("fork")
     args = [(str(path), shown, options.max_bytes) for path, shown in tasks]
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    # A worker's collector need never walk what it inherits (the schemas, the modules): it
+    # lives as long as the worker (gc.freeze, as Python's documentation advises after fork).
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                             initializer=gc.freeze) as pool:
         for result in pool.map(_task, args, chunksize=CHUNK):
             yield result
             if progress:
