@@ -305,8 +305,8 @@ def _check_all(tasks: list[tuple[Path, str]], options: Options,
     _warm_up()
     context = multiprocessing.get_context("fork")
     args = [(str(path), shown, options.max_bytes) for path, shown in tasks]
-    # A worker's collector need never walk what it inherits (the schemas, the modules): it
-    # lives as long as the worker (gc.freeze, as Python's documentation advises after fork).
+    # What a worker inherits (modules, schemas) lives as long as it: frozen at its start,
+    # its collector never walks those objects again, nor copies their pages (gc.freeze).
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                              initializer=gc.freeze) as pool:
         for result in pool.map(_task, args, chunksize=CHUNK):
