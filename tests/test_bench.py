@@ -83,3 +83,19 @@ def test_a_command_past_its_time_limit_is_stopped(tmp_path: Path) -> None:
 def test_xmllint_progress_is_counted_from_its_messages() -> None:
     stderr = "tei/a.xml validates\ntei/b.xml fails to validate\ntei/c.xml:3: element x: bad\n"
     assert tools.xmllint_checked(stderr) == 2
+
+
+@pytest.mark.skipif(not tools.shutil.which("jing"), reason="jing is not installed")
+def test_jing_on_all_cores_checks_every_file(tmp_path: Path) -> None:
+    from pipeline.assets import TEI_ALL, path_of
+    good = ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"
+    bad = ROOT / "tests" / "invalid" / "V201-not-tei.xml"
+    files = [str(good)] * 3 + [str(bad)]
+    tool = tools.jing_all_cores(path_of(TEI_ALL, fetch=False), files, 2)
+    assert tool.command is not None
+    m = run(tool.command, tmp_path)
+    assert m.status != 0  # the bad file, in the second JVM, is found
+    assert "V201-not-tei.xml" in m.stdout + m.stderr
+    m = run(tools.jing_all_cores(path_of(TEI_ALL, fetch=False), files[:3], 2).command,
+            tmp_path)
+    assert m.status == 0, m.stdout + m.stderr

@@ -15,8 +15,8 @@ linked in), and measures (:mod:`.measure`):
   again with nothing changed; ``teipipe entities review``; ``teipipe deposit`` (BagIt and
   DSpace SAF);
 - ``make all`` on the unchanged corpus, and after one page changed;
-- jing and xmllint validating against tei_all and Saxon-HE running ``document.xsl``
-  (:mod:`.tools`), on the same files, in the same run.
+- jing (one JVM, and one JVM per core side by side) and xmllint validating against tei_all,
+  and Saxon-HE running ``document.xsl`` (:mod:`.tools`), on the same files, in the same run.
 
 Prints a table and writes everything to ``OUT/results-N.json`` and ``OUT/results.json``.
 Wall times depend on what else the machine does: the load average is recorded with them.
@@ -73,6 +73,7 @@ class Bench:
         self.jobs = jobs or os.cpu_count() or 1
         self.time_limit = time_limit
         self.rows: list[Row] = []
+        self.tools: dict[str, Row] = {}  # the field's tools' rows, by tool name
         self.notes: list[str] = []
         self.env = dict(os.environ, TEIPIPE_CACHE=str(folder / "cache"), PYTHONHASHSEED="0")
 
@@ -202,14 +203,18 @@ class Bench:
         files = [f"tei/{p.name}" for p in sorted((self.folder / "tei").glob("*.xml"))]
         self.clean("saxon")
         (self.folder / "saxon").mkdir()
-        for tool in (tools.jing(schema.resolve(), files), tools.xmllint(schema.resolve(), files),
-                     tools.saxon("tei", "saxon")):
+        every = [tools.jing(schema.resolve(), files)]
+        if self.jobs > 1:
+            every.append(tools.jing_all_cores(schema.resolve(), files, self.jobs))
+        every += [tools.xmllint(schema.resolve(), files), tools.saxon("tei", "saxon")]
+        for tool in every:
             if tool.command is None:
                 self.notes.append(f"{tool.name} is not installed ({tool.missing}): skipped")
                 print(f"  {tool.name}: not installed ({tool.missing}), skipped", flush=True)
                 continue
             limit = self.time_limit if tool.name == "xmllint" else None
             row = self.measure(tool.what, tool.command, "tool", timeout=limit)
+            self.tools[tool.name] = row
             if tool.name == "xmllint" and row.measure.timed_out:
                 row.docs = tools.xmllint_checked(row.measure.stderr)
                 row.note = f"stopped at the {self.time_limit:.0f} s limit: {row.docs} files " \
@@ -225,29 +230,35 @@ class Bench:
         return bool(self.help(*command))
 
     def ratios(self) -> dict[str, float]:
-        """Ours over theirs, as speed (their time / our time: above 1, we are faster)."""
-        def wall(stage: str, jobs: str | None = None) -> float | None:
-            for row in self.rows:
-                if row.stage == stage and (jobs is None or row.jobs == jobs) and \
-                        not row.measure.timed_out and row.measure.status in (0, 1):
-                    return row.measure.wall
-            return None
-        every = f"all ({self.jobs})"
+        """Ours over theirs, as speed (their time / our time: above 1, we are faster).
+
+        Wall time on all cores against the tool as usually run (jing: one JVM) and against
+        jing on all cores (one JVM per core); and CPU time against jing, which says how the
+        work itself compares whatever the number of cores each side used.
+        """
+        def ours(stage: str) -> Row | None:
+            every = f"all ({self.jobs})"
+            return next((r for r in self.rows if r.stage == stage and r.jobs == every and
+                         not r.measure.timed_out and r.measure.status in (0, 1)), None)
         out = {}
         pairs = [("validate (4 layers) vs jing", "validate (4 layers)", "jing"),
+                 ("validate (4 layers) vs jing on all cores", "validate (4 layers)",
+                  "jing-all"),
                  ("validate (4 layers) vs xmllint", "validate (4 layers)", "xmllint"),
                  ("export html vs Saxon-HE", "export html", "saxon")]
-        for label, ours, theirs in pairs:
-            mine = wall(ours, every)
-            row = next((r for r in self.rows if r.jobs == "tool" and
-                        r.stage.lower().startswith(theirs.lower())), None)
+        for label, stage, name in pairs:
+            mine, row = ours(stage), self.tools.get(name)
             if mine is None or row is None:
                 continue
             if row.measure.timed_out:
                 if row.docs:  # their rate on what they finished, over ours
-                    out[label] = round((self.docs / (row.docs / row.measure.wall)) / mine, 2)
+                    out[label] = round((self.docs / (row.docs / row.measure.wall)) /
+                                       mine.measure.wall, 2)
                 continue
-            out[label] = round(row.measure.wall / mine, 2)
+            out[label] = round(row.measure.wall / mine.measure.wall, 2)
+            if name == "jing" and mine.measure.cpu:
+                out["validate (4 layers) vs jing, CPU time"] = round(
+                    row.measure.cpu / mine.measure.cpu, 2)
         return out
 
 

@@ -1,7 +1,10 @@
 """The tools a TEI project would otherwise use, run on the benchmark's corpus beside teipipe.
 
 - **jing** (Debian ``jing``): the reference RELAX NG validator, on tei_all, every file in
-  one call (one JVM);
+  one call (one JVM: how it is usually run; the JVM's compiler and collector threads give it
+  a little more than one core), and again with the files split evenly among one JVM per core
+  run side by side (:func:`jing_all_cores`): jing has no option to use more cores, and
+  teipipe's figure on all cores should be set against jing's on all cores too;
 - **xmllint** (Debian ``libxml2-utils``): libxml2's RELAX NG validation on tei_all, every
   file in one call.  libxml2 compiles tei_all slowly and validates its interleaves slowly,
   so it runs under a time limit; the files it had checked by then are counted;
@@ -15,6 +18,7 @@ them (``make bench`` runs it).
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +43,18 @@ def jing(schema: Path, files: list[str]) -> Tool:
     if not found:
         return Tool("jing", what, None, "apt-get install jing")
     return Tool("jing", what, [found, str(schema), *files])
+
+
+def jing_all_cores(schema: Path, files: list[str], jobs: int) -> Tool:
+    """jing on ``jobs`` slices of ``files`` at once, one JVM each (``xargs -P``)."""
+    found = shutil.which("jing")
+    what = f"jing on all cores: {jobs} JVMs side by side"
+    if not found or not shutil.which("xargs"):
+        return Tool("jing-all", what, None, "apt-get install jing")
+    per_jvm = max(1, -(-len(files) // jobs))
+    script = (f'printf "%s\\0" "$@" | xargs -0 -P {jobs} -n {per_jvm} '
+              f'{shlex.quote(found)} {shlex.quote(str(schema))}')
+    return Tool("jing-all", what, ["sh", "-c", script, "sh", *files])
 
 
 def xmllint(schema: Path, files: list[str]) -> Tool:

@@ -6,9 +6,13 @@ Four layers, in this order, on every file, and all problems of all files in one 
 2. the project schema (:mod:`.schema`): schema/teipipe.xsd for documents, schema/register.xsd
    for the register, with xmlschema (XML Schema 1.1);
 3. TEI conformance (:mod:`.conformance`): the official TEI P5 tei_all RELAX NG schema, pruned
-   to the elements the file uses so that it compiles in milliseconds (:mod:`.prune`);
+   to the elements the file uses so that it compiles in milliseconds (:mod:`.prune`), and
+   passed in two parts where it can: the file, and each distinct register entry once
+   (:mod:`.outline`);
 4. the rules (:mod:`.schematron`, :mod:`.checks`, :mod:`.fidelity`, :mod:`.corpus`):
    Schematron for what XPath 1 says, Python for the rest, the corpus and the source.
+   The Python checks share one walk of the tree (:mod:`.index`); the fidelity check reads
+   the text straight from the tree when it can (:mod:`.body_text`).
 
 :mod:`.codes` is the table of rules; :mod:`.run` runs the layers (in parallel, with a cache
 of results of unchanged files) and :mod:`.cache` keeps that cache.

@@ -17,10 +17,10 @@ from ..convert.dates import DateError, find_date
 from ..diagnostics import Diagnostic
 from ..tei.ns import NS, XML_ID
 from .codes import diagnostic
+from .index import DATE_ATTRIBUTES, POINTER_ATTRIBUTES
 from .xmlfile import XmlFile
 
-POINTER_ATTRIBUTES = ("ref", "target", "resp", "ana", "scheme")
-DATE_ATTRIBUTES = ("when", "from", "to", "notBefore", "notAfter")
+_POINTERS = frozenset(POINTER_ATTRIBUTES)
 _ISO = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _NAME_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?=_|$)")
 
@@ -29,18 +29,11 @@ def _where(f: XmlFile, el: etree._Element) -> dict:
     return dict(file=f.shown, line=el.sourceline, column=f.column(el))
 
 
-def _select(f: XmlFile, xpath: str, **variables):
-    """Elements by XPath: libxml2 walks the tree, which is many times faster than Python."""
-    assert f.tree is not None
-    return f.tree.xpath(xpath, namespaces=NS, **variables)
-
-
 def duplicate_ids(f: XmlFile) -> list[Diagnostic]:
     """V302: each xml:id once in the file."""
     first: dict[str, etree._Element] = {}
     out = []
-    for el in _select(f, "//*[@xml:id]"):
-        value = el.get(XML_ID)
+    for el, value, _inside in f.index.ids:
         if value in first:
             out.append(diagnostic("V302", f"xml:id \"{value}\" is already used on line "
                                   f"{first[value].sourceline}", **_where(f, el)))
@@ -53,21 +46,28 @@ def id_prefixes(f: XmlFile) -> list[Diagnostic]:
     """V322: in a document, every xml:id starts with the document's id and a full stop, so
     that ids are unique across the edition (the register entries copied into standOff keep
     the register's ids)."""
-    prefix = f"{_select(f, 'string(/tei:TEI/@xml:id)')}."
-    wrong = _select(f, "/tei:TEI[tei:text]//*[@xml:id][not(ancestor::tei:standOff)]"
-                    "[not(starts-with(@xml:id, $prefix))]", prefix=prefix)
+    assert f.tree is not None
+    root = f.tree.getroot()
+    prefix = f"{root.get(XML_ID, '')}."
+    if root.find("tei:text", NS) is None:
+        return []
+    wrong = [el for el, value, inside in f.index.ids
+             if not inside and el is not root and not value.startswith(prefix)]
     return [diagnostic("V322", f"xml:id \"{el.get(XML_ID)}\" does not start with the "
                        f"document id \"{prefix}\"", **_where(f, el)) for el in wrong]
 
 
 def dangling_pointers(f: XmlFile) -> list[Diagnostic]:
     """V301: every "#id" in @ref, @target, @resp, @ana, @scheme names an xml:id of the file."""
-    ids = set(_select(f, "//@xml:id"))
+    ids = {"#" + value for _el, value, _inside in f.index.ids}
     out = []
-    for el in _select(f, "//*[" + " or ".join(f"@{a}" for a in POINTER_ATTRIBUTES) + "]"):
+    for el in f.index.pointers:
+        if all(token in ids for attr, value in el.items() if attr in _POINTERS
+               for token in value.split() if token.startswith("#")):
+            continue  # the common case, in one look at the element's attributes
         for attr in POINTER_ATTRIBUTES:
             for token in (el.get(attr) or "").split():
-                if token.startswith("#") and token[1:] not in ids:
+                if token.startswith("#") and token not in ids:
                     out.append(diagnostic(
                         "V301", f"<{etree.QName(el).localname} {attr}=\"{el.get(attr)}\">: "
                         f"nothing in the file has xml:id \"{token[1:]}\"", **_where(f, el)))
@@ -78,7 +78,7 @@ def dates(f: XmlFile) -> list[Diagnostic]:
     """V308: dates that do not exist; V309: a date's @when against the date its text writes
     (a @when more precise than its text is fine: the editor may know the day)."""
     out = []
-    for el in _select(f, "//*[" + " or ".join(f"@{a}" for a in DATE_ATTRIBUTES) + "]"):
+    for el in f.index.dates:
         impossible = False
         for attr in DATE_ATTRIBUTES:
             value = el.get(attr)

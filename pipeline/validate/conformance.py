@@ -20,10 +20,11 @@ from lxml import etree
 from ..assets import TEI_ALL, AssetError, asset_dir, path_of
 from ..diagnostics import Diagnostic
 from ..files import write_atomic
-from ..tei.ns import TEI_NS
+from ..tei.ns import TEI_NS, XML_NS
 from . import SCHEMA_DIR
 from .codes import diagnostic
-from .prune import PRUNE_VERSION, prune
+from .outline import Outline, outline_of
+from .prune import PRUNE_VERSION, drop_optional_attributes, prune
 from .xmlfile import XmlFile
 
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -42,6 +43,26 @@ def project_names() -> frozenset[Name]:
         for el in etree.parse(str(xsd)).iter(f"{{{XS}}}element"):
             if el.get("name"):
                 names.add((TEI_NS, el.get("name")))
+    return frozenset(names)
+
+
+@lru_cache(maxsize=None)
+def project_attributes() -> frozenset[str]:
+    """Every attribute name the project schemas declare, as lxml writes attribute names
+    (a local attribute both with and without the schema's namespace: more is harmless)."""
+    names = set()
+    for xsd in sorted(SCHEMA_DIR.glob("*.xsd")):
+        root = etree.parse(str(xsd)).getroot()
+        target = root.get("targetNamespace")
+        for el in root.iter(f"{{{XS}}}attribute"):
+            if el.get("name"):
+                names.add(el.get("name"))
+                if target:
+                    names.add(f"{{{target}}}{el.get('name')}")
+            elif el.get("ref"):
+                prefix, _, local = el.get("ref").rpartition(":")
+                ns = XML_NS if prefix == "xml" else el.nsmap.get(prefix or None, target)
+                names.add(f"{{{ns}}}{local}" if ns else local)
     return frozenset(names)
 
 
@@ -75,23 +96,53 @@ def _tei_all() -> etree._Element:
     return etree.parse(str(path)).getroot()
 
 
+def _common() -> etree._Element:
+    """tei_all pruned to the project's names (derived once per version, see the docstring)."""
+    try:
+        return etree.parse(str(prepare())).getroot()
+    except OSError:
+        return _pruned(frozenset())  # a read-only cache folder: derive it in memory
+
+
 @lru_cache(maxsize=64)
 def grammar_for(extra: frozenset[Name]) -> etree.RelaxNG:
     """tei_all pruned to the project's names and ``extra``, compiled."""
-    if not extra:
-        try:
-            return etree.RelaxNG(etree.parse(str(prepare())))
-        except OSError:
-            pass  # a read-only cache folder: derive it in memory, every run
-    return etree.RelaxNG(_pruned(extra))
+    return etree.RelaxNG(_common() if not extra else _pruned(extra))
+
+
+_outline: list[tuple[etree.RelaxNG, Outline]] = []
+
+
+def outline() -> Outline:
+    """The common grammar without the optional attributes the project schemas do not
+    declare (:func:`.prune.drop_optional_attributes`), split for register entries
+    (:mod:`.outline`); made once for each compiled common grammar (so it follows
+    :func:`grammar_for`'s cache)."""
+    common = grammar_for(frozenset())
+    if not _outline or _outline[0][0] is not common:
+        names = project_attributes()
+        _outline[:] = [(common, outline_of(drop_optional_attributes(_common(),
+                                                                   names.__contains__)))]
+    return _outline[0][1]
 
 
 def check_tei(f: XmlFile) -> list[Diagnostic]:
-    """The tei_all errors of ``f``: one per line (libxml2 repeats itself down a branch)."""
+    """The tei_all errors of ``f``: one per line (libxml2 repeats itself down a branch).
+
+    A file that passes in two parts (:func:`outline`: a grammar that accepts less than
+    tei_all, so a pass is a pass of tei_all) passes; any other (one that uses element or
+    attribute names the project does not, one with a fault) is checked against the whole
+    (pruned) grammar, which decides and gives the diagnostics.  So is a file that repeats
+    an xml:id, whose uniqueness only the whole file can show.
+    """
     assert f.tree is not None
-    tags = {el.tag for el in f.tree.iter() if isinstance(el.tag, str)}
-    used = {(q.namespace or "", q.localname) for q in map(etree.QName, tags)}
+    index = f.index
     try:
+        if len({value for _el, value, _in in index.ids}) == len(index.ids) and \
+                outline().passes(f.tree.getroot(), index.all_entries, index.xml_of):
+            return []
+        tags = {el.tag for el in f.tree.iter(etree.Element)}
+        used = {(q.namespace or "", q.localname) for q in map(etree.QName, tags)}
         grammar = grammar_for(frozenset(used - project_names()))
     except ConformanceUnavailable as exc:
         return [diagnostic("V202", f"TEI conformance not checked: {exc}", file=f.shown)]

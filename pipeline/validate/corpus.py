@@ -1,7 +1,7 @@
 """Layer 4, part 4: rules across files — the edition and its entity register.
 
-Each file yields *facts* (:func:`facts_of`): its xml:ids, the register entries it refers to,
-the entries it holds (a document's standOff copies, or the register's entries) with a hash of
+Each file yields *facts* (:func:`facts_of`): its xml:ids and their lines, the register
+entries it refers to (by id, each once: no rule needs where), the entries it holds (a document's standOff copies, or the register's entries) with a hash of
 each.  The facts are small and cached with the file's result, so that the corpus rules run on
 every run without parsing unchanged files again:
 
@@ -17,7 +17,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
+from collections.abc import Iterator
+from functools import lru_cache
 
 from lxml import etree
 
@@ -33,28 +36,23 @@ _ENTRIES = tuple(f"{{{TEI_NS}}}{n}" for n in ENTRY_KINDS)
 def facts_of(f: XmlFile) -> dict:
     """What the corpus rules need to know of one file (JSON data, see the module docstring)."""
     assert f.tree is not None
-    xpath = f.tree.xpath
-    register = not xpath("/tei:TEI/tei:text", namespaces=NS)
-    outside = "" if register else "[not(ancestor::tei:standOff)]"
-    ids = [[el.get(XML_ID), el.sourceline] for el in xpath(f"//*[@xml:id]{outside}",
-                                                          namespaces=NS)]
-    names = "self::tei:persName or self::tei:placeName or self::tei:orgName"
-    refs = [[token[1:], el.sourceline]
-            for el in xpath(f"//*[{names}][@ref][not(ancestor::tei:standOff)]", namespaces=NS)
-            for token in el.get("ref", "").split() if token.startswith("#")]
-    entry_refs = sorted({token[1:] for value in xpath("/tei:TEI/tei:standOff//@ref",
-                                                      namespaces=NS)
+    index = f.index
+    register = f.tree.getroot().find("tei:text", NS) is None
+    ids = [[value, el.sourceline] for el, value, inside in index.ids if register or not inside]
+    refs = sorted({token[1:] for el in index.name_refs
+                   for token in el.get("ref", "").split() if token.startswith("#")})
+    entry_refs = sorted({token[1:] for value in index.entry_refs
                          for token in value.split() if token.startswith("#")})
-    entries = [[entry.get(XML_ID) or "", entry.sourceline, _canonical_hash(entry)]
-               for entry in xpath("/tei:TEI/tei:standOff//*[self::tei:person or self::tei:place"
-                                  " or self::tei:org]", namespaces=NS)]
+    entries = [[entry.get(XML_ID) or "", entry.sourceline,
+                 _canonical_hash(index.xml_of(entry))] for entry in index.entries]
     return {"ids": ids, "refs": refs, "entry_refs": entry_refs, "entries": entries}
 
 
-def _canonical_hash(entry: etree._Element) -> str:
+@lru_cache(maxsize=20_000)
+def _canonical_hash(xml: bytes) -> str:
     """A hash of an entry's XML without its indentation (a copy is indented for its place):
-    white space between tags goes, nothing else (entries have no mixed content)."""
-    xml = etree.tostring(entry, with_tail=False, encoding="UTF-8")
+    white space between tags goes, nothing else (entries have no mixed content).  The same
+    copy recurs in many files: its hash is kept for the run (a pure function of the bytes)."""
     return hashlib.sha256(re.sub(rb">\s+<", b"><", xml)).hexdigest()
 
 
@@ -122,62 +120,102 @@ def _distinction(entry: etree._Element) -> str:
 # ----------------------------------------------------------------------------- across files
 
 
-def corpus_ids(results: list[tuple[str, dict]]) -> list[Diagnostic]:
-    """V303: xml:ids of one file that another file uses too; one report per pair of files,
-    at the first such id (a copied file repeats them all)."""
-    first: dict[str, tuple[str, int]] = {}
+class CorpusFacts:
+    """The facts of a run's files, taken in file order as they come and reduced to what the
+    rules across files need, so that memory does not grow with each file's details: the
+    first file and line of each xml:id (V303 is found as the files come), each document's
+    standOff copies (id, line, hash, whether the document refers to it) and the set of
+    register ids the documents refer to."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []  # the files, by number
+        #: each xml:id: the number of the first file that has it and its line there, packed
+        #: into one int (a tuple would cost twice the memory, and there is one per id)
+        self.first: dict[str, int] = {}
+        self.clashes: list[Diagnostic] = []  # V303, in file order
+        #: each document's standOff copies: (file, copies, their lines, a bit set of those
+        #: the document refers to); a copy is an (id, hash) pair kept once for the run
+        self.documents: list[tuple[str, tuple[tuple[str, str], ...], array, int]] = []
+        self.used: set[str] = set()
+        self._copies: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def add(self, shown: str, is_document: bool, facts: dict) -> None:
+        self.names.append(shown)
+        self.clashes.extend(_clashes(self.first, self.names, facts))
+        if not is_document:
+            return
+        refs = set(facts["refs"])
+        self.used |= refs
+        referred = refs | set(facts["entry_refs"])
+        keep = self._copies.setdefault
+        entries = facts["entries"]
+        self.documents.append((
+            shown, tuple(keep((eid, digest), (eid, digest)) for eid, _line, digest in entries),
+            array("q", (line if line is not None else -1 for _eid, line, _d in entries)),
+            sum(1 << k for k, (eid, _line, _d) in enumerate(entries) if eid in referred)))
+
+    def copies(self) -> Iterator[tuple[str, list[tuple[str, int | None, str, bool]]]]:
+        """Each document's copies as (id, line, hash, referred to), in file order."""
+        for shown, pairs, lines, referred in self.documents:
+            yield shown, [(eid, line if line >= 0 else None, digest, bool(referred >> k & 1))
+                          for k, ((eid, digest), line) in enumerate(zip(pairs, lines))]
+
+
+def _clashes(first: dict[str, int], names: list[str], facts: dict) -> list[Diagnostic]:
+    """V303: xml:ids of the last file of ``names`` that an earlier file uses too; one report
+    per pair of files, at the first such id (a copied file repeats them all)."""
+    number = len(names) - 1
+    shown = names[number]
     out = []
-    for shown, facts in results:
-        clashes: dict[str, list[tuple[str, int, int]]] = {}
-        seen_here: set[str] = set()
-        for value, line in facts["ids"]:
-            if value in seen_here:
-                continue  # V302's business
-            seen_here.add(value)
-            if value in first and first[value][0] != shown:
-                other, other_line = first[value]
-                clashes.setdefault(other, []).append((value, line, other_line))
-            else:
-                first.setdefault(value, (shown, line))
-        for other, found in clashes.items():
-            value, line, other_line = found[0]
-            more = f" and {len(found) - 1} more of its ids are" if len(found) > 1 else " is"
-            out.append(diagnostic("V303", f"xml:id \"{value}\"{more} also used in {other} "
-                                  f"(line {other_line})", file=shown, line=line))
+    clashes: dict[int, list[tuple[str, int, int | None]]] = {}
+    seen_here: set[str] = set()
+    for value, line in facts["ids"]:
+        if value in seen_here:
+            continue  # V302's business
+        seen_here.add(value)
+        earlier = first.get(value)
+        if earlier is not None and earlier >> 32 != number:
+            other_line = (earlier & 0xFFFFFFFF) - 1
+            clashes.setdefault(earlier >> 32, []).append(
+                (value, line, other_line if other_line >= 0 else None))
+        elif earlier is None:
+            first[value] = number << 32 | (line + 1 if line is not None else 0)
+    for other, found in clashes.items():
+        value, line, other_line = found[0]
+        more = f" and {len(found) - 1} more of its ids are" if len(found) > 1 else " is"
+        out.append(diagnostic("V303", f"xml:id \"{value}\"{more} also used in "
+                              f"{names[other]} (line {other_line})", file=shown, line=line))
     return out
 
 
-def standoff_copies(shown: str, facts: dict, register: dict | None,
-                    register_name: str) -> list[Diagnostic]:
-    """V304, V305, V321 for one document against the register's facts."""
-    entries = facts["entries"]
+def standoff_copies(shown: str, entries: list[tuple[str, int | None, str, bool]],
+                    known: dict[str, str] | None, register_name: str) -> list[Diagnostic]:
+    """V304, V305, V321 for one document's standOff copies against the register's entries
+    (``known``: the hash of each by its id; None when there is no register)."""
     if not entries:
         return []
-    if register is None:
+    if known is None:
         return [diagnostic("V305", f"the register {register_name} is not there: the "
                            f"{len(entries)} entries in standOff cannot be checked against it",
                            file=shown, line=entries[0][1])]
-    known = {eid: digest for eid, _line, digest in register["entries"]}
-    referred = {ref for ref, _line in facts["refs"]} | set(facts["entry_refs"])
     out = []
-    for eid, line, digest in entries:
+    for eid, line, digest, referred in entries:
         if eid not in known:
             out.append(diagnostic("V305", f"\"{eid}\" is not an entry of {register_name}",
                                   file=shown, line=line))
         elif known[eid] != digest:
             out.append(diagnostic("V304", f"the copy of \"{eid}\" differs from its entry in "
                                   f"{register_name}", file=shown, line=line))
-        if eid not in referred:
+        if not referred:
             out.append(diagnostic("V321", f"\"{eid}\" is copied into standOff but nothing in "
                                   "the document refers to it", file=shown, line=line))
     return out
 
 
-def register_use(register_shown: str, register: dict,
-                 documents: list[dict]) -> list[Diagnostic]:
-    """V314: register entries that no document refers to."""
-    used = {ref for facts in documents for ref, _line in facts["refs"]}
-    used |= set(register["entry_refs"])  # countries and nationalities of other entries
+def register_use(register_shown: str, register: dict, used: set[str]) -> list[Diagnostic]:
+    """V314: register entries that no document refers to (``used``: what documents refer
+    to)."""
+    used = used | set(register["entry_refs"])  # countries and nationalities of other entries
     return [diagnostic("V314", f"no document refers to \"{eid}\"", file=register_shown,
                        line=line)
             for eid, line, _digest in register["entries"] if eid not in used]

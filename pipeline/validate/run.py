@@ -9,16 +9,18 @@ the others, and a bug in a check is reported as V399 for that file, not as a tra
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from . import cache as cache_mod
 from .codes import diagnostic
+from .corpus import CorpusFacts
 from .schema import DOCUMENT, REGISTER, kind_of
 from .xmlfile import MAX_BYTES, XmlFile, read_xml
 
@@ -28,6 +30,9 @@ PARALLEL_FROM = 24  # files to check before worker processes pay for themselves
 #: Results that say more about this machine than about the file are not kept: tei_all not
 #: set up (V202), a bug in a check (V399).
 UNCACHED = {"V202", "V399"}
+#: Files a worker checks per message: enough to make the messages' cost small, few enough
+#: that the workers finish together and results come back (in order) as they are made.
+CHUNK = 32
 MAX_PER_FILE = 500  # problems listed for one file; a broken file repeats its faults
 
 
@@ -185,54 +190,66 @@ def validate(paths: Iterable[Path] = (), options: Options = Options(),
     The register the documents' standOff copies are checked against is ``options.register``,
     else the register among the files checked, else source/register.xml (read for reference
     when it is not among the files).
+
+    Results are taken one by one, in file order, as the workers give them: each file's
+    diagnostics are kept, its facts reduced at once (:class:`.corpus.CorpusFacts`); only the
+    results of files that may be the register are kept whole.
     """
     files = find_files(paths)
     cwd = os.getcwd()
     tasks = [(p, shown_as(p, cwd)) for p in files]
     store = cache_mod.ResultCache() if options.use_cache else None
-    results = _results(tasks, options, store, progress)
-    registers = [k for k, r in enumerate(results) if r.kind == REGISTER and r.facts is not None]
-    register_path = options.register or (files[registers[0]] if len(registers) == 1
+    maybe_register = {os.path.realpath(p) for p in (options.register,
+                                                    Path("source/register.xml")) if p}
+    corpus = CorpusFacts()
+    diagnostics: list[Diagnostic] = []
+    registers: dict[int, FileResult] = {}  # by position: results of possible registers
+    cached = 0
+    for k, result in enumerate(_results(tasks, options, store, progress)):
+        diagnostics.extend(result.diagnostics)
+        cached += result.cached
+        if result.facts is not None:
+            corpus.add(result.shown, result.kind == DOCUMENT, result.facts)
+        if (result.kind == REGISTER and result.facts is not None) or \
+                os.path.realpath(files[k]) in maybe_register:
+            registers[k] = result
+    found = [k for k, r in registers.items() if r.kind == REGISTER and r.facts is not None]
+    register_path = options.register or (files[found[0]] if len(found) == 1
                                          else Path("source/register.xml"))
     wanted = os.path.realpath(register_path)
     at = next((k for k, p in enumerate(files) if os.path.realpath(p) == wanted), None) \
         if register_path.exists() else None
+    register = registers.get(at) if at is not None else None
     if at is None and register_path.is_file():
-        reference = _results([(register_path, shown_as(register_path, cwd))], options, store,
-                             None)
-        results.extend(reference)
-        at = len(results) - 1
-    checked = results[:len(files)]
-    diagnostics = [d for r in checked for d in r.diagnostics]
-    diagnostics.extend(_corpus_rules(checked, results[at] if at is not None else None,
-                                     shown_as(register_path, cwd),
-                                     register_in_run=at is not None and at < len(files)))
+        register, = _results([(register_path, shown_as(register_path, cwd))], options,
+                             store, None)
+    diagnostics.extend(_corpus_rules(corpus, register, shown_as(register_path, cwd),
+                                     register_in_run=at is not None))
     order = {shown: k for k, (_p, shown) in enumerate(tasks)}
     diagnostics.sort(key=lambda d: (order.get(d.file, len(order)), d.line or 0))
-    return Report([shown for _p, shown in tasks], diagnostics,
-                  cached=sum(r.cached for r in checked))
+    return Report([shown for _p, shown in tasks], diagnostics, cached=cached)
 
 
-def _corpus_rules(checked: list[FileResult], register: FileResult | None, register_name: str,
+def _corpus_rules(corpus: CorpusFacts, register: FileResult | None, register_name: str,
                   register_in_run: bool) -> list[Diagnostic]:
-    from .corpus import corpus_ids, register_use, standoff_copies
-    parsed = [r for r in checked if r.facts is not None]
-    out = corpus_ids([(r.shown, r.facts) for r in parsed])  # type: ignore[misc]
+    from .corpus import register_use, standoff_copies
+    out = list(corpus.clashes)
     register_facts = register.facts if register is not None else None
-    documents = [r for r in parsed if r.kind == DOCUMENT]
-    for r in documents:
-        out.extend(standoff_copies(r.shown, r.facts, register_facts,  # type: ignore[arg-type]
-                                   register_name))
-    if register_in_run and register_facts is not None and documents:
+    known = {eid: digest for eid, _line, digest in register_facts["entries"]} \
+        if register_facts is not None else None
+    for shown, entries in corpus.copies():
+        out.extend(standoff_copies(shown, entries, known, register_name))
+    if register_in_run and register_facts is not None and corpus.documents:
         out.extend(register_use(register.shown, register_facts,  # type: ignore[union-attr]
-                                [r.facts for r in documents]))  # type: ignore[misc]
+                                corpus.used))
     return out
 
 
 def _results(tasks: list[tuple[Path, str]], options: Options, store,
-             progress: Callable[[], None] | None) -> list[FileResult]:
+             progress: Callable[[], None] | None) -> Iterator[FileResult]:
+    """The result of each file, in order: from the cache, else checked (and then cached)."""
     salt = cache_mod.salt(f"max_bytes={options.max_bytes}") if store else ""
-    results: list[FileResult | None] = [None] * len(tasks)
+    hits: dict[int, FileResult] = {}
     keys: dict[int, str] = {}
     todo: list[int] = []
     for k, (path, shown) in enumerate(tasks):
@@ -240,21 +257,25 @@ def _results(tasks: list[tuple[Path, str]], options: Options, store,
         hit = store.get(key) if store and key else None
         if hit is not None:
             kind, diagnostics, facts = hit
-            results[k] = FileResult(shown, kind, diagnostics, facts, cached=True)
+            hits[k] = FileResult(shown, kind, diagnostics, facts, cached=True)
             if progress:
                 progress()
             continue
         if key:
             keys[k] = key
         todo.append(k)
-    for k, result in zip(todo, _check_all([tasks[k] for k in todo], options, progress)):
-        results[k] = result
+    checked = _check_all([tasks[k] for k in todo], options, progress)
+    for k in range(len(tasks)):
+        if k in hits:
+            yield hits.pop(k)
+            continue
+        result = next(checked)
         if store and k in keys and result.facts is not None and not any(
                 d.code in UNCACHED for d in result.diagnostics):
             store.put(keys[k], result.kind, result.diagnostics, result.facts)
+        yield result
     if store and todo:
         store.save()
-    return results  # type: ignore[return-value]
 
 
 def _key(store, salt: str, path: Path, shown: str, max_bytes: int) -> str | None:
@@ -271,25 +292,27 @@ def _key(store, salt: str, path: Path, shown: str, max_bytes: int) -> str | None
 
 
 def _check_all(tasks: list[tuple[Path, str]], options: Options,
-               progress: Callable[[], None] | None) -> list[FileResult]:
+               progress: Callable[[], None] | None) -> Iterator[FileResult]:
+    """Check files, in worker processes when there are many; results come in order, each as
+    soon as it and those before it are done (none is held longer)."""
     jobs = options.jobs or os.cpu_count() or 1
     if jobs <= 1 or len(tasks) < PARALLEL_FROM:
-        out = []
         for path, shown in tasks:
-            out.append(check_file(path, shown, options.max_bytes))
+            yield check_file(path, shown, options.max_bytes)
             if progress:
                 progress()
-        return out
+        return
     _warm_up()
     context = multiprocessing.get_context("fork")
     args = [(str(path), shown, options.max_bytes) for path, shown in tasks]
-    out = []
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        for result in pool.map(_task, args, chunksize=max(1, len(args) // (jobs * 4))):
-            out.append(result)
+    # What a worker inherits (modules, schemas) lives as long as it: frozen at its start,
+    # its collector never walks those objects again, nor copies their pages (gc.freeze).
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                             initializer=gc.freeze) as pool:
+        for result in pool.map(_task, args, chunksize=CHUNK):
+            yield result
             if progress:
                 progress()
-    return out
 
 
 def _task(args: tuple[str, str, int]) -> FileResult:
@@ -300,13 +323,13 @@ def _task(args: tuple[str, str, int]) -> FileResult:
 def _warm_up() -> None:
     """Compile the schemas once in the parent: the forked workers inherit them.  (xmlschema
     is left out: it is loaded only by a worker that meets an invalid file.)"""
-    from .conformance import ConformanceUnavailable, grammar_for
+    from .conformance import ConformanceUnavailable, outline
     from .schema import fast_schema
     from .schematron import _schematron
     fast_schema(DOCUMENT)
     fast_schema(REGISTER)
     _schematron()
     try:
-        grammar_for(frozenset())
+        outline()
     except ConformanceUnavailable:
         pass  # each file reports V202

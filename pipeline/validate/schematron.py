@@ -2,10 +2,20 @@
 
 Each failed assertion's ``@id`` is its code; its text is the message.  The SVRL report gives
 the place as an XPath, which is evaluated on the tree to get the element, its line and column.
+
+lxml compiles the Schematron into an XSLT stylesheet (the ISO skeleton), which is run here
+directly, with three things the skeleton does that this validator never reads taken out:
+an ``<svrl:fired-rule>`` written for every element a rule applies to, a walk of the whole
+document in the default mode (it writes nothing: text is stripped) inside
+``<svrl:active-pattern>``, and the visit of every attribute, comment and processing
+instruction: the rules' contexts are all elements (:func:`_element_contexts` makes sure),
+so the walk visits elements only.  The failed assertions and successful reports are the
+same; a file costs half the time.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lxml import etree, isoschematron
@@ -16,22 +26,60 @@ from .codes import RULES, diagnostic
 from .xmlfile import XmlFile
 
 SVRL = "http://purl.oclc.org/dsdl/svrl"
+SCH = "http://purl.oclc.org/dsdl/schematron"
+XSL = "http://www.w3.org/1999/XSL/Transform"
+_WALK = "@*|*|comment()|processing-instruction()"
+#: The last step of a location path that selects an element (a name test, no axis or
+#: node-type test), with predicates.
+_ELEMENT_STEP = re.compile(r"^(?:[\w.-]+:)?(?:[\w.-]+|\*)(?:\[.*\])?$")
 
 
 @lru_cache(maxsize=None)
-def _schematron() -> isoschematron.Schematron:
-    return isoschematron.Schematron(etree.parse(str(SCHEMA_DIR / "teipipe.sch")),
-                                    store_report=True)
+def _schematron() -> etree.XSLT:
+    sch = etree.parse(str(SCHEMA_DIR / "teipipe.sch"))
+    _element_contexts(sch)
+    stylesheet = isoschematron.Schematron(sch, store_xslt=True).validator_xslt
+    root = stylesheet.getroot()
+    for fired in list(root.iter(f"{{{SVRL}}}fired-rule")):
+        fired.getparent().remove(fired)
+    for pattern in root.iter(f"{{{SVRL}}}active-pattern"):
+        for walk in pattern.findall(f"{{{XSL}}}apply-templates"):
+            if walk.get("mode") is None and walk.get("select") is None:
+                pattern.remove(walk)
+    for walk in root.iter(f"{{{XSL}}}apply-templates"):
+        if walk.get("select") == _WALK:
+            walk.set("select", "*")
+    return etree.XSLT(stylesheet)
+
+
+def _element_contexts(sch: etree._ElementTree) -> None:
+    """Make sure every rule's context selects elements only (else the walk must not skip
+    attributes and the rest): each branch of the union ends in an element name test."""
+    for rule in sch.iter(f"{{{SCH}}}rule"):
+        context = rule.get("context", "")
+        for branch in _branches(context):
+            last = re.split(r"/(?![^\[]*\])", branch.strip())[-1]
+            if not _ELEMENT_STEP.match(last):
+                raise ValueError(f"teipipe.sch: the rule context {context!r} may select "
+                                 "more than elements; the Schematron walk visits elements only")
+
+
+def _branches(context: str) -> list[str]:
+    """The branches of a union, ``|`` inside predicates aside."""
+    out, depth, start = [], 0, 0
+    for k, char in enumerate(context):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            out.append(context[start:k])
+            start = k + 1
+    return [*out, context[start:]]
 
 
 def check_schematron(f: XmlFile) -> list[Diagnostic]:
     assert f.tree is not None
-    sch = _schematron()
-    if sch.validate(f.tree):
-        return []
+    report = _schematron()(f.tree).getroot()
     out: list[Diagnostic] = []
-    for failed in sch.validation_report.iter(f"{{{SVRL}}}failed-assert",
-                                             f"{{{SVRL}}}successful-report"):
+    for failed in report.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report"):
         code = failed.get("id", "")
         if code not in RULES:
             code = "V399"

@@ -21,6 +21,7 @@ from ..diagnostics import Diagnostic
 from ..tei.ns import tei
 from ..tei.read import safe_parser
 from .codes import diagnostic
+from .index import Index, index_of
 
 #: The default limit on one file: an archive document is a few hundred kilobytes.
 MAX_BYTES = 8 * 2**20
@@ -41,6 +42,15 @@ class XmlFile:
     _lines: list[str] | None = None
     _starts: dict | None = None
     _hits: dict = field(default_factory=dict)
+    _index: Index | None = None
+
+    @property
+    def index(self) -> Index:
+        """The elements the checks look at, gathered in one walk (:mod:`.index`)."""
+        assert self.tree is not None
+        if self._index is None:
+            self._index = index_of(self.tree.getroot())
+        return self._index
 
     @property
     def lines(self) -> list[str]:

@@ -1,0 +1,115 @@
+"""tei_all in two parts: the file with its register entries left open, and each entry once.
+
+Every document carries verbatim copies of the register entries it refers to (``<standOff>``),
+and libxml2 spends more time on those ``<person>``, ``<place>`` and ``<org>`` elements than on
+the rest of the file (their TEI content models are long sequences of optional parts, which
+its RELAX NG validator matches by trying each way).  The same entry, byte for byte, recurs
+in hundreds of files.  So the check is split:
+
+1. the file against the *outline* grammar: the pruned tei_all in which the one element
+   pattern of ``person`` (``place``, ``org``) accepts any attributes and content;
+2. each entry against the *entry* grammar of its kind: the pruned tei_all whose start is
+   that element pattern.  An entry's verdict depends only on its own XML, so it is kept
+   for the run (by its exact serialization) and an entry met again is not checked again.
+
+Why a pass of both is a pass of tei_all: the outline grammar differs only in those element
+patterns, so a derivation of the file by the outline grammar becomes one by the real grammar
+once the subtree of each entry matched by a loosened pattern is given its derivation by the
+real pattern, which step 2 found.  This holds only where a name has exactly one element
+pattern (else an entry might be matched in context by another one): kinds with more are not
+loosened.  It is used only as a *pass*: when either part fails, or the file repeats an
+xml:id (whose uniqueness tei_all's ID type checks across the whole file), the caller
+validates the whole file against the real grammar and reports what it says, so diagnostics
+are exactly those of the one-step check.  Nothing is kept between runs.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ..tei.ns import TEI_NS
+from .prune import RNG, content_patterns, element_name
+
+KINDS = ("person", "place", "org")
+ANYTHING = "teipipe.anything"
+MAX_VERDICTS = 20_000  # distinct entries remembered in a run (a register has a few thousand)
+
+
+def _r(name: str) -> str:
+    return f"{{{RNG}}}{name}"
+
+
+@dataclass
+class Outline:
+    """The outline grammar, one grammar per loosened kind, and the verdicts of this run."""
+
+    file: etree.RelaxNG
+    entries: dict[str, etree.RelaxNG]  # by Clark name of the element
+    verdicts: dict[tuple[str, bytes], bool]
+
+    def passes(self, root: etree._Element, entries: list[etree._Element],
+               serialized) -> bool:
+        """Whether the file surely passes tei_all (False: ask the whole grammar)."""
+        for el in entries:
+            grammar = self.entries.get(el.tag)
+            if grammar is None:
+                continue  # not loosened: the outline grammar checks it in place
+            key = (el.tag, serialized(el))
+            verdict = self.verdicts.get(key)
+            if verdict is None:
+                verdict = bool(grammar.validate(etree.ElementTree(copy.deepcopy(el))))
+                if len(self.verdicts) >= MAX_VERDICTS:
+                    self.verdicts.clear()
+                self.verdicts[key] = verdict
+            if not verdict:
+                return False
+        return bool(self.file.validate(root.getroottree()))
+
+
+def outline_of(grammar: etree._Element) -> Outline:
+    """Split a (pruned) tei_all grammar as the module docstring says."""
+    patterns: dict[str, list[etree._Element]] = {kind: [] for kind in KINDS}
+    for el in grammar.iter(_r("element")):
+        name = element_name(el)
+        if name is not None and name[0] == TEI_NS and name[1] in patterns:
+            patterns[name[1]].append(el)
+    loosened = [kind for kind in KINDS if len(patterns[kind]) == 1]
+    entries = {}
+    for kind in loosened:
+        entries[f"{{{TEI_NS}}}{kind}"] = etree.RelaxNG(_started_by(grammar, patterns[kind][0]))
+    outline = copy.deepcopy(grammar)
+    for el in list(outline.iter(_r("element"))):
+        name = element_name(el)
+        if name is not None and name[0] == TEI_NS and name[1] in loosened:
+            for part in content_patterns(el):
+                el.remove(part)
+            etree.SubElement(el, _r("ref"), name=ANYTHING)
+    outline.append(_anything())
+    return Outline(etree.RelaxNG(outline), entries, {})
+
+
+def _started_by(grammar: etree._Element, pattern: etree._Element) -> etree._Element:
+    """A copy of ``grammar`` whose start is (a copy of) the element pattern ``pattern``."""
+    out = copy.deepcopy(grammar)
+    start = out.find(_r("start"))
+    assert start is not None
+    for part in list(start):
+        start.remove(part)
+    start.attrib.pop("combine", None)
+    start.append(copy.deepcopy(pattern))
+    return out
+
+
+def _anything() -> etree._Element:
+    """``teipipe.anything = (attribute * { text } | text | element * { anything })*``."""
+    define = etree.Element(_r("define"), name=ANYTHING)
+    choice = etree.SubElement(etree.SubElement(define, _r("zeroOrMore")), _r("choice"))
+    etree.SubElement(etree.SubElement(choice, _r("attribute")), _r("anyName"))
+    etree.SubElement(choice, _r("text"))
+    element = etree.SubElement(choice, _r("element"))
+    etree.SubElement(element, _r("anyName"))
+    etree.SubElement(element, _r("ref"), name=ANYTHING)
+    return define
