@@ -34,12 +34,6 @@ def staging(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
 
 
-def write(folder: Path, rel: str, data: bytes) -> None:
-    path = folder / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-
-
 def settle(folder: Path, epoch: int) -> None:
     """Give every file and folder the same times and ordinary permissions, so that a copy,
     rsync or tar of the package made by anyone is the same too."""

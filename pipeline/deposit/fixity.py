@@ -1,0 +1,91 @@
+"""Checksums of the edition's files, computed once and remembered between runs.
+
+Every file of a package is read once: its bytes are hashed (SHA-256 and SHA-512 in the same
+pass) as they are copied in.  A deposit after a one-page change must not read and hash the
+whole edition again, so the checksums are kept in a build record (:mod:`pipeline.incremental`)
+shared by both kinds of package: a file whose size, times and inode are the recorded ones is
+taken as unchanged, as git and make do, and is copied by the kernel without being read by
+Python; any other file is read and hashed, and the record learns it.  What a package reads
+from a TEI file (:mod:`.facts`) is remembered the same way, by the file's content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..incremental import BuildRecord, settings_digest, state_of
+
+
+@dataclass(frozen=True)
+class Fixity:
+    """A file's size and the two digests the bag's manifests list."""
+
+    size: int
+    sha256: str
+    sha512: str
+
+
+def fixity_of(data: bytes) -> Fixity:
+    return Fixity(len(data), hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest())
+
+
+class FileMemory:
+    """What is known about the edition's files: checksums and, for TEI files, facts.
+
+    ``record`` is the build record's path (None: remember nothing, compute everything).
+    """
+
+    def __init__(self, record: Path | None):
+        self.record = BuildRecord(record, settings_digest("deposit-files", {}))
+        self.started = time.time_ns()
+
+    def recall(self, path: Path) -> dict | None:
+        """The entry of ``path`` when the file's times say it is the one recorded."""
+        entry = self.record.get(os.path.abspath(path))
+        if entry is None:
+            return None
+        try:
+            return entry if entry["state"].trusted(os.stat(path)) else None
+        except OSError:
+            return None
+
+    def read(self, path: Path) -> tuple[bytes, dict]:
+        """The bytes of ``path`` and its new entry (facts kept when the content is the same)."""
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            data = handle.read()
+        key = os.path.abspath(path)
+        state = state_of(data, st, self.started)
+        entry = {"state": state, "sha512": hashlib.sha512(data).hexdigest()}
+        old = self.record.get(key)
+        if old is not None and old["state"].sha256 == state.sha256 and "facts" in old:
+            entry["facts"] = old["facts"]
+        self.record.put(key, entry)
+        return data, entry
+
+    def learn_facts(self, path: Path, facts: dict) -> None:
+        entry = self.record.get(os.path.abspath(path))
+        if entry is not None and entry.get("facts") != facts:
+            self.record.put(os.path.abspath(path), {**entry, "facts": facts})
+
+    def copy(self, src: Path, dest: Path) -> Fixity:
+        """Copy ``src`` to ``dest``; its fixity, read from the record when it vouches for it."""
+        entry = self.recall(src)
+        if entry is not None:
+            shutil.copyfile(src, dest)
+        else:
+            data, entry = self.read(src)
+            dest.write_bytes(data)
+        return fixity(entry)
+
+    def save(self) -> None:
+        self.record.save()
+
+
+def fixity(entry: dict) -> Fixity:
+    return Fixity(entry["state"].size, entry["state"].sha256, entry["sha512"])
