@@ -59,10 +59,12 @@ def archive_path(out: Path, fmt: str) -> Path:
 def _members(folder: Path, top: str | None) -> list[tuple[str, Path]]:
     """(name in the archive, path on disk), folders ending in ``/``, sorted by name."""
     out = [(f"{top}/", folder)] if top else []
-    for path in folder.rglob("*"):
-        name = path.relative_to(folder).as_posix()
-        name = f"{top}/{name}" if top else name
-        out.append((name + "/" if path.is_dir() else name, path))
+    prefix = f"{top}/" if top else ""
+    for path, folders, files in os.walk(folder):
+        rel = os.path.relpath(path, folder).replace(os.sep, "/")
+        rel = "" if rel == "." else rel + "/"
+        out += [(f"{prefix}{rel}{name}/", Path(path, name)) for name in folders]
+        out += [(f"{prefix}{rel}{name}", Path(path, name)) for name in files]
     return sorted(out)
 
 

@@ -10,11 +10,13 @@ other files (an index page, a stylesheet, a search index) belong to the edition 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from lxml import etree
 
@@ -187,17 +189,24 @@ def _facts(path: Path, memory: FileMemory) -> dict:
 
 
 def _group_files(folder: Path, group: str) -> list[PackageFile]:
-    """The regular, visible files below ``folder`` (hidden files and caches are not edition)."""
+    """The regular, visible files below ``folder`` (hidden files and caches are not edition;
+    links are not followed), in the order of their paths' parts."""
     if not folder.is_dir():
         return []
-    out = []
-    for path in sorted(folder.rglob("*")):
-        parts = path.relative_to(folder).parts
-        if any(p.startswith(".") or p == "__pycache__" for p in parts):
-            continue
-        if path.is_file() and not path.is_symlink():
-            out.append(PackageFile(path, "/".join((group, *parts)), group))
-    return out
+    return [PackageFile(Path(path), "/".join((group, *parts)), group)
+            for parts, path in sorted(_visible(str(folder), ()))]
+
+
+def _visible(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__" or \
+                    entry.is_symlink():
+                continue
+            if entry.is_dir():
+                yield from _visible(entry.path, (*parts, entry.name))
+            elif entry.is_file():
+                yield (*parts, entry.name), entry.path
 
 
 class _FileIndex:

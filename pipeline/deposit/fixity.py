@@ -1,11 +1,11 @@
 """Checksums of the edition's files, computed once and remembered between runs.
 
 Every file of a package is read once: its bytes are hashed (SHA-256 and SHA-512 in the same
-pass) as they are copied in.  A deposit after a one-page change must not read and hash the
+pass) as they are copied in, a piece at a time.  A deposit after a one-page change must not read and hash the
 whole edition again, so the checksums are kept in a build record (:mod:`pipeline.incremental`)
 shared by both kinds of package: a file whose size, times and inode are the recorded ones is
-taken as unchanged, as git and make do, and is copied by the kernel without being read by
-Python; any other file is read and hashed, and the record learns it.  What a package reads
+taken as unchanged, as git and make do, and its checksums are not computed again; any
+other file is hashed, and the record learns it.  What a package reads
 from a TEI file (:mod:`.facts`) is remembered the same way, by the file's content.
 """
 
@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..incremental import BuildRecord, settings_digest, state_of
+from ..incremental import BuildRecord, FileState, settings_digest, state_of
+
+#: Files are copied and hashed this many bytes at a time.
+CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -59,14 +61,8 @@ class FileMemory:
         with open(path, "rb") as handle:
             st = os.fstat(handle.fileno())
             data = handle.read()
-        key = os.path.abspath(path)
-        state = state_of(data, st, self.started)
-        entry = {"state": state, "sha512": hashlib.sha512(data).hexdigest()}
-        old = self.record.get(key)
-        if old is not None and old["state"].sha256 == state.sha256 and "facts" in old:
-            entry["facts"] = old["facts"]
-        self.record.put(key, entry)
-        return data, entry
+        return data, self._learn(path, state_of(data, st, self.started),
+                                 hashlib.sha512(data).hexdigest())
 
     def learn_facts(self, path: Path, facts: dict) -> None:
         entry = self.record.get(os.path.abspath(path))
@@ -74,14 +70,27 @@ class FileMemory:
             self.record.put(os.path.abspath(path), {**entry, "facts": facts})
 
     def copy(self, src: Path, dest: Path) -> Fixity:
-        """Copy ``src`` to ``dest``; its fixity, read from the record when it vouches for it."""
-        entry = self.recall(src)
-        if entry is not None:
-            shutil.copyfile(src, dest)
-        else:
-            data, entry = self.read(src)
-            dest.write_bytes(data)
-        return fixity(entry)
+        """Copy ``src`` to ``dest`` and hash it on the way, a piece at a time (an index page
+        of a large edition is a hundred megabytes); the record learns it."""
+        sha256, sha512 = hashlib.sha256(), hashlib.sha512()
+        with open(src, "rb") as source, open(dest, "wb") as target:
+            st = os.fstat(source.fileno())
+            while piece := source.read(CHUNK):
+                sha256.update(piece)
+                sha512.update(piece)
+                target.write(piece)
+        return fixity(self._learn(src, FileState(sha256.hexdigest(), st.st_size, st.st_mtime_ns,
+                                                 st.st_ctime_ns, st.st_ino, self.started),
+                                  sha512.hexdigest()))
+
+    def _learn(self, path: Path, state: FileState, sha512: str) -> dict:
+        key = os.path.abspath(path)
+        entry = {"state": state, "sha512": sha512}
+        old = self.record.get(key)
+        if old is not None and old["state"].sha256 == state.sha256 and "facts" in old:
+            entry["facts"] = old["facts"]
+        self.record.put(key, entry)
+        return entry
 
     def save(self) -> None:
         self.record.save()

@@ -89,8 +89,9 @@ def _stats(paths: list[Path]) -> list[list]:
 
 
 def _outputs(out: Path, archive: str | None) -> list[Path]:
-    files = sorted(p for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
-    return files + ([Path(archive)] if archive else [])
+    files = sorted(os.path.join(path, name) for path, _folders, names in os.walk(out)
+                   for name in names)
+    return [Path(p) for p in files] + ([Path(archive)] if archive else [])
 
 
 def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,

@@ -45,18 +45,17 @@ class Staged:
         self._folders: set[Path] = set()
 
     def copy(self, src: Path, rel: str) -> Fixity:
-        """Copy a file of the edition in (hashed only when :mod:`.fixity` does not know it)."""
+        """Copy a file of the edition in: linked from the old package when :mod:`.fixity`
+        knows it unchanged and the old package holds it, else copied (and hashed on the way
+        when it is not known)."""
         entry = self.memory.recall(src)
-        data = None
         if entry is None:
-            data, entry = self.memory.read(src)
-        found = fixity(entry)
-        kept = self.previous.get(rel)
-        if not (kept is not None and len(kept) == 5 and self._link(rel, found.sha256, kept)):
-            if data is None:
+            found = self.memory.copy(src, self._path(rel))
+        else:
+            found = fixity(entry)
+            kept = self.previous.get(rel)
+            if not (kept is not None and len(kept) == 5 and self._link(rel, found.sha256, kept)):
                 shutil.copyfile(src, self._path(rel))
-            else:
-                self._path(rel).write_bytes(data)
         self.fixity[rel] = found
         self.copied.add(rel)
         return found
