@@ -82,9 +82,8 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
                   staged: Staged) -> list[Diagnostic]:
     """Every payload file into ``data/``: the edition's files, then the metadata made for
     them and checked."""
-    fixity: dict[str, Fixity] = {}
-    for f in edition.files:
-        fixity[f.rel] = staged.copy(f.path, f"data/{f.rel}")
+    fixity = dict(zip((f.rel for f in edition.files),
+                      staged.copy_all([(f.path, f"data/{f.rel}") for f in edition.files])))
     notes: list[Diagnostic] = []
     own: set[str] = set()
     docs = []

@@ -41,7 +41,11 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     Nothing is written when the edition has errors: a half package is worse than none,
     and the previous package stays as it was.  With a build ``record``
     (:mod:`pipeline.incremental`), a package whose every input and output file has the size
-    and times it had when the package was made is not made again (its notes are repeated).
+    and times it had when the package was made is not made again (its notes are repeated);
+    one that must be made takes over what is still right: the files of the last package
+    (:mod:`.staged`), the checksums and facts of unchanged files of the edition
+    (:mod:`.fixity`, shared by both formats) and the compressed members of earlier zips
+    (:mod:`.zipped`).  Without a record everything is made from nothing.
     """
     memory = BuildRecord(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,

@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from . import output
 from .dublin_core import dspace_dc
-from .edition import Edition, EditionDocument, PackageDate
+from .edition import Edition, EditionDocument, PackageDate, PackageFile
 from .fixity import FileMemory, Fixity
 from .records import check, mets_file, records
 from .schemas import Schemas
@@ -43,9 +43,14 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
     built = output.staging(out)
     try:
         staged = Staged(built, memory or FileMemory(None), out, previous)
+        items = [(d, item_names(d)) for d in edition.documents]
+        staged.copy_all([(f.path, f"{d.stem}/{name}") for d, named in items
+                         for _role, name, f in named])
         notes: list[Diagnostic] = []
-        for d in edition.documents:
-            notes.extend(write_item(d, edition, when, schemas, staged))
+        for d, named in items:
+            notes.extend(write_item(d, [(role, name, staged.fixity[f"{d.stem}/{name}"])
+                                        for role, name, _f in named],
+                                    edition, when, schemas, staged))
         if notes:
             output.discard(built)
             return notes, None
@@ -61,18 +66,24 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
     return [], staged
 
 
-def write_item(d: EditionDocument, edition: Edition, when: PackageDate,
-               schemas: Schemas | None, staged: Staged) -> list[Diagnostic]:
-    """The item folder of one document: its files, its METS, ``dublin_core.xml`` and
-    ``contents``; what the schemas say of its metadata."""
-    named: list[tuple[str, str, Fixity]] = []  # (role, name, fixity)
+def item_names(d: EditionDocument) -> list[tuple[str, str, PackageFile]]:
+    """(role, name in the item folder, file) of a document's files, in ``contents`` order."""
+    named = []
     taken = {"dublin_core.xml", "contents"}
     for f in sorted(d.files, key=lambda f: (ROLES[f.role][0], f.rel)):
         name = PurePosixPath(f.rel).name
         if name in taken:
             name = f"{f.role}-{name}"
         taken.add(name)
-        named.append((f.role, name, staged.copy(f.path, f"{d.stem}/{name}")))
+        named.append((f.role, name, f))
+    return named
+
+
+def write_item(d: EditionDocument, named: list[tuple[str, str, Fixity]], edition: Edition,
+               when: PackageDate, schemas: Schemas | None, staged: Staged) -> list[Diagnostic]:
+    """The metadata of one document's item folder (its files, ``named`` (role, name,
+    fixity), are in): its METS, ``dublin_core.xml`` and ``contents``; what the schemas say
+    of its metadata."""
     files = [mets_file(role, name, fixity) for role, name, fixity in named]
     mets_name = f"{d.stem}.mets.xml"
     made = [f"{d.stem}/{mets_name}", f"{d.stem}/dublin_core.xml", f"{d.stem}/contents"]

@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .fixity import FileMemory, Fixity, fixity, fixity_of
@@ -59,6 +60,12 @@ class Staged:
         self.fixity[rel] = found
         self.copied.add(rel)
         return found
+
+    def copy_all(self, files: list[tuple[Path, str]]) -> list[Fixity]:
+        """:meth:`copy` each (file, path in the package), on every core: hashing, reading
+        and writing let go of the interpreter."""
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            return list(pool.map(lambda job: self.copy(*job), files))
 
     def take(self, rel: str, key: str) -> bool:
         """Take the made file ``rel`` over from the old package if it was made from what
