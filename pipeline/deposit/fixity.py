@@ -45,10 +45,13 @@ class FileMemory:
     def __init__(self, record: Path | None):
         self.record = BuildRecord(record, settings_digest("deposit-files", {}))
         self.started = time.time_ns()
+        self.seen: set[str] = set()
 
     def recall(self, path: Path) -> dict | None:
         """The entry of ``path`` when the file's times say it is the one recorded."""
-        entry = self.record.get(os.path.abspath(path))
+        key = os.path.abspath(path)
+        self.seen.add(key)
+        entry = self.record.get(key)
         if entry is None:
             return None
         try:
@@ -85,6 +88,7 @@ class FileMemory:
 
     def _learn(self, path: Path, state: FileState, sha512: str) -> dict:
         key = os.path.abspath(path)
+        self.seen.add(key)
         entry = {"state": state, "sha512": sha512}
         old = self.record.get(key)
         if old is not None and old["state"].sha256 == state.sha256 and "facts" in old:
@@ -93,6 +97,10 @@ class FileMemory:
         return entry
 
     def save(self) -> None:
+        """Write the record, forgetting files that are gone (deleted or renamed)."""
+        for key in [k for k in self.record.entries
+                    if k not in self.seen and not os.path.exists(k)]:
+            self.record.drop(key)
         self.record.save()
 
 

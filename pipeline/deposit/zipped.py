@@ -59,6 +59,8 @@ class ZipIndex:
         return out
 
     def remember(self, archive: Path, members: dict[str, Entry]) -> None:
+        for gone in [a for a in self.record.entries if not os.path.exists(a)]:
+            self.record.drop(gone)
         self.record.put(str(archive.resolve()), {"stat": _stat(archive),
                                                  "members": {k: list(v) for k, v
                                                              in members.items()}})
