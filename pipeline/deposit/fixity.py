@@ -72,7 +72,7 @@ class FileMemory:
         if entry is not None and entry.get("facts") != facts:
             self.record.put(os.path.abspath(path), {**entry, "facts": facts})
 
-    def copy(self, src: Path, dest: Path) -> Fixity:
+    def copy(self, src: Path, dest: Path | str) -> Fixity:
         """Copy ``src`` to ``dest`` and hash it on the way, a piece at a time (an index page
         of a large edition is a hundred megabytes); the record learns it."""
         sha256, sha512 = hashlib.sha256(), hashlib.sha512()

@@ -43,7 +43,7 @@ class Staged:
         self.fixity: dict[str, Fixity] = {}
         self.keys: dict[str, str] = {}  # of made files
         self.copied: set[str] = set()
-        self._folders: set[Path] = set()
+        self._folders: set[str] = set()
 
     def copy(self, src: Path, rel: str) -> Fixity:
         """Copy a file of the edition in: linked from the old package when :mod:`.fixity`
@@ -62,10 +62,13 @@ class Staged:
         return found
 
     def copy_all(self, files: list[tuple[Path, str]]) -> list[Fixity]:
-        """:meth:`copy` each (file, path in the package), on every core: hashing, reading
-        and writing let go of the interpreter."""
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            return list(pool.map(lambda job: self.copy(*job), files))
+        """:meth:`copy` each (file, path in the package), on every core (hashing, reading
+        and writing let go of the interpreter), in one share of the files per thread."""
+        workers = os.cpu_count() or 1
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            shares = list(pool.map(lambda share: [self.copy(*job) for job in share],
+                                   [files[k::workers] for k in range(workers)]))
+        return [shares[i % workers][i // workers] for i in range(len(files))]
 
     def take(self, rel: str, key: str) -> bool:
         """Take the made file ``rel`` over from the old package if it was made from what
@@ -82,9 +85,10 @@ class Staged:
         over by; None: it is made each time)."""
         path = self._path(rel)
         if rel in self.fixity:  # taken over, then made after all: never write into a link
-            path.unlink()
+            os.unlink(path)
         self.fixity[rel] = found = fixity_of(data)
-        path.write_bytes(data)
+        with open(path, "wb") as handle:
+            handle.write(data)
         if key is not None:
             self.keys[rel] = key
         return found
@@ -105,7 +109,7 @@ class Staged:
                 head = [found.sha256]
             else:
                 continue  # made each time
-            st = os.stat(out / rel)
+            st = os.stat(os.path.join(out, rel))
             made[rel] = [*head, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
         return made
 
@@ -114,18 +118,21 @@ class Staged:
         (size, times, inode) and was recorded with ``key``."""
         if kept[0] != key or self.old is None:
             return False
+        old = os.path.join(self.old, rel)
         try:
-            st = os.stat(self.old / rel)
+            st = os.stat(old)
             if kept[-4:] != [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]:
                 return False
-            os.link(self.old / rel, self._path(rel))
+            os.link(old, self._path(rel))
         except OSError:
             return False
         return True
 
-    def _path(self, rel: str) -> Path:
-        path = self.folder / rel
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
+    def _path(self, rel: str) -> str:
+        """Where ``rel`` goes, its folder made (paths as strings: a package has 100,000)."""
+        path = os.path.join(self.folder, rel)
+        parent = os.path.dirname(path)
+        if parent not in self._folders:
+            os.makedirs(parent, exist_ok=True)
+            self._folders.add(parent)
         return path
