@@ -8,11 +8,15 @@ repository needs is derived from what the edition already says:
 - :mod:`.dublin_core` derives each document's Dublin Core from its ``teiHeader``;
 - :mod:`.mets` ties a document's files together with their checksums;
 - :mod:`.bag` writes a BagIt 1.0 bag, :mod:`.saf` a DSpace Simple Archive Format batch,
-  :mod:`.archive` their reproducible zip/tar serializations;
+  :mod:`.archive` and :mod:`.zipped` their reproducible zip/tar serializations;
+- :mod:`.fixity`, :mod:`.facts` and :mod:`.staged` make a deposit after a change cheap:
+  each file is read and hashed once, what is known of unchanged files (checksums, a TEI
+  file's header) is remembered, and files the last package already holds are taken over;
 - :mod:`.verify` checks a bag's completeness and every checksum;
 - :mod:`.schemas` validates METS and Dublin Core against the official schemas.
 
-Every output is deterministic: the same edition gives the same bytes, whenever it is built.
+Every output is deterministic: the same edition gives the same bytes, whenever it is built,
+and a package made after a change is the one a deposit from nothing would make.
 """
 
 from .bag import build_bag

@@ -10,19 +10,45 @@ gzip header carries no name and the package date.
 from __future__ import annotations
 
 import gzip
-import io
+import os
 import tarfile
-import time
-import zipfile
+import tempfile
 from pathlib import Path
 
-from ..files import write_atomic
+from .zipped import LEVEL, ZipIndex, write_zip
 
-def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None) -> None:
-    """Write ``folder`` to ``dest`` as ``fmt``; members sit under ``top/`` (None: at root)."""
+
+def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
+              digests: dict[str, str] | None = None, index: ZipIndex | None = None) -> None:
+    """Write ``folder`` to ``dest`` as ``fmt``; members sit under ``top/`` (None: at root).
+
+    ``digests`` (a file's POSIX path in ``folder`` -> its SHA-256) and ``index`` let a zip reuse the
+    compressed members of zips made before (:mod:`.zipped`).  The archive is streamed to a
+    file beside ``dest`` that replaces it when complete.
+    """
     members = _members(folder, top)
-    data = _zip(members, epoch) if fmt == "zip" else _tar_gz(members, epoch)
-    write_atomic(dest, data)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if fmt == "zip":
+                named = {f"{top}/{rel}" if top else rel: sha
+                         for rel, sha in (digests or {}).items()}
+                made = write_zip(members, handle, epoch, named, index)
+            else:
+                _tar_gz(members, handle, epoch)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)
+    except BaseException:
+        if index is not None:
+            index.forget(dest)
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    if fmt == "zip" and index is not None:
+        index.remember(dest, made)
 
 
 def archive_path(out: Path, fmt: str) -> Path:
@@ -33,33 +59,19 @@ def archive_path(out: Path, fmt: str) -> Path:
 def _members(folder: Path, top: str | None) -> list[tuple[str, Path]]:
     """(name in the archive, path on disk), folders ending in ``/``, sorted by name."""
     out = [(f"{top}/", folder)] if top else []
-    for path in folder.rglob("*"):
-        name = path.relative_to(folder).as_posix()
-        name = f"{top}/{name}" if top else name
-        out.append((name + "/" if path.is_dir() else name, path))
+    prefix = f"{top}/" if top else ""
+    for path, folders, files in os.walk(folder):
+        rel = os.path.relpath(path, folder).replace(os.sep, "/")
+        rel = "" if rel == "." else rel + "/"
+        out += [(f"{prefix}{rel}{name}/", Path(path, name)) for name in folders]
+        out += [(f"{prefix}{rel}{name}", Path(path, name)) for name in files]
     return sorted(out)
 
 
-def _zip(members: list[tuple[str, Path]], epoch: int) -> bytes:
-    stamp = time.gmtime(epoch)[:6]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as zf:
-        for name, path in members:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3  # Unix, so that the permissions below are read
-            if name.endswith("/"):
-                info.external_attr = (0o40755 << 16) | 0x10
-                zf.writestr(info, b"")
-            else:
-                info.external_attr = 0o100644 << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, path.read_bytes(), compresslevel=9)
-    return buffer.getvalue()
-
-
-def _tar_gz(members: list[tuple[str, Path]], epoch: int) -> bytes:
-    raw = io.BytesIO()
-    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tf:
+def _tar_gz(members: list[tuple[str, Path]], out, epoch: int) -> None:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch,
+                       compresslevel=LEVEL) as gz, \
+            tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tf:
         for name, path in members:
             info = tarfile.TarInfo(name.rstrip("/"))
             info.mtime = epoch
@@ -70,11 +82,7 @@ def _tar_gz(members: list[tuple[str, Path]], epoch: int) -> bytes:
                 info.mode = 0o755
                 tf.addfile(info)
             else:
-                data = path.read_bytes()
-                info.size = len(data)
+                info.size = path.stat().st_size
                 info.mode = 0o644
-                tf.addfile(info, io.BytesIO(data))
-    out = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch, compresslevel=9) as gz:
-        gz.write(raw.getvalue())
-    return out.getvalue()
+                with open(path, "rb") as data:
+                    tf.addfile(info, data)

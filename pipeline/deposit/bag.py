@@ -1,21 +1,24 @@
 """The BagIt bag: the whole edition with its metadata, for any repository.
 
-The payload is written aside, then the Library of Congress's ``bagit`` library turns it into
-a bag (payload manifests, ``bag-info.txt``, Payload-Oxum).  Two things bagit-python does are
-not what a reproducible BagIt 1.0 bag needs, and are set right afterwards:
+The bag is written here in one pass, in the layout the Library of Congress's ``bagit``
+library writes (its validator checks every bag the tests make, and ``teipipe deposit
+--verify`` runs it too): each payload file is copied in once and its SHA-256 and SHA-512
+taken on the way (or recalled, for a file the last deposit saw unchanged: :mod:`.fixity`),
+so nothing is read twice and nothing is held in memory but a checksum per file.  Where
+bagit-python's ``make_bag`` would not give a reproducible BagIt 1.0 bag, this does:
 
-- ``make_bag`` writes ``BagIt-Version: 0.97``; the bag is declared 1.0 (RFC 8493), which it
-  is (UTF-8 tag files, every payload file in every manifest);
-- tag manifests list files in directory order, which differs between file systems; they
-  are written again, sorted.
+- ``bagit.txt`` says ``BagIt-Version: 1.0`` (RFC 8493), which the bag is (UTF-8 tag
+  files, every payload file in every manifest);
+- payload manifests list files in the order bagit-python's sorted walk gives, and tag
+  manifests sorted by path, whatever the file system's directory order.
 
-Before the bag replaces the old one, bagit's own validator checks it.
+The bag is built beside the old one and replaces it only when complete.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
+import re
 from pathlib import Path
 
 import bagit
@@ -25,71 +28,119 @@ from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from . import output
 from .edition import GROUPS, Edition, PackageDate
+from .fixity import FileMemory, Fixity
 from .mets import MetsFile, edition_mets
 from .readme import readme
 from .records import check, mets_file, records
 from .schemas import Schemas
+from .staged import Staged, key_of
 
 ALGORITHMS = ("sha256", "sha512")
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 AGENT = f"teipipe {__version__} (bagit.py {bagit.VERSION})"
 
 
-#: Processes that compute the checksums (bagit's own pool; the manifests come out the same).
-_PROCESSES = os.cpu_count() or 1
-
 def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas | None,
-              force: bool = False) -> list[Diagnostic]:
-    """Write the bag of ``edition`` to ``out``; the diagnostics say what went wrong."""
+              force: bool = False, memory: FileMemory | None = None,
+              previous: dict | None = None) -> tuple[list[Diagnostic], Staged | None]:
+    """Write the bag of ``edition`` to ``out``: the diagnostics say what went wrong; what
+    was staged (None: nothing) gives each file's checksums.  ``previous`` is the record of
+    the bag at ``out`` (:meth:`Staged.record`), whose files are taken over where they are
+    still right."""
     refused = output.refuse(out, is_bag, force)
     if refused:
-        return [refused]
-    payload, notes = payload_files(edition, when, schemas)
-    if notes:
-        return notes
+        return [refused], None
     built = output.staging(out)
     try:
-        for rel, data in payload.items():
-            output.write(built, rel, data)
-        info = bag_info(edition, when, sum(len(d) for d in payload.values()))
-        bagit.make_bag(str(built), info, processes=_PROCESSES, checksums=list(ALGORITHMS))
-        (built / "bagit.txt").write_bytes(BAGIT_TXT)
-        write_tag_manifests(built)
-        bagit.Bag(str(built)).validate(processes=_PROCESSES)
+        staged = Staged(built, memory or FileMemory(None), out, previous)
+        notes = write_payload(edition, when, schemas, staged)
+        if notes:
+            output.discard(built)
+            return notes, None
+        payload = sorted(staged.fixity.items(), key=lambda item: walk_order(item[0]))
+        info = bag_info(edition, when, sum(f.size for _rel, f in payload))
+        info["Payload-Oxum"] = f"{sum(f.size for _rel, f in payload)}.{len(payload)}"
+        tags = {"bagit.txt": BAGIT_TXT, "bag-info.txt": tag_file(info)}
+        for alg in ALGORITHMS:
+            tags[f"manifest-{alg}.txt"] = manifest(payload, alg)
+        for name, data in tags.items():
+            staged.write(name, data)
+        for alg in ALGORITHMS:
+            staged.write(f"tagmanifest-{alg}.txt", tag_manifest(tags, alg))
         output.settle(built, when.epoch)
         output.install(built, out)
-    except (OSError, bagit.BagError) as exc:
+    except OSError as exc:
         output.discard(built)
-        return [error("E506", f"cannot write the bag: {exc}", file=display_path(out))]
-    return []
+        return [error("E506", f"cannot write the bag: {exc}", file=display_path(out))], None
+    except BaseException:
+        output.discard(built)
+        raise
+    return [], staged
 
 
-def payload_files(edition: Edition, when: PackageDate,
-                  schemas: Schemas | None) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """Every payload file (path under ``data/`` -> bytes), the metadata made and checked."""
-    payload = {f.rel: f.path.read_bytes() for f in edition.files}
+def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
+                  staged: Staged) -> list[Diagnostic]:
+    """Every payload file into ``data/``: the edition's files, then the metadata made for
+    them and checked."""
+    fixity = dict(zip((f.rel for f in edition.files),
+                      staged.copy_all([(f.path, f"data/{f.rel}") for f in edition.files])))
     notes: list[Diagnostic] = []
     own: set[str] = set()
     docs = []
     for d in edition.documents:
-        files = [mets_file(f.role, "../../" + f.rel, payload[f.rel]) for f in d.files]
+        files = [mets_file(f.role, "../../" + f.rel, fixity[f.rel]) for f in d.files]
         own.update(f.rel for f in d.files)
-        rec = records(d, edition.meta, when, files)
-        notes.extend(check(schemas, rec, display_path(d.files[0].path)))
-        payload[f"metadata/dc/{d.stem}.xml"] = rec.dc
-        payload[f"metadata/mets/{d.stem}.xml"] = rec.mets
+        dc, mets = f"data/metadata/dc/{d.stem}.xml", f"data/metadata/mets/{d.stem}.xml"
+        key = key_of(d.doc, d.lang, d.publisher, edition.meta, when.day.isoformat(), files)
+        if not (staged.take(dc, key) and staged.take(mets, key)):
+            rec = records(d, edition.meta, when, files)
+            notes.extend(check(schemas, rec, display_path(d.files[0].path)))
+            staged.write(dc, rec.dc, key)
+            staged.write(mets, rec.mets, key)
         docs.append((d.doc.id, d.doc.header.title or d.doc.id, f"mets/{d.stem}.xml"))
-    shared: list[MetsFile] = [mets_file("edition", "../" + f.rel, payload[f.rel])
+    shared: list[MetsFile] = [mets_file("edition", "../" + f.rel, fixity[f.rel])
                               for f in edition.files if f.rel not in own]
-    payload["metadata/edition.mets.xml"] = edition_mets(
+    staged.write("data/metadata/edition.mets.xml", edition_mets(
         edition.meta.identifier or "edition", edition.meta.title or "TEI edition", docs,
-        shared, f"{when.day.isoformat()}T00:00:00Z", edition.meta.organization)
-    payload["README.md"] = readme(edition, when, ALGORITHMS)
-    return dict(sorted(payload.items())), notes
+        shared, f"{when.day.isoformat()}T00:00:00Z", edition.meta.organization))
+    staged.write("data/README.md", readme(edition, when, ALGORITHMS))
+    return notes
+
+
+def walk_order(rel: str) -> list[tuple[int, str]]:
+    """The place of a path in a sorted walk of the bag (bagit-python's manifest order): a
+    folder's files by name, then its folders by name, each walked in turn."""
+    parts = rel.split("/")
+    return [(1, p) for p in parts[:-1]] + [(0, parts[-1])]
+
+
+def manifest(payload: list[tuple[str, Fixity]], alg: str) -> bytes:
+    """A payload manifest (RFC 8493, 2.1.3); CR and LF in names percent-encoded."""
+    return "".join(f"{getattr(f, alg)}  {_encode(rel)}\n" for rel, f in payload).encode()
+
+
+def tag_manifest(tags: dict[str, bytes], alg: str) -> bytes:
+    """A tag manifest: every tag file but the tag manifests, sorted by path (2.2.1)."""
+    return "".join(f"{hashlib.new(alg, tags[name]).hexdigest()}  {name}\n"
+                   for name in sorted(tags)).encode()
+
+
+def tag_file(info: dict[str, str]) -> bytes:
+    """``bag-info.txt``: one ``Label: value`` line each, labels sorted, line ends dropped
+    from values (as bagit-python writes it)."""
+    return "".join(f"{label}: {_LINE_ENDS.sub('', info[label])}\n"
+                   for label in sorted(info)).encode()
+
+
+_LINE_ENDS = re.compile(r"[\r\n]")
+
+
+def _encode(name: str) -> str:
+    return name.replace("\r", "%0D").replace("\n", "%0A")
 
 
 def bag_info(edition: Edition, when: PackageDate, payload_bytes: int) -> dict[str, str]:
-    """``bag-info.txt``: the edition's metadata (bagit adds Payload-Oxum)."""
+    """``bag-info.txt``: the edition's metadata (:func:`build_bag` adds Payload-Oxum)."""
     meta = edition.meta
     info = {
         "Source-Organization": meta.organization,
@@ -128,16 +179,6 @@ def human_size(n: int) -> str:
         if size < 1000:
             break
     return f"{size:.1f} {unit}"
-
-
-def write_tag_manifests(bag: Path) -> None:
-    """Tag manifests for every file outside ``data/``, sorted by path (RFC 8493, 2.2.1)."""
-    tags = sorted(p.relative_to(bag).as_posix() for p in bag.rglob("*")
-                  if p.is_file() and not p.relative_to(bag).parts[0] == "data"
-                  and not p.name.startswith("tagmanifest-"))
-    for alg in ALGORITHMS:
-        lines = [f"{hashlib.new(alg, (bag / t).read_bytes()).hexdigest()}  {t}\n" for t in tags]
-        (bag / f"tagmanifest-{alg}.txt").write_text("".join(lines), encoding="utf-8")
 
 
 def is_bag(folder: Path) -> bool:

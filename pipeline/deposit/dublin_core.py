@@ -127,8 +127,7 @@ def sources(d: EditionDocument) -> list[str]:
     archive = ", ".join(x for x in (h.archive, h.archive_place, h.archive_reference) if x)
     if archive:
         out.append(archive)
-    publisher = d.header_text("tei:fileDesc/tei:sourceDesc/tei:bibl[@type='web-page']"
-                              "/tei:publisher")
+    publisher = d.publisher
     if publisher:
         out.append(f"{publisher}, record {h.record_id}" if h.record_id else publisher)
     return out

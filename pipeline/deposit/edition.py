@@ -10,19 +10,22 @@ other files (an index page, a stylesheet, a search index) belong to the edition 
 
 from __future__ import annotations
 
+import os
 import subprocess
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
+from typing import Iterator
 
 from lxml import etree
 
 from ..diagnostics import Diagnostic, error, warning
 from ..files import display_path
 from ..model import Document
-from ..tei.ns import NS, XML_LANG
-from ..tei.read import TEIError, parse, read_tei
+from ..tei.read import TEIError, parse
+from .facts import document, read_facts
+from .fixity import FileMemory
 
 #: Package folder -> project folder.  The order is the order of the README's table.
 GROUPS: tuple[tuple[str, str, str], ...] = (
@@ -66,22 +69,14 @@ class PackageFile:
 
 @dataclass(frozen=True)
 class EditionDocument:
-    """One document: its model (read back from its TEI), its TEI tree and its files."""
+    """One document: its model (the header, read back from its TEI), what else of its TEI a
+    package says (:mod:`.facts`) and its files."""
 
     stem: str
     doc: Document
-    root: etree._Element = field(repr=False, compare=False)
+    lang: str = ""  # the language of the edition's text (``xml:lang`` of ``<TEI>``)
+    publisher: str | None = None  # of the web page the document was read from
     files: tuple[PackageFile, ...] = ()
-
-    @property
-    def lang(self) -> str:
-        """The language of the edition's text of this document (``xml:lang`` of ``<TEI>``)."""
-        return self.root.get(XML_LANG, "")
-
-    def header_text(self, path: str) -> str | None:
-        """Text of a header element the document model does not keep (e.g. a publisher)."""
-        el = self.root.find("tei:teiHeader/" + path, NS)
-        return "".join(el.itertext()).strip() if el is not None else None
 
 
 @dataclass(frozen=True)
@@ -95,8 +90,13 @@ class Edition:
     missing: tuple[str, ...] = ()  # package folders whose project folder is absent or empty
 
 
-def collect(root: Path) -> tuple[Edition, list[Diagnostic]]:
-    """Gather the edition under ``root``; problems come back as diagnostics, never raised."""
+def collect(root: Path, memory: FileMemory | None = None) -> tuple[Edition, list[Diagnostic]]:
+    """Gather the edition under ``root``; problems come back as diagnostics, never raised.
+
+    Each TEI file is read for its facts (:mod:`.facts`) unless ``memory`` has them for the
+    file's content; no parsed tree is kept.
+    """
+    memory = memory or FileMemory(None)
     notes: list[Diagnostic] = []
     meta, found = read_meta(root / EDITION_FILE)
     notes.extend(found)
@@ -121,8 +121,7 @@ def collect(root: Path) -> tuple[Edition, list[Diagnostic]]:
     index = _FileIndex(files)
     for f in tei_files:
         try:
-            tree = parse(f.path)
-            doc = read_tei(tree, text=False)  # the header is what a package describes
+            facts = _facts(f.path, memory)
         except etree.XMLSyntaxError as exc:
             notes.append(error("E502", f"not well-formed XML: {exc.msg}",
                                file=display_path(f.path), line=exc.lineno))
@@ -131,8 +130,8 @@ def collect(root: Path) -> tuple[Edition, list[Diagnostic]]:
             notes.append(error("E502", f"cannot read the TEI: {exc}", file=display_path(f.path)))
             continue
         documents.append(index.files_of(
-            EditionDocument(PurePosixPath(f.rel).stem, doc, _header_only(tree.getroot())), f,
-            root))
+            EditionDocument(PurePosixPath(f.rel).stem, document(facts), facts["lang"],
+                            facts["publisher"]), f, root))
     for d in documents:
         have = {f.role for f in d.files}
         for group, role in EDITION_ROLES.items():
@@ -177,27 +176,37 @@ def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
     return meta, notes
 
 
-def _header_only(root: etree._Element) -> etree._Element:
-    """The root with its teiHeader alone: what :class:`EditionDocument` reads, without the
-    text, which would otherwise stay in memory for every document of the edition."""
-    for child in list(root):
-        if child.tag != f"{{{NS['tei']}}}teiHeader":
-            root.remove(child)
-    return root
+def _facts(path: Path, memory: FileMemory) -> dict:
+    """The facts of a TEI file: remembered for its content, else read (and remembered)."""
+    entry = memory.recall(path)
+    if entry is None or "facts" not in entry:
+        data, entry = memory.read(path)
+        if "facts" not in entry:
+            facts = read_facts(parse(data))
+            memory.learn_facts(path, facts)
+            return facts
+    return entry["facts"]
 
 
 def _group_files(folder: Path, group: str) -> list[PackageFile]:
-    """The regular, visible files below ``folder`` (hidden files and caches are not edition)."""
+    """The regular, visible files below ``folder`` (hidden files and caches are not edition;
+    links are not followed), in the order of their paths' parts."""
     if not folder.is_dir():
         return []
-    out = []
-    for path in sorted(folder.rglob("*")):
-        parts = path.relative_to(folder).parts
-        if any(p.startswith(".") or p == "__pycache__" for p in parts):
-            continue
-        if path.is_file() and not path.is_symlink():
-            out.append(PackageFile(path, "/".join((group, *parts)), group))
-    return out
+    return [PackageFile(Path(path), "/".join((group, *parts)), group)
+            for parts, path in sorted(_visible(str(folder), ()))]
+
+
+def _visible(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__" or \
+                    entry.is_symlink():
+                continue
+            if entry.is_dir():
+                yield from _visible(entry.path, (*parts, entry.name))
+            elif entry.is_file():
+                yield (*parts, entry.name), entry.path
 
 
 class _FileIndex:
@@ -221,7 +230,7 @@ class _FileIndex:
         editions = {f.rel: f for name in (d.stem, d.doc.id) for f in self.by_name.get(name, ())}
         own += [PackageFile(f.path, f.rel, EDITION_ROLES[f.role])
                 for _rel, f in sorted(editions.items())]
-        return EditionDocument(d.stem, d.doc, d.root, tuple(own))
+        return EditionDocument(d.stem, d.doc, d.lang, d.publisher, tuple(own))
 
 
 def _names(rel: str) -> set[str]:

@@ -9,12 +9,15 @@ from pathlib import Path
 from ..assets import AssetError
 from ..diagnostics import Diagnostic, Severity, error, warning
 from ..files import display_path
-from ..incremental import BuildRecord, settings_digest
+from ..incremental import BuildRecord, record_path, settings_digest
 from . import schemas as schema_files
 from .archive import archive_path, serialize
 from .bag import build_bag
 from .edition import EDITION_FILE, GROUPS, _group_files, collect, git_epoch, package_date
+from .fixity import FileMemory
 from .saf import build_saf
+from .staged import Staged
+from .zipped import ZipIndex
 
 BUILDERS = {"bagit": build_bag, "dspace-saf": build_saf}
 DEFAULT_OUTPUT = {"bagit": "build/deposit", "dspace-saf": "build/dspace-saf"}
@@ -38,7 +41,11 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     Nothing is written when the edition has errors: a half package is worse than none,
     and the previous package stays as it was.  With a build ``record``
     (:mod:`pipeline.incremental`), a package whose every input and output file has the size
-    and times it had when the package was made is not made again (its notes are repeated).
+    and times it had when the package was made is not made again (its notes are repeated);
+    one that must be made takes over what is still right: the files of the last package
+    (:mod:`.staged`), the checksums and facts of unchanged files of the edition
+    (:mod:`.fixity`, shared by both formats) and the compressed members of earlier zips
+    (:mod:`.zipped`).  Without a record everything is made from nothing.
     """
     memory = BuildRecord(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
@@ -53,8 +60,14 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
                                                 column, hint)
                                      for code, severity, message, file, line, column, hint
                                      in made["notes"]]
-    result, notes = _make(root, out, fmt, archive, force, source_date_epoch)
+    # what is known of the edition's files and of the zips made, shared by both formats
+    known, zips = (FileMemory(record_path("deposit-files", root)),
+                   ZipIndex(record_path("deposit-zip", root))) if record else (None, None)
+    previous = (memory.get("files") or {}).get("files")  # of the package now at ``out``
+    result, notes, staged = _make(root, out, fmt, archive, force, source_date_epoch, known,
+                                  zips, previous)
     if result.folder is not None:
+        memory.put("files", {"files": staged.record(out)})
         memory.put("package", {
             "inputs": inputs, "documents": result.documents, "files": result.files,
             "archive": str(result.archive) if result.archive else None,
@@ -80,20 +93,23 @@ def _stats(paths: list[Path]) -> list[list]:
 
 
 def _outputs(out: Path, archive: str | None) -> list[Path]:
-    files = sorted(p for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
-    return files + ([Path(archive)] if archive else [])
+    files = sorted(os.path.join(path, name) for path, _folders, names in os.walk(out)
+                   for name in names)
+    return [Path(p) for p in files] + ([Path(archive)] if archive else [])
 
 
 def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
-          source_date_epoch: str | None) -> tuple[Made, list[Diagnostic]]:
-    edition, notes = collect(root)
+          source_date_epoch: str | None, memory: FileMemory | None, index: ZipIndex | None,
+          previous: dict | None) -> tuple[Made, list[Diagnostic], Staged | None]:
+    memory = memory or FileMemory(None)
+    edition, notes = collect(root, memory)
     inside = _inside_inputs(root, out)
     if inside:
         notes.append(error("E508", f"the output would lie inside the edition's {inside}/ "
                            "folder, which the package is made from", file=display_path(out),
                            hint="choose an -o folder outside the edition's folders"))
     if any(d.severity == Severity.ERROR for d in notes):
-        return Made(), notes
+        return Made(), notes, None
     when = package_date(source_date_epoch, git_epoch(root), edition.documents)
     try:
         schemas = schema_files.load()
@@ -101,15 +117,17 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
         schemas = None
         notes.append(warning("W503", f"METS and Dublin Core not checked against their schemas: "
                              f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
-    found = BUILDERS[fmt](edition, out, when, schemas, force)
+    found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous)
+    memory.save()
     notes.extend(found)
-    if found:
-        return Made(), notes
+    if staged is None:
+        return Made(), notes, None
     made_archive = None
     if archive:
         made_archive = archive_path(out, archive)
-        serialize(out, made_archive, archive, when.epoch, out.name if fmt == "bagit" else None)
-    return Made(out, made_archive, len(edition.documents), len(edition.files)), notes
+        serialize(out, made_archive, archive, when.epoch, out.name if fmt == "bagit" else None,
+                  staged.digests(), index)
+    return Made(out, made_archive, len(edition.documents), len(edition.files)), notes, staged
 
 
 def _inside_inputs(root: Path, out: Path) -> str | None:

@@ -34,18 +34,16 @@ def staging(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
 
 
-def write(folder: Path, rel: str, data: bytes) -> None:
-    path = folder / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-
-
 def settle(folder: Path, epoch: int) -> None:
     """Give every file and folder the same times and ordinary permissions, so that a copy,
     rsync or tar of the package made by anyone is the same too."""
-    for path in sorted(folder.rglob("*"), reverse=True):
-        os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        os.utime(path, (epoch, epoch))
+    for path, folders, files in os.walk(folder, topdown=False):
+        for name in files:
+            os.chmod(os.path.join(path, name), 0o644)
+            os.utime(os.path.join(path, name), (epoch, epoch))
+        for name in folders:
+            os.chmod(os.path.join(path, name), 0o755)
+            os.utime(os.path.join(path, name), (epoch, epoch))
     os.chmod(folder, 0o755)
     os.utime(folder, (epoch, epoch))
 

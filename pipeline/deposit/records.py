@@ -3,7 +3,6 @@ every kind of package; only where the files lie (the hrefs) differs between pack
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from .. import vocab
@@ -12,6 +11,7 @@ from ..tei.read import parse
 from . import schemas as schema_check
 from .dublin_core import Term, describe, oai_dc, to_bytes
 from .edition import EditionDocument, EditionMeta, PackageDate
+from .fixity import Fixity
 from .mets import MetsFile, document_mets
 from .schemas import Schemas
 
@@ -34,8 +34,8 @@ def records(d: EditionDocument, meta: EditionMeta, when: PackageDate,
     return Records(terms, to_bytes(oai_dc(terms)), mets)
 
 
-def mets_file(role: str, href: str, data: bytes) -> MetsFile:
-    return MetsFile(role, href, len(data), hashlib.sha256(data).hexdigest())
+def mets_file(role: str, href: str, fixity: Fixity) -> MetsFile:
+    return MetsFile(role, href, fixity.size, fixity.sha256)
 
 
 def check(schemas: Schemas | None, rec: Records, where: str) -> list[Diagnostic]:

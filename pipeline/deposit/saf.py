@@ -17,9 +17,11 @@ from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from . import output
 from .dublin_core import dspace_dc
-from .edition import Edition, EditionDocument, PackageDate
+from .edition import Edition, EditionDocument, PackageDate, PackageFile
+from .fixity import FileMemory, Fixity
 from .records import check, mets_file, records
 from .schemas import Schemas
+from .staged import Staged, key_of
 
 #: Kind of file -> (order in ``contents``, description shown to the repository's users).
 ROLES = {
@@ -32,59 +34,75 @@ METADATA_BUNDLE = "METADATA"
 
 
 def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas | None,
-              force: bool = False) -> list[Diagnostic]:
-    """Write the SAF batch of ``edition`` to ``out``; the diagnostics say what went wrong."""
+              force: bool = False, memory: FileMemory | None = None,
+              previous: dict | None = None) -> tuple[list[Diagnostic], Staged | None]:
+    """Write the SAF batch of ``edition`` to ``out`` (as :func:`.bag.build_bag` does)."""
     refused = output.refuse(out, is_saf, force)
     if refused:
-        return [refused]
-    items: dict[str, bytes] = {}
-    notes: list[Diagnostic] = []
-    for d in edition.documents:
-        files, found = item_files(d, edition, when, schemas)
-        notes.extend(found)
-        items.update({f"{d.stem}/{name}": data for name, data in files.items()})
-    if notes:
-        return notes
+        return [refused], None
     built = output.staging(out)
     try:
-        for rel, data in sorted(items.items()):
-            output.write(built, rel, data)
+        staged = Staged(built, memory or FileMemory(None), out, previous)
+        items = [(d, item_names(d)) for d in edition.documents]
+        staged.copy_all([(f.path, f"{d.stem}/{name}") for d, named in items
+                         for _role, name, f in named])
+        notes: list[Diagnostic] = []
+        for d, named in items:
+            notes.extend(write_item(d, [(role, name, staged.fixity[f"{d.stem}/{name}"])
+                                        for role, name, _f in named],
+                                    edition, when, schemas, staged))
+        if notes:
+            output.discard(built)
+            return notes, None
         output.settle(built, when.epoch)
         output.install(built, out)
     except OSError as exc:
         output.discard(built)
-        return [error("E506", f"cannot write the SAF batch: {exc}", file=display_path(out))]
-    return []
+        return [error("E506", f"cannot write the SAF batch: {exc}",
+                      file=display_path(out))], None
+    except BaseException:
+        output.discard(built)
+        raise
+    return [], staged
 
 
-def item_files(d: EditionDocument, edition: Edition, when: PackageDate,
-               schemas: Schemas | None) -> tuple[dict[str, bytes], list[Diagnostic]]:
-    """The files of one item folder (name -> bytes)."""
-    named: list[tuple[str, str, bytes]] = []  # (role, name, bytes)
+def item_names(d: EditionDocument) -> list[tuple[str, str, PackageFile]]:
+    """(role, name in the item folder, file) of a document's files, in ``contents`` order."""
+    named = []
     taken = {"dublin_core.xml", "contents"}
     for f in sorted(d.files, key=lambda f: (ROLES[f.role][0], f.rel)):
         name = PurePosixPath(f.rel).name
         if name in taken:
             name = f"{f.role}-{name}"
         taken.add(name)
-        named.append((f.role, name, f.path.read_bytes()))
-    rec = records(d, edition.meta, when, [mets_file(role, name, data)
-                                          for role, name, data in named])
+        named.append((f.role, name, f))
+    return named
+
+
+def write_item(d: EditionDocument, named: list[tuple[str, str, Fixity]], edition: Edition,
+               when: PackageDate, schemas: Schemas | None, staged: Staged) -> list[Diagnostic]:
+    """The metadata of one document's item folder (its files, ``named`` (role, name,
+    fixity), are in): its METS, ``dublin_core.xml`` and ``contents``; what the schemas say
+    of its metadata."""
+    files = [mets_file(role, name, fixity) for role, name, fixity in named]
     mets_name = f"{d.stem}.mets.xml"
-    files = {name: data for _role, name, data in named}
-    files[mets_name] = rec.mets
-    files["dublin_core.xml"] = dspace_dc(rec.terms)
-    files["contents"] = contents(named, mets_name)
-    return files, check(schemas, rec, display_path(d.files[0].path))
+    made = [f"{d.stem}/{mets_name}", f"{d.stem}/dublin_core.xml", f"{d.stem}/contents"]
+    key = key_of(d.doc, d.lang, d.publisher, edition.meta, when.day.isoformat(), files)
+    if all(staged.take(rel, key) for rel in made):
+        return []
+    rec = records(d, edition.meta, when, files)
+    for rel, data in zip(made, (rec.mets, dspace_dc(rec.terms), contents(named, mets_name))):
+        staged.write(rel, data, key)
+    return check(schemas, rec, display_path(d.files[0].path))
 
 
-def contents(named: list[tuple[str, str, bytes]], mets_name: str) -> bytes:
+def contents(named: list[tuple[str, str, Fixity]], mets_name: str) -> bytes:
     """The ``contents`` file: the primary file is the reading edition (else the TEI)."""
-    roles = {role for role, _name, _data in named}
+    roles = {role for role, _name, _fixity in named}
     primary = "html" if "html" in roles else "tei"
     lines = []
     done_primary = False
-    for role, name, _data in named:
+    for role, name, _fixity in named:
         options = ["bundle:ORIGINAL"]
         if role == primary and not done_primary:
             options.append("primary:true")

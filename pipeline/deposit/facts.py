@@ -1,0 +1,48 @@
+"""What a package needs from a TEI file, as small JSON-able data.
+
+A package describes each document from its ``teiHeader`` (Dublin Core, METS, the README's
+list).  Holding every parsed tree of a 10,000-document edition would cost gigabytes, and
+parsing every TEI file again after a one-page change costs seconds, so a TEI file is read
+once into these facts (the header, the language, the web page's publisher, where the source
+page is) and the facts are remembered by the file's content (:mod:`.fixity`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+
+from lxml import etree
+
+from ..model import Body, Document, Header, Party, SourceInfo
+from ..tei.ns import NS, XML_LANG
+from ..tei.read import read_tei
+
+PUBLISHER = "tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:bibl[@type='web-page']/tei:publisher"
+
+
+def read_facts(tree: etree._ElementTree) -> dict:
+    """The facts of a parsed TEI file (:class:`~pipeline.tei.read.TEIError` when it is not
+    TEI teipipe reads)."""
+    doc = read_tei(tree, text=False)
+    root = tree.getroot()
+    publisher = root.find(PUBLISHER, NS)
+    return {"id": doc.id, "header": asdict(doc.header), "source": doc.source.path,
+            "lang": root.get(XML_LANG, ""),
+            "publisher": "".join(publisher.itertext()).strip() if publisher is not None
+            else None}
+
+
+def document(facts: dict) -> Document:
+    """The header-only document the facts describe."""
+    return Document(facts["id"], header(facts["header"]), Body(), SourceInfo(facts["source"]))
+
+
+def header(data: dict) -> Header:
+    """A :class:`Header` from its ``asdict`` form (lists back to tuples, parties to Party)."""
+    values = {}
+    for f in fields(Header):
+        value = data[f.name]
+        if isinstance(value, (list, tuple)):
+            value = tuple(Party(**v) if isinstance(v, dict) else v for v in value)
+        values[f.name] = value
+    return Header(**values)

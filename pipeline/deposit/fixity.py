@@ -1,0 +1,108 @@
+"""Checksums of the edition's files, computed once and remembered between runs.
+
+Every file of a package is read once: its bytes are hashed (SHA-256 and SHA-512 in the same
+pass) as they are copied in, a piece at a time.  A deposit after a one-page change must not read and hash the
+whole edition again, so the checksums are kept in a build record (:mod:`pipeline.incremental`)
+shared by both kinds of package: a file whose size, times and inode are the recorded ones is
+taken as unchanged, as git and make do, and its checksums are not computed again; any
+other file is hashed, and the record learns it.  What a package reads
+from a TEI file (:mod:`.facts`) is remembered the same way, by the file's content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..incremental import BuildRecord, FileState, settings_digest, state_of
+
+#: Files are copied and hashed this many bytes at a time.
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Fixity:
+    """A file's size and the two digests the bag's manifests list."""
+
+    size: int
+    sha256: str
+    sha512: str
+
+
+def fixity_of(data: bytes) -> Fixity:
+    return Fixity(len(data), hashlib.sha256(data).hexdigest(), hashlib.sha512(data).hexdigest())
+
+
+class FileMemory:
+    """What is known about the edition's files: checksums and, for TEI files, facts.
+
+    ``record`` is the build record's path (None: remember nothing, compute everything).
+    """
+
+    def __init__(self, record: Path | None):
+        self.record = BuildRecord(record, settings_digest("deposit-files", {}))
+        self.started = time.time_ns()
+        self.seen: set[str] = set()
+
+    def recall(self, path: Path) -> dict | None:
+        """The entry of ``path`` when the file's times say it is the one recorded."""
+        key = os.path.abspath(path)
+        self.seen.add(key)
+        entry = self.record.get(key)
+        if entry is None:
+            return None
+        try:
+            return entry if entry["state"].trusted(os.stat(path)) else None
+        except OSError:
+            return None
+
+    def read(self, path: Path) -> tuple[bytes, dict]:
+        """The bytes of ``path`` and its new entry (facts kept when the content is the same)."""
+        with open(path, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            data = handle.read()
+        return data, self._learn(path, state_of(data, st, self.started),
+                                 hashlib.sha512(data).hexdigest())
+
+    def learn_facts(self, path: Path, facts: dict) -> None:
+        entry = self.record.get(os.path.abspath(path))
+        if entry is not None and entry.get("facts") != facts:
+            self.record.put(os.path.abspath(path), {**entry, "facts": facts})
+
+    def copy(self, src: Path, dest: Path | str) -> Fixity:
+        """Copy ``src`` to ``dest`` and hash it on the way, a piece at a time (an index page
+        of a large edition is a hundred megabytes); the record learns it."""
+        sha256, sha512 = hashlib.sha256(), hashlib.sha512()
+        with open(src, "rb") as source, open(dest, "wb") as target:
+            st = os.fstat(source.fileno())
+            while piece := source.read(CHUNK):
+                sha256.update(piece)
+                sha512.update(piece)
+                target.write(piece)
+        return fixity(self._learn(src, FileState(sha256.hexdigest(), st.st_size, st.st_mtime_ns,
+                                                 st.st_ctime_ns, st.st_ino, self.started),
+                                  sha512.hexdigest()))
+
+    def _learn(self, path: Path, state: FileState, sha512: str) -> dict:
+        key = os.path.abspath(path)
+        self.seen.add(key)
+        entry = {"state": state, "sha512": sha512}
+        old = self.record.get(key)
+        if old is not None and old["state"].sha256 == state.sha256 and "facts" in old:
+            entry["facts"] = old["facts"]
+        self.record.put(key, entry)
+        return entry
+
+    def save(self) -> None:
+        """Write the record, forgetting files that are gone (deleted or renamed)."""
+        for key in [k for k in self.record.entries
+                    if k not in self.seen and not os.path.exists(k)]:
+            self.record.drop(key)
+        self.record.save()
+
+
+def fixity(entry: dict) -> Fixity:
+    return Fixity(entry["state"].size, entry["state"].sha256, entry["sha512"])

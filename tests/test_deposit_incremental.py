@@ -1,0 +1,177 @@
+"""Deposit again after a change: only what the change touches is made again (the rest is
+taken over from the last package and the last zip), and the package is byte for byte the
+one a deposit from nothing makes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import zipfile
+from contextlib import contextmanager
+from pathlib import Path
+
+import bagit
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline import incremental
+from pipeline.deposit import zipped
+from pipeline.deposit.facts import document, read_facts
+from pipeline.deposit.make import make_package
+from pipeline.deposit.zipped import LEVEL, ZipIndex, write_zip
+from pipeline.incremental import record_path
+from pipeline.tei.read import parse, read_tei
+
+from deposit_edition import tree_bytes
+
+EPOCH = "1700000000"
+TEI = "1967-01-23_politburo-cable"
+OTHER = "1968-10-15_politburo-cable-323"
+#: Where a document's TEI lies in each package.
+PLACES = {"bagit": "data/tei/{}.xml", "dspace-saf": "{0}/{0}.xml"}
+
+
+@pytest.fixture
+def edition(deposit_edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the deposit edition that a test may change; its cache folder inside."""
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+    return Path(shutil.copytree(deposit_edition, tmp_path / "edition"))
+
+
+def deposit(root: Path, out: Path, fmt: str, remember: bool = True) -> bytes:
+    """Make the package with a build record (as the CLI does) or from nothing; the zip."""
+    made, notes = make_package(root, out, fmt, "zip", False, EPOCH,
+                               record_path(f"deposit-{fmt}", out) if remember else None)
+    assert made.folder == out, [d.format() for d in notes]
+    return (out.parent / f"{out.name}.zip").read_bytes()
+
+
+def edit(root: Path) -> None:
+    """Change one document's TEI, HTML and text as a new conversion and export would."""
+    tei = root / "tei" / f"{TEI}.xml"
+    tei.write_bytes(tei.read_bytes().replace(b"Region V", b"Region VI", 1))
+    for path in (root / "build" / "html" / f"{TEI}.html", root / "build" / "text" / f"{TEI}.txt"):
+        path.write_bytes(path.read_bytes() + b"\n")
+
+
+@pytest.mark.parametrize("fmt", ["bagit", "dspace-saf"])
+def test_a_deposit_after_a_change_is_the_package_made_from_nothing(
+        edition: Path, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the edition was copied a moment ago: let its files' times vouch for them all the same
+    monkeypatch.setattr(incremental, "RACY_NS", 0)
+    out = edition / "build" / "pkg" / "deposit"
+    deposit(edition, out, fmt)
+    inode = {name: (out / PLACES[fmt].format(name)).stat().st_ino for name in (TEI, OTHER)}
+    edit(edition)
+    packed = deposit(edition, out, fmt)
+    fresh = edition / "build" / "fresh" / "deposit"
+    assert packed == deposit(edition, fresh, fmt, remember=False)
+    assert tree_bytes(out) == tree_bytes(fresh)
+    # the unchanged document's TEI was taken over from the last package, not written again
+    assert (out / PLACES[fmt].format(OTHER)).stat().st_ino == inode[OTHER]
+    assert (out / PLACES[fmt].format(TEI)).stat().st_ino != inode[TEI]
+
+
+def test_a_file_changed_in_the_last_package_is_not_taken_over(edition: Path) -> None:
+    out = edition / "build" / "pkg" / "deposit"
+    deposit(edition, out, "bagit")
+    damaged = out / "data" / "tei" / f"{OTHER}.xml"
+    damaged.write_bytes(damaged.read_bytes().replace(b"<p", b"<P", 1))
+    mets = out / "data" / "metadata" / "mets" / f"{OTHER}.xml"
+    mets.write_bytes(mets.read_bytes() + b" ")
+    edit(edition)
+    deposit(edition, out, "bagit")
+    assert damaged.read_bytes() == (edition / "tei" / f"{OTHER}.xml").read_bytes()
+    bagit.Bag(str(out)).validate()
+    fresh = edition / "build" / "fresh" / "deposit"
+    deposit(edition, fresh, "bagit", remember=False)
+    assert tree_bytes(out) == tree_bytes(fresh)
+
+
+def test_a_damaged_zip_is_not_reused(edition: Path) -> None:
+    out = edition / "build" / "pkg" / "deposit"
+    packed = deposit(edition, out, "bagit")
+    archive = out.parent / "deposit.zip"
+    archive.write_bytes(packed[:100] + bytes(len(packed) - 100))  # same size, zeros
+    edit(edition)
+    again = deposit(edition, out, "bagit")
+    fresh = edition / "build" / "fresh" / "deposit"
+    assert again == deposit(edition, fresh, "bagit", remember=False)
+
+
+def test_manifests_list_files_in_bagits_walk_order(edition: Path) -> None:
+    out = edition / "build" / "pkg" / "deposit"
+    deposit(edition, out, "bagit", remember=False)
+    walked = []
+    for folder, folders, files in os.walk(out / "data"):
+        folders.sort()
+        walked += [(Path(folder) / f).relative_to(out).as_posix() for f in sorted(files)]
+    listed = [line.split("  ", 1)[1] for line in
+              (out / "manifest-sha512.txt").read_text(encoding="utf-8").splitlines()]
+    assert listed == walked
+
+
+def test_facts_give_back_the_header_they_were_read_from(deposit_edition: Path) -> None:
+    for tei in sorted((deposit_edition / "tei").glob("*.xml")):
+        tree = parse(tei)
+        facts = json.loads(json.dumps(read_facts(tree)))  # as the build record keeps them
+        doc = read_tei(tree, text=False)
+        assert document(facts).header == doc.header and document(facts).id == doc.id
+
+
+# ----------------------------------------------------------------------------- the zip
+
+names = st.lists(st.text(st.characters(codec="utf-8", exclude_characters="/\0"), min_size=1,
+                         max_size=12), min_size=1, max_size=6, unique=True)
+
+
+@settings(max_examples=30, deadline=None)
+@given(names=names, data=st.data())
+def test_the_zip_is_the_one_zipfile_writes_and_reuse_changes_no_byte(
+        tmp_path_factory: pytest.TempPathFactory, names: list[str],
+        data: st.DataObject) -> None:
+    folder = tmp_path_factory.mktemp("zip")
+    members = [("top/", folder)]
+    for name in sorted(names):
+        content = data.draw(st.binary(max_size=3000) | st.text(max_size=3000).map(str.encode))
+        (folder / f"{len(members)}").write_bytes(content)
+        members.append((f"top/{name}", folder / f"{len(members)}"))
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w") as zf:
+        for name, path in members:
+            info = zipfile.ZipInfo(name, date_time=(2023, 11, 14, 22, 13, 20))
+            info.create_system = 3
+            if name.endswith("/"):
+                info.external_attr = (0o40755 << 16) | 0x10
+                zf.writestr(info, b"")
+            else:
+                info.external_attr = 0o100644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, path.read_bytes(), compresslevel=LEVEL)
+    index = ZipIndex(folder / "index.json")
+    first = folder / "first.zip"
+    with open(first, "wb") as out:
+        made = write_zip(members, out, 1700000000, {}, index)
+    assert first.read_bytes() == expected.getvalue()
+    index.remember(first, made)
+    digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in members
+               if not name.endswith("/")}
+    again = io.BytesIO()
+    with refuse_to_deflate():  # every member comes from the first zip
+        write_zip(members, again, 1700000000, digests, ZipIndex(folder / "index.json"))
+    assert again.getvalue() == expected.getvalue()
+
+
+@contextmanager
+def refuse_to_deflate():
+    def refuse(*_args):
+        raise AssertionError("deflated again")
+    kept, zipped._deflate = zipped._deflate, refuse
+    try:
+        yield
+    finally:
+        zipped._deflate = kept
