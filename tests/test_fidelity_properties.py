@@ -122,6 +122,7 @@ def test_line_ends_and_byte_order_marks_do_not_change_the_text(text: str, eol: s
 
 @SETTINGS
 @given(st.binary(max_size=400))
+@example(b"\x7f\r!")
 def test_any_bytes_are_converted_or_refused_with_a_diagnostic(data: bytes) -> None:
     try:
         source = decode_source(data)
@@ -133,5 +134,6 @@ def test_any_bytes_are_converted_or_refused_with_a_diagnostic(data: bytes) -> No
 
 @SETTINGS
 @given(st.text(max_size=600))
+@example("\x08\n0")  # a title line of a control character alone: an untitled page
 def test_any_text_is_converted_or_refused(text: str) -> None:
     _check(text.replace("\r", "\n"))

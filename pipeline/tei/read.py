@@ -110,6 +110,11 @@ def _t(root: etree._Element, path: str) -> str | None:
     return _plain(el) if el is not None else None
 
 
+def _title(el: etree._Element | None) -> str:
+    """The page's title; none when the encoder supplied one (``@subtype="supplied"``)."""
+    return "" if el is None or el.get("subtype") == "supplied" else _plain(el)
+
+
 def _all(root: etree._Element, path: str) -> tuple[str, ...]:
     return tuple(_plain(el) for el in root.findall(path, NS))
 
@@ -152,7 +157,7 @@ def read_header(root: etree._Element) -> Header:
         elif sid.endswith(".obtained"):
             obtained = _t(stmt, "tei:persName")
     return Header(
-        title=_t(h, fd + "tei:titleStmt/tei:title[@type='main']") or "",
+        title=_title(h.find(fd + "tei:titleStmt/tei:title[@type='main']", NS)),
         date_when=date.get("when") if date is not None else None,
         date_text=_plain(date) if date is not None and (
             date.get("when") or _plain(date) != "undated") else None,

@@ -202,7 +202,9 @@ def header_tree(doc: Document, ids: _Ids) -> etree._Element:
     header = E("teiHeader")
     file_desc = sub(header, "fileDesc")
     title_stmt = sub(file_desc, "titleStmt")
-    sub(title_stmt, "title", {"type": "main"}, h.title or "[Untitled document]")
+    # A page with no title gets one supplied by the encoder, marked so that it reads back as none
+    sub(title_stmt, "title", {"type": "main"} if h.title else {"type": "main", "subtype": "supplied"},
+        h.title or "[Untitled document]")
     for author in h.authors:
         sub(title_stmt, "author", None, author)
     if h.funder:
