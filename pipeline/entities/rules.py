@@ -187,6 +187,13 @@ def zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def load_word_list() -> None:
+    """Read wordfreq's English word list now rather than on the first word asked about: a
+    run then reads it once, before its workers fork and share it, not once in each worker."""
+    from wordfreq import zipf_frequency
+    zipf_frequency("the", "en")
+
+
 def is_common_word(word: str) -> bool:
     return zipf(word.lower()) >= COMMON_WORD_ZIPF
 

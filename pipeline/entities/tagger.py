@@ -43,8 +43,8 @@ from .recognizer import Recognizer
 from .register import Register
 from .resolve import Setting, add_to_setting, decide
 from .rules import (EVENT_WORDS, NAME_WORDS, ORDINALS, ORG_HEADS, TITLES, Candidate,
-                    build_gazetteer, is_common_word, is_demonym, is_word_in_capitals, propose,
-                    zipf)
+                    build_gazetteer, is_common_word, is_demonym, is_word_in_capitals,
+                    load_word_list, propose, zipf)
 from .segments import Segment, Span, apply_names, segments
 
 RESOURCE = "entities"
@@ -539,4 +539,5 @@ def load(register_path: Path, use_recognizer: bool, cache_dir: Path | None) -> R
     from .register import load_register
     register, _notes = load_register(register_path)
     recognizer = Recognizer(cache_dir) if use_recognizer and available() else None
+    load_word_list()
     return build_resources(register, recognizer)
