@@ -128,8 +128,11 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
     for seg, reg in zip(segs, register_found):
         decided: list[tuple[Candidate, tuple[str, ...]]] = []
         for cand in reg:
-            decision = decide(res.register, *_split_refs(cand), setting,
-                              _title_before(seg, cand.start))
+            full, short = cand.extra["full"], cand.extra["short"]
+            if len(full) == 1 and not short:  # one entry bears the name: nothing to decide
+                decided.append((cand, full))
+                continue
+            decision = decide(res.register, full, short, setting, _title_before(seg, cand.start))
             if decision.refs:
                 decided.append((cand, decision.refs))
         others = [(c, ()) for c in propose(seg, res.gazetteer)]
@@ -163,7 +166,7 @@ def _setting(doc: Document, register_found: list[list[Candidate]], res: Resource
     setting = Setting(year)
     for found in register_found:
         for cand in found:
-            full, short = _split_refs(cand)
+            full, short = cand.extra["full"], cand.extra["short"]
             if len(full) == 1 and not short:
                 setting.named.add(full[0])
                 add_to_setting(setting, res.register, full[0], 2)
@@ -184,17 +187,18 @@ def _register_candidates(seg: Segment, res: Resources) -> list[Candidate]:
                 _zipf(surface) >= _CAPS_COMMON_ZIPF and not (i and toks[i - 1].text == "THE") \
                 and not (j < len(toks) and toks[j].text in _AFTER_A_SUBJECT):
             continue  # "TOLD US": a pronoun; "THE US", "US WILL", "US FORCES": the country
-        refs, short, type_, only_short = _entries_named(res, values)
+        refs, full, short, type_, only_short = _entries_named(res, values)
         out.append(Candidate(seg.index, start, end, type_, "register", refs, None,
-                             only_short, surface, {"short": short}))
+                             only_short, surface, {"full": full, "short": short}))
     return out
 
 
 def _entries_named(res: Resources, values: list[tuple[str, bool]],
-                   ) -> tuple[tuple[str, ...], tuple[str, ...], str, bool]:
+                   ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str, bool]:
     """The entries a register name found in the text stands for (``values``: (id, short
-    form?) pairs), those it names by a short form only, its type, and whether it is a short
-    form of all of them; worked out once per run for each name the documents use."""
+    form?) pairs), those of them it names in full, those it names by a short form only, its
+    type, and whether it is a short form of all of them; worked out once per run for each
+    name the documents use."""
     key = tuple(values)
     known = res.named.get(key)
     if known is not None:
@@ -207,17 +211,13 @@ def _entries_named(res: Resources, values: list[tuple[str, bool]],
         type_ = res.register.entries[[e for e, s in values if not s][0]].type \
             if any(not s for _e, s in values) else type_
         refs = tuple(r for r in refs if res.register.entries[r].type == type_)
-    known = res.named[key] = (refs, short, type_, bool(short) and set(short) == set(refs))
+    full = tuple(r for r in refs if r not in short)
+    known = res.named[key] = (refs, full, short, type_, bool(short) and set(short) == set(refs))
     return known
 
 
 def _zipf(word: str) -> float:
     return zipf(word.lower())
-
-
-def _split_refs(cand: Candidate) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    short = cand.extra.get("short", ())
-    return tuple(r for r in cand.refs if r not in short), tuple(short)
 
 
 def _title_before(seg: Segment, start: int) -> str | None:
