@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 
 from ..convert.inlines import is_acronym
 from .context import place_context, vessel_before
@@ -432,19 +433,29 @@ def _supplied_names(seg: Segment, toks: list[Token]) -> list[Candidate]:
     return out
 
 
+_NO_ORG_START = frozenset({"The", "A", "An", "In", "On", "At", "For", "Of"})
+
+
 def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    """Bodies named by a run of capitalised words (and connectors) holding a body word.
+
+    Segments that hold a body word are long, and most of their runs hold none: the words
+    that may start a run, the capitalised ones and the body words are picked out first, in
+    one pass each, so that a run without a body word costs little.
+    """
     out = []
+    texts = [t.text for t in toks]
+    capitalised = [w[:1].isalpha() and w[:1].isupper() for w in texts]
+    is_head = list(map(ORG_HEADS.__contains__, texts))
     i = 0
-    while i < len(toks):
-        if not (_word(toks[i]) and _cap(toks[i])) \
-                or toks[i].text in ("The", "A", "An", "In", "On", "At", "For", "Of"):
-            i += 1
+    for first in compress(range(len(toks)), capitalised):
+        if first < i or texts[first] in _NO_ORG_START:
             continue
+        i = first
         j = i
         last_cap = i
         while j < len(toks):
-            t = toks[j]
-            if _word(t) and _cap(t) and t.text not in _MONTHS:
+            if capitalised[j] and texts[j] not in _MONTHS:
                 last_cap = j
                 j += 1
             elif _connects(toks, j, i):
@@ -452,7 +463,7 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
             else:
                 break
         end = last_cap + 1
-        if not any(t.text in ORG_HEADS for t in toks[i:end]):
+        if not any(is_head[i:end]):
             i = max(end, i + 1)  # no body word, no organization (the common case)
             continue
         i = _org_start(toks, i, end)
