@@ -300,13 +300,15 @@ def _name_tokens(toks: list[Token], i: int, limit: int = 4) -> int:
 
 
 def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    """A title and the capitalised words after it: ``Ambassador Zorin``, ``Comrades A and B``
+    (only the titles are tried as starts: they are picked out first, in C)."""
     out = []
-    i = 0
-    while i < len(toks):
+    pos = 0
+    titles = map(TITLES.__contains__, map(str.lower, [t.text for t in toks]))
+    for i in compress(range(len(toks)), titles):
         t = toks[i]
         first = t.text[:1]
-        if not (first.isalpha() and first.isupper() and t.text.lower() in TITLES):
-            i += 1
+        if i < pos or not (first.isalpha() and first.isupper()):
             continue
         j = i + 1
         while j < len(toks) and (toks[j].text == "." or toks[j].text.lower() in TITLES):
@@ -332,9 +334,9 @@ def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
                     out.append(_cand(seg, toks, k, nxt, "person", "rule:honorific",
                                      "medium", title=t.text))
                     end = nxt
-            i = end
+            pos = end
             continue
-        i = j
+        pos = j
     return out
 
 
@@ -355,17 +357,17 @@ _NOT_INITIALS = frozenset({"st", "mt", "dr", "mr", "ms", "no", "sd", "co", "jr",
 def _initials(seg: Segment, toks: list[Token]) -> list[Candidate]:
     """``J. Špaček``, ``L. I. Brezhnev``: initials and a surname are a person."""
     out = []
-    k = 0
-    while k < len(toks):
-        if not _is_initial(toks, k) or k and (_is_initial(toks, k - 2) if k >= 2 else False):
-            k += 1
+    pos = 0
+    # an initial is followed by a full stop: only the tokens before one are tried (in C)
+    before_stops = compress(range(len(toks)), map(".".__eq__, [t.text for t in toks[1:]]))
+    for k in before_stops:
+        if k < pos or not _is_initial(toks, k) or k >= 2 and _is_initial(toks, k - 2):
             continue
         j = k
         while _is_initial(toks, j) and seg.text[toks[j + 1].end:toks[j + 1].end + 1] in (
                 " ", "\u00a0"):
             j += 2
         if j == k or j >= len(toks):
-            k += 1
             continue
         surname = toks[j]
         if _word(surname) and _cap(surname) and len(surname.text) >= 2 \
@@ -377,9 +379,9 @@ def _initials(seg: Segment, toks: list[Token]) -> list[Candidate]:
             if end > j + 1 and is_common_word(toks[j + 1].text):
                 end = j + 1
             out.append(_cand(seg, toks, k, end, "person", "rule:initials", "medium"))
-            k = end
+            pos = end
             continue
-        k = j + 1
+        pos = j + 1
     return out
 
 
