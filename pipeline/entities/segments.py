@@ -314,19 +314,23 @@ def _nested(node: Inline, visit, caps: bool) -> None:
         visit(node.content, "date", caps)
 
 
-def apply_names(body: Body, spans: dict[int, list[Span]]) -> Body:
-    """The body with a ``Name`` for every span (``spans`` by segment index)."""
+def apply_names(body: Body, spans: dict[int, list[Span]],
+                segs: list[Segment] | None = None) -> Body:
+    """The body with a ``Name`` for every span (``spans`` by segment index); ``segs``, the
+    body's segments as :func:`segments` listed them, are used rather than made again."""
     counter = iter(range(1 << 62))
 
     def rewrite(content: tuple[Inline, ...], where: str, caps: bool) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for kind, item in _runs(content, where, caps):
             if kind == "run":
-                found = spans.get(next(counter))
+                index = next(counter)
+                found = spans.get(index)
                 if not found and _as_is(item):  # type: ignore[arg-type]
                     out.extend(item)  # type: ignore[arg-type]
                     continue
-                seg = _segment(item, where, caps)  # type: ignore[arg-type]
+                seg = segs[index] if segs is not None else \
+                    _segment(item, where, caps)  # type: ignore[arg-type]
                 out.extend(_wrap(seg, found or [],
                                  lambda inner: rewrite(inner, "expan", caps)))
             else:

@@ -31,6 +31,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, info, warning
@@ -146,7 +147,7 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
     defined_abbreviations(chosen, segs)
     glossed_names(chosen, segs)
     spans, used, proposed = _spans(doc, chosen, segs, notes)
-    body = apply_names(doc.body, spans)
+    body = apply_names(doc.body, spans, segs)
     header, party_refs, parties_proposed = _parties(doc, res, setting)
     used |= party_refs
     entries = tuple(e.xml for e in res.register.closure(used))
@@ -340,6 +341,9 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
 def _select(cands: list[tuple[Candidate, tuple[str, ...]]],
             ) -> list[tuple[Candidate, tuple[str, ...]]]:
     """Non-overlapping names: longest first, register before rules, recognizer last."""
+    if len(cands) < 2:  # most segments: nothing to choose between
+        return list(cands)
+
     def key(item):
         c = item[0]
         return (c.source == "ner", -(c.end - c.start), _RANK.get(c.source, 9), c.start)
@@ -442,9 +446,10 @@ def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
         if aliases.keys().isdisjoint(seg.words()):  # no surname here: nothing to add
             items.sort(key=lambda item: item[0].start)
             continue
-        for t in seg.tokens():
-            hit = aliases.get(t.text)
-            if hit is None or hit[0] >= (seg.index, t.start):
+        toks = seg.tokens()
+        for t in compress(toks, map(aliases.__contains__, [t.text for t in toks])):
+            hit = aliases[t.text]
+            if hit[0] >= (seg.index, t.start):
                 continue
             start, end = seg.widen(t.start, t.end)
             if any(start < c.end and c.start < end for c, _r in items):
