@@ -544,5 +544,6 @@ def load(register_path: Path, use_recognizer: bool, cache_dir: Path | None) -> R
     from .register import load_register
     register, _notes = load_register(register_path)
     recognizer = Recognizer(cache_dir) if use_recognizer and available() else None
-    load_word_list()
-    return build_resources(register, recognizer)
+    resources = build_resources(register, recognizer)
+    load_word_list()  # after the gazetteer: its source data is gone by then (less memory)
+    return resources
