@@ -134,3 +134,40 @@ def test_warnings_do_not_stop_the_register(tmp_path: Path) -> None:
     register, notes = load_register(path)
     assert {d.code for d in notes} == {"W310", "W311"}
     assert register.entries["pla-a"].names == ("A",)
+
+
+def _countries_above(register, eid: str) -> list[str]:
+    out: list[str] = []
+    entry = register.entries[eid]
+    while entry.country and entry.country not in out:
+        out.append(entry.country)
+        if entry.country not in register.entries:
+            break
+        entry = register.entries[entry.country]
+    return out
+
+
+def test_a_setting_chain_is_the_place_and_the_countries_above_it() -> None:
+    register, _notes = load_register(REGISTER)
+    cities = [e for e in register.entries.values() if e.type == "place" and e.country]
+    people = [e for e in register.entries.values() if e.type == "person" and e.country]
+    assert cities and people
+    for entry in register.entries.values():
+        own = [entry.id] if entry.type == "place" else []
+        assert register.setting_chain(entry.id) == tuple(own + _countries_above(register,
+                                                                                entry.id))
+    city = cities[0]
+    assert register.setting_chain(city.id)[:2] == (city.id, city.country)
+    assert register.setting_chain(people[0].id)[0] == people[0].country
+
+
+def test_a_setting_chain_follows_entries_added_later_and_stops_at_a_loop() -> None:
+    from dataclasses import replace
+    register, _notes = load_register(REGISTER)
+    city = next(e for e in register.entries.values() if e.type == "place" and e.country)
+    before = register.setting_chain(city.id)
+    register.entries["pla-testland"] = replace(city, id="pla-testland", country=city.id)
+    assert register.setting_chain("pla-testland") == ("pla-testland",) + before
+    register.entries[city.id] = replace(city, country="pla-testland")  # a loop
+    register.entries["pla-other"] = replace(city, id="pla-other", country=None)
+    assert register.setting_chain(city.id) == (city.id, "pla-testland", city.id)

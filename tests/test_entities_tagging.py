@@ -505,3 +505,27 @@ def test_a_proposed_name_keeps_the_type_its_context_gave_it(register) -> None:
 def test_legislatures_of_other_languages_are_bodies(resources) -> None:
     found, _, _ = tagged(resources, "It may come up in the Lok Sabha or the Loya Jirga.")
     assert [f[:2] for f in found] == [("Lok Sabha", "org"), ("Loya Jirga", "org")]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=25), st.data())
+def test_names_are_put_back_the_same_with_the_listed_segments(words: list[str], data) -> None:
+    """``apply_names`` given the segments :func:`segments` listed puts names exactly where it
+    puts them when it makes the segments again (any spans on token boundaries)."""
+    from pipeline.entities.segments import Span, apply_names, segments
+    body = document(" ".join(words)).body
+    segs = segments(body)
+    spans: dict[int, list[Span]] = {}
+    for seg in segs:
+        edges = sorted({t.start for t in seg.tokens()} | {t.end for t in seg.tokens()})
+        cuts = sorted(set(data.draw(st.lists(st.sampled_from(edges), max_size=4)))) \
+            if edges else []
+        found: list[Span] = []
+        for a, b in zip(cuts[::2], cuts[1::2]):
+            start, end = seg.widen(a, b)
+            if not found or found[-1].end <= start:  # names never overlap
+                found.append(Span(start, end, "person", "per-x"))
+        if found:
+            spans[seg.index] = found
+    assert apply_names(body, spans, segs) == apply_names(body, spans)
+    assert diplomatic(apply_names(body, spans, segs)) == diplomatic(body)

@@ -123,10 +123,16 @@ def _flush(text: str, out: list[Inline]) -> None:
     """Append ``text`` as Text and LineBreak inlines (a line end takes its indentation)."""
     if not text:
         return
-    for k, part in enumerate(re.split(r"(\n[ \t\u00a0]*)", text)):
+    if "\n" not in text:  # most runs: one line
+        out.append(Text(text))
+        return
+    for k, part in enumerate(_LINE_END.split(text)):
         if not part:
             continue
         out.append(LineBreak(part) if k % 2 else Text(part))
+
+
+_LINE_END = re.compile(r"(\n[ \t\u00a0]*)")
 
 
 def _next_bracket(text: str, pos: int) -> int:

@@ -83,6 +83,7 @@ class Register:
     entries: dict[str, Entry] = field(default_factory=dict)
     path: str = ""
     _by_key: dict = field(default_factory=dict, repr=False, compare=False)
+    _chains: dict = field(default_factory=dict, repr=False, compare=False)
 
     def ids_named(self, name: str, type_: str | None = None,
                   include_short: bool = True) -> list[str]:
@@ -101,6 +102,27 @@ class Register:
                         index.setdefault(_lower_key(n), []).append((entry.id, short))
             self._by_key = index
         return self._by_key
+
+    def setting_chain(self, eid: str) -> tuple[str, ...]:
+        """The entry itself when it is a place, then its country, that country's country and
+        so on: what a mention of it tells of a document's setting.  Asked for every name of
+        every document, so worked out once per entry (for the entries there are)."""
+        if self._chains.get(None) != len(self.entries):
+            self._chains = {None: len(self.entries)}
+        chain = self._chains.get(eid)
+        if chain is None:
+            entry = self.entries[eid]
+            found = [eid] if entry.type == "place" else []
+            country = entry.country
+            seen: list[str] = []
+            while country and country not in seen:
+                seen.append(country)
+                entry = self.entries.get(country)
+                if entry is None:
+                    break
+                country = entry.country
+            chain = self._chains[eid] = tuple(found + seen)
+        return chain
 
     def closure(self, ids: set[str]) -> list[Entry]:
         """The entries ``ids`` name plus those they point at (their countries), in the

@@ -31,21 +31,9 @@ class Setting:
     countries: Counter = field(default_factory=Counter)  # country id -> weight
 
 
-def ancestors(register: Register, eid: str) -> list[str]:
-    """The entry's country, that country's country, and so on."""
-    out: list[str] = []
-    entry = register.entries.get(eid)
-    while entry is not None and entry.country and entry.country not in out:
-        out.append(entry.country)
-        entry = register.entries.get(entry.country)
-    return out
-
-
 def add_to_setting(setting: Setting, register: Register, eid: str, weight: int = 1) -> None:
     """Count an entry (and the countries above it) as part of the document's setting."""
-    entry = register.entries[eid]
-    chain = ([eid] if entry.type == "place" else []) + ancestors(register, eid)
-    for k, cid in enumerate(chain):
+    for k, cid in enumerate(register.setting_chain(eid)):
         setting.countries[cid] += weight if k == 0 else max(1, weight // 2)
 
 
@@ -101,5 +89,4 @@ def _has_title(entry: Entry, title: str) -> bool:
 
 
 def _setting_score(register: Register, eid: str, setting: Setting) -> int:
-    chain = ([eid] if register.entries[eid].type == "place" else []) + ancestors(register, eid)
-    return sum(setting.countries.get(c, 0) for c in chain[:2])
+    return sum(setting.countries.get(c, 0) for c in register.setting_chain(eid)[:2])

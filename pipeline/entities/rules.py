@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import compress
 
 from ..convert.inlines import is_acronym
 from .context import place_context, vessel_before
@@ -187,6 +188,13 @@ def zipf(word: str) -> float:
     return zipf_frequency(word, "en")
 
 
+def load_word_list() -> None:
+    """Read wordfreq's English word list now rather than on the first word asked about: a
+    run then reads it once, before its workers fork and share it, not once in each worker."""
+    from wordfreq import zipf_frequency
+    zipf_frequency("the", "en")
+
+
 def is_common_word(word: str) -> bool:
     return zipf(word.lower()) >= COMMON_WORD_ZIPF
 
@@ -292,13 +300,15 @@ def _name_tokens(toks: list[Token], i: int, limit: int = 4) -> int:
 
 
 def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    """A title and the capitalised words after it: ``Ambassador Zorin``, ``Comrades A and B``
+    (only the titles are tried as starts: they are picked out first, in C)."""
     out = []
-    i = 0
-    while i < len(toks):
+    pos = 0
+    titles = map(TITLES.__contains__, map(str.lower, [t.text for t in toks]))
+    for i in compress(range(len(toks)), titles):
         t = toks[i]
         first = t.text[:1]
-        if not (first.isalpha() and first.isupper() and t.text.lower() in TITLES):
-            i += 1
+        if i < pos or not (first.isalpha() and first.isupper()):
             continue
         j = i + 1
         while j < len(toks) and (toks[j].text == "." or toks[j].text.lower() in TITLES):
@@ -324,9 +334,9 @@ def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
                     out.append(_cand(seg, toks, k, nxt, "person", "rule:honorific",
                                      "medium", title=t.text))
                     end = nxt
-            i = end
+            pos = end
             continue
-        i = j
+        pos = j
     return out
 
 
@@ -347,17 +357,17 @@ _NOT_INITIALS = frozenset({"st", "mt", "dr", "mr", "ms", "no", "sd", "co", "jr",
 def _initials(seg: Segment, toks: list[Token]) -> list[Candidate]:
     """``J. Špaček``, ``L. I. Brezhnev``: initials and a surname are a person."""
     out = []
-    k = 0
-    while k < len(toks):
-        if not _is_initial(toks, k) or k and (_is_initial(toks, k - 2) if k >= 2 else False):
-            k += 1
+    pos = 0
+    # an initial is followed by a full stop: only the tokens before one are tried (in C)
+    before_stops = compress(range(len(toks)), map(".".__eq__, [t.text for t in toks[1:]]))
+    for k in before_stops:
+        if k < pos or not _is_initial(toks, k) or k >= 2 and _is_initial(toks, k - 2):
             continue
         j = k
         while _is_initial(toks, j) and seg.text[toks[j + 1].end:toks[j + 1].end + 1] in (
                 " ", "\u00a0"):
             j += 2
         if j == k or j >= len(toks):
-            k += 1
             continue
         surname = toks[j]
         if _word(surname) and _cap(surname) and len(surname.text) >= 2 \
@@ -369,9 +379,9 @@ def _initials(seg: Segment, toks: list[Token]) -> list[Candidate]:
             if end > j + 1 and is_common_word(toks[j + 1].text):
                 end = j + 1
             out.append(_cand(seg, toks, k, end, "person", "rule:initials", "medium"))
-            k = end
+            pos = end
             continue
-        k = j + 1
+        pos = j + 1
     return out
 
 
@@ -425,19 +435,29 @@ def _supplied_names(seg: Segment, toks: list[Token]) -> list[Candidate]:
     return out
 
 
+_NO_ORG_START = frozenset({"The", "A", "An", "In", "On", "At", "For", "Of"})
+
+
 def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
+    """Bodies named by a run of capitalised words (and connectors) holding a body word.
+
+    Segments that hold a body word are long, and most of their runs hold none: the words
+    that may start a run, the capitalised ones and the body words are picked out first, in
+    one pass each, so that a run without a body word costs little.
+    """
     out = []
+    texts = [t.text for t in toks]
+    capitalised = [w[:1].isalpha() and w[:1].isupper() for w in texts]
+    is_head = list(map(ORG_HEADS.__contains__, texts))
     i = 0
-    while i < len(toks):
-        if not (_word(toks[i]) and _cap(toks[i])) \
-                or toks[i].text in ("The", "A", "An", "In", "On", "At", "For", "Of"):
-            i += 1
+    for first in compress(range(len(toks)), capitalised):
+        if first < i or texts[first] in _NO_ORG_START:
             continue
+        i = first
         j = i
         last_cap = i
         while j < len(toks):
-            t = toks[j]
-            if _word(t) and _cap(t) and t.text not in _MONTHS:
+            if capitalised[j] and texts[j] not in _MONTHS:
                 last_cap = j
                 j += 1
             elif _connects(toks, j, i):
@@ -445,7 +465,7 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
             else:
                 break
         end = last_cap + 1
-        if not any(t.text in ORG_HEADS for t in toks[i:end]):
+        if not any(is_head[i:end]):
             i = max(end, i + 1)  # no body word, no organization (the common case)
             continue
         i = _org_start(toks, i, end)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import operator
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Callable, Iterator
 
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Field, Inline,
@@ -133,18 +134,25 @@ def truecase(text: str) -> str:
     as abbreviations.  ``MINISTER CORNELIU MANESCU RECEIVED THE SOVIET EMBASSY`` ->
     ``Minister Corneliu Manescu received the Soviet Embassy``.
     """
-    from .rules import NAME_WORDS, PLACE_WORDS, is_common_word, is_demonym
+    parts = _LETTERS.split(text)  # words at the odd places, what lies between them around
+    parts[1::2] = map(_truecase_word, parts[1::2])
+    return "".join(parts)
 
-    def word(m: re.Match) -> str:
-        w = m.group()
-        if w in NAME_WORDS:  # an abbreviation such as CC, MFA
-            return w
-        if w.capitalize() in NAME_WORDS or w.capitalize() in PLACE_WORDS or is_demonym(w):
-            return w.capitalize()
-        if is_common_word(w):
-            return w.lower()
-        return w if len(w) <= 4 else w.capitalize()
-    return re.sub(r"[^\W\d_]+", word, text)
+
+_LETTERS = re.compile(r"([^\W\d_]+)")
+
+
+@lru_cache(maxsize=1 << 14)
+def _truecase_word(w: str) -> str:
+    """One word of :func:`truecase` (text in capitals repeats its words: remembered)."""
+    from .rules import NAME_WORDS, PLACE_WORDS, is_common_word, is_demonym
+    if w in NAME_WORDS:  # an abbreviation such as CC, MFA
+        return w
+    if w.capitalize() in NAME_WORDS or w.capitalize() in PLACE_WORDS or is_demonym(w):
+        return w.capitalize()
+    if is_common_word(w):
+        return w.lower()
+    return w if len(w) <= 4 else w.capitalize()
 
 
 # ----------------------------------------------------------------------------- walking
@@ -306,19 +314,23 @@ def _nested(node: Inline, visit, caps: bool) -> None:
         visit(node.content, "date", caps)
 
 
-def apply_names(body: Body, spans: dict[int, list[Span]]) -> Body:
-    """The body with a ``Name`` for every span (``spans`` by segment index)."""
+def apply_names(body: Body, spans: dict[int, list[Span]],
+                segs: list[Segment] | None = None) -> Body:
+    """The body with a ``Name`` for every span (``spans`` by segment index); ``segs``, the
+    body's segments as :func:`segments` listed them, are used rather than made again."""
     counter = iter(range(1 << 62))
 
     def rewrite(content: tuple[Inline, ...], where: str, caps: bool) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for kind, item in _runs(content, where, caps):
             if kind == "run":
-                found = spans.get(next(counter))
+                index = next(counter)
+                found = spans.get(index)
                 if not found and _as_is(item):  # type: ignore[arg-type]
                     out.extend(item)  # type: ignore[arg-type]
                     continue
-                seg = _segment(item, where, caps)  # type: ignore[arg-type]
+                seg = segs[index] if segs is not None else \
+                    _segment(item, where, caps)  # type: ignore[arg-type]
                 out.extend(_wrap(seg, found or [],
                                  lambda inner: rewrite(inner, "expan", caps)))
             else:

@@ -31,6 +31,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from itertools import compress
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, info, warning
@@ -43,8 +44,8 @@ from .recognizer import Recognizer
 from .register import Register
 from .resolve import Setting, add_to_setting, decide
 from .rules import (EVENT_WORDS, NAME_WORDS, ORDINALS, ORG_HEADS, TITLES, Candidate,
-                    build_gazetteer, is_common_word, is_demonym, is_word_in_capitals, propose,
-                    zipf)
+                    build_gazetteer, is_common_word, is_demonym, is_word_in_capitals,
+                    load_word_list, propose, zipf)
 from .segments import Segment, Span, apply_names, segments
 
 RESOURCE = "entities"
@@ -128,8 +129,11 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
     for seg, reg in zip(segs, register_found):
         decided: list[tuple[Candidate, tuple[str, ...]]] = []
         for cand in reg:
-            decision = decide(res.register, *_split_refs(cand), setting,
-                              _title_before(seg, cand.start))
+            full, short = cand.extra["full"], cand.extra["short"]
+            if len(full) == 1 and not short:  # one entry bears the name: nothing to decide
+                decided.append((cand, full))
+                continue
+            decision = decide(res.register, full, short, setting, _title_before(seg, cand.start))
             if decision.refs:
                 decided.append((cand, decision.refs))
         others = [(c, ()) for c in propose(seg, res.gazetteer)]
@@ -143,7 +147,7 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
     defined_abbreviations(chosen, segs)
     glossed_names(chosen, segs)
     spans, used, proposed = _spans(doc, chosen, segs, notes)
-    body = apply_names(doc.body, spans)
+    body = apply_names(doc.body, spans, segs)
     header, party_refs, parties_proposed = _parties(doc, res, setting)
     used |= party_refs
     entries = tuple(e.xml for e in res.register.closure(used))
@@ -163,7 +167,7 @@ def _setting(doc: Document, register_found: list[list[Candidate]], res: Resource
     setting = Setting(year)
     for found in register_found:
         for cand in found:
-            full, short = _split_refs(cand)
+            full, short = cand.extra["full"], cand.extra["short"]
             if len(full) == 1 and not short:
                 setting.named.add(full[0])
                 add_to_setting(setting, res.register, full[0], 2)
@@ -184,17 +188,18 @@ def _register_candidates(seg: Segment, res: Resources) -> list[Candidate]:
                 _zipf(surface) >= _CAPS_COMMON_ZIPF and not (i and toks[i - 1].text == "THE") \
                 and not (j < len(toks) and toks[j].text in _AFTER_A_SUBJECT):
             continue  # "TOLD US": a pronoun; "THE US", "US WILL", "US FORCES": the country
-        refs, short, type_, only_short = _entries_named(res, values)
+        refs, full, short, type_, only_short = _entries_named(res, values)
         out.append(Candidate(seg.index, start, end, type_, "register", refs, None,
-                             only_short, surface, {"short": short}))
+                             only_short, surface, {"full": full, "short": short}))
     return out
 
 
 def _entries_named(res: Resources, values: list[tuple[str, bool]],
-                   ) -> tuple[tuple[str, ...], tuple[str, ...], str, bool]:
+                   ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str, bool]:
     """The entries a register name found in the text stands for (``values``: (id, short
-    form?) pairs), those it names by a short form only, its type, and whether it is a short
-    form of all of them; worked out once per run for each name the documents use."""
+    form?) pairs), those of them it names in full, those it names by a short form only, its
+    type, and whether it is a short form of all of them; worked out once per run for each
+    name the documents use."""
     key = tuple(values)
     known = res.named.get(key)
     if known is not None:
@@ -207,17 +212,13 @@ def _entries_named(res: Resources, values: list[tuple[str, bool]],
         type_ = res.register.entries[[e for e, s in values if not s][0]].type \
             if any(not s for _e, s in values) else type_
         refs = tuple(r for r in refs if res.register.entries[r].type == type_)
-    known = res.named[key] = (refs, short, type_, bool(short) and set(short) == set(refs))
+    full = tuple(r for r in refs if r not in short)
+    known = res.named[key] = (refs, full, short, type_, bool(short) and set(short) == set(refs))
     return known
 
 
 def _zipf(word: str) -> float:
     return zipf(word.lower())
-
-
-def _split_refs(cand: Candidate) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    short = cand.extra.get("short", ())
-    return tuple(r for r in cand.refs if r not in short), tuple(short)
 
 
 def _title_before(seg: Segment, start: int) -> str | None:
@@ -340,6 +341,9 @@ def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
 def _select(cands: list[tuple[Candidate, tuple[str, ...]]],
             ) -> list[tuple[Candidate, tuple[str, ...]]]:
     """Non-overlapping names: longest first, register before rules, recognizer last."""
+    if len(cands) < 2:  # most segments: nothing to choose between
+        return list(cands)
+
     def key(item):
         c = item[0]
         return (c.source == "ner", -(c.end - c.start), _RANK.get(c.source, 9), c.start)
@@ -442,9 +446,10 @@ def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
         if aliases.keys().isdisjoint(seg.words()):  # no surname here: nothing to add
             items.sort(key=lambda item: item[0].start)
             continue
-        for t in seg.tokens():
-            hit = aliases.get(t.text)
-            if hit is None or hit[0] >= (seg.index, t.start):
+        toks = seg.tokens()
+        for t in compress(toks, map(aliases.__contains__, [t.text for t in toks])):
+            hit = aliases[t.text]
+            if hit[0] >= (seg.index, t.start):
                 continue
             start, end = seg.widen(t.start, t.end)
             if any(start < c.end and c.start < end for c, _r in items):
@@ -539,4 +544,6 @@ def load(register_path: Path, use_recognizer: bool, cache_dir: Path | None) -> R
     from .register import load_register
     register, _notes = load_register(register_path)
     recognizer = Recognizer(cache_dir) if use_recognizer and available() else None
-    return build_resources(register, recognizer)
+    resources = build_resources(register, recognizer)
+    load_word_list()  # after the gazetteer: its source data is gone by then (less memory)
+    return resources

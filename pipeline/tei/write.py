@@ -399,12 +399,12 @@ class _Markup:
     def open(self, name: str, attrib: dict[str, str | None] | None = None) -> int:
         """Start element ``name`` (attributes whose value is None are left out); returns
         the mark that :meth:`close` needs."""
-        if attrib:
-            self.parts.append(f"<{name}" + "".join(
-                f' {_QNAMES.get(k, k)}="{escape_attribute(v)}"'
-                for k, v in attrib.items() if v is not None) + ">")
-        else:
-            self.parts.append(f"<{name}>")
+        self.parts.append(start_tag(name, attrib))
+        return len(self.parts)
+
+    def open_tag(self, tag: str) -> int:
+        """Start an element with its start tag made already (see :func:`start_tag`)."""
+        self.parts.append(tag)
         return len(self.parts)
 
     def close(self, name: str, mark: int) -> None:
@@ -430,6 +430,21 @@ class _Markup:
                 self.empty("g", {"type": "control", "n": f"U+{ord(ch):04X}"})
             if part:
                 self.parts.append(escape_text(part))
+
+
+def start_tag(name: str, attrib: dict[str, str | None] | None = None) -> str:
+    """``<name a="v">`` (attributes whose value is None are left out)."""
+    if not attrib:
+        return f"<{name}>"
+    return f"<{name}" + "".join(f' {_QNAMES.get(k, k)}="{escape_attribute(v)}"'
+                                for k, v in attrib.items() if v is not None) + ">"
+
+
+@lru_cache(maxsize=1 << 14)
+def _name_tag(type_: str, ref: str | None, cert: str | None, resp: str | None) -> str:
+    """The start tag of a name (documents name the same people and places again and
+    again: each tag is made once)."""
+    return start_tag(NAME_ELEMENTS[type_], {"ref": refs(ref), "cert": cert, "resp": resp})
 
 
 _QNAMES = {XML_ID: "xml:id", XML_LANG: "xml:lang"}
@@ -627,8 +642,9 @@ class _BodyWriter:
             out.empty("lb")
             out.text(node.text)
         elif isinstance(node, Name):
-            self._element(NAME_ELEMENTS[node.type], {
-                "ref": refs(node.ref), "cert": node.cert, "resp": node.resp}, node.content)
+            mark = out.open_tag(_name_tag(node.type, node.ref, node.cert, node.resp))
+            self._inlines(node.content)
+            out.close(NAME_ELEMENTS[node.type], mark)
         elif isinstance(node, DateText):
             self._element("date", {"when": node.when}, node.content)
         elif isinstance(node, Abbreviation):
