@@ -34,7 +34,6 @@
   <xsl:param name="position" select="''"/>
   <xsl:param name="count" select="''"/>
 
-  <xsl:key name="id" match="*[@xml:id]" use="@xml:id"/>
   <!-- The names of the text and of the senders and recipients ($names), by their @ref. -->
   <xsl:key name="pointer" match="/tei:TEI/tei:text/tei:body//tei:persName | /tei:TEI/tei:text/tei:body//tei:placeName | /tei:TEI/tei:text/tei:body//tei:orgName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:persName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:placeName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:orgName" use="normalize-space(@ref)"/>
   <xsl:key name="entry" match="tei:standOff//tei:person[@xml:id] | tei:standOff//tei:place[@xml:id] | tei:standOff//tei:org[@xml:id]" use="@xml:id"/>
@@ -102,7 +101,8 @@
   <xsl:template name="category">
     <xsl:param name="scheme"/>
     <xsl:variable name="ref" select="$h/tei:profileDesc/tei:textClass/tei:catRef[substring(@scheme, string-length(@scheme) - string-length($scheme) + 1) = $scheme][1]"/>
-    <xsl:value-of select="normalize-space(key('id', substring-after($ref/@target, '#'))/tei:catDesc)"/>
+    <xsl:variable name="target" select="substring-after($ref/@target, '#')"/>
+    <xsl:value-of select="normalize-space(id($target)[@xml:id = $target]/tei:catDesc)"/>
   </xsl:template>
 
   <xsl:template name="doc-date">
@@ -581,7 +581,7 @@
     <xsl:variable name="n" select="count(preceding::tei:ref[@type = 'noteref']) + 1"/>
     <sup class="noteref">
       <xsl:choose>
-        <xsl:when test="starts-with(@target, '#') and key('id', $target)">
+        <xsl:when test="starts-with(@target, '#') and id($target)[@xml:id = $target]">
           <a id="{$doc-id}.noteref{$n}" href="#{$target}" aria-label="Note {normalize-space(.)}">
             <xsl:if test="@rend = 'brackets'">[</xsl:if><xsl:apply-templates mode="text"/><xsl:if test="@rend = 'brackets'">]</xsl:if>
           </a>
@@ -632,6 +632,11 @@
           <xsl:with-param name="page" select="$page"/>
           <xsl:with-param name="ids" select="normalize-space($refs)"/>
         </xsl:call-template>
+      </xsl:when>
+      <!-- Most names: one pointer to an entry, not inside another name.  The link that
+           "name-link" makes of it, made here at once (a third of the time of a page). -->
+      <xsl:when test="starts-with($ref, '#') and key('entry', substring($ref, 2)) and not(ancestor::tei:persName or ancestor::tei:placeName or ancestor::tei:orgName)">
+        <a class="ent ent-{$type}" href="{$root}{$page}{$ref}" data-refs="{substring($ref, 2)}" aria-describedby="{substring($ref, 2)}"><xsl:apply-templates mode="text"/></a>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="name-link">
