@@ -64,36 +64,39 @@
       </xsl:with-param>
       <xsl:with-param name="page-class" select="'document-page'"/>
       <xsl:with-param name="citation"><xsl:call-template name="citation"/></xsl:with-param>
-      <xsl:with-param name="body">
-        <nav class="breadcrumb" aria-label="Breadcrumb">
-          <ol>
-            <li><a href="{$root}index.html">Documents</a></li>
-            <li><a href="#{$doc-id}" aria-current="page"><xsl:value-of select="$title"/></a></li>
-          </ol>
-        </nav>
-        <article class="document" id="{$doc-id}" aria-labelledby="doc-title">
-          <header class="doc-header">
-            <p class="doc-kind">
-              <xsl:call-template name="category"><xsl:with-param name="scheme" select="'.doctype'"/></xsl:call-template>
-              <xsl:variable name="classification"><xsl:call-template name="category"><xsl:with-param name="scheme" select="'.classification'"/></xsl:call-template></xsl:variable>
-              <xsl:if test="$classification != ''">
-                <xsl:text> · </xsl:text>
-                <xsl:value-of select="$classification"/>
-              </xsl:if>
-            </p>
-            <h1 id="doc-title"><xsl:value-of select="$title"/></h1>
-            <p class="doc-date"><xsl:call-template name="doc-date"/></p>
-            <xsl:if test="$position != ''">
-              <p class="doc-position">Document <xsl:value-of select="$position"/> of <xsl:value-of select="$count"/> in the edition</p>
-            </xsl:if>
-          </header>
-          <xsl:call-template name="metadata"/>
-          <xsl:call-template name="text"/>
-          <xsl:call-template name="names"/>
-        </article>
-        <xsl:call-template name="pager"/>
-      </xsl:with-param>
+      <xsl:with-param name="own-body" select="true()"/>
     </xsl:call-template>
+  </xsl:template>
+
+  <!-- The page's body, made in the page shell (layout.xsl, "page"). -->
+  <xsl:template match="tei:TEI" mode="page-body">
+    <nav class="breadcrumb" aria-label="Breadcrumb">
+      <ol>
+        <li><a href="{$root}index.html">Documents</a></li>
+        <li><a href="#{$doc-id}" aria-current="page"><xsl:value-of select="$title"/></a></li>
+      </ol>
+    </nav>
+    <article class="document" id="{$doc-id}" aria-labelledby="doc-title">
+      <header class="doc-header">
+        <p class="doc-kind">
+          <xsl:call-template name="category"><xsl:with-param name="scheme" select="'.doctype'"/></xsl:call-template>
+          <xsl:variable name="classification"><xsl:call-template name="category"><xsl:with-param name="scheme" select="'.classification'"/></xsl:call-template></xsl:variable>
+          <xsl:if test="$classification != ''">
+            <xsl:text> · </xsl:text>
+            <xsl:value-of select="$classification"/>
+          </xsl:if>
+        </p>
+        <h1 id="doc-title"><xsl:value-of select="$title"/></h1>
+        <p class="doc-date"><xsl:call-template name="doc-date"/></p>
+        <xsl:if test="$position != ''">
+          <p class="doc-position">Document <xsl:value-of select="$position"/> of <xsl:value-of select="$count"/> in the edition</p>
+        </xsl:if>
+      </header>
+      <xsl:call-template name="metadata"/>
+      <xsl:call-template name="text"/>
+      <xsl:call-template name="names"/>
+    </article>
+    <xsl:call-template name="pager"/>
   </xsl:template>
 
   <!-- ================================================================= metadata -->
