@@ -54,6 +54,7 @@ from .summary import SUMMARY_VERSION, summarize
 
 EDITION = "\0edition"  # the record's entry for the edition's files
 PARALLEL_FROM = 8  # documents before worker processes pay for themselves
+WORK_PREFIX = ".teipipe-work-"  # + the process id: an export's work folder in its output
 
 #: How a run reports progress: ``start(what, total)`` for each phase, then ``advance()``.
 Progress = tuple[Callable[[str, int], None], Callable[[], None]]
@@ -303,9 +304,12 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
 @contextlib.contextmanager
 def _workspace(build: Build, out_dir: Path) -> Iterator[Path]:
     """A folder in ``out_dir`` for the edition's large files while they are written (they
-    are moved into place from there), removed after; and a cache folder for the summaries
-    when the build has none (no record, or one that cannot be written), for this run only."""
-    work = out_dir / f".teipipe-work-{os.getpid()}"
+    are moved into place from there), removed after (also when the run is interrupted);
+    and a cache folder for the summaries when the build has none (no record, or one that
+    cannot be written), for this run only.  The folders that runs which were killed left
+    behind are removed first."""
+    _remove_abandoned(out_dir)
+    work = out_dir / f"{WORK_PREFIX}{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="teipipe-export-") as scratch:
         if build.cache is None or not _writable(build.cache):
             build.cache = Path(scratch)
@@ -313,6 +317,29 @@ def _workspace(build: Build, out_dir: Path) -> Iterator[Path]:
             yield work
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _remove_abandoned(out_dir: Path) -> None:
+    """Remove the work folders of exports into ``out_dir`` whose process is gone (a run
+    that was killed cannot clean up after itself); those of running exports stay."""
+    try:
+        found = list(out_dir.glob(f"{WORK_PREFIX}*"))
+    except OSError:
+        return
+    for folder in found:
+        pid = folder.name.removeprefix(WORK_PREFIX)
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # none of that number; no such number
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _writable(folder: Path) -> bool:
