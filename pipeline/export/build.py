@@ -9,11 +9,13 @@ page, the registers and the search index; ``corpus.txt`` and ``corpus.tsv``).
    (:mod:`pipeline.incremental`) is read, in a worker process, into a *summary* (what the
    edition's files need of it, :mod:`.summary`) and the files that depend on it alone.  The
    summary is kept in the cache folder, by content and file name.
-2. Reading order, positions and neighbours come from the record (id, title, date of each
-   document), without reading the files again.
-3. A document's page (which also names its neighbours, its position and the edition's
-   title) is made again, in a worker, when any of these changed, or when its file is no
-   longer what was written; the worker puts it in place itself.
+2. Reading order and neighbours come from the record (id, title, date of each document),
+   without reading the files again.
+3. A document's page (which also names its neighbours and the edition's title) is made
+   again, in a worker, when any of these changed, or when its file is no longer what was
+   written; the worker puts it in place itself.  A page does not say how many documents
+   the edition has, or where in it the document is: then a document added or removed
+   would make every page again, not two.
 4. The edition's files are planned from the summaries' small ``meta`` parts
    (:mod:`.edition`); each is made again only when a digest of what it shows changed, from
    the summaries read back one at a time (a changed word in one document: its own files,

@@ -31,8 +31,6 @@
   <xsl:param name="prev-title" select="''"/>
   <xsl:param name="next-href" select="''"/>
   <xsl:param name="next-title" select="''"/>
-  <xsl:param name="position" select="''"/>
-  <xsl:param name="count" select="''"/>
 
   <!-- The names of the text and of the senders and recipients ($names), by their @ref. -->
   <xsl:key name="pointer" match="/tei:TEI/tei:text/tei:body//tei:persName | /tei:TEI/tei:text/tei:body//tei:placeName | /tei:TEI/tei:text/tei:body//tei:orgName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:persName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:placeName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:orgName" use="normalize-space(@ref)"/>
@@ -88,9 +86,6 @@
         </p>
         <h1 id="doc-title"><xsl:value-of select="$title"/></h1>
         <p class="doc-date"><xsl:call-template name="doc-date"/></p>
-        <xsl:if test="$position != ''">
-          <p class="doc-position">Document <xsl:value-of select="$position"/> of <xsl:value-of select="$count"/> in the edition</p>
-        </xsl:if>
       </header>
       <xsl:call-template name="metadata"/>
       <xsl:call-template name="text"/>
