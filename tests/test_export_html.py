@@ -427,3 +427,19 @@ def test_a_long_register_has_a_letter_index(tmp_path: Path) -> None:
     assert [a.text_content() for a in letters] == [n[0] for n in names]
     assert [a.get("href") for a in letters] == [f"#{i}" for i in ids]
     assert [h.text_content() for h in root.xpath("//article/h2")] == names
+
+
+def test_a_killed_exports_work_folder_is_removed_by_the_next_and_a_running_ones_kept(
+        tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    gone = out / ".teipipe-work-4194999"  # above Linux's largest process id: not running
+    (gone / "pages").mkdir(parents=True)
+    (gone / "pages" / "x.html").write_bytes(b"half")
+    alive = out / f".teipipe-work-{os.getppid()}"  # the process that started the tests
+    alive.mkdir()
+    result = export_html([FIXTURES], out)
+    assert result.written is not None and not result.written.problems
+    assert not gone.exists()
+    assert alive.is_dir()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".teipipe-work-")] == \
+        [alive.name]

@@ -227,3 +227,26 @@ def test_a_page_teipipe_did_not_write_is_left_alone_unless_forced(edition: Path,
     assert "my own page" not in mine.read_text(encoding="utf-8")
     assert f"documents/{name}.html" in (edition / "site" / ".teipipe-export").read_text(
         encoding="utf-8")
+
+
+def test_a_document_added_or_removed_makes_again_only_its_neighbours_pages(
+        edition: Path) -> None:
+    out = edition / "site"
+    run("export", "html", "tei", "-o", str(out))
+    built = snapshot(out)
+    pages = sorted(p for p in built if p.startswith("documents/"))
+    assert len(pages) > 4
+    gone = edition / "tei" / "1968-10-15_politburo-cable-323.xml"
+    kept = gone.read_bytes()
+    gone.unlink()
+    status, output = run("export", "html", "tei", "-o", str(out))
+    assert status == 0, output
+    removed = changed(built, snapshot(out))
+    pages_made = {p for p in removed if p.startswith("documents/")}
+    assert f"documents/{gone.stem}.html" in pages_made and len(pages_made) <= 3  # and two
+    assert not (out / "documents" / f"{gone.stem}.html").exists()                 # neighbours
+    before = snapshot(out)
+    gone.write_bytes(kept)
+    run("export", "html", "tei", "-o", str(out))
+    pages_made = {p for p in changed(before, snapshot(out)) if p.startswith("documents/")}
+    assert f"documents/{gone.stem}.html" in pages_made and len(pages_made) <= 3

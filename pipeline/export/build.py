@@ -9,11 +9,13 @@ page, the registers and the search index; ``corpus.txt`` and ``corpus.tsv``).
    (:mod:`pipeline.incremental`) is read, in a worker process, into a *summary* (what the
    edition's files need of it, :mod:`.summary`) and the files that depend on it alone.  The
    summary is kept in the cache folder, by content and file name.
-2. Reading order, positions and neighbours come from the record (id, title, date of each
-   document), without reading the files again.
-3. A document's page (which also names its neighbours, its position and the edition's
-   title) is made again, in a worker, when any of these changed, or when its file is no
-   longer what was written; the worker puts it in place itself.
+2. Reading order and neighbours come from the record (id, title, date of each document),
+   without reading the files again.
+3. A document's page (which also names its neighbours and the edition's title) is made
+   again, in a worker, when any of these changed, or when its file is no longer what was
+   written; the worker puts it in place itself.  A page does not say how many documents
+   the edition has, or where in it the document is: then a document added or removed
+   would make every page again, not two.
 4. The edition's files are planned from the summaries' small ``meta`` parts
    (:mod:`.edition`); each is made again only when a digest of what it shows changed, from
    the summaries read back one at a time (a changed word in one document: its own files,
@@ -54,6 +56,7 @@ from .summary import SUMMARY_VERSION, summarize
 
 EDITION = "\0edition"  # the record's entry for the edition's files
 PARALLEL_FROM = 8  # documents before worker processes pay for themselves
+WORK_PREFIX = ".teipipe-work-"  # + the process id: an export's work folder in its output
 
 #: How a run reports progress: ``start(what, total)`` for each phase, then ``advance()``.
 Progress = tuple[Callable[[str, int], None], Callable[[], None]]
@@ -303,9 +306,12 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
 @contextlib.contextmanager
 def _workspace(build: Build, out_dir: Path) -> Iterator[Path]:
     """A folder in ``out_dir`` for the edition's large files while they are written (they
-    are moved into place from there), removed after; and a cache folder for the summaries
-    when the build has none (no record, or one that cannot be written), for this run only."""
-    work = out_dir / f".teipipe-work-{os.getpid()}"
+    are moved into place from there), removed after (also when the run is interrupted);
+    and a cache folder for the summaries when the build has none (no record, or one that
+    cannot be written), for this run only.  The folders that runs which were killed left
+    behind are removed first."""
+    _remove_abandoned(out_dir)
+    work = out_dir / f"{WORK_PREFIX}{os.getpid()}"
     with tempfile.TemporaryDirectory(prefix="teipipe-export-") as scratch:
         if build.cache is None or not _writable(build.cache):
             build.cache = Path(scratch)
@@ -313,6 +319,29 @@ def _workspace(build: Build, out_dir: Path) -> Iterator[Path]:
             yield work
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _remove_abandoned(out_dir: Path) -> None:
+    """Remove the work folders of exports into ``out_dir`` whose process is gone (a run
+    that was killed cannot clean up after itself); those of running exports stay."""
+    try:
+        found = list(out_dir.glob(f"{WORK_PREFIX}*"))
+    except OSError:
+        return
+    for folder in found:
+        pid = folder.name.removeprefix(WORK_PREFIX)
+        if pid.isdigit() and int(pid) != os.getpid() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # none of that number; no such number
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def _writable(folder: Path) -> bool:

@@ -92,8 +92,7 @@ def page_params(docs: Sequence[Named], k: int, options: Options) -> dict[str, st
            "prev-href": f"{prev.name}.html" if prev else "",
            "prev-title": prev.title if prev else "",
            "next-href": f"{nxt.name}.html" if nxt else "",
-           "next-title": nxt.title if nxt else "",
-           "position": str(k + 1), "count": str(len(docs))})
+           "next-title": nxt.title if nxt else ""})
 
 
 def document_page(tree: etree._ElementTree, page: dict[str, str],
