@@ -128,6 +128,25 @@ def test_an_attribute_the_project_does_not_declare_is_left_to_the_whole_grammar(
     assert not conformance.outline().file.validate(tree)
 
 
+def test_the_outline_leaves_an_entry_open_to_any_attributes_and_content() -> None:
+    """The outline's loosened entry accepts what any XML may hold there (attributes of any
+    name, text between, before and after elements, elements of any name nested), so it
+    never rejects what tei_all would accept; the entry's own grammar does the checking."""
+    tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    place = tree.find(".//tei:standOff//tei:place", NS)
+    assert place is not None
+    place.set("odd", "1")
+    place.set("{urn:x}odd", "2")
+    place.text = "before "
+    stray = etree.SubElement(place, "{urn:x}stray", {"a": "b"})
+    stray.text, stray.tail = "inside", " after"
+    etree.SubElement(etree.SubElement(stray, f"{T}p"), "nested").tail = "tail"
+    assert conformance.outline().file.validate(tree)
+    index = _file(tree).index
+    assert not conformance.outline().passes(tree.getroot(), index.all_entries, index.xml_of)
+    assert not _whole(tree)
+
+
 def test_a_repeated_id_is_left_to_the_whole_grammar() -> None:
     tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
     ids = tree.xpath("//tei:text//*[@xml:id]", namespaces=NS)
