@@ -11,7 +11,7 @@ import pytest
 from lxml import etree, isoschematron
 
 from pipeline.tei.ns import NS, TEI_NS, XML_ID
-from pipeline.validate import SCHEMA_DIR, conformance, schematron
+from pipeline.validate import SCHEMA_DIR, checks, conformance, schematron
 from pipeline.validate.xmlfile import XmlFile, read_xml
 
 from conftest import ROOT
@@ -186,3 +186,36 @@ def test_a_rule_on_more_than_elements_stops_the_trimmed_walk(context: str) -> No
 
 def test_the_rules_of_the_edition_are_on_elements() -> None:
     schematron._element_contexts(etree.parse(str(SCHEMA_DIR / "teipipe.sch")))  # no error
+
+
+def test_impossible_dates_are_reported_per_attribute_in_a_fixed_order() -> None:
+    """The look at all of an element's date attributes at once (in the order the file
+    gives them) reports them in the rules' order; a long value is no date."""
+    tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    date = tree.find(".//tei:creation/tei:date", NS)
+    assert date is not None
+    for attr in ("to", "when"):
+        date.attrib.pop(attr, None)
+    date.set("to", "1967-02-30")
+    date.set("notAfter", "1967-01-23" * 3)
+    date.set("from", "1967-13")
+    date.set("when", "1967-01-23")
+    found = [(d.code, d.message) for d in checks.dates(_file(tree))]
+    assert found == [("V308", '<date from="1967-13">: there is no such date'),
+                     ("V308", '<date to="1967-02-30">: there is no such date')]
+
+
+def test_one_dangling_pointer_among_many_is_found_where_it_is() -> None:
+    tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    f = _file(tree)
+    assert checks.dangling_pointers(f) == []
+    pointers = tree.xpath("//tei:text//*[@ref]", namespaces=NS)
+    assert len(pointers) >= 2
+    last = pointers[-1]
+    last.set("ref", last.get("ref") + "  #nowhere\t#nowhere")
+    last.set("target", "#also-nowhere notapointer")
+    found = checks.dangling_pointers(_file(tree))
+    assert [(d.line, d.message.split(": ")[1]) for d in found] == [
+        (last.sourceline, 'nothing in the file has xml:id "nowhere"'),
+        (last.sourceline, 'nothing in the file has xml:id "nowhere"'),
+        (last.sourceline, 'nothing in the file has xml:id "also-nowhere"')]
