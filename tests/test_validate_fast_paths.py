@@ -219,3 +219,25 @@ def test_one_dangling_pointer_among_many_is_found_where_it_is() -> None:
         (last.sourceline, 'nothing in the file has xml:id "nowhere"'),
         (last.sourceline, 'nothing in the file has xml:id "nowhere"'),
         (last.sourceline, 'nothing in the file has xml:id "also-nowhere"')]
+
+
+def test_the_outline_grammars_are_stored_once_and_derived_again_when_broken(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outline grammars are kept beside the pruned grammar (derived data, not results):
+    a stored copy is the derivation byte for byte, and a broken one is derived again."""
+    conformance.prepare()
+    stored = conformance.outline_path()
+    assert stored.is_file()
+    names = conformance.project_attributes()
+    derived = conformance.outline_parts(conformance.drop_optional_attributes(
+        conformance._common(), names.__contains__))
+    assert stored.read_bytes() == etree.tostring(derived, xml_declaration=True,
+                                                 encoding="UTF-8")
+    assert [p.get("name") for p in derived] == ["file"] + [f"{T}{k}" for k in
+                                                         ("person", "place", "org")]
+    broken = tmp_path / stored.name
+    broken.write_bytes(b"<parts")
+    monkeypatch.setattr(conformance, "outline_path", lambda: broken)
+    parts = conformance._outline_parts()
+    assert etree.tostring(parts) == etree.tostring(derived)
+    assert broken.read_bytes() == stored.read_bytes()

@@ -35,6 +35,7 @@ from .prune import RNG, content_patterns, element_name
 
 KINDS = ("person", "place", "org")
 ANYTHING = "teipipe.anything"
+PARTS = "urn:teipipe:outline"
 MAX_VERDICTS = 20_000  # distinct entries remembered in a run (a register has a few thousand)
 
 
@@ -69,17 +70,17 @@ class Outline:
         return bool(self.file.validate(root.getroottree()))
 
 
-def outline_of(grammar: etree._Element) -> Outline:
-    """Split a (pruned) tei_all grammar as the module docstring says."""
+def outline_parts(grammar: etree._Element) -> etree._Element:
+    """Split a (pruned) tei_all grammar as the module docstring says: the outline grammar
+    and the entry grammar of each loosened kind, in one container (``<parts>``, each grammar
+    in a ``<part name="file|{Clark name}">``), so that they are stored and read together."""
     patterns: dict[str, list[etree._Element]] = {kind: [] for kind in KINDS}
     for el in grammar.iter(_r("element")):
         name = element_name(el)
         if name is not None and name[0] == TEI_NS and name[1] in patterns:
             patterns[name[1]].append(el)
     loosened = [kind for kind in KINDS if len(patterns[kind]) == 1]
-    entries = {}
-    for kind in loosened:
-        entries[f"{{{TEI_NS}}}{kind}"] = etree.RelaxNG(_started_by(grammar, patterns[kind][0]))
+    container = etree.Element(f"{{{PARTS}}}parts", nsmap={None: PARTS})
     outline = copy.deepcopy(grammar)
     for el in list(outline.iter(_r("element"))):
         name = element_name(el)
@@ -88,7 +89,18 @@ def outline_of(grammar: etree._Element) -> Outline:
                 el.remove(part)
             etree.SubElement(el, _r("ref"), name=ANYTHING)
     outline.append(_anything())
-    return Outline(etree.RelaxNG(outline), entries, {})
+    etree.SubElement(container, f"{{{PARTS}}}part", name="file").append(outline)
+    for kind in loosened:
+        etree.SubElement(container, f"{{{PARTS}}}part", name=f"{{{TEI_NS}}}{kind}").append(
+            _started_by(grammar, patterns[kind][0]))
+    return container
+
+
+def compiled(parts: etree._Element) -> Outline:
+    """The grammars of :func:`outline_parts`' container, compiled, for a run."""
+    grammars = {part.get("name"): etree.RelaxNG(part[0]) for part in parts}
+    file = grammars.pop("file")
+    return Outline(file, grammars, {})
 
 
 def _started_by(grammar: etree._Element, pattern: etree._Element) -> etree._Element:
