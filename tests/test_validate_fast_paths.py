@@ -5,13 +5,14 @@ lxml's own report."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
 from lxml import etree, isoschematron
 
 from pipeline.tei.ns import NS, TEI_NS, XML_ID
-from pipeline.validate import SCHEMA_DIR, checks, conformance, schematron
+from pipeline.validate import SCHEMA_DIR, checks, conformance, schema, schema_parts, schematron
 from pipeline.validate.xmlfile import XmlFile, read_xml
 
 from conftest import ROOT
@@ -241,3 +242,86 @@ def test_the_outline_grammars_are_stored_once_and_derived_again_when_broken(
     parts = conformance._outline_parts()
     assert etree.tostring(parts) == etree.tostring(derived)
     assert broken.read_bytes() == stored.read_bytes()
+
+
+# ------------------------------------------------------------ the project schema in two parts
+
+DOCUMENTS = [p for p in FILES if p.name != "register.xml"]
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_the_project_schema_in_two_parts_agrees_with_the_whole(path: Path) -> None:
+    f = read_xml(path, path.name)
+    assert f.tree is not None
+    outline = schema_parts.document_outline()
+    assert outline is not None
+    fast = outline.passes(f.tree, f.index.xml_of)
+    whole = schema.fast_schema(schema.DOCUMENT).validate(f.tree)
+    ids = [value for _el, value, _in in f.index.ids]
+    if fast:
+        assert whole
+    if whole and len(set(ids)) == len(ids):
+        assert fast  # the shortcut is taken wherever it can be
+
+
+def test_a_broken_copy_fails_the_schema_in_parts_and_is_reported_the_long_way() -> None:
+    tree = _broken_entry()
+    outline = schema_parts.document_outline()
+    assert outline is not None
+    assert outline.file.validate(tree)  # the outline leaves the entry open ...
+    assert not outline.passes(tree, _file(tree).index.xml_of)  # ... its own check fails
+    found, _lines = schema.check_schema(_file(tree), schema.DOCUMENT)
+    place = tree.find(".//tei:standOff//tei:place", NS)
+    assert found and {d.code for d in found} <= {"V101", "V102"}
+    assert place is not None and {d.line for d in found} <= {
+        el.sourceline for el in place.iter()}
+
+
+def test_a_schema_verdict_is_not_taken_for_a_different_entry() -> None:
+    good = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    assert schema.check_schema(_file(good), schema.DOCUMENT) == ([], set())
+    assert schema.check_schema(_file(_broken_entry()), schema.DOCUMENT)[0]
+
+
+def test_an_entry_out_of_its_list_is_not_left_open() -> None:
+    tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    place = tree.find(".//tei:standOff//tei:place", NS)
+    p = tree.find(".//tei:body//tei:p", NS)
+    assert place is not None and p is not None
+    p.append(copy.deepcopy(place))
+    outline = schema_parts.document_outline()
+    assert outline is not None
+    assert not outline.passes(tree, _file(tree).index.xml_of)
+    assert schema.check_schema(_file(tree), schema.DOCUMENT)[0]
+
+
+@pytest.mark.parametrize("addition", [
+    '<xs:element name="x"><xs:complexType><xs:sequence><xs:any processContents="lax"/>'
+    '</xs:sequence></xs:complexType></xs:element>',
+    '<xs:element name="x"><xs:complexType><xs:attribute name="to" type="xs:IDREF"/>'
+    '</xs:complexType><xs:key name="k"><xs:selector xpath="."/><xs:field xpath="@to"/>'
+    '</xs:key></xs:element>'])
+def test_a_schema_whose_entries_are_not_on_their_own_has_no_outline(
+        addition: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wildcards, keys, IDREFs: no shortcut."""
+    for xsd in SCHEMA_DIR.glob("*.xsd"):
+        (tmp_path / xsd.name).write_bytes(xsd.read_bytes())
+    assert schema_parts.document_outline.__wrapped__() is not None
+    text = (tmp_path / "teipipe.xsd").read_text(encoding="utf-8")
+    (tmp_path / "teipipe.xsd").write_text(text.replace("</xs:schema>", addition +
+                                                       "</xs:schema>"), encoding="utf-8")
+    monkeypatch.setattr(schema_parts, "SCHEMA_DIR", tmp_path)
+    assert schema_parts.document_outline.__wrapped__() is None
+
+
+def test_a_name_declared_twice_is_not_left_open(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    for xsd in SCHEMA_DIR.glob("*.xsd"):
+        (tmp_path / xsd.name).write_bytes(xsd.read_bytes())
+    text = (tmp_path / "teipipe.xsd").read_text(encoding="utf-8")
+    (tmp_path / "teipipe.xsd").write_text(text.replace(
+        "</xs:schema>", '<xs:element name="person" type="xs:string"/></xs:schema>'),
+        encoding="utf-8")
+    monkeypatch.setattr(schema_parts, "SCHEMA_DIR", tmp_path)
+    outline = schema_parts.document_outline.__wrapped__()
+    assert outline is not None and sorted(outline.entries) == [f"{T}org", f"{T}place"]
