@@ -175,7 +175,7 @@ def check_tei(f: XmlFile) -> list[Diagnostic]:
     index = f.index
     try:
         if len({value for _el, value, _in in index.ids}) == len(index.ids) and \
-                outline().passes(f.tree.getroot(), index.all_entries, index.xml_of):
+                outline().passes(f.tree, index.xml_of):
             return []
         tags = {el.tag for el in f.tree.iter(etree.Element)}
         used = {(q.namespace or "", q.localname) for q in map(etree.QName, tags)}

@@ -45,29 +45,29 @@ def _r(name: str) -> str:
 
 @dataclass
 class Outline:
-    """The outline grammar, one grammar per loosened kind, and the verdicts of this run."""
+    """An outline check in two parts (here for tei_all; :mod:`.schema_parts` for the project
+    schema): the validator of the file with its entries left open, one validator per
+    loosened kind (by Clark name), and the verdicts of this run."""
 
-    file: etree.RelaxNG
-    entries: dict[str, etree.RelaxNG]  # by Clark name of the element
+    file: etree.RelaxNG | etree.XMLSchema
+    entries: dict[str, etree.RelaxNG | etree.XMLSchema]
     verdicts: dict[tuple[str, bytes], bool]
 
-    def passes(self, root: etree._Element, entries: list[etree._Element],
-               serialized) -> bool:
-        """Whether the file surely passes tei_all (False: ask the whole grammar)."""
-        for el in entries:
-            grammar = self.entries.get(el.tag)
-            if grammar is None:
-                continue  # not loosened: the outline grammar checks it in place
+    def passes(self, tree: etree._ElementTree, serialized) -> bool:
+        """Whether the file surely passes (False: ask the whole grammar).  Every element of
+        a loosened name is checked on its own, wherever it is."""
+        for el in tree.iter(*self.entries):
             key = (el.tag, serialized(el))
             verdict = self.verdicts.get(key)
             if verdict is None:
-                verdict = bool(grammar.validate(etree.ElementTree(copy.deepcopy(el))))
+                tree_of_entry = etree.ElementTree(copy.deepcopy(el))
+                verdict = bool(self.entries[el.tag].validate(tree_of_entry))
                 if len(self.verdicts) >= MAX_VERDICTS:
                     self.verdicts.clear()
                 self.verdicts[key] = verdict
             if not verdict:
                 return False
-        return bool(self.file.validate(root.getroottree()))
+        return bool(self.file.validate(tree))
 
 
 def outline_parts(grammar: etree._Element) -> etree._Element:

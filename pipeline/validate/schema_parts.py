@@ -25,17 +25,16 @@ gives the diagnostics, so they are exactly those of the one-step check.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
 
 from . import SCHEMA_DIR
+from .outline import Outline
 
 XS = "http://www.w3.org/2001/XMLSchema"
 KINDS = ("person", "place", "org")
 OPEN_TYPE = "teipipe-open"
-MAX_VERDICTS = 20_000  # distinct entries remembered in a run
 #: What makes an element's validity depend on more than its own subtree and declaration.
 _NOT_LOCAL = ("any", "key", "keyref", "unique", "redefine", "override")
 _NOT_LOCAL_ATTRIBUTES = ("substitutionGroup", "abstract")
@@ -47,33 +46,8 @@ def _x(name: str) -> str:
     return f"{{{XS}}}{name}"
 
 
-@dataclass
-class SchemaOutline:
-    """The outline schema, one schema per loosened kind, and the verdicts of this run."""
-
-    file: etree.XMLSchema
-    entries: dict[str, etree.XMLSchema]  # by Clark name of the element
-    verdicts: dict[tuple[str, bytes], bool]
-
-    def passes(self, tree: etree._ElementTree, serialized) -> bool:
-        """Whether the file surely passes the project schema (False: check it whole).
-        Every element of a loosened name is checked on its own, wherever it is."""
-        for el in tree.iter(*self.entries):
-            schema = self.entries[el.tag]
-            key = (el.tag, serialized(el))
-            verdict = self.verdicts.get(key)
-            if verdict is None:
-                verdict = bool(schema.validate(etree.ElementTree(copy.deepcopy(el))))
-                if len(self.verdicts) >= MAX_VERDICTS:
-                    self.verdicts.clear()
-                self.verdicts[key] = verdict
-            if not verdict:
-                return False
-        return bool(self.file.validate(tree))
-
-
 @lru_cache(maxsize=None)
-def document_outline() -> SchemaOutline | None:
+def document_outline() -> Outline | None:
     """teipipe.xsd split as the module docstring says; None where it cannot be."""
     whole = _inlined(SCHEMA_DIR / "teipipe.xsd")
     if whole is None:
@@ -107,7 +81,7 @@ def document_outline() -> SchemaOutline | None:
         for kind in loosened:
             declarations[kind][0].set("type", f"{_prefix(root, target)}{OPEN_TYPE}")
         root.append(_open_type())
-        return SchemaOutline(etree.XMLSchema(whole), entries, {})
+        return Outline(etree.XMLSchema(whole), entries, {})
     except etree.XMLSchemaParseError:
         return None  # (a global declaration of the same name, say): the long way only
 
