@@ -5,13 +5,14 @@ lxml's own report."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import pytest
 from lxml import etree, isoschematron
 
 from pipeline.tei.ns import NS, TEI_NS, XML_ID
-from pipeline.validate import SCHEMA_DIR, conformance, schematron
+from pipeline.validate import SCHEMA_DIR, checks, conformance, schema, schema_parts, schematron
 from pipeline.validate.xmlfile import XmlFile, read_xml
 
 from conftest import ROOT
@@ -65,7 +66,7 @@ def test_an_inner_stand_off_counts_as_stand_off() -> None:
     index = _file(tree).index
     assert [(v, inside) for _el, v, inside in index.ids] == [("a", True)]
     assert [el.get("ref") for el in index.name_refs] == ["#c"]
-    assert index.entries == [] and len(index.all_entries) == 1
+    assert index.entries == []
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -73,7 +74,7 @@ def test_tei_all_in_two_parts_agrees_with_the_whole(path: Path) -> None:
     f = read_xml(path, path.name)
     assert f.tree is not None
     index = f.index
-    fast = conformance.outline().passes(f.tree.getroot(), index.all_entries, index.xml_of)
+    fast = conformance.outline().passes(f.tree, index.xml_of)
     if fast:
         assert _whole(f.tree)
     elements = {el.tag for el in f.tree.iter(etree.Element)}
@@ -101,7 +102,7 @@ def test_a_broken_register_copy_fails_both_ways_with_the_same_message() -> None:
     tree = _broken_entry()
     f = _file(tree)
     index = f.index
-    assert not conformance.outline().passes(tree.getroot(), index.all_entries, index.xml_of)
+    assert not conformance.outline().passes(tree, index.xml_of)
     assert not _whole(tree)
     found = conformance.check_tei(f)
     grammar = conformance.grammar_for(frozenset())
@@ -126,6 +127,25 @@ def test_an_attribute_the_project_does_not_declare_is_left_to_the_whole_grammar(
     p.set("facs", "#page1")
     assert conformance.check_tei(_file(tree)) == []
     assert not conformance.outline().file.validate(tree)
+
+
+def test_the_outline_leaves_an_entry_open_to_any_attributes_and_content() -> None:
+    """The outline's loosened entry accepts what any XML may hold there (attributes of any
+    name, text between, before and after elements, elements of any name nested), so it
+    never rejects what tei_all would accept; the entry's own grammar does the checking."""
+    tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    place = tree.find(".//tei:standOff//tei:place", NS)
+    assert place is not None
+    place.set("odd", "1")
+    place.set("{urn:x}odd", "2")
+    place.text = "before "
+    stray = etree.SubElement(place, "{urn:x}stray", {"a": "b"})
+    stray.text, stray.tail = "inside", " after"
+    etree.SubElement(etree.SubElement(stray, f"{T}p"), "nested").tail = "tail"
+    assert conformance.outline().file.validate(tree)
+    index = _file(tree).index
+    assert not conformance.outline().passes(tree, index.xml_of)
+    assert not _whole(tree)
 
 
 def test_a_repeated_id_is_left_to_the_whole_grammar() -> None:
@@ -167,3 +187,141 @@ def test_a_rule_on_more_than_elements_stops_the_trimmed_walk(context: str) -> No
 
 def test_the_rules_of_the_edition_are_on_elements() -> None:
     schematron._element_contexts(etree.parse(str(SCHEMA_DIR / "teipipe.sch")))  # no error
+
+
+def test_impossible_dates_are_reported_per_attribute_in_a_fixed_order() -> None:
+    """The look at all of an element's date attributes at once (in the order the file
+    gives them) reports them in the rules' order; a long value is no date."""
+    tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    date = tree.find(".//tei:creation/tei:date", NS)
+    assert date is not None
+    for attr in ("to", "when"):
+        date.attrib.pop(attr, None)
+    date.set("to", "1967-02-30")
+    date.set("notAfter", "1967-01-23" * 3)
+    date.set("from", "1967-13")
+    date.set("when", "1967-01-23")
+    found = [(d.code, d.message) for d in checks.dates(_file(tree))]
+    assert found == [("V308", '<date from="1967-13">: there is no such date'),
+                     ("V308", '<date to="1967-02-30">: there is no such date')]
+
+
+def test_one_dangling_pointer_among_many_is_found_where_it_is() -> None:
+    tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    f = _file(tree)
+    assert checks.dangling_pointers(f) == []
+    pointers = tree.xpath("//tei:text//*[@ref]", namespaces=NS)
+    assert len(pointers) >= 2
+    last = pointers[-1]
+    last.set("ref", last.get("ref") + "  #nowhere\t#nowhere")
+    last.set("target", "#also-nowhere notapointer")
+    found = checks.dangling_pointers(_file(tree))
+    assert [(d.line, d.message.split(": ")[1]) for d in found] == [
+        (last.sourceline, 'nothing in the file has xml:id "nowhere"'),
+        (last.sourceline, 'nothing in the file has xml:id "nowhere"'),
+        (last.sourceline, 'nothing in the file has xml:id "also-nowhere"')]
+
+
+def test_the_outline_grammars_are_stored_once_and_derived_again_when_broken(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outline grammars are kept beside the pruned grammar (derived data, not results):
+    a stored copy is the derivation byte for byte, and a broken one is derived again."""
+    conformance.prepare()
+    stored = conformance.outline_path()
+    assert stored.is_file()
+    names = conformance.project_attributes()
+    derived = conformance.outline_parts(conformance.drop_optional_attributes(
+        conformance._common(), names.__contains__))
+    assert stored.read_bytes() == etree.tostring(derived, xml_declaration=True,
+                                                 encoding="UTF-8")
+    assert [p.get("name") for p in derived] == ["file"] + [f"{T}{k}" for k in
+                                                         ("person", "place", "org")]
+    broken = tmp_path / stored.name
+    broken.write_bytes(b"<parts")
+    monkeypatch.setattr(conformance, "outline_path", lambda: broken)
+    parts = conformance._outline_parts()
+    assert etree.tostring(parts) == etree.tostring(derived)
+    assert broken.read_bytes() == stored.read_bytes()
+
+
+# ------------------------------------------------------------ the project schema in two parts
+
+DOCUMENTS = [p for p in FILES if p.name != "register.xml"]
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=lambda p: p.name)
+def test_the_project_schema_in_two_parts_agrees_with_the_whole(path: Path) -> None:
+    f = read_xml(path, path.name)
+    assert f.tree is not None
+    outline = schema_parts.document_outline()
+    assert outline is not None
+    fast = outline.passes(f.tree, f.index.xml_of)
+    whole = schema.fast_schema(schema.DOCUMENT).validate(f.tree)
+    ids = [value for _el, value, _in in f.index.ids]
+    if fast:
+        assert whole
+    if whole and len(set(ids)) == len(ids):
+        assert fast  # the shortcut is taken wherever it can be
+
+
+def test_a_broken_copy_fails_the_schema_in_parts_and_is_reported_the_long_way() -> None:
+    tree = _broken_entry()
+    outline = schema_parts.document_outline()
+    assert outline is not None
+    assert outline.file.validate(tree)  # the outline leaves the entry open ...
+    assert not outline.passes(tree, _file(tree).index.xml_of)  # ... its own check fails
+    found, _lines = schema.check_schema(_file(tree), schema.DOCUMENT)
+    place = tree.find(".//tei:standOff//tei:place", NS)
+    assert found and {d.code for d in found} <= {"V101", "V102"}
+    assert place is not None and {d.line for d in found} <= {
+        el.sourceline for el in place.iter()}
+
+
+def test_a_schema_verdict_is_not_taken_for_a_different_entry() -> None:
+    good = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    assert schema.check_schema(_file(good), schema.DOCUMENT) == ([], set())
+    assert schema.check_schema(_file(_broken_entry()), schema.DOCUMENT)[0]
+
+
+def test_an_entry_out_of_its_list_is_not_left_open() -> None:
+    tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    place = tree.find(".//tei:standOff//tei:place", NS)
+    p = tree.find(".//tei:body//tei:p", NS)
+    assert place is not None and p is not None
+    p.append(copy.deepcopy(place))
+    outline = schema_parts.document_outline()
+    assert outline is not None
+    assert not outline.passes(tree, _file(tree).index.xml_of)
+    assert schema.check_schema(_file(tree), schema.DOCUMENT)[0]
+
+
+@pytest.mark.parametrize("addition", [
+    '<xs:element name="x"><xs:complexType><xs:sequence><xs:any processContents="lax"/>'
+    '</xs:sequence></xs:complexType></xs:element>',
+    '<xs:element name="x"><xs:complexType><xs:attribute name="to" type="xs:IDREF"/>'
+    '</xs:complexType><xs:key name="k"><xs:selector xpath="."/><xs:field xpath="@to"/>'
+    '</xs:key></xs:element>'])
+def test_a_schema_whose_entries_are_not_on_their_own_has_no_outline(
+        addition: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Wildcards, keys, IDREFs: no shortcut."""
+    for xsd in SCHEMA_DIR.glob("*.xsd"):
+        (tmp_path / xsd.name).write_bytes(xsd.read_bytes())
+    assert schema_parts.document_outline.__wrapped__() is not None
+    text = (tmp_path / "teipipe.xsd").read_text(encoding="utf-8")
+    (tmp_path / "teipipe.xsd").write_text(text.replace("</xs:schema>", addition +
+                                                       "</xs:schema>"), encoding="utf-8")
+    monkeypatch.setattr(schema_parts, "SCHEMA_DIR", tmp_path)
+    assert schema_parts.document_outline.__wrapped__() is None
+
+
+def test_a_name_declared_twice_is_not_left_open(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    for xsd in SCHEMA_DIR.glob("*.xsd"):
+        (tmp_path / xsd.name).write_bytes(xsd.read_bytes())
+    text = (tmp_path / "teipipe.xsd").read_text(encoding="utf-8")
+    (tmp_path / "teipipe.xsd").write_text(text.replace(
+        "</xs:schema>", '<xs:element name="person" type="xs:string"/></xs:schema>'),
+        encoding="utf-8")
+    monkeypatch.setattr(schema_parts, "SCHEMA_DIR", tmp_path)
+    outline = schema_parts.document_outline.__wrapped__()
+    assert outline is not None and sorted(outline.entries) == [f"{T}org", f"{T}place"]

@@ -4,7 +4,9 @@ Four layers, in this order, on every file, and all problems of all files in one 
 
 1. the file (:mod:`.xmlfile`): readable, not too large, no DOCTYPE, well-formed, a TEI root;
 2. the project schema (:mod:`.schema`): schema/teipipe.xsd for documents, schema/register.xsd
-   for the register, with xmlschema (XML Schema 1.1);
+   for the register, libxml2 deciding and xmlschema explaining; a document passes in two
+   parts where it can, like tei_all: the file, and each distinct register entry once
+   (:mod:`.schema_parts`);
 3. TEI conformance (:mod:`.conformance`): the official TEI P5 tei_all RELAX NG schema, pruned
    to the elements the file uses so that it compiles in milliseconds (:mod:`.prune`), and
    passed in two parts where it can: the file, and each distinct register entry once

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from functools import lru_cache
 
 from lxml import etree
 
@@ -21,6 +22,7 @@ from .index import DATE_ATTRIBUTES, POINTER_ATTRIBUTES
 from .xmlfile import XmlFile
 
 _POINTERS = frozenset(POINTER_ATTRIBUTES)
+_DATES = frozenset(DATE_ATTRIBUTES)
 _ISO = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _NAME_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?=_|$)")
 
@@ -58,13 +60,19 @@ def id_prefixes(f: XmlFile) -> list[Diagnostic]:
 
 
 def dangling_pointers(f: XmlFile) -> list[Diagnostic]:
-    """V301: every "#id" in @ref, @target, @resp, @ana, @scheme names an xml:id of the file."""
+    """V301: every "#id" in @ref, @target, @resp, @ana, @scheme names an xml:id of the file.
+
+    The common case first, in one look at all the pointers of the file: when every "#id"
+    among them is an xml:id, there is nothing to report; else each element is looked at in
+    turn, for the messages.
+    """
     ids = {"#" + value for _el, value, _inside in f.index.ids}
+    tokens = set(" ".join([value for el in f.index.pointers for attr, value in el.items()
+                           if attr in _POINTERS]).split())
+    if all(token in ids for token in tokens if token.startswith("#")):
+        return []
     out = []
     for el in f.index.pointers:
-        if all(token in ids for attr, value in el.items() if attr in _POINTERS
-               for token in value.split() if token.startswith("#")):
-            continue  # the common case, in one look at the element's attributes
         for attr in POINTER_ATTRIBUTES:
             for token in (el.get(attr) or "").split():
                 if token.startswith("#") and token not in ids:
@@ -79,16 +87,17 @@ def dates(f: XmlFile) -> list[Diagnostic]:
     (a @when more precise than its text is fine: the editor may know the day)."""
     out = []
     for el in f.index.dates:
-        impossible = False
-        for attr in DATE_ATTRIBUTES:
-            value = el.get(attr)
-            m = _ISO.match(value or "")
-            if m and not _exists(*m.groups()):
-                impossible = True
-                out.append(diagnostic("V308", f"<{etree.QName(el).localname} {attr}="
-                                      f"\"{value}\">: there is no such date", **_where(f, el)))
+        impossible = any(_impossible(value) for attr, value in el.items() if attr in _DATES)
+        if impossible:
+            for attr in DATE_ATTRIBUTES:
+                value = el.get(attr)
+                if value is not None and _impossible(value):
+                    out.append(diagnostic("V308", f"<{etree.QName(el).localname} {attr}="
+                                          f"\"{value}\">: there is no such date",
+                                          **_where(f, el)))
         when = el.get("when")
-        if impossible or etree.QName(el).localname != "date" or not _ISO.match(when or ""):
+        if impossible or when is None or not _ISO.match(when) or \
+                etree.QName(el).localname != "date":
             continue
         text = " ".join("".join(el.itertext()).split())
         try:
@@ -100,6 +109,19 @@ def dates(f: XmlFile) -> list[Diagnostic]:
             out.append(diagnostic("V309", f"<date when=\"{when}\">{text}</date>: the text "
                                   f"writes {written}", **_where(f, el)))
     return out
+
+
+def _impossible(value: str) -> bool:
+    """A date value of ISO form that names no day."""
+    return len(value) <= 16 and _impossible_short(value)
+
+
+@lru_cache(maxsize=4096)
+def _impossible_short(value: str) -> bool:
+    """(Kept for the run: the register's dates recur in every file that copies an entry;
+    only short values, which are all an ISO date can be, so the cache stays small.)"""
+    m = _ISO.match(value)
+    return bool(m) and not _exists(*m.groups())
 
 
 def _exists(year: str, month: str | None, day: str | None) -> bool:

@@ -6,6 +6,9 @@ schemas declare plus those the file itself uses (:mod:`.prune` explains why the 
 same).  The common grammar is derived once per version of the schemas and stored beside
 tei_all in the cache folder (``teipipe setup`` makes it); it compiles in a few milliseconds.
 Files that use other names get a grammar of their own, derived and compiled once per run.
+The outline grammars (:mod:`.outline`: the file with its register entries left open, and
+each entry apart) are derived from the common grammar once per version too and stored beside
+it, so that a run only reads and compiles them.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ from ..files import write_atomic
 from ..tei.ns import TEI_NS, XML_NS
 from . import SCHEMA_DIR
 from .codes import diagnostic
-from .outline import Outline, outline_of
+from . import outline as outline_module, prune as prune_module
+from .outline import Outline, compiled, outline_parts
 from .prune import PRUNE_VERSION, drop_optional_attributes, prune
 from .xmlfile import XmlFile
 
@@ -74,7 +78,14 @@ def pruned_path() -> Path:
 
 
 def prepare() -> Path:
-    """Derive the pruned grammar into the cache folder, if it is not there yet."""
+    """Derive the pruned grammar and the outline grammars (:func:`outline`) into the cache
+    folder, if they are not there yet (``teipipe setup`` calls it; else the first run)."""
+    target = _prepare_pruned()
+    _outline_parts()
+    return target
+
+
+def _prepare_pruned() -> Path:
     target = pruned_path()
     if not target.exists():
         write_atomic(target, etree.tostring(_pruned(frozenset()), xml_declaration=True,
@@ -99,7 +110,7 @@ def _tei_all() -> etree._Element:
 def _common() -> etree._Element:
     """tei_all pruned to the project's names (derived once per version, see the docstring)."""
     try:
-        return etree.parse(str(prepare())).getroot()
+        return etree.parse(str(_prepare_pruned())).getroot()
     except OSError:
         return _pruned(frozenset())  # a read-only cache folder: derive it in memory
 
@@ -116,14 +127,39 @@ _outline: list[tuple[etree.RelaxNG, Outline]] = []
 def outline() -> Outline:
     """The common grammar without the optional attributes the project schemas do not
     declare (:func:`.prune.drop_optional_attributes`), split for register entries
-    (:mod:`.outline`); made once for each compiled common grammar (so it follows
+    (:mod:`.outline`); compiled once for each compiled common grammar (so it follows
     :func:`grammar_for`'s cache)."""
     common = grammar_for(frozenset())
     if not _outline or _outline[0][0] is not common:
-        names = project_attributes()
-        _outline[:] = [(common, outline_of(drop_optional_attributes(_common(),
-                                                                   names.__contains__)))]
+        _outline[:] = [(common, compiled(_outline_parts()))]
     return _outline[0][1]
+
+
+def outline_path() -> Path:
+    """Where the outline grammars are kept, derived once like the pruned grammar: their name
+    says their inputs (the pruned grammar's, the project's attributes, and the code that
+    derives them, so a change to it derives them again)."""
+    code = b"".join(Path(m.__file__).read_bytes() for m in (outline_module, prune_module))
+    key = hashlib.sha256("\n".join([pruned_path().name, *sorted(project_attributes())])
+                         .encode() + code).hexdigest()[:16]
+    return asset_dir() / f"tei_all.outline-{key}.xml"
+
+
+def _outline_parts() -> etree._Element:
+    """The stored outline grammars (a tenth of a second saved at each start), else derived,
+    and stored where the cache folder can be written."""
+    target = outline_path()
+    try:
+        return etree.parse(str(target)).getroot()
+    except (OSError, etree.XMLSyntaxError):
+        pass  # not derived yet (or a broken copy): derive it again
+    names = project_attributes()
+    parts = outline_parts(drop_optional_attributes(_common(), names.__contains__))
+    try:
+        write_atomic(target, etree.tostring(parts, xml_declaration=True, encoding="UTF-8"))
+    except OSError:
+        pass  # a read-only cache folder: derived in memory, each run
+    return parts
 
 
 def check_tei(f: XmlFile) -> list[Diagnostic]:
@@ -139,7 +175,7 @@ def check_tei(f: XmlFile) -> list[Diagnostic]:
     index = f.index
     try:
         if len({value for _el, value, _in in index.ids}) == len(index.ids) and \
-                outline().passes(f.tree.getroot(), index.all_entries, index.xml_of):
+                outline().passes(f.tree, index.xml_of):
             return []
         tags = {el.tag for el in f.tree.iter(etree.Element)}
         used = {(q.namespace or "", q.localname) for q in map(etree.QName, tags)}

@@ -41,8 +41,6 @@ class Index:
     entries: list[etree._Element] = field(default_factory=list)
     #: the @ref values under (and on) a standOff that is a child of the root
     entry_refs: list[str] = field(default_factory=list)
-    #: every person, place or org, wherever it is (the tei_all layer checks them apart)
-    all_entries: list[etree._Element] = field(default_factory=list)
     _xml: dict[etree._Element, bytes] = field(default_factory=dict)
 
     def xml_of(self, el: etree._Element) -> bytes:
@@ -68,10 +66,8 @@ def index_of(root: etree._Element) -> Index:
         elements = part.iter(etree.Element) if part is not root else (root,)
         for el in elements:
             tag = el.tag
-            if tag in ENTRY_TAGS:
-                out.all_entries.append(el)
-                if top:
-                    out.entries.append(el)
+            if top and tag in ENTRY_TAGS:
+                out.entries.append(el)
             keys = el.keys()
             if not keys:
                 continue

@@ -325,8 +325,10 @@ def _warm_up() -> None:
     is left out: it is loaded only by a worker that meets an invalid file.)"""
     from .conformance import ConformanceUnavailable, outline
     from .schema import fast_schema
+    from .schema_parts import document_outline
     from .schematron import _schematron
     fast_schema(DOCUMENT)
+    document_outline()
     fast_schema(REGISTER)
     _schematron()
     try:

@@ -11,6 +11,7 @@ in 0.1–0.3 ms.  So libxml2 decides first; only a file it rejects is read by xm
 the diagnostics.  The two agree on every test file (tests/test_schema.py); should xmlschema
 find nothing in a file libxml2 rejects, the file is reported anyway (V107), never passed.
 In a file too large for xmlschema's reports to take bounded time, libxml2's are reported.
+A document's register entries are checked once per run where they can be (:mod:`.schema_parts`).
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ def check_schema(f: XmlFile, kind: str) -> tuple[list[Diagnostic], set[int]]:
     """Every error of ``f`` against its project schema, in document order, and the lines of
     the elements they concern (a diagnostic may point into an element, at its stray text)."""
     assert f.tree is not None
+    if kind == DOCUMENT and _passes_in_parts(f):
+        return [], set()
     if fast_schema(kind).validate(f.tree):
         return [], set()
     if _too_big_for_xmlschema(f.tree):
@@ -88,6 +91,17 @@ def check_schema(f: XmlFile, kind: str) -> tuple[list[Diagnostic], set[int]]:
         out.append(diagnostic("V107", f"libxml2: {_clean(last.message)}", file=f.shown,
                               line=last.line or None))
     return out, elements
+
+
+def _passes_in_parts(f: XmlFile) -> bool:
+    """The quick pass of :mod:`.schema_parts` (its register entries each checked once per
+    run); a file that repeats an xml:id is left to the whole schema."""
+    from .schema_parts import document_outline
+    outline = document_outline()
+    index = f.index
+    return outline is not None and \
+        len({value for _el, value, _in in index.ids}) == len(index.ids) and \
+        outline.passes(f.tree, index.xml_of)  # type: ignore[arg-type]
 
 
 def _too_big_for_xmlschema(tree: etree._ElementTree) -> bool:
