@@ -73,11 +73,10 @@ def _body(root: etree._Element) -> str:
             post.append(sep + _inlines(_element(el[0])))
         elif name == "note" and el.get("place") == "end":
             notes.append(sep + _note(el))
-        elif name == "pb":
-            main.append(sep + _page(children[k + 1]))
-            k += 1
         else:
-            main.append(sep + _main_block(el))
+            text, k = _block_at(divs[0], children, k)
+            main.append(text)
+            continue
         k += 1
     enclosures = []
     for div in divs[1:]:
@@ -133,6 +132,19 @@ def _address(el: etree._Element) -> str:
                    for k, line in enumerate(lines))
 
 
+def _block_at(parent: etree._Element, kids: list[etree._Element], k: int) -> tuple[str, int]:
+    """Block ``k`` of ``parent`` with its separator, and where the next block starts: a page
+    break reads with the block after it (the document div and its sections alike)."""
+    el = kids[k]
+    sep = _sep_before(parent, el)
+    name = _local(el)
+    if name == "head":
+        return sep + _inlines(el), k + 1
+    if name == "pb":
+        return sep + _page(kids[k + 1]), k + 2
+    return sep + _main_block(el), k + 1
+
+
 def _main_block(el: etree._Element) -> str:
     name = _local(el)
     if name == "p":
@@ -152,17 +164,8 @@ def _main_block(el: etree._Element) -> str:
         kids = _elements(el)
         k = 0
         while k < len(kids):
-            kid = kids[k]
-            kid_sep = _sep_before(el, kid)
-            kid_name = _local(kid)
-            if kid_name == "head":
-                out.append(kid_sep + _inlines(kid))
-            elif kid_name == "pb":
-                out.append(kid_sep + _page(kids[k + 1]))
-                k += 1
-            else:
-                out.append(kid_sep + _main_block(kid))
-            k += 1
+            text, k = _block_at(el, kids, k)
+            out.append(text)
         return "".join(out)
     raise _Refused
 
