@@ -12,6 +12,7 @@ check can prove that a copy still equals its entry.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,13 +157,32 @@ def canonical(el: etree._Element) -> str:
 
 
 def load_register(path: Path) -> tuple[Register, list[Diagnostic]]:
-    """Read and check the register; raise :class:`RegisterError` when it has errors."""
+    """Read and check the register; raise :class:`RegisterError` when it has errors.
+
+    A run reads the register more than once (``convert`` checks it before it writes
+    anything, then loads it for the tagger): the last register read is remembered by its
+    path and content, and the same bytes give a fresh :class:`Register` over the same (frozen)
+    entries rather than being parsed and checked again.
+    """
     shown = str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise RegisterError([error("E301", f"cannot read the register: {exc.strerror}",
                                    file=shown)]) from None
+    key = (shown, hashlib.sha256(data).digest())
+    if key not in _LAST:
+        _LAST.clear()
+        _LAST[key] = _parse_register(data, shown)
+    register, notes = _LAST[key]
+    return Register(dict(register.entries), register.path), list(notes)
+
+
+#: The last register read: (path, sha256 of its bytes) -> what :func:`_parse_register` made.
+_LAST: dict[tuple[str, bytes], tuple[Register, list[Diagnostic]]] = {}
+
+
+def _parse_register(data: bytes, shown: str) -> tuple[Register, list[Diagnostic]]:
     from ..tei.read import safe_parser
     try:
         root = etree.fromstring(data, safe_parser())
