@@ -38,13 +38,14 @@ from ..diagnostics import Diagnostic, info, warning
 from ..model import Authority, Document, Party
 from ..passes import Context, Pass
 from .context import coordinated, place_context, vessel_before
+from .gazetteer import load_gazetteer
 from .matcher import Token, Trie, is_upper, name_key, tokenize
 from .pairs import abbreviations, defined_abbreviations, glossed_names
 from .recognizer import Recognizer
 from .register import Register
 from .resolve import Setting, add_to_setting, decide
 from .rules import (EVENT_WORDS, NAME_WORDS, ORDINALS, ORG_HEADS, TITLES, Candidate,
-                    build_gazetteer, is_common_word, is_demonym, is_word_in_capitals,
+                    is_common_word, is_demonym, is_word_in_capitals,
                     load_word_list, propose, zipf)
 from .segments import Segment, Span, apply_names, segments
 
@@ -91,7 +92,9 @@ class Resources:
 
 
 def build_resources(register: Register, recognizer: Recognizer | None = None,
-                    gazetteer: bool = True) -> Resources:
+                    gazetteer: bool = True, cache: Path | None = None) -> Resources:
+    """The tries of the register's names and (``gazetteer``) of GeoNames' places, the
+    latter kept in the folder ``cache`` for the next run (see :mod:`.gazetteer`)."""
     names: Trie = Trie()
     keys: set[tuple[str, ...]] = set()
     for entry in register.entries.values():
@@ -100,7 +103,7 @@ def build_resources(register: Register, recognizer: Recognizer | None = None,
             keys.add(name_key(name))
         for name in entry.short:
             names.add(name_key(name), (entry.id, True))
-    return Resources(register, names, build_gazetteer(keys) if gazetteer else None,
+    return Resources(register, names, load_gazetteer(keys, cache) if gazetteer else None,
                      recognizer)
 
 
@@ -539,11 +542,15 @@ def _parties(doc: Document, res: Resources, setting: Setting,
 
 
 def load(register_path: Path, use_recognizer: bool, cache_dir: Path | None) -> Resources:
-    """Load the register and (when installed and wanted) the recognizer."""
+    """Load the register and (when installed and wanted) the recognizer.
+
+    ``cache_dir`` is the recognizer's folder of answers; the gazetteer is kept beside it
+    (``gazetteer/`` in the same cache folder)."""
     from .recognizer import available
     from .register import load_register
     register, _notes = load_register(register_path)
     recognizer = Recognizer(cache_dir) if use_recognizer and available() else None
-    resources = build_resources(register, recognizer)
+    resources = build_resources(register, recognizer,
+                                cache=cache_dir.parent / "gazetteer" if cache_dir else None)
     load_word_list()  # after the gazetteer: its source data is gone by then (less memory)
     return resources
