@@ -103,18 +103,20 @@ _CLASSIFICATION_PATTERNS = [(key, phrase, re.compile(re.escape(phrase) + r"(?=[\
 
 
 def doc_type_of(title: str) -> str | None:
-    """The document type a title names, by the earliest type word in it."""
-    low = title.lower()
-    best: tuple[int, int, str] | None = None
-    for key, word, pattern in _DOC_TYPE_PATTERNS:
-        m = pattern.search(low)
-        if m and (best is None or (m.start(), -len(word)) < (best[0], best[1])):
-            best = (m.start(), -len(word), key)
-    return best[2] if best else None
+    """The document type a title names, by the earliest type word in it (the longest of the
+    words that start there; of one word, the first type that lists it)."""
+    m = _DOC_TYPE_WORDS.search(title.lower())
+    return _DOC_TYPE_OF[m.group(1)] if m else None
 
 
-_DOC_TYPE_PATTERNS = [(key, word, re.compile(r"\b" + re.escape(word) + r"\b"))
-                      for key, (_label, words) in DOC_TYPES.items() for word in words]
+#: Every type word, to its type (the first type that lists it).
+_DOC_TYPE_OF: dict[str, str] = {word: key for key, (_label, words)
+                                 in reversed(list(DOC_TYPES.items()))
+                                 for word in words}
+#: One search for all type words: the leftmost match, and at that place the longest word
+#: (the alternatives are tried longest first).
+_DOC_TYPE_WORDS = re.compile(r"\b(" + "|".join(
+    re.escape(w) for w in sorted(_DOC_TYPE_OF, key=len, reverse=True)) + r")\b")
 
 
 #: Words in an archive's name that tell the language of its documents.
