@@ -41,7 +41,10 @@ _SUPPLIED_START = re.compile(
 _YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 _VERB_BEFORE = re.compile(r"\b[a-z]+(?:ed|ened)[ \u00a0]\Z|\b(?:is|are|was|were|has|have|had|"
                           r"will|would|shall|should|can|could|may|might|must|to)[ \u00a0]\Z")
-_ABBR_BEFORE = re.compile(r"(?P<abbr>[^\s\[\]()\"“”‘’,;:]+)(?P<space>[ \u00a0]?)\Z")
+#: A word (anything but white space, brackets, quotes and stops) and at most one space after
+#: it, read backwards from the end of a text (matched on the text reversed: a search for
+#: ``word space? \Z`` would try every place of the text in turn).
+_WORD_AT_END = re.compile(r"(?P<space>[ \u00a0]?)(?P<abbr>[^\s\[\]()\"“”‘’,;:]+)")
 _WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z][a-z'’-]*)[ \u00a0]\Z")
 _WORD_BEFORE_CAPS = re.compile(r"(?P<word>[A-Z][A-Z'’-]*)[ \u00a0]\Z")
 
@@ -231,20 +234,29 @@ def is_acronym(token: str) -> bool:
 def abbreviation_before(before: str, all_caps: bool) -> tuple[str, str] | None:
     """``(abbreviation, space)`` ending ``before``: ``CPSU``, or a run such as ``CC CPSU``
     (in a text set in capitals, only the last word: every word there looks like one)."""
-    m = _ABBR_BEFORE.search(before)
-    if not m:
+    found = _word_at_end(before)
+    if not found:
         return None
-    abbr, space = m.group("abbr"), m.group("space")
+    abbr, space, start = found
     if all_caps or not is_acronym(abbr):
         return abbr, space
-    head = before[:m.start()]
+    head = before[:start]
     for _ in range(2):
-        prev = re.search(r"([^\s\[\]()\"“”‘’,;:]+)([ \u00a0])\Z", head)
-        if not prev or not is_acronym(prev.group(1)):
+        prev = _word_at_end(head)
+        if not prev or not prev[1] or not is_acronym(prev[0]):
             break
-        abbr = prev.group(1) + prev.group(2) + abbr
-        head = head[:prev.start()]
+        abbr = prev[0] + prev[1] + abbr
+        head = head[:prev[2]]
     return abbr, space
+
+
+def _word_at_end(text: str) -> tuple[str, str, int] | None:
+    """The word that ends ``text`` (but for one space after it), that space, and where the
+    word starts."""
+    m = _WORD_AT_END.match(text[::-1])
+    if not m:
+        return None
+    return m.group("abbr")[::-1], m.group("space"), len(text) - m.end()
 
 
 def _is_expansion(content: str, before: str, all_caps: bool) -> bool:
