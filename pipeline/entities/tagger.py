@@ -38,7 +38,7 @@ from ..diagnostics import Diagnostic, info, warning
 from ..model import Authority, Document, Party
 from ..passes import Context, Pass
 from .context import coordinated, place_context, vessel_before
-from .gazetteer import load_gazetteer
+from .gazetteer import load_gazetteer, register_keys
 from .matcher import Token, Trie, is_upper, name_key, tokenize
 from .pairs import abbreviations, defined_abbreviations, glossed_names
 from .recognizer import Recognizer
@@ -96,14 +96,13 @@ def build_resources(register: Register, recognizer: Recognizer | None = None,
     """The tries of the register's names and (``gazetteer``) of GeoNames' places, the
     latter kept in the folder ``cache`` for the next run (see :mod:`.gazetteer`)."""
     names: Trie = Trie()
-    keys: set[tuple[str, ...]] = set()
     for entry in register.entries.values():
         for name in entry.names:
             names.add(name_key(name), (entry.id, False))
-            keys.add(name_key(name))
         for name in entry.short:
             names.add(name_key(name), (entry.id, True))
-    return Resources(register, names, load_gazetteer(keys, cache) if gazetteer else None,
+    return Resources(register, names,
+                     load_gazetteer(register_keys(register), cache) if gazetteer else None,
                      recognizer)
 
 
