@@ -32,9 +32,14 @@ from .matcher import Token, Trie, fold, is_upper, name_key
 from .segments import Segment
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Candidate:
-    """A proposed mention in one segment (offsets into the segment's text)."""
+    """A proposed mention in one segment (offsets into the segment's text).
+
+    Never changed once made (:func:`dataclasses.replace` makes another), yet not a frozen
+    dataclass: pages make hundreds of candidates, and a frozen dataclass sets each of its
+    ten fields through ``object.__setattr__``, which made it four times as dear to make.
+    """
 
     seg: int
     start: int

@@ -116,9 +116,10 @@ class Segment:
 INSERTIONS_AFTER_NAMES = frozenset({"gloss", "alternative", "literal", "codename"})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Span:
-    """A name to put into a segment: offsets, type and the Name attributes."""
+    """A name to put into a segment: offsets, type and the Name attributes (never changed
+    once made; not frozen for speed, as :class:`.rules.Candidate`)."""
 
     start: int
     end: int
