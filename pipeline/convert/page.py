@@ -188,6 +188,8 @@ def _indent(text: str) -> int:
 
 def blank(text: str) -> bool:
     """A blank line holds nothing but XML white space (a no-break space is text)."""
+    if text and text[0] not in XML_SPACE:
+        return False  # most lines: known from the first character, without a copy
     return not text.strip(XML_SPACE)
 
 
@@ -201,7 +203,12 @@ def _is_staging(lines: list[Line]) -> bool:
 
 
 def _label(text: str) -> str | None:
-    return LABELS.get(_norm(text).lower())
+    # a line of more words than any label is none (most lines: their words are not joined)
+    words = text.split(None, _LABEL_WORDS)
+    return None if len(words) > _LABEL_WORDS else LABELS.get(" ".join(words).lower())
+
+
+_LABEL_WORDS = max(len(label.split()) for label in LABELS)
 
 
 def _find_tail(lines: list[Line], start: int) -> int | None:
