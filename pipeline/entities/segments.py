@@ -221,7 +221,13 @@ def _block(block: Block | Item, fn: Rewrite, caps: Callable[[tuple[Inline, ...]]
 
 def _caps(content: tuple[Inline, ...]) -> bool:
     from ..export.text import inline_text
+    for node in content:
+        if isinstance(node, Text) and _LOWER_ASCII.search(node.text):
+            return False  # most blocks: a small letter says so without the block's text
     return is_upper(inline_text(content))
+
+
+_LOWER_ASCII = re.compile("[a-z]")  # what :func:`.matcher.is_upper` first looks for
 
 
 def _never(_content: tuple[Inline, ...]) -> bool:
