@@ -31,6 +31,7 @@ _PATTERNS = [
     re.compile(r"(?P<year>1[89]\d\d|20\d\d)"),
 ]
 _APPROX = re.compile(r"^(?:c\.|ca\.|circa|about)\s*", re.I)
+_DIGIT = re.compile(r"\d")  # each of the patterns needs one
 
 
 def is_approximate(text: str) -> bool:
@@ -54,6 +55,8 @@ def parse_date(text: str, whole: bool = True) -> str | None:
 
 def find_date(text: str, whole: bool = False, start: int = 0) -> tuple[int, int, str] | None:
     """``(start, end, iso)`` of the first date in ``text``, or ``None``."""
+    if not whole and _DIGIT.search(text, start) is None:
+        return None  # every date has a year in digits (most lines asked about have none)
     body = text
     prefix = 0
     if whole:
