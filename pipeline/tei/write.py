@@ -28,31 +28,94 @@ PUBLISHER = "Wilson Center Digital Archive, History and Public Policy Program"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def E(name: str, attrib: dict[str, str | None] | None = None, text: str | None = None,
-      *children: etree._Element) -> etree._Element:
-    """A TEI element; attributes whose value is None are left out."""
-    el = etree.Element(tei(name), {k: v for k, v in (attrib or {}).items() if v is not None},
-                       nsmap=NSMAP)
-    if text is not None:
+def E(name: str, attrib: dict[str, str | None] | None = None) -> etree._Element:
+    """A TEI element (lxml); attributes whose value is None are left out."""
+    return etree.Element(tei(name), {k: v for k, v in (attrib or {}).items() if v is not None},
+                         nsmap=NSMAP)
+
+
+class Element:
+    """An element of the header: name, attributes (those whose value is None are left out)
+    and content, text and elements in order.
+
+    The header is built as this light tree and written as the text lxml writes for it,
+    indented as ``etree.indent`` indents it (:meth:`xml`): building an lxml tree element by
+    element, indenting and writing it cost several times more.
+    """
+
+    __slots__ = ("name", "attrib", "content")
+
+    def __init__(self, name: str, attrib: dict[str, str | None] | None = None):
+        self.name = name
+        self.attrib = attrib
+        self.content: list[str | Element] = []
+
+    def xml(self, level: int = 0) -> str:
+        """The element as text, indented for its ``level`` (as ``etree.indent`` would)."""
+        parts: list[str] = []
+        try:
+            self._write(level, parts)
+        except _MixedContent:  # only where a text held characters XML cannot hold
+            return self.lxml_xml(level)
+        return "".join(parts)
+
+    def _write(self, level: int, parts: list[str]) -> None:
+        tag = start_tag(self.name, self.attrib)
+        content = self.content
+        if not content:
+            parts.append(tag[:-1] + "/>")
+        elif isinstance(content[0], str):
+            if len(content) > 1 and not all(isinstance(part, str) for part in content):
+                raise _MixedContent
+            parts.append(tag + escape_text("".join(content))  # type: ignore[arg-type]
+                         + f"</{self.name}>")
+        else:
+            parts.append(tag)
+            inner = "\n" + "  " * (level + 1)
+            for child in content:
+                if isinstance(child, str):
+                    raise _MixedContent
+                parts.append(inner)
+                child._write(level + 1, parts)
+            parts.append("\n" + "  " * level + f"</{self.name}>")
+
+    def lxml_xml(self, level: int = 0) -> str:
+        """The element as lxml writes it indented: what :meth:`xml` writes, and how it is
+        written where text and elements are mixed (``etree.indent``'s rules for those)."""
+        holder = E("TEI")
+        holder.append(self.lxml())
+        etree.indent(holder[0], space="  ", level=level)
+        out = etree.tostring(holder[0], encoding="unicode", with_tail=False)
+        declared = f'<{self.name} xmlns="{TEI_NS}"'
+        assert out.startswith(declared)  # written on its own, the element declares it
+        return f"<{self.name}" + out[len(declared):]
+
+    def lxml(self) -> etree._Element:
+        """The element as an lxml tree."""
+        el = E(self.name, self.attrib)
+        for part in self.content:
+            if isinstance(part, Element):
+                el.append(part.lxml())
+            else:
+                _append(el, part)
+        return el
+
+
+class _MixedContent(Exception):
+    """Text and elements side by side: written as lxml indents them (:meth:`Element.xml`)."""
+
+
+def sub(parent: Element, name: str, attrib: dict[str, str | None] | None = None,
+        text: str | None = None) -> Element:
+    """A new last child of ``parent``, holding ``text`` (see :func:`add_text`)."""
+    el = Element(name, attrib)
+    parent.content.append(el)
+    if text:
         add_text(el, text)
-    for child in children:
-        el.append(child)
     return el
 
 
-def sub(parent: etree._Element, name: str, attrib: dict[str, str | None] | None = None,
-        text: str | None = None) -> etree._Element:
-    el = etree.SubElement(parent, _clark(name), {k: v for k, v in attrib.items()
-                                                 if v is not None} if attrib else None)
-    if text is not None:
-        add_text(el, text)
-    return el
-
-
-_clark = lru_cache(maxsize=None)(tei)  # a TEI document uses a few dozen element names
-
-
-def add_text(parent: etree._Element, text: str) -> None:
+def add_text(parent: Element, text: str) -> None:
     """Append ``text`` at the end of ``parent``'s content.
 
     Characters XML 1.0 cannot hold (form feeds, other C0 controls) become
@@ -61,14 +124,14 @@ def add_text(parent: etree._Element, text: str) -> None:
     if not text:
         return
     if _ILLEGAL.search(text) is None:  # the common case: nothing to replace
-        _append(parent, text)
+        parent.content.append(text)
         return
     for k, part in enumerate(_ILLEGAL.split(text)):
         if k:
             ch = _ILLEGAL.findall(text)[k - 1]
             sub(parent, "g", {"type": "control", "n": f"U+{ord(ch):04X}"})
         if part:
-            _append(parent, part)
+            parent.content.append(part)
 
 
 def _append(parent: etree._Element, text: str) -> None:
@@ -98,21 +161,6 @@ class _Ids:
 # ----------------------------------------------------------------------------- document
 
 
-def to_tree(doc: Document) -> tuple[etree._Element, str, str]:
-    """The TEI element tree of a document with an empty ``<text/>`` and ``<standOff/>``,
-    and the XML of both (written as text: see :class:`_Markup` and :func:`standoff_xml`)."""
-    ids = _Ids(doc.id)
-    root = E("TEI", {XML_ID: doc.id, XML_LANG: "en"})
-    root.append(header_tree(doc, ids))
-    sub(root, "text")
-    text = _BodyWriter(doc, ids).write(doc.body)
-    standoff = ""
-    if doc.authority.entries:
-        sub(root, "standOff")
-        standoff = standoff_xml(doc.authority.entries)
-    return root, text, standoff
-
-
 def standoff_xml(entries: Iterable[str]) -> str:
     """``<standOff>`` with the register entries a document refers to, list by list, indented
     as ``etree.indent`` indents it below the root."""
@@ -138,7 +186,7 @@ def _entry_xml(xml: str) -> tuple[str, str]:
     name = _ENTRY_LISTS[etree.QName(entry).localname]
     holder = E(name)
     holder.append(entry)  # as in a file: the TEI namespace declared above it
-    E("standOff", None, None, holder)
+    E("standOff").append(holder)
     etree.indent(holder.getparent(), space="  ", level=1)
     text = etree.tostring(entry, encoding="unicode", with_tail=False)
     tag = f"<{etree.QName(entry).localname}"
@@ -162,20 +210,15 @@ def serialize(doc: Document, source_rel: str | None = None) -> bytes:
     The record says where the text came from and holds a hash of the rest of the file, so
     that a later run can tell a file changed by hand from one it wrote itself.
     """
-    root, text, standoff = to_tree(doc)
-    etree.indent(root[0], space="  ", level=1)  # the header only: the body keeps its spaces
-    root[0].tail = "\n  "
-    root[0].getparent().text = "\n  "  # type: ignore[union-attr]
-    root[1].tail = "\n"
-    if standoff:  # indented like the header (standoff_xml)
-        root[1].tail = "\n  "
-        root[2].tail = "\n"
-    head, end, rest = etree.tostring(root, encoding="UTF-8").partition(b"</teiHeader>")
-    # what follows the header is only the two empty elements, now filled in
-    rest = rest.replace(b"<text/>", text.encode("utf-8"), 1) if not standoff else \
-        rest.replace(b"<standOff/>", standoff.encode("utf-8"), 1) \
-        .replace(b"<text/>", text.encode("utf-8"), 1)
-    content = head + end + rest + b"\n"
+    ids = _Ids(doc.id)
+    header = header_tree(doc, ids)
+    text = _BodyWriter(doc, ids).write(doc.body)
+    root = start_tag("TEI", {XML_ID: doc.id, XML_LANG: "en"})
+    parts = [f'<TEI xmlns="{TEI_NS}"' + root[4:], "\n  ", header.xml(1), "\n  ", text]
+    if doc.authority.entries:
+        parts += ["\n  ", standoff_xml(doc.authority.entries)]
+    parts.append("\n</TEI>\n")
+    content = "".join(parts).encode("utf-8")
     record = {
         "version": __version__,
         "source": source_rel or doc.source.path,
@@ -197,9 +240,9 @@ def _attr(value: str) -> str:
 # ----------------------------------------------------------------------------- header
 
 
-def header_tree(doc: Document, ids: _Ids) -> etree._Element:
+def header_tree(doc: Document, ids: _Ids) -> Element:
     h = doc.header
-    header = E("teiHeader")
+    header = Element("teiHeader")
     file_desc = sub(header, "fileDesc")
     title_stmt = sub(file_desc, "titleStmt")
     # A page with no title gets one supplied by the encoder, marked so that it reads back as none
@@ -286,7 +329,7 @@ def _programme(code: str | None) -> str | None:
     return f"{name} ({code})" if name else code
 
 
-def _encoding_desc(header: etree._Element, doc: Document, ids: _Ids) -> None:
+def _encoding_desc(header: Element, doc: Document, ids: _Ids) -> None:
     enc = sub(header, "encodingDesc")
     project = sub(enc, "projectDesc")
     sub(project, "p", None, "A TEI edition of translated documents from the Wilson Center "
@@ -315,14 +358,14 @@ def _encoding_desc(header: etree._Element, doc: Document, ids: _Ids) -> None:
     sub(app, "label", None, "teipipe")
 
 
-def _taxonomy(parent: etree._Element, tax_id: str, title: str, key: str, label: str) -> None:
+def _taxonomy(parent: Element, tax_id: str, title: str, key: str, label: str) -> None:
     tax = sub(parent, "taxonomy", {XML_ID: tax_id})
     sub(sub(tax, "bibl"), "title", None, title)
     cat = sub(tax, "category", {XML_ID: f"{tax_id}.{key}"})
     sub(cat, "catDesc", None, label)
 
 
-def _profile_desc(header: etree._Element, doc: Document, ids: _Ids) -> None:
+def _profile_desc(header: Element, doc: Document, ids: _Ids) -> None:
     h = doc.header
     profile = sub(header, "profileDesc")
     if h.summary:
