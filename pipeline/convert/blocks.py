@@ -221,7 +221,9 @@ def _split_run(lines: list[str], first: int, end: int) -> list[tuple[int, int]]:
 
 
 def _is_all_caps(text: str) -> bool:
-    if sum(map(text.count, _ASCII_LOWER)) * 10 >= len(text):
+    head = text[:len(text) // 5]  # in most texts, the first fifth holds enough small letters
+    if sum(map(head.count, _ASCII_LOWER)) * 10 >= len(text) or \
+            sum(map(text.count, _ASCII_LOWER)) * 10 >= len(text):
         return False  # a tenth of the text in lower case: not capitals (most texts; quick)
     letters = list(filter(str.isalpha, text))
     return len(letters) >= 40 and sum(map(str.isupper, letters)) / len(letters) > 0.9
