@@ -86,20 +86,20 @@ def classification_of(text: str) -> str | None:
     The line must *start* with the level: ``SECRET. REFERENCE YOUR 4417`` states one,
     ``the secret police`` does not.
     """
-    low = re.sub(r"\s+", " ", text.strip().lower())
-    best: tuple[int, str] | None = None
-    for key, phrase, pattern in _CLASSIFICATION_PATTERNS:
-        if low == phrase or pattern.match(low):
-            if best is None or len(phrase) > best[0]:
-                best = (len(phrase), key)
-    return best[1] if best else None
+    m = _CLASSIFICATION_AT_START.match(_SPACES.sub(" ", text.strip().lower()))
+    return _CLASSIFICATION_OF[m.group(1)] if m else None
 
 
-#: (key, phrase, the phrase at the start of a line), compiled once: the converter asks
-#: this of many lines of every page.
-_CLASSIFICATION_PATTERNS = [(key, phrase, re.compile(re.escape(phrase) + r"(?=[\s.!,;:(]|$)"))
-                            for key, (_label, phrases) in CLASSIFICATIONS.items()
-                            for phrase in phrases]
+#: Every classification phrase, to its key (the first key that lists it).
+_CLASSIFICATION_OF: dict[str, str] = {phrase: key for key, (_label, phrases)
+                                      in reversed(list(CLASSIFICATIONS.items()))
+                                      for phrase in phrases}
+#: One match for all phrases: the converter asks this of many lines of every page; the
+#: longest phrase that starts the line is tried first.
+_CLASSIFICATION_AT_START = re.compile("(" + "|".join(
+    re.escape(p) for p in sorted(_CLASSIFICATION_OF, key=len, reverse=True))
+    + r")(?=[\s.!,;:(]|$)")
+_SPACES = re.compile(r"\s+")
 
 
 def doc_type_of(title: str) -> str | None:
