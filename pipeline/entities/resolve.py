@@ -31,10 +31,12 @@ class Setting:
     countries: Counter = field(default_factory=Counter)  # country id -> weight
 
 
-def add_to_setting(setting: Setting, register: Register, eid: str, weight: int = 1) -> None:
-    """Count an entry (and the countries above it) as part of the document's setting."""
+def add_to_setting(setting: Setting, register: Register, eid: str, weight: int = 1,
+                   times: int = 1) -> None:
+    """Count an entry (and the countries above it) as part of the document's setting
+    (``times``: as many mentions of it at once)."""
     for k, cid in enumerate(register.setting_chain(eid)):
-        setting.countries[cid] += weight if k == 0 else max(1, weight // 2)
+        setting.countries[cid] += times * (weight if k == 0 else max(1, weight // 2))
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ remembers answers.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import compress
@@ -170,12 +170,12 @@ def _setting(doc: Document, register_found: list[list[Candidate]], res: Resource
     year = int(doc.header.date_when[:4]) if doc.header.date_when and \
         doc.header.date_when[:4].isdigit() else None
     setting = Setting(year)
-    for found in register_found:
-        for cand in found:
-            full, short = cand.extra["full"], cand.extra["short"]
-            if len(full) == 1 and not short:
-                setting.named.add(full[0])
-                add_to_setting(setting, res.register, full[0], 2)
+    # each mention counts: an entry named five times weighs five times (added at once)
+    named = Counter(cand.extra["full"][0] for found in register_found for cand in found
+                    if len(cand.extra["full"]) == 1 and not cand.extra["short"])
+    setting.named.update(named)
+    for eid, times in named.items():
+        add_to_setting(setting, res.register, eid, 2, times)
     for place in (doc.header.archive_place, *doc.header.places):
         for eid in res.register.ids_named(place or "", "place", include_short=False) \
                 if place else []:
