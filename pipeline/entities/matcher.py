@@ -66,7 +66,7 @@ def tokenize(text: str) -> list[Token]:
 
 
 _tuple = tuple.__new__
-KEY = itemgetter(3)  # Token.key: what a trie compares
+_KEY = itemgetter(3)  # Token.key
 _LOWER_ASCII = re.compile("[a-z]")
 
 
@@ -95,20 +95,6 @@ class Trie(Generic[T]):
 
     def __init__(self) -> None:
         self._root: dict = {}
-        self._starts: set | None = None  # see :meth:`narrowed`
-
-    def narrowed(self, keys: set[str]) -> "Trie[T]":
-        """The same trie for token lists whose keys are all among ``keys`` (a document's):
-        it knows beforehand which of them may start a name.
-
-        Asking the trie's first level (tens of thousands of keys, for the gazetteer) about
-        every token of every segment costs more than asking it once about each distinct key
-        of the document and then asking that small set.
-        """
-        view: Trie[T] = Trie()
-        view._root = self._root
-        view._starts = self._root.keys() & keys
-        return view
 
     def add(self, key: tuple[str, ...], value: T) -> None:
         for form, caps in ((key, False), (tuple(map(str.upper, key)), True)):
@@ -141,8 +127,8 @@ class Trie(Generic[T]):
         C (``compress``), and only those are tried, left to right.
         """
         i = 0
-        starts = self._root if self._starts is None else self._starts
-        for k in compress(range(len(tokens)), map(starts.__contains__, map(KEY, tokens))):
+        for k in compress(range(len(tokens)), map(self._root.__contains__,
+                                                  map(_KEY, tokens))):
             if k < i:
                 continue  # inside the name found before
             end, values = self.longest_at(tokens, k)

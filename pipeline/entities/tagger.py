@@ -39,7 +39,7 @@ from ..model import Authority, Document, Party
 from ..passes import Context, Pass
 from .context import coordinated, place_context, vessel_before
 from .gazetteer import load_gazetteer, register_keys
-from .matcher import KEY, Token, Trie, is_upper, name_key, tokenize
+from .matcher import Token, Trie, is_upper, name_key, tokenize
 from .pairs import abbreviations, defined_abbreviations, glossed_names
 from .recognizer import Recognizer
 from .register import Register
@@ -123,10 +123,7 @@ def _apply(doc: Document, ctx: Context) -> tuple[Document, list[Diagnostic]]:
 def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
     """The document with its names tagged and linked, and what needs a reader's eye."""
     segs = segments(doc.body)
-    keys = set().union(*(map(KEY, seg.tokens()) for seg in segs))
-    names = res.names.narrowed(keys)
-    gazetteer = res.gazetteer.narrowed(keys) if res.gazetteer is not None else None
-    register_found = [_register_candidates(seg, res, names) for seg in segs]
+    register_found = [_register_candidates(seg, res) for seg in segs]
     setting = _setting(doc, register_found, res)
     notes: list[Diagnostic] = []
     chosen: dict[int, list[tuple[Candidate, tuple[str, ...]]]] = defaultdict(list)
@@ -141,7 +138,7 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
             decision = decide(res.register, full, short, setting, _title_before(seg, cand.start))
             if decision.refs:
                 decided.append((cand, decision.refs))
-        others = [(c, ()) for c in propose(seg, gazetteer)]
+        others = [(c, ()) for c in propose(seg, res.gazetteer)]
         others += [(c, ()) for c in ner.get(seg.index, [])]
         chosen[seg.index] = coordinated(seg, _select(decided + others))
     _one_type_per_name(chosen)
@@ -183,12 +180,10 @@ def _setting(doc: Document, register_found: list[list[Candidate]], res: Resource
     return setting
 
 
-def _register_candidates(seg: Segment, res: Resources, names: Trie) -> list[Candidate]:
-    """The register's names in a segment (``names``: the register's trie, narrowed to the
-    document)."""
+def _register_candidates(seg: Segment, res: Resources) -> list[Candidate]:
     toks = seg.tokens()
     out = []
-    for i, j, values in names.find(toks):
+    for i, j, values in res.names.find(toks):
         start, end = seg.widen(toks[i].start, toks[j - 1].end)
         surface = seg.text[start:end]
         if seg.caps and j - i == 1 and is_common_word(surface) and \
