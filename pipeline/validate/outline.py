@@ -53,10 +53,11 @@ class Outline:
     entries: dict[str, etree.RelaxNG | etree.XMLSchema]
     verdicts: dict[tuple[str, bytes], bool]
 
-    def passes(self, tree: etree._ElementTree, serialized) -> bool:
+    def passes(self, tree: etree._ElementTree, serialized, elements=None) -> bool:
         """Whether the file surely passes (False: ask the whole grammar).  Every element of
-        a loosened name is checked on its own, wherever it is."""
-        for el in tree.iter(*self.entries):
+        a loosened name is checked on its own, wherever it is (``elements``: those elements,
+        in document order, when the caller has found them already)."""
+        for el in tree.iter(*self.entries) if elements is None else elements:
             key = (el.tag, serialized(el))
             verdict = self.verdicts.get(key)
             if verdict is None:
