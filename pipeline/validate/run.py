@@ -326,11 +326,12 @@ def _warm_up() -> None:
     from .conformance import ConformanceUnavailable, outline
     from .schema import fast_schema
     from .schema_parts import document_outline
-    from .schematron import _schematron
+    from .schematron import _parts, _schematron
     fast_schema(DOCUMENT)
     document_outline()
     fast_schema(REGISTER)
     _schematron()
+    _parts()
     try:
         outline()
     except ConformanceUnavailable:
