@@ -64,10 +64,23 @@ def prune(grammar: etree._Element, keep: Callable[[str, str], bool]) -> etree._E
     start = root.find(_r("start"))
     if start is None or _group(list(start), dead) == _NA:
         raise ValueError("nothing is left of the grammar: its start element is not allowed")
-    reachable = _reachable(start, defines)
-    for name, define in defines.items():
+    return drop_unreachable(root)
+
+
+def drop_unreachable(root: etree._Element) -> etree._Element:
+    """Remove (in place) the definitions that the grammar's start cannot reach: they do not
+    change what it accepts, and libxml2 compiles every definition it is given."""
+    start = root.find(_r("start"))
+    if start is None:
+        return root
+    parts: dict[str, list[etree._Element]] = {}
+    for define in root.iter(_r("define")):
+        parts.setdefault(define.get("name", ""), []).append(define)
+    reachable = _reachable(start, parts)
+    for name, defines in parts.items():
         if name not in reachable:
-            root.remove(define)
+            for define in defines:
+                define.getparent().remove(define)
     return root
 
 
@@ -242,7 +255,9 @@ def _simplify(p: etree._Element, dead: set[str]) -> str:
     return _OK  # text, value, data (their except holds data patterns only), parentRef ...
 
 
-def _reachable(start: etree._Element, defines: dict[str, etree._Element]) -> set[str]:
+def _reachable(start: etree._Element, defines: dict[str, list[etree._Element]]) -> set[str]:
+    """The names of the definitions ``start`` refers to, directly or not (a name defined in
+    parts, ``combine``, is followed into all of them)."""
     seen: set[str] = set()
     todo = [start]
     while todo:
@@ -251,5 +266,5 @@ def _reachable(start: etree._Element, defines: dict[str, etree._Element]) -> set
             name = ref.get("name")
             if name not in seen and name in defines:
                 seen.add(name)
-                todo.append(defines[name])
+                todo.extend(defines[name])
     return seen
