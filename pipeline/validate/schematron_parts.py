@@ -10,7 +10,8 @@ a document may pass in two parts:
    does not enter them; every other element is visited and judged as before;
 2. each entry in a *wrapper*: a bare ``TEI/standOff/{its list}`` around a copy of it, by
    the stylesheet unchanged.  The verdict depends on the entry's XML and its list's name
-   only, so it is kept for the run.
+   only, so it is kept for the run.  The entries a file brings that are not judged yet
+   share one wrapper (each in a list of its own); only if that fails is each judged alone.
 
 Why a pass of both is a pass of the whole: a rule fires on an element of an entry in the
 wrapper exactly when it does in the file, and its tests come out the same, for every rule
@@ -64,12 +65,13 @@ class SchematronParts:
 
     file: etree.XSLT
     whole: etree.XSLT
-    not_local: list[etree.XPath]
+    not_local: etree.XPath | None  # the loosened contexts of the rules that are not local
     verdicts: dict[tuple[str, bytes], bool] = field(default_factory=dict)
 
     def entries_pass(self, root: etree._Element, serialized) -> bool:
         """Whether every entry at ``/TEI/standOff/*/`` passes on its own (see the module
         docstring); ``serialized`` gives an element's XML."""
+        unknown: dict[tuple[str, bytes], etree._Element] = {}
         for stand_off in root:
             if stand_off.tag != STAND_OFF:
                 continue
@@ -77,31 +79,40 @@ class SchematronParts:
                 if not isinstance(listed.tag, str):
                     continue
                 for entry in listed:
-                    if entry.tag in ENTRY_TAGS and not self._passes(listed.tag, entry,
-                                                                    serialized):
-                        return False
-        return True
-
-    def _passes(self, list_tag: str, entry: etree._Element, serialized) -> bool:
-        key = (list_tag, serialized(entry))
-        verdict = self.verdicts.get(key)
-        if verdict is None:
-            verdict = self._judge(list_tag, entry)
-            if len(self.verdicts) >= MAX_VERDICTS:
+                    if entry.tag in ENTRY_TAGS:
+                        key = (listed.tag, serialized(entry))
+                        verdict = self.verdicts.get(key)
+                        if verdict is False:
+                            return False
+                        if verdict is None:
+                            unknown[key] = entry
+        if unknown:
+            if len(self.verdicts) + len(unknown) > MAX_VERDICTS:
                 self.verdicts.clear()
-            self.verdicts[key] = verdict
-        return verdict
+            if self._judge(list(unknown.items())):
+                self.verdicts.update(dict.fromkeys(unknown, True))
+            else:
+                for key, entry in unknown.items():
+                    self.verdicts[key] = self._judge([(key, entry)])
+        return all(self.verdicts[key] for key in unknown)
 
-    def _judge(self, list_tag: str, entry: etree._Element) -> bool:
+    def _judge(self, entries: list[tuple[tuple[str, bytes], etree._Element]]) -> bool:
+        """Whether all these entries pass, each in its list in one wrapper (a rule that is
+        local judges an element by what is inside it, so entries side by side do not
+        change each other's verdicts; a failure is then looked for entry by entry)."""
         root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
-        listed = etree.SubElement(etree.SubElement(root, STAND_OFF), list_tag)
-        copied = copy.deepcopy(entry)
-        copied.tail = None
-        listed.append(copied)
+        stand_off = etree.SubElement(root, STAND_OFF)
+        copies = []
+        for (list_tag, _xml), entry in entries:
+            copied = copy.deepcopy(entry)
+            copied.tail = None
+            etree.SubElement(stand_off, list_tag).append(copied)
+            copies.append(copied)
         tree = etree.ElementTree(root)
-        inside = set(copied.iter())
-        if any(node in inside for find in self.not_local for node in find(tree)):
-            return False
+        if self.not_local is not None:
+            inside = {el for copied in copies for el in copied.iter()}
+            if any(node in inside for node in self.not_local(tree)):
+                return False
         report = self.whole(tree).getroot()
         return next(report.iter(f"{{{SVRL}}}failed-assert",
                                 f"{{{SVRL}}}successful-report"), None) is None
@@ -127,7 +138,8 @@ def split(sch: etree._ElementTree, stylesheet: etree._ElementTree) -> Schematron
         if not _local_rule(rule, steps):  # type: ignore[arg-type]
             loosened += [_loosened(branch) for branch in branches]
     try:
-        not_local = [etree.XPath(path, namespaces=namespaces) for path in loosened]
+        not_local = etree.XPath(" | ".join(loosened), namespaces=namespaces) \
+            if loosened else None
     except etree.XPathSyntaxError:
         return None
     whole = etree.XSLT(stylesheet)
