@@ -121,6 +121,33 @@ def test_what_counts_as_local(expression: str, local: bool) -> None:
     assert schematron_parts._local(expression, {"prefix"}) is local
 
 
+@pytest.mark.parametrize("predicate, boolean", [
+    ("@n", True), ("@n or tei:label", True), ("@place = 'end'", True), ("tei:label/@n", True),
+    ("not(@n)", True), ("count(tei:x) = 1", True),
+    ("1", False), ("string-length(@n)", False), ("count(tei:x)", False), ("@n + 1", False),
+    ("@n div 2", False), ("(1)", False),
+])
+def test_a_number_in_a_predicate_is_a_position(predicate: str, boolean: bool) -> None:
+    assert schematron_parts._boolean(predicate) is boolean
+
+
+@pytest.mark.parametrize("context", ["tei:standOff//tei:person[1] | tei:standOff//tei:place | "
+                                     "tei:standOff//tei:org",
+                                     "tei:standOff//tei:person[string-length(@xml:id)] | "
+                                     "tei:standOff//tei:place | tei:standOff//tei:org"])
+def test_a_rule_on_the_first_entry_only_is_not_trusted_in_the_wrapper(context, monkeypatch):
+    """An entry is alone in its wrapper's list: a rule that looks at its position there
+    would judge the second entry of a file as the first."""
+    sch = etree.parse(str(SCHEMA_DIR / "teipipe.sch"))
+    rule = next(r for r in sch.iter(f"{{{SCH}}}rule") if "standOff" in r.get("context", ""))
+    rule.set("context", context)
+    trimmed = schematron._trimmed()
+    stylesheet = copy.deepcopy(trimmed[1])
+    parts = schematron_parts.split(sch, stylesheet)
+    assert parts is not None and parts.not_local is not None
+    assert "//tei:standOff//tei:person" in parts.not_local.path.split(" | ")
+
+
 @pytest.mark.parametrize("attribute, value", [
     ("abstract", "true"),  # an abstract rule
     ("context", "tei:p/child::tei:persName"),  # a context that is not a path of names

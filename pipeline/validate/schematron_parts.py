@@ -15,9 +15,10 @@ a document may pass in two parts:
 
 Why a pass of both is a pass of the whole: a rule fires on an element of an entry in the
 wrapper exactly when it does in the file, and its tests come out the same, for every rule
-that is *local* (:func:`_local_rules`): its context a path of name steps (a predicate on
-the last step only), its predicates, variables and tests looking only at the element, its
-attributes and what is inside it.  A rule that is not local (it looks at ancestors,
+that is *local* (:func:`_local_rule`): its context a path of name steps (a predicate on
+the last step only, a truth value: a number there would test the element's position among
+siblings it does not have in the wrapper), its predicates, variables and tests looking only
+at the element, its attributes and what is inside it.  A rule that is not local (it looks at ancestors,
 siblings or the document, like V306 or V330) may judge an entry differently there, so an
 entry passes only if such a rule, its context loosened to the names of its steps, matches
 nothing of the entry in the wrapper (then, the names of an entry's ancestors being the same
@@ -190,7 +191,7 @@ def _local_rule(rule: etree._Element, steps: list[list[tuple[str, str | None]]])
         if any(predicate is not None for _name, predicate in branch[:-1]):
             return False
         predicate = branch[-1][1]
-        if predicate is not None and not _local(predicate, lets):
+        if predicate is not None and not (_local(predicate, lets) and _boolean(predicate)):
             return False
     for el in rule:
         if el.tag == f"{{{SCH}}}let":
@@ -226,6 +227,26 @@ def _local(expression: str, lets: set[str]) -> bool:
                 before[-1] == "-" and (len(before) == 1 or before[-2].isspace())):
             return False  # a path from the root
     return True
+
+
+def _boolean(predicate: str) -> bool:
+    """Whether a predicate is surely a truth value, never a number: a number in a pattern's
+    predicate tests the element's position among its siblings, which differ in the wrapper.
+    So: a comparison or ``and``/``or`` at its top level, one call of a function that gives a
+    truth value, or a location path."""
+    text = _LITERAL.sub("''", predicate).strip()
+    top, depth = [], 0
+    for char in text:
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(char, 0)
+        top.append(char if depth == 0 or char in "([" else " ")
+    flat = "".join(top)
+    if re.search(r"[=<>]|\b(?:and|or)\b", flat):
+        return True
+    call = re.fullmatch(r"([\w-]+)\s*\(\s*\)", flat)
+    if call:
+        return call.group(1) in ("not", "boolean", "true", "false", "contains", "starts-with")
+    return bool(re.fullmatch(r"[@.*\w][\w.:@*/-]*", flat)) and not flat[0].isdigit() and \
+        not re.search(r"\b(?:div|mod)\b|\s[-+*]\s", flat)
 
 
 def _loosened(branch: str) -> str:
