@@ -81,10 +81,10 @@ def index_of(root: etree._Element) -> Index:
     parts = [(root, False)] + [(child, child.tag == STAND_OFF)
                                for child in root.iterchildren(etree.Element)]
     for part, top in parts:
+        if top:
+            out.entries.extend(part.iter(*ENTRY_TAGS))
         elements = part.iter(etree.Element) if part is not root else (root,)
         for el in elements:
-            if top and el.tag in ENTRY_TAGS:  # (an element's tag is a new string each time)
-                out.entries.append(el)
             keys = el.keys()
             if not keys:
                 continue
