@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..tei.ns import TEI_NS
-from .prune import RNG, content_patterns, drop_unreachable, element_name
+from .prune import RNG, content_patterns, drop_unreachable, element_name, simplify
 
 KINDS = ("person", "place", "org")
 ANYTHING = "teipipe.anything"
@@ -91,7 +91,7 @@ def outline_parts(grammar: etree._Element) -> etree._Element:
             etree.SubElement(el, _r("ref"), name=ANYTHING)
     outline.append(_anything())
     etree.SubElement(container, f"{{{PARTS}}}part", name="file").append(
-        drop_unreachable(outline))
+        drop_unreachable(simplify(outline)))
     for kind in loosened:
         etree.SubElement(container, f"{{{PARTS}}}part", name=f"{{{TEI_NS}}}{kind}").append(
             _started_by(grammar, patterns[kind][0]))
@@ -114,7 +114,7 @@ def _started_by(grammar: etree._Element, pattern: etree._Element) -> etree._Elem
         start.remove(part)
     start.attrib.pop("combine", None)
     start.append(copy.deepcopy(pattern))
-    return drop_unreachable(out)
+    return drop_unreachable(simplify(out))
 
 
 def _anything() -> etree._Element:
