@@ -209,30 +209,30 @@ def _page(fw) -> str:
 
 
 def _inlines(el: etree._Element) -> str:
-    kids = list(el)
-    return _inline_seq(el.text or "", kids) if kids else el.text or ""
+    text = el.text or ""
+    return _inline_seq(text, list(el)) if len(el) else text
 
 
 def _inline_seq(text: str, kids: list) -> str:
-    """The text of inline content: ``text``, then each child's and its tail's."""
+    """The text of inline content: ``text``, then each child's and its tail's.  (The hot
+    loop of the check: each child's tag and tail are read once.)"""
     out = [text]
     k = 0
-    while k < len(kids):
+    count = len(kids)
+    while k < count:
         el = kids[k]
-        name = _local(el) if isinstance(el.tag, str) else ""
-        tail = el.tail or ""
-        if name == "lb":
-            m = _LINE_END.match(tail)
-            if not m:
-                out.append("\n")  # the reader's line break is a line end, written or not
-            out.append(tail)
-            k += 1
-            continue
-        if name == "pb" and k + 1 < len(kids):
-            out += [_page(kids[k + 1]), kids[k + 1].tail or ""]  # the pb's own tail: none
+        tag = el.tag
+        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if name == "pb" and k + 1 < count:
+            fw = kids[k + 1]
+            out += [_page(fw), fw.tail or ""]  # the pb's own tail: none
             k += 2
             continue
-        if isinstance(el.tag, str):
+        tail = el.tail or ""
+        if name == "lb":
+            if not _LINE_END.match(tail):
+                out.append("\n")  # the reader's line break is a line end, written or not
+        elif name:
             out.append(_inline(el, name))
         out.append(tail)
         k += 1

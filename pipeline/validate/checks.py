@@ -69,7 +69,7 @@ def dangling_pointers(f: XmlFile) -> list[Diagnostic]:
     ids = {"#" + value for _el, value, _inside in f.index.ids}
     tokens = set(" ".join([value for el in f.index.pointers for attr, value in el.items()
                            if attr in _POINTERS]).split())
-    if all(token in ids for token in tokens if token.startswith("#")):
+    if not any(token.startswith("#") for token in tokens - ids):
         return []
     out = []
     for el in f.index.pointers:
@@ -96,8 +96,8 @@ def dates(f: XmlFile) -> list[Diagnostic]:
                                           f"\"{value}\">: there is no such date",
                                           **_where(f, el)))
         when = el.get("when")
-        if impossible or when is None or not _ISO.match(when) or \
-                etree.QName(el).localname != "date":
+        if impossible or when is None or el.tag.rpartition("}")[2] != "date" or \
+                not _ISO.match(when):
             continue
         text = " ".join("".join(el.itertext()).split())
         try:

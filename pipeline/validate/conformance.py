@@ -174,8 +174,9 @@ def check_tei(f: XmlFile) -> list[Diagnostic]:
     assert f.tree is not None
     index = f.index
     try:
-        if len({value for _el, value, _in in index.ids}) == len(index.ids) and \
-                outline().passes(f.tree, index.xml_of):
+        parts = outline() if index.ids_distinct else None
+        if parts is not None and parts.passes(f.tree, index.xml_of, index.named(
+                f.tree.getroot(), parts.entries)):
             return []
         tags = {el.tag for el in f.tree.iter(etree.Element)}
         used = {(q.namespace or "", q.localname) for q in map(etree.QName, tags)}

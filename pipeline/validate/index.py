@@ -42,6 +42,24 @@ class Index:
     #: the @ref values under (and on) a standOff that is a child of the root
     entry_refs: list[str] = field(default_factory=list)
     _xml: dict[etree._Element, bytes] = field(default_factory=dict)
+    _named: dict[tuple[str, ...], list[etree._Element]] = field(default_factory=dict)
+    _distinct: bool | None = None
+
+    @property
+    def ids_distinct(self) -> bool:
+        """Whether no xml:id occurs twice (asked by both outline checks)."""
+        if self._distinct is None:
+            self._distinct = len({value for _el, value, _in in self.ids}) == len(self.ids)
+        return self._distinct
+
+    def named(self, root: etree._Element, tags) -> list[etree._Element]:
+        """The elements of these names under ``root``, in document order, found once for
+        all who ask (both outline checks look for the same register entries)."""
+        key = tuple(sorted(tags))
+        found = self._named.get(key)
+        if found is None:
+            found = self._named[key] = list(root.iter(*key))
+        return found
 
     def xml_of(self, el: etree._Element) -> bytes:
         """An element's XML (UTF-8, without its tail), serialized once for all who need it."""
@@ -63,11 +81,10 @@ def index_of(root: etree._Element) -> Index:
     parts = [(root, False)] + [(child, child.tag == STAND_OFF)
                                for child in root.iterchildren(etree.Element)]
     for part, top in parts:
+        if top:
+            out.entries.extend(part.iter(*ENTRY_TAGS))
         elements = part.iter(etree.Element) if part is not root else (root,)
         for el in elements:
-            tag = el.tag
-            if top and tag in ENTRY_TAGS:
-                out.entries.append(el)
             keys = el.keys()
             if not keys:
                 continue
@@ -79,7 +96,7 @@ def index_of(root: etree._Element) -> Index:
             if not _DATES.isdisjoint(keys):
                 dates.append(el)
             if "ref" in keys:
-                if tag in NAME_TAGS and not inside:
+                if not inside and el.tag in NAME_TAGS:
                     out.name_refs.append(el)
                 if top:
                     out.entry_refs.append(el.get("ref"))

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..tei.ns import TEI_NS
-from .prune import RNG, content_patterns, element_name
+from .prune import RNG, content_patterns, drop_unreachable, element_name, simplify
 
 KINDS = ("person", "place", "org")
 ANYTHING = "teipipe.anything"
@@ -53,10 +53,11 @@ class Outline:
     entries: dict[str, etree.RelaxNG | etree.XMLSchema]
     verdicts: dict[tuple[str, bytes], bool]
 
-    def passes(self, tree: etree._ElementTree, serialized) -> bool:
+    def passes(self, tree: etree._ElementTree, serialized, elements=None) -> bool:
         """Whether the file surely passes (False: ask the whole grammar).  Every element of
-        a loosened name is checked on its own, wherever it is."""
-        for el in tree.iter(*self.entries):
+        a loosened name is checked on its own, wherever it is (``elements``: those elements,
+        in document order, when the caller has found them already)."""
+        for el in tree.iter(*self.entries) if elements is None else elements:
             key = (el.tag, serialized(el))
             verdict = self.verdicts.get(key)
             if verdict is None:
@@ -89,7 +90,8 @@ def outline_parts(grammar: etree._Element) -> etree._Element:
                 el.remove(part)
             etree.SubElement(el, _r("ref"), name=ANYTHING)
     outline.append(_anything())
-    etree.SubElement(container, f"{{{PARTS}}}part", name="file").append(outline)
+    etree.SubElement(container, f"{{{PARTS}}}part", name="file").append(
+        drop_unreachable(simplify(outline)))
     for kind in loosened:
         etree.SubElement(container, f"{{{PARTS}}}part", name=f"{{{TEI_NS}}}{kind}").append(
             _started_by(grammar, patterns[kind][0]))
@@ -112,7 +114,7 @@ def _started_by(grammar: etree._Element, pattern: etree._Element) -> etree._Elem
         start.remove(part)
     start.attrib.pop("combine", None)
     start.append(copy.deepcopy(pattern))
-    return out
+    return drop_unreachable(simplify(out))
 
 
 def _anything() -> etree._Element:

@@ -10,9 +10,7 @@ the others, and a bug in a check is reported as V399 for that file, not as a tra
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -302,6 +300,9 @@ def _check_all(tasks: list[tuple[Path, str]], options: Options,
             if progress:
                 progress()
         return
+    import multiprocessing  # (here: a run in one process does without, 8 ms to import)
+    from concurrent.futures import ProcessPoolExecutor
+
     _warm_up()
     context = multiprocessing.get_context("fork")
     args = [(str(path), shown, options.max_bytes) for path, shown in tasks]
@@ -326,11 +327,12 @@ def _warm_up() -> None:
     from .conformance import ConformanceUnavailable, outline
     from .schema import fast_schema
     from .schema_parts import document_outline
-    from .schematron import _schematron
+    from .schematron import _parts, _schematron
     fast_schema(DOCUMENT)
     document_outline()
     fast_schema(REGISTER)
     _schematron()
+    _parts()
     try:
         outline()
     except ConformanceUnavailable:

@@ -99,9 +99,8 @@ def _passes_in_parts(f: XmlFile) -> bool:
     from .schema_parts import document_outline
     outline = document_outline()
     index = f.index
-    return outline is not None and \
-        len({value for _el, value, _in in index.ids}) == len(index.ids) and \
-        outline.passes(f.tree, index.xml_of)  # type: ignore[arg-type]
+    return outline is not None and index.ids_distinct and outline.passes(
+        f.tree, index.xml_of, index.named(f.tree.getroot(), outline.entries))
 
 
 def _too_big_for_xmlschema(tree: etree._ElementTree) -> bool:

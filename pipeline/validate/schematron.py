@@ -23,6 +23,7 @@ from lxml import etree, isoschematron
 from ..diagnostics import Diagnostic
 from . import SCHEMA_DIR
 from .codes import RULES, diagnostic
+from .schematron_parts import SchematronParts, split
 from .xmlfile import XmlFile
 
 SVRL = "http://purl.oclc.org/dsdl/svrl"
@@ -36,6 +37,18 @@ _ELEMENT_STEP = re.compile(r"^(?:[\w.-]+:)?(?:[\w.-]+|\*)(?:\[.*\])?$")
 
 @lru_cache(maxsize=None)
 def _schematron() -> etree.XSLT:
+    return etree.XSLT(_trimmed()[1])
+
+
+@lru_cache(maxsize=None)
+def _parts() -> SchematronParts | None:
+    """The stylesheet in two parts (:mod:`.schematron_parts`), or None."""
+    return split(*_trimmed())
+
+
+@lru_cache(maxsize=None)
+def _trimmed() -> tuple[etree._ElementTree, etree._ElementTree]:
+    """The Schematron and its stylesheet without what this validator never reads."""
     sch = etree.parse(str(SCHEMA_DIR / "teipipe.sch"))
     _element_contexts(sch)
     stylesheet = isoschematron.Schematron(sch, store_xslt=True).validator_xslt
@@ -49,7 +62,7 @@ def _schematron() -> etree.XSLT:
     for walk in root.iter(f"{{{XSL}}}apply-templates"):
         if walk.get("select") == _WALK:
             walk.set("select", "*")
-    return etree.XSLT(stylesheet)
+    return sch, stylesheet
 
 
 def _element_contexts(sch: etree._ElementTree) -> None:
@@ -77,7 +90,11 @@ def _branches(context: str) -> list[str]:
 
 def check_schematron(f: XmlFile) -> list[Diagnostic]:
     assert f.tree is not None
-    report = _schematron()(f.tree).getroot()
+    parts = _parts()
+    if parts is not None and parts.entries_pass(f.tree.getroot(), f.index.xml_of):
+        report = parts.file(f.tree).getroot()
+    else:
+        report = _schematron()(f.tree).getroot()
     out: list[Diagnostic] = []
     for failed in report.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report"):
         code = failed.get("id", "")
