@@ -1,0 +1,76 @@
+"""One document's share of a register page, its ``<li>`` of occurrences, written directly.
+
+``collection.xsl`` (template ``occurrences``) says what a register page's lists look like,
+and a whole register page made by it is the reference.  But each document's share of them
+is made when the document is read, thousands of times per export, and going through XSLT for
+it (an XML string of the occurrences, parsed, transformed, serialized) was a tenth of the
+export's time.  The HTML is simple, so it is written here, escaped the way the HTML output
+of XSLT (libxml2's serializer) escapes it, byte for byte; a property test checks the two
+against each other (``tests/test_export_occurrences.py``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .register import Occurrence
+
+#: What libxml2 leaves unescaped in a URI attribute (href): letters, digits, the marks and
+#: the reserved characters it is told to keep; everything else is ``%XX`` of its UTF-8.
+_URI_KEPT = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                      b"-_.!~*'()" b"\"#$%&+,/:;<=>?@[\\]^`{|}")
+_URI_BYTE = [chr(b) if b in _URI_KEPT else f"%{b:02X}" for b in range(256)]
+_URI_PLAIN = re.compile(r"[A-Za-z0-9\-_.!~*'()#$%+,/:;=?@\[\\\]^`{|}]*")  # kept as they are
+_ENTITIES = re.compile(r"&\{[^}]*\}|[&<>]")
+_ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def text(value: str) -> str:
+    """Text as the HTML output writes it: ``&``, ``<`` and ``>`` escaped, the rest as is."""
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    if ">" in value:
+        value = value.replace(">", "&gt;")
+    return value
+
+
+def href(value: str) -> str:
+    """An ``href`` attribute's value, quoted, as the HTML output writes it: ``&``, ``<``
+    and ``>`` escaped, except that ``&{…}`` (HTML 4's script entities) is kept as it is;
+    leading white space dropped; the URI escaped (:data:`_URI_KEPT`); in double quotes,
+    with ``"`` as ``&quot;``, unless it has a ``"`` and no ``'``: then in single quotes."""
+    value = value.lstrip(" \t\n\r")
+    if _URI_PLAIN.fullmatch(value):
+        return f'"{value}"'
+    value = _ENTITIES.sub(lambda m: _ENTITY.get(m.group(), m.group()), value)
+    value = "".join([_URI_BYTE[b] for b in value.encode("utf-8")])
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace('"', "&quot;") + '"'
+
+
+def item(occ: Occurrence, page: str) -> str:
+    """One occurrence: a link to its passage of the document page ``page``, its snippet."""
+    out = (f'<li><a class="occ-passage" href={href(f"{page}#{occ.passage}")}>'
+           f'{text(occ.label)}</a> <span class="snippet">{text(occ.before)}'
+           f'<mark>{text(occ.match)}</mark>{text(occ.after)}</span>')
+    if len(occ.refs) > 1:
+        out += (f' <span class="uncertain">(uncertain: one of {len(occ.refs)} possible '
+                f'identifications)</span>')
+    return out + "</li>"
+
+
+def document_item(page: str, title: str, date: str, occs: list[Occurrence]) -> str:
+    """A document's ``<li>`` in the list of an entry: a link to its page ``page``, its
+    title and date, and its occurrences of the entry."""
+    out = f'<li><a class="occ-doc" href={href(page)}>{text(title)}</a>'
+    if date:
+        out += f', <span class="occ-date">{text(date)}</span>'
+    return out + "<ul>" + "".join([item(o, page) for o in occs]) + "</ul></li>"
+
+
+__all__ = ["document_item", "href", "item", "text"]
