@@ -48,7 +48,7 @@ from ..assets import cache_dir
 from ..diagnostics import Diagnostic, Severity, error
 from ..files import write_atomic
 from ..tei.read import parse
-from . import edition, html, text
+from . import edition, html, html_pieces, text
 from .output import KEEP, Placed, Written, listed, place, write_files
 from .register import Entry
 from .sources import find_tei, in_order, read, sort_key
@@ -238,22 +238,29 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, int, str]):
-    """Worker: a TEI file into its summary (kept in the folder ``args[2]``, by content) and
-    its downloads (TEI file, plain text)."""
-    path, width, cache = Path(args[0]), args[1], Path(args[2])
+def _read_html(args: tuple[str, html.Options, str, str]):
+    """Worker: a TEI file into its summary (kept in the folder ``args[2]``, by content), its
+    downloads (TEI file, plain text), and its page but for the links to its neighbours
+    (:func:`.html_pieces.splice`; kept in the work folder ``args[3]``), from one parse."""
+    path, options, cache, work = Path(args[0]), args[1], Path(args[2]), Path(args[3])
     source, problems, state = _read(path)
     if source is None or state is None:
-        return str(path), None, None, problems, []
+        return str(path), None, None, problems, [], None
     own = [(f"tei/{source.name}.xml", source.data),
-           (f"text/{source.name}.txt", text.document_text(source.doc, width).encode("utf-8"))]
+           (f"text/{source.name}.txt",
+            text.document_text(source.doc, options.width).encode("utf-8"))]
     summary = summarize(source)  # one file, a line each: meta, search, lists
     write_atomic(_summary_path(cache, state.sha256, source.name, "html"), "\n".join(
         json.dumps(data, ensure_ascii=False, separators=(",", ":"))
         for data in (summary.meta, summary.search, summary.lists)).encode("utf-8"))
     meta = summary.meta
+    page = None
+    if not meta["uncarried"]:  # else its page shows entries of the register (Plan.extra)
+        page = work / "pages" / f"{hashlib.sha256(str(path).encode()).hexdigest()[:32]}.html"
+        write_atomic(page, html.document_page(
+            source.tree, html.own_params(source.name, options, **html_pieces.STAND_INS)))
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
-        problems, own
+        problems, own, page and str(page)
 
 
 def _summary_path(cache: Path, sha: str, name: str, kind: str) -> Path:
@@ -263,11 +270,18 @@ def _summary_path(cache: Path, sha: str, name: str, kind: str) -> Path:
     return cache / key[:2] / f"{key}.{kind}.json"
 
 
-def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool]) -> Placed:
+def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str | None]
+                 ) -> Placed:
     """Worker: a document's page, put in place here (:func:`.output.place`): pages are
-    the bulk of the edition, and need not pass through the main process."""
-    path, params, extra, out_dir, rel, replace = args
-    data = html.document_page(parse(Path(path)), params, extra)
+    the bulk of the edition, and need not pass through the main process.  A page made
+    when its file was read (``args[6]``) gets its neighbours here; else it is made now."""
+    path, params, extra, out_dir, rel, replace, made = args
+    data = None
+    if made is not None:
+        data = html_pieces.splice(Path(made).read_bytes(), params)
+        Path(made).unlink()
+    if data is None:
+        data = html.document_page(parse(Path(path)), params, extra)
     return Placed(hashlib.sha256(data).hexdigest(), place(Path(out_dir), rel, data, replace))
 
 
@@ -359,13 +373,16 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
-    for key, state, row, found, own in build.read(
-            _read_html, [(str(p), options.width, str(cache)) for p in stale], "reading"):
+    made: dict[str, str] = {}  # file -> its page but for its neighbours, made as it was read
+    for key, state, row, found, own, page in build.read(
+            _read_html, [(str(p), options, str(cache), str(work)) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
         if row is None:
             build.record.drop(key)
             continue
         read_now.append((key, *row))
+        if page is not None:
+            made[key] = page
         build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state)
         for rel, content in own:
             yield build.give(key, rel, content)
@@ -392,7 +409,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         problems = [Diagnostic(code, Severity(severity), *rest)
                     for code, severity, *rest in recorded.get("problems", [])]
     outcome.diagnostics.extend(problems)
-    pages = _pages(build, ordered, plan, options)  # the workers start on them now,
+    pages = _pages(build, ordered, plan, options, made)  # the workers start on them now,
     if plan is None:  # while this process makes the edition's files
         yield from ((rel, KEEP) for rel in recorded["files"])
         yield from pages
@@ -430,10 +447,11 @@ def _load(cache: Path, doc: Doc, kind: str) -> dict:
 
 
 def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
-           options: html.Options) -> Iterator[tuple[str, Placed | None]]:
+           options: html.Options, made: dict[str, str]) -> Iterator[tuple[str, Placed | None]]:
     """Each document's page, kept when its inputs are those it was made from; the others
-    are handed to the workers at once (the pages come as they are iterated)."""
-    tasks, made, kept = [], [], []
+    are handed to the workers at once (the pages come as they are iterated); ``made``:
+    the pages made as their files were read, but for their neighbours."""
+    tasks, todo, kept = [], [], []
     for k, doc in enumerate(ordered):
         key, rel = str(doc.path), f"documents/{doc.name}.html"
         entry = build.record.get(key)
@@ -446,11 +464,11 @@ def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
         entry = {k: v for k, v in entry.items() if k != "extra"}
         build.record.put(key, {**entry, "page": page, **({"extra": extra} if extra else {})})
         tasks.append((key, params, extra, str(build.out_dir), rel,
-                      build.force or rel in build.listed))
-        made.append((key, rel))
+                      build.force or rel in build.listed, made.get(key)))
+        todo.append((key, rel))
     results = build.read(_render_page, tasks, "pages")
     return itertools.chain(kept, (build.give(key, rel, data)
-                                  for (key, rel), data in zip(made, results)))
+                                  for (key, rel), data in zip(todo, results)))
 
 
 # ----------------------------------------------------------------------------- plain text

@@ -83,16 +83,21 @@ def html_page(result: etree._XSLTResultTree) -> bytes:
 def page_params(docs: Sequence[Named], k: int, options: Options) -> dict[str, str]:
     """The stylesheet parameters of the page of the ``k``-th of ``docs`` (the documents in
     reading order): where it is, its downloads, its neighbours, the edition's title."""
-    summary = docs[k]
     prev = docs[k - 1] if k > 0 else None
     nxt = docs[k + 1] if k + 1 < len(docs) else None
-    return params(
-        options, root="../", self=f"documents/{summary.name}.html",
-        **{"tei-href": f"../tei/{summary.name}.xml", "text-href": f"../text/{summary.name}.txt",
-           "prev-href": f"{prev.name}.html" if prev else "",
-           "prev-title": prev.title if prev else "",
-           "next-href": f"{nxt.name}.html" if nxt else "",
-           "next-title": nxt.title if nxt else ""})
+    return own_params(docs[k].name, options, **{
+        "prev-href": f"{prev.name}.html" if prev else "",
+        "prev-title": prev.title if prev else "",
+        "next-href": f"{nxt.name}.html" if nxt else "",
+        "next-title": nxt.title if nxt else ""})
+
+
+def own_params(name: str, options: Options, **neighbours: str) -> dict[str, str]:
+    """The parameters of the page of the document ``name`` but for its ``neighbours``
+    (``prev-href``, ``prev-title``, ``next-href``, ``next-title``)."""
+    return params(options, root="../", self=f"documents/{name}.html",
+                  **{"tei-href": f"../tei/{name}.xml", "text-href": f"../text/{name}.txt"},
+                  **neighbours)
 
 
 def document_page(tree: etree._ElementTree, page: dict[str, str],
@@ -117,4 +122,4 @@ def document_page(tree: etree._ElementTree, page: dict[str, str],
 
 
 __all__ = ["DEFAULT_DESCRIPTION", "DEFAULT_TITLE", "STATIC_FILES", "Named", "Options",
-           "document_page", "html_page", "page_params", "params"]
+           "document_page", "html_page", "own_params", "page_params", "params"]

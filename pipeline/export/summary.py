@@ -12,7 +12,7 @@ content (after one file changed, only that one is read again):
   of its passages name it, with a digest of its share of the register page.  The edition is
   planned from these alone (:mod:`.edition`).
 - ``search``, its passages for the search index with their words, and ``lists``, its share
-  of each register page already rendered (:mod:`.occurrence_html`): the bulk.  The edition's pages
+  of each register page already rendered (:mod:`.html_pieces`): the bulk.  The edition's pages
   are written from these one document at a time, and only when a digest says they changed
   (a change of wording that leaves the registers as they were reads no ``lists``).
 """
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..tei.ns import ELEMENT_TYPES, NS, tei
-from . import occurrence_html
+from . import html_pieces
 from . import text as plain
 from .passages import metadata_passage, passages, refs_of
 from .register import fold, occurrences, standoff_entries
@@ -110,7 +110,7 @@ def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
     h = source.doc.header
     page = f"documents/{source.name}.html"
     date = h.date_text or h.date_when or ""
-    lists = [occurrence_html.document_item(page, h.title, date, occs)
+    lists = [html_pieces.document_item(page, h.title, date, occs)
              for occs in (*by_ref.values(), *by_name.values())]
     linked, proposed = [], []
     meta["linked"], meta["proposed"] = [], []

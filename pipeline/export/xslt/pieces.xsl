@@ -7,8 +7,8 @@
   and the page is put together from them (pipeline/export/edition.py):
   <rows><document …/>…</rows> (the <document> of collection.xsl): rows of the table of
   documents of the home page.  (A register page's lists of occurrences are made in pieces
-  too, by pipeline/export/occurrence_html.py, as collection.xsl's template "occurrences"
-  makes them; tests/test_export_occurrences.py checks that.)
+  too, by pipeline/export/html_pieces.py, as collection.xsl's template "occurrences"
+  makes them; tests/test_export_pieces.py checks that.)
 
   Change the lists in collection.xsl, not here.
 -->

@@ -1,4 +1,4 @@
-"""A document's share of a register page, written in Python (``occurrence_html``), is the
+"""A document's share of a register page, written in Python (``html_pieces``), is the
 HTML that ``collection.xsl`` (template ``occurrences``) makes of the same occurrences, byte
 for byte, whatever the text: the register pages are put together from these pieces."""
 
@@ -8,9 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from pipeline.export import occurrence_html
+from pipeline.export import html, html_pieces
 from pipeline.export.register import Occurrence
 from pipeline.export.stylesheets import XSLT_DIR
+from pipeline.tei.read import parse
+
+from conftest import ROOT
 
 #: The template of collection.xsl on its own: <doc>s in, their lists out.
 _REFERENCE = etree.XSLT(etree.XML(f"""\
@@ -51,14 +54,44 @@ _OCCURRENCE = st.builds(
 @given(name=_TEXT, title=_TEXT, date=_TEXT, occs=st.lists(_OCCURRENCE, max_size=3))
 def test_occurrences_are_what_the_stylesheet_makes(name, title, date, occs):
     page = f"documents/{name}.html"
-    assert occurrence_html.document_item(page, title, date, occs) == \
+    assert html_pieces.document_item(page, title, date, occs) == \
         _reference(page, title, date, occs)
 
 
 def test_href_escaping_matches_examples():
     # leading white space dropped, spaces and non-ASCII %-escaped, "&{" kept, "&" escaped
-    assert occurrence_html.href(" \tdocuments/a b é.html#x&y&{z<}\"'<") == \
+    assert html_pieces.href(" \tdocuments/a b é.html#x&y&{z<}\"'<") == \
         '"documents/a%20b%20%C3%A9.html#x&amp;y&{z<}&quot;\'&lt;"'
     # "&{" without a "}" is escaped; a double quote and no single one: single quotes
-    assert occurrence_html.href('a"&{') == "'a\"&amp;{'"
-    assert occurrence_html.text("a&b<c>d\"e") == "a&amp;b&lt;c&gt;d\"e"
+    assert html_pieces.href('a"&{') == "'a\"&amp;{'"
+    assert html_pieces.text("a&b<c>d\"e") == "a&amp;b&lt;c&gt;d\"e"
+
+
+#: A document with a hostile title (markup, quotes, script) and names of every kind.
+_HOSTILE = parse(ROOT / "tests" / "fixtures" / "edition" / "1970-01-01_hostile.xml")
+
+
+@settings(max_examples=60, deadline=None)
+@given(prev_name=_TEXT, prev_title=_TEXT, next_name=_TEXT, next_title=_TEXT,
+       prev=st.booleans(), nxt=st.booleans())
+def test_a_page_spliced_is_the_page_made_with_its_neighbours(prev_name, prev_title,
+                                                             next_name, next_title, prev, nxt):
+    neighbours = {"prev-href": f"{prev_name}.html" if prev else "",
+                  "prev-title": prev_title if prev else "",
+                  "next-href": f"{next_name}.html" if nxt else "",
+                  "next-title": next_title if nxt else ""}
+    options = html.Options(title="Edition & <co>")
+    early = html.document_page(_HOSTILE, html.own_params("x", options,
+                                                         **html_pieces.STAND_INS))
+    params = html.own_params("x", options, **neighbours)
+    assert html_pieces.splice(early, params) == html.document_page(_HOSTILE, params)
+
+
+def test_a_page_without_the_stand_ins_pager_once_is_not_spliced():
+    no_pager = {"prev-href": "", "prev-title": "", "next-href": "", "next-title": ""}
+    page = html.document_page(_HOSTILE, html.own_params("x", html.Options(), **no_pager))
+    assert html_pieces.splice(page, no_pager) is None
+    early = html.document_page(_HOSTILE, html.own_params("x", html.Options(),
+                                                         **html_pieces.STAND_INS))
+    assert html_pieces.splice(early, no_pager) is not None
+    assert html_pieces.splice(early + early, no_pager) is None

@@ -1,12 +1,16 @@
-"""One document's share of a register page, its ``<li>`` of occurrences, written directly.
+"""Small pieces of the HTML edition written directly, not by XSLT, byte for byte as the
+stylesheets write them: escaped the way the HTML output of XSLT (libxml2's serializer)
+escapes text and links.
 
-``collection.xsl`` (template ``occurrences``) says what a register page's lists look like,
-and a whole register page made by it is the reference.  But each document's share of them
-is made when the document is read, thousands of times per export, and going through XSLT for
-it (an XML string of the occurrences, parsed, transformed, serialized) was a tenth of the
-export's time.  The HTML is simple, so it is written here, escaped the way the HTML output
-of XSLT (libxml2's serializer) escapes it, byte for byte; a property test checks the two
-against each other (``tests/test_export_occurrences.py``).
+- A document's share of a register page, its ``<li>`` of occurrences (``collection.xsl``,
+  template ``occurrences``, is the reference): made when each document is read, thousands
+  of times per export; going through XSLT for it (an XML string of the occurrences,
+  parsed, transformed, serialized) was a tenth of the export's time.
+- A document page's links to the previous and next documents (``document.xsl``, template
+  ``pager``): the only part of a page that depends on other documents, so that the page
+  can be made when its file is read, before the reading order is known (:func:`splice`).
+
+Property tests check both against the stylesheets (``tests/test_export_pieces.py``).
 """
 
 from __future__ import annotations
@@ -73,4 +77,35 @@ def document_item(page: str, title: str, date: str, occs: list[Occurrence]) -> s
     return out + "<ul>" + "".join([item(o, page) for o in occs]) + "</ul></li>"
 
 
-__all__ = ["document_item", "href", "item", "text"]
+#: The pager of a page made with these stand-ins for its neighbours (:func:`splice`).
+STAND_INS = {"prev-href": "teipipe-prev-href", "prev-title": "teipipe-prev-title",
+             "next-href": "teipipe-next-href", "next-title": "teipipe-next-title"}
+
+
+def pager(params: dict[str, str]) -> str:
+    """The links to the previous and next documents (the page parameters ``prev-href``,
+    ``prev-title``, ``next-href``, ``next-title``; none when both links are empty)."""
+    links = [f'<li class="{way}"><a rel="{way}" href={href(params[f"{way}-href"])}>'
+             f'<span class="pager-dir">{label}</span> <span class="pager-title">'
+             f'{text(params[f"{way}-title"])}</span></a></li>'
+             for way, label in (("prev", "Previous"), ("next", "Next"))
+             if params[f"{way}-href"] != ""]
+    if not links:
+        return ""
+    return ('<nav class="pager" aria-label="Previous and next document"><ul>'
+            + "".join(links) + "</ul></nav>")
+
+
+_STAND_IN_PAGER = pager(STAND_INS).encode("utf-8")
+
+
+def splice(page: bytes, params: dict[str, str]) -> bytes | None:
+    """A page made with :data:`STAND_INS` for its neighbours, with the pager of the
+    neighbours ``params`` in place of theirs; None if the stand-ins' pager is not found
+    exactly once (the page must then be made again)."""
+    if page.count(_STAND_IN_PAGER) != 1:
+        return None
+    return page.replace(_STAND_IN_PAGER, pager(params).encode("utf-8"))
+
+
+__all__ = ["STAND_INS", "document_item", "href", "item", "pager", "splice", "text"]
