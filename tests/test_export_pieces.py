@@ -4,12 +4,13 @@ for byte, whatever the text: the register pages are put together from these piec
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline.export import html, html_pieces
-from pipeline.export.register import Occurrence
+from pipeline.export.register import Occurrence, standoff_entries
 from pipeline.export.stylesheets import XSLT_DIR
 from pipeline.tei.read import parse
 
@@ -95,3 +96,28 @@ def test_a_page_without_the_stand_ins_pager_once_is_not_spliced():
                                                          **html_pieces.STAND_INS))
     assert html_pieces.splice(early, no_pager) is not None
     assert html_pieces.splice(early + early, no_pager) is None
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "tests" / "fixtures" / "edition").glob("*.xml"))
+                         + sorted((ROOT / "tests" / "golden" / "convert").glob("*.xml")),
+                         ids=lambda p: p.stem)
+def test_a_page_made_early_is_the_page_made_with_its_neighbours(path):
+    tree = parse(path)
+    entries = {ident: etree.tostring(el, encoding="unicode", with_tail=False)
+               for ident, el in standoff_entries(tree).items()}
+    options = html.Options()
+    neighbours = {"prev-href": "a b.html", "prev-title": "<A> & B", "next-href": "",
+                  "next-title": ""}
+    params = html.own_params(path.stem, options, **neighbours)
+    early = html.early_page(tree, path.stem, options, entries)
+    assert html_pieces.splice(early, params) == html.document_page(tree, params)
+
+
+def test_a_card_left_out_of_the_entries_makes_the_page_whole():
+    path = ROOT / "tests" / "fixtures" / "edition" / "1967-01-23_cable-entities.xml"
+    tree = parse(path)
+    options = html.Options()
+    whole = html.document_page(tree, html.own_params(path.stem, options,
+                                                     **html_pieces.STAND_INS))
+    assert b'<div class="card-body" id="per-' in whole
+    assert html.early_page(tree, path.stem, options, {}) == whole

@@ -257,8 +257,8 @@ def _read_html(args: tuple[str, html.Options, str, str]):
     page = None
     if not meta["uncarried"]:  # else its page shows entries of the register (Plan.extra)
         page = work / "pages" / f"{hashlib.sha256(str(path).encode()).hexdigest()[:32]}.html"
-        write_atomic(page, html.document_page(
-            source.tree, html.own_params(source.name, options, **html_pieces.STAND_INS)))
+        write_atomic(page, html.early_page(source.tree, source.name, options,
+                                           dict(meta["entries"])))
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
         problems, own, page and str(page)
 
