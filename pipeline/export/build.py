@@ -34,6 +34,7 @@ import contextlib
 import hashlib
 import itertools
 import json
+import marshal
 import os
 import shutil
 import tempfile
@@ -249,10 +250,9 @@ def _read_html(args: tuple[str, html.Options, str, str]):
     own = [(f"tei/{source.name}.xml", source.data),
            (f"text/{source.name}.txt",
             text.document_text(source.doc, options.width).encode("utf-8"))]
-    summary = summarize(source)  # one file, a line each: meta, search, lists
-    write_atomic(_summary_path(cache, state.sha256, source.name, "html"), "\n".join(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        for data in (summary.meta, summary.search, summary.lists)).encode("utf-8"))
+    summary = summarize(source)  # one file: meta, search, lists, one after the other
+    write_atomic(_summary_path(cache, state.sha256, source.name, "html"), b"".join(
+        marshal.dumps(data) for data in (summary.meta, summary.search, summary.lists)))
     meta = summary.meta
     page = None
     if not meta["uncarried"]:  # else its page shows entries of the register (Plan.extra)
@@ -267,7 +267,7 @@ def _summary_path(cache: Path, sha: str, name: str, kind: str) -> Path:
     """Where the summary (of ``kind``) of a file of content ``sha`` is kept: by its content
     and its name too (a summary names the document's pages after its file)."""
     key = hashlib.sha256(f"{sha}\0{name}".encode("utf-8")).hexdigest()
-    return cache / key[:2] / f"{key}.{kind}.json"
+    return cache / key[:2] / f"{key}.{kind}"
 
 
 def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str | None]
@@ -307,7 +307,7 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
     outcome.diagnostics.extend(problems)
     entries, register_digest = register
     build = Build("export-html", out_dir, {"options": asdict(options),
-                                           "summary": SUMMARY_VERSION},
+                                           "summary": [SUMMARY_VERSION, marshal.version]},
                   record, jobs, rebuild, progress, force)
     with _workspace(build, out_dir) as work:
         fresh, stale = build.partition(files, "html")
@@ -430,16 +430,16 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
 
 
 def _meta(cache: Path, doc: Doc) -> dict:
-    """The meta of an HTML summary (its first line: the rest is not read)."""
+    """The meta of an HTML summary (the first of its parts: the rest is not read)."""
     with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
-        return json.loads(handle.readline())
+        return marshal.load(handle)
 
 
-def _parts(cache: Path, doc: Doc) -> tuple[bytes, bytes]:
-    """The search and the lists of an HTML summary, as JSON (its second and third lines)."""
-    _head, search, lists = _summary_path(cache, doc.sha, doc.name, "html").read_bytes() \
-        .split(b"\n")
-    return search, lists
+def _parts(cache: Path, doc: Doc) -> tuple[dict, dict]:
+    """The search and the lists of an HTML summary (its second and third parts)."""
+    with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
+        marshal.load(handle)
+        return marshal.load(handle), marshal.load(handle)
 
 
 def _load(cache: Path, doc: Doc, kind: str) -> dict:
