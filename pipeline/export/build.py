@@ -39,6 +39,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -239,17 +240,23 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, html.Options, str, str]):
+def _read_html(args: tuple[str, html.Options, str, str, tuple[str, dict[str, bool]] | None]):
     """Worker: a TEI file into its summary (kept in the folder ``args[2]``, by content), its
     downloads (TEI file, plain text), and its page but for the links to its neighbours
-    (:func:`.html_pieces.splice`; kept in the work folder ``args[3]``), from one parse."""
+    (:func:`.html_pieces.splice`; kept in the work folder ``args[3]``), from one parse.
+    ``args[4]``: the output folder and, for each download, whether a file there may be
+    replaced: the worker puts them in place itself (:func:`.output.place`)."""
     path, options, cache, work = Path(args[0]), args[1], Path(args[2]), Path(args[3])
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, [], None
-    own = [(f"tei/{source.name}.xml", source.data),
-           (f"text/{source.name}.txt",
-            text.document_text(source.doc, options.width).encode("utf-8"))]
+    own: list[tuple[str, bytes | Placed]] = [
+        (f"tei/{source.name}.xml", source.data),
+        (f"text/{source.name}.txt", text.document_text(source.doc, options.width).encode())]
+    if args[4] is not None:
+        out_dir, replace = Path(args[4][0]), args[4][1]
+        own = [(rel, Placed(hashlib.sha256(data).hexdigest(),
+                            place(out_dir, rel, data, replace[rel]))) for rel, data in own]
     summary = summarize(source)  # one file: meta, search, lists, one after the other
     write_atomic(_summary_path(cache, state.sha256, source.name, "html"), b"".join(
         marshal.dumps(data) for data in (summary.meta, summary.search, summary.lists)))
@@ -374,8 +381,19 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     cache = build.cache
     read_now: list[tuple] = []
     made: dict[str, str] = {}  # file -> its page but for its neighbours, made as it was read
+    names = Counter(p.stem for p in (*stale, *(d.path for d in fresh.values())))
+
+    def placing(path: Path) -> tuple[str, dict[str, bool]] | None:
+        """Where a worker puts a file's downloads: not when another file has its name
+        (one of them is left out, E403; this process writes them in order)."""
+        if names[path.stem] > 1:
+            return None
+        return str(build.out_dir), {rel: build.force or rel in build.listed for rel in (
+            f"tei/{path.stem}.xml", f"text/{path.stem}.txt")}
+
     for key, state, row, found, own, page in build.read(
-            _read_html, [(str(p), options, str(cache), str(work)) for p in stale], "reading"):
+            _read_html, [(str(p), options, str(cache), str(work), placing(p)) for p in stale],
+            "reading"):
         outcome.diagnostics.extend(found)
         if row is None:
             build.record.drop(key)
