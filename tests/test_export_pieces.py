@@ -4,13 +4,15 @@ for byte, whatever the text: the register pages are put together from these piec
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline.export import html, html_pieces
-from pipeline.export.register import Occurrence, standoff_entries
+from pipeline.export.register import Occurrence, fold, standoff_entries
 from pipeline.export.stylesheets import XSLT_DIR
 from pipeline.tei.read import parse
 
@@ -121,3 +123,12 @@ def test_a_card_left_out_of_the_entries_makes_the_page_whole():
                                                      **html_pieces.STAND_INS))
     assert b'<div class="card-body" id="per-' in whole
     assert html.early_page(tree, path.stem, options, {}) == whole
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.one_of(st.sampled_from(list("aEΣσςİıé\u0301\u0327\u0345ßǅ .-")),
+                         st.characters(exclude_categories=("Cs",)))))
+def test_folding_run_by_run_is_folding_the_whole_text(text):
+    whole = unicodedata.normalize("NFD", text)
+    assert fold(text) == "".join(c for c in whole
+                                 if not unicodedata.category(c).startswith("M")).lower()
