@@ -98,8 +98,9 @@ class IndexWriter:
         """The ``k``-th document's passages ([:func:`passage`, [register id, ...]]) and the
         passages (by their place in ``passages``) each of its words is in."""
         known = self.entity_index
-        rows = [f"[{k},{text},{_json(sorted({known[r] for r in refs if r in known}))}]"
-                for text, refs in passages]
+        def entities(refs: list[str]) -> str:  # integers: as JSON writes them
+            return ",".join(map(str, sorted({known[r] for r in refs if r in known})))
+        rows = [f"[{k},{text},[{entities(refs)}]]" for text, refs in passages]
         if rows:
             self._write(("," if self.passages else "") + ",".join(rows))
         shift = self.passages.__add__
