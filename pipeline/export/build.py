@@ -37,6 +37,7 @@ import json
 import marshal
 import os
 import shutil
+import struct
 import tempfile
 import time
 from collections import Counter
@@ -258,8 +259,9 @@ def _read_html(args: tuple[str, html.Options, str, str, tuple[str, dict[str, boo
         own = [(rel, Placed(hashlib.sha256(data).hexdigest(),
                             place(out_dir, rel, data, replace[rel]))) for rel, data in own]
     summary = summarize(source)  # one file: meta, search, lists, one after the other
-    write_atomic(_summary_path(cache, state.sha256, source.name, "html"), b"".join(
-        marshal.dumps(data) for data in (summary.meta, summary.search, summary.lists)))
+    parts = [marshal.dumps(data) for data in (summary.meta, summary.search, summary.lists)]
+    write_atomic(_summary_path(cache, state.sha256, source.name, "html"),
+                 _SIZES.pack(*map(len, parts)) + b"".join(parts))
     meta = summary.meta
     page = None
     if not meta["uncarried"]:  # else its page shows entries of the register (Plan.extra)
@@ -447,17 +449,24 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     yield from pages
 
 
+#: The sizes of the three parts of an HTML summary, before them (:func:`marshal.load`
+#: from a file reads it in many small pieces: the parts are read whole, then loaded).
+_SIZES = struct.Struct("<3Q")
+
+
 def _meta(cache: Path, doc: Doc) -> dict:
     """The meta of an HTML summary (the first of its parts: the rest is not read)."""
     with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
-        return marshal.load(handle)
+        size = _SIZES.unpack(handle.read(_SIZES.size))[0]
+        return marshal.loads(handle.read(size))
 
 
 def _parts(cache: Path, doc: Doc) -> tuple[dict, dict]:
     """The search and the lists of an HTML summary (its second and third parts)."""
-    with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
-        marshal.load(handle)
-        return marshal.load(handle), marshal.load(handle)
+    data = _summary_path(cache, doc.sha, doc.name, "html").read_bytes()
+    meta, search, _lists = _SIZES.unpack_from(data)
+    start = _SIZES.size + meta
+    return marshal.loads(data[start:start + search]), marshal.loads(data[start + search:])
 
 
 def _load(cache: Path, doc: Doc, kind: str) -> dict:

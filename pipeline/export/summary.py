@@ -33,9 +33,9 @@ from .search import passage, words
 from .sources import Source
 
 #: Bump when what a summary holds changes: cached summaries of older code are not used.
-#: (4: kept with :mod:`marshal`, not as JSON: four times faster both ways, for a cache that
+#: (5: kept with :mod:`marshal`, not as JSON: four times faster both ways, for a cache that
 #: only this code reads; its format version is part of the build's settings.)
-SUMMARY_VERSION = 4
+SUMMARY_VERSION = 5
 
 #: How a register page's list of occurrences begins (``collection.xsl``).  No text from a
 #: source can contain it: the HTML output escapes ``<`` in text and ``"`` in attributes.
