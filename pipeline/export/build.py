@@ -241,7 +241,7 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, html.Options, str, str, tuple[str, dict[str, bool]] | None]):
+def _read_html(args: tuple[str, html.Options, str, str, Where]):
     """Worker: a TEI file into its summary (kept in the folder ``args[2]``, by content), its
     downloads (TEI file, plain text), and its page but for the links to its neighbours
     (:func:`.html_pieces.splice`; kept in the work folder ``args[3]``), from one parse.
@@ -254,10 +254,7 @@ def _read_html(args: tuple[str, html.Options, str, str, tuple[str, dict[str, boo
     own: list[tuple[str, bytes | Placed]] = [
         (f"tei/{source.name}.xml", source.data),
         (f"text/{source.name}.txt", text.document_text(source.doc, options.width).encode())]
-    if args[4] is not None:
-        out_dir, replace = Path(args[4][0]), args[4][1]
-        own = [(rel, Placed(hashlib.sha256(data).hexdigest(),
-                            place(out_dir, rel, data, replace[rel]))) for rel, data in own]
+    own = _put(own, args[4])
     summary = summarize(source)  # one file: meta, search, lists, one after the other
     parts = [marshal.dumps(data) for data in (summary.meta, summary.search, summary.lists)]
     write_atomic(_summary_path(cache, state.sha256, source.name, "html"),
@@ -270,6 +267,36 @@ def _read_html(args: tuple[str, html.Options, str, str, tuple[str, dict[str, boo
                                            dict(meta["entries"])))
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
         problems, own, page and str(page)
+
+
+#: Where a worker puts a document's own files: the output folder and, for each file,
+#: whether a file there may be replaced (None: the main process writes them).
+Where = tuple[str, dict[str, bool]] | None
+
+
+def _put(files: list[tuple[str, bytes]], where: Where) -> list[tuple[str, bytes | Placed]]:
+    """Worker: a document's own files put in place here (:func:`.output.place`), not passed
+    through the main process, when ``where`` says where."""
+    if where is None:
+        return list(files)
+    out_dir, replace = Path(where[0]), where[1]
+    return [(rel, Placed(hashlib.sha256(data).hexdigest(),
+                         place(out_dir, rel, data, replace[rel]))) for rel, data in files]
+
+
+def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
+             own: Callable[[str], tuple[str, ...]]) -> Callable[[Path], Where]:
+    """Where a worker puts the own files (``own(name)``) of each file it reads: not when
+    another file has its name (one of them is left out, E403; the main process writes
+    them, in order)."""
+    names = Counter(p.stem for p in (*stale, *(d.path for d in fresh.values())))
+
+    def where(path: Path) -> Where:
+        if names[path.stem] > 1:
+            return None
+        return str(build.out_dir), {rel: build.force or rel in build.listed
+                                    for rel in own(path.stem)}
+    return where
 
 
 def _summary_path(cache: Path, sha: str, name: str, kind: str) -> Path:
@@ -383,16 +410,8 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     cache = build.cache
     read_now: list[tuple] = []
     made: dict[str, str] = {}  # file -> its page but for its neighbours, made as it was read
-    names = Counter(p.stem for p in (*stale, *(d.path for d in fresh.values())))
-
-    def placing(path: Path) -> tuple[str, dict[str, bool]] | None:
-        """Where a worker puts a file's downloads: not when another file has its name
-        (one of them is left out, E403; this process writes them in order)."""
-        if names[path.stem] > 1:
-            return None
-        return str(build.out_dir), {rel: build.force or rel in build.listed for rel in (
-            f"tei/{path.stem}.xml", f"text/{path.stem}.txt")}
-
+    placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
+                                                          f"text/{name}.txt"))
     for key, state, row, found, own, page in build.read(
             _read_html, [(str(p), options, str(cache), str(work), placing(p)) for p in stale],
             "reading"):
@@ -501,20 +520,22 @@ def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
 # ----------------------------------------------------------------------------- plain text
 
 
-def _read_text(args: tuple[str, int, bool, str]):
-    """Worker: a TEI file into its text, and what corpus.txt and corpus.tsv need of it
-    (kept in the folder ``args[3]``, by content)."""
+def _read_text(args: tuple[str, int, bool, str, Where]):
+    """Worker: a TEI file into its text (put in place here, :func:`_put`, when ``args[4]``
+    says where), and what corpus.txt and corpus.tsv need of it (kept in the folder
+    ``args[3]``, by content)."""
     path, width, diplomatic, cache = Path(args[0]), args[1], args[2], Path(args[3])
     source, problems, state = _read(path)
     if source is None or state is None:
-        return str(path), None, None, problems, b""
+        return str(path), None, None, problems, []
     h = source.doc.header
     data = {"corpus": text.corpus_text([source.doc], diplomatic),
             "row": text.tsv_line(text.metadata_row(source.doc, f"{source.name}.txt"))}
     write_atomic(_summary_path(cache, state.sha256, source.name, "text"),
                  json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    own = [(f"{source.name}.txt", text.document_text(source.doc, width, diplomatic).encode())]
     return str(path), state, (source.doc.id, h.title, h.date_when), problems, \
-        text.document_text(source.doc, width, diplomatic).encode("utf-8")
+        _put(own, args[4])
 
 
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
@@ -543,8 +564,10 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
-    for key, state, row, found, content in build.read(
-            _read_text, [(str(p), width, diplomatic, str(cache)) for p in stale], "reading"):
+    placing = _placing(build, stale, fresh, lambda name: (f"{name}.txt",))
+    for key, state, row, found, own in build.read(
+            _read_text, [(str(p), width, diplomatic, str(cache), placing(p)) for p in stale],
+            "reading"):
         outcome.diagnostics.extend(found)
         if row is None:
             build.record.drop(key)
@@ -552,7 +575,8 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
         path = Path(key)
         read_now.append((key, path.stem, *row))
         build.remember(Doc(path, path.stem, *row, state.sha256), state)
-        yield build.give(key, f"{path.stem}.txt", content)
+        for rel, content in own:
+            yield build.give(key, rel, content)
     for key, doc in fresh.items():
         rel = f"{doc.name}.txt"
         if build.intact(key, rel):
