@@ -15,6 +15,7 @@ Property tests check both against the stylesheets (``tests/test_export_pieces.py
 
 from __future__ import annotations
 
+import html
 import re
 
 from .register import Occurrence
@@ -31,13 +32,7 @@ _ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 def text(value: str) -> str:
     """Text as the HTML output writes it: ``&``, ``<`` and ``>`` escaped, the rest as is."""
-    if "&" in value:
-        value = value.replace("&", "&amp;")
-    if "<" in value:
-        value = value.replace("<", "&lt;")
-    if ">" in value:
-        value = value.replace(">", "&gt;")
-    return value
+    return html.escape(value, quote=False)
 
 
 def href(value: str) -> str:
