@@ -34,10 +34,13 @@ import contextlib
 import hashlib
 import itertools
 import json
+import marshal
 import os
 import shutil
+import struct
 import tempfile
 import time
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -48,7 +51,7 @@ from ..assets import cache_dir
 from ..diagnostics import Diagnostic, Severity, error
 from ..files import write_atomic
 from ..tei.read import parse
-from . import edition, html, text
+from . import edition, html, html_pieces, text
 from .output import KEEP, Placed, Written, listed, place, write_files
 from .register import Entry
 from .sources import find_tei, in_order, read, sort_key
@@ -238,36 +241,83 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, int, str]):
-    """Worker: a TEI file into its summary (kept in the folder ``args[2]``, by content) and
-    its downloads (TEI file, plain text)."""
-    path, width, cache = Path(args[0]), args[1], Path(args[2])
+def _read_html(args: tuple[str, html.Options, str, str, Where]):
+    """Worker: a TEI file into its summary (kept in the folder ``args[2]``, by content), its
+    downloads (TEI file, plain text), and its page but for the links to its neighbours
+    (:func:`.html_pieces.splice`; kept in the work folder ``args[3]``), from one parse.
+    ``args[4]``: the output folder and, for each download, whether a file there may be
+    replaced: the worker puts them in place itself (:func:`.output.place`)."""
+    path, options, cache, work = Path(args[0]), args[1], Path(args[2]), Path(args[3])
     source, problems, state = _read(path)
     if source is None or state is None:
-        return str(path), None, None, problems, []
-    own = [(f"tei/{source.name}.xml", source.data),
-           (f"text/{source.name}.txt", text.document_text(source.doc, width).encode("utf-8"))]
-    summary = summarize(source)  # one file, a line each: meta, search, lists
-    write_atomic(_summary_path(cache, state.sha256, source.name, "html"), "\n".join(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        for data in (summary.meta, summary.search, summary.lists)).encode("utf-8"))
+        return str(path), None, None, problems, [], None
+    own: list[tuple[str, bytes | Placed]] = [
+        (f"tei/{source.name}.xml", source.data),
+        (f"text/{source.name}.txt", text.document_text(source.doc, options.width).encode())]
+    own = _put(own, args[4])
+    summary = summarize(source)  # one file: meta, search, lists, one after the other
+    parts = [marshal.dumps(data) for data in (summary.meta, summary.search, summary.lists)]
+    write_atomic(_summary_path(cache, state.sha256, source.name, "html"),
+                 _SIZES.pack(*map(len, parts)) + b"".join(parts))
     meta = summary.meta
+    page = None
+    if not meta["uncarried"]:  # else its page shows entries of the register (Plan.extra)
+        page = work / "pages" / f"{hashlib.sha256(str(path).encode()).hexdigest()[:32]}.html"
+        write_atomic(page, html.early_page(source.tree, source.name, options,
+                                           dict(meta["entries"])))
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
-        problems, own
+        problems, own, page and str(page)
+
+
+#: Where a worker puts a document's own files: the output folder and, for each file,
+#: whether a file there may be replaced (None: the main process writes them).
+Where = tuple[str, dict[str, bool]] | None
+
+
+def _put(files: list[tuple[str, bytes]], where: Where) -> list[tuple[str, bytes | Placed]]:
+    """Worker: a document's own files put in place here (:func:`.output.place`), not passed
+    through the main process, when ``where`` says where."""
+    if where is None:
+        return list(files)
+    out_dir, replace = Path(where[0]), where[1]
+    return [(rel, Placed(hashlib.sha256(data).hexdigest(),
+                         place(out_dir, rel, data, replace[rel]))) for rel, data in files]
+
+
+def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
+             own: Callable[[str], tuple[str, ...]]) -> Callable[[Path], Where]:
+    """Where a worker puts the own files (``own(name)``) of each file it reads: not when
+    another file has its name (one of them is left out, E403; the main process writes
+    them, in order)."""
+    names = Counter(p.stem for p in (*stale, *(d.path for d in fresh.values())))
+
+    def where(path: Path) -> Where:
+        if names[path.stem] > 1:
+            return None
+        return str(build.out_dir), {rel: build.force or rel in build.listed
+                                    for rel in own(path.stem)}
+    return where
 
 
 def _summary_path(cache: Path, sha: str, name: str, kind: str) -> Path:
     """Where the summary (of ``kind``) of a file of content ``sha`` is kept: by its content
     and its name too (a summary names the document's pages after its file)."""
     key = hashlib.sha256(f"{sha}\0{name}".encode("utf-8")).hexdigest()
-    return cache / key[:2] / f"{key}.{kind}.json"
+    return cache / key[:2] / f"{key}.{kind}"
 
 
-def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool]) -> Placed:
+def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str | None]
+                 ) -> Placed:
     """Worker: a document's page, put in place here (:func:`.output.place`): pages are
-    the bulk of the edition, and need not pass through the main process."""
-    path, params, extra, out_dir, rel, replace = args
-    data = html.document_page(parse(Path(path)), params, extra)
+    the bulk of the edition, and need not pass through the main process.  A page made
+    when its file was read (``args[6]``) gets its neighbours here; else it is made now."""
+    path, params, extra, out_dir, rel, replace, made = args
+    data = None
+    if made is not None:
+        data = html_pieces.splice(Path(made).read_bytes(), params)
+        Path(made).unlink()
+    if data is None:
+        data = html.document_page(parse(Path(path)), params, extra)
     return Placed(hashlib.sha256(data).hexdigest(), place(Path(out_dir), rel, data, replace))
 
 
@@ -293,7 +343,7 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
     outcome.diagnostics.extend(problems)
     entries, register_digest = register
     build = Build("export-html", out_dir, {"options": asdict(options),
-                                           "summary": SUMMARY_VERSION},
+                                           "summary": [SUMMARY_VERSION, marshal.version]},
                   record, jobs, rebuild, progress, force)
     with _workspace(build, out_dir) as work:
         fresh, stale = build.partition(files, "html")
@@ -359,13 +409,19 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
-    for key, state, row, found, own in build.read(
-            _read_html, [(str(p), options.width, str(cache)) for p in stale], "reading"):
+    made: dict[str, str] = {}  # file -> its page but for its neighbours, made as it was read
+    placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
+                                                          f"text/{name}.txt"))
+    for key, state, row, found, own, page in build.read(
+            _read_html, [(str(p), options, str(cache), str(work), placing(p)) for p in stale],
+            "reading"):
         outcome.diagnostics.extend(found)
         if row is None:
             build.record.drop(key)
             continue
         read_now.append((key, *row))
+        if page is not None:
+            made[key] = page
         build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state)
         for rel, content in own:
             yield build.give(key, rel, content)
@@ -392,7 +448,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         problems = [Diagnostic(code, Severity(severity), *rest)
                     for code, severity, *rest in recorded.get("problems", [])]
     outcome.diagnostics.extend(problems)
-    pages = _pages(build, ordered, plan, options)  # the workers start on them now,
+    pages = _pages(build, ordered, plan, options, made)  # the workers start on them now,
     if plan is None:  # while this process makes the edition's files
         yield from ((rel, KEEP) for rel in recorded["files"])
         yield from pages
@@ -412,17 +468,24 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     yield from pages
 
 
+#: The sizes of the three parts of an HTML summary, before them (:func:`marshal.load`
+#: from a file reads it in many small pieces: the parts are read whole, then loaded).
+_SIZES = struct.Struct("<3Q")
+
+
 def _meta(cache: Path, doc: Doc) -> dict:
-    """The meta of an HTML summary (its first line: the rest is not read)."""
+    """The meta of an HTML summary (the first of its parts: the rest is not read)."""
     with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
-        return json.loads(handle.readline())
+        size = _SIZES.unpack(handle.read(_SIZES.size))[0]
+        return marshal.loads(handle.read(size))
 
 
-def _parts(cache: Path, doc: Doc) -> tuple[bytes, bytes]:
-    """The search and the lists of an HTML summary, as JSON (its second and third lines)."""
-    _head, search, lists = _summary_path(cache, doc.sha, doc.name, "html").read_bytes() \
-        .split(b"\n")
-    return search, lists
+def _parts(cache: Path, doc: Doc) -> tuple[dict, dict]:
+    """The search and the lists of an HTML summary (its second and third parts)."""
+    data = _summary_path(cache, doc.sha, doc.name, "html").read_bytes()
+    meta, search, _lists = _SIZES.unpack_from(data)
+    start = _SIZES.size + meta
+    return marshal.loads(data[start:start + search]), marshal.loads(data[start + search:])
 
 
 def _load(cache: Path, doc: Doc, kind: str) -> dict:
@@ -430,10 +493,11 @@ def _load(cache: Path, doc: Doc, kind: str) -> dict:
 
 
 def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
-           options: html.Options) -> Iterator[tuple[str, Placed | None]]:
+           options: html.Options, made: dict[str, str]) -> Iterator[tuple[str, Placed | None]]:
     """Each document's page, kept when its inputs are those it was made from; the others
-    are handed to the workers at once (the pages come as they are iterated)."""
-    tasks, made, kept = [], [], []
+    are handed to the workers at once (the pages come as they are iterated); ``made``:
+    the pages made as their files were read, but for their neighbours."""
+    tasks, todo, kept = [], [], []
     for k, doc in enumerate(ordered):
         key, rel = str(doc.path), f"documents/{doc.name}.html"
         entry = build.record.get(key)
@@ -446,30 +510,32 @@ def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
         entry = {k: v for k, v in entry.items() if k != "extra"}
         build.record.put(key, {**entry, "page": page, **({"extra": extra} if extra else {})})
         tasks.append((key, params, extra, str(build.out_dir), rel,
-                      build.force or rel in build.listed))
-        made.append((key, rel))
+                      build.force or rel in build.listed, made.get(key)))
+        todo.append((key, rel))
     results = build.read(_render_page, tasks, "pages")
     return itertools.chain(kept, (build.give(key, rel, data)
-                                  for (key, rel), data in zip(made, results)))
+                                  for (key, rel), data in zip(todo, results)))
 
 
 # ----------------------------------------------------------------------------- plain text
 
 
-def _read_text(args: tuple[str, int, bool, str]):
-    """Worker: a TEI file into its text, and what corpus.txt and corpus.tsv need of it
-    (kept in the folder ``args[3]``, by content)."""
+def _read_text(args: tuple[str, int, bool, str, Where]):
+    """Worker: a TEI file into its text (put in place here, :func:`_put`, when ``args[4]``
+    says where), and what corpus.txt and corpus.tsv need of it (kept in the folder
+    ``args[3]``, by content)."""
     path, width, diplomatic, cache = Path(args[0]), args[1], args[2], Path(args[3])
     source, problems, state = _read(path)
     if source is None or state is None:
-        return str(path), None, None, problems, b""
+        return str(path), None, None, problems, []
     h = source.doc.header
     data = {"corpus": text.corpus_text([source.doc], diplomatic),
             "row": text.tsv_line(text.metadata_row(source.doc, f"{source.name}.txt"))}
     write_atomic(_summary_path(cache, state.sha256, source.name, "text"),
                  json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    own = [(f"{source.name}.txt", text.document_text(source.doc, width, diplomatic).encode())]
     return str(path), state, (source.doc.id, h.title, h.date_when), problems, \
-        text.document_text(source.doc, width, diplomatic).encode("utf-8")
+        _put(own, args[4])
 
 
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
@@ -498,8 +564,10 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
-    for key, state, row, found, content in build.read(
-            _read_text, [(str(p), width, diplomatic, str(cache)) for p in stale], "reading"):
+    placing = _placing(build, stale, fresh, lambda name: (f"{name}.txt",))
+    for key, state, row, found, own in build.read(
+            _read_text, [(str(p), width, diplomatic, str(cache), placing(p)) for p in stale],
+            "reading"):
         outcome.diagnostics.extend(found)
         if row is None:
             build.record.drop(key)
@@ -507,7 +575,8 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
         path = Path(key)
         read_now.append((key, path.stem, *row))
         build.remember(Doc(path, path.stem, *row, state.sha256), state)
-        yield build.give(key, f"{path.stem}.txt", content)
+        for rel, content in own:
+            yield build.give(key, rel, content)
     for key, doc in fresh.items():
         rel = f"{doc.name}.txt"
         if build.intact(key, rel):

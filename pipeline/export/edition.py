@@ -242,13 +242,13 @@ class _Spool:
 
 
 def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
-                  parts: Callable[[int], tuple[bytes, bytes]],
+                  parts: Callable[[int], tuple[dict, dict]],
                   work: Path) -> Iterator[tuple[str, bytes | Path]]:
     """The edition's files named ``wanted`` (of :meth:`Plan.keys`): small ones as bytes,
     the register pages and the search index as files written in the folder ``work``.
 
     ``parts(k)``: the search and the lists (:class:`.summary.Summary`) of the ``k``-th
-    document in reading order, as JSON (each is read only when it is needed).
+    document in reading order (read only when the index or a register page is made).
     """
     wanted = set(wanted)
     if PAGES["home"] in wanted:
@@ -273,13 +273,11 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
                                 sorted(plan.known.values(), key=lambda e: e.sort_key)) \
                 if SEARCH_INDEX in wanted else None
             for k in range(len(plan.rows)):
-                search, lists = parts(k)
+                search, found = parts(k)
                 if index is not None:
-                    found = json.loads(search)
-                    index.add(k, found["passages"], found["words"])
+                    index.add(k, search["passages"], search["words"])
                 if not registers:
                     continue
-                found = json.loads(lists)
                 for ref, html in found["linked"]:
                     entry = plan.known.get(ref)
                     if entry is not None and entry.type in registers:

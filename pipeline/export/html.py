@@ -23,6 +23,8 @@ The site (all links relative, so that it works from ``file://`` and from any web
 from __future__ import annotations
 
 import copy
+import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -31,6 +33,8 @@ from lxml import etree
 
 from .. import __version__
 from ..tei.ns import NS, tei
+from ..tei.read import safe_parser
+from . import html_pieces
 from . import text as plain
 from .stylesheets import stylesheet
 
@@ -83,16 +87,21 @@ def html_page(result: etree._XSLTResultTree) -> bytes:
 def page_params(docs: Sequence[Named], k: int, options: Options) -> dict[str, str]:
     """The stylesheet parameters of the page of the ``k``-th of ``docs`` (the documents in
     reading order): where it is, its downloads, its neighbours, the edition's title."""
-    summary = docs[k]
     prev = docs[k - 1] if k > 0 else None
     nxt = docs[k + 1] if k + 1 < len(docs) else None
-    return params(
-        options, root="../", self=f"documents/{summary.name}.html",
-        **{"tei-href": f"../tei/{summary.name}.xml", "text-href": f"../text/{summary.name}.txt",
-           "prev-href": f"{prev.name}.html" if prev else "",
-           "prev-title": prev.title if prev else "",
-           "next-href": f"{nxt.name}.html" if nxt else "",
-           "next-title": nxt.title if nxt else ""})
+    return own_params(docs[k].name, options, **{
+        "prev-href": f"{prev.name}.html" if prev else "",
+        "prev-title": prev.title if prev else "",
+        "next-href": f"{nxt.name}.html" if nxt else "",
+        "next-title": nxt.title if nxt else ""})
+
+
+def own_params(name: str, options: Options, **neighbours: str) -> dict[str, str]:
+    """The parameters of the page of the document ``name`` but for its ``neighbours``
+    (``prev-href``, ``prev-title``, ``next-href``, ``next-title``)."""
+    return params(options, root="../", self=f"documents/{name}.html",
+                  **{"tei-href": f"../tei/{name}.xml", "text-href": f"../text/{name}.txt"},
+                  **neighbours)
 
 
 def document_page(tree: etree._ElementTree, page: dict[str, str],
@@ -116,5 +125,34 @@ def document_page(tree: etree._ElementTree, page: dict[str, str],
     return html_page(stylesheet("document.xsl")(tree, **values))
 
 
+#: Where a page made with ``cards='apart'`` leaves room for an entry's card (ids are
+#: NCNames: written as they are).
+_CARD_ROOM = re.compile(rb'<div class="card-body" id="([A-Za-z_][A-Za-z0-9_.\-]*)"></div>')
+_CARD_ROOMS = b'<div class="card-body" id='
+
+
+def early_page(tree: etree._ElementTree, name: str, options: Options,
+               entries: dict[str, str]) -> bytes:
+    """A document's page as it can be made before the reading order is known: with
+    :data:`.html_pieces.STAND_INS` for its neighbours (:func:`.html_pieces.splice`), and
+    each entry's card made once per entry, not once per page (:func:`card`; ``entries``:
+    the XML of the entries its standOff carries, by id)."""
+    neighbours = html_pieces.STAND_INS
+    page = document_page(tree, own_params(name, options, **neighbours, cards="apart"))
+    rooms = _CARD_ROOM.findall(page)
+    if len(set(rooms)) != len(rooms) or page.count(_CARD_ROOMS) != len(rooms) or \
+            not all(ident.decode() in entries for ident in rooms):  # not as teipipe writes
+        return document_page(tree, own_params(name, options, **neighbours))
+    return _CARD_ROOM.sub(lambda m: m.group()[:-6] + card(entries[m.group(1).decode()])
+                          + b"</div>", page)
+
+
+@functools.lru_cache(maxsize=4096)  # a register's worth of entries
+def card(entry: str) -> bytes:
+    """The card of a register entry (``card.xsl``), from its TEI element as XML."""
+    tree = etree.ElementTree(etree.fromstring(entry, safe_parser()))
+    return bytes(stylesheet("card.xsl")(tree)).removesuffix(b"\n")
+
+
 __all__ = ["DEFAULT_DESCRIPTION", "DEFAULT_TITLE", "STATIC_FILES", "Named", "Options",
-           "document_page", "html_page", "page_params", "params"]
+           "card", "document_page", "early_page", "html_page", "own_params", "page_params", "params"]

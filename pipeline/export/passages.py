@@ -61,7 +61,8 @@ class Passage:
         """Append text, collapsing white space across the joins too."""
         if not text:
             return
-        text = _SPACE.sub(" ", text)
+        if not (text.isascii() and text.isprintable() and "  " not in text):
+            text = _SPACE.sub(" ", text)  # (printable ASCII without two spaces: as it is)
         if text.startswith(" ") and (not self.text or self.text.endswith(" ")):
             text = text[1:]
         self.text += text

@@ -12,7 +12,6 @@ import hashlib
 from pathlib import Path
 from typing import Sequence
 
-from ..deposit.edition import read_meta
 from ..diagnostics import Diagnostic, Severity
 from . import build, html, text
 from .build import Progress, Result
@@ -26,6 +25,9 @@ def edition_options(edition_file: Path | None, title: str | None, description: s
     meta_title = meta_description = ""
     problems: list[Diagnostic] = []
     if edition_file is not None and (title is None or description is None):
+        # imported here: the deposit packages take a tenth of a second to load, and the
+        # plain-text export (which runs from this module too) needs none of them
+        from ..deposit.edition import read_meta
         meta, notes = read_meta(edition_file)
         meta_title, meta_description = meta.title, meta.description
         problems = [d for d in notes if d.severity == Severity.ERROR]  # depositor: not ours

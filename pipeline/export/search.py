@@ -50,16 +50,24 @@ def _json(value) -> str:
     """JSON that is safe in a script: ``<``, ``>``, ``&`` and the two line separators as
     ``\\u`` escapes, so that no text from a source can end a script element or break the
     JavaScript."""
-    data = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _safe(data: str) -> str:
     for char in "<>&\u2028\u2029":
-        data = data.replace(char, f"\\u{ord(char):04x}")
+        if char in data:
+            data = data.replace(char, f"\\u{ord(char):04x}")
     return data
+
+
+#: A string as JSON (as :func:`json.dumps` writes it with ``ensure_ascii=False``).
+_string = json.encoder.encode_basestring
 
 
 def passage(fragment: str, label: str, text: str) -> str:
     """A passage's fragment id, label and text as they appear in the index (JSON, without
     the brackets around them): made where the passage is read, in a worker."""
-    return _json([fragment, label, text])[1:-1]
+    return _safe(f"{_string(fragment)},{_string(label)},{_string(text)}")
 
 
 class IndexWriter:
@@ -90,8 +98,9 @@ class IndexWriter:
         """The ``k``-th document's passages ([:func:`passage`, [register id, ...]]) and the
         passages (by their place in ``passages``) each of its words is in."""
         known = self.entity_index
-        rows = [f"[{k},{text},{_json(sorted({known[r] for r in refs if r in known}))}]"
-                for text, refs in passages]
+        def entities(refs: list[str]) -> str:  # integers: as JSON writes them
+            return ",".join(map(str, sorted({known[r] for r in refs if r in known})))
+        rows = [f"[{k},{text},[{entities(refs)}]]" for text, refs in passages]
         if rows:
             self._write(("," if self.passages else "") + ",".join(rows))
         shift = self.passages.__add__

@@ -4,7 +4,7 @@ The home page, the registers and the search index are made from every document a
 Holding every parsed TEI tree for that, or every passage and snippet, would take memory in
 proportion to the edition (10,000 documents took gigabytes), and would mean reading every
 file again after one changed.  So each TEI file is read on its own (in a worker process)
-into a :class:`Summary` of three parts, kept as JSON in the cache folder by the file's
+into a :class:`Summary` of three parts, kept (:mod:`marshal`) in the cache folder by the file's
 content (after one file changed, only that one is read again):
 
 - ``meta``, small: the document's row in the table of documents, the register entries it
@@ -12,7 +12,7 @@ content (after one file changed, only that one is read again):
   of its passages name it, with a digest of its share of the register page.  The edition is
   planned from these alone (:mod:`.edition`).
 - ``search``, its passages for the search index with their words, and ``lists``, its share
-  of each register page already rendered (``pieces.xsl``): the bulk.  The edition's pages
+  of each register page already rendered (:mod:`.html_pieces`): the bulk.  The edition's pages
   are written from these one document at a time, and only when a digest says they changed
   (a change of wording that leaves the registers as they were reads no ``lists``).
 """
@@ -25,33 +25,21 @@ from dataclasses import dataclass
 from lxml import etree
 
 from ..tei.ns import ELEMENT_TYPES, NS, tei
+from . import html_pieces
 from . import text as plain
 from .passages import metadata_passage, passages, refs_of
 from .register import fold, occurrences, standoff_entries
 from .search import passage, words
 from .sources import Source
-from .stylesheets import stylesheet
 
 #: Bump when what a summary holds changes: cached summaries of older code are not used.
-SUMMARY_VERSION = 3
+#: (5: kept with :mod:`marshal`, not as JSON: four times faster both ways, for a cache that
+#: only this code reads; its format version is part of the build's settings.)
+SUMMARY_VERSION = 5
 
 #: How a register page's list of occurrences begins (``collection.xsl``).  No text from a
 #: source can contain it: the HTML output escapes ``<`` in text and ``"`` in attributes.
 OCCURRENCES = b'<ul class="occurrences">'
-
-
-_LIST = OCCURRENCES.decode("utf-8")
-#: Escapes for an attribute value: what XML reads back as written (line ends and tabs too).
-_ATTR = (("&", "&amp;"), ("<", "&lt;"), ('"', "&quot;"), ("\t", "&#9;"), ("\n", "&#10;"),
-         ("\r", "&#13;"))
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-
-
-def _attr(value: str) -> str:
-    for char, escape in _ATTR:
-        if char in value:
-            value = value.replace(char, escape)
-    return value
 
 
 @dataclass
@@ -123,19 +111,9 @@ def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
             by_name.setdefault((occ.type, fold(occ.match)), []).append(occ)
     h = source.doc.header
     page = f"documents/{source.name}.html"
-    doc = (f'<group><doc name="{_attr(source.name)}" href="{_attr(page)}" '
-           f'title="{_attr(h.title)}" date="{_attr(h.date_text or h.date_when or "")}">')
-    xml = ["<groups>"]  # written out, not built node by node: a third of the time
-    for occs in (*by_ref.values(), *by_name.values()):
-        xml.append(doc)
-        xml.extend(f'<in href="{_attr(f"{page}#{o.passage}")}" label="{_attr(o.label)}" '
-                   f'before="{_attr(o.before)}" match="{_attr(o.match)}" '
-                   f'after="{_attr(o.after)}" candidates="{len(o.refs)}"/>' for o in occs)
-        xml.append("</doc></group>")
-    xml.append("</groups>")
-    groups = etree.fromstring("".join(xml), _PARSER)
-    rendered = str(stylesheet("pieces.xsl")(groups.getroottree())).rstrip("\n")
-    lists = [part.removesuffix("</ul>") for part in rendered.split(_LIST)[1:]]
+    date = h.date_text or h.date_when or ""
+    lists = [html_pieces.document_item(page, h.title, date, occs)
+             for occs in (*by_ref.values(), *by_name.values())]
     linked, proposed = [], []
     meta["linked"], meta["proposed"] = [], []
     for (ref, occs), html in zip(by_ref.items(), lists):

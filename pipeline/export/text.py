@@ -84,7 +84,7 @@ def _block(block: Block | Item, out: list[str]) -> None:
 
 def _inlines(content: Iterable[Inline], out: list[str]) -> None:
     for node in content:
-        if isinstance(node, (Text, LineBreak)):
+        if type(node) is Text or isinstance(node, (Text, LineBreak)):  # most are Text
             out.append(node.text)
         elif isinstance(node, Bracketed):
             out.append("[")
@@ -188,7 +188,7 @@ def wrap_lines(hard_lines: Sequence[str], width: int, first: str, rest: str) -> 
         if width <= 0 or not line:
             out.append((start + line).rstrip())
             continue
-        text = line.expandtabs().translate(_SPACES)
+        text = line.expandtabs().translate(_SPACES) if _BREAKING.search(line) else line
         if _OTHER_SPACE.search(text):  # textwrap drops these at line ends: it knows how
             wrapper = textwrap.TextWrapper(width=width, initial_indent=start,
                                            subsequent_indent=rest, break_long_words=False,
@@ -201,6 +201,7 @@ def wrap_lines(hard_lines: Sequence[str], width: int, first: str, rest: str) -> 
 
 #: The white space :mod:`textwrap` breaks at, each made a space (as it does).
 _SPACES = str.maketrans("\t\n\x0b\x0c\r", "     ")
+_BREAKING = re.compile(r"[\t\n\x0b\x0c\r]")  # (a line without them is as it is)
 #: White space it does not break at (a no-break space), but drops at the ends of lines.
 _OTHER_SPACE = re.compile(r"[^\S ]")
 

@@ -31,6 +31,9 @@
   <xsl:param name="prev-title" select="''"/>
   <xsl:param name="next-href" select="''"/>
   <xsl:param name="next-title" select="''"/>
+  <!-- 'within': each entry's card in its place; 'apart': the places left empty, for cards
+       made once per entry (card.xsl) and put in by pipeline/export/html.py. -->
+  <xsl:param name="cards" select="'within'"/>
 
   <!-- The names of the text and of the senders and recipients ($names), by their @ref. -->
   <xsl:key name="pointer" match="/tei:TEI/tei:text/tei:body//tei:persName | /tei:TEI/tei:text/tei:body//tei:placeName | /tei:TEI/tei:text/tei:body//tei:orgName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:persName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:placeName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:orgName" use="normalize-space(@ref)"/>
@@ -787,7 +790,7 @@
           <li>
             <div class="card card-{local-name()}">
               <div class="card-body" id="{@xml:id}">
-                <xsl:apply-templates select="." mode="card"/>
+                <xsl:if test="$cards = 'within'"><xsl:apply-templates select="." mode="card"/></xsl:if>
               </div>
               <p class="card-more"><a href="{$root}{$page}#{@xml:id}">In the register, with every occurrence</a></p>
             </div>

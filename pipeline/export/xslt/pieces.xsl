@@ -2,16 +2,13 @@
 <!--
   pieces.xsl: pieces of the pages of collection.xsl, made apart.  XSLT 1.0.
 
-  The home page lists every document and a register page every passage that names each
-  entry; an edition of thousands of documents cannot hold all of them at once.  So these
-  lists are made in pieces, with the templates of collection.xsl, and the pages are put
-  together from them (pipeline/export/edition.py):
-
-  - <groups><group><doc …><in …/></doc></group>…</groups> (the <doc> of collection.xsl):
-    one document's share of the register pages, made when the document is read
-    (pipeline/export/summary.py); one <ul class="occurrences"> per group, in order;
-  - <rows><document …/>…</rows> (the <document> of collection.xsl): rows of the table of
-    documents of the home page.
+  The home page lists every document; an edition of thousands of documents cannot hold all
+  of them at once.  So the list is made in pieces, with the templates of collection.xsl,
+  and the page is put together from them (pipeline/export/edition.py):
+  <rows><document …/>…</rows> (the <document> of collection.xsl): rows of the table of
+  documents of the home page.  (A register page's lists of occurrences are made in pieces
+  too, by pipeline/export/html_pieces.py, as collection.xsl's template "occurrences"
+  makes them; tests/test_export_pieces.py checks that.)
 
   Change the lists in collection.xsl, not here.
 -->
@@ -22,9 +19,6 @@
   <xsl:output method="html" encoding="UTF-8" indent="no"/>
 
   <xsl:template match="/">
-    <xsl:for-each select="/groups/group">
-      <xsl:call-template name="occurrences"/>
-    </xsl:for-each>
     <xsl:apply-templates select="/rows/document" mode="row"/>
   </xsl:template>
 
