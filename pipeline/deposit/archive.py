@@ -30,7 +30,7 @@ def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "w+b") as handle:  # read too: a zip copies its own members
             if fmt == "zip":
                 named = {f"{top}/{rel}" if top else rel: sha
                          for rel, sha in (digests or {}).items()}

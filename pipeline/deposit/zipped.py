@@ -9,7 +9,10 @@ Deflating is most of what serializing a package costs, so:
   zip, where each content lies; a zip is only read from when its size, times and inode are
   the recorded ones.  The bag's zip and the DSpace batch's zip hold the same TEI, HTML and
   text files, so the second reuses the first, and a rebuild after a one-page change deflates
-  that page's files only.
+  that page's files only;
+- a content that comes again in the same zip (the HTML edition's copies of the TEI and text
+  files) is copied from the member written before, not deflated twice;
+- files are read into one reused buffer per thread, not a fresh one per read.
 
 The archive's bytes are those :mod:`zipfile` itself writes for the same members (the
 container is :mod:`zipfile`'s; only the deflating is done here, with the same settings), so
@@ -27,10 +30,10 @@ import zlib
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from ..incremental import BuildRecord, settings_digest
-from .fixity import CHUNK
+from .fixity import pieces
 
 #: zlib's own default: within 0.5 % of level 9's size on the edition's XML, HTML and text,
 #: in three quarters of the time.
@@ -91,6 +94,7 @@ def write_zip(members: list[tuple[str, Path]], out: BinaryIO, epoch: int,
     made: dict[str, Entry] = {}
     handles: dict[str, BinaryIO] = {}
     pending: deque[tuple[zipfile.ZipInfo, Future | tuple]] = deque()
+    queued: set[str] = set()  # contents deflated for this zip
     workers = os.cpu_count() or 1
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool, \
@@ -106,8 +110,14 @@ def write_zip(members: list[tuple[str, Path]], out: BinaryIO, epoch: int,
                 info.compress_type = zipfile.ZIP_DEFLATED
                 sha = digests.get(name)
                 reused = _reuse(sources.get(sha), handles) if sha else None
-                pending.append((info, (sha, *reused) if reused else
-                                pool.submit(_deflate, path, sha)))
+                if reused:
+                    pending.append((info, (sha, *reused)))
+                elif sha is not None and sha in queued:  # a member before it has its content
+                    pending.append((info, (sha, path)))
+                else:
+                    pending.append((info, pool.submit(_deflate, path, sha)))
+                    if sha is not None:
+                        queued.add(sha)
                 _flush(zf, pending, made, workers * AHEAD)
             _flush(zf, pending, made, 0)
     finally:
@@ -123,7 +133,12 @@ def _flush(zf: zipfile.ZipFile, pending: deque, made: dict[str, Entry], keep: in
         if job is None:  # a folder
             zf.writestr(info, b"")
             continue
-        sha, csize, crc, size, data = job.result() if isinstance(job, Future) else job
+        if isinstance(job, Future):
+            job = job.result()
+        elif len(job) == 2:  # the content of a member written before: copied from there
+            sha, path = job
+            job = (sha, *(_read_member(_reader(zf.fp), made[sha]) or _deflate(path, sha)[1:]))
+        sha, csize, crc, size, data = job
         offset = _append(zf, info, crc, size, data)
         made.setdefault(sha, (offset, csize, crc, size))
 
@@ -135,8 +150,8 @@ def _deflate(path: Path, sha: str | None) -> tuple[str, int, int, int, bytes]:
     z = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
     digest = hashlib.sha256() if sha is None else None
     packed, crc, size = [], 0, 0
-    with open(path, "rb") as handle:
-        while piece := handle.read(CHUNK):
+    with open(path, "rb", buffering=0) as handle:
+        for piece in pieces(handle):
             packed.append(z.compress(piece))
             crc = zlib.crc32(piece, crc)
             size += len(piece)
@@ -157,18 +172,39 @@ def _reuse(source: tuple[str, Entry] | None, handles: dict[str, BinaryIO],
     deflated again)."""
     if source is None:
         return None
-    archive, (offset, csize, crc, size) = source
+    archive, entry = source
     try:
         if archive not in handles:
             handles[archive] = open(archive, "rb")
-        handle = handles[archive]
-        handle.seek(offset)
-        head = _LOCAL.unpack(handle.read(_LOCAL.size))
+    except OSError:
+        return None
+    return _read_member(_reader(handles[archive]), entry)
+
+
+def _reader(handle: BinaryIO) -> Callable[[int, int], bytes]:
+    """Reads ``n`` bytes at an offset of a zip, even one being written (it is left where it
+    was)."""
+    def read(offset: int, n: int) -> bytes:
+        end = handle.tell()
+        try:
+            handle.seek(offset)
+            return handle.read(n)
+        finally:
+            handle.seek(end)
+    return read
+
+
+def _read_member(read: Callable[[int, int], bytes], entry: Entry,
+                 ) -> tuple[int, int, int, bytes] | None:
+    """(compressed size, CRC-32, size, compressed bytes) of the member at ``entry``; None
+    when it is not there or cannot be read."""
+    offset, csize, crc, size = entry
+    try:
+        head = _LOCAL.unpack(read(offset, _LOCAL.size))
         if head[0] != zipfile.stringFileHeader or head[7:10] != (crc, csize, size):
             return None
-        handle.seek(head[10] + head[11], os.SEEK_CUR)
-        packed = handle.read(csize)
-    except (OSError, struct.error):
+        packed = read(offset + _LOCAL.size + head[10] + head[11], csize)
+    except (OSError, ValueError, struct.error):  # io.UnsupportedOperation: not readable
         return None
     return (csize, crc, size, packed) if len(packed) == csize else None
 
