@@ -78,7 +78,7 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     return result, notes
 
 
-def _stats(paths: list[Path]) -> list[list]:
+def _stats(paths: list[Path] | list[str]) -> list[list]:
     """Each file's name, size, modification time, change time and inode (make's rule, with
     more care): what says a file is the one a package was made from, or made."""
     out = []
@@ -92,10 +92,10 @@ def _stats(paths: list[Path]) -> list[list]:
     return out
 
 
-def _outputs(out: Path, archive: str | None) -> list[Path]:
+def _outputs(out: Path, archive: str | None) -> list[str]:
     files = sorted(os.path.join(path, name) for path, _folders, names in os.walk(out)
                    for name in names)
-    return [Path(p) for p in files] + ([Path(archive)] if archive else [])
+    return files + ([archive] if archive else [])
 
 
 def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,

@@ -29,9 +29,11 @@ def records(d: EditionDocument, meta: EditionMeta, when: PackageDate,
     terms = describe(d, meta, when.day.isoformat())
     h = d.doc.header
     kind = vocab.DOC_TYPES.get(h.doc_type or "", ("document",))[0].lower()
-    mets = document_mets(d.doc.id, h.title or d.doc.id, kind, oai_dc(terms), files,
+    dc = oai_dc(terms)
+    written = to_bytes(dc)  # before the METS takes the element in (and indents it anew)
+    mets = document_mets(d.doc.id, h.title or d.doc.id, kind, dc, files,
                          f"{when.day.isoformat()}T00:00:00Z", meta.organization)
-    return Records(terms, to_bytes(oai_dc(terms)), mets)
+    return Records(terms, written, mets)
 
 
 def mets_file(role: str, href: str, fixity: Fixity) -> MetsFile:

@@ -82,7 +82,7 @@ def _stat(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def write_zip(members: list[tuple[str, Path]], out: BinaryIO, epoch: int,
+def write_zip(members: list[tuple[str, str | Path]], out: BinaryIO, epoch: int,
               digests: dict[str, str], index: ZipIndex | None) -> dict[str, Entry]:
     """Write ``members`` ((name, path), folders ending in ``/``, in order) to ``out``.
 
@@ -143,7 +143,7 @@ def _flush(zf: zipfile.ZipFile, pending: deque, made: dict[str, Entry], keep: in
         made.setdefault(sha, (offset, csize, crc, size))
 
 
-def _deflate(path: Path, sha: str | None) -> tuple[str, int, int, int, bytes]:
+def _deflate(path: str | Path, sha: str | None) -> tuple[str, int, int, int, bytes]:
     """(SHA-256, compressed size, CRC-32, size, raw deflate data) of a file, as zipfile
     makes it; read a piece at a time (deflate's output does not depend on how its input
     is cut)."""
@@ -182,15 +182,12 @@ def _reuse(source: tuple[str, Entry] | None, handles: dict[str, BinaryIO],
 
 
 def _reader(handle: BinaryIO) -> Callable[[int, int], bytes]:
-    """Reads ``n`` bytes at an offset of a zip, even one being written (it is left where it
-    was)."""
+    """Reads ``n`` bytes at an offset of a zip, even of one being written (read at the
+    offset, so the writer's position is not moved; a zip being written must be a file
+    whose descriptor was opened for reading too, else its members are deflated again)."""
     def read(offset: int, n: int) -> bytes:
-        end = handle.tell()
-        try:
-            handle.seek(offset)
-            return handle.read(n)
-        finally:
-            handle.seek(end)
+        handle.flush()
+        return os.pread(handle.fileno(), n, offset)
     return read
 
 
@@ -204,7 +201,7 @@ def _read_member(read: Callable[[int, int], bytes], entry: Entry,
         if head[0] != zipfile.stringFileHeader or head[7:10] != (crc, csize, size):
             return None
         packed = read(offset + _LOCAL.size + head[10] + head[11], csize)
-    except (OSError, ValueError, struct.error):  # io.UnsupportedOperation: not readable
+    except (OSError, ValueError, struct.error):  # io.UnsupportedOperation: no descriptor
         return None
     return (csize, crc, size, packed) if len(packed) == csize else None
 
