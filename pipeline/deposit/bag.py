@@ -91,7 +91,7 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
         files = [mets_file(f.role, "../../" + f.rel, fixity[f.rel]) for f in d.files]
         own.update(f.rel for f in d.files)
         dc, mets = f"data/metadata/dc/{d.stem}.xml", f"data/metadata/mets/{d.stem}.xml"
-        key = key_of(d.doc, d.lang, d.publisher, edition.meta, when.day.isoformat(), files)
+        key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
         if not (staged.take(dc, key) and staged.take(mets, key)):
             rec = records(d, edition.meta, when, files)
             notes.extend(check(schemas, rec, display_path(d.files[0].path)))

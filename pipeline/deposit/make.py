@@ -13,7 +13,7 @@ from ..incremental import BuildRecord, record_path, settings_digest
 from . import schemas as schema_files
 from .archive import archive_path, serialize
 from .bag import build_bag
-from .edition import EDITION_FILE, GROUPS, _group_files, collect, git_epoch, package_date
+from .edition import EDITION_FILE, GROUPS, collect, git_epoch, group_paths, package_date
 from .fixity import FileMemory
 from .saf import build_saf
 from .staged import Staged
@@ -50,8 +50,8 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     memory = BuildRecord(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
         "git": git_epoch(root), "out": str(out.resolve())}))
-    inputs = _stats([root / EDITION_FILE, *(f.path for _group, folder, _what in GROUPS
-                                              for f in _group_files(root / folder, _group))])
+    inputs = _stats([str(root / EDITION_FILE), *(path for _group, folder, _what in GROUPS
+                                                   for path in group_paths(root / folder))])
     made = memory.get("package")
     if made is not None and made["inputs"] == inputs and made["outputs"] == _stats(
             _outputs(out, made["archive"])):
@@ -78,7 +78,7 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     return result, notes
 
 
-def _stats(paths: list[Path] | list[str]) -> list[list]:
+def _stats(paths: list[str]) -> list[list]:
     """Each file's name, size, modification time, change time and inode (make's rule, with
     more care): what says a file is the one a package was made from, or made."""
     out = []
@@ -86,9 +86,9 @@ def _stats(paths: list[Path] | list[str]) -> list[list]:
         try:
             st = os.stat(path)
         except OSError:
-            out.append([str(path)])
+            out.append([path])
             continue
-        out.append([str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
+        out.append([path, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
     return out
 
 

@@ -87,7 +87,7 @@ def write_item(d: EditionDocument, named: list[tuple[str, str, Fixity]], edition
     files = [mets_file(role, name, fixity) for role, name, fixity in named]
     mets_name = f"{d.stem}.mets.xml"
     made = [f"{d.stem}/{mets_name}", f"{d.stem}/dublin_core.xml", f"{d.stem}/contents"]
-    key = key_of(d.doc, d.lang, d.publisher, edition.meta, when.day.isoformat(), files)
+    key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
     if all(staged.take(rel, key) for rel in made):
         return []
     rec = records(d, edition.meta, when, files)

@@ -26,7 +26,11 @@ from .fixity import FileMemory, Fixity, fixity, fixity_of
 
 
 def key_of(*parts: object) -> str:
-    """The key of a made file: a digest of what it is made from (JSON-able parts)."""
+    """The key of a made file: a digest of what it is made from (JSON-able parts).
+
+    A document's records are made from its files' checksums and what its TEI file says,
+    which the TEI file's SHA-256 (among its files') stands for: the parsed header itself
+    need not be part of the key."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()
 
 
