@@ -19,7 +19,7 @@ from . import output
 from .dublin_core import dspace_dc
 from .edition import Edition, EditionDocument, PackageDate, PackageFile
 from .fixity import FileMemory, Fixity
-from .records import check, mets_file, records
+from .records import mets_file, records
 from .schemas import Schemas
 from .staged import Staged, key_of
 
@@ -90,10 +90,10 @@ def write_item(d: EditionDocument, named: list[tuple[str, str, Fixity]], edition
     key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
     if all(staged.take(rel, key) for rel in made):
         return []
-    rec = records(d, edition.meta, when, files)
+    rec = records(d, edition.meta, when, files, schemas, display_path(d.files[0].path))
     for rel, data in zip(made, (rec.mets, dspace_dc(rec.terms), contents(named, mets_name))):
         staged.write(rel, data, key)
-    return check(schemas, rec, display_path(d.files[0].path))
+    return list(rec.problems)
 
 
 def contents(named: list[tuple[str, str, Fixity]], mets_name: str) -> bytes:
