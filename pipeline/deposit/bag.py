@@ -93,7 +93,7 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
         dc, mets = f"data/metadata/dc/{d.stem}.xml", f"data/metadata/mets/{d.stem}.xml"
         key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
         if not (staged.take(dc, key) and staged.take(mets, key)):
-            rec = records(d, edition.meta, when, files, schemas, display_path(d.files[0].path))
+            rec = records(d, edition.meta, when, files, schemas)
             notes.extend(rec.problems)
             staged.write(dc, rec.dc, key)
             staged.write(mets, rec.mets, key)

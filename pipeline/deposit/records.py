@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .. import vocab
 from ..diagnostics import Diagnostic, error
+from ..files import display_path
 from ..tei.read import parse
 from . import schemas as schema_check
 from .dublin_core import Term, describe, oai_dc, to_bytes
@@ -25,9 +26,9 @@ class Records:
 
 
 def records(d: EditionDocument, meta: EditionMeta, when: PackageDate, files: list[MetsFile],
-            schemas: Schemas | None, where: str) -> Records:
+            schemas: Schemas | None) -> Records:
     """The Dublin Core and METS of ``d``, its files as ``files`` locates them, checked
-    against the official schemas (``where``: the file problems are reported for)."""
+    against the official schemas (problems are reported for the document's TEI file)."""
     terms = describe(d, meta, when.day.isoformat())
     h = d.doc.header
     kind = vocab.DOC_TYPES.get(h.doc_type or "", ("document",))[0].lower()
@@ -39,7 +40,7 @@ def records(d: EditionDocument, meta: EditionMeta, when: PackageDate, files: lis
     data = to_bytes(mets)
     problems = ()
     if not (dc_valid and (schemas is None or schemas.mets.validate(mets))):
-        problems = tuple(check(schemas, data, written, where))
+        problems = tuple(check(schemas, data, written, display_path(d.files[0].path)))
     return Records(terms, written, data, problems)
 
 

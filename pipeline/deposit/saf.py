@@ -90,7 +90,7 @@ def write_item(d: EditionDocument, named: list[tuple[str, str, Fixity]], edition
     key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
     if all(staged.take(rel, key) for rel in made):
         return []
-    rec = records(d, edition.meta, when, files, schemas, display_path(d.files[0].path))
+    rec = records(d, edition.meta, when, files, schemas)
     for rel, data in zip(made, (rec.mets, dspace_dc(rec.terms), contents(named, mets_name))):
         staged.write(rel, data, key)
     return list(rec.problems)

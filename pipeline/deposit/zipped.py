@@ -40,6 +40,8 @@ from .fixity import pieces
 LEVEL = 6
 #: Members deflated ahead of the one being written, per thread.
 AHEAD = 4
+#: Files this small are deflated at once: handing them to a thread costs more.
+INLINE = 16 * 1024
 
 #: Where a content lies in a zip: header offset, compressed size, CRC-32, size.
 Entry = tuple[int, int, int, int]
@@ -115,7 +117,9 @@ def write_zip(members: list[tuple[str, str | Path]], out: BinaryIO, epoch: int,
                 elif sha is not None and sha in queued:  # a member before it has its content
                     pending.append((info, (sha, path)))
                 else:
-                    pending.append((info, pool.submit(_deflate, path, sha)))
+                    small = os.stat(path).st_size <= INLINE
+                    pending.append((info, _deflate(path, sha) if small else
+                                    pool.submit(_deflate, path, sha)))
                     if sha is not None:
                         queued.add(sha)
                 _flush(zf, pending, made, workers * AHEAD)
@@ -216,11 +220,12 @@ def _append(zf: zipfile.ZipFile, info: zipfile.ZipInfo, crc: int, size: int,
     """
     info.flag_bits = 0
     info.CRC, info.file_size, info.compress_size = crc, size, len(packed)
-    info.header_offset = zf.fp.tell()
-    zf.fp.write(info.FileHeader(size * 1.05 > zipfile.ZIP64_LIMIT))
+    info.header_offset = zf.start_dir  # where zipfile's own writes left the file
+    header = info.FileHeader(size * 1.05 > zipfile.ZIP64_LIMIT)
+    zf.fp.write(header)
     zf.fp.write(packed)
     zf.filelist.append(info)
     zf.NameToInfo[info.filename] = info
-    zf.start_dir = zf.fp.tell()
+    zf.start_dir += len(header) + len(packed)  # as tell() would say, without asking
     zf._didModify = True
     return info.header_offset
