@@ -17,9 +17,11 @@ from lxml import etree
 from pipeline import vocab
 from pipeline.deposit import schemas
 from pipeline.deposit.dublin_core import DC_NS
-from pipeline.deposit.edition import GROUPS
+from pipeline.deposit.edition import GROUPS, collect, package_date
+from pipeline.deposit.fixity import Fixity
 from pipeline.deposit.make import make_package
 from pipeline.deposit.mets import METS_NS, XLINK_NS
+from pipeline.deposit.records import mets_file, records
 from pipeline.tei.ns import XML_LANG
 from pipeline.tei.read import parse, read_tei
 
@@ -254,6 +256,22 @@ def test_the_mets_schema_rejects_a_broken_mets(bag: Path) -> None:
                    data.replace(b"<mets:fileSec>", b"<mets:fileSec><mets:bogus/>", 1),
                    data.replace(b'CHECKSUMTYPE="SHA-256"', b'CHECKSUMTYPE="SHA-3"', 1)):
         assert schemas.problems(schema, etree.fromstring(broken))
+
+
+def test_a_record_its_schema_rejects_is_reported_with_its_line(deposit_edition: Path) -> None:
+    """Records are checked as they are made: one that is not valid comes back as E504."""
+    edition, _notes = collect(deposit_edition)
+    d = edition.documents[0]
+    when = package_date(EPOCH, None, edition.documents)
+    files = [mets_file(f.role, f.rel, Fixity(1, "0" * 64, "0" * 128)) for f in d.files]
+    official = schemas.load()
+    assert records(d, edition.meta, when, files, official).problems == ()
+    strict = schemas.Schemas(mets=official.oai_dc, oai_dc=official.oai_dc)  # no METS passes
+    problems = records(d, edition.meta, when, files, strict).problems
+    assert [p.code for p in problems] and {p.code for p in problems} == {"E504"}
+    assert problems[0].file.endswith(f"tei/{d.stem}.xml")
+    assert problems[0].message.startswith("the METS made for this document is not valid: "
+                                          "line 2: ")
 
 
 def test_the_seed_cables_mets_and_bag_info_are_the_golden_ones(bag: Path,

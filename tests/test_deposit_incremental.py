@@ -140,18 +140,7 @@ def test_the_zip_is_the_one_zipfile_writes_and_reuse_changes_no_byte(
         content = data.draw(st.binary(max_size=3000) | st.text(max_size=3000).map(str.encode))
         (folder / f"{len(members)}").write_bytes(content)
         members.append((f"top/{name}", folder / f"{len(members)}"))
-    expected = io.BytesIO()
-    with zipfile.ZipFile(expected, "w") as zf:
-        for name, path in members:
-            info = zipfile.ZipInfo(name, date_time=(2023, 11, 14, 22, 13, 20))
-            info.create_system = 3
-            if name.endswith("/"):
-                info.external_attr = (0o40755 << 16) | 0x10
-                zf.writestr(info, b"")
-            else:
-                info.external_attr = 0o100644 << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, path.read_bytes(), compresslevel=LEVEL)
+    expected = zipfile_zip(members)
     index = ZipIndex(folder / "index.json")
     first = folder / "first.zip"
     with open(first, "wb") as out:
@@ -164,6 +153,50 @@ def test_the_zip_is_the_one_zipfile_writes_and_reuse_changes_no_byte(
     with refuse_to_deflate():  # every member comes from the first zip
         write_zip(members, again, 1700000000, digests, ZipIndex(folder / "index.json"))
     assert again.getvalue() == expected.getvalue()
+
+
+@settings(max_examples=30, deadline=None)
+@given(names=names, data=st.data())
+def test_a_content_that_comes_again_in_a_zip_is_deflated_once(
+        tmp_path_factory: pytest.TempPathFactory, names: list[str],
+        data: st.DataObject) -> None:
+    folder = tmp_path_factory.mktemp("zip")
+    # small files are deflated at once, larger ones in a thread: both kinds come again
+    contents = data.draw(st.lists(st.binary(max_size=3000) | st.binary(
+        min_size=1, max_size=100).map(lambda b: b * (zipped.INLINE // len(b) + 1)),
+        min_size=1, max_size=3))
+    members = []
+    for name in sorted(names):
+        (folder / f"{len(members)}").write_bytes(data.draw(st.sampled_from(contents)))
+        members.append((name, folder / f"{len(members)}"))
+    digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in members}
+    deflated = []
+    kept = zipped._deflate
+    zipped._deflate = lambda path, sha: deflated.append(sha) or kept(path, sha)
+    try:
+        with open(folder / "made.zip", "w+b") as out:
+            write_zip(members, out, 1700000000, digests, None)
+    finally:
+        zipped._deflate = kept
+    assert (folder / "made.zip").read_bytes() == zipfile_zip(members).getvalue()
+    assert sorted(deflated) == sorted(set(digests.values()))
+
+
+def zipfile_zip(members: list[tuple[str, Path]]) -> io.BytesIO:
+    """The zip :mod:`zipfile` itself writes of ``members`` (what ``write_zip`` must write)."""
+    expected = io.BytesIO()
+    with zipfile.ZipFile(expected, "w") as zf:
+        for name, path in members:
+            info = zipfile.ZipInfo(name, date_time=(2023, 11, 14, 22, 13, 20))
+            info.create_system = 3
+            if name.endswith("/"):
+                info.external_attr = (0o40755 << 16) | 0x10
+                zf.writestr(info, b"")
+            else:
+                info.external_attr = 0o100644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, path.read_bytes(), compresslevel=LEVEL)
+    return expected
 
 
 @contextmanager

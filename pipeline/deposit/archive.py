@@ -30,7 +30,7 @@ def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with os.fdopen(fd, "wb") as handle:  # mkstemp's descriptor reads too (zipped)
             if fmt == "zip":
                 named = {f"{top}/{rel}" if top else rel: sha
                          for rel, sha in (digests or {}).items()}
@@ -56,19 +56,20 @@ def archive_path(out: Path, fmt: str) -> Path:
     return out.with_name(f"{out.name}.{fmt}")
 
 
-def _members(folder: Path, top: str | None) -> list[tuple[str, Path]]:
-    """(name in the archive, path on disk), folders ending in ``/``, sorted by name."""
-    out = [(f"{top}/", folder)] if top else []
+def _members(folder: Path, top: str | None) -> list[tuple[str, str]]:
+    """(name in the archive, path on disk), folders ending in ``/``, sorted by name (paths
+    as strings: a package has 100,000 files)."""
+    out = [(f"{top}/", str(folder))] if top else []
     prefix = f"{top}/" if top else ""
     for path, folders, files in os.walk(folder):
         rel = os.path.relpath(path, folder).replace(os.sep, "/")
         rel = "" if rel == "." else rel + "/"
-        out += [(f"{prefix}{rel}{name}/", Path(path, name)) for name in folders]
-        out += [(f"{prefix}{rel}{name}", Path(path, name)) for name in files]
+        out += [(f"{prefix}{rel}{name}/", os.path.join(path, name)) for name in folders]
+        out += [(f"{prefix}{rel}{name}", os.path.join(path, name)) for name in files]
     return sorted(out)
 
 
-def _tar_gz(members: list[tuple[str, Path]], out, epoch: int) -> None:
+def _tar_gz(members: list[tuple[str, str]], out, epoch: int) -> None:
     with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch,
                        compresslevel=LEVEL) as gz, \
             tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tf:
@@ -82,7 +83,7 @@ def _tar_gz(members: list[tuple[str, Path]], out, epoch: int) -> None:
                 info.mode = 0o755
                 tf.addfile(info)
             else:
-                info.size = path.stat().st_size
+                info.size = os.stat(path).st_size
                 info.mode = 0o644
                 with open(path, "rb") as data:
                     tf.addfile(info, data)

@@ -31,7 +31,7 @@ from .edition import GROUPS, Edition, PackageDate
 from .fixity import FileMemory, Fixity
 from .mets import MetsFile, edition_mets
 from .readme import readme
-from .records import check, mets_file, records
+from .records import mets_file, records
 from .schemas import Schemas
 from .staged import Staged, key_of
 
@@ -91,10 +91,10 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
         files = [mets_file(f.role, "../../" + f.rel, fixity[f.rel]) for f in d.files]
         own.update(f.rel for f in d.files)
         dc, mets = f"data/metadata/dc/{d.stem}.xml", f"data/metadata/mets/{d.stem}.xml"
-        key = key_of(d.doc, d.lang, d.publisher, edition.meta, when.day.isoformat(), files)
+        key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
         if not (staged.take(dc, key) and staged.take(mets, key)):
-            rec = records(d, edition.meta, when, files)
-            notes.extend(check(schemas, rec, display_path(d.files[0].path)))
+            rec = records(d, edition.meta, when, files, schemas)
+            notes.extend(rec.problems)
             staged.write(dc, rec.dc, key)
             staged.write(mets, rec.mets, key)
         docs.append((d.doc.id, d.doc.header.title or d.doc.id, f"mets/{d.stem}.xml"))

@@ -197,6 +197,13 @@ def _group_files(folder: Path, group: str) -> list[PackageFile]:
             for parts, path in sorted(_visible(str(folder), ()))]
 
 
+def group_paths(folder: Path) -> list[str]:
+    """The paths of the files :func:`_group_files` finds, as strings: what telling whether
+    any of them changed needs, without the objects."""
+    return [path for _parts, path in sorted(_visible(str(folder), ()))] \
+        if folder.is_dir() else []
+
+
 def _visible(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
     with os.scandir(folder) as entries:
         for entry in entries:

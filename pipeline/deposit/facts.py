@@ -9,7 +9,7 @@ page is) and the facts are remembered by the file's content (:mod:`.fixity`).
 
 from __future__ import annotations
 
-from dataclasses import asdict, fields
+from dataclasses import fields
 
 from lxml import etree
 
@@ -26,10 +26,18 @@ def read_facts(tree: etree._ElementTree) -> dict:
     doc = read_tei(tree, text=False)
     root = tree.getroot()
     publisher = root.find(PUBLISHER, NS)
-    return {"id": doc.id, "header": asdict(doc.header), "source": doc.source.path,
+    return {"id": doc.id, "header": header_data(doc.header), "source": doc.source.path,
             "lang": root.get(XML_LANG, ""),
             "publisher": "".join(publisher.itertext()).strip() if publisher is not None
             else None}
+
+
+def header_data(h: Header) -> dict:
+    """A :class:`Header` as JSON-able data (what ``dataclasses.asdict`` gives, tuples as
+    lists, without its deep copies of every string)."""
+    return {name: [dict(vars(v)) if isinstance(v, Party) else v for v in value]
+            if isinstance(value, tuple) else value
+            for name, value in ((name, getattr(h, name)) for name in _HEADER_FIELDS)}
 
 
 def document(facts: dict) -> Document:
@@ -38,7 +46,8 @@ def document(facts: dict) -> Document:
 
 
 def header(data: dict) -> Header:
-    """A :class:`Header` from its ``asdict`` form (lists back to tuples, parties to Party)."""
+    """A :class:`Header` from its :func:`header_data` (lists back to tuples, parties to
+    Party)."""
     values = {}
     for f in fields(Header):
         value = data[f.name]
@@ -46,3 +55,6 @@ def header(data: dict) -> Header:
             value = tuple(Party(**v) if isinstance(v, dict) else v for v in value)
         values[f.name] = value
     return Header(**values)
+
+
+_HEADER_FIELDS = tuple(f.name for f in fields(Header))

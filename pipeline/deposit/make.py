@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path
+from typing import Iterable
 
 from ..assets import AssetError
 from ..diagnostics import Diagnostic, Severity, error, warning
@@ -13,10 +16,9 @@ from ..incremental import BuildRecord, record_path, settings_digest
 from . import schemas as schema_files
 from .archive import archive_path, serialize
 from .bag import build_bag
-from .edition import EDITION_FILE, GROUPS, _group_files, collect, git_epoch, package_date
+from .edition import EDITION_FILE, GROUPS, collect, git_epoch, group_paths, package_date
 from .fixity import FileMemory
 from .saf import build_saf
-from .staged import Staged
 from .zipped import ZipIndex
 
 BUILDERS = {"bagit": build_bag, "dspace-saf": build_saf}
@@ -50,8 +52,8 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     memory = BuildRecord(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
         "git": git_epoch(root), "out": str(out.resolve())}))
-    inputs = _stats([root / EDITION_FILE, *(f.path for _group, folder, _what in GROUPS
-                                              for f in _group_files(root / folder, _group))])
+    inputs = _stats(chain([str(root / EDITION_FILE)], (
+        path for _group, folder, _what in GROUPS for path in group_paths(root / folder))))
     made = memory.get("package")
     if made is not None and made["inputs"] == inputs and made["outputs"] == _stats(
             _outputs(out, made["archive"])):
@@ -60,14 +62,16 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
                                                 column, hint)
                                      for code, severity, message, file, line, column, hint
                                      in made["notes"]]
+    previous = [(memory.get("files") or {}).get("files")]  # of the package now at ``out``
+    memory.drop("files")  # held by _make alone (and put back, new, when the package is made)
     # what is known of the edition's files and of the zips made, shared by both formats
-    known, zips = (FileMemory(record_path("deposit-files", root)),
-                   ZipIndex(record_path("deposit-zip", root))) if record else (None, None)
-    previous = (memory.get("files") or {}).get("files")  # of the package now at ``out``
-    result, notes, staged = _make(root, out, fmt, archive, force, source_date_epoch, known,
-                                  zips, previous)
+    result, notes, files = _make(root, out, fmt, archive, force, source_date_epoch,
+                                 FileMemory(record_path("deposit-files", root)) if record
+                                 else None,
+                                 ZipIndex(record_path("deposit-zip", root)) if record else None,
+                                 previous)
     if result.folder is not None:
-        memory.put("files", {"files": staged.record(out)})
+        memory.put("files", {"files": files})
         memory.put("package", {
             "inputs": inputs, "documents": result.documents, "files": result.files,
             "archive": str(result.archive) if result.archive else None,
@@ -78,29 +82,35 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     return result, notes
 
 
-def _stats(paths: list[Path]) -> list[list]:
-    """Each file's name, size, modification time, change time and inode (make's rule, with
-    more care): what says a file is the one a package was made from, or made."""
-    out = []
+def _stats(paths: Iterable[str]) -> str:
+    """A digest of each file's name, size, modification time, change time and inode
+    (make's rule, with more care): what says the files are the ones a package was made
+    from, or made; one digest, not a list as long as the edition."""
+    digest = hashlib.sha256()
     for path in paths:
         try:
             st = os.stat(path)
         except OSError:
-            out.append([str(path)])
+            digest.update(f"{len(path)}:{path} -\n".encode("utf-8", "surrogateescape"))
             continue
-        out.append([str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
-    return out
+        digest.update(f"{len(path)}:{path} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} "
+                      f"{st.st_ino}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
 
 
-def _outputs(out: Path, archive: str | None) -> list[Path]:
+def _outputs(out: Path, archive: str | None) -> list[str]:
     files = sorted(os.path.join(path, name) for path, _folders, names in os.walk(out)
                    for name in names)
-    return [Path(p) for p in files] + ([Path(archive)] if archive else [])
+    return files + ([archive] if archive else [])
 
 
 def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
           source_date_epoch: str | None, memory: FileMemory | None, index: ZipIndex | None,
-          previous: dict | None) -> tuple[Made, list[Diagnostic], Staged | None]:
+          previous: list[dict | None]) -> tuple[Made, list[Diagnostic], dict | None]:
+    """Make the package; what comes back is what the next build needs to take its files
+    over (:meth:`Staged.record`).  ``previous`` holds the record of the package now at
+    ``out``, in a list this lets go of once the package is built, as it does of the
+    edition and what is known of its files: a zip needs only the checksums."""
     memory = memory or FileMemory(None)
     edition, notes = collect(root, memory)
     inside = _inside_inputs(root, out)
@@ -117,17 +127,19 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
         schemas = None
         notes.append(warning("W503", f"METS and Dublin Core not checked against their schemas: "
                              f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
-    found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous)
+    found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous.pop())
     memory.save()
     notes.extend(found)
     if staged is None:
         return Made(), notes, None
-    made_archive = None
+    made = Made(out, None, len(edition.documents), len(edition.files))
+    files, digests = staged.record(out), staged.digests()
+    del edition, memory, staged
     if archive:
-        made_archive = archive_path(out, archive)
-        serialize(out, made_archive, archive, when.epoch, out.name if fmt == "bagit" else None,
-                  staged.digests(), index)
-    return Made(out, made_archive, len(edition.documents), len(edition.files)), notes, staged
+        made = replace(made, archive=archive_path(out, archive))
+        serialize(out, made.archive, archive, when.epoch, out.name if fmt == "bagit" else None,
+                  digests, index)
+    return made, notes, files
 
 
 def _inside_inputs(root: Path, out: Path) -> str | None:

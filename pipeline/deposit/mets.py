@@ -70,8 +70,10 @@ class MetsFile:
 
 
 def document_mets(doc_id: str, label: str, kind: str, dc: etree._Element,
-                  files: list[MetsFile], created: str, organization: str = "") -> bytes:
-    """The METS of one document (see the module docstring)."""
+                  files: list[MetsFile], created: str, organization: str = "",
+                  ) -> etree._Element:
+    """The METS of one document (see the module docstring), to be checked and written
+    (:func:`~.dublin_core.to_bytes`)."""
     root = _root(doc_id, label, created, organization)
     dmd = etree.SubElement(root, _m("dmdSec"), ID="dmd-dc")
     wrap = etree.SubElement(dmd, _m("mdWrap"), MDTYPE="DC", MIMETYPE="text/xml",
@@ -91,7 +93,7 @@ def document_mets(doc_id: str, label: str, kind: str, dc: etree._Element,
     div = etree.SubElement(struct, _m("div"), TYPE=kind, LABEL=label, DMDID=" ".join(dmd_ids))
     for file_id in ids:
         etree.SubElement(div, _m("fptr"), FILEID=file_id)
-    return to_bytes(root)
+    return root
 
 
 def edition_mets(edition_id: str, label: str, documents: list[tuple[str, str, str]],

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from .. import vocab
 from ..diagnostics import Diagnostic, error
+from ..files import display_path
 from ..tei.read import parse
 from . import schemas as schema_check
 from .dublin_core import Term, describe, oai_dc, to_bytes
@@ -21,30 +22,39 @@ class Records:
     terms: tuple[Term, ...]
     dc: bytes  # oai_dc
     mets: bytes
+    problems: tuple[Diagnostic, ...] = ()  # what the schemas say of them
 
 
-def records(d: EditionDocument, meta: EditionMeta, when: PackageDate,
-            files: list[MetsFile]) -> Records:
-    """The Dublin Core and METS of ``d``, its files as ``files`` locates them."""
+def records(d: EditionDocument, meta: EditionMeta, when: PackageDate, files: list[MetsFile],
+            schemas: Schemas | None) -> Records:
+    """The Dublin Core and METS of ``d``, its files as ``files`` locates them, checked
+    against the official schemas (problems are reported for the document's TEI file)."""
     terms = describe(d, meta, when.day.isoformat())
     h = d.doc.header
     kind = vocab.DOC_TYPES.get(h.doc_type or "", ("document",))[0].lower()
-    mets = document_mets(d.doc.id, h.title or d.doc.id, kind, oai_dc(terms), files,
+    dc = oai_dc(terms)
+    written = to_bytes(dc)  # before the METS takes the element in (and indents it anew)
+    dc_valid = schemas is None or schemas.oai_dc.validate(dc)
+    mets = document_mets(d.doc.id, h.title or d.doc.id, kind, dc, files,
                          f"{when.day.isoformat()}T00:00:00Z", meta.organization)
-    return Records(terms, to_bytes(oai_dc(terms)), mets)
+    data = to_bytes(mets)
+    problems = ()
+    if not (dc_valid and (schemas is None or schemas.mets.validate(mets))):
+        problems = tuple(check(schemas, data, written, display_path(d.files[0].path)))
+    return Records(terms, written, data, problems)
 
 
 def mets_file(role: str, href: str, fixity: Fixity) -> MetsFile:
     return MetsFile(role, href, fixity.size, fixity.sha256)
 
 
-def check(schemas: Schemas | None, rec: Records, where: str) -> list[Diagnostic]:
-    """Both records against the official schemas (nothing to say when not set up)."""
-    if schemas is None:
-        return []
+def check(schemas: Schemas, mets: bytes, dc: bytes, where: str) -> list[Diagnostic]:
+    """Both records, as written, against the official schemas: each problem with its line
+    (the records are checked as they are made; this says what is wrong when one is not
+    valid)."""
     out = []
-    for name, schema, data in (("METS", schemas.mets, rec.mets),
-                               ("Dublin Core (oai_dc)", schemas.oai_dc, rec.dc)):
+    for name, schema, data in (("METS", schemas.mets, mets),
+                               ("Dublin Core (oai_dc)", schemas.oai_dc, dc)):
         for problem in schema_check.problems(schema, parse(data).getroot()):
             out.append(error("E504", f"the {name} made for this document is not valid: "
                              f"{problem}", file=where,

@@ -19,7 +19,7 @@ from . import output
 from .dublin_core import dspace_dc
 from .edition import Edition, EditionDocument, PackageDate, PackageFile
 from .fixity import FileMemory, Fixity
-from .records import check, mets_file, records
+from .records import mets_file, records
 from .schemas import Schemas
 from .staged import Staged, key_of
 
@@ -87,13 +87,13 @@ def write_item(d: EditionDocument, named: list[tuple[str, str, Fixity]], edition
     files = [mets_file(role, name, fixity) for role, name, fixity in named]
     mets_name = f"{d.stem}.mets.xml"
     made = [f"{d.stem}/{mets_name}", f"{d.stem}/dublin_core.xml", f"{d.stem}/contents"]
-    key = key_of(d.doc, d.lang, d.publisher, edition.meta, when.day.isoformat(), files)
+    key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
     if all(staged.take(rel, key) for rel in made):
         return []
-    rec = records(d, edition.meta, when, files)
+    rec = records(d, edition.meta, when, files, schemas)
     for rel, data in zip(made, (rec.mets, dspace_dc(rec.terms), contents(named, mets_name))):
         staged.write(rel, data, key)
-    return check(schemas, rec, display_path(d.files[0].path))
+    return list(rec.problems)
 
 
 def contents(named: list[tuple[str, str, Fixity]], mets_name: str) -> bytes:

@@ -16,7 +16,6 @@ Each file's fixity is kept for the manifests, the METS and the archive.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -26,8 +25,13 @@ from .fixity import FileMemory, Fixity, fixity, fixity_of
 
 
 def key_of(*parts: object) -> str:
-    """The key of a made file: a digest of what it is made from (JSON-able parts)."""
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=repr).encode()).hexdigest()
+    """The key of a made file: a digest of what it is made from (strings, numbers and
+    dataclasses of them, whose ``repr`` says all they hold).
+
+    A document's records are made from its files' checksums and what its TEI file says,
+    which the TEI file's SHA-256 (among its files') stands for: the parsed header itself
+    need not be part of the key."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 class Staged:

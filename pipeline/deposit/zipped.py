@@ -9,7 +9,10 @@ Deflating is most of what serializing a package costs, so:
   zip, where each content lies; a zip is only read from when its size, times and inode are
   the recorded ones.  The bag's zip and the DSpace batch's zip hold the same TEI, HTML and
   text files, so the second reuses the first, and a rebuild after a one-page change deflates
-  that page's files only.
+  that page's files only;
+- a content that comes again in the same zip (the HTML edition's copies of the TEI and text
+  files) is copied from the member written before, not deflated twice;
+- files are read into one reused buffer per thread, not a fresh one per read.
 
 The archive's bytes are those :mod:`zipfile` itself writes for the same members (the
 container is :mod:`zipfile`'s; only the deflating is done here, with the same settings), so
@@ -27,16 +30,18 @@ import zlib
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
 from ..incremental import BuildRecord, settings_digest
-from .fixity import CHUNK
+from .fixity import pieces
 
 #: zlib's own default: within 0.5 % of level 9's size on the edition's XML, HTML and text,
 #: in three quarters of the time.
 LEVEL = 6
 #: Members deflated ahead of the one being written, per thread.
 AHEAD = 4
+#: Files this small are deflated at once: handing them to a thread costs more.
+INLINE = 16 * 1024
 
 #: Where a content lies in a zip: header offset, compressed size, CRC-32, size.
 Entry = tuple[int, int, int, int]
@@ -79,7 +84,7 @@ def _stat(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def write_zip(members: list[tuple[str, Path]], out: BinaryIO, epoch: int,
+def write_zip(members: list[tuple[str, str | Path]], out: BinaryIO, epoch: int,
               digests: dict[str, str], index: ZipIndex | None) -> dict[str, Entry]:
     """Write ``members`` ((name, path), folders ending in ``/``, in order) to ``out``.
 
@@ -91,6 +96,7 @@ def write_zip(members: list[tuple[str, Path]], out: BinaryIO, epoch: int,
     made: dict[str, Entry] = {}
     handles: dict[str, BinaryIO] = {}
     pending: deque[tuple[zipfile.ZipInfo, Future | tuple]] = deque()
+    queued: set[str] = set()  # contents deflated for this zip
     workers = os.cpu_count() or 1
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool, \
@@ -106,8 +112,16 @@ def write_zip(members: list[tuple[str, Path]], out: BinaryIO, epoch: int,
                 info.compress_type = zipfile.ZIP_DEFLATED
                 sha = digests.get(name)
                 reused = _reuse(sources.get(sha), handles) if sha else None
-                pending.append((info, (sha, *reused) if reused else
-                                pool.submit(_deflate, path, sha)))
+                if reused:
+                    pending.append((info, (sha, *reused)))
+                elif sha is not None and sha in queued:  # a member before it has its content
+                    pending.append((info, (sha, path)))
+                else:
+                    small = os.stat(path).st_size <= INLINE
+                    pending.append((info, _deflate(path, sha) if small else
+                                    pool.submit(_deflate, path, sha)))
+                    if sha is not None:
+                        queued.add(sha)
                 _flush(zf, pending, made, workers * AHEAD)
             _flush(zf, pending, made, 0)
     finally:
@@ -123,20 +137,25 @@ def _flush(zf: zipfile.ZipFile, pending: deque, made: dict[str, Entry], keep: in
         if job is None:  # a folder
             zf.writestr(info, b"")
             continue
-        sha, csize, crc, size, data = job.result() if isinstance(job, Future) else job
+        if isinstance(job, Future):
+            job = job.result()
+        elif len(job) == 2:  # the content of a member written before: copied from there
+            sha, path = job
+            job = (sha, *(_read_member(_reader(zf.fp), made[sha]) or _deflate(path, sha)[1:]))
+        sha, csize, crc, size, data = job
         offset = _append(zf, info, crc, size, data)
         made.setdefault(sha, (offset, csize, crc, size))
 
 
-def _deflate(path: Path, sha: str | None) -> tuple[str, int, int, int, bytes]:
+def _deflate(path: str | Path, sha: str | None) -> tuple[str, int, int, int, bytes]:
     """(SHA-256, compressed size, CRC-32, size, raw deflate data) of a file, as zipfile
     makes it; read a piece at a time (deflate's output does not depend on how its input
     is cut)."""
     z = zlib.compressobj(LEVEL, zlib.DEFLATED, -15)
     digest = hashlib.sha256() if sha is None else None
     packed, crc, size = [], 0, 0
-    with open(path, "rb") as handle:
-        while piece := handle.read(CHUNK):
+    with open(path, "rb", buffering=0) as handle:
+        for piece in pieces(handle):
             packed.append(z.compress(piece))
             crc = zlib.crc32(piece, crc)
             size += len(piece)
@@ -157,18 +176,36 @@ def _reuse(source: tuple[str, Entry] | None, handles: dict[str, BinaryIO],
     deflated again)."""
     if source is None:
         return None
-    archive, (offset, csize, crc, size) = source
+    archive, entry = source
     try:
         if archive not in handles:
             handles[archive] = open(archive, "rb")
-        handle = handles[archive]
-        handle.seek(offset)
-        head = _LOCAL.unpack(handle.read(_LOCAL.size))
+    except OSError:
+        return None
+    return _read_member(_reader(handles[archive]), entry)
+
+
+def _reader(handle: BinaryIO) -> Callable[[int, int], bytes]:
+    """Reads ``n`` bytes at an offset of a zip, even of one being written (read at the
+    offset, so the writer's position is not moved; a zip being written must be a file
+    whose descriptor was opened for reading too, else its members are deflated again)."""
+    def read(offset: int, n: int) -> bytes:
+        handle.flush()
+        return os.pread(handle.fileno(), n, offset)
+    return read
+
+
+def _read_member(read: Callable[[int, int], bytes], entry: Entry,
+                 ) -> tuple[int, int, int, bytes] | None:
+    """(compressed size, CRC-32, size, compressed bytes) of the member at ``entry``; None
+    when it is not there or cannot be read."""
+    offset, csize, crc, size = entry
+    try:
+        head = _LOCAL.unpack(read(offset, _LOCAL.size))
         if head[0] != zipfile.stringFileHeader or head[7:10] != (crc, csize, size):
             return None
-        handle.seek(head[10] + head[11], os.SEEK_CUR)
-        packed = handle.read(csize)
-    except (OSError, struct.error):
+        packed = read(offset + _LOCAL.size + head[10] + head[11], csize)
+    except (OSError, ValueError, struct.error):  # io.UnsupportedOperation: no descriptor
         return None
     return (csize, crc, size, packed) if len(packed) == csize else None
 
@@ -183,11 +220,12 @@ def _append(zf: zipfile.ZipFile, info: zipfile.ZipInfo, crc: int, size: int,
     """
     info.flag_bits = 0
     info.CRC, info.file_size, info.compress_size = crc, size, len(packed)
-    info.header_offset = zf.fp.tell()
-    zf.fp.write(info.FileHeader(size * 1.05 > zipfile.ZIP64_LIMIT))
+    info.header_offset = zf.start_dir  # where zipfile's own writes left the file
+    header = info.FileHeader(size * 1.05 > zipfile.ZIP64_LIMIT)
+    zf.fp.write(header)
     zf.fp.write(packed)
     zf.filelist.append(info)
     zf.NameToInfo[info.filename] = info
-    zf.start_dir = zf.fp.tell()
+    zf.start_dir += len(header) + len(packed)  # as tell() would say, without asking
     zf._didModify = True
     return info.header_offset

@@ -18,7 +18,8 @@ from lxml import etree
 
 from .. import incremental
 from ..incremental import BuildRecord, settings_digest
-from ..tei.read import TEIError, parse, read_tei
+from ..tei.ns import NAME_ELEMENTS, NS
+from ..tei.read import TEIError, parse, read_tei, read_text
 from .score import located_names
 
 CONTEXT = 40  # characters either side of a name in a context line
@@ -47,10 +48,14 @@ def mentions(path: Path) -> list[tuple[str, str, str | None, str, str]]:
     """The proposed and ambiguous names of one TEI file: (type, name, candidates of an
     ambiguous name, cert, context), in document order."""
     try:
-        doc = read_tei(parse(path))
+        tree = parse(path)
+        body = tree.getroot().find("tei:text/tei:body", NS)
+        if body is not None and not any(map(_may_review, body.iter(*_NAME_TAGS))):
+            read_tei(tree, text=False)  # nothing to review; but is it TEI teipipe reads?
+            return []
+        text, names = located_names(read_text(tree))
     except (TEIError, etree.XMLSyntaxError, OSError) as exc:
         raise TEIError(f"{path}: {exc}") from None
-    text, names = located_names(doc.body)
     out = []
     for start, end, node in names:
         proposed = node.ref is None and (node.resp or "").endswith(".ner")
@@ -63,6 +68,16 @@ def mentions(path: Path) -> list[tuple[str, str, str | None, str, str]]:
         out.append((node.type, name, node.ref if ambiguous else None, node.cert or "",
                     " ".join(f"{before}[[{text[start:end]}]]{after}".split())))
     return out
+
+
+#: The elements the reader makes names of (in any namespace, as it does).
+_NAME_TAGS = tuple(f"{{*}}{tag}" for tag in NAME_ELEMENTS.values())
+
+
+def _may_review(el: etree._Element) -> bool:
+    """Whether a name element may be proposed or ambiguous (:func:`mentions` says which):
+    checked on the tree, so that a file without such names is not read into the model."""
+    return (el.get("resp") or "").endswith(".ner") or len((el.get("ref") or "").split()) > 1
 
 
 def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,

@@ -18,6 +18,7 @@ translator's, and the names inside it are mentions of their own.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -86,17 +87,22 @@ def located_names(body: Body) -> tuple[str, list[tuple[int, int, Name]]]:
     marked = diplomatic(map_inlines(body, _mark))
     names = iter(_names(body))
     text: list[str] = []
+    at = 0  # the length of the text so far
     stack: list[tuple[int, Name]] = []
     out = []
-    for ch in marked:
-        if ch == _OPEN:
-            stack.append((len(text), next(names)))
-        elif ch == _CLOSE:
+    for piece in _MARKS.split(marked):  # pieces of text (maybe empty), each mark alone
+        if piece == _OPEN:
+            stack.append((at, next(names)))
+        elif piece == _CLOSE:
             start, node = stack.pop()
-            out.append((start, len(text), node))
+            out.append((start, at, node))
         else:
-            text.append(ch)
+            text.append(piece)
+            at += len(piece)
     return "".join(text), sorted(out, key=lambda x: (x[0], x[1]))
+
+
+_MARKS = re.compile(f"([{_OPEN}{_CLOSE}])")
 
 
 def _mark(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
