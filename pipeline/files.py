@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -168,14 +168,45 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: Serial numbers for temporary names: with the process id, a name no other writer uses.
+_SERIAL = itertools.count()
+
+#: How a temporary file is opened: created here and now (never an existing file, never
+#: through a symbolic link), not inherited by programs this process starts.
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    """Write ``data`` to ``path`` so that a reader never sees half a file.
+
+    The bytes go to a temporary file beside ``path`` that is then renamed over it, so a
+    crash leaves the old file or the new one, never a part.  The temporary name carries the
+    process id and a serial number, and is created exclusively, so two writers never share
+    one (a name left by a crashed process is passed over).  It is created with mode 0o666
+    less the umask, as ``open`` would make ``path``.  Every stage writes each of its files
+    through here, so it makes the fewest system calls it can: the folder is only made when
+    it is missing, the mode is right from the start (no ``chmod``), one ``write``.  Like
+    ``open``, it does not ``fsync``.
+    """
+    while True:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_SERIAL)}.tmp")
+        try:
+            fd = os.open(tmp, _CREATE, 0o666)
+        except FileExistsError:
+            continue  # left by a crashed process that had the same id
+        except FileNotFoundError:
+            if path.parent.is_dir():
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+            continue
+        break
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes files private; ours are not
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -183,12 +214,6 @@ def write_atomic(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def display_path(path: Path) -> str:
