@@ -115,7 +115,9 @@ def _clean(header: Header) -> Header:
         if isinstance(value, Party):
             return replace(value, name=fix(value.name))
         return value
-    return replace(header, **{f.name: fix(getattr(header, f.name)) for f in fields(header)})
+    header = replace(header, **{f.name: fix(getattr(header, f.name)) for f in fields(header)})
+    del fix  # it calls itself through its closure: a cycle left for the garbage collector
+    return header
 
 
 def _norm(text: str) -> str:

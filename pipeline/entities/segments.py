@@ -308,7 +308,8 @@ def segments(body: Body) -> list[Segment]:
         return content
 
     _map_body(body, visit)
-    return found
+    del visit  # it calls itself through its closure: a cycle that would keep every segment
+    return found  # alive until the garbage collector came by (see batch.collector_paused)
 
 
 def _nested(node: Inline, visit, caps: bool) -> None:
@@ -344,7 +345,9 @@ def apply_names(body: Body, spans: dict[int, list[Span]],
                 out.append(_rewrite_nested(item, rewrite, caps))  # type: ignore[arg-type]
         return _same(tuple(out), content)
 
-    return _map_body(body, rewrite, _never)  # where a name goes does not depend on case
+    body = _map_body(body, rewrite, _never)  # where a name goes does not depend on case
+    del rewrite  # it calls itself through its closure: break the cycle, as in segments()
+    return body
 
 
 def _as_is(run: list[Inline]) -> bool:
