@@ -22,10 +22,13 @@ all: tei review editions deposit ## build the whole edition from source/: tei/, 
 
 setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema
 
+# The package is byte-compiled once here: every teipipe command would otherwise compile it
+# again when PYTHONDONTWRITEBYTECODE is set (a .pyc older than its source is ignored).
 $(STAMP): $(HERE)pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '$(HERE).[dev,ner]'
+	$(BIN)/python -m compileall -q $(HERE)pipeline
 	$(BIN)/teipipe setup
 	touch $@
 
