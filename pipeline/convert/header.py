@@ -107,17 +107,17 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 def _clean(header: Header) -> Header:
     """Header values are copies of what the page says, for reading: no control characters,
     single spaces.  (The body keeps the text exactly, control characters and all.)"""
-    def fix(value):
-        if isinstance(value, str):
-            return _norm(_CONTROL.sub(" ", value))
-        if isinstance(value, tuple):
-            return tuple(fix(v) for v in value)
-        if isinstance(value, Party):
-            return replace(value, name=fix(value.name))
-        return value
-    header = replace(header, **{f.name: fix(getattr(header, f.name)) for f in fields(header)})
-    del fix  # it calls itself through its closure: a cycle left for the garbage collector
-    return header
+    return replace(header, **{f.name: _fix(getattr(header, f.name)) for f in fields(header)})
+
+
+def _fix(value):
+    if isinstance(value, str):
+        return _norm(_CONTROL.sub(" ", value))
+    if isinstance(value, tuple):
+        return tuple(_fix(v) for v in value)
+    if isinstance(value, Party):
+        return replace(value, name=_fix(value.name))
+    return value
 
 
 def _norm(text: str) -> str:

@@ -279,9 +279,24 @@ def _segment(run: list[Inline], where: str, caps: bool) -> Segment:
 
 def segments(body: Body) -> list[Segment]:
     """Every segment of the body, in document order, numbered."""
-    found: list[Segment] = []
+    lister = _Segments()
+    _map_body(body, lister.visit)
+    return lister.found
 
-    def visit(content: tuple[Inline, ...], where: str, caps: bool) -> tuple[Inline, ...]:
+
+class _Segments:
+    """The segments of a body, listed as the blocks are visited.
+
+    A class rather than a closure that calls itself: such a closure is a reference cycle,
+    which kept every segment and its tokens alive until the garbage collector came by.
+    """
+
+    def __init__(self) -> None:
+        self.found: list[Segment] = []
+
+    def visit(self, content: tuple[Inline, ...], where: str, caps: bool,
+              ) -> tuple[Inline, ...]:
+        found = self.found
         before: Segment | None = None  # the run just before the item
         for kind, item in _runs(content, where, caps):
             if kind == "run":
@@ -293,23 +308,19 @@ def segments(body: Body) -> list[Segment]:
                 last = item[-1]  # type: ignore[index]
                 if isinstance(last, Abbreviation):
                     first = len(found)
-                    visit(last.expansion.content, "expan", caps)
+                    self.visit(last.expansion.content, "expan", caps)
                     if len(found) == first + 1:  # the expansion is one run of text
                         seg.expansion = first
                     before = None
             else:
                 first = len(found)
-                _nested(item, visit, caps)  # type: ignore[arg-type]
+                _nested(item, self.visit, caps)  # type: ignore[arg-type]
                 if before is not None and isinstance(item, Bracketed) \
                         and item.kind in INSERTIONS_AFTER_NAMES and len(found) == first + 1 \
                         and isinstance(item.content[0], Text):
                     before.insertion = (item.kind, first)
                 before = None
         return content
-
-    _map_body(body, visit)
-    del visit  # it calls itself through its closure: a cycle that would keep every segment
-    return found  # alive until the garbage collector came by (see batch.collector_paused)
 
 
 def _nested(node: Inline, visit, caps: bool) -> None:
@@ -326,28 +337,36 @@ def apply_names(body: Body, spans: dict[int, list[Span]],
                 segs: list[Segment] | None = None) -> Body:
     """The body with a ``Name`` for every span (``spans`` by segment index); ``segs``, the
     body's segments as :func:`segments` listed them, are used rather than made again."""
-    counter = iter(range(1 << 62))
+    # where a name goes does not depend on case
+    return _map_body(body, _NamePlacer(spans, segs).rewrite, _never)
 
-    def rewrite(content: tuple[Inline, ...], where: str, caps: bool) -> tuple[Inline, ...]:
+
+class _NamePlacer:
+    """Puts the names into a body's inlines, segment by segment (a class, not a closure
+    calling itself, for the reason given at :class:`_Segments`)."""
+
+    def __init__(self, spans: dict[int, list[Span]], segs: list[Segment] | None) -> None:
+        self.spans = spans
+        self.segs = segs
+        self.counter = iter(range(1 << 62))
+
+    def rewrite(self, content: tuple[Inline, ...], where: str, caps: bool,
+                ) -> tuple[Inline, ...]:
         out: list[Inline] = []
         for kind, item in _runs(content, where, caps):
             if kind == "run":
-                index = next(counter)
-                found = spans.get(index)
+                index = next(self.counter)
+                found = self.spans.get(index)
                 if not found and _as_is(item):  # type: ignore[arg-type]
                     out.extend(item)  # type: ignore[arg-type]
                     continue
-                seg = segs[index] if segs is not None else \
+                seg = self.segs[index] if self.segs is not None else \
                     _segment(item, where, caps)  # type: ignore[arg-type]
                 out.extend(_wrap(seg, found or [],
-                                 lambda inner: rewrite(inner, "expan", caps)))
+                                 lambda inner: self.rewrite(inner, "expan", caps)))
             else:
-                out.append(_rewrite_nested(item, rewrite, caps))  # type: ignore[arg-type]
+                out.append(_rewrite_nested(item, self.rewrite, caps))  # type: ignore[arg-type]
         return _same(tuple(out), content)
-
-    body = _map_body(body, rewrite, _never)  # where a name goes does not depend on case
-    del rewrite  # it calls itself through its closure: break the cycle, as in segments()
-    return body
 
 
 def _as_is(run: list[Inline]) -> bool:
