@@ -23,7 +23,7 @@ all: tei review editions deposit ## build the whole edition from source/: tei/, 
 setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema
 
 # The package is byte-compiled once here: every teipipe command would otherwise compile it
-# again when PYTHONDONTWRITEBYTECODE is set (a .pyc older than its source is ignored).
+# again when PYTHONDONTWRITEBYTECODE is set (a .pyc that no longer matches its source is ignored).
 $(STAMP): $(HERE)pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
