@@ -8,39 +8,32 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-
-from pipeline.cli import main
 
 from conftest import SEEDS, sample_pages
+from test_incremental_stages import run, snapshot
 
 
-def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.output
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory) -> Path:
+    """The seeds and samples converted once (no recognizer) for the tests of this module."""
+    from pipeline.batch import convert_many
+    tei = tmp_path_factory.mktemp("tei")
+    convert_many([*sorted(SEEDS.glob("*.txt")), *sample_pages()], tei, settings={"ner": False})
+    return tei
+
+
+@pytest.fixture
+def edition(converted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with those TEI files in ``tei/``, as the working folder; its own cache."""
+    shutil.copytree(converted, tmp_path / "tei")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+    return tmp_path
 
 
 def contents(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and not p.name.startswith(".")}
-
-
-def stamps(folder: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(folder)): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-@pytest.fixture
-def edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The seeds and samples converted into ``tei/``; the cache folder inside."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
-    (tmp_path / "source").mkdir()
-    for page in [*sorted(SEEDS.glob("*.txt")), *sample_pages()]:
-        shutil.copyfile(page, tmp_path / "source" / page.name)
-    status, output = run("convert", "source", "-o", "tei", "--no-ner", "-j", "1")
-    assert status == 0, output
-    return tmp_path
 
 
 def edit(edition: Path) -> str:
@@ -65,19 +58,19 @@ def test_one_run_makes_both_editions_as_two_runs_do(edition: Path, jobs: str) ->
     assert len(contents(edition / "both/text")) == len(list((edition / "tei").glob("*.xml"))) + 2
 
     # each edition's record is the one its own command keeps: either goes on from it
-    built = stamps(edition / "both")
+    built = snapshot(edition / "both")
     assert " 0 files written" in run("export", "text", "tei", "-o", "both/text")[1]
     assert " 0 files written" in run("export", "html", "tei", "-o", "both/html")[1]
     status, output = run("export", "html", "tei", "-o", "both/html", "--text-output",
                          "both/text", "-j", jobs)
     assert status == 0 and output.count(" 0 files written") == 2, output
-    assert stamps(edition / "both") == built
+    assert snapshot(edition / "both") == built
 
     # a changed file: made again in both editions, as the two commands make it
     name = edit(edition)
     assert run("export", "html", "tei", "-o", "both/html", "--text-output", "both/text",
                "-j", jobs)[0] == 0
-    after = stamps(edition / "both")
+    after = snapshot(edition / "both")
     rewritten = {rel for rel in after if built.get(rel) != after[rel]}
     assert {f"html/documents/{name}.html", f"html/text/{name}.txt", f"text/{name}.txt",
             "text/corpus.txt", "text/corpus.tsv"} <= rewritten
