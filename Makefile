@@ -49,7 +49,12 @@ tei: $(STAMPS)/tei ## convert source/*.txt into tei/*.xml (only what changed)
 $(STAMPS)/tei: $(STAMP) FORCE
 	$(BIN)/teipipe convert source -o tei $(NER) --stamp $@
 
-editions: html text ## build the HTML and plain-text editions from tei/
+editions: $(STAMPS)/editions ## build the HTML and plain-text editions from tei/
+# Both editions in one run, each TEI file read once for both (`make html` or `make text`
+# alone builds only its own); their stamps are touched too, so neither runs again after.
+$(STAMPS)/editions: $(STAMPS)/tei $(EDITION_INPUTS)
+	$(BIN)/teipipe export html tei -o build/html --text-output build/text
+	@touch $(STAMPS)/html $(STAMPS)/text $@
 
 html: $(STAMPS)/html ## the HTML edition in build/html/ (open build/html/index.html)
 $(STAMPS)/html: $(STAMPS)/tei $(EDITION_INPUTS)
@@ -62,7 +67,7 @@ $(STAMPS)/text: $(STAMPS)/tei $(CODE)
 	@touch $@
 
 deposit: $(STAMPS)/deposit ## package the edition for repositories: build/deposit (BagIt, .zip), build/dspace-saf
-$(STAMPS)/deposit: $(STAMPS)/tei $(STAMPS)/html $(STAMPS)/text $(EDITION_INPUTS) $(wildcard schema/*)
+$(STAMPS)/deposit: $(STAMPS)/tei $(STAMPS)/editions $(EDITION_INPUTS) $(wildcard schema/*)
 	$(BIN)/teipipe deposit -o build/deposit --archive zip
 	$(BIN)/teipipe deposit --format dspace-saf -o build/dspace-saf --archive zip
 	@touch $@

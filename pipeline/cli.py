@@ -162,16 +162,21 @@ def export() -> None:
     """Build the editions from the TEI files: `export html`, `export text`."""
 
 
-def _report_export(result, out_dir: Path, entry: str, strict: bool) -> None:
-    """Print an export's problems and summary; exit with its status."""
-    for d in result.diagnostics:
+def _report_export(result, out_dir: Path, entry: str, strict: bool, *more) -> None:
+    """Print an export's problems and summary; exit with its status.  ``more``: the
+    (result, out_dir, entry) of editions made in the same run (a problem both report is
+    printed once)."""
+    runs = ((result, out_dir, entry), *more)
+    found = list(dict.fromkeys(d for outcome, _, _ in runs for d in outcome.diagnostics))
+    for d in found:
         _say(d.format())
-    w = result.written
-    if w is not None:
-        noun = "document" if result.documents == 1 else "documents"
-        _say(f"{result.documents} {noun}: {w.written} files written, {w.unchanged} "
-             f"unchanged, {w.removed} removed; open {out_dir / entry}")
-    sys.exit(exit_status(result.diagnostics, strict))
+    for outcome, folder, page in runs:
+        w = outcome.written
+        if w is not None:
+            noun = "document" if outcome.documents == 1 else "documents"
+            _say(f"{outcome.documents} {noun}: {w.written} files written, {w.unchanged} "
+                 f"unchanged, {w.removed} removed; open {folder / page}")
+    sys.exit(exit_status(found, strict))
 
 
 @export.command("html")
@@ -192,27 +197,34 @@ def _report_export(result, out_dir: Path, entry: str, strict: bool) -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
 @click.option("--rebuild", is_flag=True, help="Make every file, also those up to date.")
+@click.option("--text-output", "text_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help="Build the plain-text edition there too, as `export text -o "
+              "TEXT_OUTPUT` does, reading each TEI file once for both.")
 def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
                 description: str | None, base_url: str, register: Path | None,
                 edition_file: Path | None, force: bool, strict: bool, jobs: int,
-                rebuild: bool) -> None:
+                rebuild: bool, text_dir: Path | None) -> None:
     """The HTML edition of the TEI files (SOURCES files or folders; default tei/).
 
     A static site that works opened from disk or from any web server: open
-    OUTPUT/index.html.
+    OUTPUT/index.html.  With --text-output, the plain-text edition too.
     """
-    from .export.run import edition_options
-    from .export.run import export_html as run
+    from .export.run import TextEdition, edition_options
+    from .export.run import export_editions as run
     from .incremental import record_path
     default_register, default_edition = Path("source/register.xml"), Path("edition.toml")
     register = register or (default_register if default_register.is_file() else None)
     edition_file = edition_file or (default_edition if default_edition.is_file() else None)
     options, problems = edition_options(edition_file, title, description, base_url)
+    plain = None if text_dir is None else TextEdition(text_dir,
+                                                      record=record_path("export-text", text_dir))
     with _phases() as progress:
-        result = run(sources, out_dir, options, register, force, jobs or os.cpu_count() or 1,
-                     record_path("export-html", out_dir), rebuild, progress)
+        result, plain_result = run(sources, out_dir, options, register, plain, force,
+                                   jobs or os.cpu_count() or 1,
+                                   record_path("export-html", out_dir), rebuild, progress)
     result.diagnostics[:0] = problems
-    _report_export(result, out_dir, "index.html", strict)
+    _report_export(result, out_dir, "index.html", strict,
+                   *([(plain_result, text_dir, "corpus.txt")] if plain_result else []))
 
 
 @export.command("text")

@@ -241,20 +241,29 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, html.Options, str, str, Where]):
+def _read_html(args: tuple[str, html.Options, str, str, Where, TextTask | None]):
     """Worker: a TEI file into its summary (kept in the folder ``args[2]``, by content), its
     downloads (TEI file, plain text), and its page but for the links to its neighbours
     (:func:`.html_pieces.splice`; kept in the work folder ``args[3]``), from one parse.
     ``args[4]``: the output folder and, for each download, whether a file there may be
-    replaced: the worker puts them in place itself (:func:`.output.place`)."""
+    replaced: the worker puts them in place itself (:func:`.output.place`).  ``args[5]``:
+    when the plain-text edition is made in the same run, what it needs of this file (as
+    :func:`_read_text` makes it, from the same parse), else None."""
     path, options, cache, work = Path(args[0]), args[1], Path(args[2]), Path(args[3])
     source, problems, state = _read(path)
     if source is None or state is None:
-        return str(path), None, None, problems, [], None
-    own: list[tuple[str, bytes | Placed]] = [
-        (f"tei/{source.name}.xml", source.data),
-        (f"text/{source.name}.txt", text.document_text(source.doc, options.width).encode())]
+        return str(path), None, None, problems, [], None, \
+            None if args[5] is None else (str(path), None, None, [], [])
+    download = text.document_text(source.doc, options.width).encode()
+    own: list[tuple[str, bytes | Placed]] = [(f"tei/{source.name}.xml", source.data),
+                                             (f"text/{source.name}.txt", download)]
     own = _put(own, args[4])
+    plain = None
+    if args[5] is not None:
+        width, diplomatic = args[5][0], args[5][1]
+        same = width == options.width and not diplomatic  # then it is the download
+        row, own_text = _text_of(source, state, args[5], download if same else None)
+        plain = (str(path), state, row, [], own_text)
     summary = summarize(source)  # one file: meta, search, lists, one after the other
     parts = [marshal.dumps(data) for data in (summary.meta, summary.search, summary.lists)]
     write_atomic(_summary_path(cache, state.sha256, source.name, "html"),
@@ -266,7 +275,7 @@ def _read_html(args: tuple[str, html.Options, str, str, Where]):
         write_atomic(page, html.early_page(source.tree, source.name, options,
                                            dict(meta["entries"])))
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
-        problems, own, page and str(page)
+        problems, own, page and str(page), plain
 
 
 #: Where a worker puts a document's own files: the output folder and, for each file,
@@ -338,6 +347,30 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
     ``register``: the register's entries and a digest of its file; ``record``: the build
     record's path (None: make everything, remember nothing).
     """
+    return export_editions(paths, out_dir, options, register, None, force, jobs, record,
+                           rebuild, progress)[0]
+
+
+@dataclass(frozen=True)
+class TextEdition:
+    """The plain-text edition, when it is made in the same run as the HTML edition: where,
+    how (as :func:`export_text` takes them) and its build record."""
+
+    out_dir: Path
+    width: int = text.WIDTH
+    diplomatic: bool = False
+    record: Path | None = None
+
+
+def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
+                    register: tuple[dict[str, Entry], str], plain: TextEdition | None,
+                    force: bool = False, jobs: int = 1, record: Path | None = None,
+                    rebuild: bool = False, progress: Progress | None = None
+                    ) -> tuple[Result, Result | None]:
+    """The HTML edition (as :func:`export_html`) and, with ``plain``, the plain-text edition
+    (as :func:`export_text` makes it, file for file, with its own record) from one reading
+    of each TEI file: a file that either edition must read again is read once, for both.
+    A file's problems are reported with the HTML edition's."""
     outcome = Result()
     files, problems = find_tei(paths or (Path("tei"),))
     outcome.diagnostics.extend(problems)
@@ -345,12 +378,33 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
     build = Build("export-html", out_dir, {"options": asdict(options),
                                            "summary": [SUMMARY_VERSION, marshal.version]},
                   record, jobs, rebuild, progress, force)
-    with _workspace(build, out_dir) as work:
+    with contextlib.ExitStack() as stack:
+        work = stack.enter_context(_workspace(build, out_dir))
         fresh, stale = build.partition(files, "html")
+        tasks: dict[str, TextTask] = {}  # by path: the files read for both editions
+        given: dict[str, tuple] = {}  # by path: what they gave the plain-text edition
+        if plain is not None:
+            text_build = Build("export-text", plain.out_dir, _text_settings(plain.width,
+                                                                            plain.diplomatic),
+                               plain.record, jobs, rebuild, progress, force)
+            text_work = stack.enter_context(_workspace(text_build, plain.out_dir))
+            text_fresh, text_stale = text_build.partition(files, "text")
+            placing = _placing(text_build, text_stale, text_fresh, lambda name: (f"{name}.txt",))
+            read_too = set(map(str, stale))
+            tasks = {str(p): (plain.width, plain.diplomatic, str(text_build.cache), placing(p))
+                     for p in text_stale if str(p) in read_too}
         outcome.written = build.write(_site(build, fresh, stale, options, entries,
-                                            register_digest, outcome, paths, work))
-    outcome.diagnostics.extend(outcome.written.problems)
-    return outcome
+                                            register_digest, outcome, paths, work, tasks,
+                                            given))
+        outcome.diagnostics.extend(outcome.written.problems)
+        if plain is None:
+            return outcome, None
+        text_outcome = Result()
+        text_outcome.written = text_build.write(_texts(
+            text_build, text_fresh, text_stale, plain.width, plain.diplomatic, text_outcome,
+            paths, text_work, given))
+        text_outcome.diagnostics.extend(text_outcome.written.problems)
+    return outcome, text_outcome
 
 
 @contextlib.contextmanager
@@ -404,18 +458,23 @@ def _writable(folder: Path) -> bool:
 
 def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.Options,
           entries: dict[str, Entry], register_digest: str, outcome: Result,
-          paths: Sequence[Path], work: Path) -> Iterator[tuple[str, bytes | Path | None]]:
-    """Every file of the HTML edition, made or kept (see the module docstring)."""
+          paths: Sequence[Path], work: Path, text_tasks: dict[str, TextTask],
+          given: dict[str, tuple]) -> Iterator[tuple[str, bytes | Path | None]]:
+    """Every file of the HTML edition, made or kept (see the module docstring); the files
+    read that are in ``text_tasks`` give their part of the plain-text edition too, kept in
+    ``given`` (by path) for :func:`_texts`."""
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
     made: dict[str, str] = {}  # file -> its page but for its neighbours, made as it was read
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
-    for key, state, row, found, own, page in build.read(
-            _read_html, [(str(p), options, str(cache), str(work), placing(p)) for p in stale],
-            "reading"):
+    for key, state, row, found, own, page, plain in build.read(
+            _read_html, [(str(p), options, str(cache), str(work), placing(p),
+                          text_tasks.get(str(p))) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
+        if plain is not None:
+            given[key] = plain
         if row is None:
             build.record.drop(key)
             continue
@@ -520,22 +579,37 @@ def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
 # ----------------------------------------------------------------------------- plain text
 
 
+#: What a worker needs to make a file's part of the plain-text edition: the width, whether
+#: diplomatic, the folder of the summaries and where to put the text (:data:`Where`).
+TextTask = tuple[int, bool, str, Where]
+
+
 def _read_text(args: tuple[str, int, bool, str, Where]):
     """Worker: a TEI file into its text (put in place here, :func:`_put`, when ``args[4]``
     says where), and what corpus.txt and corpus.tsv need of it (kept in the folder
     ``args[3]``, by content)."""
-    path, width, diplomatic, cache = Path(args[0]), args[1], args[2], Path(args[3])
+    path = Path(args[0])
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, []
+    row, own = _text_of(source, state, args[1:])
+    return str(path), state, row, problems, own
+
+
+def _text_of(source, state: incremental.FileState, task: TextTask,
+             made: bytes | None = None) -> tuple[tuple, list[tuple[str, bytes | Placed]]]:
+    """Worker: a read TEI file's part of the plain-text edition: the row the record keeps,
+    and its text (``made``: its bytes when they were made already), put in place when
+    ``task`` says where; what corpus.txt and corpus.tsv need of it is kept in the cache."""
+    width, diplomatic, cache, where = task
     h = source.doc.header
     data = {"corpus": text.corpus_text([source.doc], diplomatic),
             "row": text.tsv_line(text.metadata_row(source.doc, f"{source.name}.txt"))}
-    write_atomic(_summary_path(cache, state.sha256, source.name, "text"),
+    write_atomic(_summary_path(Path(cache), state.sha256, source.name, "text"),
                  json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-    own = [(f"{source.name}.txt", text.document_text(source.doc, width, diplomatic).encode())]
-    return str(path), state, (source.doc.id, h.title, h.date_when), problems, \
-        _put(own, args[4])
+    if made is None:
+        made = text.document_text(source.doc, width, diplomatic).encode()
+    return (source.doc.id, h.title, h.date_when), _put([(f"{source.name}.txt", made)], where)
 
 
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
@@ -547,27 +621,43 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
     outcome = Result()
     files, problems = find_tei(paths or (Path("tei"),))
     outcome.diagnostics.extend(problems)
-    build = Build("export-text", out_dir, {"width": width, "diplomatic": diplomatic},
-                  record, jobs, rebuild, progress, force)
+    build = Build("export-text", out_dir, _text_settings(width, diplomatic), record, jobs,
+                  rebuild, progress, force)
     with _workspace(build, out_dir) as work:
         fresh, stale = build.partition(files, "text")
         outcome.written = build.write(_texts(build, fresh, stale, width, diplomatic, outcome,
-                                             paths, work))
+                                             paths, work, {}))
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
 
 
+def _merged(paths: list[Path], given: dict[str, tuple], results: Iterator) -> Iterator[tuple]:
+    """For each of ``paths`` in turn, what was ``given`` for it, else the next of
+    ``results`` (which has one for each of the others), to its end (the workers stop)."""
+    for path in paths:
+        yield given[str(path)] if str(path) in given else next(results)
+    for _ in results:  # pragma: no cover - there is none left
+        pass
+
+
+def _text_settings(width: int, diplomatic: bool) -> dict:
+    """What the plain-text edition's files depend on besides the TEI files."""
+    return {"width": width, "diplomatic": diplomatic}
+
+
 def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
-           diplomatic: bool, outcome: Result, paths: Sequence[Path],
-           work: Path) -> Iterator[tuple[str, bytes | Path | None]]:
-    """Every file of the plain-text edition, made or kept."""
+           diplomatic: bool, outcome: Result, paths: Sequence[Path], work: Path,
+           given: dict[str, tuple]) -> Iterator[tuple[str, bytes | Path | None]]:
+    """Every file of the plain-text edition, made or kept; ``given``: what the files read
+    already (for the HTML edition, :func:`_read_html`) gave, by path: those are not read
+    again."""
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
     placing = _placing(build, stale, fresh, lambda name: (f"{name}.txt",))
-    for key, state, row, found, own in build.read(
-            _read_text, [(str(p), width, diplomatic, str(cache), placing(p)) for p in stale],
-            "reading"):
+    results = build.read(_read_text, [(str(p), width, diplomatic, str(cache), placing(p))
+                                      for p in stale if str(p) not in given], "reading")
+    for key, state, row, found, own in _merged(stale, given, results):
         outcome.diagnostics.extend(found)
         if row is None:
             build.record.drop(key)

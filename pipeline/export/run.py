@@ -14,7 +14,7 @@ from typing import Sequence
 
 from ..diagnostics import Diagnostic, Severity
 from . import build, html, text
-from .build import Progress, Result
+from .build import Progress, Result, TextEdition
 from .register import read_register
 
 
@@ -61,11 +61,22 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options = ht
     TEI file's ``<standOff>``.  ``jobs``, ``record``, ``rebuild``: as for
     :func:`export_text`.
     """
+    return export_editions(paths, out_dir, options, register, None, force, jobs, record,
+                           rebuild, progress)[0]
+
+
+def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
+                    register: Path | None, plain: TextEdition | None, force: bool = False,
+                    jobs: int = 1, record: Path | None = None, rebuild: bool = False,
+                    progress: Progress | None = None) -> tuple[Result, Result | None]:
+    """The HTML edition (as :func:`export_html`) and, with ``plain``, the plain-text edition
+    (as :func:`export_text` makes it) from one reading of each TEI file: `make all` builds
+    both, and reading and parsing is much of what each costs."""
     entries, problems = read_register(register) if register is not None else ({}, [])
     digest = ""
     if register is not None and not problems:
         digest = hashlib.sha256(register.read_bytes()).hexdigest()
-    result = build.export_html(paths, out_dir, options, (entries, digest), force, jobs, record,
-                               rebuild, progress)
+    result, plain_result = build.export_editions(paths, out_dir, options, (entries, digest),
+                                                 plain, force, jobs, record, rebuild, progress)
     result.diagnostics[:0] = problems
-    return result
+    return result, plain_result

@@ -1,0 +1,100 @@
+"""Both editions from one run (`export html --text-output`): the same files, byte for byte,
+as `export html` and `export text` make one after the other, with records each of them
+can go on from; a problem reported once."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS, sample_pages
+from test_incremental_stages import run, snapshot
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory) -> Path:
+    """The seeds and samples converted once (no recognizer) for the tests of this module."""
+    from pipeline.batch import convert_many
+    tei = tmp_path_factory.mktemp("tei")
+    convert_many([*sorted(SEEDS.glob("*.txt")), *sample_pages()], tei, settings={"ner": False})
+    return tei
+
+
+@pytest.fixture
+def edition(converted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder with those TEI files in ``tei/``, as the working folder; its own cache."""
+    shutil.copytree(converted, tmp_path / "tei")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+    return tmp_path
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.name.startswith(".")}
+
+
+def edit(edition: Path) -> str:
+    """Change one TEI file's text (a word of its body)."""
+    path = edition / "tei" / "1967-01-23_politburo-cable.xml"
+    data = path.read_bytes()
+    at = data.index(b" the ", data.index(b"<body"))
+    path.write_bytes(data[:at] + b" the changed &amp; " + data[at + 5:])
+    return path.stem
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_one_run_makes_both_editions_as_two_runs_do(edition: Path, jobs: str) -> None:
+    assert run("export", "html", "tei", "-o", "apart/html", "-j", jobs)[0] == 0
+    assert run("export", "text", "tei", "-o", "apart/text", "-j", jobs)[0] == 0
+    status, output = run("export", "html", "tei", "-o", "both/html", "--text-output",
+                         "both/text", "-j", jobs)
+    assert status == 0, output
+    assert f"open {Path('both/html/index.html')}" in output
+    assert f"open {Path('both/text/corpus.txt')}" in output
+    assert contents(edition / "both") == contents(edition / "apart")
+    assert len(contents(edition / "both/text")) == len(list((edition / "tei").glob("*.xml"))) + 2
+
+    # each edition's record is the one its own command keeps: either goes on from it
+    built = snapshot(edition / "both")
+    assert " 0 files written" in run("export", "text", "tei", "-o", "both/text")[1]
+    assert " 0 files written" in run("export", "html", "tei", "-o", "both/html")[1]
+    status, output = run("export", "html", "tei", "-o", "both/html", "--text-output",
+                         "both/text", "-j", jobs)
+    assert status == 0 and output.count(" 0 files written") == 2, output
+    assert snapshot(edition / "both") == built
+
+    # a changed file: made again in both editions, as the two commands make it
+    name = edit(edition)
+    assert run("export", "html", "tei", "-o", "both/html", "--text-output", "both/text",
+               "-j", jobs)[0] == 0
+    after = snapshot(edition / "both")
+    rewritten = {rel for rel in after if built.get(rel) != after[rel]}
+    assert {f"html/documents/{name}.html", f"html/text/{name}.txt", f"text/{name}.txt",
+            "text/corpus.txt", "text/corpus.tsv"} <= rewritten
+    assert run("export", "html", "tei", "-o", "fresh/html", "-j", jobs)[0] == 0
+    assert run("export", "text", "tei", "-o", "fresh/text", "-j", jobs)[0] == 0
+    assert contents(edition / "both") == contents(edition / "fresh")
+
+
+def test_the_text_edition_is_made_when_only_it_is_out_of_date(edition: Path) -> None:
+    assert run("export", "html", "tei", "-o", "html")[0] == 0
+    status, output = run("export", "html", "tei", "-o", "html", "--text-output", "text")
+    assert status == 0 and " 0 files written" in output, output
+    assert run("export", "text", "tei", "-o", "apart")[0] == 0
+    assert contents(edition / "text") == contents(edition / "apart")
+
+
+def test_a_bad_file_is_reported_once_and_left_out_of_both(edition: Path) -> None:
+    (edition / "tei" / "0000_broken.xml").write_text(
+        '<?xml version="1.0"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0">\n<oops>\n',
+        encoding="utf-8")
+    status, output = run("export", "html", "tei", "-o", "html", "--text-output", "text")
+    assert status == 1
+    assert output.count("0000_broken.xml:4: error: not well-formed XML") == 1, output
+    assert "Traceback" not in output
+    assert not (edition / "text" / "0000_broken.txt").exists()
+    assert (edition / "text" / "1967-01-23_politburo-cable.txt").is_file()
+    assert (edition / "html" / "documents" / "1967-01-23_politburo-cable.html").is_file()
