@@ -148,6 +148,10 @@ class Bench:
                     self.clean(f"build/{kind}")
                     self.measure(f"export {kind}", command, "1", note="no --jobs")
                 self.measure(f"export {kind}, nothing changed", command, f"all ({self.jobs})")
+        if "--text-output" in self.help("export", "html"):
+            self.both("export html + text, one pass",
+                      [TEIPIPE, "export", "html", "tei", "-o", "build/html", "--text-output",
+                       "build/text"], clean=("build/html", "build/text", "cache/builds"))
         self.both("entities review", [TEIPIPE, "entities", "review", "tei", "--format", "tsv",
                                       "-o", "build/entities-review.tsv"], clean=("cache/builds",))
         self.measure("deposit (BagIt + zip)", [TEIPIPE, "deposit", "-o", "build/deposit",
