@@ -41,7 +41,7 @@ def _whole(tree: etree._ElementTree) -> bool:
 def test_the_index_finds_what_the_xpath_queries_found(path: Path) -> None:
     f = read_xml(path, path.name)
     assert f.tree is not None
-    tree, index = f.tree, f.index
+    tree, index = f.tree, f.index.full
     pointers = "//*[@ref or @target or @resp or @ana or @scheme]"
     dates = "//*[@when or @from or @to or @notBefore or @notAfter]"
     outside = "[not(ancestor::tei:standOff)]"
@@ -55,6 +55,61 @@ def test_the_index_finds_what_the_xpath_queries_found(path: Path) -> None:
     assert index.entries == tree.xpath("/tei:TEI/tei:standOff//*[self::tei:person or "
                                        "self::tei:place or self::tei:org]", namespaces=NS)
     assert index.entry_refs == tree.xpath("/tei:TEI/tei:standOff//@ref", namespaces=NS)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_the_summarised_index_is_the_full_walk_without_the_register_entries(
+        path: Path) -> None:
+    """The entries under a top-level standOff are summarised, not walked: the element lists
+    are the full walk's without the elements in them, and the values are all there."""
+    f = read_xml(path, path.name)
+    assert f.tree is not None
+    index, full = f.index, f.index.full
+    within = {el for entry, _s in index.summarised for el in entry.iter()}
+    assert [entry for entry, _s in index.summarised] == [
+        e for e in full.entries if not any(a in within for a in e.iterancestors())]
+    for name in ("ids", "pointers", "dates", "name_refs"):
+        def outer(items: list) -> list:
+            return [x for x in items if (x[0] if isinstance(x, tuple) else x) not in within]
+        assert getattr(index, name) == outer(getattr(full, name)), name
+    assert sorted(index.id_values()) == sorted(v for _el, v, _i in full.ids)
+    assert sorted(index.pointer_values()) == sorted(
+        v for el in full.pointers for a, v in el.items()
+        if a in ("ref", "target", "resp", "ana", "scheme"))
+    assert sorted(index.all_entry_refs()) == sorted(full.entry_refs)
+
+
+def _cable_with_copy() -> tuple[etree._ElementTree, etree._Element]:
+    tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    person = tree.find("tei:standOff//tei:person", NS)
+    assert person is not None
+    return tree, person
+
+
+def test_an_impossible_date_in_a_register_copy_is_reported_where_it_is() -> None:
+    tree, person = _cable_with_copy()
+    etree.SubElement(person, f"{T}birth", when="1900-02-30")
+    etree.SubElement(person, f"{T}date", when="1950").text = "12 May 1951"
+    tree = etree.ElementTree(etree.fromstring(etree.tostring(tree)))  # lines for the new ones
+    birth = tree.find('tei:standOff//tei:birth[@when="1900-02-30"]', NS)
+    date = tree.find("tei:standOff//tei:date[@when='1950']", NS)
+    assert birth is not None and date is not None
+    found = [(d.code, d.line, d.message) for d in checks.dates(_file(tree))]
+    assert found == [
+        ("V308", birth.sourceline, '<birth when="1900-02-30">: there is no such date'),
+        ("V309", date.sourceline,
+         '<date when="1950">12 May 1951</date>: the text writes 1951-05-12')]
+
+
+def test_a_dangling_pointer_or_repeated_id_in_a_register_copy_is_reported() -> None:
+    tree, person = _cable_with_copy()
+    body_id = tree.xpath("//tei:text//*[@xml:id]", namespaces=NS)[0]
+    etree.SubElement(person, f"{T}note", ana="#nowhere")
+    etree.SubElement(person, f"{T}idno", {XML_ID: body_id.get(XML_ID)})
+    f = _file(tree)
+    assert [d.message.split(": ")[1] for d in checks.dangling_pointers(f)] == [
+        'nothing in the file has xml:id "nowhere"']
+    assert [d.code for d in checks.duplicate_ids(f)] == ["V302"]
 
 
 def test_an_inner_stand_off_counts_as_stand_off() -> None:

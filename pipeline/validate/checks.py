@@ -21,7 +21,6 @@ from .codes import diagnostic
 from .index import DATE_ATTRIBUTES, POINTER_ATTRIBUTES
 from .xmlfile import XmlFile
 
-_POINTERS = frozenset(POINTER_ATTRIBUTES)
 _DATES = frozenset(DATE_ATTRIBUTES)
 _ISO = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _NAME_DATE = re.compile(r"^(\d{4}(?:-\d{2}(?:-\d{2})?)?)(?=_|$)")
@@ -33,9 +32,11 @@ def _where(f: XmlFile, el: etree._Element) -> dict:
 
 def duplicate_ids(f: XmlFile) -> list[Diagnostic]:
     """V302: each xml:id once in the file."""
+    if f.index.ids_distinct:
+        return []
     first: dict[str, etree._Element] = {}
     out = []
-    for el, value, _inside in f.index.ids:
+    for el, value, _inside in f.index.full.ids:
         if value in first:
             out.append(diagnostic("V302", f"xml:id \"{value}\" is already used on line "
                                   f"{first[value].sourceline}", **_where(f, el)))
@@ -66,13 +67,12 @@ def dangling_pointers(f: XmlFile) -> list[Diagnostic]:
     among them is an xml:id, there is nothing to report; else each element is looked at in
     turn, for the messages.
     """
-    ids = {"#" + value for _el, value, _inside in f.index.ids}
-    tokens = set(" ".join([value for el in f.index.pointers for attr, value in el.items()
-                           if attr in _POINTERS]).split())
+    ids = {"#" + value for value in f.index.id_values()}
+    tokens = set(" ".join(f.index.pointer_values()).split())
     if not any(token.startswith("#") for token in tokens - ids):
         return []
     out = []
-    for el in f.index.pointers:
+    for el in f.index.full.pointers:
         for attr in POINTER_ATTRIBUTES:
             for token in (el.get(attr) or "").split():
                 if token.startswith("#") and token not in ids:
@@ -84,30 +84,54 @@ def dangling_pointers(f: XmlFile) -> list[Diagnostic]:
 
 def dates(f: XmlFile) -> list[Diagnostic]:
     """V308: dates that do not exist; V309: a date's @when against the date its text writes
-    (a @when more precise than its text is fine: the editor may know the day)."""
+    (a @when more precise than its text is fine: the editor may know the day).
+
+    The summarised register entries are looked at once per run each (:func:`_entry_clean`);
+    when one has a fault, every element is looked at, in document order, for the messages.
+    """
+    index = f.index
+    clean = all(_entry_clean(s.xml, entry) for entry, s in index.summarised)
+    elements = index.dates if clean else index.full.dates
+    return [diagnostic(code, message, **_where(f, el))
+            for el in elements for code, message in _date_findings(el)]
+
+
+_CLEAN: dict[bytes, bool] = {}
+
+
+def _entry_clean(xml: bytes, entry: etree._Element) -> bool:
+    """Whether no date under a register entry has a fault (kept for the run by the entry's
+    XML: the same entries recur in every file that copies them)."""
+    clean = _CLEAN.get(xml)
+    if clean is None:
+        clean = _CLEAN[xml] = not any(
+            _date_findings(el) for el in entry.iter(etree.Element)
+            if not _DATES.isdisjoint(el.keys()))
+    return clean
+
+
+def _date_findings(el: etree._Element) -> list[tuple[str, str]]:
+    """V308 and V309 of one element with a date attribute, as (code, message)."""
     out = []
-    for el in f.index.dates:
-        impossible = any(_impossible(value) for attr, value in el.items() if attr in _DATES)
-        if impossible:
-            for attr in DATE_ATTRIBUTES:
-                value = el.get(attr)
-                if value is not None and _impossible(value):
-                    out.append(diagnostic("V308", f"<{etree.QName(el).localname} {attr}="
-                                          f"\"{value}\">: there is no such date",
-                                          **_where(f, el)))
-        when = el.get("when")
-        if impossible or when is None or el.tag.rpartition("}")[2] != "date" or \
-                not _ISO.match(when):
-            continue
-        text = " ".join("".join(el.itertext()).split())
-        try:
-            found = find_date(text) if text else None
-        except DateError:
-            found = None  # the text names an impossible day; @when says what is meant
-        written = found[2] if found else None
-        if written and not when.startswith(written):
-            out.append(diagnostic("V309", f"<date when=\"{when}\">{text}</date>: the text "
-                                  f"writes {written}", **_where(f, el)))
+    impossible = any(_impossible(value) for attr, value in el.items() if attr in _DATES)
+    if impossible:
+        for attr in DATE_ATTRIBUTES:
+            value = el.get(attr)
+            if value is not None and _impossible(value):
+                out.append(("V308", f"<{etree.QName(el).localname} {attr}="
+                            f"\"{value}\">: there is no such date"))
+    when = el.get("when")
+    if impossible or when is None or el.tag.rpartition("}")[2] != "date" or \
+            not _ISO.match(when):
+        return out
+    text = " ".join("".join(el.itertext()).split())
+    try:
+        found = find_date(text) if text else None
+    except DateError:
+        found = None  # the text names an impossible day; @when says what is meant
+    written = found[2] if found else None
+    if written and not when.startswith(written):
+        out.append(("V309", f"<date when=\"{when}\">{text}</date>: the text writes {written}"))
     return out
 
 

@@ -38,10 +38,11 @@ def facts_of(f: XmlFile) -> dict:
     assert f.tree is not None
     index = f.index
     register = f.tree.getroot().find("tei:text", NS) is None
-    ids = [[value, el.sourceline] for el, value, inside in index.ids if register or not inside]
+    ids = [[value, el.sourceline] for el, value, inside in (index.full if register else index).ids
+           if register or not inside]
     refs = sorted({token[1:] for el in index.name_refs
                    for token in el.get("ref", "").split() if token.startswith("#")})
-    entry_refs = sorted({token[1:] for value in index.entry_refs
+    entry_refs = sorted({token[1:] for value in index.all_entry_refs()
                          for token in value.split() if token.startswith("#")})
     entries = [[entry.get(XML_ID) or "", entry.sourceline,
                  _canonical_hash(index.xml_of(entry))] for entry in index.entries]

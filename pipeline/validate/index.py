@@ -5,6 +5,12 @@ result then costs a Python object per element; one Python walk over the elements
 findings sorted into lists here, costs less than two of them.  Every list keeps document
 order, which is the order the diagnostics come out in.
 
+The register entries copied into a document's standOff recur in file after file; an entry's
+subtree is summarised once per run by its XML (:class:`Summary`: its xml:ids, pointer values
+and @refs, all that the checks need when nothing is wrong) instead of being walked in every
+file.  A check that finds a fault there asks for :attr:`Index.full`, the walk of every
+element, to report it where it is.
+
 "Inside standOff" means what ``ancestor::tei:standOff`` means: a descendant of any
 ``<standOff>``, wherever it is (the checks must hold on any well-formed file, not only on
 valid ones).
@@ -12,6 +18,7 @@ valid ones).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -27,9 +34,26 @@ _POINTERS = frozenset(POINTER_ATTRIBUTES)
 _DATES = frozenset(DATE_ATTRIBUTES)
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the walk of one register entry (under a top-level standOff) finds, as values."""
+
+    xml: bytes  # the entry's XML, by which it is known
+    ids: tuple[str, ...]
+    pointer_values: tuple[str, ...]  # the values of its POINTER_ATTRIBUTES
+    refs: tuple[str, ...]  # its @ref values (entry_refs)
+
+
+#: Summaries by an entry's XML, kept for the run (a pure function of the bytes; a few
+#: thousand distinct entries at most, as many as the register has).
+_SUMMARIES: dict[bytes, Summary] = {}
+
+
 @dataclass
 class Index:
-    """What one walk found (elements in document order)."""
+    """What one walk found (elements in document order).  In a summarised index (the
+    default) the element lists leave out the descendants-or-self of the entries in
+    ``summarised``; :attr:`full` has them all."""
 
     #: (element, xml:id, inside standOff), every element with an xml:id
     ids: list[tuple[etree._Element, str, bool]] = field(default_factory=list)
@@ -41,15 +65,45 @@ class Index:
     entries: list[etree._Element] = field(default_factory=list)
     #: the @ref values under (and on) a standOff that is a child of the root
     entry_refs: list[str] = field(default_factory=list)
+    #: top-level standOff entries not walked, each with its summary
+    summarised: list[tuple[etree._Element, Summary]] = field(default_factory=list)
+    root: etree._Element | None = None
+    _full: Index | None = None
     _xml: dict[etree._Element, bytes] = field(default_factory=dict)
     _named: dict[tuple[str, ...], list[etree._Element]] = field(default_factory=dict)
     _distinct: bool | None = None
 
     @property
+    def full(self) -> Index:
+        """The walk of every element (for the messages of a check that found a fault)."""
+        if not self.summarised:
+            return self
+        if self._full is None:
+            assert self.root is not None
+            self._full = index_of(self.root, summarise=False)
+        return self._full
+
+    def id_values(self) -> list[str]:
+        """Every xml:id of the file (summarised entries' last)."""
+        return [value for _el, value, _in in self.ids] + \
+            [value for _el, s in self.summarised for value in s.ids]
+
+    def pointer_values(self) -> list[str]:
+        """The values of every pointer attribute of the file."""
+        return [value for el in self.pointers for attr, value in el.items()
+                if attr in _POINTERS] + \
+            [value for _el, s in self.summarised for value in s.pointer_values]
+
+    def all_entry_refs(self) -> list[str]:
+        """Every @ref value under a top-level standOff."""
+        return self.entry_refs + [value for _el, s in self.summarised for value in s.refs]
+
+    @property
     def ids_distinct(self) -> bool:
         """Whether no xml:id occurs twice (asked by both outline checks)."""
         if self._distinct is None:
-            self._distinct = len({value for _el, value, _in in self.ids}) == len(self.ids)
+            values = self.id_values()
+            self._distinct = len(set(values)) == len(values)
         return self._distinct
 
     def named(self, root: etree._Element, tags) -> list[etree._Element]:
@@ -69,10 +123,11 @@ class Index:
         return xml
 
 
-def index_of(root: etree._Element) -> Index:
+def index_of(root: etree._Element, summarise: bool = True) -> Index:
     """Walk the tree under ``root`` once (one loop, no call per element: it is the hot
-    path of a validation run)."""
-    out = Index()
+    path of a validation run); with ``summarise``, the entries under a top-level standOff
+    are summarised rather than walked."""
+    out = Index(root=root)
     nested: set[etree._Element] = set()  # under a standOff that is not a child of the root
     for stand_off in root.iter(STAND_OFF):
         if stand_off.getparent() is not root:
@@ -83,7 +138,12 @@ def index_of(root: etree._Element) -> Index:
     for part, top in parts:
         if top:
             out.entries.extend(part.iter(*ENTRY_TAGS))
-        elements = part.iter(etree.Element) if part is not root else (root,)
+        if part is root:
+            elements = (root,)
+        elif top and summarise:
+            elements = _outside_entries(part, out)
+        else:
+            elements = part.iter(etree.Element)
         for el in elements:
             keys = el.keys()
             if not keys:
@@ -101,3 +161,35 @@ def index_of(root: etree._Element) -> Index:
                 if top:
                     out.entry_refs.append(el.get("ref"))
     return out
+
+
+def _outside_entries(part: etree._Element, out: Index) -> Iterator[etree._Element]:
+    """The elements of a top-level standOff in document order, but for the entries (and
+    all under them), which go to ``out.summarised`` instead."""
+    stack = [part]
+    while stack:
+        el = stack.pop()
+        yield el
+        children = []
+        for child in el.iterchildren(etree.Element):
+            if child.tag in ENTRY_TAGS:
+                out.summarised.append((child, _summary(out.xml_of(child), child)))
+            else:
+                children.append(child)
+        stack.extend(reversed(children))
+
+
+def _summary(xml: bytes, entry: etree._Element) -> Summary:
+    found = _SUMMARIES.get(xml)
+    if found is None:
+        ids, pointer_values, refs = [], [], []
+        for el in entry.iter(etree.Element):
+            for attr, value in el.items():
+                if attr == XML_ID:
+                    ids.append(value)
+                elif attr in _POINTERS:
+                    pointer_values.append(value)
+                    if attr == "ref":
+                        refs.append(value)
+        found = _SUMMARIES[xml] = Summary(xml, tuple(ids), tuple(pointer_values), tuple(refs))
+    return found
