@@ -68,8 +68,7 @@ $(STAMPS)/text: $(STAMPS)/tei $(CODE)
 
 deposit: $(STAMPS)/deposit ## package the edition for repositories: build/deposit (BagIt, .zip), build/dspace-saf
 $(STAMPS)/deposit: $(STAMPS)/tei $(STAMPS)/editions $(EDITION_INPUTS) $(wildcard schema/*)
-	$(BIN)/teipipe deposit -o build/deposit --archive zip
-	$(BIN)/teipipe deposit --format dspace-saf -o build/dspace-saf --archive zip
+	$(BIN)/teipipe deposit --format bagit --format dspace-saf --archive zip
 	@touch $@
 
 test: lint $(SYSDEPS) ## run the linter and the test suite (browser tests: Debian chromium, axe-core from npm)

@@ -314,16 +314,17 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: boo
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", "out", type=click.Path(path_type=Path), default=None,
               help="Package folder [default: ROOT/build/deposit; ROOT/build/dspace-saf].")
-@click.option("--format", "fmt", type=click.Choice(["bagit", "dspace-saf"]), default="bagit",
-              show_default=True, help="A BagIt 1.0 bag, or a DSpace Simple Archive Format batch.")
+@click.option("--format", "fmts", type=click.Choice(["bagit", "dspace-saf"]), multiple=True,
+              help="A BagIt 1.0 bag, or a DSpace Simple Archive Format batch [default: bagit]; "
+              "give it twice for both in one run (each to its default folder).")
 @click.option("--archive", type=click.Choice(["zip", "tar.gz"]), default=None,
               help="Also write the package as one reproducible file beside its folder.")
 @click.option("--verify", "bag", type=click.Path(path_type=Path), default=None,
               help="Check the bag BAG (folder, .zip or .tar.gz) instead of making one.")
 @click.option("--force", is_flag=True, help="Replace an output folder teipipe did not make.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
-def deposit(root: Path, out: Path | None, fmt: str, archive: str | None, bag: Path | None,
-            force: bool, strict: bool) -> None:
+def deposit(root: Path, out: Path | None, fmts: tuple[str, ...], archive: str | None,
+            bag: Path | None, force: bool, strict: bool) -> None:
     """Package the edition in ROOT for institutional repositories (DSpace, Fedora, Zenodo).
 
     Takes tei/, source/ (pages, register), schema/, build/html/ and build/text/; adds Dublin
@@ -337,20 +338,27 @@ def deposit(root: Path, out: Path | None, fmt: str, archive: str | None, bag: Pa
             _say(as_text(problems))
         _say(f"{bag}: {'damaged, ' + str(len(problems)) + ' problems' if problems else 'valid'}")
         sys.exit(exit_status(problems))
-    from .deposit.make import DEFAULT_OUTPUT, make_package
+    fmts = tuple(dict.fromkeys(fmts)) or ("bagit",)
+    if out is not None and len(fmts) > 1:
+        raise click.UsageError("-o names one package folder: give one --format with it")
+    from .deposit.make import DEFAULT_OUTPUT, Shared, make_package
     from .incremental import record_path
-    target = out if out is not None else root / DEFAULT_OUTPUT[fmt]
-    made, notes = make_package(root, target, fmt, archive, force,
-                               os.environ.get("SOURCE_DATE_EPOCH"),
-                               record_path(f"deposit-{fmt}", target))
-    if notes:
-        _say(as_text(notes))
-    if made.folder is not None:
-        also = f" and {made.archive}" if made.archive else ""
-        _say(f"{made.documents} documents, {made.files} edition files: {made.folder}{also}")
-    else:
-        _say("no package written")
-    sys.exit(exit_status(notes, strict))
+    shared = Shared.of(root, len(fmts))  # packages read, hash, parse, deflate a content once
+    everything: list = []
+    for fmt in fmts:
+        target = out if out is not None else root / DEFAULT_OUTPUT[fmt]
+        made, notes = make_package(root, target, fmt, archive, force,
+                                   os.environ.get("SOURCE_DATE_EPOCH"),
+                                   record_path(f"deposit-{fmt}", target), shared)
+        if notes:
+            _say(as_text(notes))
+        if made.folder is not None:
+            also = f" and {made.archive}" if made.archive else ""
+            _say(f"{made.documents} documents, {made.files} edition files: {made.folder}{also}")
+        else:
+            _say("no package written")
+        everything += notes
+    sys.exit(exit_status(everything, strict))
 
 
 @main.command()

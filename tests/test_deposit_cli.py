@@ -132,3 +132,32 @@ def test_an_edition_without_a_depositor_gets_one_warning_naming_what_to_fill_in(
     assert lines == [f"{edition / 'edition.toml'}: warning: depositor.contact-name, "
                      "depositor.contact-email not set: repository managers need them [W502]"]
     assert run(str(edition), "--strict").exit_code == 1
+
+
+def test_both_formats_in_one_run_are_the_packages_two_runs_make(edition: Path,
+                                                                 tmp_path: Path) -> None:
+    """One run shares reading, hashing, parsing and deflating between the two packages;
+    what it writes must be byte for byte what a run per format writes (each run with a
+    cache of its own, so neither takes anything over from the other)."""
+    apart = tmp_path / "apart"
+    shutil.copytree(edition, apart)
+    both = run(str(edition), "--format", "bagit", "--format", "dspace-saf", "--archive", "zip",
+               env={"TEIPIPE_CACHE": str(tmp_path / "cache-one")})
+    assert both.exit_code == 0, both.output
+    assert both.output.count("12 documents") == 2
+    for fmt in ("bagit", "dspace-saf"):
+        alone = run(str(apart), "--format", fmt, "--archive", "zip",
+                    env={"TEIPIPE_CACHE": str(tmp_path / f"cache-{fmt}")})
+        assert alone.exit_code == 0, alone.output
+    for name in ("deposit", "dspace-saf"):
+        assert tree_bytes(edition / "build" / name) == tree_bytes(apart / "build" / name)
+        assert (edition / "build" / f"{name}.zip").read_bytes() == \
+               (apart / "build" / f"{name}.zip").read_bytes()
+
+
+def test_one_output_folder_takes_one_format(edition: Path, tmp_path: Path) -> None:
+    result = run(str(edition), "-o", str(tmp_path / "out"), "--format", "bagit",
+                 "--format", "dspace-saf")
+    assert result.exit_code == 2
+    assert "-o names one package folder: give one --format with it" in result.output
+    assert not (tmp_path / "out").exists()

@@ -159,6 +159,9 @@ class Bench:
         self.measure("deposit (DSpace SAF + zip)", [TEIPIPE, "deposit", "--format", "dspace-saf",
                                                     "-o", "build/dspace-saf", "--archive",
                                                     "zip"], "1")
+        self.measure("deposit (both, one run)", [TEIPIPE, "deposit", "--format", "bagit",
+                                                 "--format", "dspace-saf", "--archive", "zip"],
+                     "1")
         self.make_all()
 
     def recognizer(self) -> None:

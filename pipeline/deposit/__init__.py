@@ -19,9 +19,19 @@ Every output is deterministic: the same edition gives the same bytes, whenever i
 and a package made after a change is the one a deposit from nothing would make.
 """
 
-from .bag import build_bag
-from .edition import Edition, collect
-from .saf import build_saf
-from .verify import verify
+from importlib import import_module
+
+#: The package's public names and the module each lives in.  They are imported when first
+#: asked for (PEP 562), not with the package: the HTML and text exports read
+#: ``edition.toml`` through :mod:`.edition` and must not pay for loading the bag, SAF and
+#: verify modules (a tenth of a second of every export's start).
+_PUBLIC = {"Edition": "edition", "collect": "edition", "build_bag": "bag",
+           "build_saf": "saf", "verify": "verify"}
 
 __all__ = ["Edition", "build_bag", "build_saf", "collect", "verify"]
+
+
+def __getattr__(name: str) -> object:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f".{_PUBLIC[name]}", __name__), name)

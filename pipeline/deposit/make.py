@@ -16,13 +16,45 @@ from ..incremental import BuildRecord, record_path, settings_digest
 from . import schemas as schema_files
 from .archive import archive_path, serialize
 from .bag import build_bag
-from .edition import EDITION_FILE, GROUPS, collect, git_epoch, group_paths, package_date
+from .edition import EDITION_FILE, GROUPS, Edition, collect, git_epoch, group_paths, package_date
 from .fixity import FileMemory
 from .saf import build_saf
 from .zipped import ZipIndex
 
 BUILDERS = {"bagit": build_bag, "dspace-saf": build_saf}
 DEFAULT_OUTPUT = {"bagit": "build/deposit", "dspace-saf": "build/dspace-saf"}
+
+
+@dataclass
+class Shared:
+    """What the packages made in one run share: what is known of the edition's files
+    (:mod:`.fixity`), the compressed members of the zips made (:mod:`.zipped`) and the
+    edition as gathered, each loaded once and kept in memory, so that the second package
+    reads, hashes and parses nothing the first one did.  The edition is held only for the
+    ``uses`` packages still to make: the last one lets go of it before zipping, as a single
+    package does.  (The package folders lie outside the edition's folders (E508), so making
+    one package cannot change what the next one gathers.)"""
+
+    memory: FileMemory
+    index: ZipIndex
+    uses: int = 1
+    gathered: tuple[Edition, list[Diagnostic]] | None = None
+
+    @classmethod
+    def of(cls, root: Path, uses: int = 1) -> Shared:
+        return cls(FileMemory(record_path("deposit-files", root)),
+                   ZipIndex(record_path("deposit-zip", root)), uses)
+
+    def collect(self, root: Path) -> tuple[Edition, list[Diagnostic]]:
+        """The edition under ``root`` (gathered by the first package that asks) and a
+        fresh list of its notes, which the package adds its own to."""
+        if self.gathered is None:
+            self.gathered = collect(root, self.memory)
+        edition, notes = self.gathered
+        self.uses -= 1
+        if self.uses <= 0:
+            self.gathered = None
+        return edition, list(notes)
 
 
 @dataclass(frozen=True)
@@ -37,7 +69,7 @@ class Made:
 
 def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                  source_date_epoch: str | None, record: Path | None = None,
-                 ) -> tuple[Made, list[Diagnostic]]:
+                 shared: Shared | None = None) -> tuple[Made, list[Diagnostic]]:
     """Build the ``fmt`` package of the edition under ``root`` into ``out``.
 
     Nothing is written when the edition has errors: a half package is worse than none,
@@ -47,7 +79,8 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     one that must be made takes over what is still right: the files of the last package
     (:mod:`.staged`), the checksums and facts of unchanged files of the edition
     (:mod:`.fixity`, shared by both formats) and the compressed members of earlier zips
-    (:mod:`.zipped`).  Without a record everything is made from nothing.
+    (:mod:`.zipped`).  Without a record everything is made from nothing.  ``shared``
+    (with a record) holds what packages made one after another in the same run share.
     """
     memory = BuildRecord(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
@@ -57,6 +90,8 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     made = memory.get("package")
     if made is not None and made["inputs"] == inputs and made["outputs"] == _stats(
             _outputs(out, made["archive"])):
+        if shared is not None:
+            shared.uses -= 1  # one package fewer to hold the edition for
         return Made(out, Path(made["archive"]) if made["archive"] else None, made["documents"],
                     made["files"]), [Diagnostic(code, Severity(severity), message, file, line,
                                                 column, hint)
@@ -65,11 +100,10 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     previous = [(memory.get("files") or {}).get("files")]  # of the package now at ``out``
     memory.drop("files")  # held by _make alone (and put back, new, when the package is made)
     # what is known of the edition's files and of the zips made, shared by both formats
+    if record is not None and shared is None:
+        shared = Shared.of(root)
     result, notes, files = _make(root, out, fmt, archive, force, source_date_epoch,
-                                 FileMemory(record_path("deposit-files", root)) if record
-                                 else None,
-                                 ZipIndex(record_path("deposit-zip", root)) if record else None,
-                                 previous)
+                                 shared if record else None, previous)
     if result.folder is not None:
         memory.put("files", {"files": files})
         memory.put("package", {
@@ -105,14 +139,15 @@ def _outputs(out: Path, archive: str | None) -> list[str]:
 
 
 def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
-          source_date_epoch: str | None, memory: FileMemory | None, index: ZipIndex | None,
+          source_date_epoch: str | None, shared: Shared | None,
           previous: list[dict | None]) -> tuple[Made, list[Diagnostic], dict | None]:
     """Make the package; what comes back is what the next build needs to take its files
     over (:meth:`Staged.record`).  ``previous`` holds the record of the package now at
     ``out``, in a list this lets go of once the package is built, as it does of the
     edition and what is known of its files: a zip needs only the checksums."""
-    memory = memory or FileMemory(None)
-    edition, notes = collect(root, memory)
+    memory = shared.memory if shared else FileMemory(None)
+    index = shared.index if shared else None
+    edition, notes = shared.collect(root) if shared else collect(root, memory)
     inside = _inside_inputs(root, out)
     if inside:
         notes.append(error("E508", f"the output would lie inside the edition's {inside}/ "
