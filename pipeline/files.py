@@ -188,6 +188,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     it is missing, the mode is right from the start (no ``chmod``), one ``write``.  Like
     ``open``, it does not ``fsync``.
     """
+    made_folder = False
     while True:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{next(_SERIAL)}.tmp")
         try:
@@ -195,9 +196,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         except FileExistsError:
             continue  # left by a crashed process that had the same id
         except FileNotFoundError:
-            if path.parent.is_dir():
+            # The folder is missing, or was missing a moment ago: another worker may have
+            # made it since, so asking whether it exists now proves nothing.  Make it (if
+            # need be) and try once more.
+            if made_folder:
                 raise
             path.parent.mkdir(parents=True, exist_ok=True)
+            made_folder = True
             continue
         break
     try:
