@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from lxml import etree
 
@@ -22,6 +22,7 @@ from .ns import ELEMENT_TYPES, NS, PI_TARGET, TEI_NS, XML_ID, tei
 
 _INSERTION_BY_NOTE_TYPE = {"gloss", "alternative", "literal", "codename", "sic", "signed",
                            "editorial"}
+_DIV, _NOTE = tei("div"), tei("note")
 _GAP_KINDS = {"omitted": "omission", "illegible": "illegible", "garbled": "garbled"}
 _LINE_END = re.compile(r"^\n[ \t\u00a0]*")
 
@@ -200,45 +201,77 @@ def read_header(root: etree._Element) -> Header:
 # ----------------------------------------------------------------------------- body
 
 
-def read_body(tei_body: etree._Element) -> Body:
-    """The body model from ``<body>``: the document div, then any enclosure divs."""
-    divs = [el for el in tei_body if el.tag == tei("div")]
-    front: list[Block] = []
-    main: list[Block] = []
-    back: list[Block] = []
-    post: list[Postscript] = []
-    notes: list[Note] = []
+class BodyLayout(NamedTuple):
+    """Where each child of ``<body>`` goes in the document, with the white space before it.
+
+    The one place that says how a body is laid out (front, main, back, postscript, enclosures,
+    end notes) and where each block's separator comes from: the reader makes the model from
+    it, and the validator's quick document text (:mod:`pipeline.validate.body_text`) makes
+    text from it, so the two cannot part ways on order.  A page break in ``main`` comes with
+    the block after it (the page number reads with it); every other entry has None there.
+    """
+
+    front: list[tuple[etree._Element, str]]          # head, opener
+    main: list[tuple[etree._Element, str, etree._Element | None]]
+    back: list[tuple[etree._Element, str]]           # closer
+    post: list[tuple[etree._Element, str]]           # postscript
+    enclosures: list[tuple[str, list[tuple[etree._Element, str]]]]  # lead, blocks
+    notes: list[tuple[etree._Element, str]]          # end notes, document's then enclosures'
+
+
+def body_layout(tei_body: etree._Element) -> BodyLayout:
+    """The layout of ``<body>``: the document div, then any enclosure divs."""
+    divs = [el for el in tei_body if el.tag == _DIV]
+    layout = BodyLayout([], [], [], [], [], [])
     children = _elements(divs[0])
     k = 0
     while k < len(children):
         el = children[k]
         sep = _sep_before(divs[0], el)
         name = _local(el)
-        if name == "head":
-            front.append(Head(_inlines(el), sep))
-        elif name == "opener":
-            front.extend(_with_first_sep(_container_blocks(el, _opener_block), sep))
+        if name in ("head", "opener"):
+            layout.front.append((el, sep))
         elif name == "closer":
-            back.extend(_with_first_sep(_container_blocks(el, _closer_block), sep))
+            layout.back.append((el, sep))
         elif name == "postscript":
-            post.append(Postscript(_inlines(el[0]), sep))
+            layout.post.append((el, sep))
         elif name == "note" and el.get("place") == "end":
-            notes.append(_note(el, sep))
+            layout.notes.append((el, sep))
         elif name == "pb":
-            main.append(PageBreak(_page(el, children[k + 1]), sep))
+            layout.main.append((el, sep, children[k + 1]))
             k += 1
         else:
-            main.append(_main_block(el, sep))
+            layout.main.append((el, sep, None))
         k += 1
-    enclosures = []
     for div in divs[1:]:
         blocks = []
         for el in _elements(div):
-            if el.tag == tei("note") and el.get("place") == "end":
-                notes.append(_note(el, _sep_before(div, el)))
+            if el.tag == _NOTE and el.get("place") == "end":
+                layout.notes.append((el, _sep_before(div, el)))
             else:
-                blocks.append(_head_or_main(el, _sep_before(div, el)))
-        enclosures.append(Enclosure(tuple(blocks), div.getprevious().tail or ""))
+                blocks.append((el, _sep_before(div, el)))
+        layout.enclosures.append((div.getprevious().tail or "", blocks))
+    return layout
+
+
+def read_body(tei_body: etree._Element) -> Body:
+    """The body model from ``<body>`` (see :func:`body_layout`)."""
+    layout = body_layout(tei_body)
+    front: list[Block] = []
+    for el, sep in layout.front:
+        if _local(el) == "head":
+            front.append(Head(_inlines(el), sep))
+        else:
+            front.extend(_with_first_sep(_container_blocks(el, _opener_block), sep))
+    main = [_main_block(el, sep) if after is None else PageBreak(_page(el, after), sep)
+            for el, sep, after in layout.main]
+    back: list[Block] = []
+    for el, sep in layout.back:
+        back.extend(_with_first_sep(_container_blocks(el, _closer_block), sep))
+    post = [Postscript(_inlines(el[0]), sep) for el, sep in layout.post]
+    enclosures = [Enclosure(tuple(_head_or_main(el, sep) for el, sep in blocks), lead)
+                  for lead, blocks in layout.enclosures]
+    notes = [_note(el, sep) for el, sep in layout.notes]
     return Body(tuple(front), tuple(main), tuple(back), tuple(post), tuple(enclosures),
                 tuple(notes))
 

@@ -22,9 +22,9 @@ from __future__ import annotations
 from lxml import etree
 
 from ..tei.ns import ELEMENT_TYPES, NS, tei
-from ..tei.read import _LINE_END, _elements, _plain, _sep_before
+from ..tei.read import _LINE_END, _elements, _local, _plain, _sep_before, body_layout
 
-_DIV, _NOTE, _LABEL, _LIST = tei("div"), tei("note"), tei("label"), tei("list")
+_LABEL, _LIST = tei("label"), tei("list")
 _PLAIN = {"seg", "hi", "foreign", "term", "rs", "name", "title", "num", "measure"}
 
 
@@ -40,55 +40,29 @@ def document_text(tree: etree._ElementTree) -> str | None:
         return None
 
 
-def _local(el: etree._Element) -> str:
-    """``etree.QName(el).localname``, without making a QName."""
-    return el.tag.rpartition("}")[2]
-
-
 def _body(root: etree._Element) -> str:
     if root.tag != tei("TEI"):
         raise _Refused
     body = root.find("tei:text/tei:body", NS)
     if body is None or body.find("tei:div[@type='document']", NS) is None:
         raise _Refused
-    divs = [el for el in body if el.tag == _DIV]
-    front: list[str] = []
-    main: list[str] = []
-    back: list[str] = []
-    post: list[str] = []
-    notes: list[str] = []
-    children = _elements(divs[0])
-    k = 0
-    while k < len(children):
-        el = children[k]
-        sep = _sep_before(divs[0], el)
-        name = _local(el)
-        if name == "head":
-            front.append(sep + _inlines(el))
-        elif name == "opener":
-            front.append(_container(el, _opener_block, sep))
-        elif name == "closer":
-            back.append(_container(el, _closer_block, sep))
-        elif name == "postscript":
-            post.append(sep + _inlines(_element(el[0])))
-        elif name == "note" and el.get("place") == "end":
-            notes.append(sep + _note(el))
-        else:
-            text, k = _block_at(divs[0], children, k)
-            main.append(text)
-            continue
-        k += 1
-    enclosures = []
-    for div in divs[1:]:
-        blocks = []
-        for el in _elements(div):
-            if el.tag == _NOTE and el.get("place") == "end":
-                notes.append(_sep_before(div, el) + _note(el))
-            else:
-                blocks.append(_sep_before(div, el) + (_inlines(el) if el.tag == tei("head")
-                                                      else _main_block(el)))
-        enclosures.append((div.getprevious().tail or "") + "".join(blocks))
-    return "".join(front + main + back + post + enclosures + notes)
+    layout = body_layout(body)
+    out = []
+    for el, sep in layout.front:
+        out.append(sep + _inlines(el) if _local(el) == "head"
+                   else _container(el, _opener_block, sep))
+    for el, sep, after in layout.main:
+        out.append(sep + (_main_block(el) if after is None else _page(after)))
+    for el, sep in layout.back:
+        out.append(_container(el, _closer_block, sep))
+    for el, sep in layout.post:
+        out.append(sep + _inlines(_element(el[0])))
+    for lead, blocks in layout.enclosures:
+        out.append(lead)
+        out.extend(sep + (_inlines(el) if el.tag == tei("head") else _main_block(el))
+                   for el, sep in blocks)
+    out.extend(sep + _note(el) for el, sep in layout.notes)
+    return "".join(out)
 
 
 def _element(node) -> etree._Element:
