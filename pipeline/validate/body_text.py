@@ -7,7 +7,7 @@ spent making objects that are thrown away.  :func:`document_text` gives the same
 the tree directly, following the reader's rules one for one (where a block's white space
 comes from, the order front, main, back, postscript, enclosures, end notes, brackets around
 the translator's insertions, a list's separator taken from the text before it ...) and
-sharing its helpers.
+sharing its helpers and its layout walk (:func:`pipeline.tei.read.body_layout`).
 
 It is only ever used to say "equal": where the reader would refuse the file, or where this
 module does not follow it (a comment where a block or a page number should be), it gives
