@@ -223,14 +223,19 @@ def test_uncertain_and_proposed_names_say_so(page, site) -> None:
     assert "certainty: medium" in popup.inner_text()
 
 
-def test_a_name_leads_to_its_register_entry_and_back_to_the_passage(page, site) -> None:
+def test_a_name_leads_from_its_popup_to_its_entry_page_and_back_to_the_passage(page,
+                                                                             site) -> None:
     page.goto(at(site, "documents/1968-11-02_conversation-entities.html"))
-    page.locator(".tei-text a.ent", has_text="Dubček").click()
-    assert page.url.endswith("persons.html#per-alexander-dubcek")
+    name = page.locator(".tei-text a.ent", has_text="Dubček")
+    name.hover()
+    assert "Alexander Dubček" in page.locator("#name-popup").inner_text()
+    name.click()
+    assert page.url.endswith("persons/per-alexander-dubcek.html")
     entry = page.locator("#per-alexander-dubcek")
-    assert entry.locator("h2").inner_text() == "Alexander Dubček"
-    assert entry.is_visible() and page.evaluate(
-        "document.getElementById('per-alexander-dubcek').getBoundingClientRect().top < 200")
+    assert entry.locator("h1").inner_text() == "Alexander Dubček"
+    assert "First Secretary of the Communist Party" in entry.inner_text()
+    assert "Named in 1 passage of 1 document." in entry.inner_text()
+    shot(page, "entry-desk")
     occurrence = entry.locator("a.occ-passage")
     label = occurrence.inner_text()
     assert label == "speech 2"
@@ -240,6 +245,35 @@ def test_a_name_leads_to_its_register_entry_and_back_to_the_passage(page, site) 
     target = page.locator(":target")
     assert target.locator("a.permalink").inner_text() == label
     assert "Dubček" in target.inner_text()
+
+
+def test_a_register_lists_its_entries_and_an_old_link_to_an_entry_leads_on(page,
+                                                                           site) -> None:
+    page.goto(at(site, "persons.html") + "#per-zhou-enlai")  # an address of earlier editions
+    row = page.locator(":target")
+    assert row.get_attribute("id") == "per-zhou-enlai" and row.is_visible()
+    assert "Premier of the People’s Republic of China" in row.inner_text()
+    assert row.locator(".entry-count").inner_text() == "1 document"
+    assert page.locator(".occurrences").count() == 0  # the passages are on the entry pages
+    shot(page, "persons-desk")
+    row.get_by_role("link", name="Zhou Enlai").click()
+    assert page.url.endswith("persons/per-zhou-enlai.html")
+    assert page.locator("a.occ-passage").all_inner_texts() == [
+        "about this document", "heading 1", "speech 1"]
+    page.get_by_role("link", name="All persons").click()
+    assert page.url.endswith("persons.html#per-zhou-enlai")
+
+
+def test_a_proposed_name_leads_to_the_page_of_proposed_names(page, site) -> None:
+    page.goto(at(site, "documents/1967-01-23_cable-entities.html"))
+    page.locator("a.ent-proposed", has_text="Haiphong").click()
+    assert page.url.endswith("proposed-places.html")
+    assert page.locator("h1").inner_text() == "Places proposed by the recognizer"
+    passage = page.locator("a.occ-passage")
+    assert passage.inner_text() == "¶ 2"
+    passage.click()
+    assert page.url.endswith("#d1967-01-23_cable-entities.p2")
+    assert "Haiphong" in page.locator(":target").inner_text()
 
 
 def test_highlighting_can_be_switched_off_per_type(page, site) -> None:
@@ -327,6 +361,9 @@ def test_search_phrases_prefixes_and_the_entity_filter(page, site) -> None:
     assert "entity=per-zhou-enlai" in page.url
     assert page.locator(".result a.occ-passage").all_inner_texts() == [
         "about this document", "heading 1", "speech 1"]
+    page.locator(".entity-note").get_by_role("link", name="Zhou Enlai").click()
+    assert page.url.endswith("persons/per-zhou-enlai.html")
+    assert page.locator("h1").inner_text() == "Zhou Enlai"
 
 
 def test_the_search_shows_hostile_text_as_text(page, site) -> None:
@@ -380,6 +417,8 @@ PAGE_TYPES = {
     "persons": "persons.html",
     "places": "places.html",
     "organizations": "organizations.html",
+    "entry": "persons/per-lyndon-b-johnson.html",
+    "proposed-names": "proposed-places.html",
     "search-results": "search.html?q=paris",
     "home-on-a-phone": "index.html",
     "document-on-a-phone": "documents/1968-11-02_conversation-entities.html",
@@ -421,6 +460,7 @@ def _axe(page, server: str, axe_source: str, kind: str) -> None:
 @pytest.mark.parametrize("name,path", [("home", "index.html"),
                                        ("document", "documents/1967-01-23_cable-entities.html"),
                                        ("persons", "persons.html"),
+                                       ("entry", "places/pla-paris.html"),
                                        ("search", "search.html?q=bombing")])
 def test_pages_fit_a_phone_screen(browser, site, name: str, path: str) -> None:
     with opened(browser, (site.as_uri() + "/",), viewport=PHONE) as page:

@@ -57,9 +57,17 @@ def tree(path: Path):
 def test_every_page_and_download_is_there(site: Path) -> None:
     names = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
     stems = [p.stem for p in sorted(FIXTURES.glob("*.xml"))]
+    entries = {"persons": ["per-alexander-dubcek", "per-evil", "per-harrison-salisbury",
+                           "per-lyndon-b-johnson", "per-u-alexis-johnson", "per-u-thant",
+                           "per-zhou-enlai"],
+               "places": ["pla-beijing", "pla-hanoi", "pla-north-vietnam", "pla-paris",
+                          "pla-prague", "pla-vietnam"],
+               "organizations": ["org-cosvn", "org-nlf", "org-us-congress",
+                                 "org-vwp-politburo"]}
     expected = {"index.html", "persons.html", "places.html", "organizations.html",
                 "search.html", ".teipipe-export", *(f"assets/{n}" for n in html.STATIC_FILES),
-                "assets/search-index.js",
+                "assets/search-index.js", "proposed-places.html", "proposed-organizations.html",
+                *(f"{folder}/{i}.html" for folder, ids in entries.items() for i in ids),
                 *(f"documents/{s}.html" for s in stems), *(f"tei/{s}.xml" for s in stems),
                 *(f"text/{s}.txt" for s in stems)}
     assert names == expected
@@ -191,7 +199,7 @@ def test_a_document_page_has_its_metadata_text_and_names(site: Path) -> None:
     assert meta["Rights"].startswith("The History and Public Policy Program welcomes")
     assert root.xpath("string(//p[@class='summary'])").startswith("The Vietnamese Politburo")
     thant = root.xpath("//a[@data-refs='per-u-thant']")[0]
-    assert thant.get("href") == "../persons.html#per-u-thant"
+    assert thant.get("href") == "../persons/per-u-thant.html"
     assert thant.get("aria-describedby") == "per-u-thant"
     description = root.get_element_by_id("per-u-thant").text_content()  # what a reader hears
     assert "Secretary-General" in description and "In the register" not in description
@@ -199,7 +207,7 @@ def test_a_document_page_has_its_metadata_text_and_names(site: Path) -> None:
     assert johnson.get("data-refs") == "per-lyndon-b-johnson per-u-alexis-johnson"
     proposed = root.xpath("//a[contains(@class,'ent-proposed')]")
     assert [a.text_content() for a in proposed] == ["Haiphong"]
-    assert proposed[0].get("href") == "../places.html#proposed"
+    assert proposed[0].get("href") == "../proposed-places.html"
     # a correspDesc name with no @ref, @cert or @resp is plain text
     assert not root.xpath("//a[normalize-space()='Region V']")
     assert root.xpath("//a[@rel='prev']") and root.xpath("//a[@rel='next']")
@@ -243,42 +251,67 @@ def test_document_stylesheet_runs_on_its_own_on_a_tei_file() -> None:
     xslt = etree.XSLT(etree.parse(str(XSLT_DIR / "document.xsl")))
     result = lxml.html.fromstring(bytes(xslt(parse(FIXTURES / "1967-01-23_cable-entities.xml"))))
     assert result.xpath("string(//h1)").startswith("Secret North Vietnam Politburo Cable")
-    assert result.xpath("//a[@data-refs='per-u-thant']/@href") == ["../persons.html#per-u-thant"]
+    assert result.xpath("//a[@data-refs='per-u-thant']/@href") == ["../persons/per-u-thant.html"]
 
 
 # ----------------------------------------------------------------------------- registers
 
 
-def test_registers_list_every_occurrence_with_its_passage_and_snippet(site: Path) -> None:
+def test_a_register_is_a_light_list_linking_to_each_entrys_page(site: Path) -> None:
     root = tree(site / "persons.html")
+    assert not root.xpath("//*[@class='occurrences']")  # the passages are on the entry pages
+    row = root.get_element_by_id("per-lyndon-b-johnson")  # old links to #id land here
+    assert row.xpath("a[@class='entry-link']/@href") == ["persons/per-lyndon-b-johnson.html"]
+    assert row.xpath("string(a[@class='entry-link'])") == "Lyndon B. Johnson"
+    text = row.text_content()
+    assert "Person" in text and "1908–1973" in text and "President of the United States" in text
+    assert row.xpath("string(*[@class='entry-count'])") == "2 documents"
+    assert [r.get("id") for r in root.xpath("//li[contains(@class,'register-row')]")] == [
+        "per-evil", "per-alexander-dubcek", "per-harrison-salisbury", "per-lyndon-b-johnson",
+        "per-u-thant", "per-u-alexis-johnson", "per-zhou-enlai"]
+    places = tree(site / "places.html")
+    proposed = places.get_element_by_id("proposed")
+    assert "Haiphong" in proposed.text_content() and "medium" in proposed.text_content()
+    assert proposed.xpath(".//a/@href") == ["proposed-places.html"]
+
+
+def test_an_entry_page_has_its_card_and_every_passage_with_its_snippet(site: Path) -> None:
+    root = tree(site / "persons" / "per-lyndon-b-johnson.html")
+    assert root.xpath("string(//h1)") == "Lyndon B. Johnson"
     entry = root.get_element_by_id("per-lyndon-b-johnson")
-    assert entry.xpath("string(h2)") == "Lyndon B. Johnson"
     assert "1908–1973" in entry.text_content()
     assert entry.xpath(".//a[@class='authority']/@href") == ["https://www.wikidata.org/wiki/Q9640"]
+    assert root.xpath("//p[@class='register-back']/a/@href") == [
+        "../persons.html#per-lyndon-b-johnson"]
     occurrences = entry.xpath(".//a[@class='occ-passage']")
     assert [(a.get("href"), a.text_content()) for a in occurrences] == [
-        ("documents/1967-01-23_cable-entities.html#d1967-01-23_cable-entities.item3", "item 3"),
-        ("documents/1968-11-02_conversation-entities.html"
+        ("../documents/1967-01-23_cable-entities.html#d1967-01-23_cable-entities.item3",
+         "item 3"),
+        ("../documents/1968-11-02_conversation-entities.html"
          "#d1968-11-02_conversation-entities.sp1", "speech 1")]
     first = occurrences[0].getparent()
     assert first.xpath("string(.//mark)") == "Johnson"
     assert "uncertain: one of 2" in first.text_content()
-    zhou = root.get_element_by_id("per-zhou-enlai")
-    labels = [a.text_content() for a in zhou.xpath(".//a[@class='occ-passage']")]
+    assert "Named in 2 passages of 2 documents" in entry.text_content()
+    zhou = tree(site / "persons" / "per-zhou-enlai.html")
+    labels = [a.text_content() for a in zhou.xpath("//a[@class='occ-passage']")]
     assert labels == ["about this document", "heading 1", "speech 1"]
-    places = tree(site / "places.html")
-    proposed = places.get_element_by_id("proposed")
-    assert "Haiphong" in proposed.text_content() and "medium" in proposed.text_content()
+    assert zhou.xpath("string(//*[@class='cite-text'])").startswith(
+        "Zhou Enlai. In Cold War documents in translation, TEI edition: Persons.")  # no count
+    proposed = tree(site / "proposed-places.html")
+    assert [a.get("href") for a in proposed.xpath("//a[@class='occ-passage']")] == [
+        "documents/1967-01-23_cable-entities.html#d1967-01-23_cable-entities.p2"]
+    assert proposed.xpath("string(//ul[@class='proposed-list']/li/strong)") == "Haiphong"
 
 
 def test_passage_labels_are_the_same_in_python_and_in_the_stylesheet(site: Path) -> None:
     checked = 0
-    for register in ("persons.html", "places.html", "organizations.html"):
-        for a in tree(site / register).xpath("//a[@class='occ-passage']"):
+    for register in sorted(site.glob("*/*.html")):
+        for a in tree(register).xpath("//a[@class='occ-passage']"):
             page, _, fragment = a.get("href").partition("#")
             if fragment == "meta":
                 continue
-            target = tree(site / page).get_element_by_id(fragment)
+            target = tree(register.parent / page).get_element_by_id(fragment)
             assert target.xpath("string(a[@class='permalink'])") == a.text_content()
             checked += 1
     assert checked > 20
@@ -307,10 +340,12 @@ def test_a_register_file_fills_in_entries_a_file_lacks(tmp_path: Path) -> None:
     result = export_html([tmp_path / "in"], tmp_path / "out", register=register)
     assert not result.diagnostics
     page = tree(tmp_path / "out" / "documents" / "1967-01-23_cable-entities.html")
-    assert page.xpath("//a[@data-refs='pla-haiphong']/@href") == ["../places.html#pla-haiphong"]
+    assert page.xpath("//a[@data-refs='pla-haiphong']/@href") == ["../places/pla-haiphong.html"]
     assert "Port city" in page.get_element_by_id("pla-haiphong").text_content()
     places = tree(tmp_path / "out" / "places.html")
-    assert places.get_element_by_id("pla-haiphong").xpath("string(h2)") == "Haiphong"
+    assert places.get_element_by_id("pla-haiphong").xpath("string(a)") == "Haiphong"
+    haiphong = tree(tmp_path / "out" / "places" / "pla-haiphong.html")
+    assert "Port city" in haiphong.get_element_by_id("pla-haiphong").text_content()
     entries, problems = read_register(tmp_path / "nope.xml")
     assert not entries and problems[0].code == "E405"
 
@@ -426,7 +461,7 @@ def test_a_long_register_has_a_letter_index(tmp_path: Path) -> None:
     letters = root.xpath("//nav[@class='az']//a")
     assert [a.text_content() for a in letters] == [n[0] for n in names]
     assert [a.get("href") for a in letters] == [f"#{i}" for i in ids]
-    assert [h.text_content() for h in root.xpath("//article/h2")] == names
+    assert [a.text_content() for a in root.xpath("//a[@class='entry-link']")] == names
 
 
 def test_a_killed_exports_work_folder_is_removed_by_the_next_and_a_running_ones_kept(

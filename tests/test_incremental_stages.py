@@ -14,7 +14,9 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.diagnostics import Severity
+from pipeline.export.register import entry_of, entry_page, standoff_entries
 from pipeline.export.run import export_html, export_text
+from pipeline.tei.read import parse
 from pipeline.incremental import record_path
 
 from conftest import SEEDS, sample_pages
@@ -74,9 +76,50 @@ def test_html_export_makes_again_only_what_a_change_touches(edition: Path, jobs:
     own = {f"documents/{name}.html", f"tei/{name}.xml", f"text/{name}.txt"}
     edition_wide = {"index.html", "places.html", "persons.html", "organizations.html",
                     "search.html", "assets/search-index.js"}
-    assert own <= changed(built, after) <= own | edition_wide
+    assert own <= changed(built, after) <= own | edition_wide | entry_pages(edition, name)
     status, output = run("export", "html", "tei", "-o", str(out), "--rebuild", "-j", jobs)
     assert status == 0 and " 0 files written" in output  # made again: the same bytes
+
+
+def entry_pages(edition: Path, name: str) -> set[str]:
+    """The pages of the register entries the TEI file ``name`` names."""
+    tree = parse(edition / "tei" / f"{name}.xml")
+    return {entry_page(entry_of(el).type, ident)
+            for ident, el in standoff_entries(tree).items()}
+
+
+def test_a_change_near_a_name_makes_again_only_that_names_entry_pages(
+        edition: Path) -> None:
+    """Register entries have pages of their own: a changed passage makes again the pages
+    of the entries it names (their snippets changed), not the others', nor the lists."""
+    shutil.copyfile(SEEDS / "register.xml", edition / "source" / "register.xml")
+    status, output = run("convert", "source", "-o", "tei", "--no-ner", "-j", "1")
+    assert status == 0, output
+    out = edition / "site"
+    run("export", "html", "tei", "-o", str(out), "-j", "1")
+    built = snapshot(out)
+    name = "1967-01-23_politburo-cable"
+    named = entry_pages(edition, name)
+    every = {rel for rel in built if rel.split("/")[0] in ("persons", "places",
+                                                          "organizations")}
+    assert "persons/per-u-thant.html" in named and len(every - named) > 20
+    tei = edition / "tei" / f"{name}.xml"
+    data = tei.read_text(encoding="utf-8")
+    at = data.index("U Thant</persName>") + len("U Thant</persName>")
+    tei.write_text(data[:at] + " himself" + data[at:], encoding="utf-8")
+    status, output = run("export", "html", "tei", "-o", str(out), "-j", "1")
+    assert status == 0, output
+    made = changed(built, snapshot(out))
+    entries_made = made & every
+    assert "persons/per-u-thant.html" in entries_made and entries_made <= named
+    assert len(entries_made) < len(named)  # not every entry the document names either
+    # the same names, as often: the lists and the home page are as they were
+    assert not made & {"persons.html", "places.html", "organizations.html", "index.html"}
+    page = (out / "persons" / "per-u-thant.html").read_text(encoding="utf-8")
+    assert "U Thant</mark> himself" in page
+    status, output = run("export", "html", "tei", "-o", "full", "--rebuild", "-j", "1")
+    for rel in every:
+        assert (out / rel).read_bytes() == (edition / "full" / rel).read_bytes(), rel
 
 
 def test_an_incremental_export_equals_a_full_one(edition: Path) -> None:

@@ -1,21 +1,30 @@
-"""The HTML edition's own files (home page, registers, search page and index, static files),
-put together from the documents' summaries without holding them all at once.
+"""The HTML edition's own files (home page, registers, entry pages, search page and index,
+static files), put together from the documents' summaries without holding them all at once.
 
-An edition of 10,000 documents has register pages of a hundred megabytes and a search index
-nearly as large; holding their parts for every document took gigabytes.  So they are made
-in two passes over the summaries (:mod:`.summary`), in reading order:
+The registers are split the way large editions split them: ``persons.html``,
+``places.html`` and ``organizations.html`` are light lists (letters, name, what the entry
+is, in how many documents), and each entry has a page of its own
+(:func:`.register.entry_page`) with its card and every passage that names it.  One page
+holding every passage of every entry was 14 MB for 1,000 documents (a browser does not open
+the 140 MB of 10,000 comfortably), and a change of one document wrote it all again; now it
+writes the pages of the entries whose passages changed, and a list only when its counts did.
+The names the recognizer proposed have a page per type with their passages.
+
+The search index of 10,000 documents is tens of megabytes; holding the parts of every
+document took gigabytes.  So the files are made in two passes over the summaries
+(:mod:`.summary`), in reading order:
 
 1. :class:`Plan` reads each document's small ``meta``: its row in the table of documents,
    the entries it carries, and how often it names each entry.  What it keeps is the rows,
-   the entries and a counter and a running digest per entry: from these come the pages'
-   skeletons (``collection.xsl`` on an edition summary without the occurrences) and, for
-   each file, a digest of everything it is made from (:meth:`Plan.keys`), so that a file
-   whose inputs did not change is not made again.
+   the entries and a counter and a running digest per entry: from these come the pages
+   (``collection.xsl`` on an edition summary without the occurrences) and, for each file, a
+   digest of everything it is made from (:meth:`Plan.keys`), so that a file whose inputs
+   did not change is not made again.
 2. :func:`edition_files` reads each document's ``search`` and ``lists`` (only when the
-   search index or a register page is to be made): its passages go straight into the
-   search index (:class:`.search.IndexWriter`) and its rendered lists of occurrences into a
-   spool file; each register page is then its skeleton with each entry's lists copied in from the
-   spool.  Both are written to files, not kept in memory.
+   search index or an entry's page is to be made): its passages go straight into the
+   search index (:class:`.search.IndexWriter`) and its rendered lists of occurrences of the
+   entries to be made into a spool file; each entry's page is then its skeleton with its
+   lists copied in from the spool.  Both are written to files, not kept in memory.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ from lxml import etree
 from ..diagnostics import Diagnostic
 from ..tei.ns import TEI_NS
 from .html import DEFAULT_DESCRIPTION, STATIC_DIR, STATIC_FILES, Options, html_page, params
-from .register import REGISTER_PAGES, Entry, entry_of, unresolved
+from .register import PROPOSED_PAGES, REGISTER_PAGES, Entry, entry_of, entry_page, unresolved
 from .search import IndexWriter
 from .stylesheets import stylesheet
 from .summary import OCCURRENCES
@@ -43,8 +52,8 @@ from .summary import OCCURRENCES
 PAGES = {"home": "index.html", "person": "persons.html", "place": "places.html",
          "org": "organizations.html", "search": "search.html"}
 SEARCH_INDEX = "assets/search-index.js"
-#: Where a register page's skeleton leaves room for an entry's occurrences, and the home
-#: page for the rows of its table.
+#: Where an entry's page (and a page of proposed names) leaves room for the occurrences,
+#: and the home page for the rows of its table.
 _ROOM = OCCURRENCES + b"</ul>"
 _TABLE = b"<tbody></tbody>"
 #: Rows of the home page's table made at once.
@@ -80,7 +89,8 @@ class Plan:
         self.rows: list[Row] = []
         self.project: str | None = None
         self.counts: dict[str, list] = {}  # entry id -> [passages, documents, digest]
-        self.proposed: dict[tuple[str, str], list] = {}  # (type, key) -> [text, certs, digest]
+        # (type, key) -> [text, certs, digest, documents]
+        self.proposed: dict[tuple[str, str], list] = {}
         self.search = hashlib.sha256()
         self.uncarried: dict[str, list[str]] = {}  # document -> ids named, not carried
         self.pointers: list[tuple[str, list]] = []  # (file, its @refs that may point nowhere)
@@ -104,9 +114,10 @@ class Plan:
             count[1] += 1
             count[2].update(f"{name}\0{digest}\n".encode("utf-8"))
         for type_, key, text, certs, digest in meta["proposed"]:
-            found = self.proposed.setdefault((type_, key), [text, set(), hashlib.sha256()])
+            found = self.proposed.setdefault((type_, key), [text, set(), hashlib.sha256(), 0])
             found[1].update(certs)
             found[2].update(f"{name}\0{digest}\n".encode("utf-8"))
+            found[3] += 1
         self.search.update(f"{name}\0{meta['search']}\n".encode("utf-8"))
         if meta["uncarried"]:
             self.uncarried[name] = meta["uncarried"]
@@ -136,7 +147,7 @@ class Plan:
                       key=lambda e: e.sort_key)
 
     def named(self, page: str) -> list[tuple[str, str]]:
-        """The proposed names of a register page (its type), as (type, key), in order."""
+        """The proposed names of a type, as (type, key), in order."""
         return sorted(k for k in self.proposed if k[0] == page)
 
     def keys(self, options: Options, register: str) -> dict[str, str]:
@@ -147,15 +158,25 @@ class Plan:
                                              ensure_ascii=False).encode("utf-8")).hexdigest()
         rows = [[*(getattr(r, f) for f in Row.__slots__)] for r in self.rows]
         linked = self.linked()
+        xml = {e.id: etree.tostring(e.element, encoding="unicode") for e in linked}
         entries = [[e.id, e.type, e.name, *self.counts[e.id][:2]] for e in linked]
-        found = {page: key(page, register, len(self.rows), [
-            [e.id, e.name, *self.counts[e.id][:2], self.counts[e.id][2].hexdigest(),
-             etree.tostring(e.element, encoding="unicode")] for e in linked
-            if e.type == page], [[*k, v[0], sorted(v[1]), v[2].hexdigest()]
+        # a list shows counts, not passages: the digests of the passages are not its inputs
+        lists = {REGISTER_PAGES[page]: key(page, register, len(self.rows), [
+            [e.id, e.name, *self.counts[e.id][:2], xml[e.id]] for e in linked
+            if e.type == page], [[*k, v[0], sorted(v[1]), v[3]]
                                  for k, v in sorted(self.proposed.items()) if k[0] == page])
             for page in REGISTER_PAGES}
-        return {"index.html": key("home", rows, self.project),
-                **{REGISTER_PAGES[page]: k for page, k in found.items()},
+        # an entry's page: its entry and its passages (not how many documents the edition
+        # has: then a document added would make every entry's page again)
+        own = {entry_page(e.type, e.id): key("entry", e.id, e.type, e.name,
+                                             *self.counts[e.id][:2],
+                                             self.counts[e.id][2].hexdigest(), xml[e.id])
+               for e in linked}
+        proposed = {PROPOSED_PAGES[page]: key("proposed", page, [
+            [*k, v[0], sorted(v[1]), v[3], v[2].hexdigest()] for k, v in names])
+            for page in REGISTER_PAGES
+            if (names := [(k, self.proposed[k]) for k in self.named(page)])}
+        return {"index.html": key("home", rows, self.project), **lists, **own, **proposed,
                 "search.html": key("search", len(self.rows), entries),
                 SEARCH_INDEX: key("index", rows, [[e.id, e.name, e.type] for e in
                                                   sorted(self.known.values(),
@@ -165,9 +186,11 @@ class Plan:
 
     # ------------------------------------------------------------------ skeletons
 
-    def summary(self, page: str, options: Options) -> etree._ElementTree:
+    def summary(self, page: str, options: Options, only: Entry | None = None
+                ) -> etree._ElementTree:
         """The edition as ``collection.xsl`` reads it (documented there) for one page, with
-        no occurrences under the entries (:func:`edition_files` puts them in)."""
+        no occurrences under the entries (:func:`edition_files` puts them in); ``only``:
+        the entry of an entry's page."""
         years = sorted(w[:4] for r in self.rows if (w := r.date_when or "")
                        and re.match(r"\d{4}", w))
         root = etree.Element("edition", {
@@ -176,30 +199,39 @@ class Plan:
             nsmap={"tei": TEI_NS})
         etree.SubElement(root, "description").text = \
             options.description or self.project or DEFAULT_DESCRIPTION
-        if page in REGISTER_PAGES or page == "search":
-            for entry in self.linked():
-                if page != "search" and entry.type != page:
+        if page in REGISTER_PAGES or page == "search" or only is not None:
+            for entry in (only,) if only is not None else self.linked():
+                if page in REGISTER_PAGES and entry.type != page:
                     continue
                 passages, documents, _digest = self.counts[entry.id]
                 first = entry.sort_key[:1]
                 el = etree.SubElement(root, "entry", {
                     "id": entry.id, "type": entry.type, "page": REGISTER_PAGES[entry.type],
+                    "href": entry_page(entry.type, entry.id),
                     "name": entry.name, "letter": first.upper() if first.isalpha() else "#",
                     "passages": str(passages), "documents": str(documents)})
                 el.append(copy.deepcopy(entry.element))
-        if page in REGISTER_PAGES:
-            for type_, key in self.named(page):
-                text, certs, _digest = self.proposed[(type_, key)]
+        if page in REGISTER_PAGES or page in PROPOSED_PAGES.values():
+            kind = page if page in REGISTER_PAGES else \
+                next(k for k, v in PROPOSED_PAGES.items() if v == page)
+            root.set("register", kind)
+            root.set("proposed-page", PROPOSED_PAGES[kind])
+            for type_, key in self.named(kind):
+                text, certs, _digest, documents = self.proposed[(type_, key)]
                 etree.SubElement(root, "proposed", {
-                    "type": type_, "text": text,
+                    "type": type_, "text": text, "documents": str(documents),
                     "cert": ", ".join(sorted(certs, key=_cert_rank))})
         return etree.ElementTree(root)
 
-    def page(self, page: str, options: Options) -> bytes:
-        """A page of ``collection.xsl``; the home page without its documents, a register
-        page without its occurrences (:func:`edition_files` puts them in)."""
-        values = {k: etree.XSLT.strparam(v) for k, v in params(options, page=page).items()}
-        return html_page(stylesheet("collection.xsl")(self.summary(page, options), **values))
+    def page(self, page: str, options: Options, only: Entry | None = None) -> bytes:
+        """A page of ``collection.xsl`` (``page``: its parameter, or the file name of a page
+        of proposed names); the home page without its documents, an entry's page
+        (``only``) or a page of proposed names without the occurrences
+        (:func:`edition_files` puts them in)."""
+        kind = "proposed" if page in PROPOSED_PAGES.values() else page
+        values = {k: etree.XSLT.strparam(v) for k, v in params(options, page=kind).items()}
+        return html_page(stylesheet("collection.xsl")(self.summary(page, options, only),
+                                                      **values))
 
     def table(self, start: int, stop: int) -> bytes:
         """The rows of the table of documents of the home page, of documents ``start`` to
@@ -245,10 +277,12 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
                   parts: Callable[[int], tuple[dict, dict]],
                   work: Path) -> Iterator[tuple[str, bytes | Path]]:
     """The edition's files named ``wanted`` (of :meth:`Plan.keys`): small ones as bytes,
-    the register pages and the search index as files written in the folder ``work``.
+    the entries' pages, the pages of proposed names and the search index as files written
+    in the folder ``work``.
 
     ``parts(k)``: the search and the lists (:class:`.summary.Summary`) of the ``k``-th
-    document in reading order (read only when the index or a register page is made).
+    document in reading order (read only when the index, an entry's page or a page of
+    proposed names is made).
     """
     wanted = set(wanted)
     if PAGES["home"] in wanted:
@@ -260,8 +294,12 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
     for name in STATIC_FILES:
         if f"assets/{name}" in wanted:
             yield f"assets/{name}", (STATIC_DIR / name).read_bytes()
-    registers = [page for page in REGISTER_PAGES if REGISTER_PAGES[page] in wanted]
-    if not registers and SEARCH_INDEX not in wanted:
+    for page, name in REGISTER_PAGES.items():
+        if name in wanted:
+            yield name, plan.page(page, options)
+    entries = {e.id: e for e in plan.linked() if entry_page(e.type, e.id) in wanted}
+    proposed = [page for page, name in PROPOSED_PAGES.items() if name in wanted]
+    if not entries and not proposed and SEARCH_INDEX not in wanted:
         return
     work.mkdir(parents=True, exist_ok=True)
     spool = _Spool(work / "occurrences.spool")
@@ -276,23 +314,28 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
                 search, found = parts(k)
                 if index is not None:
                     index.add(k, search["passages"], search["words"])
-                if not registers:
-                    continue
                 for ref, html in found["linked"]:
-                    entry = plan.known.get(ref)
-                    if entry is not None and entry.type in registers:
+                    if ref in entries:
                         spool.add(("entry", ref), html)
                 for type_, key, html in found["proposed"]:
-                    if type_ in registers:
+                    if type_ in proposed:
                         spool.add((type_, key), html)
             if index is not None:
                 index.close()
         if SEARCH_INDEX in wanted:
             yield SEARCH_INDEX, index_file
-        for page in registers:
-            target = work / PAGES[page]
-            _register_page(plan, page, options, spool, target)
-            yield PAGES[page], target
+        for entry in entries.values():
+            rel = entry_page(entry.type, entry.id)
+            target = work / rel
+            target.parent.mkdir(exist_ok=True)
+            _with_occurrences(plan.page("entry", options, entry), [("entry", entry.id)],
+                              spool, target)
+            yield rel, target
+        for page in proposed:
+            target = work / PROPOSED_PAGES[page]
+            _with_occurrences(plan.page(PROPOSED_PAGES[page], options), plan.named(page),
+                              spool, target)
+            yield PROPOSED_PAGES[page], target
     finally:
         spool.close()
 
@@ -307,14 +350,13 @@ def _home_page(plan: Plan, options: Options, target: Path) -> None:
         out.write(b"</tbody>" + tail)
 
 
-def _register_page(plan: Plan, page: str, options: Options, spool: _Spool,
-                   target: Path) -> None:
-    """A register page: its skeleton, with the occurrences of each entry and each proposed
-    name copied in from the spool where the skeleton leaves room for them."""
-    pieces = plan.page(page, options).split(_ROOM)
-    keys = [("entry", e.id) for e in plan.linked() if e.type == page] + plan.named(page)
-    if len(pieces) != len(keys) + 1:  # the skeleton has one list per entry, no more
-        raise AssertionError(f"{PAGES[page]}: {len(pieces) - 1} lists for {len(keys)} names")
+def _with_occurrences(skeleton: bytes, keys: list[tuple], spool: _Spool,
+                      target: Path) -> None:
+    """An entry's page, or a page of proposed names: its skeleton, with the occurrences of
+    each of its names (``keys``) copied in from the spool where the skeleton leaves room."""
+    pieces = skeleton.split(_ROOM)
+    if len(pieces) != len(keys) + 1:  # the skeleton has one list per name, no more
+        raise AssertionError(f"{target.name}: {len(pieces) - 1} lists for {len(keys)} names")
     with open(target, "wb") as out:
         out.write(pieces[0])
         for key, piece in zip(keys, pieces[1:]):

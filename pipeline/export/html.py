@@ -13,7 +13,9 @@ The site (all links relative, so that it works from ``file://`` and from any web
 
     index.html                  the documents: a table that sorts and filters
     documents/NAME.html         one page per document
-    persons.html places.html organizations.html   the registers, with every occurrence
+    persons.html places.html organizations.html   the registers: light lists of entries
+    persons/ID.html places/ID.html organizations/ID.html   an entry: its card, every passage
+    proposed-persons.html ...   names the recognizer proposed, with their passages
     search.html                 full-text search, run in the browser
     tei/NAME.xml text/NAME.txt  the downloads: the TEI file as it is, the plain text
     assets/                     edition.css, edition.js, table.js, search.js,

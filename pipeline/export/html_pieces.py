@@ -2,7 +2,7 @@
 stylesheets write them: escaped the way the HTML output of XSLT (libxml2's serializer)
 escapes text and links.
 
-- A document's share of a register page, its ``<li>`` of occurrences (``collection.xsl``,
+- A document's share of an entry's page, its ``<li>`` of occurrences (``collection.xsl``,
   template ``occurrences``, is the reference): made when each document is read, thousands
   of times per export; going through XSLT for it (an XML string of the occurrences,
   parsed, transformed, serialized) was a tenth of the export's time.

@@ -28,8 +28,26 @@ from ..tei.read import parse
 from .passages import Passage
 from .sources import Source
 
-#: The register page of each type of entry.
+#: The register page of each type of entry: a light list of the entries (name, what they
+#: are, in how many documents), each linking to the entry's own page (:func:`entry_page`).
 REGISTER_PAGES = {"person": "persons.html", "place": "places.html", "org": "organizations.html"}
+
+#: The folder of the entries' own pages, by type: named as the list page, so that the
+#: address reads as a path in the register (``persons/per-zhou-enlai.html``).
+ENTRY_FOLDERS = {"person": "persons", "place": "places", "org": "organizations"}
+
+#: The page of the names of each type the recognizer proposed, with their passages.  Not in
+#: the entries' folder: no entry's id can then be taken for it.
+PROPOSED_PAGES = {"person": "proposed-persons.html", "place": "proposed-places.html",
+                  "org": "proposed-organizations.html"}
+
+
+def entry_page(type_: str, ident: str) -> str:
+    """An entry's own page (its card and every passage that names it), from the edition's
+    root.  Its id is an NCName (the XML parser refuses any other ``xml:id``): no ``/``, no
+    white space, so a file name as it is; ``document.xsl`` and ``collection.xsl`` make the
+    same links."""
+    return f"{ENTRY_FOLDERS[type_]}/{ident}.html"
 
 #: The TEI element of each type of entry.
 ENTRY_ELEMENTS = {"person": "person", "place": "place", "org": "org"}

@@ -18,7 +18,7 @@ Format (JSON, keys in this order)::
 
     {"version": 1,
      "documents": [[href, title, date_text, iso_date], ...],        # reading order
-     "entities": [[id, preferred name, type, register href], ...],   # sorted by name
+     "entities": [[id, preferred name, type, entry page href], ...], # sorted by name
      "passages": [[document index, fragment, label, text, [entity index, ...]], ...],
      "words": {"folded-word": [passage index, ...], ...}}            # sorted by word
 
@@ -34,7 +34,7 @@ import re
 from array import array
 from typing import BinaryIO, Sequence
 
-from .register import REGISTER_PAGES, Entry, fold
+from .register import Entry, entry_page, fold
 
 INDEX_VERSION = 1
 
@@ -85,7 +85,7 @@ class IndexWriter:
         self.entity_index = {e.id: k for k, e in enumerate(entities)}
         self.passages = 0
         self.postings: dict[str, array] = {}
-        head = _json([[e.id, e.name, e.type, f"{REGISTER_PAGES[e.type]}#{e.id}"]
+        head = _json([[e.id, e.name, e.type, entry_page(e.type, e.id)]
                       for e in entities])
         self._write("/* teipipe search index: generated, do not edit */\n"
                     f'window.teipipeSearch = {{"version":{INDEX_VERSION},"documents":'

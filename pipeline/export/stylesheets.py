@@ -1,7 +1,7 @@
 """The HTML edition's XSLT stylesheets (``xslt/``), each compiled once per process.
 
 Kept apart from :mod:`.html` so that the summaries (:mod:`.summary`), which render each
-document's share of the register pages, can use them too.
+document's share of the entries' pages, can use them too.
 """
 
 from __future__ import annotations

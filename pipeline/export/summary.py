@@ -9,10 +9,11 @@ content (after one file changed, only that one is read again):
 
 - ``meta``, small: the document's row in the table of documents, the register entries it
   carries, the names it points at, and for each register entry and proposed name how many
-  of its passages name it, with a digest of its share of the register page.  The edition is
+  of its passages name it, with a digest of its share of the entry's page.  The edition is
   planned from these alone (:mod:`.edition`).
 - ``search``, its passages for the search index with their words, and ``lists``, its share
-  of each register page already rendered (:mod:`.html_pieces`): the bulk.  The edition's pages
+  of each entry's page (and of the pages of proposed names) already rendered
+  (:mod:`.html_pieces`): the bulk.  The edition's pages
   are written from these one document at a time, and only when a digest says they changed
   (a change of wording that leaves the registers as they were reads no ``lists``).
 """
@@ -34,10 +35,12 @@ from .sources import Source
 
 #: Bump when what a summary holds changes: cached summaries of older code are not used.
 #: (5: kept with :mod:`marshal`, not as JSON: four times faster both ways, for a cache that
-#: only this code reads; its format version is part of the build's settings.)
-SUMMARY_VERSION = 5
+#: only this code reads; its format version is part of the build's settings.  6: an entry's
+#: occurrences link from its own page, one folder down.)
+SUMMARY_VERSION = 6
 
-#: How a register page's list of occurrences begins (``collection.xsl``).  No text from a
+#: How an entry page's (or the proposed names page's) list of occurrences begins
+#: (``collection.xsl``).  No text from a
 #: source can contain it: the HTML output escapes ``<`` in text and ``"`` in attributes.
 OCCURRENCES = b'<ul class="occurrences">'
 
@@ -48,7 +51,7 @@ class Summary:
 
     meta: dict
     search: dict  # passages and words
-    lists: dict  # the register pages' lists of occurrences
+    lists: dict  # the entries' pages' lists of occurrences
 
 
 def digest(data: bytes | str) -> str:
@@ -99,7 +102,7 @@ def summarize(source: Source) -> Summary:
 
 
 def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
-    """The document's share of the register pages: for each register id it names and each
+    """The document's share of the entries' pages: for each register id it names and each
     name proposed without one, its ``<li>`` of occurrences, rendered; their counts and
     digests go into ``meta``."""
     by_ref: dict[str, list] = {}
@@ -110,10 +113,13 @@ def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
         if occ.proposed:
             by_name.setdefault((occ.type, fold(occ.match)), []).append(occ)
     h = source.doc.header
-    page = f"documents/{source.name}.html"
     date = h.date_text or h.date_when or ""
-    lists = [html_pieces.document_item(page, h.title, date, occs)
-             for occs in (*by_ref.values(), *by_name.values())]
+    # an entry's page is in a folder of its own (:func:`.register.entry_page`); the page of
+    # proposed names is beside the document pages' folder
+    lists = [html_pieces.document_item(f"../documents/{source.name}.html", h.title, date, occs)
+             for occs in by_ref.values()]
+    lists += [html_pieces.document_item(f"documents/{source.name}.html", h.title, date, occs)
+              for occs in by_name.values()]
     linked, proposed = [], []
     meta["linked"], meta["proposed"] = [], []
     for (ref, occs), html in zip(by_ref.items(), lists):

@@ -120,6 +120,16 @@
         : found.hits.length + (found.hits.length === 1 ? " passage" : " passages") + " in " +
           nDocs + (nDocs === 1 ? " document" : " documents") + what +
           (found.hits.length > MAX_PASSAGES ? "; the first " + MAX_PASSAGES + " are shown." : ".");
+      if (entity in entityIndex) {  // the register's page of the entry: every passage, not only the first
+        var e = data.entities[entityIndex[entity]];
+        var about = document.createElement("p");
+        about.className = "entity-note";
+        var entry = document.createElement("a");
+        entry.href = e[3];
+        entry.textContent = e[1];
+        about.append("In the register: ", entry, ", with every passage that names it.");
+        results.appendChild(about);
+      }
       var list = document.createElement("ol");
       byDoc.forEach(function (group) {
         var d = data.documents[group.doc];

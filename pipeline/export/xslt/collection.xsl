@@ -1,25 +1,33 @@
 <?xml version="1.0" encoding="UTF-8"?>
 <!--
   collection.xsl: the pages about the whole edition.  XSLT 1.0.  Parameter "page":
-    home    the list of documents (index.html)
-    person  the register of persons (persons.html), place (places.html), org (organizations.html)
-    search  the search page (search.html)
+    home      the list of documents (index.html)
+    person    the register of persons (persons.html), place (places.html), org
+              (organizations.html): a light list, each entry linking to its own page
+    entry     an entry's own page (persons/ID.html ...): its card, every passage naming it
+    proposed  the names of one type the recognizer proposed, with their passages
+              (proposed-persons.html ...)
+    search    the search page (search.html)
 
-  Input: the edition summary pipeline/export/html.py makes from the TEI files (no namespace;
-  register entries are the TEI elements themselves, copied):
+  Input: the edition summary pipeline/export/edition.py makes from the TEI files (no
+  namespace; register entries are the TEI elements themselves, copied):
 
-    <edition title="" count="" first="" last="">
+    <edition title="" count="" first="" last="" register="person|place|org" proposed-page="">
       <description>…</description>
       <document name="" id="" href="" tei="" text="" when="" sort="" date="" title=""
                 kind="" classification="" archive=""/>
-      <entry id="" type="person|place|org" page="" name="" letter="" passages="" documents="">
+      <entry id="" type="person|place|org" page="" href="" name="" letter="" passages=""
+             documents="">
         <tei:person>…</tei:person>
         <doc name="" href="" title="" date="">
           <in href="" label="" before="" match="" after="" candidates=""/>
         </doc>
       </entry>
-      <proposed type="" text="" cert=""> <doc …> <in …/> </doc> </proposed>
+      <proposed type="" text="" cert="" documents=""> <doc …> <in …/> </doc> </proposed>
     </edition>
+
+  (The occurrences, <doc> and <in>, are left out by pipeline/export/edition.py, which puts
+  in their lists as html_pieces.py writes them, byte for byte as template "occurrences".)
 -->
 <xsl:stylesheet version="1.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -33,28 +41,45 @@
 
   <xsl:variable name="e" select="/edition"/>
 
+  <!-- The type of the register a page is about, and its list page and heading. -->
+  <xsl:variable name="kind" select="concat($e/@register, $e/entry[$page = 'entry']/@type)"/>
+  <xsl:variable name="register-page">
+    <xsl:choose>
+      <xsl:when test="$kind = 'person'">persons.html</xsl:when>
+      <xsl:when test="$kind = 'place'">places.html</xsl:when>
+      <xsl:otherwise>organizations.html</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+  <xsl:variable name="register-heading">
+    <xsl:choose>
+      <xsl:when test="$kind = 'person'">Persons</xsl:when>
+      <xsl:when test="$kind = 'place'">Places</xsl:when>
+      <xsl:otherwise>Organizations</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+
   <xsl:template match="/">
     <xsl:variable name="heading">
       <xsl:choose>
-        <xsl:when test="$page = 'person'">Persons</xsl:when>
-        <xsl:when test="$page = 'place'">Places</xsl:when>
-        <xsl:when test="$page = 'org'">Organizations</xsl:when>
+        <xsl:when test="$page = 'person' or $page = 'place' or $page = 'org'"><xsl:value-of select="$register-heading"/></xsl:when>
+        <xsl:when test="$page = 'entry'"><xsl:value-of select="$e/entry/@name"/></xsl:when>
+        <xsl:when test="$page = 'proposed'"><xsl:value-of select="$register-heading"/> proposed by the recognizer</xsl:when>
         <xsl:when test="$page = 'search'">Search</xsl:when>
         <xsl:otherwise><xsl:value-of select="$site-title"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
     <xsl:variable name="file">
       <xsl:choose>
-        <xsl:when test="$page = 'person'">persons.html</xsl:when>
-        <xsl:when test="$page = 'place'">places.html</xsl:when>
-        <xsl:when test="$page = 'org'">organizations.html</xsl:when>
+        <xsl:when test="$page = 'person' or $page = 'place' or $page = 'org'"><xsl:value-of select="$register-page"/></xsl:when>
+        <xsl:when test="$page = 'entry'"><xsl:value-of select="$e/entry/@href"/></xsl:when>
+        <xsl:when test="$page = 'proposed'"><xsl:value-of select="$e/@proposed-page"/></xsl:when>
         <xsl:when test="$page = 'search'">search.html</xsl:when>
         <xsl:otherwise>index.html</xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
     <xsl:call-template name="page">
       <xsl:with-param name="title" select="string($heading)"/>
-      <xsl:with-param name="root" select="''"/>
+      <xsl:with-param name="root" select="substring('../', 1, 3 * ($page = 'entry'))"/>
       <xsl:with-param name="current" select="$page"/>
       <xsl:with-param name="page-class" select="concat($page, '-page')"/>
       <xsl:with-param name="header-search" select="$page != 'search'"/>
@@ -63,7 +88,18 @@
         <xsl:if test="$page = 'search'">search</xsl:if>
       </xsl:with-param>
       <xsl:with-param name="citation">
+        <xsl:if test="$page = 'entry'">
+          <xsl:value-of select="$heading"/>
+          <xsl:text>. In </xsl:text>
+        </xsl:if>
         <cite><xsl:value-of select="$site-title"/></cite>
+        <xsl:choose>
+          <!-- not the number of documents: a document added would make every entry's page again -->
+          <xsl:when test="$page = 'entry'">
+            <xsl:text>, TEI edition: </xsl:text>
+            <xsl:value-of select="$register-heading"/>
+          </xsl:when>
+          <xsl:otherwise>
         <xsl:text>, TEI edition of </xsl:text>
         <xsl:value-of select="$e/@count"/>
         <xsl:text> documents</xsl:text>
@@ -71,6 +107,8 @@
           <xsl:text>: </xsl:text>
           <xsl:value-of select="$heading"/>
         </xsl:if>
+          </xsl:otherwise>
+        </xsl:choose>
         <xsl:text>. Built with teipipe </xsl:text>
         <xsl:value-of select="$version"/>
         <xsl:text>.</xsl:text>
@@ -80,6 +118,8 @@
         <xsl:choose>
           <xsl:when test="$page = 'search'"><xsl:call-template name="search"/></xsl:when>
           <xsl:when test="$page = 'home'"><xsl:call-template name="home"/></xsl:when>
+          <xsl:when test="$page = 'entry'"><xsl:apply-templates select="$e/entry" mode="page"/></xsl:when>
+          <xsl:when test="$page = 'proposed'"><xsl:call-template name="proposed-page"/></xsl:when>
           <xsl:otherwise>
             <xsl:call-template name="register">
               <xsl:with-param name="heading" select="string($heading)"/>
@@ -136,7 +176,7 @@
       <h2 id="about-h">About this edition</h2>
       <p>Each document is given as its archive’s web page gives it, character for character, with its structure (openings, numbered paragraphs, lists, sections, speakers, signatures) marked in TEI.
         The translator’s and the editors’ insertions keep their square brackets and are told apart by kind: expansions of abbreviations, supplied words, glosses and other notes, omissions.
-        Persons, places and organizations named in the texts link to the registers, which list every passage that names them.</p>
+        Persons, places and organizations named in the texts link to their entries in the registers, each of which lists every passage that names it.</p>
       <p>Every passage has its own address: the number beside it (¶ 3) is the one to cite.
         Each document can be downloaded as TEI XML and as plain text.</p>
     </section>
@@ -166,6 +206,8 @@
 
   <!-- ================================================================= registers -->
 
+  <!-- A register: a light list of its entries, each a link to its own page, under an id of
+       its own (links to "persons.html#ID" of earlier editions land on it and link on). -->
   <xsl:template name="register">
     <xsl:param name="heading"/>
     <xsl:variable name="entries" select="$e/entry[@type = $page]"/>
@@ -184,7 +226,7 @@
         <xsl:when test="$entries"><xsl:value-of select="count($entries)"/><xsl:text> </xsl:text><xsl:value-of select="translate($heading, 'POA', 'poa')"/> are</xsl:when>
         <xsl:otherwise>No <xsl:value-of select="translate($heading, 'POA', 'poa')"/> are</xsl:otherwise>
       </xsl:choose>
-      <xsl:text> named in the documents and linked to the register. Each entry gives every passage that names it, with the words around the name.</xsl:text>
+      <xsl:text> named in the documents and linked to the register. Each has a page of its own with every passage that names it, with the words around the name.</xsl:text>
       <xsl:if test="$proposed"> Names the recognizer proposed but nobody has checked yet are <a href="#proposed">listed at the end</a>.</xsl:if>
     </p>
     <xsl:if test="count($entries) &gt; 12">
@@ -196,38 +238,87 @@
         </ul>
       </nav>
     </xsl:if>
-    <xsl:for-each select="$entries">
-      <article class="entry card-{@type}" id="{@id}" aria-labelledby="{@id}-name">
-        <h2 id="{@id}-name"><xsl:value-of select="@name"/></h2>
-        <xsl:apply-templates select="tei:*" mode="card">
-          <xsl:with-param name="with-name" select="false()"/>
-        </xsl:apply-templates>
-        <p class="entry-count">
-          <xsl:text>Named in </xsl:text>
-          <xsl:call-template name="plural"><xsl:with-param name="n" select="@passages"/><xsl:with-param name="word" select="'passage'"/></xsl:call-template>
-          <xsl:text> of </xsl:text>
-          <xsl:call-template name="plural"><xsl:with-param name="n" select="@documents"/><xsl:with-param name="word" select="'document'"/></xsl:call-template>
-          <xsl:text>. </xsl:text>
-          <a href="search.html?entity={@id}">Search these passages</a>
-        </p>
-        <xsl:call-template name="occurrences"/>
-      </article>
-    </xsl:for-each>
+    <xsl:if test="$entries">
+      <ul class="register-list">
+        <xsl:for-each select="$entries">
+          <li class="register-row card-{@type}" id="{@id}">
+            <a class="entry-link" href="{@href}"><xsl:value-of select="@name"/></a>
+            <xsl:for-each select="tei:*">
+              <xsl:text> </xsl:text>
+              <span class="entry-kind"><xsl:call-template name="entry-type"/></span>
+              <xsl:variable name="dates"><xsl:call-template name="entry-dates"/></xsl:variable>
+              <xsl:if test="normalize-space($dates) != ''">
+                <xsl:text> · </xsl:text>
+                <span class="entry-dates"><xsl:value-of select="normalize-space($dates)"/></span>
+              </xsl:if>
+              <xsl:for-each select="(tei:note[@type = 'description'] | tei:desc)[1]">
+                <xsl:text> </xsl:text>
+                <span class="entry-desc"><xsl:value-of select="normalize-space(.)"/></span>
+              </xsl:for-each>
+            </xsl:for-each>
+            <xsl:text> </xsl:text>
+            <span class="entry-count">
+              <xsl:call-template name="plural"><xsl:with-param name="n" select="@documents"/><xsl:with-param name="word" select="'document'"/></xsl:call-template>
+            </span>
+          </li>
+        </xsl:for-each>
+      </ul>
+    </xsl:if>
     <xsl:if test="$proposed">
       <section class="proposed" id="proposed" aria-labelledby="proposed-h">
         <h2 id="proposed-h">Names proposed by the recognizer</h2>
-        <p>The automatic name recognizer found these names; nobody has checked them against the register yet, so they link nowhere else.</p>
+        <p>The automatic name recognizer found these names; nobody has checked them against the register yet. <a href="{$e/@proposed-page}">Their passages</a> are on a page of their own.</p>
         <ul class="proposed-list">
           <xsl:for-each select="$proposed">
             <li>
               <strong><xsl:value-of select="@text"/></strong>
               <xsl:if test="@cert != ''"> (certainty: <xsl:value-of select="@cert"/>)</xsl:if>
-              <xsl:call-template name="occurrences"/>
+              <xsl:text>, in </xsl:text>
+              <xsl:call-template name="plural"><xsl:with-param name="n" select="@documents"/><xsl:with-param name="word" select="'document'"/></xsl:call-template>
             </li>
           </xsl:for-each>
         </ul>
       </section>
     </xsl:if>
+  </xsl:template>
+
+  <!-- An entry's own page: its card, and every passage that names it. -->
+  <xsl:template match="entry" mode="page">
+    <p class="register-back"><a href="../{@page}#{@id}">All <xsl:value-of select="translate($register-heading, 'POA', 'poa')"/></a></p>
+    <article class="entry card-{@type}" id="{@id}" aria-labelledby="{@id}-name">
+      <h1 id="{@id}-name"><xsl:value-of select="@name"/></h1>
+      <xsl:apply-templates select="tei:*" mode="card">
+        <xsl:with-param name="with-name" select="false()"/>
+      </xsl:apply-templates>
+      <p class="entry-count">
+        <xsl:text>Named in </xsl:text>
+        <xsl:call-template name="plural"><xsl:with-param name="n" select="@passages"/><xsl:with-param name="word" select="'passage'"/></xsl:call-template>
+        <xsl:text> of </xsl:text>
+        <xsl:call-template name="plural"><xsl:with-param name="n" select="@documents"/><xsl:with-param name="word" select="'document'"/></xsl:call-template>
+        <xsl:text>. </xsl:text>
+        <a href="../search.html?entity={@id}">Search these passages</a>
+      </p>
+      <section class="passages" aria-labelledby="passages-h">
+        <h2 id="passages-h">Passages</h2>
+        <xsl:call-template name="occurrences"/>
+      </section>
+    </article>
+  </xsl:template>
+
+  <!-- The names of one type the recognizer proposed, with their passages. -->
+  <xsl:template name="proposed-page">
+    <p class="register-back"><a href="{$register-page}#proposed">All <xsl:value-of select="translate($register-heading, 'POA', 'poa')"/></a></p>
+    <h1><xsl:value-of select="$register-heading"/> proposed by the recognizer</h1>
+    <p class="lead">The automatic name recognizer found these names; nobody has checked them against the register yet, so they link nowhere else.</p>
+    <ul class="proposed-list">
+      <xsl:for-each select="$e/proposed">
+        <li>
+          <strong><xsl:value-of select="@text"/></strong>
+          <xsl:if test="@cert != ''"> (certainty: <xsl:value-of select="@cert"/>)</xsl:if>
+          <xsl:call-template name="occurrences"/>
+        </li>
+      </xsl:for-each>
+    </ul>
   </xsl:template>
 
   <xsl:template name="plural">
@@ -293,7 +384,7 @@
     </form>
     <p id="search-status" class="status" role="status"></p>
     <div id="results" class="results"></div>
-    <noscript><p>The search runs in your browser and needs JavaScript. Without it, the registers of <a href="persons.html">persons</a>, <a href="places.html">places</a> and <a href="organizations.html">organizations</a> list every passage that names each of them.</p></noscript>
+    <noscript><p>The search runs in your browser and needs JavaScript. Without it, the registers of <a href="persons.html">persons</a>, <a href="places.html">places</a> and <a href="organizations.html">organizations</a> lead to every passage that names each of them.</p></noscript>
   </xsl:template>
 
   <xsl:template name="entity-options">

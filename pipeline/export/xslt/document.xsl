@@ -601,21 +601,21 @@
   <xsl:template match="tei:persName" mode="text">
     <xsl:call-template name="name-in-text">
       <xsl:with-param name="type" select="'person'"/>
-      <xsl:with-param name="page" select="'persons.html'"/>
+      <xsl:with-param name="folder" select="'persons'"/>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="tei:placeName" mode="text">
     <xsl:call-template name="name-in-text">
       <xsl:with-param name="type" select="'place'"/>
-      <xsl:with-param name="page" select="'places.html'"/>
+      <xsl:with-param name="folder" select="'places'"/>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="tei:orgName" mode="text">
     <xsl:call-template name="name-in-text">
       <xsl:with-param name="type" select="'org'"/>
-      <xsl:with-param name="page" select="'organizations.html'"/>
+      <xsl:with-param name="folder" select="'organizations'"/>
     </xsl:call-template>
   </xsl:template>
 
@@ -623,26 +623,26 @@
        once; a list of them goes through "local-refs". -->
   <xsl:template name="name-in-text">
     <xsl:param name="type"/>
-    <xsl:param name="page"/>
+    <xsl:param name="folder"/>
     <xsl:variable name="ref" select="normalize-space(@ref)"/>
     <xsl:choose>
       <xsl:when test="contains($ref, ' ')">
         <xsl:variable name="refs"><xsl:call-template name="local-refs"><xsl:with-param name="list" select="$ref"/></xsl:call-template></xsl:variable>
         <xsl:call-template name="name-link">
           <xsl:with-param name="type" select="$type"/>
-          <xsl:with-param name="page" select="$page"/>
+          <xsl:with-param name="folder" select="$folder"/>
           <xsl:with-param name="ids" select="normalize-space($refs)"/>
         </xsl:call-template>
       </xsl:when>
       <!-- Most names: one pointer to an entry, not inside another name.  The link that
            "name-link" makes of it, made here at once (a third of the time of a page). -->
       <xsl:when test="starts-with($ref, '#') and key('entry', substring($ref, 2)) and not(ancestor::tei:persName or ancestor::tei:placeName or ancestor::tei:orgName)">
-        <a class="ent ent-{$type}" href="{$root}{$page}{$ref}" data-refs="{substring($ref, 2)}" aria-describedby="{substring($ref, 2)}"><xsl:apply-templates mode="text"/></a>
+        <a class="ent ent-{$type}" href="{$root}{$folder}/{substring($ref, 2)}.html" data-refs="{substring($ref, 2)}" aria-describedby="{substring($ref, 2)}"><xsl:apply-templates mode="text"/></a>
       </xsl:when>
       <xsl:otherwise>
         <xsl:call-template name="name-link">
           <xsl:with-param name="type" select="$type"/>
-          <xsl:with-param name="page" select="$page"/>
+          <xsl:with-param name="folder" select="$folder"/>
           <xsl:with-param name="ids" select="substring($ref, 2, string-length($ref) * (starts-with($ref, '#') and boolean(key('entry', substring($ref, 2)))))"/>
         </xsl:call-template>
       </xsl:otherwise>
@@ -651,7 +651,7 @@
 
   <xsl:template name="name-link">
     <xsl:param name="type"/>
-    <xsl:param name="page"/>
+    <xsl:param name="folder"/>
     <xsl:param name="ids"/>
     <xsl:variable name="first" select="substring-before(concat($ids, ' '), ' ')"/>
     <xsl:variable name="several" select="contains($ids, ' ')"/>
@@ -660,7 +660,7 @@
         <span class="ent-inner"><xsl:apply-templates mode="text"/></span>
       </xsl:when>
       <xsl:when test="$first != '' and key('entry', $first)">
-        <a class="ent ent-{$type}{substring(' ent-ambiguous', 1, 14 * $several)}" href="{$root}{$page}#{$first}" data-refs="{$ids}">
+        <a class="ent ent-{$type}{substring(' ent-ambiguous', 1, 14 * $several)}" href="{$root}{$folder}/{$first}.html" data-refs="{$ids}">
           <xsl:attribute name="aria-describedby">
             <xsl:if test="$several">desc-ambiguous </xsl:if>
             <xsl:value-of select="$ids"/>
@@ -669,7 +669,7 @@
         </a>
       </xsl:when>
       <xsl:when test="not(@ref) and (@cert or @resp)">
-        <a class="ent ent-{$type} ent-proposed" href="{$root}{$page}#proposed" aria-describedby="desc-proposed">
+        <a class="ent ent-{$type} ent-proposed" href="{$root}proposed-{$folder}.html" aria-describedby="desc-proposed">
           <xsl:if test="@cert"><xsl:attribute name="data-cert"><xsl:value-of select="@cert"/></xsl:attribute></xsl:if>
           <xsl:apply-templates mode="text"/>
         </a>
@@ -741,17 +741,17 @@
         <xsl:call-template name="name-group">
           <xsl:with-param name="entries" select="$entries[self::tei:person]"/>
           <xsl:with-param name="heading" select="'Persons'"/>
-          <xsl:with-param name="page" select="'persons.html'"/>
+          <xsl:with-param name="folder" select="'persons'"/>
         </xsl:call-template>
         <xsl:call-template name="name-group">
           <xsl:with-param name="entries" select="$entries[self::tei:place]"/>
           <xsl:with-param name="heading" select="'Places'"/>
-          <xsl:with-param name="page" select="'places.html'"/>
+          <xsl:with-param name="folder" select="'places'"/>
         </xsl:call-template>
         <xsl:call-template name="name-group">
           <xsl:with-param name="entries" select="$entries[self::tei:org]"/>
           <xsl:with-param name="heading" select="'Organizations'"/>
-          <xsl:with-param name="page" select="'organizations.html'"/>
+          <xsl:with-param name="folder" select="'organizations'"/>
         </xsl:call-template>
         <xsl:if test="$proposed">
           <h3>Names proposed by the recognizer</h3>
@@ -781,7 +781,7 @@
   <xsl:template name="name-group">
     <xsl:param name="entries"/>
     <xsl:param name="heading"/>
-    <xsl:param name="page"/>
+    <xsl:param name="folder"/>
     <xsl:if test="$entries">
       <h3><xsl:value-of select="$heading"/></h3>
       <ul class="cards">
@@ -792,7 +792,7 @@
               <div class="card-body" id="{@xml:id}">
                 <xsl:if test="$cards = 'within'"><xsl:apply-templates select="." mode="card"/></xsl:if>
               </div>
-              <p class="card-more"><a href="{$root}{$page}#{@xml:id}">In the register, with every occurrence</a></p>
+              <p class="card-more"><a href="{$root}{$folder}/{@xml:id}.html">In the register, with every occurrence</a></p>
             </div>
           </li>
         </xsl:for-each>

@@ -6,7 +6,7 @@
   of them at once.  So the list is made in pieces, with the templates of collection.xsl,
   and the page is put together from them (pipeline/export/edition.py):
   <rows><document …/>…</rows> (the <document> of collection.xsl): rows of the table of
-  documents of the home page.  (A register page's lists of occurrences are made in pieces
+  documents of the home page.  (An entry page's lists of occurrences are made in pieces
   too, by pipeline/export/html_pieces.py, as collection.xsl's template "occurrences"
   makes them; tests/test_export_pieces.py checks that.)
 
