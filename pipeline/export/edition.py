@@ -94,6 +94,7 @@ class Plan:
         self.search = hashlib.sha256()
         self.uncarried: dict[str, list[str]] = {}  # document -> ids named, not carried
         self.pointers: list[tuple[str, list]] = []  # (file, its @refs that may point nowhere)
+        self._years: tuple[int, str, str] | None = None  # (documents, first, last) (years)
 
     def add(self, path: str, meta: dict) -> None:
         """The next document in reading order."""
@@ -186,17 +187,24 @@ class Plan:
 
     # ------------------------------------------------------------------ skeletons
 
+    def years(self) -> tuple[str, str]:
+        """The first and the last year of the documents ("" when none is dated): asked by
+        every page made, an entry's page too, once the documents are all added."""
+        if self._years is None or self._years[0] != len(self.rows):
+            found = [w[:4] for r in self.rows if (w := r.date_when or "")
+                     and re.match(r"\d{4}", w)]
+            self._years = (len(self.rows), min(found, default=""), max(found, default=""))
+        return self._years[1], self._years[2]
+
     def summary(self, page: str, options: Options, only: Entry | None = None
                 ) -> etree._ElementTree:
         """The edition as ``collection.xsl`` reads it (documented there) for one page, with
         no occurrences under the entries (:func:`edition_files` puts them in); ``only``:
         the entry of an entry's page."""
-        years = sorted(w[:4] for r in self.rows if (w := r.date_when or "")
-                       and re.match(r"\d{4}", w))
+        first, last = self.years()
         root = etree.Element("edition", {
-            "title": options.title, "count": str(len(self.rows)),
-            "first": years[0] if years else "", "last": years[-1] if years else ""},
-            nsmap={"tei": TEI_NS})
+            "title": options.title, "count": str(len(self.rows)), "first": first,
+            "last": last}, nsmap={"tei": TEI_NS})
         etree.SubElement(root, "description").text = \
             options.description or self.project or DEFAULT_DESCRIPTION
         if page in REGISTER_PAGES or page == "search" or only is not None:
