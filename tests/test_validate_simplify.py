@@ -75,7 +75,7 @@ def unsimplified():
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setattr(outline_module, "simplify", lambda grammar: grammar)
         parts = outline_module.outline_parts(prune.drop_optional_attributes(
-            conformance._common(), conformance.project_attributes().__contains__))
+            conformance._common(), conformance.keeps_attribute))
     return outline_module.compiled(parts)
 
 

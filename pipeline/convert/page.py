@@ -98,8 +98,9 @@ def page_lines(text: str) -> list[Line]:
     return lines
 
 
-def split_page(text: str) -> Zones:
-    """Find the zones of a page (see the module docstring)."""
+def split_page(text: str, trailer: bool = True) -> Zones:
+    """Find the zones of a page (see the module docstring).  ``trailer=False`` leaves the
+    closing sections' fields unread: the fidelity check needs only where the text is."""
     lines = page_lines(text)
     zones = Zones(lines)
     filled = [ln for ln in lines if not blank(ln.text)]
@@ -173,7 +174,8 @@ def split_page(text: str) -> Zones:
         return zones
     last = body_lines[-1]
     zones.body_end = last.start + len(last.text.rstrip(XML_SPACE))
-    _read_trailer(zones, lines, tail)
+    if trailer:
+        _read_trailer(zones, lines, tail)
     return zones
 
 

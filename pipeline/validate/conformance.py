@@ -70,6 +70,45 @@ def project_attributes() -> frozenset[str]:
     return frozenset(names)
 
 
+@lru_cache(maxsize=None)
+def attributes_by_element() -> dict[str, frozenset[str] | None]:
+    """The attributes the project schemas declare for each element name (Clark name), all
+    declarations of a name together (None: one of them takes any attribute).
+
+    Read with xmlschema, which resolves the types, groups and extensions an attribute comes
+    from; it is needed only when the outline grammars are derived (:func:`_outline_parts`).
+    """
+    import xmlschema  # (here: a run that reads the stored outline grammars does without)
+    from xmlschema.validators import XsdElement
+
+    from .schema import SCHEMA_FILES
+    found: dict[str, set[str] | None] = {}
+    for name in sorted(set(SCHEMA_FILES.values())):
+        maps = xmlschema.XMLSchema10(str(SCHEMA_DIR / name)).maps
+        for el in maps.iter_components(XsdElement):
+            declared = set(el.attributes)
+            known = found.setdefault(el.name, set())
+            if None in declared or known is None:
+                found[el.name] = None  # an attribute wildcard
+            else:
+                known.update(declared)
+    return {el: None if names is None else frozenset(names) for el, names in found.items()}
+
+
+def keeps_attribute(element: Name | None, attribute: str) -> bool:
+    """Whether the outline grammars keep an optional attribute of an element pattern of
+    tei_all (:func:`.prune.drop_optional_attributes`): where the project schemas declare
+    the element, if they declare the attribute for it; elsewhere, if they declare it for
+    any element."""
+    declared = attributes_by_element()
+    clark = f"{{{element[0]}}}{element[1]}" if element and element[0] else \
+        (element[1] if element else None)
+    if clark not in declared:
+        return attribute in project_attributes()
+    allowed = declared[clark]
+    return allowed is None or attribute in allowed
+
+
 def pruned_path() -> Path:
     """Where the grammar pruned to the project's names is kept (its name says its inputs)."""
     key = hashlib.sha256("\n".join([TEI_ALL.sha256, PRUNE_VERSION, *sorted(
@@ -126,7 +165,7 @@ _outline: list[tuple[etree.RelaxNG, Outline]] = []
 
 def outline() -> Outline:
     """The common grammar without the optional attributes the project schemas do not
-    declare (:func:`.prune.drop_optional_attributes`), split for register entries
+    declare for the element (:func:`keeps_attribute`), split for register entries
     (:mod:`.outline`); compiled once for each compiled common grammar (so it follows
     :func:`grammar_for`'s cache)."""
     common = grammar_for(frozenset())
@@ -137,11 +176,12 @@ def outline() -> Outline:
 
 def outline_path() -> Path:
     """Where the outline grammars are kept, derived once like the pruned grammar: their name
-    says their inputs (the pruned grammar's, the project's attributes, and the code that
-    derives them, so a change to it derives them again)."""
+    says their inputs (the pruned grammar's, the project's schemas, and the code that
+    derives them, so a change to either derives them again)."""
     code = b"".join(Path(m.__file__).read_bytes() for m in (outline_module, prune_module))
+    schemas = b"".join(p.read_bytes() for p in sorted(SCHEMA_DIR.glob("*.xsd")))
     key = hashlib.sha256("\n".join([pruned_path().name, *sorted(project_attributes())])
-                         .encode() + code).hexdigest()[:16]
+                         .encode() + code + schemas).hexdigest()[:16]
     return asset_dir() / f"tei_all.outline-{key}.xml"
 
 
@@ -153,8 +193,7 @@ def _outline_parts() -> etree._Element:
         return etree.parse(str(target)).getroot()
     except (OSError, etree.XMLSyntaxError):
         pass  # not derived yet (or a broken copy): derive it again
-    names = project_attributes()
-    parts = outline_parts(drop_optional_attributes(_common(), names.__contains__))
+    parts = outline_parts(drop_optional_attributes(_common(), keeps_attribute))
     try:
         write_atomic(target, etree.tostring(parts, xml_declaration=True, encoding="UTF-8"))
     except OSError:

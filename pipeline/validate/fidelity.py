@@ -64,11 +64,10 @@ def check_fidelity(f: XmlFile, schema_ok: bool) -> list[Diagnostic]:
         return [diagnostic("V317", f"{name} changed after this file was made from it "
                            f"(by teipipe {rec.get('version', '?')}): the TEI is stale",
                            **where)]
-    quick = document_text(f.tree)
-    if quick is not None:
-        zones = split_page(source.text)
-        if quick == source.text[zones.body_start:zones.body_end]:
-            return []
+    zones = split_page(source.text, trailer=False)
+    expected = source.text[zones.body_start:zones.body_end]
+    if document_text(f.tree) == expected:
+        return []
     try:
         actual = diplomatic(read_text(f.tree))
     except (TEIError, ValueError, KeyError, IndexError) as exc:
@@ -76,8 +75,6 @@ def check_fidelity(f: XmlFile, schema_ok: bool) -> list[Diagnostic]:
             return []
         return [diagnostic("V316", f"the text cannot be read back from the TEI ({exc})",
                            **where)]
-    zones = split_page(source.text)
-    expected = source.text[zones.body_start:zones.body_end]
     if actual == expected:
         return []
     return _differences(f, expected, actual, _line_map(f), zones.body_first_line, name)

@@ -129,17 +129,21 @@ def drop_unreachable(root: etree._Element) -> etree._Element:
 
 
 def drop_optional_attributes(grammar: etree._Element,
-                             keep: Callable[[str], bool]) -> etree._Element:
-    """A copy of ``grammar`` without the optional attributes whose names ``keep`` refuses
-    (names as lxml writes them: ``n``, ``{http://www.w3.org/XML/1998/namespace}id``).
+                             keep: Callable[[tuple[str, str] | None, str], bool]
+                             ) -> etree._Element:
+    """A copy of ``grammar`` without the optional attributes ``keep`` refuses: it is asked
+    with the (namespace, local name) of the element pattern the attribute belongs to (None
+    when the optional attribute is not inside one, but in a definition shared by several)
+    and the attribute's name as lxml writes it (``n``,
+    ``{http://www.w3.org/XML/1998/namespace}id``).
 
     libxml2 tries every optional attribute pattern of an element on each element it
     validates: tei_all's attribute classes give an element dozens, of which a file uses a
     handful.  The result accepts less (an empty pattern where an optional one was), so a
-    file it accepts, tei_all accepts; and for a file none of whose attributes has a dropped
-    name the verdict is the same: such an ``<optional>`` can only match by its empty branch,
-    which is what replaces it.  Only an ``<optional>`` holding just one attribute with a
-    plain name is dropped.
+    file it accepts, tei_all accepts, whatever ``keep`` says; and for a file none of whose
+    elements carries an attribute dropped from its pattern the verdict is the same: such an
+    ``<optional>`` can only match by its empty branch, which is what replaces it.  Only an
+    ``<optional>`` holding just one attribute with a plain name is dropped.
 
     First the references of element patterns to definitions that hold attributes only (the
     ``att.*.attributes`` classes) are replaced by what they define, as RELAX NG's own
@@ -153,9 +157,22 @@ def drop_optional_attributes(grammar: etree._Element,
         kids = [c for c in optional if isinstance(c.tag, str)]
         if len(kids) != 1 or _local(kids[0]) != "attribute" or kids[0].get("name") is None:
             continue
-        if not keep(_attribute_name(kids[0])):
+        if not keep(_owner(optional), _attribute_name(kids[0])):
             _replace(optional, etree.Element(_r("empty")))
     return root
+
+
+def _owner(pattern: etree._Element) -> tuple[str, str] | None:
+    """The name of the element pattern whose attributes ``pattern`` describes: the nearest
+    element pattern around it, unless a definition (which others may refer to from other
+    elements) or an attribute pattern comes first."""
+    for up in pattern.iterancestors():
+        name = _local(up)
+        if name == "element":
+            return element_name(up)
+        if name in ("define", "attribute"):
+            return None
+    return None
 
 
 def _inline_attribute_classes(root: etree._Element) -> None:
