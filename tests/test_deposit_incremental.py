@@ -130,29 +130,35 @@ names = st.lists(st.text(st.characters(codec="utf-8", exclude_characters="/\0"),
 
 
 @settings(max_examples=30, deadline=None)
-@given(names=names, data=st.data())
+@given(names=names, data=st.data(), level=st.sampled_from([0, 1, LEVEL, 6, 9]))
 def test_the_zip_is_the_one_zipfile_writes_and_reuse_changes_no_byte(
         tmp_path_factory: pytest.TempPathFactory, names: list[str],
-        data: st.DataObject) -> None:
+        data: st.DataObject, level: int) -> None:
     folder = tmp_path_factory.mktemp("zip")
     members = [("top/", folder)]
     for name in sorted(names):
         content = data.draw(st.binary(max_size=3000) | st.text(max_size=3000).map(str.encode))
         (folder / f"{len(members)}").write_bytes(content)
         members.append((f"top/{name}", folder / f"{len(members)}"))
-    expected = zipfile_zip(members)
-    index = ZipIndex(folder / "index.json")
+    expected = zipfile_zip(members, level)
+    index = ZipIndex(folder / "index.json", level)
     first = folder / "first.zip"
     with open(first, "wb") as out:
-        made = write_zip(members, out, 1700000000, {}, index)
+        made = write_zip(members, out, 1700000000, {}, index, level)
     assert first.read_bytes() == expected.getvalue()
     index.remember(first, made)
     digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in members
                if not name.endswith("/")}
     again = io.BytesIO()
     with refuse_to_deflate():  # every member comes from the first zip
-        write_zip(members, again, 1700000000, digests, ZipIndex(folder / "index.json"))
+        write_zip(members, again, 1700000000, digests, ZipIndex(folder / "index.json", level),
+                  level)
     assert again.getvalue() == expected.getvalue()
+    other = 9 if level != 9 else 1  # members deflated at another level are not taken over
+    again = io.BytesIO()
+    write_zip(members, again, 1700000000, digests, ZipIndex(folder / "index.json", level),
+              other)
+    assert again.getvalue() == zipfile_zip(members, other).getvalue()
 
 
 @settings(max_examples=30, deadline=None)
@@ -172,7 +178,7 @@ def test_a_content_that_comes_again_in_a_zip_is_deflated_once(
     digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in members}
     deflated = []
     kept = zipped._deflate
-    zipped._deflate = lambda path, sha: deflated.append(sha) or kept(path, sha)
+    zipped._deflate = lambda path, sha, level: deflated.append(sha) or kept(path, sha, level)
     try:
         with open(folder / "made.zip", "w+b") as out:
             write_zip(members, out, 1700000000, digests, None)
@@ -182,8 +188,9 @@ def test_a_content_that_comes_again_in_a_zip_is_deflated_once(
     assert sorted(deflated) == sorted(set(digests.values()))
 
 
-def zipfile_zip(members: list[tuple[str, Path]]) -> io.BytesIO:
-    """The zip :mod:`zipfile` itself writes of ``members`` (what ``write_zip`` must write)."""
+def zipfile_zip(members: list[tuple[str, Path]], level: int = LEVEL) -> io.BytesIO:
+    """The zip :mod:`zipfile` itself writes of ``members`` at ``level`` (what ``write_zip``
+    must write)."""
     expected = io.BytesIO()
     with zipfile.ZipFile(expected, "w") as zf:
         for name, path in members:
@@ -195,7 +202,7 @@ def zipfile_zip(members: list[tuple[str, Path]]) -> io.BytesIO:
             else:
                 info.external_attr = 0o100644 << 16
                 info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, path.read_bytes(), compresslevel=LEVEL)
+                zf.writestr(info, path.read_bytes(), compresslevel=level)
     return expected
 
 

@@ -19,8 +19,10 @@ from .zipped import LEVEL, ZipIndex, write_zip
 
 
 def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
-              digests: dict[str, str] | None = None, index: ZipIndex | None = None) -> None:
-    """Write ``folder`` to ``dest`` as ``fmt``; members sit under ``top/`` (None: at root).
+              digests: dict[str, str] | None = None, index: ZipIndex | None = None,
+              level: int = LEVEL) -> None:
+    """Write ``folder`` to ``dest`` as ``fmt``, deflated at ``level``; members sit under
+    ``top/`` (None: at root).
 
     ``digests`` (a file's POSIX path in ``folder`` -> its SHA-256) and ``index`` let a zip reuse the
     compressed members of zips made before (:mod:`.zipped`).  The archive is streamed to a
@@ -34,9 +36,9 @@ def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
             if fmt == "zip":
                 named = {f"{top}/{rel}" if top else rel: sha
                          for rel, sha in (digests or {}).items()}
-                made = write_zip(members, handle, epoch, named, index)
+                made = write_zip(members, handle, epoch, named, index, level)
             else:
-                _tar_gz(members, handle, epoch)
+                _tar_gz(members, handle, epoch, level)
         os.chmod(tmp, 0o644)
         os.replace(tmp, dest)
     except BaseException:
@@ -47,7 +49,7 @@ def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
         except OSError:
             pass
         raise
-    if fmt == "zip" and index is not None:
+    if fmt == "zip" and index is not None and index.level == level:
         index.remember(dest, made)
 
 
@@ -69,9 +71,9 @@ def _members(folder: Path, top: str | None) -> list[tuple[str, str]]:
     return sorted(out)
 
 
-def _tar_gz(members: list[tuple[str, str]], out, epoch: int) -> None:
+def _tar_gz(members: list[tuple[str, str]], out, epoch: int, level: int) -> None:
     with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch,
-                       compresslevel=LEVEL) as gz, \
+                       compresslevel=level) as gz, \
             tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tf:
         for name, path in members:
             info = tarfile.TarInfo(name.rstrip("/"))

@@ -19,7 +19,7 @@ from .bag import build_bag
 from .edition import EDITION_FILE, GROUPS, Edition, collect, git_epoch, group_paths, package_date
 from .fixity import FileMemory
 from .saf import build_saf
-from .zipped import ZipIndex
+from .zipped import LEVEL, ZipIndex
 
 BUILDERS = {"bagit": build_bag, "dspace-saf": build_saf}
 DEFAULT_OUTPUT = {"bagit": "build/deposit", "dspace-saf": "build/dspace-saf"}
@@ -41,9 +41,9 @@ class Shared:
     gathered: tuple[Edition, list[Diagnostic]] | None = None
 
     @classmethod
-    def of(cls, root: Path, uses: int = 1) -> Shared:
+    def of(cls, root: Path, uses: int = 1, level: int = LEVEL) -> Shared:
         return cls(FileMemory(record_path("deposit-files", root)),
-                   ZipIndex(record_path("deposit-zip", root)), uses)
+                   ZipIndex(record_path("deposit-zip", root), level), uses)
 
     def collect(self, root: Path) -> tuple[Edition, list[Diagnostic]]:
         """The edition under ``root`` (gathered by the first package that asks) and a
@@ -69,8 +69,10 @@ class Made:
 
 def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                  source_date_epoch: str | None, record: Path | None = None,
-                 shared: Shared | None = None) -> tuple[Made, list[Diagnostic]]:
-    """Build the ``fmt`` package of the edition under ``root`` into ``out``.
+                 shared: Shared | None = None,
+                 level: int = LEVEL) -> tuple[Made, list[Diagnostic]]:
+    """Build the ``fmt`` package of the edition under ``root`` into ``out`` (its
+    ``archive`` deflated at ``level``: :data:`.zipped.LEVEL`).
 
     Nothing is written when the edition has errors: a half package is worse than none,
     and the previous package stays as it was.  With a build ``record``
@@ -84,7 +86,7 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     """
     memory = BuildRecord(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
-        "git": git_epoch(root), "out": str(out.resolve())}))
+        "git": git_epoch(root), "out": str(out.resolve()), "level": level}))
     inputs = _stats(chain([str(root / EDITION_FILE)], (
         path for _group, folder, _what in GROUPS for path in group_paths(root / folder))))
     made = memory.get("package")
@@ -101,9 +103,9 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     memory.drop("files")  # held by _make alone (and put back, new, when the package is made)
     # what is known of the edition's files and of the zips made, shared by both formats
     if record is not None and shared is None:
-        shared = Shared.of(root)
+        shared = Shared.of(root, level=level)
     result, notes, files = _make(root, out, fmt, archive, force, source_date_epoch,
-                                 shared if record else None, previous)
+                                 shared if record else None, previous, level)
     if result.folder is not None:
         memory.put("files", {"files": files})
         memory.put("package", {
@@ -140,7 +142,7 @@ def _outputs(out: Path, archive: str | None) -> list[str]:
 
 def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
           source_date_epoch: str | None, shared: Shared | None,
-          previous: list[dict | None]) -> tuple[Made, list[Diagnostic], dict | None]:
+          previous: list[dict | None], level: int) -> tuple[Made, list[Diagnostic], dict | None]:
     """Make the package; what comes back is what the next build needs to take its files
     over (:meth:`Staged.record`).  ``previous`` holds the record of the package now at
     ``out``, in a list this lets go of once the package is built, as it does of the
@@ -173,7 +175,7 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
     if archive:
         made = replace(made, archive=archive_path(out, archive))
         serialize(out, made.archive, archive, when.epoch, out.name if fmt == "bagit" else None,
-                  digests, index)
+                  digests, index, level)
     return made, notes, files
 
 
