@@ -13,6 +13,7 @@ import gzip
 import os
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .zipped import LEVEL, ZipIndex, write_zip
@@ -58,20 +59,30 @@ def archive_path(out: Path, fmt: str) -> Path:
     return out.with_name(f"{out.name}.{fmt}")
 
 
-def _members(folder: Path, top: str | None) -> list[tuple[str, str]]:
-    """(name in the archive, path on disk), folders ending in ``/``, sorted by name (paths
-    as strings: a package has 100,000 files)."""
-    out = [(f"{top}/", str(folder))] if top else []
+def _members(folder: Path, top: str | None) -> Iterator[tuple[str, str]]:
+    """(name in the archive, path on disk), folders ending in ``/``, in the order of their
+    names, made as they are written, not listed first (a package has 100,000 files).
+
+    Each folder's entries are sorted by their name with a folder's ``/``: the names below a
+    folder all begin with it, so they sort together right after it, and walking folders in
+    that order gives the names in sorted order."""
     prefix = f"{top}/" if top else ""
-    for path, folders, files in os.walk(folder):
-        rel = os.path.relpath(path, folder).replace(os.sep, "/")
-        rel = "" if rel == "." else rel + "/"
-        out += [(f"{prefix}{rel}{name}/", os.path.join(path, name)) for name in folders]
-        out += [(f"{prefix}{rel}{name}", os.path.join(path, name)) for name in files]
-    return sorted(out)
+    if top:
+        yield prefix, str(folder)
+    yield from _below(str(folder), prefix)
 
 
-def _tar_gz(members: list[tuple[str, str]], out, epoch: int, level: int) -> None:
+def _below(path: str, prefix: str) -> Iterator[tuple[str, str]]:
+    with os.scandir(path) as found:
+        entries = sorted((entry.name + "/" if entry.is_dir(follow_symlinks=False)
+                          else entry.name, entry.path) for entry in found)
+    for name, entry in entries:
+        yield prefix + name, entry
+        if name.endswith("/"):
+            yield from _below(entry, prefix + name)
+
+
+def _tar_gz(members: Iterator[tuple[str, str]], out, epoch: int, level: int) -> None:
     with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch,
                        compresslevel=level) as gz, \
             tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tf:
