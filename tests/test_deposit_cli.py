@@ -175,6 +175,11 @@ def test_the_compress_level_changes_the_zip_only_and_a_new_level_makes_it_again(
                env={"TEIPIPE_CACHE": str(tmp_path / "cache-fresh")}).exit_code == 0
     assert (fresh / "build" / "deposit.zip").read_bytes() == zip_path.read_bytes()
     assert run(str(edition), "--archive", "zip", "--compress-level", "10").exit_code == 2
+    saf = edition / "build" / "dspace-saf" / "06_lavrentiev-cable-tehran" / "contents"
+    assert run(str(edition), "--format", "dspace-saf").exit_code == 0
+    made = saf.stat().st_ino, saf.stat().st_mtime_ns
+    assert run(str(edition), "--format", "dspace-saf", "--compress-level", "1").exit_code == 0
+    assert (saf.stat().st_ino, saf.stat().st_mtime_ns) == made  # no archive: nothing to redo
 
 
 def unpacked(data: bytes) -> dict[str, bytes]:

@@ -94,7 +94,7 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     stats, git = shared.inputs(root) if shared is not None else inputs(root)
     memory = BuildRecord(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
-        "git": git, "out": str(out.resolve()), "level": level}))
+        "git": git, "out": str(out.resolve()), "level": level if archive else None}))
     made = memory.get("package")
     if made is not None and made["inputs"] == stats and made["outputs"] == _stats(
             _outputs(out, made["archive"])):
