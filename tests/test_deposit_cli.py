@@ -3,7 +3,9 @@ already written is lost, and the exit status says how it went."""
 
 from __future__ import annotations
 
+import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -153,6 +155,36 @@ def test_both_formats_in_one_run_are_the_packages_two_runs_make(edition: Path,
         assert tree_bytes(edition / "build" / name) == tree_bytes(apart / "build" / name)
         assert (edition / "build" / f"{name}.zip").read_bytes() == \
                (apart / "build" / f"{name}.zip").read_bytes()
+
+
+def test_the_compress_level_changes_the_zip_only_and_a_new_level_makes_it_again(
+        edition: Path, tmp_path: Path) -> None:
+    """The level trades time for size: the folder and what the zip unpacks to stay the
+    same; a deposit at another level makes the zip again, as one from nothing would."""
+    fresh = tmp_path / "fresh"
+    shutil.copytree(edition, fresh)
+    zip_path = edition / "build" / "deposit.zip"
+    assert run(str(edition), "--archive", "zip").exit_code == 0
+    folder, default = tree_bytes(edition / "build" / "deposit"), zip_path.read_bytes()
+    result = run(str(edition), "--archive", "zip", "--compress-level", "9")
+    assert result.exit_code == 0, result.output
+    assert tree_bytes(edition / "build" / "deposit") == folder
+    assert len(zip_path.read_bytes()) < len(default)
+    assert unpacked(zip_path.read_bytes()) == unpacked(default)
+    assert run(str(fresh), "--archive", "zip", "--compress-level", "9",
+               env={"TEIPIPE_CACHE": str(tmp_path / "cache-fresh")}).exit_code == 0
+    assert (fresh / "build" / "deposit.zip").read_bytes() == zip_path.read_bytes()
+    assert run(str(edition), "--archive", "zip", "--compress-level", "10").exit_code == 2
+    saf = edition / "build" / "dspace-saf" / "06_lavrentiev-cable-tehran" / "contents"
+    assert run(str(edition), "--format", "dspace-saf").exit_code == 0
+    made = saf.stat().st_ino, saf.stat().st_mtime_ns
+    assert run(str(edition), "--format", "dspace-saf", "--compress-level", "1").exit_code == 0
+    assert (saf.stat().st_ino, saf.stat().st_mtime_ns) == made  # no archive: nothing to redo
+
+
+def unpacked(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {info.filename: zf.read(info) for info in zf.infolist()}
 
 
 def test_one_output_folder_takes_one_format(edition: Path, tmp_path: Path) -> None:

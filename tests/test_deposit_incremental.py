@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from pipeline import incremental
 from pipeline.deposit import zipped
+from pipeline.deposit.archive import serialize
 from pipeline.deposit.facts import document, read_facts
 from pipeline.deposit.make import make_package
 from pipeline.deposit.zipped import LEVEL, ZipIndex, write_zip
@@ -130,29 +131,75 @@ names = st.lists(st.text(st.characters(codec="utf-8", exclude_characters="/\0"),
 
 
 @settings(max_examples=30, deadline=None)
-@given(names=names, data=st.data())
+@given(names=names, data=st.data(), level=st.sampled_from([0, 1, LEVEL, 6, 9]))
 def test_the_zip_is_the_one_zipfile_writes_and_reuse_changes_no_byte(
         tmp_path_factory: pytest.TempPathFactory, names: list[str],
-        data: st.DataObject) -> None:
+        data: st.DataObject, level: int) -> None:
     folder = tmp_path_factory.mktemp("zip")
     members = [("top/", folder)]
     for name in sorted(names):
         content = data.draw(st.binary(max_size=3000) | st.text(max_size=3000).map(str.encode))
         (folder / f"{len(members)}").write_bytes(content)
         members.append((f"top/{name}", folder / f"{len(members)}"))
-    expected = zipfile_zip(members)
-    index = ZipIndex(folder / "index.json")
+    expected = zipfile_zip(members, level)
+    index = ZipIndex(folder / "index.json", level)
     first = folder / "first.zip"
     with open(first, "wb") as out:
-        made = write_zip(members, out, 1700000000, {}, index)
+        made = write_zip(members, out, 1700000000, {}, index, level)
     assert first.read_bytes() == expected.getvalue()
     index.remember(first, made)
     digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in members
                if not name.endswith("/")}
     again = io.BytesIO()
     with refuse_to_deflate():  # every member comes from the first zip
-        write_zip(members, again, 1700000000, digests, ZipIndex(folder / "index.json"))
+        write_zip(members, again, 1700000000, digests, ZipIndex(folder / "index.json", level),
+                  level)
     assert again.getvalue() == expected.getvalue()
+    other = 9 if level != 9 else 1  # members deflated at another level are not taken over
+    again = io.BytesIO()
+    write_zip(members, again, 1700000000, digests, ZipIndex(folder / "index.json", level),
+              other)
+    assert again.getvalue() == zipfile_zip(members, other).getvalue()
+
+
+@settings(max_examples=40, deadline=None)
+@given(paths=st.lists(st.lists(st.sampled_from(["a", "a-b", "a.b", "a0", "b", "é", "a b"]),
+                               min_size=1, max_size=3), min_size=1, max_size=8))
+def test_an_archive_lists_its_members_in_the_order_of_their_names(
+        tmp_path_factory: pytest.TempPathFactory, paths: list[list[str]]) -> None:
+    """Members are written as the folder is walked, not listed and sorted first: the walk
+    must give the sorted order all the same, whatever sorts before or after ``/``."""
+    folder = tmp_path_factory.mktemp("walk") / "package"
+    for parts in paths:
+        target = folder.joinpath(*parts)
+        if any(p.is_file() for p in [*target.parents, target]) or target.is_dir():
+            continue  # taken by a file or a folder already
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("/".join(parts))
+    made = folder.parent / "package.zip"
+    serialize(folder, made, "zip", 1700000000, "package")
+    with zipfile.ZipFile(made) as zf:
+        names = zf.namelist()
+    expected = ["package/"] + [
+        f"package/{path.relative_to(folder).as_posix()}" + ("/" if path.is_dir() else "")
+        for path in folder.rglob("*")]
+    assert names == sorted(expected)
+
+
+@pytest.mark.parametrize("limits", [(3, zipfile.ZIP64_LIMIT), (zipfile.ZIP_FILECOUNT_LIMIT, 900)])
+def test_a_zip_that_needs_zip64_records_is_the_one_zipfile_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, limits: tuple[int, int]) -> None:
+    """More members than the end record can count, or offsets and sizes beyond 32 bits,
+    take ZIP64 records; the limits are lowered here (for both writers) to reach them."""
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", limits[0])
+    monkeypatch.setattr(zipfile, "ZIP64_LIMIT", limits[1])
+    members = [("top/", tmp_path)]
+    for n in range(6):
+        (tmp_path / f"{n}").write_bytes(os.urandom(200 * n) + b"text " * 100 * n)
+        members.append((f"top/{n}-ü.txt", tmp_path / f"{n}"))
+    out = io.BytesIO()
+    write_zip(members, out, 1700000000, {}, None)
+    assert out.getvalue() == zipfile_zip(members).getvalue()
 
 
 @settings(max_examples=30, deadline=None)
@@ -172,7 +219,7 @@ def test_a_content_that_comes_again_in_a_zip_is_deflated_once(
     digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in members}
     deflated = []
     kept = zipped._deflate
-    zipped._deflate = lambda path, sha: deflated.append(sha) or kept(path, sha)
+    zipped._deflate = lambda path, sha, level: deflated.append(sha) or kept(path, sha, level)
     try:
         with open(folder / "made.zip", "w+b") as out:
             write_zip(members, out, 1700000000, digests, None)
@@ -182,8 +229,9 @@ def test_a_content_that_comes_again_in_a_zip_is_deflated_once(
     assert sorted(deflated) == sorted(set(digests.values()))
 
 
-def zipfile_zip(members: list[tuple[str, Path]]) -> io.BytesIO:
-    """The zip :mod:`zipfile` itself writes of ``members`` (what ``write_zip`` must write)."""
+def zipfile_zip(members: list[tuple[str, Path]], level: int = LEVEL) -> io.BytesIO:
+    """The zip :mod:`zipfile` itself writes of ``members`` at ``level`` (what ``write_zip``
+    must write)."""
     expected = io.BytesIO()
     with zipfile.ZipFile(expected, "w") as zf:
         for name, path in members:
@@ -195,7 +243,7 @@ def zipfile_zip(members: list[tuple[str, Path]]) -> io.BytesIO:
             else:
                 info.external_attr = 0o100644 << 16
                 info.compress_type = zipfile.ZIP_DEFLATED
-                zf.writestr(info, path.read_bytes(), compresslevel=LEVEL)
+                zf.writestr(info, path.read_bytes(), compresslevel=level)
     return expected
 
 

@@ -13,14 +13,17 @@ import gzip
 import os
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .zipped import LEVEL, ZipIndex, write_zip
 
 
 def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
-              digests: dict[str, str] | None = None, index: ZipIndex | None = None) -> None:
-    """Write ``folder`` to ``dest`` as ``fmt``; members sit under ``top/`` (None: at root).
+              digests: dict[str, str] | None = None, index: ZipIndex | None = None,
+              level: int = LEVEL) -> None:
+    """Write ``folder`` to ``dest`` as ``fmt``, deflated at ``level``; members sit under
+    ``top/`` (None: at root).
 
     ``digests`` (a file's POSIX path in ``folder`` -> its SHA-256) and ``index`` let a zip reuse the
     compressed members of zips made before (:mod:`.zipped`).  The archive is streamed to a
@@ -34,9 +37,9 @@ def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
             if fmt == "zip":
                 named = {f"{top}/{rel}" if top else rel: sha
                          for rel, sha in (digests or {}).items()}
-                made = write_zip(members, handle, epoch, named, index)
+                made = write_zip(members, handle, epoch, named, index, level)
             else:
-                _tar_gz(members, handle, epoch)
+                _tar_gz(members, handle, epoch, level)
         os.chmod(tmp, 0o644)
         os.replace(tmp, dest)
     except BaseException:
@@ -47,7 +50,7 @@ def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
         except OSError:
             pass
         raise
-    if fmt == "zip" and index is not None:
+    if fmt == "zip" and index is not None and index.level == level:
         index.remember(dest, made)
 
 
@@ -56,22 +59,32 @@ def archive_path(out: Path, fmt: str) -> Path:
     return out.with_name(f"{out.name}.{fmt}")
 
 
-def _members(folder: Path, top: str | None) -> list[tuple[str, str]]:
-    """(name in the archive, path on disk), folders ending in ``/``, sorted by name (paths
-    as strings: a package has 100,000 files)."""
-    out = [(f"{top}/", str(folder))] if top else []
+def _members(folder: Path, top: str | None) -> Iterator[tuple[str, str]]:
+    """(name in the archive, path on disk), folders ending in ``/``, in the order of their
+    names, made as they are written, not listed first (a package has 100,000 files).
+
+    Each folder's entries are sorted by their name with a folder's ``/``: the names below a
+    folder all begin with it, so they sort together right after it, and walking folders in
+    that order gives the names in sorted order."""
     prefix = f"{top}/" if top else ""
-    for path, folders, files in os.walk(folder):
-        rel = os.path.relpath(path, folder).replace(os.sep, "/")
-        rel = "" if rel == "." else rel + "/"
-        out += [(f"{prefix}{rel}{name}/", os.path.join(path, name)) for name in folders]
-        out += [(f"{prefix}{rel}{name}", os.path.join(path, name)) for name in files]
-    return sorted(out)
+    if top:
+        yield prefix, str(folder)
+    yield from _below(str(folder), prefix)
 
 
-def _tar_gz(members: list[tuple[str, str]], out, epoch: int) -> None:
+def _below(path: str, prefix: str) -> Iterator[tuple[str, str]]:
+    with os.scandir(path) as found:
+        entries = sorted((entry.name + "/" if entry.is_dir(follow_symlinks=False)
+                          else entry.name, entry.path) for entry in found)
+    for name, entry in entries:
+        yield prefix + name, entry
+        if name.endswith("/"):
+            yield from _below(entry, prefix + name)
+
+
+def _tar_gz(members: Iterator[tuple[str, str]], out, epoch: int, level: int) -> None:
     with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch,
-                       compresslevel=LEVEL) as gz, \
+                       compresslevel=level) as gz, \
             tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tf:
         for name, path in members:
             info = tarfile.TarInfo(name.rstrip("/"))

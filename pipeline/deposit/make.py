@@ -19,7 +19,7 @@ from .bag import build_bag
 from .edition import EDITION_FILE, GROUPS, Edition, collect, git_epoch, group_paths, package_date
 from .fixity import FileMemory
 from .saf import build_saf
-from .zipped import ZipIndex
+from .zipped import LEVEL, ZipIndex
 
 BUILDERS = {"bagit": build_bag, "dspace-saf": build_saf}
 DEFAULT_OUTPUT = {"bagit": "build/deposit", "dspace-saf": "build/dspace-saf"}
@@ -39,11 +39,18 @@ class Shared:
     index: ZipIndex
     uses: int = 1
     gathered: tuple[Edition, list[Diagnostic]] | None = None
+    seen: tuple[str, int | None] | None = None  # the inputs' digest and git time, once
+
+    def inputs(self, root: Path) -> tuple[str, int | None]:
+        """:func:`inputs` of ``root``, taken once for all the packages of the run."""
+        if self.seen is None:
+            self.seen = inputs(root)
+        return self.seen
 
     @classmethod
-    def of(cls, root: Path, uses: int = 1) -> Shared:
+    def of(cls, root: Path, uses: int = 1, level: int = LEVEL) -> Shared:
         return cls(FileMemory(record_path("deposit-files", root)),
-                   ZipIndex(record_path("deposit-zip", root)), uses)
+                   ZipIndex(record_path("deposit-zip", root), level), uses)
 
     def collect(self, root: Path) -> tuple[Edition, list[Diagnostic]]:
         """The edition under ``root`` (gathered by the first package that asks) and a
@@ -69,8 +76,10 @@ class Made:
 
 def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                  source_date_epoch: str | None, record: Path | None = None,
-                 shared: Shared | None = None) -> tuple[Made, list[Diagnostic]]:
-    """Build the ``fmt`` package of the edition under ``root`` into ``out``.
+                 shared: Shared | None = None,
+                 level: int = LEVEL) -> tuple[Made, list[Diagnostic]]:
+    """Build the ``fmt`` package of the edition under ``root`` into ``out`` (its
+    ``archive`` deflated at ``level``: :data:`.zipped.LEVEL`).
 
     Nothing is written when the edition has errors: a half package is worse than none,
     and the previous package stays as it was.  With a build ``record``
@@ -82,13 +91,12 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     (:mod:`.zipped`).  Without a record everything is made from nothing.  ``shared``
     (with a record) holds what packages made one after another in the same run share.
     """
+    stats, git = shared.inputs(root) if shared is not None else inputs(root)
     memory = BuildRecord(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
-        "git": git_epoch(root), "out": str(out.resolve())}))
-    inputs = _stats(chain([str(root / EDITION_FILE)], (
-        path for _group, folder, _what in GROUPS for path in group_paths(root / folder))))
+        "git": git, "out": str(out.resolve()), "level": level if archive else None}))
     made = memory.get("package")
-    if made is not None and made["inputs"] == inputs and made["outputs"] == _stats(
+    if made is not None and made["inputs"] == stats and made["outputs"] == _stats(
             _outputs(out, made["archive"])):
         if shared is not None:
             shared.uses -= 1  # one package fewer to hold the edition for
@@ -101,19 +109,28 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     memory.drop("files")  # held by _make alone (and put back, new, when the package is made)
     # what is known of the edition's files and of the zips made, shared by both formats
     if record is not None and shared is None:
-        shared = Shared.of(root)
+        shared = Shared.of(root, level=level)
     result, notes, files = _make(root, out, fmt, archive, force, source_date_epoch,
-                                 shared if record else None, previous)
+                                 shared if record else None, previous, level, git)
     if result.folder is not None:
         memory.put("files", {"files": files})
         memory.put("package", {
-            "inputs": inputs, "documents": result.documents, "files": result.files,
+            "inputs": stats, "documents": result.documents, "files": result.files,
             "archive": str(result.archive) if result.archive else None,
             "outputs": _stats(_outputs(out, str(result.archive) if result.archive else None)),
             "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
                       for d in notes]})
         memory.save()
     return result, notes
+
+
+def inputs(root: Path) -> tuple[str, int | None]:
+    """What says the edition under ``root`` is the one a package was made from: the
+    :func:`_stats` of its files, and the time of the newest commit of its sources (a walk,
+    a stat per file and a ``git log``: taken once per run, not once per package)."""
+    return _stats(chain([str(root / EDITION_FILE)], (
+        path for _group, folder, _what in GROUPS for path in group_paths(root / folder)))), \
+        git_epoch(root)
 
 
 def _stats(paths: Iterable[str]) -> str:
@@ -140,7 +157,8 @@ def _outputs(out: Path, archive: str | None) -> list[str]:
 
 def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
           source_date_epoch: str | None, shared: Shared | None,
-          previous: list[dict | None]) -> tuple[Made, list[Diagnostic], dict | None]:
+          previous: list[dict | None], level: int,
+          git: int | None) -> tuple[Made, list[Diagnostic], dict | None]:
     """Make the package; what comes back is what the next build needs to take its files
     over (:meth:`Staged.record`).  ``previous`` holds the record of the package now at
     ``out``, in a list this lets go of once the package is built, as it does of the
@@ -155,7 +173,7 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                            hint="choose an -o folder outside the edition's folders"))
     if any(d.severity == Severity.ERROR for d in notes):
         return Made(), notes, None
-    when = package_date(source_date_epoch, git_epoch(root), edition.documents)
+    when = package_date(source_date_epoch, git, edition.documents)
     try:
         schemas = schema_files.load()
     except AssetError as exc:
@@ -173,7 +191,7 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
     if archive:
         made = replace(made, archive=archive_path(out, archive))
         serialize(out, made.archive, archive, when.epoch, out.name if fmt == "bagit" else None,
-                  digests, index)
+                  digests, index, level)
     return made, notes, files
 
 
