@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
+from operator import and_, itemgetter
 
 from ..convert.inlines import is_acronym
 from .context import place_context, vessel_before
@@ -440,6 +441,8 @@ def _supplied_names(seg: Segment, toks: list[Token]) -> list[Candidate]:
     return out
 
 
+_TEXT = itemgetter(2)  # Token.text
+_FIRST = itemgetter(0)
 _NO_ORG_START = frozenset({"The", "A", "An", "In", "On", "At", "For", "Of"})
 
 
@@ -451,8 +454,9 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
     one pass each, so that a run without a body word costs little.
     """
     out = []
-    texts = [t.text for t in toks]
-    capitalised = [w[:1].isalpha() and w[:1].isupper() for w in texts]
+    texts = list(map(_TEXT, toks))
+    firsts = list(map(_FIRST, texts))  # tokens are never empty
+    capitalised = list(map(and_, map(str.isalpha, firsts), map(str.isupper, firsts)))
     is_head = list(map(ORG_HEADS.__contains__, texts))
     i = 0
     for first in compress(range(len(toks)), capitalised):
@@ -591,13 +595,13 @@ def _gazetteer(seg: Segment, toks: list[Token], gazetteer: "Trie") -> list[Candi
     out = []
     for i, j, values in gazetteer.find(toks):
         words = [t.text for t in toks[i:j] if _word(t)]
-        if not words or not all(_cap(toks[k]) for k in range(i, j) if _word(toks[k])):
+        # most matches are one common word ("Central", "OF"): turned down before the rest
+        if not words or j - i == 1 and (is_common_word(words[0]) or len(words[0]) < 3) \
+                or not all(_cap(toks[k]) for k in range(i, j) if _word(toks[k])):
             continue
         start, end = _span(seg, toks, i, j)
         if _continues(seg.text, end):
             continue  # "Chu" of "Chu Lai", "Bayan" of "Bayan-Ölgii": part of a longer name
-        if j - i == 1 and (is_common_word(words[0]) or len(words[0]) < 3):
-            continue
         if i > 0 and toks[i - 1].text.lower() in TITLES or vessel_before(seg.text, start):
             continue  # "President Lincoln": a person, not a town; the ship "Pueblo"
         if (values[0][2] < _TOWN or len(words[0]) < 4) and not place_context(seg, start, end):
@@ -608,12 +612,15 @@ def _gazetteer(seg: Segment, toks: list[Token], gazetteer: "Trie") -> list[Candi
     return out
 
 
+_NEXT_WORD = re.compile(r"[ \u00a0]([^\W\d_]+)")
+
+
 def _continues(text: str, end: int) -> bool:
     """Whether the name ending at ``end`` goes on: a hyphen and a letter, or a space and a
     capitalised word that is no common English word."""
     if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha():
         return True
-    m = re.match(r"[ \u00a0]([^\W\d_]+)", text[end:end + 40])
+    m = _NEXT_WORD.match(text, end, end + 40)
     return bool(m) and m.group(1)[:1].isupper() and not is_common_word(m.group(1)) \
         and not is_upper(m.group(1))
 
