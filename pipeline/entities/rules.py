@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, islice
 from operator import and_, itemgetter
 
 from ..convert.inlines import is_acronym
@@ -310,7 +310,7 @@ def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
     (only the titles are tried as starts: they are picked out first, in C)."""
     out = []
     pos = 0
-    titles = map(TITLES.__contains__, map(str.lower, [t.text for t in toks]))
+    titles = map(TITLES.__contains__, map(str.lower, seg.texts()))  # toks: seg's tokens
     for i in compress(range(len(toks)), titles):
         t = toks[i]
         first = t.text[:1]
@@ -365,7 +365,7 @@ def _initials(seg: Segment, toks: list[Token]) -> list[Candidate]:
     out = []
     pos = 0
     # an initial is followed by a full stop: only the tokens before one are tried (in C)
-    before_stops = compress(range(len(toks)), map(".".__eq__, [t.text for t in toks[1:]]))
+    before_stops = compress(range(len(toks)), map(".".__eq__, islice(seg.texts(), 1, None)))
     for k in before_stops:
         if k < pos or not _is_initial(toks, k) or k >= 2 and _is_initial(toks, k - 2):
             continue

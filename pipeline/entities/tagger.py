@@ -31,7 +31,8 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, count
+from operator import itemgetter
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, info, warning
@@ -59,6 +60,7 @@ _RANK = {"register": 0, "local": 1, "rule:supplied-name": 2, "rule:honorific": 3
 _INSIDE_NO_NAME = frozenset({"at", "in", "near", "to", "from", "by", "with", "on", "is", "are",
                              "was", "were", "has", "have"})
 _WORD = re.compile(r"[^\W\d_]+")
+_START = itemgetter(0)  # Token.start
 #: In text set in capitals the recognizer reads words that ordinary type would not capitalise
 #: ("COMMUNAL KITCHENS"); its names are kept there only when they hold a word this rare.
 _RARE_ZIPF = 2.5
@@ -183,8 +185,12 @@ def _setting(doc: Document, register_found: list[list[Candidate]], res: Resource
 def _register_candidates(seg: Segment, res: Resources) -> list[Candidate]:
     toks = seg.tokens()
     out = []
+    # a segment of text alone (most) has nothing to widen a name over
+    widen = seg.widen if seg.brackets or seg.abbreviation is not None else None
     for i, j, values in res.names.find(toks):
-        start, end = seg.widen(toks[i].start, toks[j - 1].end)
+        start, end = toks[i].start, toks[j - 1].end
+        if widen is not None:
+            start, end = widen(start, end)
         surface = seg.text[start:end]
         if seg.caps and j - i == 1 and is_common_word(surface) and \
                 _zipf(surface) >= _CAPS_COMMON_ZIPF and not (i and toks[i - 1].text == "THE") \
@@ -381,7 +387,7 @@ def _with_initials(chosen, segs: list[Segment]) -> None:
         if not any(cand.type == "person" for cand, _refs in items):
             continue  # no person, no initials to take in
         toks = seg.tokens()
-        starts = {t.start: k for k, t in enumerate(toks)}
+        starts = dict(zip(map(_START, toks), count()))  # token index by offset, made in C
         for n, (cand, refs) in enumerate(items):
             k = starts.get(cand.start)
             if cand.type != "person" or k is None:
@@ -449,7 +455,7 @@ def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
             items.sort(key=lambda item: item[0].start)
             continue
         toks = seg.tokens()
-        for t in compress(toks, map(aliases.__contains__, [t.text for t in toks])):
+        for t in compress(toks, map(aliases.__contains__, seg.texts())):
             hit = aliases[t.text]
             if hit[0] >= (seg.index, t.start):
                 continue
