@@ -25,7 +25,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, islice
-from operator import and_, itemgetter
 
 from ..convert.inlines import is_acronym
 from .context import place_context, vessel_before
@@ -247,7 +246,8 @@ def propose(seg: Segment, gazetteer: "Trie[tuple[str, int, int]] | None" = None,
     # none of them.  The tests below look at the set of words (built in C), and say no only
     # where the rule would find nothing.
     found: list[Candidate] = []
-    found.extend(_supplied_names(seg, toks))
+    if seg.brackets:
+        found.extend(_supplied_names(seg, toks))
     if not TITLES.isdisjoint(map(str.lower, words)):
         found.extend(_honorifics(seg, toks))
     if "." in seg.text:
@@ -441,8 +441,6 @@ def _supplied_names(seg: Segment, toks: list[Token]) -> list[Candidate]:
     return out
 
 
-_TEXT = itemgetter(2)  # Token.text
-_FIRST = itemgetter(0)
 _NO_ORG_START = frozenset({"The", "A", "An", "In", "On", "At", "For", "Of"})
 
 
@@ -454,9 +452,8 @@ def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
     one pass each, so that a run without a body word costs little.
     """
     out = []
-    texts = list(map(_TEXT, toks))
-    firsts = list(map(_FIRST, texts))  # tokens are never empty
-    capitalised = list(map(and_, map(str.isalpha, firsts), map(str.isupper, firsts)))
+    texts = [t.text for t in toks]
+    capitalised = [w[:1].isalpha() and w[:1].isupper() for w in texts]
     is_head = list(map(ORG_HEADS.__contains__, texts))
     i = 0
     for first in compress(range(len(toks)), capitalised):

@@ -26,6 +26,7 @@ from typing import Callable, Iterator
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Field, Inline,
                      Item, ListBlock, Name, Note, Paragraph, Section, Signed, SpeakerTurn, Text,
                      Enclosure)
+from ..export.text import inline_text
 from .matcher import Token, is_upper, tokenize
 
 _TEXT = operator.itemgetter(2)  # Token.text
@@ -220,15 +221,15 @@ def _block(block: Block | Item, fn: Rewrite, caps: Callable[[tuple[Inline, ...]]
         return _changed(block, content=fn(block.content, f"field:{block.kind}",
                                           caps(block.content)))
     if hasattr(block, "content"):
-        where = {Paragraph: "p", Signed: "signed", Note: "note"}.get(type(block),
-                                                                       type(block).__name__
-                                                                       .lower())
+        where = _WHERE.get(type(block)) or type(block).__name__.lower()
         return _changed(block, content=fn(block.content, where, caps(block.content)))
     return block  # PageBreak: nothing to tag
 
 
+_WHERE = {Paragraph: "p", Signed: "signed", Note: "note"}  # other blocks: their class name
+
+
 def _caps(content: tuple[Inline, ...]) -> bool:
-    from ..export.text import inline_text
     for node in content:
         if isinstance(node, Text) and _LOWER_ASCII.search(node.text):
             return False  # most blocks: a small letter says so without the block's text

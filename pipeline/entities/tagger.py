@@ -142,7 +142,8 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
                 decided.append((cand, decision.refs))
         others = [(c, ()) for c in propose(seg, res.gazetteer)]
         others += [(c, ()) for c in ner.get(seg.index, [])]
-        chosen[seg.index] = coordinated(seg, _select(decided + others))
+        found = decided + others
+        chosen[seg.index] = coordinated(seg, _select(found)) if found else []
     _one_type_per_name(chosen)
     _link_proposals(chosen, segs, res, setting)
     _short_forms(chosen, segs, res)
