@@ -15,7 +15,7 @@ import unicodedata
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
-from typing import Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -106,7 +106,7 @@ class Trie(Generic[T]):
     def longest_at(self, tokens: list[Token], i: int) -> tuple[int, list[T]]:
         """The end (exclusive token index) and values of the longest name at token ``i``
         (the trie's own list: not to be changed)."""
-        node = self._root
+        node: Any = self._root  # nested dicts; None holds a name's values
         best_end, best = i, []
         j = i
         while j < len(tokens):
@@ -135,7 +135,7 @@ class Trie(Generic[T]):
         for k in compress(range(n), map(root.__contains__, map(_KEY, tokens))):
             if k < i:
                 continue  # inside the name found before
-            node = root[tokens[k].key]
+            node: Any = root[tokens[k].key]
             j = k + 1
             end, best = k, None
             while True:

@@ -618,7 +618,7 @@ def _continues(text: str, end: int) -> bool:
     if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha():
         return True
     m = _NEXT_WORD.match(text, end, end + 40)
-    return bool(m) and m.group(1)[:1].isupper() and not is_common_word(m.group(1)) \
+    return m is not None and m.group(1)[:1].isupper() and not is_common_word(m.group(1)) \
         and not is_upper(m.group(1))
 
 

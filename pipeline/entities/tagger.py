@@ -36,7 +36,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, info, warning
-from ..model import Authority, Document, Party
+from ..model import Authority, Document, Header, Party
 from ..passes import Context, Pass
 from .context import coordinated, place_context, vessel_before
 from .gazetteer import load_gazetteer, register_keys
@@ -513,7 +513,7 @@ def _spans(doc: Document, chosen, segs: list[Segment], notes: list[Diagnostic],
 
 
 def _parties(doc: Document, res: Resources, setting: Setting,
-             ) -> tuple["Header", set[str], bool]:  # noqa: F821
+             ) -> tuple[Header, set[str], bool]:
     """The header's sender and recipients, linked when the register knows them; a typed
     party the register lacks is marked as proposed (``cert="low"``, ``resp`` the rules), like
     a name of the text, so that it is reviewed too."""
