@@ -203,7 +203,6 @@ class Plan:
                  rebuild: bool = False):
         self.out_dir = out_dir
         self.shared = json.dumps(settings or {}, sort_keys=True)
-        self._folders: dict[Path, str] = {}
         self.record = incremental.BuildRecord(record, incremental.settings_digest(
             "convert", {k: v for k, v in (settings or {}).items() if k != "cache"}))
         started = time.time_ns()
@@ -240,20 +239,10 @@ class Plan:
             return None
         if source != entry["source"] or output != entry["output"]:
             self.record.put(out.name, dict(entry, source=source, output=output))
-        shown = self._display(src)
+        shown = display_path(src)
         notes = [Diagnostic(code, Severity(severity), message, shown, line, column, hint)
                  for code, severity, message, line, column, hint in entry["diagnostics"]]
-        return FileResult(shown, self._display(out), "unchanged", notes)
-
-    def _display(self, path: Path) -> str:
-        """:func:`display_path`, resolving each folder once rather than every file's path
-        (which took most of the time of a batch with nothing to do)."""
-        if path.is_symlink():
-            return display_path(path)
-        folder = self._folders.get(path.parent)
-        if folder is None:
-            folder = self._folders[path.parent] = display_path(path.parent)
-        return str(Path(folder) / path.name)
+        return FileResult(shown, display_path(out), "unchanged", notes)
 
     def run(self, jobs: int = 1, progress: Callable[[], None] | None = None,
             ) -> Iterator[FileResult]:

@@ -14,6 +14,7 @@ import hashlib
 import itertools
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error, warning
@@ -222,8 +223,25 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 
 def display_path(path: Path) -> str:
-    """The path relative to the working directory when it lies below it, for messages."""
+    """The path relative to the working directory when it lies below it, for messages.
+
+    Every source and output of a batch is named so, and resolving each whole path (a
+    ``stat`` per folder of it, every time) cost more than writing the file; a file's folder
+    is resolved once (see :func:`_resolved`), the file itself only when it is a symbolic link.
+    """
+    cwd = os.getcwd()
+    if path.name in ("", ".", "..") or path.is_symlink():
+        full = path.resolve()
+    else:
+        full = _resolved(cwd, str(path.parent)) / path.name
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(full.relative_to(_resolved(cwd, ".")))
     except ValueError:
         return str(path)
+
+
+@lru_cache(maxsize=256)
+def _resolved(cwd: str, folder: str) -> Path:
+    """``folder`` (relative to ``cwd``) with its symbolic links resolved; remembered: the
+    folders of a run do not move while it runs."""
+    return Path(cwd, folder).resolve()

@@ -87,7 +87,7 @@ def _iso(m: re.Match[str]) -> str | None:
     if month_text is None:
         return f"{year:04d}"
     if month_text.isdigit():
-        month = int(month_text)
+        month: int | None = int(month_text)
     elif month_text.upper() in ROMAN_MONTHS and month_text.isupper():
         month = ROMAN_MONTHS[month_text.upper()]
     else:

@@ -86,7 +86,7 @@ def vessel_before(text: str, start: int) -> bool:
 
 def _after(text: str, end: int) -> bool:
     m = _WORD.match(text[end:end + 20].lstrip(" \u00a0"))
-    return bool(m) and m.group() in _AFTER_PLACE and text[end:end + 1] in (" ", "\u00a0")
+    return m is not None and m.group() in _AFTER_PLACE and text[end:end + 1] in (" ", "\u00a0")
 
 
 def coordinated(seg: Segment, items: list) -> list:

@@ -15,7 +15,7 @@ import unicodedata
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
-from typing import Generic, Iterable, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -106,7 +106,7 @@ class Trie(Generic[T]):
     def longest_at(self, tokens: list[Token], i: int) -> tuple[int, list[T]]:
         """The end (exclusive token index) and values of the longest name at token ``i``
         (the trie's own list: not to be changed)."""
-        node = self._root
+        node: Any = self._root  # nested dicts; None holds a name's values
         best_end, best = i, []
         j = i
         while j < len(tokens):
@@ -120,21 +120,39 @@ class Trie(Generic[T]):
                     best_end, best = j, values
         return best_end, best
 
-    def find(self, tokens: list[Token]) -> Iterable[tuple[int, int, list[T]]]:
+    def find(self, tokens: list[Token]) -> list[tuple[int, int, list[T]]]:
         """Leftmost-longest, non-overlapping matches as (first token, end token, values).
 
         Most tokens start no name, so the tokens that may start one are picked out first, in
-        C (``compress``), and only those are tried, left to right.
+        C (``compress``), and only those are tried, left to right; the walk down the trie is
+        :meth:`longest_at`'s, written out here because it runs for every such token of every
+        segment (a call per token cost a fifth of the matching).
         """
+        root = self._root
+        n = len(tokens)
+        out = []
         i = 0
-        for k in compress(range(len(tokens)), map(self._root.__contains__,
-                                                  map(_KEY, tokens))):
+        for k in compress(range(n), map(root.__contains__, map(_KEY, tokens))):
             if k < i:
                 continue  # inside the name found before
-            end, values = self.longest_at(tokens, k)
-            if values:
-                yield k, end, values
+            node: Any = root[tokens[k].key]
+            j = k + 1
+            end, best = k, None
+            while True:
+                if None in node:
+                    values = _values(node[None], tokens[k:j])
+                    if values:
+                        end, best = j, values
+                if j == n:
+                    break
+                node = node.get(tokens[j].key)
+                if node is None:
+                    break
+                j += 1
+            if best:
+                out.append((k, end, best))
                 i = end
+        return out
 
 
 class _Names:

@@ -169,7 +169,7 @@ def _codename(chosen: Chosen, seg: Segment, inner: Segment, items: list, before:
     named = [i for i in chosen[inner.index] if i[0].start == at]
     if named:
         cand, refs = named[0]
-        type_ = cand.type
+        type_: str | None = cand.type
     else:
         words = set(re.findall(r"\w+", inner.text[at:].lower()))
         type_ = "person" if words & _PERSON_NOUNS else \

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, islice
 
 from ..convert.inlines import is_acronym
 from .context import place_context, vessel_before
@@ -246,7 +246,8 @@ def propose(seg: Segment, gazetteer: "Trie[tuple[str, int, int]] | None" = None,
     # none of them.  The tests below look at the set of words (built in C), and say no only
     # where the rule would find nothing.
     found: list[Candidate] = []
-    found.extend(_supplied_names(seg, toks))
+    if seg.brackets:
+        found.extend(_supplied_names(seg, toks))
     if not TITLES.isdisjoint(map(str.lower, words)):
         found.extend(_honorifics(seg, toks))
     if "." in seg.text:
@@ -309,7 +310,7 @@ def _honorifics(seg: Segment, toks: list[Token]) -> list[Candidate]:
     (only the titles are tried as starts: they are picked out first, in C)."""
     out = []
     pos = 0
-    titles = map(TITLES.__contains__, map(str.lower, [t.text for t in toks]))
+    titles = map(TITLES.__contains__, map(str.lower, seg.texts()))  # toks: seg's tokens
     for i in compress(range(len(toks)), titles):
         t = toks[i]
         first = t.text[:1]
@@ -364,7 +365,7 @@ def _initials(seg: Segment, toks: list[Token]) -> list[Candidate]:
     out = []
     pos = 0
     # an initial is followed by a full stop: only the tokens before one are tried (in C)
-    before_stops = compress(range(len(toks)), map(".".__eq__, [t.text for t in toks[1:]]))
+    before_stops = compress(range(len(toks)), map(".".__eq__, islice(seg.texts(), 1, None)))
     for k in before_stops:
         if k < pos or not _is_initial(toks, k) or k >= 2 and _is_initial(toks, k - 2):
             continue
@@ -591,13 +592,13 @@ def _gazetteer(seg: Segment, toks: list[Token], gazetteer: "Trie") -> list[Candi
     out = []
     for i, j, values in gazetteer.find(toks):
         words = [t.text for t in toks[i:j] if _word(t)]
-        if not words or not all(_cap(toks[k]) for k in range(i, j) if _word(toks[k])):
+        # most matches are one common word ("Central", "OF"): turned down before the rest
+        if not words or j - i == 1 and (is_common_word(words[0]) or len(words[0]) < 3) \
+                or not all(_cap(toks[k]) for k in range(i, j) if _word(toks[k])):
             continue
         start, end = _span(seg, toks, i, j)
         if _continues(seg.text, end):
             continue  # "Chu" of "Chu Lai", "Bayan" of "Bayan-Ölgii": part of a longer name
-        if j - i == 1 and (is_common_word(words[0]) or len(words[0]) < 3):
-            continue
         if i > 0 and toks[i - 1].text.lower() in TITLES or vessel_before(seg.text, start):
             continue  # "President Lincoln": a person, not a town; the ship "Pueblo"
         if (values[0][2] < _TOWN or len(words[0]) < 4) and not place_context(seg, start, end):
@@ -608,13 +609,16 @@ def _gazetteer(seg: Segment, toks: list[Token], gazetteer: "Trie") -> list[Candi
     return out
 
 
+_NEXT_WORD = re.compile(r"[ \u00a0]([^\W\d_]+)")
+
+
 def _continues(text: str, end: int) -> bool:
     """Whether the name ending at ``end`` goes on: a hyphen and a letter, or a space and a
     capitalised word that is no common English word."""
     if text[end:end + 1] == "-" and text[end + 1:end + 2].isalpha():
         return True
-    m = re.match(r"[ \u00a0]([^\W\d_]+)", text[end:end + 40])
-    return bool(m) and m.group(1)[:1].isupper() and not is_common_word(m.group(1)) \
+    m = _NEXT_WORD.match(text, end, end + 40)
+    return m is not None and m.group(1)[:1].isupper() and not is_common_word(m.group(1)) \
         and not is_upper(m.group(1))
 
 

@@ -26,6 +26,7 @@ from typing import Callable, Iterator
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Field, Inline,
                      Item, ListBlock, Name, Note, Paragraph, Section, Signed, SpeakerTurn, Text,
                      Enclosure)
+from ..export.text import inline_text
 from .matcher import Token, is_upper, tokenize
 
 _TEXT = operator.itemgetter(2)  # Token.text
@@ -45,6 +46,7 @@ class Segment:
     _tokens: list[Token] | None = field(default=None, repr=False)
     _brackets: list[tuple[int, int]] | None = field(default=None, repr=False)
     _plain: str | None = field(default=None, repr=False)
+    _texts: list[str] | None = field(default=None, repr=False)
     _words: set[str] | None = field(default=None, repr=False)
 
     @property
@@ -61,10 +63,17 @@ class Segment:
             self._tokens = self._tokenize(self.text)
         return self._tokens
 
+    def texts(self) -> list[str]:
+        """The texts of the tokens, in order (made once, in C: the rules and the tagger
+        each look through them)."""
+        if self._texts is None:
+            self._texts = list(map(_TEXT, self.tokens()))
+        return self._texts
+
     def words(self) -> set[str]:
-        """The texts of the tokens, as a set (made in C from the tokens)."""
+        """The texts of the tokens, as a set."""
         if self._words is None:
-            self._words = set(map(_TEXT, self.tokens()))
+            self._words = set(self.texts())
         return self._words
 
     def view_tokens(self) -> list[Token]:
@@ -212,15 +221,15 @@ def _block(block: Block | Item, fn: Rewrite, caps: Callable[[tuple[Inline, ...]]
         return _changed(block, content=fn(block.content, f"field:{block.kind}",
                                           caps(block.content)))
     if hasattr(block, "content"):
-        where = {Paragraph: "p", Signed: "signed", Note: "note"}.get(type(block),
-                                                                       type(block).__name__
-                                                                       .lower())
+        where = _WHERE.get(type(block)) or type(block).__name__.lower()
         return _changed(block, content=fn(block.content, where, caps(block.content)))
     return block  # PageBreak: nothing to tag
 
 
+_WHERE = {Paragraph: "p", Signed: "signed", Note: "note"}  # other blocks: their class name
+
+
 def _caps(content: tuple[Inline, ...]) -> bool:
-    from ..export.text import inline_text
     for node in content:
         if isinstance(node, Text) and _LOWER_ASCII.search(node.text):
             return False  # most blocks: a small letter says so without the block's text
@@ -397,41 +406,47 @@ def _wrap(seg: Segment, spans: list[Span],
     A span that lies within the closing abbreviation is put inside it (``<abbr>``); the
     expansion is rewritten by ``expansion`` (its own segment comes after this one).
     """
+    pieces = seg.pieces
     abbr = seg.abbreviation
     if abbr is not None:
         a, b = abbr
-        node: Abbreviation = seg.pieces[-1][2]  # type: ignore[assignment]
-        inside = [replace(s, start=s.start - a, end=s.end - a) for s in spans
+        node: Abbreviation = pieces[-1][2]  # type: ignore[assignment]
+        inside = [Span(s.start - a, s.end - a, s.type, s.ref, s.cert, s.resp) for s in spans
                   if a <= s.start and s.end <= b]
         spans = [s for s in spans if not (a <= s.start and s.end <= b)]
         letters = _segment(list(node.abbr), "abbr", seg.caps)
         node = replace(node, abbr=tuple(_wrap(letters, inside)), expansion=replace(
             node.expansion, content=expansion(node.expansion.content) if expansion
             else node.expansion.content))
-        seg = replace(seg, pieces=seg.pieces[:-1] + [(a, b, node)])
+        pieces = pieces[:-1] + [(a, b, node)]
     out: list[Inline] = []
     pos = 0
-    for span in sorted(spans, key=lambda s: s.start):
-        out.extend(_slice(seg, pos, span.start))
-        out.append(Name(span.type, tuple(_slice(seg, span.start, span.end)), span.ref,
+    for span in sorted(spans, key=_SPAN_START) if len(spans) > 1 else spans:
+        out.extend(_slice(pieces, pos, span.start))
+        out.append(Name(span.type, tuple(_slice(pieces, span.start, span.end)), span.ref,
                         span.cert, span.resp))
         pos = span.end
-    out.extend(_slice(seg, pos, len(seg.text)))
+    out.extend(_slice(pieces, pos, len(seg.text)))
     return out
 
 
-def _slice(seg: Segment, start: int, end: int) -> list[Inline]:
-    """The inlines covering ``[start, end)`` of the segment; Text nodes are cut as needed."""
+_SPAN_START = operator.attrgetter("start")
+
+
+def _slice(pieces: list[tuple[int, int, Inline]], start: int, end: int) -> list[Inline]:
+    """The inlines covering ``[start, end)`` of a segment's ``pieces``; Text nodes are cut
+    as needed.  (Every name and the text between names is a slice: bounds are compared
+    inline rather than with ``min``/``max``.)"""
     out: list[Inline] = []
-    for a, b, node in seg.pieces:
+    for a, b, node in pieces:
         if b <= start or a >= end:
             continue
         if isinstance(node, Text):
-            out.append(Text(node.text[max(start, a) - a:min(end, b) - a]))
+            out.append(Text(node.text[(start if start > a else a) - a:
+                                      (end if end < b else b) - a]))
         else:
             out.append(node)  # a supplied name part or an abbreviation: never cut
     return out
-
 
 
 def map_inlines(body: Body, fn: Callable[[tuple[Inline, ...]], tuple[Inline, ...]]) -> Body:

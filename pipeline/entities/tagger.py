@@ -31,11 +31,12 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, count
+from operator import itemgetter
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, info, warning
-from ..model import Authority, Document, Party
+from ..model import Authority, Document, Header, Party
 from ..passes import Context, Pass
 from .context import coordinated, place_context, vessel_before
 from .gazetteer import load_gazetteer, register_keys
@@ -59,6 +60,7 @@ _RANK = {"register": 0, "local": 1, "rule:supplied-name": 2, "rule:honorific": 3
 _INSIDE_NO_NAME = frozenset({"at", "in", "near", "to", "from", "by", "with", "on", "is", "are",
                              "was", "were", "has", "have"})
 _WORD = re.compile(r"[^\W\d_]+")
+_START = itemgetter(0)  # Token.start
 #: In text set in capitals the recognizer reads words that ordinary type would not capitalise
 #: ("COMMUNAL KITCHENS"); its names are kept there only when they hold a word this rare.
 _RARE_ZIPF = 2.5
@@ -140,7 +142,8 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
                 decided.append((cand, decision.refs))
         others = [(c, ()) for c in propose(seg, res.gazetteer)]
         others += [(c, ()) for c in ner.get(seg.index, [])]
-        chosen[seg.index] = coordinated(seg, _select(decided + others))
+        found = decided + others
+        chosen[seg.index] = coordinated(seg, _select(found)) if found else []
     _one_type_per_name(chosen)
     _link_proposals(chosen, segs, res, setting)
     _short_forms(chosen, segs, res)
@@ -183,8 +186,12 @@ def _setting(doc: Document, register_found: list[list[Candidate]], res: Resource
 def _register_candidates(seg: Segment, res: Resources) -> list[Candidate]:
     toks = seg.tokens()
     out = []
+    # a segment of text alone (most) has nothing to widen a name over
+    widen = seg.widen if seg.brackets or seg.abbreviation is not None else None
     for i, j, values in res.names.find(toks):
-        start, end = seg.widen(toks[i].start, toks[j - 1].end)
+        start, end = toks[i].start, toks[j - 1].end
+        if widen is not None:
+            start, end = widen(start, end)
         surface = seg.text[start:end]
         if seg.caps and j - i == 1 and is_common_word(surface) and \
                 _zipf(surface) >= _CAPS_COMMON_ZIPF and not (i and toks[i - 1].text == "THE") \
@@ -381,7 +388,7 @@ def _with_initials(chosen, segs: list[Segment]) -> None:
         if not any(cand.type == "person" for cand, _refs in items):
             continue  # no person, no initials to take in
         toks = seg.tokens()
-        starts = {t.start: k for k, t in enumerate(toks)}
+        starts = dict(zip(map(_START, toks), count()))  # token index by offset, made in C
         for n, (cand, refs) in enumerate(items):
             k = starts.get(cand.start)
             if cand.type != "person" or k is None:
@@ -449,7 +456,7 @@ def _short_forms(chosen, segs: list[Segment], res: Resources) -> None:
             items.sort(key=lambda item: item[0].start)
             continue
         toks = seg.tokens()
-        for t in compress(toks, map(aliases.__contains__, [t.text for t in toks])):
+        for t in compress(toks, map(aliases.__contains__, seg.texts())):
             hit = aliases[t.text]
             if hit[0] >= (seg.index, t.start):
                 continue
@@ -506,7 +513,7 @@ def _spans(doc: Document, chosen, segs: list[Segment], notes: list[Diagnostic],
 
 
 def _parties(doc: Document, res: Resources, setting: Setting,
-             ) -> tuple["Header", set[str], bool]:  # noqa: F821
+             ) -> tuple[Header, set[str], bool]:
     """The header's sender and recipients, linked when the register knows them; a typed
     party the register lacks is marked as proposed (``cert="low"``, ``resp`` the rules), like
     a name of the text, so that it is reviewed too."""

@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import replace
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from lxml import etree
 
@@ -439,7 +439,7 @@ class _Markup:
     def __init__(self) -> None:
         self.parts: list[str] = []
 
-    def open(self, name: str, attrib: dict[str, str | None] | None = None) -> int:
+    def open(self, name: str, attrib: Mapping[str, str | None] | None = None) -> int:
         """Start element ``name`` (attributes whose value is None are left out); returns
         the mark that :meth:`close` needs."""
         self.parts.append(start_tag(name, attrib))
@@ -475,7 +475,7 @@ class _Markup:
                 self.parts.append(escape_text(part))
 
 
-def start_tag(name: str, attrib: dict[str, str | None] | None = None) -> str:
+def start_tag(name: str, attrib: Mapping[str, str | None] | None = None) -> str:
     """``<name a="v">`` (attributes whose value is None are left out)."""
     if not attrib:
         return f"<{name}>"
@@ -585,7 +585,7 @@ class _BodyWriter:
         for block in blocks:
             self._block(block)
 
-    def _element(self, name: str, attrib: dict[str, str | None] | None,
+    def _element(self, name: str, attrib: Mapping[str, str | None] | None,
                  content: Iterable[Inline], label: str | None = None,
                  label_sep: str = "") -> None:
         """An element holding an optional label and inlines."""

@@ -1,0 +1,41 @@
+"""``make compile``: build the modules of :data:`pipeline.native.MODULES` with mypyc, in place.
+
+Run from the project folder.  mypyc type-checks the modules first (their imports are only
+followed, not checked) and stops on a type error; the C sources and objects go to
+``.cache/mypyc``, the compiled modules beside their sources (``*.so``, ignored by git), with
+mypyc's shared runtime library (``pipeline/native__mypyc*.so``).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+
+from mypyc.build import mypycify
+from setuptools import Distribution
+
+# read on its own: importing the package would stop at the stale modules this is to rebuild
+_spec = importlib.util.spec_from_file_location("native", "pipeline/native.py")
+native = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(native)
+MODULES, stale = native.MODULES, native.stale
+
+
+def main() -> int:
+    extensions = mypycify(["--ignore-missing-imports", "--follow-imports=silent", *MODULES],
+                          opt_level="3", target_dir=".cache/mypyc",
+                          group_name="pipeline.native")  # its runtime library: in the package
+    # a bare Distribution: setup() would read pyproject.toml, which describes the package
+    dist = Distribution({"name": "teipipe-native", "ext_modules": extensions, "script_args": [
+        "-q", "build_ext", "--inplace", "--build-temp", ".cache/mypyc"]})
+    dist.parse_command_line()
+    dist.run_commands()
+    if stale():  # build_ext leaves an extension alone when it thinks it is up to date
+        print(f"still older than their sources: {', '.join(map(str, stale()))}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
