@@ -11,6 +11,8 @@ SYSDEPS := .cache/teipipe/.system-deps
 # `make all NER=--no-ner`: leave the statistical recognizer out (its answers are cached per
 # page, so only new or changed pages pay for it; see the README's Performance section)
 NER    ?= --ner
+# `make setup COMPILE=no`: do not compile the converter's hot modules (see `make compile`)
+COMPILE ?= yes
 
 .DEFAULT_GOAL := help
 .PHONY: compile clean-native help all setup tei editions html text test lint validate bench bench-validate check-tei clean deposit review bench-entities FORCE
@@ -31,6 +33,11 @@ $(STAMP): $(HERE)pyproject.toml
 	$(BIN)/python -m compileall -q $(HERE)pipeline
 	$(BIN)/teipipe setup
 	touch $@
+	@if [ "$(COMPILE)" = no ]; then :; elif $(BIN)/python $(HERE)scripts/compile.py --can; then \
+		$(MAKE) --no-print-directory compile || { $(MAKE) --no-print-directory clean-native; \
+		echo "make compile failed: teipipe runs as Python"; }; \
+	else echo "no C compiler or Python headers: teipipe runs as Python (apt install gcc" \
+		"python3-dev, then make compile, for about a quarter less convert time)"; fi
 
 $(SYSDEPS): $(HERE)scripts/system-deps.sh
 	sh $(HERE)scripts/system-deps.sh
@@ -76,20 +83,21 @@ test: lint $(SYSDEPS) ## run the linter and the test suite (browser tests: Debia
 	$(BIN)/python -m pytest
 
 # Optional: the converter's hot modules compiled to C by mypyc (a quarter less CPU per page,
-# same output; needs gcc and Python's headers).  Built again when a source changes; teipipe
-# refuses to start with a compiled module older than its source (pipeline/native.py).
-NATIVE := $(shell $(PYTHON) -c "import runpy; print(' '.join(runpy.run_path('$(HERE)pipeline/native.py')['MODULES']))" 2>/dev/null)
+# same output; needs gcc and Python's headers).  Built again when a source changes; a compiled
+# module older than its source is not used: teipipe runs the sources (pipeline/native.py).
+NATIVE := $(addprefix $(HERE),$(shell $(PYTHON) -c "import runpy; print(' '.join(runpy.run_path('$(HERE)pipeline/native.py')['MODULES']))" 2>/dev/null))
+BUILT  := $(HERE).cache/mypyc/.built
 
-compile: .cache/mypyc/.built ## compile the converter's hot modules with mypyc (optional, faster)
+compile: $(BUILT) ## compile the converter's hot modules with mypyc (optional, faster)
 
-.cache/mypyc/.built: $(STAMP) $(NATIVE) pipeline/native.py
+$(BUILT): $(STAMP) $(NATIVE) $(HERE)pipeline/native.py
 	$(BIN)/python -m pip install -q -e '$(HERE).[compile]'
-	$(BIN)/python scripts/compile.py
+	cd $(HERE) && $(abspath $(BIN))/python scripts/compile.py
 	touch $@
 
 clean-native: ## remove the compiled modules (teipipe runs its Python sources)
-	rm -rf .cache/mypyc
-	find pipeline -name '*.so' -delete
+	rm -rf $(HERE).cache/mypyc
+	find $(HERE)pipeline -name '*.so' -delete
 
 lint: $(STAMP) ## check the code for unused and undefined names (ruff)
 	$(BIN)/ruff check pipeline tests --select F,E9

@@ -5,8 +5,8 @@ checks -> editions.  This module is the public API; the CLI (:mod:`pipeline.cli`
 layer over it.
 """
 
-from .native import check_fresh
+from .native import use_fresh
 
 __version__ = "0.1.0"
 
-check_fresh()  # a compiled module older than its source would run old code (see .native)
+use_fresh()  # a compiled module older than its source would run old code (see .native)

@@ -7,13 +7,20 @@ about a quarter (1,000 generated pages on one core), with byte-identical TEI.  N
 changes: without a C compiler, or without ``make compile``, the same modules run as Python.
 
 Python imports a module's compiled form in place of the ``.py`` beside it, so a compiled
-module built before its source last changed would run old code.  :func:`check_fresh` (run
-when :mod:`pipeline` is imported) refuses that instead of converting with stale code.
+module built before its source last changed would run old code.  :func:`use_fresh` (run when
+:mod:`pipeline` is imported) sees that, as Python sees a stale ``.pyc``, by the files'
+modification times, and then imports every listed module from its source, with one line on
+stderr saying so: the output is the same, only slower, and a scholar who edited the code (or
+checked out another version) is not stopped.  All or none: compiled modules call one another
+as C, so a compiled module beside a Python one of the same group is not safe.
 """
 
 from __future__ import annotations
 
-from importlib.machinery import EXTENSION_SUFFIXES
+import sys
+from importlib.abc import MetaPathFinder
+from importlib.machinery import EXTENSION_SUFFIXES, ModuleSpec
+from importlib.util import spec_from_file_location
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent
@@ -45,9 +52,22 @@ def stale() -> list[Path]:
             if built.stat().st_mtime < source.stat().st_mtime]
 
 
-def check_fresh() -> None:
-    """Stop with a clear message when a compiled module is older than its source."""
+class _Sources(MetaPathFinder):
+    """Finds the listed modules' ``.py`` files, ahead of the compiled ones beside them."""
+
+    def __init__(self) -> None:
+        self.sources = {"pipeline." + m[len("pipeline/"):-3].replace("/", "."): m
+                        for m in MODULES}
+
+    def find_spec(self, name: str, path=None, target=None) -> ModuleSpec | None:
+        module = self.sources.get(name)
+        return spec_from_file_location(name, PACKAGE.parent / module) if module else None
+
+
+def use_fresh() -> None:
+    """Import the listed modules from their sources when any compiled one is stale."""
     old = stale()
-    if old:
-        raise ImportError(f"{old[0]} is older than its source and would run old code: run "
-                          "`make compile` again (or `make clean-native` to run the sources)")
+    if old and not any(isinstance(f, _Sources) for f in sys.meta_path):
+        sys.meta_path.insert(0, _Sources())
+        print(f"teipipe: {old[0]} is older than its source: running the Python sources "
+              "(slower, same output); `make compile` builds them again", file=sys.stderr)

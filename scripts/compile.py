@@ -9,19 +9,30 @@ mypyc's shared runtime library (``pipeline/native__mypyc*.so``).
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
 import sys
+import sysconfig
 
-from mypyc.build import mypycify
-from setuptools import Distribution
-
-# read on its own: importing the package would stop at the stale modules this is to rebuild
+# read on its own: importing the package would run its sources around the stale modules
 _spec = importlib.util.spec_from_file_location("native", "pipeline/native.py")
 native = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(native)
 MODULES, stale = native.MODULES, native.stale
 
 
+def can_compile() -> bool:
+    """Whether this machine has what mypyc needs: Python's C compiler and its headers."""
+    compiler = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    headers = os.path.join(sysconfig.get_paths()["include"], "Python.h")
+    return shutil.which(compiler) is not None and os.path.exists(headers)
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--can"]:  # `make setup` asks before it compiles
+        return 0 if can_compile() else 1
+    from mypyc.build import mypycify  # installed by `make compile` (the extra 'compile')
+    from setuptools import Distribution
     extensions = mypycify(["--ignore-missing-imports", "--follow-imports=silent", *MODULES],
                           opt_level="3", target_dir=".cache/mypyc",
                           group_name="pipeline.native")  # its runtime library: in the package
