@@ -34,6 +34,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import native
 from ..assets import TEI_ALL, cache_dir
 from ..entities.register import load_register
 from . import corpus as corpus_mod
@@ -302,7 +303,15 @@ def machine() -> dict:
         pass
     return {"cores": os.cpu_count(), "cpu": model, "memory": memory,
             "system": platform.platform(), "python": platform.python_version(),
-            "load_average": [round(v, 2) for v in os.getloadavg()]}
+            "compiled": _compiled(), "load_average": [round(v, 2) for v in os.getloadavg()]}
+
+
+def _compiled() -> str:
+    """Whether the converter ran compiled (``make compile``): the figures depend on it."""
+    if native.stale():
+        return "no: compiled modules older than their sources, the sources ran"
+    count = len(native.compiled())
+    return f"yes ({count} of {len(native.MODULES)} modules, mypyc)" if count else "no"
 
 
 def _line(row: Row) -> str:
@@ -327,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     bench = Bench(folder, args.docs, args.jobs, args.time_limit)
     started = machine()
     print(f"{started['cores']} cores, {started['cpu']}, load average "
-          f"{started['load_average']}", flush=True)
+          f"{started['load_average']}; converter compiled: {started['compiled']}", flush=True)
     bench.prepare()
     print(f"  {'stage':48} {'jobs':>9} {'wall':>10} {'rate':>16} {'CPU':>12} "
           f"{'peak RSS (tree)':>14} {'PSS':>9}", flush=True)
