@@ -136,25 +136,29 @@ class Build:
         self.record.put(str(doc.path), {"source": state, "id": doc.id, "title": doc.title,
                                         "when": doc.when, "files": {}, **more})
 
-    def read(self, fn: Callable, tasks: list, what: str) -> Iterator:
-        """``fn`` over ``tasks``, in order, in worker processes when there are enough.
+    def read(self, fn: Callable, tasks: list, what: str | None) -> Iterator:
+        """``fn`` over ``tasks``, in order, in worker processes when there are enough;
+        reported as the phase ``what`` (None: not reported, work done while a phase is).
 
         The tasks are handed to the workers at once, not when the first result is asked
         for: meanwhile the caller can do work of its own.
         """
-        if self.progress and tasks:
-            self.progress[0](what, len(tasks))
+        progress = self.progress if what is not None else None
+        if progress and tasks:
+            progress[0](what, len(tasks))
         if self.jobs <= 1 or len(tasks) < PARALLEL_FROM:
-            return self._reported(map(fn, tasks))
+            return self._reported(map(fn, tasks), progress)
         pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)))
         results = pool.map(fn, tasks, chunksize=max(1, min(32, len(tasks) // (self.jobs * 8))))
-        return self._reported(results, pool)
+        return self._reported(results, progress, pool)
 
-    def _reported(self, results: Iterator, pool: ProcessPoolExecutor | None = None) -> Iterator:
+    @staticmethod
+    def _reported(results: Iterator, progress: Progress | None,
+                  pool: ProcessPoolExecutor | None = None) -> Iterator:
         try:
             for result in results:
-                if self.progress:
-                    self.progress[1]()
+                if progress:
+                    progress[1]()
                 yield result
         finally:
             if pool is not None:
@@ -522,7 +526,8 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         for d in problems]})
     yield from ((rel, KEEP) for rel in kept)
     for rel, data in edition.edition_files(
-            plan, options, made, lambda k: _parts(cache, ordered[k]), work):
+            plan, options, made, lambda k: _parts(cache, ordered[k]), work,
+            lambda fn, tasks: build.read(fn, tasks, None)):
         yield build.give(EDITION, rel, data)
     yield from pages
 
