@@ -36,8 +36,9 @@ from .sources import Source
 #: Bump when what a summary holds changes: cached summaries of older code are not used.
 #: (5: kept with :mod:`marshal`, not as JSON: four times faster both ways, for a cache that
 #: only this code reads; its format version is part of the build's settings.  6: an entry's
-#: occurrences link from its own page, one folder down.)
-SUMMARY_VERSION = 6
+#: occurrences link from its own page, one folder down.  7: the document's page is kept
+#: in the same file, after the summary.)
+SUMMARY_VERSION = 7
 
 #: How an entry page's (or the proposed names page's) list of occurrences begins
 #: (``collection.xsl``).  No text from a
