@@ -263,11 +263,15 @@ class _Spool:
         self.path = path
         self.handle = open(path, "w+b")
         self.at: dict[tuple, array] = {}  # key -> offset, length, offset, length ...
+        self.size = 0
 
     def add(self, key: tuple, html: str) -> None:
         data = html.encode("utf-8")
-        self.at.setdefault(key, array("Q")).extend((self.handle.tell(), len(data)))
-        self.handle.write(data)
+        spans = self.at.get(key)
+        if spans is None:
+            spans = self.at[key] = array("Q")
+        spans.extend((self.size, len(data)))
+        self.size += self.handle.write(data)
 
     def spans(self, keys: list[tuple]) -> list[list[int]]:
         """Where the lists of each of ``keys`` are in the file (offset, length, ...), the
