@@ -31,6 +31,7 @@ beyond those rows.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -48,6 +49,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .. import incremental
 from ..assets import cache_dir
+from ..batch import collector_paused
 from ..diagnostics import Diagnostic, Severity, error
 from ..files import write_atomic
 from ..tei.read import parse
@@ -146,6 +148,7 @@ class Build:
         progress = self.progress if what is not None else None
         if progress and tasks:
             progress[0](what, len(tasks))
+        fn = functools.partial(_paused, fn)
         if self.jobs <= 1 or len(tasks) < PARALLEL_FROM:
             return self._reported(map(fn, tasks), progress)
         pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)))
@@ -207,6 +210,16 @@ class Build:
             self.record.put(key, dict(entry, files={**entry.get("files", {}), rel: state}))
         self.record.save()
         return done
+
+
+def _paused(fn: Callable, task):
+    """``fn(task)`` with the cyclic garbage collector held off
+    (:func:`pipeline.batch.collector_paused`): a document's tree, summary and page are
+    thousands of objects, all alive until the task ends and then freed by their reference
+    counts; the collector, counting allocations, would walk them again and again meanwhile
+    (2-3 % of an export's time)."""
+    with collector_paused():
+        return fn(task)
 
 
 def _digest(*parts) -> str:
