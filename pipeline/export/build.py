@@ -31,6 +31,7 @@ beyond those rows.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -48,6 +49,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 
 from .. import incremental
 from ..assets import cache_dir
+from ..batch import collector_paused
 from ..diagnostics import Diagnostic, Severity, error
 from ..files import write_atomic
 from ..tei.read import parse
@@ -136,25 +138,30 @@ class Build:
         self.record.put(str(doc.path), {"source": state, "id": doc.id, "title": doc.title,
                                         "when": doc.when, "files": {}, **more})
 
-    def read(self, fn: Callable, tasks: list, what: str) -> Iterator:
-        """``fn`` over ``tasks``, in order, in worker processes when there are enough.
+    def read(self, fn: Callable, tasks: list, what: str | None) -> Iterator:
+        """``fn`` over ``tasks``, in order, in worker processes when there are enough;
+        reported as the phase ``what`` (None: not reported, work done while a phase is).
 
         The tasks are handed to the workers at once, not when the first result is asked
         for: meanwhile the caller can do work of its own.
         """
-        if self.progress and tasks:
-            self.progress[0](what, len(tasks))
+        progress = self.progress if what is not None else None
+        if progress and tasks:
+            progress[0](what, len(tasks))
+        fn = functools.partial(_paused, fn)
         if self.jobs <= 1 or len(tasks) < PARALLEL_FROM:
-            return self._reported(map(fn, tasks))
+            return self._reported(map(fn, tasks), progress)
         pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)))
         results = pool.map(fn, tasks, chunksize=max(1, min(32, len(tasks) // (self.jobs * 8))))
-        return self._reported(results, pool)
+        return self._reported(results, progress, pool)
 
-    def _reported(self, results: Iterator, pool: ProcessPoolExecutor | None = None) -> Iterator:
+    @staticmethod
+    def _reported(results: Iterator, progress: Progress | None,
+                  pool: ProcessPoolExecutor | None = None) -> Iterator:
         try:
             for result in results:
-                if self.progress:
-                    self.progress[1]()
+                if progress:
+                    progress[1]()
                 yield result
         finally:
             if pool is not None:
@@ -205,6 +212,16 @@ class Build:
         return done
 
 
+def _paused(fn: Callable, task):
+    """``fn(task)`` with the cyclic garbage collector held off
+    (:func:`pipeline.batch.collector_paused`): a document's tree, summary and page are
+    thousands of objects, all alive until the task ends and then freed by their reference
+    counts; the collector, counting allocations, would walk them again and again meanwhile
+    (2-3 % of an export's time)."""
+    with collector_paused():
+        return fn(task)
+
+
 def _digest(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
 
@@ -241,41 +258,39 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, html.Options, str, str, Where, TextTask | None]):
-    """Worker: a TEI file into its summary (kept in the folder ``args[2]``, by content), its
-    downloads (TEI file, plain text), and its page but for the links to its neighbours
-    (:func:`.html_pieces.splice`; kept in the work folder ``args[3]``), from one parse.
-    ``args[4]``: the output folder and, for each download, whether a file there may be
-    replaced: the worker puts them in place itself (:func:`.output.place`).  ``args[5]``:
-    when the plain-text edition is made in the same run, what it needs of this file (as
-    :func:`_read_text` makes it, from the same parse), else None."""
-    path, options, cache, work = Path(args[0]), args[1], Path(args[2]), Path(args[3])
+def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None]):
+    """Worker: a TEI file into its summary and its page but for the links to its
+    neighbours (:func:`.html_pieces.splice`), kept together in the folder ``args[2]``, by
+    content; its downloads (TEI file, plain text); from one parse.  ``args[3]``: the
+    output folder and, for each download, whether a file there may be replaced: the worker
+    puts them in place itself (:func:`.output.place`).  ``args[4]``: when the plain-text
+    edition is made in the same run, what it needs of this file (as :func:`_read_text`
+    makes it, from the same parse), else None."""
+    path, options, cache = Path(args[0]), args[1], Path(args[2])
     source, problems, state = _read(path)
     if source is None or state is None:
-        return str(path), None, None, problems, [], None, \
-            None if args[5] is None else (str(path), None, None, [], [])
+        return str(path), None, None, problems, [], \
+            None if args[4] is None else (str(path), None, None, [], [])
     download = text.document_text(source.doc, options.width).encode()
     own: list[tuple[str, bytes | Placed]] = [(f"tei/{source.name}.xml", source.data),
                                              (f"text/{source.name}.txt", download)]
-    own = _put(own, args[4])
+    own = _put(own, args[3])
     plain = None
-    if args[5] is not None:
-        width, diplomatic = args[5][0], args[5][1]
+    if args[4] is not None:
+        width, diplomatic = args[4][0], args[4][1]
         same = width == options.width and not diplomatic  # then it is the download
-        row, own_text = _text_of(source, state, args[5], download if same else None)
+        row, own_text = _text_of(source, state, args[4], download if same else None)
         plain = (str(path), state, row, [], own_text)
-    summary = summarize(source)  # one file: meta, search, lists, one after the other
-    parts = [marshal.dumps(data) for data in (summary.meta, summary.search, summary.lists)]
-    write_atomic(_summary_path(cache, state.sha256, source.name, "html"),
-                 _SIZES.pack(*map(len, parts)) + b"".join(parts))
+    summary = summarize(source)
     meta = summary.meta
-    page = None
-    if not meta["uncarried"]:  # else its page shows entries of the register (Plan.extra)
-        page = work / "pages" / f"{hashlib.sha256(str(path).encode()).hexdigest()[:32]}.html"
-        write_atomic(page, html.early_page(source.tree, source.name, options,
-                                           dict(meta["entries"])))
+    page = b""  # none when its page shows entries of the register it lacks (Plan.extra)
+    if not meta["uncarried"]:
+        page = html.early_page(source.tree, source.name, options, dict(meta["entries"]))
+    parts = [marshal.dumps(data) for data in (meta, summary.search, summary.lists)]
+    write_atomic(_summary_path(cache, state.sha256, source.name, "html"),
+                 _SIZES.pack(*map(len, parts), len(page)) + b"".join(parts) + page)
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
-        problems, own, page and str(page), plain
+        problems, own, plain
 
 
 #: Where a worker puts a document's own files: the output folder and, for each file,
@@ -315,16 +330,17 @@ def _summary_path(cache: Path, sha: str, name: str, kind: str) -> Path:
     return cache / key[:2] / f"{key}.{kind}"
 
 
-def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str | None]
+def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str]
                  ) -> Placed:
     """Worker: a document's page, put in place here (:func:`.output.place`): pages are
-    the bulk of the edition, and need not pass through the main process.  A page made
-    when its file was read (``args[6]``) gets its neighbours here; else it is made now."""
-    path, params, extra, out_dir, rel, replace, made = args
+    the bulk of the edition, and need not pass through the main process.  The page made
+    when its file was read, kept with its summary (the file ``args[6]``), gets its
+    neighbours here; when there is none, it is made now."""
+    path, params, extra, out_dir, rel, replace, summary = args
     data = None
-    if made is not None:
-        data = html_pieces.splice(Path(made).read_bytes(), params)
-        Path(made).unlink()
+    if not extra:
+        early = _early_page(Path(summary))
+        data = html_pieces.splice(early, params) if early else None
     if data is None:
         data = html.document_page(parse(Path(path)), params, extra)
     return Placed(hashlib.sha256(data).hexdigest(), place(Path(out_dir), rel, data, replace))
@@ -466,11 +482,10 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
-    made: dict[str, str] = {}  # file -> its page but for its neighbours, made as it was read
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
-    for key, state, row, found, own, page, plain in build.read(
-            _read_html, [(str(p), options, str(cache), str(work), placing(p),
+    for key, state, row, found, own, plain in build.read(
+            _read_html, [(str(p), options, str(cache), placing(p),
                           text_tasks.get(str(p))) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
         if plain is not None:
@@ -479,8 +494,6 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
             build.record.drop(key)
             continue
         read_now.append((key, *row))
-        if page is not None:
-            made[key] = page
         build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state)
         for rel, content in own:
             yield build.give(key, rel, content)
@@ -507,7 +520,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         problems = [Diagnostic(code, Severity(severity), *rest)
                     for code, severity, *rest in recorded.get("problems", [])]
     outcome.diagnostics.extend(problems)
-    pages = _pages(build, ordered, plan, options, made)  # the workers start on them now,
+    pages = _pages(build, ordered, plan, options, cache)  # the workers start on them now,
     if plan is None:  # while this process makes the edition's files
         yield from ((rel, KEEP) for rel in recorded["files"])
         yield from pages
@@ -522,14 +535,18 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         for d in problems]})
     yield from ((rel, KEEP) for rel in kept)
     for rel, data in edition.edition_files(
-            plan, options, made, lambda k: _parts(cache, ordered[k]), work):
+            plan, options, made, lambda k: _parts(cache, ordered[k]), work,
+            lambda fn, tasks: build.read(fn, tasks, None)):
         yield build.give(EDITION, rel, data)
     yield from pages
 
 
-#: The sizes of the three parts of an HTML summary, before them (:func:`marshal.load`
-#: from a file reads it in many small pieces: the parts are read whole, then loaded).
-_SIZES = struct.Struct("<3Q")
+#: The sizes of the three parts of an HTML summary and of the document's page but for its
+#: neighbours (empty when there is none), before them (:func:`marshal.load` from a file
+#: reads it in many small pieces: the parts are read whole, then loaded).  The page is
+#: kept with the summary, not in a file of its own: a file made is a tenth of a
+#: millisecond; and when only its neighbours change, the page is not made again.
+_SIZES = struct.Struct("<4Q")
 
 
 def _meta(cache: Path, doc: Doc) -> dict:
@@ -541,10 +558,23 @@ def _meta(cache: Path, doc: Doc) -> dict:
 
 def _parts(cache: Path, doc: Doc) -> tuple[dict, dict]:
     """The search and the lists of an HTML summary (its second and third parts)."""
-    data = _summary_path(cache, doc.sha, doc.name, "html").read_bytes()
-    meta, search, _lists = _SIZES.unpack_from(data)
-    start = _SIZES.size + meta
-    return marshal.loads(data[start:start + search]), marshal.loads(data[start + search:])
+    with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
+        meta, search, lists, _page = _SIZES.unpack(handle.read(_SIZES.size))
+        handle.seek(meta, os.SEEK_CUR)
+        data = handle.read(search + lists)
+    return marshal.loads(data[:search]), marshal.loads(data[search:])
+
+
+def _early_page(summary: Path) -> bytes | None:
+    """The page kept with an HTML summary (its fourth part; None: none, or the summary is
+    gone from the cache since)."""
+    try:
+        with open(summary, "rb") as handle:
+            *parts, page = _SIZES.unpack(handle.read(_SIZES.size))
+            handle.seek(sum(parts), os.SEEK_CUR)
+            return handle.read(page) or None
+    except OSError:
+        return None
 
 
 def _load(cache: Path, doc: Doc, kind: str) -> dict:
@@ -552,10 +582,10 @@ def _load(cache: Path, doc: Doc, kind: str) -> dict:
 
 
 def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
-           options: html.Options, made: dict[str, str]) -> Iterator[tuple[str, Placed | None]]:
+           options: html.Options, cache: Path) -> Iterator[tuple[str, Placed | None]]:
     """Each document's page, kept when its inputs are those it was made from; the others
-    are handed to the workers at once (the pages come as they are iterated); ``made``:
-    the pages made as their files were read, but for their neighbours."""
+    are handed to the workers at once (the pages come as they are iterated), with their
+    summaries in ``cache`` (:func:`_render_page`)."""
     tasks, todo, kept = [], [], []
     for k, doc in enumerate(ordered):
         key, rel = str(doc.path), f"documents/{doc.name}.html"
@@ -569,7 +599,8 @@ def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
         entry = {k: v for k, v in entry.items() if k != "extra"}
         build.record.put(key, {**entry, "page": page, **({"extra": extra} if extra else {})})
         tasks.append((key, params, extra, str(build.out_dir), rel,
-                      build.force or rel in build.listed, made.get(key)))
+                      build.force or rel in build.listed,
+                      str(_summary_path(cache, doc.sha, doc.name, "html"))))
         todo.append((key, rel))
     results = build.read(_render_page, tasks, "pages")
     return itertools.chain(kept, (build.give(key, rel, data)

@@ -42,6 +42,7 @@ from lxml import etree
 
 from ..diagnostics import Diagnostic
 from ..tei.ns import TEI_NS
+from ..tei.read import safe_parser
 from .html import DEFAULT_DESCRIPTION, STATIC_DIR, STATIC_FILES, Options, html_page, params
 from .register import PROPOSED_PAGES, REGISTER_PAGES, Entry, entry_of, entry_page, unresolved
 from .search import IndexWriter
@@ -262,35 +263,45 @@ class _Spool:
         self.path = path
         self.handle = open(path, "w+b")
         self.at: dict[tuple, array] = {}  # key -> offset, length, offset, length ...
+        self.size = 0
 
     def add(self, key: tuple, html: str) -> None:
         data = html.encode("utf-8")
-        self.at.setdefault(key, array("Q")).extend((self.handle.tell(), len(data)))
-        self.handle.write(data)
+        spans = self.at.get(key)
+        if spans is None:
+            spans = self.at[key] = array("Q")
+        spans.extend((self.size, len(data)))
+        self.size += self.handle.write(data)
 
-    def copy(self, key: tuple, out) -> None:
-        found = self.at.get(key, ())
+    def spans(self, keys: list[tuple]) -> list[list[int]]:
+        """Where the lists of each of ``keys`` are in the file (offset, length, ...), the
+        file complete up to here: another process may read them (:func:`_with_occurrences`)."""
         self.handle.flush()
-        for k in range(0, len(found), 2):
-            self.handle.seek(found[k])
-            out.write(self.handle.read(found[k + 1]))
-        self.handle.seek(0, 2)
+        return [self.at[key].tolist() if key in self.at else [] for key in keys]
 
     def close(self) -> None:
         self.handle.close()
         self.path.unlink(missing_ok=True)
 
 
+#: How :func:`edition_files` runs a function over tasks (in worker processes when there
+#: are enough: :meth:`.build.Build.read`), the results in order.
+Run = Callable[[Callable, list], Iterator]
+
+
 def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
                   parts: Callable[[int], tuple[dict, dict]],
-                  work: Path) -> Iterator[tuple[str, bytes | Path]]:
+                  work: Path, run: Run = map) -> Iterator[tuple[str, bytes | Path]]:
     """The edition's files named ``wanted`` (of :meth:`Plan.keys`): small ones as bytes,
     the entries' pages, the pages of proposed names and the search index as files written
     in the folder ``work``.
 
     ``parts(k)``: the search and the lists (:class:`.summary.Summary`) of the ``k``-th
     document in reading order (read only when the index, an entry's page or a page of
-    proposed names is made).
+    proposed names is made).  The entries' pages (one per entry: hundreds, a stylesheet
+    run each) are made by ``run`` (:func:`entry_page`): each on its own, from the edition
+    summary of its page and the spool, so that worker processes make them while this
+    process goes on.
     """
     wanted = set(wanted)
     if PAGES["home"] in wanted:
@@ -332,18 +343,21 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
                 index.close()
         if SEARCH_INDEX in wanted:
             yield SEARCH_INDEX, index_file
+        tasks, rels = [], []
         for entry in entries.values():
-            rel = entry_page(entry.type, entry.id)
-            target = work / rel
-            target.parent.mkdir(exist_ok=True)
-            _with_occurrences(plan.page("entry", options, entry), [("entry", entry.id)],
-                              spool, target)
-            yield rel, target
+            rels.append(rel := entry_page(entry.type, entry.id))
+            (work / rel).parent.mkdir(exist_ok=True)
+            tasks.append((etree.tostring(plan.summary("entry", options, entry)),
+                          params(options, page="entry"), str(spool.path),
+                          spool.spans([("entry", entry.id)]), str(work / rel)))
+        made = run(make_entry_page, tasks)
         for page in proposed:
             target = work / PROPOSED_PAGES[page]
-            _with_occurrences(plan.page(PROPOSED_PAGES[page], options), plan.named(page),
-                              spool, target)
+            _with_occurrences(plan.page(PROPOSED_PAGES[page], options),
+                              spool.spans(plan.named(page)), spool.path, target)
             yield PROPOSED_PAGES[page], target
+        for rel, target in zip(rels, made):
+            yield rel, Path(target)
     finally:
         spool.close()
 
@@ -358,20 +372,37 @@ def _home_page(plan: Plan, options: Options, target: Path) -> None:
         out.write(b"</tbody>" + tail)
 
 
-def _with_occurrences(skeleton: bytes, keys: list[tuple], spool: _Spool,
+def make_entry_page(task: tuple[bytes, dict[str, str], str, list[list[int]], str]) -> str:
+    """Worker: an entry's page written to the file ``task[4]``: ``collection.xsl`` on the
+    edition summary ``task[0]`` (:meth:`Plan.summary`, as XML) with the parameters
+    ``task[1]``, its occurrences copied in from the spool file ``task[2]`` (``task[3]``:
+    where, :meth:`_Spool.spans`)."""
+    summary, values, spool, spans, target = task
+    tree = etree.ElementTree(etree.fromstring(summary, safe_parser()))
+    skeleton = html_page(stylesheet("collection.xsl")(
+        tree, **{k: etree.XSLT.strparam(v) for k, v in values.items()}))
+    _with_occurrences(skeleton, spans, Path(spool), Path(target))
+    return target
+
+
+def _with_occurrences(skeleton: bytes, spans: list[list[int]], spool: Path,
                       target: Path) -> None:
     """An entry's page, or a page of proposed names: its skeleton, with the occurrences of
-    each of its names (``keys``) copied in from the spool where the skeleton leaves room."""
+    each of its names (``spans``: where their lists are in the ``spool`` file) copied in
+    where the skeleton leaves room."""
     pieces = skeleton.split(_ROOM)
-    if len(pieces) != len(keys) + 1:  # the skeleton has one list per name, no more
-        raise AssertionError(f"{target.name}: {len(pieces) - 1} lists for {len(keys)} names")
-    with open(target, "wb") as out:
+    if len(pieces) != len(spans) + 1:  # the skeleton has one list per name, no more
+        raise AssertionError(f"{target.name}: {len(pieces) - 1} lists for {len(spans)} names")
+    with open(spool, "rb") as source, open(target, "wb") as out:
         out.write(pieces[0])
-        for key, piece in zip(keys, pieces[1:]):
+        for found, piece in zip(spans, pieces[1:]):
             out.write(OCCURRENCES)
-            spool.copy(key, out)
+            for k in range(0, len(found), 2):
+                source.seek(found[k])
+                out.write(source.read(found[k + 1]))
             out.write(b"</ul>")
             out.write(piece)
 
 
-__all__ = ["PAGES", "Plan", "Row", "SEARCH_INDEX", "edition_files"]
+__all__ = ["PAGES", "Plan", "Row", "Run", "SEARCH_INDEX", "edition_files",
+           "make_entry_page"]

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from lxml import etree
 
@@ -67,9 +67,9 @@ class Entry:
     sort_key: str
 
 
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """One name in one document: where (passage id and label) and a snippet around it."""
+class Occurrence(NamedTuple):
+    """One name in one document: where (passage id and label) and a snippet around it.
+    (A named tuple: made for every name of every document, see :class:`.passages.NameSpan`.)"""
 
     source: str  # the source's name
     passage: str  # the fragment id of the passage ("meta" for the header)

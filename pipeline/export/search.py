@@ -104,8 +104,12 @@ class IndexWriter:
         if rows:
             self._write(("," if self.passages else "") + ",".join(rows))
         shift = self.passages.__add__
-        for word, found in postings.items():
-            self.postings.setdefault(word, array("I")).extend(map(shift, found))
+        held = self.postings
+        for word, found in postings.items():  # (no array made for a word already held)
+            into = held.get(word)
+            if into is None:
+                into = held[word] = array("I")
+            into.extend(map(shift, found) if self.passages else found)
         self.passages += len(rows)
 
     def close(self) -> None:

@@ -36,13 +36,16 @@ from .sources import Source
 #: Bump when what a summary holds changes: cached summaries of older code are not used.
 #: (5: kept with :mod:`marshal`, not as JSON: four times faster both ways, for a cache that
 #: only this code reads; its format version is part of the build's settings.  6: an entry's
-#: occurrences link from its own page, one folder down.)
-SUMMARY_VERSION = 6
+#: occurrences link from its own page, one folder down.  7: the document's page is kept
+#: in the same file, after the summary.)
+SUMMARY_VERSION = 7
 
 #: How an entry page's (or the proposed names page's) list of occurrences begins
 #: (``collection.xsl``).  No text from a
 #: source can contain it: the HTML output escapes ``<`` in text and ``"`` in attributes.
 OCCURRENCES = b'<ul class="occurrences">'
+
+_NAME_TAGS = tuple(tei(name) for name in ELEMENT_TYPES)
 
 
 @dataclass
@@ -67,17 +70,7 @@ def summarize(source: Source) -> Summary:
     entries = [[ident, etree.tostring(el, encoding="unicode", with_tail=False)]
                for ident, el in standoff_entries(source.tree).items()]
     carried = {e[0] for e in entries}
-    named: dict[str, None] = {}
-    for el in root.iter(tei("persName"), tei("placeName"), tei("orgName")):
-        for ref in refs_of(el):
-            named.setdefault(ref)
-    pointers: dict[str, list] = {}  # the first of each @ref: the warnings name no other
-    for el in root.iter(*(tei(n) for n in ELEMENT_TYPES)):
-        raw = el.get("ref")
-        if raw is not None and raw not in pointers:
-            refs = refs_of(el)
-            if not refs or set(refs) - carried:  # else every id is an entry it carries
-                pointers[raw] = [raw, list(refs), el.sourceline]
+    named, pointers = _pointers(root, carried)
     project = root.find("tei:teiHeader/tei:encodingDesc/tei:projectDesc/tei:p", NS)
     h = source.doc.header
     meta = {"name": source.name, "id": source.doc.id, "title": h.title,
@@ -99,6 +92,23 @@ def summarize(source: Source) -> Summary:
     meta["search"] = digest(repr(search))
     return Summary(meta, {"passages": search, "words": postings},
                    {"linked": linked, "proposed": proposed})
+
+
+def _pointers(root: etree._Element, carried: set[str]) -> tuple[dict[str, None], dict]:
+    """In one pass over the document's names: the ids they point at, in order; and the
+    first name of each ``@ref`` that may point nowhere (one not all of whose ids are
+    entries the document carries), with its ids and line (the warnings name no other)."""
+    named: dict[str, None] = {}
+    pointers: dict[str, list] = {}
+    for el in root.iter(*_NAME_TAGS):
+        raw = el.get("ref")
+        if raw is None:
+            continue
+        refs = refs_of(el)
+        named.update(dict.fromkeys(refs))
+        if raw not in pointers and (not refs or set(refs) - carried):
+            pointers[raw] = [raw, list(refs), el.sourceline]
+    return named, pointers
 
 
 def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
