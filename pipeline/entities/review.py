@@ -19,8 +19,9 @@ from lxml import etree
 from .. import incremental
 from ..incremental import BuildRecord, settings_digest
 from ..tei.ns import NAME_ELEMENTS, NS
-from ..tei.read import TEIError, parse, read_tei, read_text
-from .score import located_names
+from ..tei.read import TEIError, name_node, parse, read_tei, read_text
+from ..validate import body_text
+from .score import located_names, markable
 
 CONTEXT = 40  # characters either side of a name in a context line
 MAX_CONTEXTS = 3
@@ -53,7 +54,13 @@ def mentions(path: Path) -> list[tuple[str, str, str | None, str, str]]:
         if body is not None and not any(map(_may_review, body.iter(*_NAME_TAGS))):
             read_tei(tree, text=False)  # nothing to review; but is it TEI teipipe reads?
             return []
-        text, names = located_names(read_text(tree))
+        located = body_text.located_names(tree)
+        if located is not None and markable(located[0]):
+            text = located[0]
+            names = [(start, end, name_node(el)) for start, end, el in located[1]
+                     if _may_review(el)]
+        else:  # the long way (which also says what is wrong with the file)
+            text, names = located_names(read_text(tree))
     except (TEIError, etree.XMLSyntaxError, OSError) as exc:
         raise TEIError(f"{path}: {exc}") from None
     out = []
