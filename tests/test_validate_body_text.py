@@ -135,6 +135,9 @@ def _agree(tree: etree._ElementTree) -> str | None:
         assert [span[:2] for span in spans] == [span[:2] for span in long_way[1]]
         for (_start, _end, el), (_a, _b, node) in zip(spans, long_way[1]):
             assert read_inline(el) == node
+        for half in 0, 1:  # some names only: each where it was
+            some = [el for _start, _end, el in spans][half::2]
+            assert located_names(tree, some) == (text, [s for s in spans if s[2] in some])
     return quick
 
 

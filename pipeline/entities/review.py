@@ -51,14 +51,15 @@ def mentions(path: Path) -> list[tuple[str, str, str | None, str, str]]:
     try:
         tree = parse(path)
         body = tree.getroot().find("tei:text/tei:body", NS)
-        if body is not None and not any(map(_may_review, body.iter(*_NAME_TAGS))):
+        wanted = None if body is None else [
+            el for el in body.iter(*_NAME_TAGS) if _may_review(el)]
+        if wanted == []:
             read_tei(tree, text=False)  # nothing to review; but is it TEI teipipe reads?
             return []
-        located = body_text.located_names(tree)
+        located = body_text.located_names(tree, wanted)
         if located is not None and markable(located[0]):
             text = located[0]
-            names = [(start, end, name_node(el)) for start, end, el in located[1]
-                     if _may_review(el)]
+            names = [(start, end, name_node(el)) for start, end, el in located[1]]
         else:  # the long way (which also says what is wrong with the file)
             text, names = located_names(read_text(tree))
     except (TEIError, etree.XMLSyntaxError, OSError) as exc:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import operator
 import re
+from typing import Container
 
 from lxml import etree
 
@@ -48,17 +49,18 @@ def document_text(tree: etree._ElementTree) -> str | None:
         return None
 
 
-def located_names(tree: etree._ElementTree,
+def located_names(tree: etree._ElementTree, only: Container[etree._Element] | None = None,
                   ) -> tuple[str, list[tuple[int, int, etree._Element]]] | None:
     """The document text and every name element in it with its offsets in that text, as
     :func:`pipeline.entities.score.located_names` gives them for ``read_text(tree)`` (the
-    same order, the element in place of its model name), or None."""
-    walk = _Marked()
+    same order, the element in place of its model name), or None.  With ``only``, the names
+    among those elements alone (what the review lists: a cable has a few among dozens)."""
+    walk = _Marked(only)
     try:
         marked = walk._body(tree.getroot())
     except Exception:  # noqa: BLE001 - whatever it is, the long way says it
         return None
-    for mark in _ABBR, _CHOICE, _DATE:  # (str.replace: far quicker than re.sub on a page)
+    for mark in _ABBR, _CHOICE, _NODE:  # (str.replace: far quicker than re.sub on a page)
         marked = marked.replace(mark, "")
     names = iter(walk.names)
     opened: list[tuple[int, etree._Element]] = []
@@ -283,12 +285,13 @@ class _Text:
         return chr(int(el.get("n", "U+FFFD")[2:], 16))
 
 
-#: Where a name starts and ends, an abbreviation ends, a choice ends, a date ends: characters
-#: no XML text holds (a ``<g>`` that would give one is refused), taken out of the text at the
-#: end (:func:`located_names`).
-_OPEN, _CLOSE, _ABBR, _CHOICE, _DATE = "\x01\x02\x03\x04\x05"
+#: Where a name starts and ends, an abbreviation ends, a choice ends, and where a node of the
+#: model that is no abbreviation ends (a date; a name left unmarked, even an empty one):
+#: characters no XML text holds (a ``<g>`` that would give one is refused), taken out of the
+#: text at the end (:func:`located_names`).
+_OPEN, _CLOSE, _ABBR, _CHOICE, _NODE = "\x01\x02\x03\x04\x05"
 _NAME_MARKS = re.compile(f"([{_OPEN}{_CLOSE}])")
-_MARKS = frozenset(_OPEN + _CLOSE + _ABBR + _CHOICE + _DATE)
+_MARKS = frozenset(_OPEN + _CLOSE + _ABBR + _CHOICE + _NODE)
 _SPAN = operator.itemgetter(0, 1)
 
 
@@ -300,23 +303,28 @@ class _Marked(_Text):
     that function does not visit); a name that ends with an abbreviation ends with the
     abbreviation, before its expansion (names inside the expansion count on their own)."""
 
-    __slots__ = ("names",)
+    __slots__ = ("names", "only")
 
-    def __init__(self) -> None:
+    def __init__(self, only: Container[etree._Element] | None) -> None:
         self.names: list[etree._Element] = []  # in the order their starts are marked
+        self.only = only
 
     def _name(self, el: etree._Element) -> str:
-        self.names.append(el)
+        marked = self.only is None or el in self.only
+        if marked:
+            self.names.append(el)  # before the names inside it: their starts come later
         inner = self._inlines(el)
         if inner.endswith(_CHOICE):
             # Its content ends with an abbreviation (maybe that of a name inside it, which
             # then ends there too): the name ends where the abbreviation does.
+            if not marked:
+                return inner
             cut = _abbreviation_end(inner)
             return _OPEN + inner[:cut] + _CLOSE + inner[cut:]
-        return _OPEN + inner + _CLOSE
+        return _OPEN + inner + _CLOSE if marked else inner + _NODE
 
     def _date(self, el: etree._Element) -> str:
-        return self._inlines(el) + _DATE  # a date is no abbreviation, whatever it ends with
+        return self._inlines(el) + _NODE  # no abbreviation, whatever it ends with
 
     def _abbr(self, el: etree._Element) -> str:
         return self._inlines(el) + _ABBR
