@@ -248,6 +248,8 @@ class _Text:
             if name == "lb":
                 if not _LINE_END.match(tail):
                     out.append("\n")  # the reader's line break is a line end, written or not
+            elif name in ELEMENT_TYPES:  # the commonest child: no dispatch
+                out.append(self._name(el))
             elif name:
                 out.append(self._inline(el, name))
             out.append(tail)
@@ -255,9 +257,7 @@ class _Text:
         return "".join(out)
 
     def _inline(self, el: etree._Element, name: str) -> str:
-        """An inline element's text, brackets and all."""
-        if name in ELEMENT_TYPES:
-            return self._name(el)
+        """An inline element's text, brackets and all (a name's: :meth:`_name`)."""
         if name == "date":
             return self._date(el)
         if name == "choice":
