@@ -47,7 +47,12 @@ class Proposal:
 
 def mentions(path: Path) -> list[tuple[str, str, str | None, str, str]]:
     """The proposed and ambiguous names of one TEI file: (type, name, candidates of an
-    ambiguous name, cert, context), in document order."""
+    ambiguous name, cert, context), in document order.
+
+    The text and the names' places in it are read straight from the tree
+    (:func:`pipeline.validate.body_text.located_names`, less than half the cost of reading the
+    document model); the model only where that walk gives up.
+    """
     try:
         tree = parse(path)
         body = tree.getroot().find("tei:text/tei:body", NS)
