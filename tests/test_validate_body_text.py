@@ -1,6 +1,7 @@
 """The fidelity check's quick way to the document text (:mod:`pipeline.validate.body_text`)
-says what the long way says, ``diplomatic(read_text(tree))``, or nothing: on every TEI file
-the tests have, on generated cables of every kind, and on files broken at random."""
+says what the long way says, ``diplomatic(read_text(tree))``, or nothing; and its names are
+where the long way, ``located_names(read_text(tree))``, puts them: on every TEI file the tests
+have, on generated cables of every kind, and on files broken at random."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from lxml import etree
 
 from pipeline.batch import convert_many
 from pipeline.bench import corpus
+from pipeline.entities import score
 from pipeline.entities.register import load_register
 from pipeline.export.text import diplomatic
 from pipeline.tei.ns import TEI_NS
+from pipeline.tei.read import _inline as read_inline
 from pipeline.tei.read import parse, read_text
-from pipeline.validate.body_text import document_text
+from pipeline.validate.body_text import document_text, located_names
 
 from conftest import ROOT
 
@@ -59,6 +62,44 @@ n="U+0007"/><hi>hi</hi><!-- note --> end</p>
 <note place="end" n="2"><label>2</label>  Note in enclosure</note>
 </div>
 </body></text></TEI>"""
+#: Names everywhere a name may be, and where it is none (in a label, in <hi>, in a page number
+#: between blocks): names that end with an abbreviation, also one inside another and one
+#: whose abbreviation is a name, names in expansions, nested and empty names, names that end
+#: with a date, a line break, a page break, a name of an address line, of a note, ...
+N = ' resp="#x.ner" cert="low"'
+NAMED = f"""<TEI xmlns="{TEI_NS}"><text><body><div type="document" subtype="cable">
+<head>Head <persName{N}>Zed Head</persName></head>
+<opener><seg type="to"><label>TO:</label> <placeName ref="#a #b">Hanoi</placeName></seg>
+<dateline><placeName{N}>Paris</placeName>, 1 May</dateline></opener>
+<p n="1"><label>1.</label> The <orgName{N}>Embassy of the <choice><abbr>GDR</abbr> <expan>\
+<placeName{N}>German Democratic Republic</placeName></expan></choice></orgName> said.
+Then <orgName><persName>X of the <choice><abbr><orgName>KPA</orgName></abbr> <expan>Korean \
+<persName>People</persName></expan></choice></persName></orgName> and
+<orgName>the <choice><abbr>A</abbr> <expan>B <choice><abbr>C</abbr> <expan>D</expan></choice>\
+</expan></choice><!-- c --><hi></hi></orgName> more <orgName>dated <choice><abbr>A</abbr>\
+<expan>B</expan></choice><date/></orgName> and <orgName><date>in <choice><abbr>Q</abbr>\
+<expan>R</expan></choice></date></orgName> and <persName>A<choice><abbr>B<lb/></abbr> \
+<expan>C</expan></choice><persName/></persName>.</p>
+<p><label><persName>Label</persName></label> Names in <hi>plain <persName>Hidden</persName></hi>, \
+<persName/> empty, <persName><persName>Same</persName></persName>,
+<persName>line<lb/></persName>next <persName>page <pb n="2"/><fw>p 2 <persName>Fw</persName>\
+</fw></persName> end</p>
+<pb n="3"/><fw type="pageNum">page 3 <persName>Block Fw</persName></fw>
+<list type="bulleted"><item><label>a)</label> <persName>Item</persName> text
+<list type="bulleted"><item><persName>Inner</persName></item></list>
+</item></list>
+<sp><speaker><persName>Speaker</persName>:</speaker> <p>Said <supplied reason="name-part">\
+<persName>Sup</persName></supplied> <note place="inline" type="gloss"><persName>Gloss</persName>\
+</note> <gap reason="omitted"><desc><persName>Gap</persName></desc></gap></p></sp>
+<div type="section" n="I"><head><orgName>Section</orgName></head><p>In <placeName>Far</placeName>\
+</p><pb n="4"/><fw><persName>Fw2</persName></fw>
+<p>After <placeName>Near</placeName></p></div>
+<note place="end" type="translator" n="1"><label>1</label> Note on <persName>Noted</persName></note>
+<closer><signed><persName>Signer</persName></signed>
+<address><addrLine><placeName>Street</placeName></addrLine>
+<persName>Line as name</persName></address></closer>
+<postscript><p>PS <persName>Post</persName></p></postscript>
+</div></body></text></TEI>"""
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +120,32 @@ def _long_way(tree: etree._ElementTree) -> str:
 
 
 def _agree(tree: etree._ElementTree) -> str | None:
+    """The quick text (None: no quick answer), checked against the long way's; and the quick
+    names, where there are, against the long way's: the same text, the same spans in the same
+    order, and at each the element the reader reads as the long way's name there."""
     quick = document_text(tree)
     if quick is not None:
         assert quick == _long_way(tree)
+    located = located_names(tree)
+    if located is not None:
+        text, spans = located
+        long_way = _long_way_names(tree)
+        assert long_way != RAISED
+        assert text == long_way[0]
+        assert [span[:2] for span in spans] == [span[:2] for span in long_way[1]]
+        for (_start, _end, el), (_a, _b, node) in zip(spans, long_way[1]):
+            assert read_inline(el) == node
+        for half in 0, 1:  # some names only: each where it was
+            some = [el for _start, _end, el in spans][half::2]
+            assert located_names(tree, some) == (text, [s for s in spans if s[2] in some])
     return quick
+
+
+def _long_way_names(tree: etree._ElementTree):
+    try:
+        return score.located_names(read_text(tree))
+    except Exception:  # noqa: BLE001 - any refusal counts as one
+        return RAISED
 
 
 def test_the_quick_way_reads_every_construct() -> None:
@@ -92,15 +155,31 @@ def test_the_quick_way_reads_every_construct() -> None:
     assert "[page 2] more\nline\n" in text and text.endswith("[2]  Note in enclosure")
 
 
+def test_the_quick_way_finds_every_name_where_the_long_way_does() -> None:
+    tree = etree.ElementTree(etree.fromstring(NAMED))
+    assert _agree(tree) is not None
+    located = located_names(tree)
+    assert located is not None
+    text, spans = located
+    assert [text[start:end] for start, end, _el in spans][3:8] == [
+        "Embassy of the GDR", "German Democratic Republic", "X of the KPA", "X of the KPA",
+        "KPA"]
+    assert "Block Fw" in text and "Block Fw" not in [text[a:b] for a, b, _el in spans]
+
+
 @pytest.mark.parametrize("path", KNOWN, ids=lambda p: p.name)
 def test_the_quick_way_reads_the_known_files(path: Path) -> None:
-    assert _agree(parse(path)) is not None
+    tree = parse(path)
+    assert _agree(tree) is not None
+    assert located_names(tree) is not None
 
 
 def test_the_quick_way_reads_generated_cables(generated: list[Path]) -> None:
     assert len(generated) == 30
     for path in generated:
-        assert _agree(parse(path)) is not None, path.name
+        tree = parse(path)
+        assert _agree(tree) is not None, path.name
+        assert located_names(tree) is not None, path.name
 
 
 T = f"{{{TEI_NS}}}"
@@ -174,11 +253,12 @@ def _mutate(tree: etree._ElementTree, change) -> None:
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.data_too_large])
-@given(st.sampled_from([*KNOWN, None]), st.lists(mutation, min_size=1, max_size=4))
-def test_a_broken_file_is_read_alike_or_left_to_the_long_way(path: Path | None,
+@given(st.sampled_from([*KNOWN, EVERYTHING, NAMED]),
+       st.lists(mutation, min_size=1, max_size=4))
+def test_a_broken_file_is_read_alike_or_left_to_the_long_way(path: Path | str,
                                                               changes) -> None:
-    tree = copy.deepcopy(_parsed(path)) if path else etree.ElementTree(
-        etree.fromstring(EVERYTHING))
+    tree = copy.deepcopy(_parsed(path)) if isinstance(path, Path) else etree.ElementTree(
+        etree.fromstring(path))
     for change in changes:
         _mutate(tree, change)
     _agree(tree)
@@ -200,3 +280,11 @@ def test_a_file_the_reader_refuses_gets_no_quick_answer() -> None:
     etree.SubElement(p, T + "unknown").text = "x"
     assert _long_way(tree) == RAISED
     assert document_text(tree) is None
+    assert located_names(tree) is None
+
+
+def test_a_control_character_that_would_read_as_a_mark_gets_no_quick_names() -> None:
+    tree = etree.ElementTree(etree.fromstring(NAMED.replace(
+        "<persName>Post</persName>", '<persName>Post</persName><g type="control" n="U+0001"/>')))
+    assert _agree(tree) is not None
+    assert located_names(tree) is None

@@ -105,6 +105,12 @@ def located_names(body: Body) -> tuple[str, list[tuple[int, int, Name]]]:
 _MARKS = re.compile(f"([{_OPEN}{_CLOSE}])")
 
 
+def markable(text: str) -> bool:
+    """Whether :func:`located_names` reads ``text`` right: it marks the names with two
+    private-use characters, which the text itself must not hold."""
+    return _OPEN not in text and _CLOSE not in text
+
+
 def _mark(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
     out: list[Inline] = []
     for node in content:

@@ -496,8 +496,7 @@ def _inline(el: etree._Element) -> Inline | None:
         return None  # comments and processing instructions are not text
     name = _local(el)
     if name in ELEMENT_TYPES:
-        return Name(ELEMENT_TYPES[name], _inlines(el), _ids(el.get("ref")), el.get("cert"),
-                    el.get("resp"))
+        return name_node(el, _inlines(el))
     if name == "date":
         return DateText(_inlines(el), el.get("when"))
     if name == "choice":
@@ -525,6 +524,13 @@ def _inline(el: etree._Element) -> Inline | None:
         # Elements a scholar may add by hand: their text counts, their markup is kept out.
         return Text(_plain(el))
     raise TEIError(f"unexpected <{name}> in running text (line {el.sourceline})")
+
+
+def name_node(el: etree._Element, content: tuple[Inline, ...] = ()) -> Name:
+    """The model's name for a ``<persName|placeName|orgName>`` with the inlines ``content``
+    (a reader that has the element's place in the text needs no content: the review)."""
+    return Name(ELEMENT_TYPES[_local(el)], content, _ids(el.get("ref")), el.get("cert"),
+                el.get("resp"))
 
 
 def iter_blocks(blocks) -> Iterator[Block]:
