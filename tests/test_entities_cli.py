@@ -9,6 +9,9 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from pipeline.entities.score import located_names
+from pipeline.tei.read import parse, read_text
+from pipeline.validate import body_text
 
 from conftest import ROOT
 
@@ -129,3 +132,28 @@ def test_unreadable_files_are_one_line_errors(tmp_path: Path) -> None:
     register.write_text("<TEI", encoding="utf-8")
     code, output = run("register", "add", "person", "X", "--register", str(register))
     assert code == 1 and "error" in output and "Traceback" not in output
+
+
+def test_review_reads_a_text_that_holds_private_use_characters(tmp_path: Path) -> None:
+    # the long way marks names with two private-use characters: a text holding them too
+    # (a special sign of the edition's own) must neither crash review nor shift a name
+    page = new_page(tmp_path)
+    page.write_text(page.read_text(encoding="utf-8").replace(
+        "in Hanoi.", "in Hanoi \ue000\ue001."), encoding="utf-8")
+    out = tmp_path / "tei"
+    code, output = run("convert", str(page), "-o", str(out), "--no-ner")
+    assert code == 0, output
+    code, output = run("entities", "review", str(out), "--format", "json")
+    assert code == 0, output
+    proposals = {(p["type"], p["name"]): p for p in json.loads(output)}
+    assert "[[Zoltán Kertész]] in Hanoi \ue000\ue001. Petrovsky" in proposals[
+        ("person", "Zoltán Kertész")]["contexts"][0]
+    assert proposals[("person", "Ivan Petrovsky")]["count"] == 1
+    tree = parse(out / (page.stem + ".xml"))
+    text, names = located_names(read_text(tree))  # the long way, as review falls back to it
+    assert "in Hanoi \ue000\ue001. Petrovsky agreed" in text
+    spans = {text[start:end] for start, end, _ in names}
+    assert {"Ivan Petrovsky", "Petrovsky", "Hanoi"} <= spans
+    quick = body_text.located_names(tree)  # the way review reads it first
+    assert quick is not None and quick[0] == text
+    assert [(a, b) for a, b, _ in quick[1]] == [(a, b) for a, b, _ in names]

@@ -21,7 +21,7 @@ from ..incremental import BuildRecord, settings_digest
 from ..tei.ns import NAME_ELEMENTS, NS
 from ..tei.read import TEIError, name_node, parse, read_tei, read_text
 from ..validate import body_text
-from .score import located_names, markable
+from .score import located_names
 
 CONTEXT = 40  # characters either side of a name in a context line
 MAX_CONTEXTS = 3
@@ -61,7 +61,7 @@ def mentions(path: Path) -> list[tuple[str, str, str | None, str, str]]:
             read_tei(tree, text=False)  # nothing to review; but is it TEI teipipe reads?
             return []
         located = body_text.located_names(tree, wanted)
-        if located is not None and markable(located[0]):
+        if located is not None:
             text = located[0]
             names = [(start, end, name_node(el)) for start, end, el in located[1]]
         else:  # the long way (which also says what is wrong with the file)

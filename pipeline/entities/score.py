@@ -83,17 +83,30 @@ def tei_mentions(tei_path: Path) -> list[Mention]:
 
 
 def located_names(body: Body) -> tuple[str, list[tuple[int, int, Name]]]:
-    """The document text and every name in it with its offsets in that text."""
-    marked = diplomatic(map_inlines(body, _mark))
-    names = iter(_names(body))
+    """The document text and every name in it with its offsets in that text.
+
+    The names are marked in the text with two private-use characters; a text that holds one
+    of them itself (a scholar may use the private-use area for a special sign) is marked
+    with two it does not hold."""
+    names = _names(body)
+    marks = (_OPEN, _CLOSE)
+    marked = diplomatic(map_inlines(body, lambda content: _mark(content, marks)))
+    if marked.count(_OPEN) != len(names) or marked.count(_CLOSE) != len(names):
+        plain = diplomatic(body)
+        free = (chr(c) for c in range(0xE000, 0xF900) if chr(c) not in plain)
+        marks = (next(free), next(free))
+        marked = diplomatic(map_inlines(body, lambda content: _mark(content, marks)))
+    opening, closing = marks
+    found = iter(names)
     text: list[str] = []
     at = 0  # the length of the text so far
     stack: list[tuple[int, Name]] = []
     out = []
-    for piece in _MARKS.split(marked):  # pieces of text (maybe empty), each mark alone
-        if piece == _OPEN:
-            stack.append((at, next(names)))
-        elif piece == _CLOSE:
+    split = _MARKS if marks == (_OPEN, _CLOSE) else re.compile(f"([{opening}{closing}])")
+    for piece in split.split(marked):  # pieces of text (maybe empty), each mark alone
+        if piece == opening:
+            stack.append((at, next(found)))
+        elif piece == closing:
             start, node = stack.pop()
             out.append((start, at, node))
         else:
@@ -105,35 +118,30 @@ def located_names(body: Body) -> tuple[str, list[tuple[int, int, Name]]]:
 _MARKS = re.compile(f"([{_OPEN}{_CLOSE}])")
 
 
-def markable(text: str) -> bool:
-    """Whether :func:`located_names` reads ``text`` right: it marks the names with two
-    private-use characters, which the text itself must not hold."""
-    return _OPEN not in text and _CLOSE not in text
-
-
-def _mark(content: tuple[Inline, ...]) -> tuple[Inline, ...]:
+def _mark(content: tuple[Inline, ...], marks: tuple[str, str]) -> tuple[Inline, ...]:
+    opening, closing = marks
     out: list[Inline] = []
     for node in content:
         if isinstance(node, Name):
-            out.append(Text(_OPEN))
-            inner = _mark(node.content)
+            out.append(Text(opening))
+            inner = _mark(node.content, marks)
             last = inner[-1] if inner else None
             if isinstance(last, Abbreviation):
                 # "Embassy of the GDR [German Democratic Republic]": the expansion is the
                 # translator's, not part of the name as printed; the name ends with the
                 # abbreviation (names inside the expansion count on their own)
                 out.extend(inner[:-1])
-                out.append(replace(last, abbr=last.abbr + (Text(_CLOSE),)))
+                out.append(replace(last, abbr=last.abbr + (Text(closing),)))
             else:
                 out.extend(inner)
-                out.append(Text(_CLOSE))
+                out.append(Text(closing))
         elif isinstance(node, Abbreviation):
-            out.append(Abbreviation(_mark(node.abbr), node.space,
-                                    Bracketed("expansion", _mark(node.expansion.content))))
+            out.append(Abbreviation(_mark(node.abbr, marks), node.space, Bracketed(
+                "expansion", _mark(node.expansion.content, marks))))
         elif isinstance(node, Bracketed):
-            out.append(Bracketed(node.kind, _mark(node.content), node.n))
+            out.append(Bracketed(node.kind, _mark(node.content, marks), node.n))
         elif isinstance(node, DateText):
-            out.append(DateText(_mark(node.content), node.when))
+            out.append(DateText(_mark(node.content, marks), node.when))
         else:
             out.append(node)
     return tuple(out)
