@@ -69,14 +69,44 @@ class PackageFile:
 
 @dataclass(frozen=True)
 class EditionDocument:
-    """One document: its model (the header, read back from its TEI), what else of its TEI a
-    package says (:mod:`.facts`) and its files."""
+    """One document: what a package says of it, from its TEI (:mod:`.facts`), and its files.
+
+    Only the facts are held: they are the very dict the file memory (:mod:`.fixity`) keeps
+    for the next run, so holding a parsed header beside them would hold each document's
+    metadata twice.  The header is made from them where a document's records are made,
+    once per package."""
 
     stem: str
-    doc: Document
-    lang: str = ""  # the language of the edition's text (``xml:lang`` of ``<TEI>``)
-    publisher: str | None = None  # of the web page the document was read from
+    facts: dict
     files: tuple[PackageFile, ...] = ()
+
+    @property
+    def doc(self) -> Document:
+        """The header-only document (made anew each time: hold it no longer than needed)."""
+        return document(self.facts)
+
+    @property
+    def id(self) -> str:
+        return self.facts["id"]
+
+    @property
+    def title(self) -> str:
+        """The document's title, else its id."""
+        return self.facts["header"]["title"] or self.facts["id"]
+
+    @property
+    def date_when(self) -> str | None:
+        return self.facts["header"]["date_when"]
+
+    @property
+    def lang(self) -> str:
+        """The language of the edition's text (``xml:lang`` of ``<TEI>``)."""
+        return self.facts["lang"]
+
+    @property
+    def publisher(self) -> str | None:
+        """The publisher of the web page the document was read from."""
+        return self.facts["publisher"]
 
 
 @dataclass(frozen=True)
@@ -129,9 +159,8 @@ def collect(root: Path, memory: FileMemory | None = None) -> tuple[Edition, list
         except (TEIError, OSError) as exc:
             notes.append(error("E502", f"cannot read the TEI: {exc}", file=display_path(f.path)))
             continue
-        documents.append(index.files_of(
-            EditionDocument(PurePosixPath(f.rel).stem, document(facts), facts["lang"],
-                            facts["publisher"]), f, root))
+        documents.append(index.files_of(EditionDocument(PurePosixPath(f.rel).stem, facts),
+                                        f, root))
     for d in documents:
         have = {f.role for f in d.files}
         for group, role in EDITION_ROLES.items():
@@ -230,14 +259,14 @@ class _FileIndex:
 
     def files_of(self, d: EditionDocument, tei: PackageFile, root: Path) -> EditionDocument:
         own = [tei]
-        if d.doc.source.path:
-            source = self.sources.get((root / "tei" / d.doc.source.path).resolve())
+        if d.facts["source"]:
+            source = self.sources.get((root / "tei" / d.facts["source"]).resolve())
             if source is not None:
                 own.append(source)
-        editions = {f.rel: f for name in (d.stem, d.doc.id) for f in self.by_name.get(name, ())}
+        editions = {f.rel: f for name in (d.stem, d.id) for f in self.by_name.get(name, ())}
         own += [PackageFile(f.path, f.rel, EDITION_ROLES[f.role])
                 for _rel, f in sorted(editions.items())]
-        return EditionDocument(d.stem, d.doc, d.lang, d.publisher, tuple(own))
+        return EditionDocument(d.stem, d.facts, tuple(own))
 
 
 def _names(rel: str) -> set[str]:
@@ -273,7 +302,7 @@ def package_date(source_date_epoch: str | None, git_epoch: int | None,
         return PackageDate(_utc(git_epoch), git_epoch,
                            "the date of the newest commit that changed tei/, source/ or schema/")
     dates = [d for doc in documents
-             for d in (doc.doc.header.uploaded_when, doc.doc.header.date_when) if d]
+             for d in (doc.facts["header"]["uploaded_when"], doc.date_when) if d]
     newest = max((_full_date(d) for d in dates), default=date(1980, 1, 1))
     epoch = int(datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc).timestamp())
     return PackageDate(newest, max(epoch, _ZIP_EPOCH),
