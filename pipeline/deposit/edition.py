@@ -60,9 +60,13 @@ class EditionMeta:
 
 @dataclass(frozen=True)
 class PackageFile:
-    """A file of the package: where it is on disk and where it goes (``tei/x.xml``)."""
+    """A file of the package: where it is on disk and where it goes (``tei/x.xml``).
 
-    path: Path
+    ``path`` is absolute and normalized, and a string, not a :class:`Path` (a few hundred
+    bytes fewer per file: an edition has 60,000): it is the very string the file memory
+    (:mod:`.fixity`) keys the file by."""
+
+    path: str
     rel: str  # POSIX path inside the payload
     role: str  # tei | source | html | text | schema | edition
 
@@ -133,7 +137,7 @@ def collect(root: Path, memory: FileMemory | None = None) -> tuple[Edition, list
     files: list[PackageFile] = []
     missing: list[str] = []
     for group, folder, what in GROUPS:
-        found_files = _group_files(root / folder, group)
+        found_files = _group_files(os.path.abspath(root / folder), group)
         if not found_files:
             missing.append(group)
             if group != "tei":
@@ -154,10 +158,10 @@ def collect(root: Path, memory: FileMemory | None = None) -> tuple[Edition, list
             facts = _facts(f.path, memory)
         except etree.XMLSyntaxError as exc:
             notes.append(error("E502", f"not well-formed XML: {exc.msg}",
-                               file=display_path(f.path), line=exc.lineno))
+                               file=display_path(Path(f.path)), line=exc.lineno))
             continue
         except (TEIError, OSError) as exc:
-            notes.append(error("E502", f"cannot read the TEI: {exc}", file=display_path(f.path)))
+            notes.append(error("E502", f"cannot read the TEI: {exc}", file=display_path(Path(f.path))))
             continue
         documents.append(index.files_of(EditionDocument(PurePosixPath(f.rel).stem, facts),
                                         f, root))
@@ -205,7 +209,7 @@ def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
     return meta, notes
 
 
-def _facts(path: Path, memory: FileMemory) -> dict:
+def _facts(path: str, memory: FileMemory) -> dict:
     """The facts of a TEI file: remembered for its content, else read (and remembered)."""
     entry = memory.recall(path)
     if entry is None or "facts" not in entry:
@@ -217,13 +221,13 @@ def _facts(path: Path, memory: FileMemory) -> dict:
     return entry["facts"]
 
 
-def _group_files(folder: Path, group: str) -> list[PackageFile]:
-    """The regular, visible files below ``folder`` (hidden files and caches are not edition;
-    links are not followed), in the order of their paths' parts."""
-    if not folder.is_dir():
+def _group_files(folder: str, group: str) -> list[PackageFile]:
+    """The regular, visible files below ``folder`` (absolute; hidden files and caches are
+    not edition; links are not followed), in the order of their paths' parts."""
+    if not os.path.isdir(folder):
         return []
-    return [PackageFile(Path(path), "/".join((group, *parts)), group)
-            for parts, path in sorted(_visible(str(folder), ()))]
+    return [PackageFile(path, "/".join((group, *parts)), group)
+            for parts, path in sorted(_visible(folder, ()))]
 
 
 def group_paths(folder: Path) -> list[str]:
@@ -250,7 +254,7 @@ class _FileIndex:
     the files, not one per document: an edition has thousands)."""
 
     def __init__(self, files: list[PackageFile]):
-        self.sources = {f.path.resolve(): f for f in files if f.role == "source"}
+        self.sources = {Path(f.path).resolve(): f for f in files if f.role == "source"}
         self.by_name: dict[str, list[PackageFile]] = {}
         for f in files:
             if f.role in EDITION_ROLES:

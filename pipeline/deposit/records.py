@@ -4,6 +4,7 @@ every kind of package; only where the files lie (the hrefs) differs between pack
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .. import vocab
 from ..diagnostics import Diagnostic, error
@@ -41,7 +42,7 @@ def records(d: EditionDocument, meta: EditionMeta, when: PackageDate, files: lis
     data = to_bytes(mets)
     problems = ()
     if not (dc_valid and (schemas is None or schemas.mets.validate(mets))):
-        problems = tuple(check(schemas, data, written, display_path(d.files[0].path)))
+        problems = tuple(check(schemas, data, written, display_path(Path(d.files[0].path))))
     return Records(terms, written, data, problems)
 
 
