@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Iterator
 
 from . import __version__
 from .assets import cache_dir
@@ -169,14 +170,32 @@ class BuildRecord:
                 return {_STATE: value.as_data()[:5] + [
                     now if value.seen_ns is None else value.seen_ns]}
             raise TypeError(type(value).__name__)
-        data = {"format": RECORD_FORMAT, "settings": self.settings, "entries": self.entries}
         try:
-            write_atomic(self.path, json.dumps(data, separators=(",", ":"),
-                                               default=encode).encode("utf-8"))
+            write_atomic(self.path, self._json(json.JSONEncoder(
+                separators=(",", ":"), default=encode).encode))
         except OSError:
             pass  # a cache that cannot be written only costs time
         self.changed = False
 
+    def _json(self, encode) -> Iterator[bytes]:
+        """The record as JSON, in pieces of about :data:`PIECE` bytes: the JSON of a large
+        edition's record (tens of megabytes, and several times that while ``json.dumps``
+        makes it) is never held whole."""
+        head = encode({"format": RECORD_FORMAT, "settings": self.settings, "entries": {}})
+        parts, size = [head[:-2].encode("utf-8")], 0
+        for n, (key, entry) in enumerate(self.entries.items()):
+            part = f"{',' if n else ''}{encode(key)}:{encode(entry)}".encode("utf-8")
+            parts.append(part)
+            size += len(part)
+            if size >= PIECE:
+                yield b"".join(parts)
+                parts, size = [], 0
+        parts.append(b"}}")
+        yield b"".join(parts)
+
+
+#: Bytes of a record's JSON made before they are written.
+PIECE = 1 << 18
 
 _STATE = "~state"
 
