@@ -181,21 +181,38 @@ class BuildRecord:
         """The record as JSON, in pieces of about :data:`PIECE` bytes: the JSON of a large
         edition's record (tens of megabytes, and several times that while ``json.dumps``
         makes it) is never held whole."""
-        head = encode({"format": RECORD_FORMAT, "settings": self.settings, "entries": {}})
-        parts, size = [head[:-2].encode("utf-8")], 0
-        for n, (key, entry) in enumerate(self.entries.items()):
-            part = f"{',' if n else ''}{encode(key)}:{encode(entry)}".encode("utf-8")
-            parts.append(part)
+        parts, size = [], 0
+        for text in _texts({"format": RECORD_FORMAT, "settings": self.settings,
+                            "entries": self.entries}, encode):
+            parts.append(part := text.encode("utf-8"))
             size += len(part)
             if size >= PIECE:
                 yield b"".join(parts)
                 parts, size = [], 0
-        parts.append(b"}}")
         yield b"".join(parts)
 
 
 #: Bytes of a record's JSON made before they are written.
 PIECE = 1 << 18
+#: A dict with more keys than this (the record's entries, a package's files, a zip's
+#: members) is encoded a key at a time; smaller ones (one file's entry) at once, which is
+#: faster.
+MANY = 64
+
+
+def _texts(value, encode, depth: int = 0) -> Iterator[str]:
+    """The JSON of ``value`` (what ``encode`` gives): the record and its entries a key at a
+    time, an entry when it holds a large dict, and a large dict at any depth."""
+    if not isinstance(value, dict) or (depth >= 2 and len(value) <= MANY and not (
+            depth == 2 and any(isinstance(item, dict) and len(item) > MANY
+                               for item in value.values()))):
+        yield encode(value)
+        return
+    yield "{"
+    for n, (key, item) in enumerate(value.items()):
+        yield f"{',' if n else ''}{encode(key)}:"
+        yield from _texts(item, encode, depth + 1)
+    yield "}"
 
 _STATE = "~state"
 
