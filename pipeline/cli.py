@@ -344,9 +344,11 @@ def deposit(root: Path, out: Path | None, fmts: tuple[str, ...], archive: str | 
     fmts = tuple(dict.fromkeys(fmts)) or ("bagit",)
     if out is not None and len(fmts) > 1:
         raise click.UsageError("-o names one package folder: give one --format with it")
+    from .deposit.heap import release_large_buffers
     from .deposit.make import DEFAULT_OUTPUT, Shared, make_package
     from .deposit.zipped import LEVEL
     from .incremental import record_path
+    release_large_buffers()  # peak memory that does not grow with the edition
     level = LEVEL if level is None else level
     shared = Shared.of(root, len(fmts), level)  # packages read, hash, parse, deflate once
     everything: list = []

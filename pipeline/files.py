@@ -16,6 +16,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable
 
 from .diagnostics import Diagnostic, error, warning
 
@@ -177,8 +178,9 @@ _SERIAL = itertools.count()
 _CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader never sees half a file.
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write ``data`` (bytes, or pieces of them: a file too large to hold at once is made
+    and written a piece at a time) to ``path`` so that a reader never sees half a file.
 
     The bytes go to a temporary file beside ``path`` that is then renamed over it, so a
     crash leaves the old file or the new one, never a part.  The temporary name carries the
@@ -208,9 +210,10 @@ def write_atomic(path: Path, data: bytes) -> None:
         break
     try:
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            for piece in (data,) if isinstance(data, bytes) else data:
+                view = memoryview(piece)
+                while view:
+                    view = view[os.write(fd, view):]
         finally:
             os.close(fd)
         os.replace(tmp, path)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Iterator
 
 from . import __version__
 from .assets import cache_dir
@@ -169,14 +170,63 @@ class BuildRecord:
                 return {_STATE: value.as_data()[:5] + [
                     now if value.seen_ns is None else value.seen_ns]}
             raise TypeError(type(value).__name__)
-        data = {"format": RECORD_FORMAT, "settings": self.settings, "entries": self.entries}
         try:
-            write_atomic(self.path, json.dumps(data, separators=(",", ":"),
-                                               default=encode).encode("utf-8"))
+            write_atomic(self.path, self._json(json.JSONEncoder(
+                separators=(",", ":"), default=encode).encode))
         except OSError:
             pass  # a cache that cannot be written only costs time
         self.changed = False
 
+    def _json(self, encode) -> Iterator[bytes]:
+        """The record as JSON, in pieces of about :data:`PIECE` bytes: the JSON of a large
+        edition's record (tens of megabytes, and several times that while ``json.dumps``
+        makes it) is never held whole."""
+        parts, size = [], 0
+        for text in _texts({"format": RECORD_FORMAT, "settings": self.settings,
+                            "entries": self.entries}, encode):
+            parts.append(part := text.encode("utf-8"))
+            size += len(part)
+            if size >= PIECE:
+                yield b"".join(parts)
+                parts, size = [], 0
+        yield b"".join(parts)
+
+
+#: Bytes of a record's JSON made before they are written.
+PIECE = 1 << 18
+#: A dict with more keys than this (the record's entries, a package's files, a zip's
+#: members) is encoded in parts; smaller ones (one file's entry) at once.
+MANY = 64
+
+
+def _texts(value, encode, depth: int = 0) -> Iterator[str]:
+    """The JSON of ``value`` (what ``encode`` gives) in parts: the record, its entries, an
+    entry that holds a large dict, and a large dict at any depth, :data:`MANY` keys at a
+    time (one call of the encoder per key would cost a tenth of a second per 10,000 keys)."""
+    if not _in_parts(value, depth):
+        yield encode(value)
+        return
+    sep, batch = "{", {}
+    for key, item in value.items():
+        if _in_parts(item, depth + 1):
+            if batch:
+                yield sep + encode(batch)[1:-1]
+                sep, batch = ",", {}
+            yield f"{sep}{encode(key)}:"
+            yield from _texts(item, encode, depth + 1)
+            sep = ","
+            continue
+        batch[key] = item
+        if len(batch) == MANY:
+            yield sep + encode(batch)[1:-1]
+            sep, batch = ",", {}
+    yield (sep + encode(batch)[1:-1] if batch else "{" if sep == "{" else "") + "}"
+
+
+def _in_parts(value, depth: int) -> bool:
+    return isinstance(value, dict) and (depth < 2 or len(value) > MANY or (
+        depth == 2 and any(isinstance(item, dict) and len(item) > MANY
+                           for item in value.values())))
 
 _STATE = "~state"
 

@@ -256,3 +256,29 @@ def refuse_to_deflate():
         yield
     finally:
         zipped._deflate = kept
+
+
+def test_large_members_spill_to_disk_and_are_copied_a_piece_at_a_time_byte_for_byte(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deflated data above SPILL (lowered here) goes through a temporary file, and a large
+    member taken from an earlier zip or from the zip being written is read a piece at a
+    time: the bytes are zipfile's all the same."""
+    monkeypatch.setattr(zipped, "SPILL", 64)
+    members = [("top/", tmp_path)]
+    for n, content in enumerate([os.urandom(5000), b"text " * 9000, os.urandom(30),
+                                 b"text " * 9000]):  # the last comes again
+        (tmp_path / f"{n}").write_bytes(content)
+        members.append((f"top/{n}.txt", tmp_path / f"{n}"))
+    digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in members
+               if not name.endswith("/")}
+    expected = zipfile_zip(members).getvalue()
+    index = ZipIndex(tmp_path / "index.json")
+    first = tmp_path / "first.zip"
+    with open(first, "w+b") as out:
+        made = write_zip(members, out, 1700000000, digests, index)
+    assert first.read_bytes() == expected
+    index.remember(first, made)
+    again = io.BytesIO()
+    with refuse_to_deflate():
+        write_zip(members, again, 1700000000, digests, ZipIndex(tmp_path / "index.json"))
+    assert again.getvalue() == expected

@@ -56,3 +56,18 @@ def test_a_folder_that_cannot_be_made_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_bytes(b"")
     with pytest.raises(OSError):
         write_atomic(tmp_path / "file" / "below" / "x.txt", b"x")
+
+
+def test_pieces_are_written_in_order_and_a_failure_midway_keeps_the_old_file(
+        tmp_path: Path) -> None:
+    target = tmp_path / "record.json"
+    write_atomic(target, iter([b"{", b"", b'"a":1', b"}"]))
+    assert target.read_bytes() == b'{"a":1}'
+
+    def failing():
+        yield b"{half"
+        raise OSError("disk full")
+    with pytest.raises(OSError):
+        write_atomic(target, failing())
+    assert target.read_bytes() == b'{"a":1}'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["record.json"]

@@ -97,7 +97,7 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
             notes.extend(rec.problems)
             staged.write(dc, rec.dc, key)
             staged.write(mets, rec.mets, key)
-        docs.append((d.doc.id, d.doc.header.title or d.doc.id, f"mets/{d.stem}.xml"))
+        docs.append((d.id, d.title, f"mets/{d.stem}.xml"))
     shared: list[MetsFile] = [mets_file("edition", "../" + f.rel, fixity[f.rel])
                               for f in edition.files if f.rel not in own]
     staged.write("data/metadata/edition.mets.xml", edition_mets(
@@ -159,7 +159,7 @@ def bag_info(edition: Edition, when: PackageDate, payload_bytes: int) -> dict[st
 
 def external_description(edition: Edition) -> str:
     """The edition's description and what the bag holds, on one line."""
-    dates = sorted(d.doc.header.date_when for d in edition.documents if d.doc.header.date_when)
+    dates = sorted(d.date_when for d in edition.documents if d.date_when)
     span = f", dated {dates[0][:4]} to {dates[-1][:4]}" if dates else ""
     n = len(edition.documents)
     held = [what.split(",")[0].removeprefix("the ") for group, _folder, what in GROUPS

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from .. import vocab
-from ..model import Header
+from ..model import Document, Header
 from .edition import EditionDocument, EditionMeta
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -69,9 +69,11 @@ class Term:
     lang: str | None = None
 
 
-def describe(d: EditionDocument, meta: EditionMeta, issued: str) -> tuple[Term, ...]:
-    """The Dublin Core of one document (see the module docstring for the mapping)."""
-    h = d.doc.header
+def describe(d: EditionDocument, doc: Document, meta: EditionMeta,
+             issued: str) -> tuple[Term, ...]:
+    """The Dublin Core of one document, ``doc`` its model (see the module docstring for the
+    mapping)."""
+    h = doc.header
     lang = d.lang or None
     terms: list[Term] = [Term("title", ("title", None), h.title, lang)]
     terms += [Term("creator", ("contributor", "author"), name) for name in creators(h)]
@@ -98,8 +100,8 @@ def describe(d: EditionDocument, meta: EditionMeta, issued: str) -> tuple[Term, 
     terms += [Term("rights", ("rights", None), p, lang) for p in h.rights]
     if meta.rights:
         terms.append(Term("rights", ("rights", None), meta.rights))
-    terms += [Term("source", ("relation", "isbasedon"), s) for s in sources(d)]
-    terms.append(Term("identifier", ("identifier", "other"), d.doc.id))
+    terms += [Term("source", ("relation", "isbasedon"), s) for s in sources(d, h)]
+    terms.append(Term("identifier", ("identifier", "other"), doc.id))
     terms.append(Term("type", ("type", None), DCMI_TEXT))
     if h.doc_type in vocab.DOC_TYPES:
         terms.append(Term("type", ("type", None), vocab.DOC_TYPES[h.doc_type][0], "en"))
@@ -120,9 +122,9 @@ def contributors(h: Header) -> list[str]:
     return _unique([n for n in (h.translator, h.obtained_by) if n])
 
 
-def sources(d: EditionDocument) -> list[str]:
-    """Where the document is held (archive, place, reference) and the page it was read from."""
-    h = d.doc.header
+def sources(d: EditionDocument, h: Header) -> list[str]:
+    """Where the document is held (archive, place, reference) and the page it was read from
+    (``h``: its header)."""
     out = []
     archive = ", ".join(x for x in (h.archive, h.archive_place, h.archive_reference) if x)
     if archive:

@@ -60,23 +60,57 @@ class EditionMeta:
 
 @dataclass(frozen=True)
 class PackageFile:
-    """A file of the package: where it is on disk and where it goes (``tei/x.xml``)."""
+    """A file of the package: where it is on disk and where it goes (``tei/x.xml``).
 
-    path: Path
+    ``path`` is absolute and normalized, and a string, not a :class:`Path` (a few hundred
+    bytes fewer per file: an edition has 60,000): it is the very string the file memory
+    (:mod:`.fixity`) keys the file by."""
+
+    path: str
     rel: str  # POSIX path inside the payload
     role: str  # tei | source | html | text | schema | edition
 
 
 @dataclass(frozen=True)
 class EditionDocument:
-    """One document: its model (the header, read back from its TEI), what else of its TEI a
-    package says (:mod:`.facts`) and its files."""
+    """One document: what a package says of it, from its TEI (:mod:`.facts`), and its files.
+
+    Only the facts are held: they are the very dict the file memory (:mod:`.fixity`) keeps
+    for the next run, so holding a parsed header beside them would hold each document's
+    metadata twice.  The header is made from them where a document's records are made,
+    once per package."""
 
     stem: str
-    doc: Document
-    lang: str = ""  # the language of the edition's text (``xml:lang`` of ``<TEI>``)
-    publisher: str | None = None  # of the web page the document was read from
+    facts: dict
     files: tuple[PackageFile, ...] = ()
+
+    @property
+    def doc(self) -> Document:
+        """The header-only document (made anew each time: hold it no longer than needed)."""
+        return document(self.facts)
+
+    @property
+    def id(self) -> str:
+        return self.facts["id"]
+
+    @property
+    def title(self) -> str:
+        """The document's title, else its id."""
+        return self.facts["header"]["title"] or self.facts["id"]
+
+    @property
+    def date_when(self) -> str | None:
+        return self.facts["header"]["date_when"]
+
+    @property
+    def lang(self) -> str:
+        """The language of the edition's text (``xml:lang`` of ``<TEI>``)."""
+        return self.facts["lang"]
+
+    @property
+    def publisher(self) -> str | None:
+        """The publisher of the web page the document was read from."""
+        return self.facts["publisher"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +137,7 @@ def collect(root: Path, memory: FileMemory | None = None) -> tuple[Edition, list
     files: list[PackageFile] = []
     missing: list[str] = []
     for group, folder, what in GROUPS:
-        found_files = _group_files(root / folder, group)
+        found_files = _group_files(os.path.abspath(root / folder), group)
         if not found_files:
             missing.append(group)
             if group != "tei":
@@ -124,14 +158,13 @@ def collect(root: Path, memory: FileMemory | None = None) -> tuple[Edition, list
             facts = _facts(f.path, memory)
         except etree.XMLSyntaxError as exc:
             notes.append(error("E502", f"not well-formed XML: {exc.msg}",
-                               file=display_path(f.path), line=exc.lineno))
+                               file=display_path(Path(f.path)), line=exc.lineno))
             continue
         except (TEIError, OSError) as exc:
-            notes.append(error("E502", f"cannot read the TEI: {exc}", file=display_path(f.path)))
+            notes.append(error("E502", f"cannot read the TEI: {exc}", file=display_path(Path(f.path))))
             continue
-        documents.append(index.files_of(
-            EditionDocument(PurePosixPath(f.rel).stem, document(facts), facts["lang"],
-                            facts["publisher"]), f, root))
+        documents.append(index.files_of(EditionDocument(PurePosixPath(f.rel).stem, facts),
+                                        f, root))
     for d in documents:
         have = {f.role for f in d.files}
         for group, role in EDITION_ROLES.items():
@@ -176,7 +209,7 @@ def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
     return meta, notes
 
 
-def _facts(path: Path, memory: FileMemory) -> dict:
+def _facts(path: str, memory: FileMemory) -> dict:
     """The facts of a TEI file: remembered for its content, else read (and remembered)."""
     entry = memory.recall(path)
     if entry is None or "facts" not in entry:
@@ -188,13 +221,13 @@ def _facts(path: Path, memory: FileMemory) -> dict:
     return entry["facts"]
 
 
-def _group_files(folder: Path, group: str) -> list[PackageFile]:
-    """The regular, visible files below ``folder`` (hidden files and caches are not edition;
-    links are not followed), in the order of their paths' parts."""
-    if not folder.is_dir():
+def _group_files(folder: str, group: str) -> list[PackageFile]:
+    """The regular, visible files below ``folder`` (absolute; hidden files and caches are
+    not edition; links are not followed), in the order of their paths' parts."""
+    if not os.path.isdir(folder):
         return []
-    return [PackageFile(Path(path), "/".join((group, *parts)), group)
-            for parts, path in sorted(_visible(str(folder), ()))]
+    return [PackageFile(path, "/".join((group, *parts)), group)
+            for parts, path in sorted(_visible(folder, ()))]
 
 
 def group_paths(folder: Path) -> list[str]:
@@ -221,7 +254,7 @@ class _FileIndex:
     the files, not one per document: an edition has thousands)."""
 
     def __init__(self, files: list[PackageFile]):
-        self.sources = {f.path.resolve(): f for f in files if f.role == "source"}
+        self.sources = {Path(f.path).resolve(): f for f in files if f.role == "source"}
         self.by_name: dict[str, list[PackageFile]] = {}
         for f in files:
             if f.role in EDITION_ROLES:
@@ -230,14 +263,14 @@ class _FileIndex:
 
     def files_of(self, d: EditionDocument, tei: PackageFile, root: Path) -> EditionDocument:
         own = [tei]
-        if d.doc.source.path:
-            source = self.sources.get((root / "tei" / d.doc.source.path).resolve())
+        if d.facts["source"]:
+            source = self.sources.get((root / "tei" / d.facts["source"]).resolve())
             if source is not None:
                 own.append(source)
-        editions = {f.rel: f for name in (d.stem, d.doc.id) for f in self.by_name.get(name, ())}
+        editions = {f.rel: f for name in (d.stem, d.id) for f in self.by_name.get(name, ())}
         own += [PackageFile(f.path, f.rel, EDITION_ROLES[f.role])
                 for _rel, f in sorted(editions.items())]
-        return EditionDocument(d.stem, d.doc, d.lang, d.publisher, tuple(own))
+        return EditionDocument(d.stem, d.facts, tuple(own))
 
 
 def _names(rel: str) -> set[str]:
@@ -273,7 +306,7 @@ def package_date(source_date_epoch: str | None, git_epoch: int | None,
         return PackageDate(_utc(git_epoch), git_epoch,
                            "the date of the newest commit that changed tei/, source/ or schema/")
     dates = [d for doc in documents
-             for d in (doc.doc.header.uploaded_when, doc.doc.header.date_when) if d]
+             for d in (doc.facts["header"]["uploaded_when"], doc.date_when) if d]
     newest = max((_full_date(d) for d in dates), default=date(1980, 1, 1))
     epoch = int(datetime(newest.year, newest.month, newest.day, tzinfo=timezone.utc).timestamp())
     return PackageDate(newest, max(epoch, _ZIP_EPOCH),

@@ -49,9 +49,9 @@ class FileMemory:
         self.started = time.time_ns()
         self.seen: set[str] = set()
 
-    def recall(self, path: Path) -> dict | None:
+    def recall(self, path: Path | str) -> dict | None:
         """The entry of ``path`` when the file's times say it is the one recorded."""
-        key = os.path.abspath(path)
+        key = _key(path)
         self.seen.add(key)
         entry = self.record.get(key)
         if entry is None:
@@ -61,7 +61,7 @@ class FileMemory:
         except OSError:
             return None
 
-    def read(self, path: Path) -> tuple[bytes, dict]:
+    def read(self, path: Path | str) -> tuple[bytes, dict]:
         """The bytes of ``path`` and its new entry (facts kept when the content is the same)."""
         with open(path, "rb") as handle:
             st = os.fstat(handle.fileno())
@@ -69,12 +69,12 @@ class FileMemory:
         return data, self._learn(path, state_of(data, st, self.started),
                                  hashlib.sha512(data).hexdigest())
 
-    def learn_facts(self, path: Path, facts: dict) -> None:
-        entry = self.record.get(os.path.abspath(path))
+    def learn_facts(self, path: Path | str, facts: dict) -> None:
+        entry = self.record.get(_key(path))
         if entry is not None and entry.get("facts") != facts:
-            self.record.put(os.path.abspath(path), {**entry, "facts": facts})
+            self.record.put(_key(path), {**entry, "facts": facts})
 
-    def copy(self, src: Path, dest: Path | str) -> Fixity:
+    def copy(self, src: Path | str, dest: Path | str) -> Fixity:
         """Copy ``src`` to ``dest`` and hash it on the way, a piece at a time (an index page
         of a large edition is a hundred megabytes); the record learns it."""
         sha256, sha512 = hashlib.sha256(), hashlib.sha512()
@@ -88,8 +88,8 @@ class FileMemory:
                                                  st.st_ctime_ns, st.st_ino, self.started),
                                   sha512.hexdigest()))
 
-    def _learn(self, path: Path, state: FileState, sha512: str) -> dict:
-        key = os.path.abspath(path)
+    def _learn(self, path: Path | str, state: FileState, sha512: str) -> dict:
+        key = _key(path)
         self.seen.add(key)
         entry = {"state": state, "sha512": sha512}
         old = self.record.get(key)
@@ -104,6 +104,13 @@ class FileMemory:
                     if k not in self.seen and not os.path.exists(k)]:
             self.record.drop(key)
         self.record.save()
+
+
+def _key(path: Path | str) -> str:
+    """The key of a file in the record: its absolute, normalized path.  The edition's paths
+    are strings of that form already (:class:`.edition.PackageFile`) and are taken as they
+    are, so that the record and the edition share one string per file, not two."""
+    return path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path)
 
 
 def pieces(handle: BinaryIO) -> Iterator[memoryview]:

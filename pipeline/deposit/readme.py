@@ -48,9 +48,8 @@ def readme(edition: Edition, when: PackageDate, algorithms: tuple[str, ...]) -> 
                   + ", ".join(f"`{g}/`" for g in missing) + ".", ""]
     lines += ["## Documents", "", "| file | date | title |", "|---|---|---|"]
     for d in edition.documents:
-        h = d.doc.header
-        lines.append(f"| `{d.stem}` | {h.date_when or 'undated'} | "
-                     f"{_cell(h.title)} |")
+        lines.append(f"| `{d.stem}` | {d.date_when or 'undated'} | "
+                     f"{_cell(d.facts['header']['title'])} |")
     lines += [
         "", "## Checking the package", "",
         "Any BagIt tool checks it; for example, with the Library of Congress's bagit-python:",

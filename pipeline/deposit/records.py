@@ -4,6 +4,7 @@ every kind of package; only where the files lie (the hrefs) differs between pack
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .. import vocab
 from ..diagnostics import Diagnostic, error
@@ -29,18 +30,19 @@ def records(d: EditionDocument, meta: EditionMeta, when: PackageDate, files: lis
             schemas: Schemas | None) -> Records:
     """The Dublin Core and METS of ``d``, its files as ``files`` locates them, checked
     against the official schemas (problems are reported for the document's TEI file)."""
-    terms = describe(d, meta, when.day.isoformat())
-    h = d.doc.header
+    doc = d.doc
+    terms = describe(d, doc, meta, when.day.isoformat())
+    h = doc.header
     kind = vocab.DOC_TYPES.get(h.doc_type or "", ("document",))[0].lower()
     dc = oai_dc(terms)
     written = to_bytes(dc)  # before the METS takes the element in (and indents it anew)
     dc_valid = schemas is None or schemas.oai_dc.validate(dc)
-    mets = document_mets(d.doc.id, h.title or d.doc.id, kind, dc, files,
+    mets = document_mets(doc.id, h.title or doc.id, kind, dc, files,
                          f"{when.day.isoformat()}T00:00:00Z", meta.organization)
     data = to_bytes(mets)
     problems = ()
     if not (dc_valid and (schemas is None or schemas.mets.validate(mets))):
-        problems = tuple(check(schemas, data, written, display_path(d.files[0].path)))
+        problems = tuple(check(schemas, data, written, display_path(Path(d.files[0].path))))
     return Records(terms, written, data, problems)
 
 

@@ -49,7 +49,7 @@ class Staged:
         self.copied: set[str] = set()
         self._folders: set[str] = set()
 
-    def copy(self, src: Path, rel: str) -> Fixity:
+    def copy(self, src: Path | str, rel: str) -> Fixity:
         """Copy a file of the edition in: linked from the old package when :mod:`.fixity`
         knows it unchanged and the old package holds it, else copied (and hashed on the way
         when it is not known)."""
@@ -65,7 +65,7 @@ class Staged:
         self.copied.add(rel)
         return found
 
-    def copy_all(self, files: list[tuple[Path, str]]) -> list[Fixity]:
+    def copy_all(self, files: list[tuple[Path | str, str]]) -> list[Fixity]:
         """:meth:`copy` each (file, path in the package), on every core (hashing, reading
         and writing let go of the interpreter), in one share of the files per thread."""
         workers = os.cpu_count() or 1

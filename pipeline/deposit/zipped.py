@@ -12,7 +12,10 @@ Deflating is most of what serializing a package costs, so:
   that page's files only;
 - a content that comes again in the same zip (the HTML edition's copies of the TEI and text
   files) is copied from the member written before, not deflated twice;
-- files are read into one reused buffer per thread, not a fresh one per read.
+- files are read into one reused buffer per thread, not a fresh one per read;
+- deflated data larger than :data:`SPILL` (an index page of a large edition) goes to a
+  temporary file, and a large member taken from an earlier zip is copied a piece at a
+  time: memory holds no member whose size grows with the edition.
 
 The archive's bytes are those :mod:`zipfile` itself writes for the same members (the
 container is written by :mod:`.zipstream`, which holds nothing per member; the deflating is
@@ -25,11 +28,13 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
+import tempfile
 import time
 import zipfile
 import zlib
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
+from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
@@ -49,6 +54,9 @@ LEVEL = 3
 AHEAD = 4
 #: Files this small are deflated at once: handing them to a thread costs more.
 INLINE = 16 * 1024
+
+#: Deflated data larger than this is kept in a temporary file until it is written.
+SPILL = 1 << 20
 
 #: Where a content lies in a zip: header offset, compressed size, CRC-32, size.
 Entry = tuple[int, int, int, int]
@@ -150,34 +158,49 @@ def _flush(zs: ZipStream, pending: deque, made: dict[str, Entry], keep: int,
             job = (sha, *(_read_member(_reader(zs.out), made[sha])
                           or _deflate(path, sha, level)[1:]))
         sha, csize, crc, size, data = job
-        made.setdefault(sha, (zs.member(name, crc, size, data), csize, crc, size))
+        made.setdefault(sha, (zs.member(name, crc, size, data, csize), csize, crc, size))
+        if not isinstance(data, bytes):
+            data.close()
 
 
 def _deflate(path: str | Path, sha: str | None, level: int,
-             ) -> tuple[str, int, int, int, bytes]:
+             ) -> tuple[str, int, int, int, bytes | BinaryIO]:
     """(SHA-256, compressed size, CRC-32, size, raw deflate data) of a file, as zipfile
     makes it at ``level``; read a piece at a time (deflate's output does not depend on how
-    its input is cut)."""
+    its input is cut).  The data is a temporary file, at its start, when it is larger than
+    :data:`SPILL`."""
     z = zlib.compressobj(level, zlib.DEFLATED, -15)
     digest = hashlib.sha256() if sha is None else None
-    packed, crc, size = [], 0, 0
+    packed: list[bytes] = []
+    spill: BinaryIO | None = None
+    crc = size = csize = 0
     with open(path, "rb", buffering=0) as handle:
-        for piece in pieces(handle):
-            packed.append(z.compress(piece))
-            crc = zlib.crc32(piece, crc)
-            size += len(piece)
-            if digest is not None:
-                digest.update(piece)
-    packed.append(z.flush())
-    data = b"".join(packed)
-    return sha or digest.hexdigest(), len(data), crc, size, data
+        for piece in chain(pieces(handle), (None,)):
+            if piece is None:
+                out = z.flush()
+            else:
+                out = z.compress(piece)
+                crc = zlib.crc32(piece, crc)
+                size += len(piece)
+                if digest is not None:
+                    digest.update(piece)
+            csize += len(out)
+            packed.append(out)
+            if spill is None and csize > SPILL:
+                spill = tempfile.TemporaryFile()
+            if spill is not None:
+                spill.writelines(packed)
+                packed.clear()
+    if spill is not None:
+        spill.seek(0)
+    return sha or digest.hexdigest(), csize, crc, size, spill or b"".join(packed)
 
 
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's local file header
 
 
 def _reuse(source: tuple[str, Entry] | None, handles: dict[str, BinaryIO],
-           ) -> tuple[int, int, int, bytes] | None:
+           ) -> tuple[int, int, int, bytes | BinaryIO] | None:
     """(compressed size, CRC-32, size, compressed bytes) of a content an earlier zip holds;
     None when it holds none, or its member is not where the index says (then it is
     deflated again)."""
@@ -203,15 +226,40 @@ def _reader(handle: BinaryIO) -> Callable[[int, int], bytes]:
 
 
 def _read_member(read: Callable[[int, int], bytes], entry: Entry,
-                 ) -> tuple[int, int, int, bytes] | None:
+                 ) -> tuple[int, int, int, bytes | BinaryIO] | None:
     """(compressed size, CRC-32, size, compressed bytes) of the member at ``entry``; None
-    when it is not there or cannot be read."""
+    when it is not there or cannot be read.  Bytes larger than :data:`SPILL` are not read
+    here but given as a :class:`_Region`, read a piece at a time as they are written."""
     offset, csize, crc, size = entry
     try:
         head = _LOCAL.unpack(read(offset, _LOCAL.size))
         if head[0] != zipfile.stringFileHeader or head[7:10] != (crc, csize, size):
             return None
-        packed = read(offset + _LOCAL.size + head[10] + head[11], csize)
+        start = offset + _LOCAL.size + head[10] + head[11]
+        if csize > SPILL:
+            return (csize, crc, size, _Region(read, start, csize)) \
+                if len(read(start + csize - 1, 1)) == 1 else None
+        packed = read(start, csize)
     except (OSError, ValueError, struct.error):  # io.UnsupportedOperation: no descriptor
         return None
     return (csize, crc, size, packed) if len(packed) == csize else None
+
+
+class _Region:
+    """``size`` bytes of a zip from ``offset``, read as a file is (see :func:`_reader`)."""
+
+    def __init__(self, read: Callable[[int, int], bytes], offset: int, size: int):
+        self._read, self._offset, self._left = read, offset, size
+
+    def read(self, n: int = -1) -> bytes:
+        n = self._left if n < 0 else min(n, self._left)
+        data = self._read(self._offset, n)
+        if len(data) != n:
+            raise OSError("a zip member ends before its recorded size")
+        self._offset += n
+        self._left -= n
+        return data
+
+    def close(self) -> None:
+        """Nothing to let go of: the zip's handle belongs to :func:`write_zip`."""
+

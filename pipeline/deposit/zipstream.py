@@ -43,24 +43,30 @@ class ZipStream:
 
     def folder(self, name: str) -> None:
         """A folder member (``name`` ends in ``/``), stored empty."""
-        self._add(name, _FOLDER, zipfile.ZIP_STORED, 0, 0, b"")
+        self._add(name, _FOLDER, zipfile.ZIP_STORED, 0, 0, b"", 0)
 
-    def member(self, name: str, crc: int, size: int, packed: bytes) -> int:
-        """A file member whose raw deflate data is ``packed``; its header's offset."""
-        return self._add(name, _FILE, zipfile.ZIP_DEFLATED, crc, size, packed)
+    def member(self, name: str, crc: int, size: int, packed: bytes | BinaryIO,
+               csize: int) -> int:
+        """A file member whose raw deflate data, ``csize`` bytes, is ``packed`` (or what a
+        file holds from where it stands: the deflated data of a large file is not held in
+        memory); its header's offset."""
+        return self._add(name, _FILE, zipfile.ZIP_DEFLATED, crc, size, packed, csize)
 
     def _add(self, name: str, attr: int, method: int, crc: int, size: int,
-             packed: bytes) -> int:
+             packed: bytes | BinaryIO, csize: int) -> int:
         info = zipfile.ZipInfo(name, date_time=self.date_time)
         info.create_system = 3  # Unix, so that the permissions are read
         info.external_attr = attr
         info.compress_type = method
-        info.CRC, info.file_size, info.compress_size = crc, size, len(packed)
+        info.CRC, info.file_size, info.compress_size = crc, size, csize
         offset = info.header_offset = self.offset
         header = info.FileHeader(size * 1.05 > zipfile.ZIP64_LIMIT)  # as zipfile decides
         self.out.write(header)
-        self.out.write(packed)
-        self.offset += len(header) + len(packed)
+        if isinstance(packed, bytes):
+            self.out.write(packed)
+        else:
+            shutil.copyfileobj(packed, self.out, SPOOL)
+        self.offset += len(header) + csize
         self.directory.write(_central(info))
         self.count += 1
         return offset
