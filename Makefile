@@ -22,7 +22,7 @@ help: ## list the targets
 
 all: tei review editions deposit ## build the whole edition from source/: tei/, the review list, build/html/, build/text/, deposit packages
 
-setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema
+setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema, compile where a C compiler is
 
 # The package is byte-compiled once here: every teipipe command would otherwise compile it
 # again when PYTHONDONTWRITEBYTECODE is set (a .pyc that no longer matches its source is ignored).
