@@ -98,3 +98,21 @@ def test_a_bad_file_is_reported_once_and_left_out_of_both(edition: Path) -> None
     assert not (edition / "text" / "0000_broken.txt").exists()
     assert (edition / "text" / "1967-01-23_politburo-cable.txt").is_file()
     assert (edition / "html" / "documents" / "1967-01-23_politburo-cable.html").is_file()
+
+
+def test_the_editions_texts_share_a_file_yet_change_apart(edition: Path) -> None:
+    """The plain text a document page offers and the plain-text edition's file are the
+    same bytes: one run links them (one file made, not two); a later run of either
+    edition replaces its own, and the other keeps what it had."""
+    assert run("export", "html", "tei", "-o", "html", "--text-output", "text", "-j", "1")[0] == 0
+    download = edition / "html" / "text" / "1967-01-23_politburo-cable.txt"
+    plain = edition / "text" / "1967-01-23_politburo-cable.txt"
+    assert download.read_bytes() == plain.read_bytes()
+    assert download.stat().st_ino == plain.stat().st_ino  # (tmp_path is on one device)
+    before = plain.read_bytes()
+    edit(edition)
+    assert run("export", "html", "tei", "-o", "html")[0] == 0
+    assert download.read_bytes() != before
+    assert plain.read_bytes() == before
+    assert run("export", "text", "tei", "-o", "text")[0] == 0
+    assert plain.read_bytes() == download.read_bytes()

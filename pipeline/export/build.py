@@ -279,7 +279,11 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None]):
     if args[4] is not None:
         width, diplomatic = args[4][0], args[4][1]
         same = width == options.width and not diplomatic  # then it is the download
-        row, own_text = _text_of(source, state, args[4], download if same else None)
+        like = None  # the download, when it is in place: the text edition's file links it
+        if same and args[3] is not None and isinstance(own[1][1], Placed) and \
+                own[1][1].outcome in ("written", "unchanged"):
+            like = Path(args[3][0]) / own[1][0]
+        row, own_text = _text_of(source, state, args[4], download if same else None, like)
         plain = (str(path), state, row, [], own_text)
     summary = summarize(source)
     meta = summary.meta
@@ -298,14 +302,17 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None]):
 Where = tuple[str, dict[str, bool]] | None
 
 
-def _put(files: list[tuple[str, bytes]], where: Where) -> list[tuple[str, bytes | Placed]]:
+def _put(files: list[tuple[str, bytes]], where: Where, like: Path | None = None
+         ) -> list[tuple[str, bytes | Placed]]:
     """Worker: a document's own files put in place here (:func:`.output.place`), not passed
-    through the main process, when ``where`` says where."""
+    through the main process, when ``where`` says where; ``like``: a file that holds the
+    bytes of the (one) file, to link (:func:`.output.place`)."""
     if where is None:
         return list(files)
     out_dir, replace = Path(where[0]), where[1]
     return [(rel, Placed(hashlib.sha256(data).hexdigest(),
-                         place(out_dir, rel, data, replace[rel]))) for rel, data in files]
+                         place(out_dir, rel, data, replace[rel], like)))
+            for rel, data in files]
 
 
 def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
@@ -628,10 +635,12 @@ def _read_text(args: tuple[str, int, bool, str, Where]):
 
 
 def _text_of(source, state: incremental.FileState, task: TextTask,
-             made: bytes | None = None) -> tuple[tuple, list[tuple[str, bytes | Placed]]]:
+             made: bytes | None = None, like: Path | None = None
+             ) -> tuple[tuple, list[tuple[str, bytes | Placed]]]:
     """Worker: a read TEI file's part of the plain-text edition: the row the record keeps,
-    and its text (``made``: its bytes when they were made already), put in place when
-    ``task`` says where; what corpus.txt and corpus.tsv need of it is kept in the cache."""
+    and its text (``made``: its bytes when they were made already, and ``like``: a file
+    that holds them), put in place when ``task`` says where; what corpus.txt and
+    corpus.tsv need of it is kept in the cache."""
     width, diplomatic, cache, where = task
     h = source.doc.header
     data = {"corpus": text.corpus_text([source.doc], diplomatic),
@@ -640,7 +649,8 @@ def _text_of(source, state: incremental.FileState, task: TextTask,
                  json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     if made is None:
         made = text.document_text(source.doc, width, diplomatic).encode()
-    return (source.doc.id, h.title, h.date_when), _put([(f"{source.name}.txt", made)], where)
+    return (source.doc.id, h.title, h.date_when), _put([(f"{source.name}.txt", made)], where,
+                                                       like)
 
 
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
