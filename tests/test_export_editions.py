@@ -116,3 +116,29 @@ def test_the_editions_texts_share_a_file_yet_change_apart(edition: Path) -> None
     assert plain.read_bytes() == before
     assert run("export", "text", "tei", "-o", "text")[0] == 0
     assert plain.read_bytes() == download.read_bytes()
+
+
+def test_the_corpus_parts_are_kept_in_packs_that_do_not_pile_up(edition: Path) -> None:
+    """What corpus.txt and corpus.tsv need of each document is kept many to a file (a
+    pack): a run that reads every file again leaves one pack; one whose pack is gone
+    reads the files again and makes the same corpus."""
+    def found() -> list[Path]:
+        return sorted((edition / "cache").glob("export/export-text/*/*.pack"))
+
+    assert run("export", "html", "tei", "-o", "html", "--text-output", "text")[0] == 0
+    made = contents(edition / "text")
+    assert len(found()) == 1
+    edit(edition)
+    assert run("export", "text", "tei", "-o", "text")[0] == 0
+    assert len(found()) == 2  # the one file read again, beside the others' pack
+    assert run("export", "text", "tei", "-o", "text", "--rebuild")[0] == 0
+    assert len(found()) == 1
+    changed = contents(edition / "text")
+    assert changed != made
+    for pack in found():
+        pack.unlink()
+    (edition / "text" / "corpus.txt").unlink()
+    status, output = run("export", "text", "tei", "-o", "text")
+    assert status == 0, output
+    assert contents(edition / "text") == changed
+    assert len(found()) == 1

@@ -53,7 +53,7 @@ from ..batch import collector_paused
 from ..diagnostics import Diagnostic, Severity, error
 from ..files import write_atomic
 from ..tei.read import parse
-from . import edition, html, html_pieces, text
+from . import edition, html, html_pieces, packs, text
 from .output import KEEP, Placed, Written, listed, place, write_files
 from .register import Entry
 from .sources import find_tei, in_order, read, sort_key
@@ -110,21 +110,26 @@ class Build:
         self.cache = cache_dir() / "export" / stage / digest[:16] if record else None
         self.started = time.time_ns()
         self.given: dict[str, tuple[str, str]] = {}  # output -> (its entry, sha256 given)
+        self.packs: dict[str, bool] = {}  # the packs of summaries looked for (:mod:`.packs`)
+        # the packs of this record's summaries are named after it
+        self.pack_prefix = hashlib.sha256(str(record).encode("utf-8")).hexdigest()[:16]
 
     # ------------------------------------------------------------------ inputs
 
     def partition(self, files: Sequence[Path], kind: str) -> tuple[dict[str, Doc],
                                                                     list[Path]]:
         """The documents whose TEI file is the one remembered (by path) and whose summary
-        (of ``kind``) is in the cache, and the others."""
+        (of ``kind``; ``text``: in a pack, :mod:`.packs`) is in the cache, and the others."""
         fresh: dict[str, Doc] = {}
         stale: list[Path] = []
         for path in files:
             entry = None if self.rebuild else self.record.get(str(path))
             state = incremental.state(path, entry["source"], self.started) if entry else None
             if entry is None or state is None or state.sha256 != entry["source"].sha256 or \
-                    self.cache is None or \
-                    not _summary_path(self.cache, state.sha256, path.stem, kind).is_file():
+                    self.cache is None or not (
+                        packs.present(self.cache, entry.get("pack"), self.packs)
+                        if kind == "text" else
+                        _summary_path(self.cache, state.sha256, path.stem, kind).is_file()):
                 stale.append(path)
                 continue
             if state != entry["source"]:
@@ -270,7 +275,7 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None]):
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, [], \
-            None if args[4] is None else (str(path), None, None, [], [])
+            None if args[4] is None else (str(path), None, None, [], [], None)
     download = text.document_text(source.doc, options.width).encode()
     own: list[tuple[str, bytes | Placed]] = [(f"tei/{source.name}.xml", source.data),
                                              (f"text/{source.name}.txt", download)]
@@ -283,8 +288,9 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None]):
         if same and args[3] is not None and isinstance(own[1][1], Placed) and \
                 own[1][1].outcome in ("written", "unchanged"):
             like = Path(args[3][0]) / own[1][0]
-        row, own_text = _text_of(source, state, args[4], download if same else None, like)
-        plain = (str(path), state, row, [], own_text)
+        row, own_text, part = _text_of(source, state, args[4], download if same else None,
+                                       like)
+        plain = (str(path), state, row, [], own_text, part)
     summary = summarize(source)
     meta = summary.meta
     page = b""  # none when its page shows entries of the register it lacks (Plan.extra)
@@ -406,6 +412,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
         fresh, stale = build.partition(files, "html")
         tasks: dict[str, TextTask] = {}  # by path: the files read for both editions
         given: dict[str, tuple] = {}  # by path: what they gave the plain-text edition
+        text_pack = None  # where what they gave for corpus.txt and .tsv is kept meanwhile
         if plain is not None:
             text_build = Build("export-text", plain.out_dir, _text_settings(plain.width,
                                                                             plain.diplomatic),
@@ -414,12 +421,16 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
             text_fresh, text_stale = text_build.partition(files, "text")
             placing = _placing(text_build, text_stale, text_fresh, lambda name: (f"{name}.txt",))
             read_too = set(map(str, stale))
-            tasks = {str(p): (plain.width, plain.diplomatic, str(text_build.cache), placing(p))
+            tasks = {str(p): (plain.width, plain.diplomatic, placing(p))
                      for p in text_stale if str(p) in read_too}
+            text_pack = packs.Writer(text_build.cache, text_build.pack_prefix)
+            stack.callback(text_pack.close)
         outcome.written = build.write(_site(build, fresh, stale, options, entries,
                                             register_digest, outcome, paths, work, tasks,
-                                            given))
+                                            given, text_pack))
         outcome.diagnostics.extend(outcome.written.problems)
+        if text_pack is not None:
+            text_pack.close()
         if plain is None:
             return outcome, None
         text_outcome = Result()
@@ -482,10 +493,12 @@ def _writable(folder: Path) -> bool:
 def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.Options,
           entries: dict[str, Entry], register_digest: str, outcome: Result,
           paths: Sequence[Path], work: Path, text_tasks: dict[str, TextTask],
-          given: dict[str, tuple]) -> Iterator[tuple[str, bytes | Path | None]]:
+          given: dict[str, tuple], text_pack: packs.Writer | None = None
+          ) -> Iterator[tuple[str, bytes | Path | None]]:
     """Every file of the HTML edition, made or kept (see the module docstring); the files
     read that are in ``text_tasks`` give their part of the plain-text edition too, kept in
-    ``given`` (by path) for :func:`_texts`."""
+    ``given`` (by path) for :func:`_texts`, what corpus.txt and corpus.tsv need of them in
+    ``text_pack`` (not in memory: it is as large as the corpus)."""
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
@@ -496,7 +509,9 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
                           text_tasks.get(str(p))) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
         if plain is not None:
-            given[key] = plain
+            part = plain[5]
+            given[key] = (*plain[:5], part if part is None or text_pack is None
+                          else text_pack.add(part))
         if row is None:
             build.record.drop(key)
             continue
@@ -584,10 +599,6 @@ def _early_page(summary: Path) -> bytes | None:
         return None
 
 
-def _load(cache: Path, doc: Doc, kind: str) -> dict:
-    return json.loads(_summary_path(cache, doc.sha, doc.name, kind).read_bytes())
-
-
 def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
            options: html.Options, cache: Path) -> Iterator[tuple[str, Placed | None]]:
     """Each document's page, kept when its inputs are those it was made from; the others
@@ -618,39 +629,38 @@ def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
 
 
 #: What a worker needs to make a file's part of the plain-text edition: the width, whether
-#: diplomatic, the folder of the summaries and where to put the text (:data:`Where`).
-TextTask = tuple[int, bool, str, Where]
+#: diplomatic and where to put the text (:data:`Where`).
+TextTask = tuple[int, bool, Where]
 
 
-def _read_text(args: tuple[str, int, bool, str, Where]):
-    """Worker: a TEI file into its text (put in place here, :func:`_put`, when ``args[4]``
-    says where), and what corpus.txt and corpus.tsv need of it (kept in the folder
-    ``args[3]``, by content)."""
+def _read_text(args: tuple[str, int, bool, Where]):
+    """Worker: a TEI file into its text (put in place here, :func:`_put`, when ``args[3]``
+    says where), and what corpus.txt and corpus.tsv need of it (for the main process to
+    keep in a pack, :mod:`.packs`)."""
     path = Path(args[0])
     source, problems, state = _read(path)
     if source is None or state is None:
-        return str(path), None, None, problems, []
-    row, own = _text_of(source, state, args[1:])
-    return str(path), state, row, problems, own
+        return str(path), None, None, problems, [], None
+    row, own, part = _text_of(source, state, args[1:])
+    return str(path), state, row, problems, own, part
 
 
 def _text_of(source, state: incremental.FileState, task: TextTask,
              made: bytes | None = None, like: Path | None = None
-             ) -> tuple[tuple, list[tuple[str, bytes | Placed]]]:
+             ) -> tuple[tuple, list[tuple[str, bytes | Placed]], bytes]:
     """Worker: a read TEI file's part of the plain-text edition: the row the record keeps,
-    and its text (``made``: its bytes when they were made already, and ``like``: a file
-    that holds them), put in place when ``task`` says where; what corpus.txt and
-    corpus.tsv need of it is kept in the cache."""
-    width, diplomatic, cache, where = task
+    its text (``made``: its bytes when they were made already, and ``like``: a file that
+    holds them), put in place when ``task`` says where, and what corpus.txt and corpus.tsv
+    need of it (:func:`_texts` keeps it)."""
+    width, diplomatic, where = task
     h = source.doc.header
     data = {"corpus": text.corpus_text([source.doc], diplomatic),
             "row": text.tsv_line(text.metadata_row(source.doc, f"{source.name}.txt"))}
-    write_atomic(_summary_path(Path(cache), state.sha256, source.name, "text"),
-                 json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    part = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if made is None:
         made = text.document_text(source.doc, width, diplomatic).encode()
-    return (source.doc.id, h.title, h.date_when), _put([(f"{source.name}.txt", made)], where,
-                                                       like)
+    return (source.doc.id, h.title, h.date_when), \
+        _put([(f"{source.name}.txt", made)], where, like), part
 
 
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
@@ -691,23 +701,29 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
            given: dict[str, tuple]) -> Iterator[tuple[str, bytes | Path | None]]:
     """Every file of the plain-text edition, made or kept; ``given``: what the files read
     already (for the HTML edition, :func:`_read_html`) gave, by path: those are not read
-    again."""
+    again.  What corpus.txt and corpus.tsv need of the files read is kept in one new pack
+    (:mod:`.packs`), unless it was kept already (where ``given`` says)."""
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
     placing = _placing(build, stale, fresh, lambda name: (f"{name}.txt",))
-    results = build.read(_read_text, [(str(p), width, diplomatic, str(cache), placing(p))
+    results = build.read(_read_text, [(str(p), width, diplomatic, placing(p))
                                       for p in stale if str(p) not in given], "reading")
-    for key, state, row, found, own in _merged(stale, given, results):
-        outcome.diagnostics.extend(found)
-        if row is None:
-            build.record.drop(key)
-            continue
-        path = Path(key)
-        read_now.append((key, path.stem, *row))
-        build.remember(Doc(path, path.stem, *row, state.sha256), state)
-        for rel, content in own:
-            yield build.give(key, rel, content)
+    pack = packs.Writer(cache, build.pack_prefix)
+    try:
+        for key, state, row, found, own, part in _merged(stale, given, results):
+            outcome.diagnostics.extend(found)
+            if row is None:
+                build.record.drop(key)
+                continue
+            path = Path(key)
+            read_now.append((key, path.stem, *row))
+            build.remember(Doc(path, path.stem, *row, state.sha256), state,
+                           pack=pack.add(part) if isinstance(part, bytes) else part)
+            for rel, content in own:
+                yield build.give(key, rel, content)
+    finally:
+        pack.close()
     for key, doc in fresh.items():
         rel = f"{doc.name}.txt"
         if build.intact(key, rel):
@@ -728,11 +744,15 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
         return
     build.record.put(EDITION, {"key": key, "files": {}})
     work.mkdir(parents=True, exist_ok=True)
+    parts = packs.Reader(cache)
     with open(work / "corpus.txt", "wb") as corpus, open(work / "corpus.tsv", "wb") as table:
         table.write(("\t".join(text.TSV_COLUMNS) + "\n").encode("utf-8"))
         for k, doc in enumerate(ordered):  # one document at a time: the corpus is large
-            part = _load(cache, doc, "text")
+            part = json.loads(parts.read(build.record.get(str(doc.path))["pack"]))
             corpus.write(("\n" if k else "").encode("utf-8") + part["corpus"].encode("utf-8"))
             table.write(part["row"].encode("utf-8"))
+    parts.close()
+    packs.sweep(cache, build.pack_prefix, {entry["pack"][0] for entry in
+                                           build.record.entries.values() if "pack" in entry})
     yield build.give(EDITION, "corpus.txt", work / "corpus.txt")
     yield build.give(EDITION, "corpus.tsv", work / "corpus.tsv")
