@@ -142,3 +142,26 @@ def test_the_corpus_parts_are_kept_in_packs_that_do_not_pile_up(edition: Path) -
     assert status == 0, output
     assert contents(edition / "text") == changed
     assert len(found()) == 1
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_pages_summaries_are_kept_in_packs(edition: Path, jobs: str) -> None:
+    """The HTML edition's summaries (with each document's page) are kept one pack per
+    worker, not one file per document; when they are gone from the cache, the files are
+    read again and the site is the same; packs nothing names any more are removed."""
+    def found() -> list[Path]:
+        return sorted((edition / "cache").glob("export/export-html/*/*.pack"))
+
+    assert run("export", "html", "tei", "-o", "html", "-j", jobs)[0] == 0
+    made = contents(edition / "html")
+    assert 1 <= len(found()) <= int(jobs)
+    assert not list((edition / "cache").glob("export/export-html/*/*/*"))  # no file each
+    for pack in found():
+        pack.unlink()
+    (edition / "html" / "index.html").unlink()
+    status, output = run("export", "html", "tei", "-o", "html", "-j", jobs)
+    assert status == 0, output
+    assert contents(edition / "html") == made
+    assert run("export", "html", "tei", "-o", "html", "-j", jobs, "--rebuild")[0] == 0
+    assert 1 <= len(found()) <= int(jobs)
+    assert contents(edition / "html") == made

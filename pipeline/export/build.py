@@ -51,7 +51,6 @@ from .. import incremental
 from ..assets import cache_dir
 from ..batch import collector_paused
 from ..diagnostics import Diagnostic, Severity, error
-from ..files import write_atomic
 from ..tei.read import parse
 from . import edition, html, html_pieces, packs, text
 from .output import KEEP, Placed, Written, listed, place, write_files
@@ -119,17 +118,16 @@ class Build:
     def partition(self, files: Sequence[Path], kind: str) -> tuple[dict[str, Doc],
                                                                     list[Path]]:
         """The documents whose TEI file is the one remembered (by path) and whose summary
-        (of ``kind``; ``text``: in a pack, :mod:`.packs`) is in the cache, and the others."""
+        (of ``kind``, in a pack: :mod:`.packs`) is in the cache, and the others."""
         fresh: dict[str, Doc] = {}
         stale: list[Path] = []
         for path in files:
             entry = None if self.rebuild else self.record.get(str(path))
             state = incremental.state(path, entry["source"], self.started) if entry else None
             if entry is None or state is None or state.sha256 != entry["source"].sha256 or \
-                    self.cache is None or not (
-                        packs.present(self.cache, entry.get("pack"), self.packs)
-                        if kind == "text" else
-                        _summary_path(self.cache, state.sha256, path.stem, kind).is_file()):
+                    self.cache is None or not packs.present(
+                        self.cache, entry.get("pack" if kind == "text" else "summary"),
+                        self.packs):
                 stale.append(path)
                 continue
             if state != entry["source"]:
@@ -263,19 +261,20 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None]):
+def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str]):
     """Worker: a TEI file into its summary and its page but for the links to its
-    neighbours (:func:`.html_pieces.splice`), kept together in the folder ``args[2]``, by
-    content; its downloads (TEI file, plain text); from one parse.  ``args[3]``: the
+    neighbours (:func:`.html_pieces.splice`), kept together in a pack in the folder
+    ``args[2]`` (:func:`_pack`; where, the last of what it gives); its downloads (TEI file, plain text); from one parse.  ``args[3]``: the
     output folder and, for each download, whether a file there may be replaced: the worker
     puts them in place itself (:func:`.output.place`).  ``args[4]``: when the plain-text
     edition is made in the same run, what it needs of this file (as :func:`_read_text`
-    makes it, from the same parse), else None."""
+    makes it, from the same parse), else None.  ``args[5]``: the prefix of the packs of the
+    build record (:attr:`Build.pack_prefix`)."""
     path, options, cache = Path(args[0]), args[1], Path(args[2])
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, [], \
-            None if args[4] is None else (str(path), None, None, [], [], None)
+            None if args[4] is None else (str(path), None, None, [], [], None), None
     download = text.document_text(source.doc, options.width).encode()
     own: list[tuple[str, bytes | Placed]] = [(f"tei/{source.name}.xml", source.data),
                                              (f"text/{source.name}.txt", download)]
@@ -297,10 +296,31 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None]):
     if not meta["uncarried"]:
         page = html.early_page(source.tree, source.name, options, dict(meta["entries"]))
     parts = [marshal.dumps(data) for data in (meta, summary.search, summary.lists)]
-    write_atomic(_summary_path(cache, state.sha256, source.name, "html"),
-                 _SIZES.pack(*map(len, parts), len(page)) + b"".join(parts) + page)
+    where = _pack(cache, args[5]).add(_SIZES.pack(*map(len, parts), len(page)) + b"".join(parts) + page)
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
-        problems, own, plain
+        problems, own, plain, where
+
+
+#: The pack this process puts the HTML summaries it makes in (:func:`_pack`).
+_PACKED: list[packs.Writer] = []
+
+
+def _pack(cache: Path, prefix: str) -> packs.Writer:
+    """Worker: the pack of the summaries this process makes in ``cache`` (one per process
+    and folder: a worker's summaries go into one file, not one file each), for the build
+    record of ``prefix``."""
+    if _PACKED and (_PACKED[0].folder != cache or _PACKED[0].prefix != prefix or
+                    _PACKED[0].pid != os.getpid()):
+        _PACKED.pop().close()
+    if not _PACKED:
+        _PACKED.append(packs.Writer(cache, prefix, unbuffered=True))
+    return _PACKED[0]
+
+
+def _packed_done() -> None:
+    """The pack of this process complete: a later run starts its own."""
+    if _PACKED:
+        _PACKED.pop().close()
 
 
 #: Where a worker puts a document's own files: the output folder and, for each file,
@@ -336,23 +356,16 @@ def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
     return where
 
 
-def _summary_path(cache: Path, sha: str, name: str, kind: str) -> Path:
-    """Where the summary (of ``kind``) of a file of content ``sha`` is kept: by its content
-    and its name too (a summary names the document's pages after its file)."""
-    key = hashlib.sha256(f"{sha}\0{name}".encode("utf-8")).hexdigest()
-    return cache / key[:2] / f"{key}.{kind}"
-
-
-def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str]
-                 ) -> Placed:
+def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str,
+                             packs.Where]) -> Placed:
     """Worker: a document's page, put in place here (:func:`.output.place`): pages are
     the bulk of the edition, and need not pass through the main process.  The page made
-    when its file was read, kept with its summary (the file ``args[6]``), gets its
-    neighbours here; when there is none, it is made now."""
-    path, params, extra, out_dir, rel, replace, summary = args
+    when its file was read, kept with its summary (in the folder ``args[6]``, where
+    ``args[7]`` says), gets its neighbours here; when there is none, it is made now."""
+    path, params, extra, out_dir, rel, replace, cache, summary = args
     data = None
     if not extra:
-        early = _early_page(Path(summary))
+        early = _early_page(Path(cache), summary)
         data = html_pieces.splice(early, params) if early else None
     if data is None:
         data = html.document_page(parse(Path(path)), params, extra)
@@ -504,9 +517,9 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     read_now: list[tuple] = []
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
-    for key, state, row, found, own, plain in build.read(
-            _read_html, [(str(p), options, str(cache), placing(p),
-                          text_tasks.get(str(p))) for p in stale], "reading"):
+    for key, state, row, found, own, plain, where in build.read(
+            _read_html, [(str(p), options, str(cache), placing(p), text_tasks.get(str(p)),
+                          build.pack_prefix) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
         if plain is not None:
             part = plain[5]
@@ -516,9 +529,11 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
             build.record.drop(key)
             continue
         read_now.append((key, *row))
-        build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state)
+        build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state,
+                       summary=where)
         for rel, content in own:
             yield build.give(key, rel, content)
+    _packed_done()
     for key, doc in fresh.items():
         kept = [rel for rel in (f"tei/{doc.name}.xml", f"text/{doc.name}.txt")
                 if build.intact(key, rel)]
@@ -532,11 +547,12 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     recorded = build.record.get(EDITION) or {}
     edition_key = _digest([(d.name, d.sha) for d in ordered], register_digest)
     plan = None
+    summaries = packs.Reader(cache)
     if read_now or recorded.get("key") != edition_key or not all(
             build.intact(EDITION, rel) for rel in recorded.get("files", {})):
         plan = edition.Plan(entries)
         for doc in ordered:
-            plan.add(str(doc.path), _meta(cache, doc))
+            plan.add(str(doc.path), _meta(summaries, build.record.get(str(doc.path))["summary"]))
         problems = plan.problems()
     else:  # the warnings of the edition as it was made: it still has them
         problems = [Diagnostic(code, Severity(severity), *rest)
@@ -544,8 +560,10 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     outcome.diagnostics.extend(problems)
     pages = _pages(build, ordered, plan, options, cache)  # the workers start on them now,
     if plan is None:  # while this process makes the edition's files
+        summaries.close()
         yield from ((rel, KEEP) for rel in recorded["files"])
         yield from pages
+        _sweep(build)
         return
     keys = plan.keys(options, register_digest)
     made = [rel for rel, k in keys.items()
@@ -556,11 +574,23 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         [d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
         for d in problems]})
     yield from ((rel, KEEP) for rel in kept)
-    for rel, data in edition.edition_files(
-            plan, options, made, lambda k: _parts(cache, ordered[k]), work,
-            lambda fn, tasks: build.read(fn, tasks, None)):
-        yield build.give(EDITION, rel, data)
+    try:
+        for rel, data in edition.edition_files(
+                plan, options, made,
+                lambda k: _parts(summaries, build.record.get(str(ordered[k].path))["summary"]),
+                work, lambda fn, tasks: build.read(fn, tasks, None)):
+            yield build.give(EDITION, rel, data)
+    finally:
+        summaries.close()
     yield from pages
+    _sweep(build)
+
+
+def _sweep(build: Build, key: str = "summary") -> None:
+    """Remove the packs of the build's record that none of its entries' ``key`` names."""
+    assert build.cache is not None
+    packs.sweep(build.cache, build.pack_prefix, {entry[key][0] for entry in
+                                                 build.record.entries.values() if key in entry})
 
 
 #: The sizes of the three parts of an HTML summary and of the document's page but for its
@@ -571,32 +601,30 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
 _SIZES = struct.Struct("<4Q")
 
 
-def _meta(cache: Path, doc: Doc) -> dict:
+def _meta(summaries: packs.Reader, where: packs.Where) -> dict:
     """The meta of an HTML summary (the first of its parts: the rest is not read)."""
-    with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
-        size = _SIZES.unpack(handle.read(_SIZES.size))[0]
-        return marshal.loads(handle.read(size))
+    size = _SIZES.unpack(summaries.read(where, 0, _SIZES.size))[0]
+    return marshal.loads(summaries.read(where, _SIZES.size, size))
 
 
-def _parts(cache: Path, doc: Doc) -> tuple[dict, dict]:
+def _parts(summaries: packs.Reader, where: packs.Where) -> tuple[dict, dict]:
     """The search and the lists of an HTML summary (its second and third parts)."""
-    with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
-        meta, search, lists, _page = _SIZES.unpack(handle.read(_SIZES.size))
-        handle.seek(meta, os.SEEK_CUR)
-        data = handle.read(search + lists)
+    meta, search, lists, _page = _SIZES.unpack(summaries.read(where, 0, _SIZES.size))
+    data = summaries.read(where, _SIZES.size + meta, search + lists)
     return marshal.loads(data[:search]), marshal.loads(data[search:])
 
 
-def _early_page(summary: Path) -> bytes | None:
+def _early_page(pack: Path, where: packs.Where) -> bytes | None:
     """The page kept with an HTML summary (its fourth part; None: none, or the summary is
     gone from the cache since)."""
+    summaries = packs.Reader(pack)
     try:
-        with open(summary, "rb") as handle:
-            *parts, page = _SIZES.unpack(handle.read(_SIZES.size))
-            handle.seek(sum(parts), os.SEEK_CUR)
-            return handle.read(page) or None
+        *parts, page = _SIZES.unpack(summaries.read(where, 0, _SIZES.size))
+        return summaries.read(where, _SIZES.size + sum(parts), page) or None
     except OSError:
         return None
+    finally:
+        summaries.close()
 
 
 def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
@@ -617,8 +645,7 @@ def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
         entry = {k: v for k, v in entry.items() if k != "extra"}
         build.record.put(key, {**entry, "page": page, **({"extra": extra} if extra else {})})
         tasks.append((key, params, extra, str(build.out_dir), rel,
-                      build.force or rel in build.listed,
-                      str(_summary_path(cache, doc.sha, doc.name, "html"))))
+                      build.force or rel in build.listed, str(cache), entry["summary"]))
         todo.append((key, rel))
     results = build.read(_render_page, tasks, "pages")
     return itertools.chain(kept, (build.give(key, rel, data)
@@ -752,7 +779,6 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
             corpus.write(("\n" if k else "").encode("utf-8") + part["corpus"].encode("utf-8"))
             table.write(part["row"].encode("utf-8"))
     parts.close()
-    packs.sweep(cache, build.pack_prefix, {entry["pack"][0] for entry in
-                                           build.record.entries.values() if "pack" in entry})
+    _sweep(build, "pack")
     yield build.give(EDITION, "corpus.txt", work / "corpus.txt")
     yield build.give(EDITION, "corpus.tsv", work / "corpus.tsv")

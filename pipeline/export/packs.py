@@ -1,12 +1,13 @@
 """Small summaries kept many to a file (a *pack*) in the cache folder, not one file each.
 
-Making a file costs the file system more than writing the few kilobytes of a summary into
+Making a file costs the file system more than writing the kilobytes of a summary into
 a file that is open: after a folder of thousands of files was removed (a rebuild from
 nothing), making each new one took a third to half a millisecond of system time here,
-as much as everything else a document's plain text costs.  So the plain-text edition
-keeps what ``corpus.txt`` and ``corpus.tsv`` need of each document in a pack: a run
-appends the parts of the documents it read to one new pack (:class:`Writer`), and the
-build record says where each part is, as ``[pack, offset, size]``.
+as much as everything else a document's plain text costs.  So the summaries of the
+editions are kept in packs: the plain-text edition's (what ``corpus.txt`` and
+``corpus.tsv`` need of each document) in one new pack per run, the HTML edition's (with
+each document's page) in one per worker process; and the build record says where each
+part is, as ``[pack, offset, size]``.
 
 A pack is named after the build record it serves (``prefix``) and is removed once that
 record names it no more (:func:`sweep`).  A part whose pack is gone is a summary not in
@@ -24,22 +25,32 @@ Where = list
 
 
 class Writer:
-    """Parts appended to one new pack in ``folder``, made when the first part comes."""
+    """Parts appended to one new pack in ``folder``, made when the first part comes.
 
-    def __init__(self, folder: Path, prefix: str):
+    ``unbuffered``: each part is in the file when :meth:`add` returns (a worker process
+    writes it, another process reads it, and a worker ends without flushing buffers)."""
+
+    def __init__(self, folder: Path, prefix: str, unbuffered: bool = False):
         self.folder = folder
         self.prefix = prefix
+        self.buffering = 0 if unbuffered else -1
+        self.pid = os.getpid()
         self.handle = None
+        self.name = ""
+        self.size = 0
 
     def add(self, data: bytes) -> Where:
         if self.handle is None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            name = f"{self.prefix}-{os.getpid()}-{time.time_ns()}.pack"
-            self.handle = open(self.folder / name, "xb")  # noqa: SIM115 - open for the run
-            self.name = name
-        offset = self.handle.tell()
-        self.handle.write(data)
-        return [self.name, offset, len(data)]
+            name = f"{self.prefix}-{self.pid}-{time.time_ns()}.pack"
+            self.handle = open(self.folder / name, "xb", buffering=self.buffering)  # noqa: SIM115
+            self.name, self.size = name, 0
+        view = memoryview(data)
+        while view:
+            view = view[self.handle.write(view):]
+        where = [self.name, self.size, len(data)]
+        self.size += len(data)
+        return where
 
     def close(self) -> None:
         """The pack complete (its parts can be read)."""
@@ -55,14 +66,16 @@ class Reader:
         self.folder = folder
         self.handles: dict = {}
 
-    def read(self, where: Where) -> bytes:
-        name, offset, size = where
+    def read(self, where: Where, start: int = 0, size: int | None = None) -> bytes:
+        """The part ``where``, or ``size`` bytes of it from ``start``."""
+        name, offset, whole = where
+        size = whole - start if size is None else size
         handle = self.handles.get(name)
         if handle is None:
             handle = self.handles[name] = open(self.folder / name, "rb")  # noqa: SIM115
-        handle.seek(offset)
+        handle.seek(offset + start)
         data = handle.read(size)
-        if len(data) != size:
+        if len(data) != size or start + size > whole:
             raise OSError(f"{self.folder / name}: cut short")
         return data
 
