@@ -264,9 +264,10 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str]):
     """Worker: a TEI file into its summary and its page but for the links to its
     neighbours (:func:`.html_pieces.splice`), kept together in a pack in the folder
-    ``args[2]`` (:func:`_pack`; where, the last of what it gives); its downloads (TEI file, plain text); from one parse.  ``args[3]``: the
-    output folder and, for each download, whether a file there may be replaced: the worker
-    puts them in place itself (:func:`.output.place`).  ``args[4]``: when the plain-text
+    ``args[2]`` (:func:`_pack`; where: the last of what it gives); its downloads (TEI
+    file, plain text); from one parse.  ``args[3]``: the output folder and, for each
+    download, whether a file there may be replaced: the worker puts them in place itself
+    (:func:`.output.place`).  ``args[4]``: when the plain-text
     edition is made in the same run, what it needs of this file (as :func:`_read_text`
     makes it, from the same parse), else None.  ``args[5]``: the prefix of the packs of the
     build record (:attr:`Build.pack_prefix`)."""
@@ -296,7 +297,8 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
     if not meta["uncarried"]:
         page = html.early_page(source.tree, source.name, options, dict(meta["entries"]))
     parts = [marshal.dumps(data) for data in (meta, summary.search, summary.lists)]
-    where = _pack(cache, args[5]).add(_SIZES.pack(*map(len, parts), len(page)) + b"".join(parts) + page)
+    where = _pack(cache, args[5]).add(_SIZES.pack(*map(len, parts), len(page))
+                                      + b"".join(parts) + page)
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
         problems, own, plain, where
 

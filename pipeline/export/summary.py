@@ -86,7 +86,7 @@ def summarize(source: Source) -> Summary:
                list(dict.fromkeys(r for n in p.names for r in n.refs))] for p in found]
     postings: dict[str, list[int]] = {}
     for k, p in enumerate(found):
-        for word in dict.fromkeys(words(p.text)):
+        for word in set(words(p.text)):  # (in any order: the index sorts the words)
             postings.setdefault(word, []).append(k)
     linked, proposed = _groups(source, found, meta)
     meta["search"] = digest(repr(search))
@@ -126,9 +126,13 @@ def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
     date = h.date_text or h.date_when or ""
     # an entry's page is in a folder of its own (:func:`.register.entry_page`); the page of
     # proposed names is beside the document pages' folder
-    lists = [html_pieces.document_item(f"../documents/{source.name}.html", h.title, date, occs)
+    proposed_page = f"documents/{source.name}.html"
+    linked_page = "../" + proposed_page
+    links: dict[str, str] = {}  # to the passages of the page, as the entries' pages link them
+    lists = [html_pieces.document_item(linked_page, h.title, date, occs, links)
              for occs in by_ref.values()]
-    lists += [html_pieces.document_item(f"documents/{source.name}.html", h.title, date, occs)
+    links = {}
+    lists += [html_pieces.document_item(proposed_page, h.title, date, occs, links)
               for occs in by_name.values()]
     linked, proposed = [], []
     meta["linked"], meta["proposed"] = [], []
