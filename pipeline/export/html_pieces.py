@@ -52,16 +52,17 @@ def href(value: str) -> str:
     return '"' + value.replace('"', "&quot;") + '"'
 
 
-def item(occ: Occurrence, page: str, links: dict[str, str] | None = None) -> str:
+def item(occ: Occurrence, page: str, links: dict[tuple[str, str, str], str] | None = None
+         ) -> str:
     """One occurrence: a link to its passage of the document page ``page``, its snippet.
-    ``links``: the links made so far to the passages of that page, by passage (a
-    document's names are many, its passages few)."""
-    link = links.get(occ.passage) if links is not None else None
+    ``links``: the links made so far, by page, passage and label (a document's names are
+    many, its passages few)."""
+    link = links.get((page, occ.passage, occ.label)) if links is not None else None
     if link is None:
         link = (f'<li><a class="occ-passage" href={href(f"{page}#{occ.passage}")}>'
                 f'{text(occ.label)}</a> <span class="snippet">')
         if links is not None:
-            links[occ.passage] = link
+            links[page, occ.passage, occ.label] = link
     out = f'{link}{text(occ.before)}<mark>{text(occ.match)}</mark>{text(occ.after)}</span>'
     if len(occ.refs) > 1:
         out += (f' <span class="uncertain">(uncertain: one of {len(occ.refs)} possible '
@@ -70,7 +71,7 @@ def item(occ: Occurrence, page: str, links: dict[str, str] | None = None) -> str
 
 
 def document_item(page: str, title: str, date: str, occs: list[Occurrence],
-                  links: dict[str, str] | None = None) -> str:
+                  links: dict[tuple[str, str, str], str] | None = None) -> str:
     """A document's ``<li>`` in the list of an entry: a link to its page ``page``, its
     title and date, and its occurrences of the entry (``links``: as :func:`item` takes
     them, kept from one entry of the document to the next)."""

@@ -128,10 +128,9 @@ def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
     # proposed names is beside the document pages' folder
     proposed_page = f"documents/{source.name}.html"
     linked_page = "../" + proposed_page
-    links: dict[str, str] = {}  # to the passages of the page, as the entries' pages link them
+    links: dict[tuple[str, str, str], str] = {}  # to the pages' passages, made once each
     lists = [html_pieces.document_item(linked_page, h.title, date, occs, links)
              for occs in by_ref.values()]
-    links = {}
     lists += [html_pieces.document_item(proposed_page, h.title, date, occs, links)
               for occs in by_name.values()]
     linked, proposed = [], []
