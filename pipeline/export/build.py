@@ -8,7 +8,8 @@ page, the registers and the search index; ``corpus.txt`` and ``corpus.tsv``).
 1. Each TEI file whose content is not the one the build record remembers
    (:mod:`pipeline.incremental`) is read, in a worker process, into a *summary* (what the
    edition's files need of it, :mod:`.summary`) and the files that depend on it alone.  The
-   summary is kept in the cache folder, by content and file name.
+   summary is kept in the cache folder, many to a file (:mod:`.packs`); the record says
+   where, with the content it was made from.
 2. Reading order and neighbours come from the record (id, title, date of each document),
    without reading the files again.
 3. A document's page (which also names its neighbours and the edition's title) is made

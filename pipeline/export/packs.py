@@ -10,8 +10,9 @@ each document's page) in one per worker process; and the build record says where
 part is, as ``[pack, offset, size]``.
 
 A pack is named after the build record it serves (``prefix``) and is removed once that
-record names it no more (:func:`sweep`).  A part whose pack is gone is a summary not in
-the cache: its document is read again.
+record names it no more (:func:`sweep`): the parts of documents changed since stay in it
+until then, so the cache holds at most the packs' sizes, however many runs made them.  A
+part whose pack is gone is a summary not in the cache: its document is read again.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ The home page, the registers and the search index are made from every document a
 Holding every parsed TEI tree for that, or every passage and snippet, would take memory in
 proportion to the edition (10,000 documents took gigabytes), and would mean reading every
 file again after one changed.  So each TEI file is read on its own (in a worker process)
-into a :class:`Summary` of three parts, kept (:mod:`marshal`) in the cache folder by the file's
-content (after one file changed, only that one is read again):
+into a :class:`Summary` of three parts, kept (:mod:`marshal`) in the cache folder
+(:mod:`.packs`) with the file's content it was made from (after one file changed, only that
+one is read again):
 
 - ``meta``, small: the document's row in the table of documents, the register entries it
   carries, the names it points at, and for each register entry and proposed name how many
