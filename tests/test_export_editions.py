@@ -165,3 +165,18 @@ def test_the_pages_summaries_are_kept_in_packs(edition: Path, jobs: str) -> None
     assert run("export", "html", "tei", "-o", "html", "-j", jobs, "--rebuild")[0] == 0
     assert 1 <= len(found()) <= int(jobs)
     assert contents(edition / "html") == made
+
+
+def test_a_file_that_cannot_be_linked_is_written(tmp_path: Path) -> None:
+    """Where no link can be made (no such file, another device, no links), the bytes are
+    written; a file already there is never linked over."""
+    from pipeline.export.output import place
+    assert place(tmp_path, "a/one.txt", b"text", False, like=tmp_path / "missing") == "written"
+    assert (tmp_path / "a" / "one.txt").read_bytes() == b"text"
+    assert place(tmp_path, "a/two.txt", b"text", False, like=tmp_path / "a/one.txt") == \
+        "written"
+    assert (tmp_path / "a" / "two.txt").stat().st_ino == (tmp_path / "a" / "one.txt").stat().st_ino
+    (tmp_path / "three.txt").write_bytes(b"old")
+    assert place(tmp_path, "three.txt", b"text", True, like=tmp_path / "a/one.txt") == "written"
+    assert (tmp_path / "three.txt").stat().st_ino != (tmp_path / "a" / "one.txt").stat().st_ino
+    assert (tmp_path / "three.txt").read_bytes() == b"text"
