@@ -18,7 +18,7 @@ valid ones).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -148,6 +148,7 @@ def index_of(root: etree._Element, summarise: bool = True) -> Index:
     ids, pointers, dates = out.ids, out.pointers, out.dates
     parts = [(root, False)] + [(child, child.tag == STAND_OFF)
                                for child in root.iterchildren(etree.Element)]
+    elements: Iterable[etree._Element]
     for part, top in parts:
         if part is root:
             elements = (root,)
