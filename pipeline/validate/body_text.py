@@ -217,17 +217,26 @@ class _Text:
     def _page(self, fw) -> str:
         return "[" + self._inlines(_element(fw)) + "]"
 
-    #: A page break between blocks reads like one in running text (:class:`_Marked` tells
-    #: them apart: the names of the one are not names of the document model).
-    _block_page = _page
+    def _block_page(self, fw) -> str:
+        """A page break between blocks reads like one in running text (:class:`_Marked`
+        tells them apart: the names of the one are not names of the document model)."""
+        return self._page(fw)
 
     def _inlines(self, el: etree._Element) -> str:
         text = el.text or ""
         return self._inline_seq(text, list(el)) if len(el) else text
 
-    #: A name's, a date's and an abbreviation's text is their content's (:class:`_Marked`
-    #: marks where each ends).
-    _name = _date = _abbr = _inlines
+    # A name's, a date's and an abbreviation's text is their content's (:class:`_Marked`
+    # marks where each ends).  (Methods of their own, not aliases: mypyc compiles this.)
+
+    def _name(self, el: etree._Element) -> str:
+        return self._inlines(el)
+
+    def _date(self, el: etree._Element) -> str:
+        return self._inlines(el)
+
+    def _abbr(self, el: etree._Element) -> str:
+        return self._inlines(el)
 
     def _inline_seq(self, text: str, kids: list) -> str:
         """The text of inline content: ``text``, then each child's and its tail's.  (The hot

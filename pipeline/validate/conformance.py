@@ -8,7 +8,8 @@ tei_all in the cache folder (``teipipe setup`` makes it); it compiles in a few m
 Files that use other names get a grammar of their own, derived and compiled once per run.
 The outline grammars (:mod:`.outline`: the file with its register entries left open, and
 each entry apart) are derived from the common grammar once per version too and stored beside
-it, so that a run only reads and compiles them.
+it, so that a run only reads and compiles them; in them an attribute's enumerated values are
+tried before its datatype (:mod:`.rng_values`: the same language, checked faster).
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from ..files import write_atomic
 from ..tei.ns import TEI_NS, XML_NS
 from . import SCHEMA_DIR
 from .codes import diagnostic
-from . import outline as outline_module, prune as prune_module
+from . import outline as outline_module, prune as prune_module, rng_values as values_module
 from .outline import Outline, compiled, outline_parts
 from .prune import PRUNE_VERSION, drop_optional_attributes, prune
+from .rng_values import values_first
 from .xmlfile import XmlFile
 
 XS = "http://www.w3.org/2001/XMLSchema"
@@ -93,6 +95,28 @@ def attributes_by_element() -> dict[str, frozenset[str] | None]:
             else:
                 known.update(declared)
     return {el: None if names is None else frozenset(names) for el, names in found.items()}
+
+
+@lru_cache(maxsize=None)
+def enumerated_values() -> dict[str, tuple[str, ...]]:
+    """The values the project schemas enumerate for each attribute without a namespace (all
+    declarations of a name together), for :func:`.rng_values.values_first`; read with
+    xmlschema when the outline grammars are derived, like :func:`attributes_by_element`."""
+    import xmlschema
+    from xmlschema.validators import XsdAttribute
+
+    from .schema import SCHEMA_FILES
+    found: dict[str, dict[str, None]] = {}
+    for name in sorted(set(SCHEMA_FILES.values())):
+        maps = xmlschema.XMLSchema10(str(SCHEMA_DIR / name)).maps
+        for attribute in maps.iter_components(XsdAttribute):
+            if not attribute.name or attribute.name.startswith("{"):
+                continue
+            kind = attribute.type
+            for each in (kind, getattr(kind, "item_type", None)):
+                for value in getattr(each, "enumeration", None) or ():
+                    found.setdefault(attribute.name, {})[str(value)] = None
+    return {name: tuple(values) for name, values in found.items()}
 
 
 def keeps_attribute(element: Name | None, attribute: str) -> bool:
@@ -178,11 +202,18 @@ def outline_path() -> Path:
     """Where the outline grammars are kept, derived once like the pruned grammar: their name
     says their inputs (the pruned grammar's, the project's schemas, and the code that
     derives them, so a change to either derives them again)."""
-    code = b"".join(Path(m.__file__).read_bytes() for m in (outline_module, prune_module))
+    code = b"".join(Path(m.__file__).read_bytes()
+                    for m in (outline_module, prune_module, values_module))
     schemas = b"".join(p.read_bytes() for p in sorted(SCHEMA_DIR.glob("*.xsd")))
     key = hashlib.sha256("\n".join([pruned_path().name, *sorted(project_attributes())])
                          .encode() + code + schemas).hexdigest()[:16]
     return asset_dir() / f"tei_all.outline-{key}.xml"
+
+
+def derive_outline() -> etree._Element:
+    """The outline grammars, derived from the common grammar (what is stored)."""
+    return outline_parts(values_first(drop_optional_attributes(_common(), keeps_attribute),
+                                      enumerated_values()))
 
 
 def _outline_parts() -> etree._Element:
@@ -193,7 +224,7 @@ def _outline_parts() -> etree._Element:
         return etree.parse(str(target)).getroot()
     except (OSError, etree.XMLSyntaxError):
         pass  # not derived yet (or a broken copy): derive it again
-    parts = outline_parts(drop_optional_attributes(_common(), keeps_attribute))
+    parts = derive_outline()
     try:
         write_atomic(target, etree.tostring(parts, xml_declaration=True, encoding="UTF-8"))
     except OSError:

@@ -40,13 +40,16 @@ def facts_of(f: XmlFile) -> dict:
     register = f.tree.getroot().find("tei:text", NS) is None
     ids = [[value, el.sourceline] for el, value, inside in (index.full if register else index).ids
            if register or not inside]
-    refs = sorted({token[1:] for el in index.name_refs
-                   for token in el.get("ref", "").split() if token.startswith("#")})
-    entry_refs = sorted({token[1:] for value in index.all_entry_refs()
-                         for token in value.split() if token.startswith("#")})
+    refs = _targets([el.get("ref", "") for el in index.name_refs])
+    entry_refs = _targets(index.all_entry_refs())
     entries = [[entry.get(XML_ID) or "", entry.sourceline,
                  _canonical_hash(index.xml_of(entry))] for entry in index.entries]
     return {"ids": ids, "refs": refs, "entry_refs": entry_refs, "entries": entries}
+
+
+def _targets(values: list[str]) -> list[str]:
+    """The ids that pointer values ("#a #b") name, each once, sorted (one split of all)."""
+    return sorted({token[1:] for token in " ".join(values).split() if token[0] == "#"})
 
 
 @lru_cache(maxsize=20_000)

@@ -18,7 +18,7 @@ valid ones).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -67,6 +67,8 @@ class Index:
     entry_refs: list[str] = field(default_factory=list)
     #: top-level standOff entries not walked, each with its summary
     summarised: list[tuple[etree._Element, Summary]] = field(default_factory=list)
+    #: person, place, org anywhere, each with its tag (document order)
+    entry_tags: list[tuple[etree._Element, str]] = field(default_factory=list)
     root: etree._Element | None = None
     _full: Index | None = None
     _xml: dict[etree._Element, bytes] = field(default_factory=dict)
@@ -108,11 +110,17 @@ class Index:
 
     def named(self, root: etree._Element, tags) -> list[etree._Element]:
         """The elements of these names under ``root``, in document order, found once for
-        all who ask (both outline checks look for the same register entries)."""
+        all who ask (both outline checks look for the same register entries).  Entries
+        under the index's root come from the walk that found them (a walk of the tree
+        costs as much as the elements it passes, found or not)."""
         key = tuple(sorted(tags))
         found = self._named.get(key)
         if found is None:
-            found = self._named[key] = list(root.iter(*key))
+            if root is self.root and ENTRY_TAGS.issuperset(key):
+                found = [el for el, tag in self.entry_tags if tag in key]
+            else:
+                found = list(root.iter(*key))
+            self._named[key] = found
         return found
 
     def xml_of(self, el: etree._Element) -> bytes:
@@ -129,15 +137,19 @@ def index_of(root: etree._Element, summarise: bool = True) -> Index:
     are summarised rather than walked."""
     out = Index(root=root)
     nested: set[etree._Element] = set()  # under a standOff that is not a child of the root
-    for stand_off in root.iter(STAND_OFF):
-        if stand_off.getparent() is not root:
-            nested.update(stand_off.iterdescendants())
+    for el in root.iter(STAND_OFF, *ENTRY_TAGS):  # one walk finds both
+        tag = el.tag
+        if tag != STAND_OFF:
+            out.entry_tags.append((el, tag))
+            if _top_stand_off(el, root):
+                out.entries.append(el)
+        elif el.getparent() is not root:
+            nested.update(el.iterdescendants())
     ids, pointers, dates = out.ids, out.pointers, out.dates
     parts = [(root, False)] + [(child, child.tag == STAND_OFF)
                                for child in root.iterchildren(etree.Element)]
+    elements: Iterable[etree._Element]
     for part, top in parts:
-        if top:
-            out.entries.extend(part.iter(*ENTRY_TAGS))
         if part is root:
             elements = (root,)
         elif top and summarise:
@@ -161,6 +173,17 @@ def index_of(root: etree._Element, summarise: bool = True) -> Index:
                 if top:
                     out.entry_refs.append(el.get("ref"))
     return out
+
+
+def _top_stand_off(el: etree._Element, root: etree._Element) -> bool:
+    """Whether ``el`` is under a standOff that is a child of ``root``."""
+    parent = el.getparent()
+    while parent is not None:
+        above = parent.getparent()
+        if above is root:
+            return parent.tag == STAND_OFF
+        parent = above
+    return False
 
 
 def _outside_entries(part: etree._Element, out: Index) -> Iterator[etree._Element]:

@@ -194,6 +194,7 @@ def validate(paths: Iterable[Path] = (), options: Options = Options(),
     results of files that may be the register are kept whole.
     """
     files = find_files(paths)
+    real = [os.path.realpath(p) for p in files]  # (once: a realpath is a stat per folder)
     cwd = os.getcwd()
     tasks = [(p, shown_as(p, cwd)) for p in files]
     store = cache_mod.ResultCache() if options.use_cache else None
@@ -209,13 +210,13 @@ def validate(paths: Iterable[Path] = (), options: Options = Options(),
         if result.facts is not None:
             corpus.add(result.shown, result.kind == DOCUMENT, result.facts)
         if (result.kind == REGISTER and result.facts is not None) or \
-                os.path.realpath(files[k]) in maybe_register:
+                real[k] in maybe_register:
             registers[k] = result
     found = [k for k, r in registers.items() if r.kind == REGISTER and r.facts is not None]
     register_path = options.register or (files[found[0]] if len(found) == 1
                                          else Path("source/register.xml"))
     wanted = os.path.realpath(register_path)
-    at = next((k for k, p in enumerate(files) if os.path.realpath(p) == wanted), None) \
+    at = next((k for k, p in enumerate(real) if p == wanted), None) \
         if register_path.exists() else None
     register = registers.get(at) if at is not None else None
     if at is None and register_path.is_file():
