@@ -46,7 +46,7 @@ class Shared:
     #: A package folder made in this run that holds each edition file at its path in the
     #: edition: the packages made after it link their edition files from it (:mod:`.staged`).
     twins: str | None = None
-    #: What saves the records of the packages made so far, run once the last is made.
+    #: What is done once the last package of the run is made (see :func:`make_package`).
     pending: list[Callable[[], None]] = field(default_factory=list)
 
     def inputs(self, root: Path) -> tuple[str, int | None]:
@@ -72,7 +72,7 @@ class Shared:
         return edition, list(notes)
 
     def finish(self) -> None:
-        """Save the records of the packages made (see :func:`make_package`)."""
+        """Do what waited for the last package of the run (see :func:`make_package`)."""
         while self.pending:
             self.pending.pop(0)()
 
@@ -115,10 +115,10 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
 def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                   source_date_epoch: str | None, record: Path | None, shared: Shared | None,
                   level: int) -> tuple[Made, list[Diagnostic]]:
-    """:func:`make_package`, but for saving the records of a run's packages.  A package
-    made after another in the same run links files from it (:mod:`.staged`), which changes
-    their change time: so a package's record, which knows its files by their times, is
-    saved once the last package of the run is made."""
+    """:func:`make_package`, but for what is done once the last package of the run is
+    made: a package made after another in the same run links files from it
+    (:mod:`.staged`), which changes their change time, so the record of the first, which
+    knows its files by their times, is brought up to date then (:func:`_restat`)."""
     stats, git = shared.inputs(root) if shared is not None else inputs(root)
     memory = BuildRecord(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
@@ -141,23 +141,30 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
     result, notes, files = _make(root, out, fmt, archive, force, source_date_epoch,
                                  shared if record else None, previous, level, git)
     if result.folder is not None:
-        later = shared is not None and shared.uses > 0  # packages to make after this one
-
-        def save() -> None:
-            memory.put("files", {"files": restat(out, files) if later else files})
-            memory.put("package", {
-                "inputs": stats, "documents": result.documents, "files": result.files,
-                "archive": str(result.archive) if result.archive else None,
-                "outputs": _stats(_outputs(out, str(result.archive) if result.archive
-                                           else None)),
-                "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column,
-                           d.hint] for d in notes]})
-            memory.save()
-        if later:
-            shared.pending.append(save)
-        else:
-            save()
+        archived = str(result.archive) if result.archive else None
+        memory.put("files", {"files": files})
+        memory.put("package", {
+            "inputs": stats, "documents": result.documents, "files": result.files,
+            "archive": archived, "outputs": _stats(_outputs(out, archived)),
+            "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
+                      for d in notes]})
+        memory.save()
+        if shared is not None and shared.uses > 0:  # packages to make after this one
+            settings = memory.settings
+            shared.pending.append(lambda: _restat(BuildRecord(record, settings), out, archived))
     return result, notes
+
+
+def _restat(memory: BuildRecord, out: Path, archive: str | None) -> None:
+    """The package record ``memory`` (read again from its file: holding it in memory while
+    the next package is made would cost as much again) with its files' times as they are
+    now."""
+    files, made = memory.get("files"), memory.get("package")
+    if files is None or made is None:
+        return
+    memory.put("files", {"files": restat(out, files["files"])})
+    memory.put("package", {**made, "outputs": _stats(_outputs(out, archive))})
+    memory.save()
 
 
 def inputs(root: Path) -> tuple[str, int | None]:
