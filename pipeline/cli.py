@@ -26,6 +26,15 @@ def _say(message: str, err: bool = True) -> None:
     click.echo(message, err=err)
 
 
+QUIET = click.option("-q", "--quiet", is_flag=True,
+                     help="Print errors and the summary only (warnings still count for --strict).")
+
+
+def _shown(diagnostics, quiet: bool) -> list:
+    """The problems to print: all of them, or with ``quiet`` the errors only."""
+    return [d for d in diagnostics if not quiet or d.severity == Severity.ERROR]
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="teipipe")
 def main() -> None:
@@ -40,7 +49,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
 @click.option("-j", "--jobs", type=int, default=0,
               help="Worker processes (default: all cores).")
-@click.option("-q", "--quiet", is_flag=True, help="Print errors and the summary only.")
+@QUIET
 @click.option("--register", "register", type=click.Path(dir_okay=False, path_type=Path),
               default=None, help="Authority register for names [default: "
               "source/register.xml when it exists; without one, names are not tagged].")
@@ -74,7 +83,7 @@ def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool,
     tally = Tally()
     with _progress("converting", plan.work) as advance:
         for r in plan.run(jobs or os.cpu_count() or 1, advance):
-            shown = [d for d in r.diagnostics if not quiet or d.severity == Severity.ERROR]
+            shown = _shown(r.diagnostics, quiet)
             if shown:
                 _say(as_text(shown))
             tally.add(r)
@@ -162,13 +171,14 @@ def export() -> None:
     """Build the editions from the TEI files: `export html`, `export text`."""
 
 
-def _report_export(result, out_dir: Path, entry: str, strict: bool, *more) -> None:
+def _report_export(result, out_dir: Path, entry: str, strict: bool, quiet: bool,
+                   *more) -> None:
     """Print an export's problems and summary; exit with its status.  ``more``: the
     (result, out_dir, entry) of editions made in the same run (a problem both report is
     printed once)."""
     runs = ((result, out_dir, entry), *more)
     found = list(dict.fromkeys(d for outcome, _, _ in runs for d in outcome.diagnostics))
-    for d in found:
+    for d in _shown(found, quiet):
         _say(d.format())
     for outcome, folder, page in runs:
         w = outcome.written
@@ -200,10 +210,11 @@ def _report_export(result, out_dir: Path, entry: str, strict: bool, *more) -> No
 @click.option("--text-output", "text_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Build the plain-text edition there too, as `export text -o "
               "TEXT_OUTPUT` does, reading each TEI file once for both.")
+@QUIET
 def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
                 description: str | None, base_url: str, register: Path | None,
                 edition_file: Path | None, force: bool, strict: bool, jobs: int,
-                rebuild: bool, text_dir: Path | None) -> None:
+                rebuild: bool, text_dir: Path | None, quiet: bool) -> None:
     """The HTML edition of the TEI files (SOURCES files or folders; default tei/).
 
     A static site that works opened from disk or from any web server: open
@@ -223,7 +234,7 @@ def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
                                    jobs or os.cpu_count() or 1,
                                    record_path("export-html", out_dir), rebuild, progress)
     result.diagnostics[:0] = problems
-    _report_export(result, out_dir, "index.html", strict,
+    _report_export(result, out_dir, "index.html", strict, quiet,
                    *([(plain_result, text_dir, "corpus.txt")] if plain_result else []))
 
 
@@ -239,8 +250,9 @@ def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
 @click.option("--rebuild", is_flag=True, help="Make every file, also those up to date.")
+@QUIET
 def export_text(sources: tuple[Path, ...], out_dir: Path, width: int, diplomatic: bool,
-                force: bool, strict: bool, jobs: int, rebuild: bool) -> None:
+                force: bool, strict: bool, jobs: int, rebuild: bool, quiet: bool) -> None:
     """The plain-text edition of the TEI files (SOURCES files or folders; default tei/).
 
     NAME.txt per document (a header block, then the text), corpus.txt (every text, one
@@ -251,7 +263,7 @@ def export_text(sources: tuple[Path, ...], out_dir: Path, width: int, diplomatic
     with _phases() as progress:
         result = run(sources, out_dir, width, diplomatic, force, jobs or os.cpu_count() or 1,
                      record_path("export-text", out_dir), rebuild, progress)
-    _report_export(result, out_dir, "corpus.txt", strict)
+    _report_export(result, out_dir, "corpus.txt", strict, quiet)
 
 
 @main.command()
@@ -326,8 +338,10 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: boo
               help="Check the bag BAG (folder, .zip or .tar.gz) instead of making one.")
 @click.option("--force", is_flag=True, help="Replace an output folder teipipe did not make.")
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
+@QUIET
 def deposit(root: Path, out: Path | None, fmts: tuple[str, ...], archive: str | None,
-            level: int | None, bag: Path | None, force: bool, strict: bool) -> None:
+            level: int | None, bag: Path | None, force: bool, strict: bool,
+            quiet: bool) -> None:
     """Package the edition in ROOT for institutional repositories (DSpace, Fedora, Zenodo).
 
     Takes tei/, source/ (pages, register), schema/, build/html/ and build/text/; adds Dublin
@@ -357,8 +371,9 @@ def deposit(root: Path, out: Path | None, fmts: tuple[str, ...], archive: str | 
         made, notes = make_package(root, target, fmt, archive, force,
                                    os.environ.get("SOURCE_DATE_EPOCH"),
                                    record_path(f"deposit-{fmt}", target), shared, level)
-        if notes:
-            _say(as_text(notes))
+        shown = [d for d in _shown(notes, quiet) if d not in everything]  # once per run
+        if shown:
+            _say(as_text(shown))
         if made.folder is not None:
             also = f" and {made.archive}" if made.archive else ""
             _say(f"{made.documents} documents, {made.files} edition files: {made.folder}{also}")

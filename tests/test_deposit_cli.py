@@ -136,6 +136,19 @@ def test_an_edition_without_a_depositor_gets_one_warning_naming_what_to_fill_in(
     assert run(str(edition), "--strict").exit_code == 1
 
 
+def test_a_warning_both_packages_find_is_said_once_and_quiet_hides_it(edition: Path) -> None:
+    (edition / "edition.toml").write_text('[edition]\ntitle = "T"\nidentifier = "i"\n',
+                                          encoding="utf-8")
+    both = ("--format", "bagit", "--format", "dspace-saf")
+    loud = run(str(edition), *both)
+    assert loud.exit_code == 0, loud.output
+    assert loud.output.count("[W502]") == 1 and loud.output.count("12 documents") == 2
+    quiet = run(str(edition), *both, "-q")
+    assert quiet.exit_code == 0 and "[W502]" not in quiet.output
+    assert quiet.output.count("12 documents") == 2
+    assert run(str(edition), *both, "-q", "--strict").exit_code == 1
+
+
 def test_both_formats_in_one_run_are_the_packages_two_runs_make(edition: Path,
                                                                  tmp_path: Path) -> None:
     """One run shares reading, hashing, parsing and deflating between the two packages;

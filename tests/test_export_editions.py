@@ -98,3 +98,85 @@ def test_a_bad_file_is_reported_once_and_left_out_of_both(edition: Path) -> None
     assert not (edition / "text" / "0000_broken.txt").exists()
     assert (edition / "text" / "1967-01-23_politburo-cable.txt").is_file()
     assert (edition / "html" / "documents" / "1967-01-23_politburo-cable.html").is_file()
+
+
+def test_the_editions_texts_share_a_file_yet_change_apart(edition: Path) -> None:
+    """The plain text a document page offers and the plain-text edition's file are the
+    same bytes: one run links them (one file made, not two); a later run of either
+    edition replaces its own, and the other keeps what it had."""
+    assert run("export", "html", "tei", "-o", "html", "--text-output", "text", "-j", "1")[0] == 0
+    download = edition / "html" / "text" / "1967-01-23_politburo-cable.txt"
+    plain = edition / "text" / "1967-01-23_politburo-cable.txt"
+    assert download.read_bytes() == plain.read_bytes()
+    assert download.stat().st_ino == plain.stat().st_ino  # (tmp_path is on one device)
+    before = plain.read_bytes()
+    edit(edition)
+    assert run("export", "html", "tei", "-o", "html")[0] == 0
+    assert download.read_bytes() != before
+    assert plain.read_bytes() == before
+    assert run("export", "text", "tei", "-o", "text")[0] == 0
+    assert plain.read_bytes() == download.read_bytes()
+
+
+def test_the_corpus_parts_are_kept_in_packs_that_do_not_pile_up(edition: Path) -> None:
+    """What corpus.txt and corpus.tsv need of each document is kept many to a file (a
+    pack): a run that reads every file again leaves one pack; one whose pack is gone
+    reads the files again and makes the same corpus."""
+    def found() -> list[Path]:
+        return sorted((edition / "cache").glob("export/export-text/*/*.pack"))
+
+    assert run("export", "html", "tei", "-o", "html", "--text-output", "text")[0] == 0
+    made = contents(edition / "text")
+    assert len(found()) == 1
+    edit(edition)
+    assert run("export", "text", "tei", "-o", "text")[0] == 0
+    assert len(found()) == 2  # the one file read again, beside the others' pack
+    assert run("export", "text", "tei", "-o", "text", "--rebuild")[0] == 0
+    assert len(found()) == 1
+    changed = contents(edition / "text")
+    assert changed != made
+    for pack in found():
+        pack.unlink()
+    (edition / "text" / "corpus.txt").unlink()
+    status, output = run("export", "text", "tei", "-o", "text")
+    assert status == 0, output
+    assert contents(edition / "text") == changed
+    assert len(found()) == 1
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_pages_summaries_are_kept_in_packs(edition: Path, jobs: str) -> None:
+    """The HTML edition's summaries (with each document's page) are kept one pack per
+    worker, not one file per document; when they are gone from the cache, the files are
+    read again and the site is the same; packs nothing names any more are removed."""
+    def found() -> list[Path]:
+        return sorted((edition / "cache").glob("export/export-html/*/*.pack"))
+
+    assert run("export", "html", "tei", "-o", "html", "-j", jobs)[0] == 0
+    made = contents(edition / "html")
+    assert 1 <= len(found()) <= int(jobs)
+    assert not list((edition / "cache").glob("export/export-html/*/*/*"))  # no file each
+    for pack in found():
+        pack.unlink()
+    (edition / "html" / "index.html").unlink()
+    status, output = run("export", "html", "tei", "-o", "html", "-j", jobs)
+    assert status == 0, output
+    assert contents(edition / "html") == made
+    assert run("export", "html", "tei", "-o", "html", "-j", jobs, "--rebuild")[0] == 0
+    assert 1 <= len(found()) <= int(jobs)
+    assert contents(edition / "html") == made
+
+
+def test_a_file_that_cannot_be_linked_is_written(tmp_path: Path) -> None:
+    """Where no link can be made (no such file, another device, no links), the bytes are
+    written; a file already there is never linked over."""
+    from pipeline.export.output import place
+    assert place(tmp_path, "a/one.txt", b"text", False, like=tmp_path / "missing") == "written"
+    assert (tmp_path / "a" / "one.txt").read_bytes() == b"text"
+    assert place(tmp_path, "a/two.txt", b"text", False, like=tmp_path / "a/one.txt") == \
+        "written"
+    assert (tmp_path / "a" / "two.txt").stat().st_ino == (tmp_path / "a" / "one.txt").stat().st_ino
+    (tmp_path / "three.txt").write_bytes(b"old")
+    assert place(tmp_path, "three.txt", b"text", True, like=tmp_path / "a/one.txt") == "written"
+    assert (tmp_path / "three.txt").stat().st_ino != (tmp_path / "a" / "one.txt").stat().st_ino
+    assert (tmp_path / "three.txt").read_bytes() == b"text"

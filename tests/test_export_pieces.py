@@ -61,6 +61,18 @@ def test_occurrences_are_what_the_stylesheet_makes(name, title, date, occs):
         _reference(page, title, date, occs)
 
 
+@settings(max_examples=150, deadline=None)
+@given(names=st.lists(_TEXT, min_size=1, max_size=3),
+       lists=st.lists(st.lists(_OCCURRENCE, max_size=3), min_size=1, max_size=4))
+def test_links_kept_from_list_to_list_change_nothing(names, lists):
+    # a document's lists for several entries (and pages), made with the links kept
+    links: dict = {}
+    for k, occs in enumerate(lists):
+        page = f"documents/{names[k % len(names)]}.html"
+        assert html_pieces.document_item(page, "t", "d", occs, links) == \
+            _reference(page, "t", "d", occs)
+
+
 def test_href_escaping_matches_examples():
     # leading white space dropped, spaces and non-ASCII %-escaped, "&{" kept, "&" escaped
     assert html_pieces.href(" \tdocuments/a b é.html#x&y&{z<}\"'<") == \

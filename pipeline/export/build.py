@@ -8,7 +8,8 @@ page, the registers and the search index; ``corpus.txt`` and ``corpus.tsv``).
 1. Each TEI file whose content is not the one the build record remembers
    (:mod:`pipeline.incremental`) is read, in a worker process, into a *summary* (what the
    edition's files need of it, :mod:`.summary`) and the files that depend on it alone.  The
-   summary is kept in the cache folder, by content and file name.
+   summary is kept in the cache folder, many to a file (:mod:`.packs`); the record says
+   where, with the content it was made from.
 2. Reading order and neighbours come from the record (id, title, date of each document),
    without reading the files again.
 3. A document's page (which also names its neighbours and the edition's title) is made
@@ -51,9 +52,8 @@ from .. import incremental
 from ..assets import cache_dir
 from ..batch import collector_paused
 from ..diagnostics import Diagnostic, Severity, error
-from ..files import write_atomic
 from ..tei.read import parse
-from . import edition, html, html_pieces, text
+from . import edition, html, html_pieces, packs, text
 from .output import KEEP, Placed, Written, listed, place, write_files
 from .register import Entry
 from .sources import find_tei, in_order, read, sort_key
@@ -110,21 +110,25 @@ class Build:
         self.cache = cache_dir() / "export" / stage / digest[:16] if record else None
         self.started = time.time_ns()
         self.given: dict[str, tuple[str, str]] = {}  # output -> (its entry, sha256 given)
+        self.packs: dict[str, bool] = {}  # the packs of summaries looked for (:mod:`.packs`)
+        # the packs of this record's summaries are named after it
+        self.pack_prefix = hashlib.sha256(str(record).encode("utf-8")).hexdigest()[:16]
 
     # ------------------------------------------------------------------ inputs
 
     def partition(self, files: Sequence[Path], kind: str) -> tuple[dict[str, Doc],
                                                                     list[Path]]:
         """The documents whose TEI file is the one remembered (by path) and whose summary
-        (of ``kind``) is in the cache, and the others."""
+        (of ``kind``, in a pack: :mod:`.packs`) is in the cache, and the others."""
         fresh: dict[str, Doc] = {}
         stale: list[Path] = []
         for path in files:
             entry = None if self.rebuild else self.record.get(str(path))
             state = incremental.state(path, entry["source"], self.started) if entry else None
             if entry is None or state is None or state.sha256 != entry["source"].sha256 or \
-                    self.cache is None or \
-                    not _summary_path(self.cache, state.sha256, path.stem, kind).is_file():
+                    self.cache is None or not packs.present(
+                        self.cache, entry.get("pack" if kind == "text" else "summary"),
+                        self.packs):
                 stale.append(path)
                 continue
             if state != entry["source"]:
@@ -258,19 +262,21 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None]):
+def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str]):
     """Worker: a TEI file into its summary and its page but for the links to its
-    neighbours (:func:`.html_pieces.splice`), kept together in the folder ``args[2]``, by
-    content; its downloads (TEI file, plain text); from one parse.  ``args[3]``: the
-    output folder and, for each download, whether a file there may be replaced: the worker
-    puts them in place itself (:func:`.output.place`).  ``args[4]``: when the plain-text
+    neighbours (:func:`.html_pieces.splice`), kept together in a pack in the folder
+    ``args[2]`` (:func:`_pack`; where: the last of what it gives); its downloads (TEI
+    file, plain text); from one parse.  ``args[3]``: the output folder and, for each
+    download, whether a file there may be replaced: the worker puts them in place itself
+    (:func:`.output.place`).  ``args[4]``: when the plain-text
     edition is made in the same run, what it needs of this file (as :func:`_read_text`
-    makes it, from the same parse), else None."""
+    makes it, from the same parse), else None.  ``args[5]``: the prefix of the packs of the
+    build record (:attr:`Build.pack_prefix`)."""
     path, options, cache = Path(args[0]), args[1], Path(args[2])
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, [], \
-            None if args[4] is None else (str(path), None, None, [], [])
+            None if args[4] is None else (str(path), None, None, [], [], None), None
     download = text.document_text(source.doc, options.width).encode()
     own: list[tuple[str, bytes | Placed]] = [(f"tei/{source.name}.xml", source.data),
                                              (f"text/{source.name}.txt", download)]
@@ -279,18 +285,45 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None]):
     if args[4] is not None:
         width, diplomatic = args[4][0], args[4][1]
         same = width == options.width and not diplomatic  # then it is the download
-        row, own_text = _text_of(source, state, args[4], download if same else None)
-        plain = (str(path), state, row, [], own_text)
+        like = None  # the download, when it is in place: the text edition's file links it
+        if same and args[3] is not None and isinstance(own[1][1], Placed) and \
+                own[1][1].outcome in ("written", "unchanged"):
+            like = Path(args[3][0]) / own[1][0]
+        row, own_text, part = _text_of(source, state, args[4], download if same else None,
+                                       like)
+        plain = (str(path), state, row, [], own_text, part)
     summary = summarize(source)
     meta = summary.meta
     page = b""  # none when its page shows entries of the register it lacks (Plan.extra)
     if not meta["uncarried"]:
         page = html.early_page(source.tree, source.name, options, dict(meta["entries"]))
     parts = [marshal.dumps(data) for data in (meta, summary.search, summary.lists)]
-    write_atomic(_summary_path(cache, state.sha256, source.name, "html"),
-                 _SIZES.pack(*map(len, parts), len(page)) + b"".join(parts) + page)
+    where = _pack(cache, args[5]).add(_SIZES.pack(*map(len, parts), len(page))
+                                      + b"".join(parts) + page)
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
-        problems, own, plain
+        problems, own, plain, where
+
+
+#: The pack this process puts the HTML summaries it makes in (:func:`_pack`).
+_PACKED: list[packs.Writer] = []
+
+
+def _pack(cache: Path, prefix: str) -> packs.Writer:
+    """Worker: the pack of the summaries this process makes in ``cache`` (one per process
+    and folder: a worker's summaries go into one file, not one file each), for the build
+    record of ``prefix``."""
+    if _PACKED and (_PACKED[0].folder != cache or _PACKED[0].prefix != prefix or
+                    _PACKED[0].pid != os.getpid()):
+        _PACKED.pop().close()
+    if not _PACKED:
+        _PACKED.append(packs.Writer(cache, prefix, unbuffered=True))
+    return _PACKED[0]
+
+
+def _packed_done() -> None:
+    """The pack of this process complete: a later run starts its own."""
+    if _PACKED:
+        _PACKED.pop().close()
 
 
 #: Where a worker puts a document's own files: the output folder and, for each file,
@@ -298,14 +331,17 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None]):
 Where = tuple[str, dict[str, bool]] | None
 
 
-def _put(files: list[tuple[str, bytes]], where: Where) -> list[tuple[str, bytes | Placed]]:
+def _put(files: list[tuple[str, bytes]], where: Where, like: Path | None = None
+         ) -> list[tuple[str, bytes | Placed]]:
     """Worker: a document's own files put in place here (:func:`.output.place`), not passed
-    through the main process, when ``where`` says where."""
+    through the main process, when ``where`` says where; ``like``: a file that holds the
+    bytes of the (one) file, to link (:func:`.output.place`)."""
     if where is None:
         return list(files)
     out_dir, replace = Path(where[0]), where[1]
     return [(rel, Placed(hashlib.sha256(data).hexdigest(),
-                         place(out_dir, rel, data, replace[rel]))) for rel, data in files]
+                         place(out_dir, rel, data, replace[rel], like)))
+            for rel, data in files]
 
 
 def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
@@ -323,23 +359,16 @@ def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
     return where
 
 
-def _summary_path(cache: Path, sha: str, name: str, kind: str) -> Path:
-    """Where the summary (of ``kind``) of a file of content ``sha`` is kept: by its content
-    and its name too (a summary names the document's pages after its file)."""
-    key = hashlib.sha256(f"{sha}\0{name}".encode("utf-8")).hexdigest()
-    return cache / key[:2] / f"{key}.{kind}"
-
-
-def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str]
-                 ) -> Placed:
+def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str,
+                             packs.Where]) -> Placed:
     """Worker: a document's page, put in place here (:func:`.output.place`): pages are
     the bulk of the edition, and need not pass through the main process.  The page made
-    when its file was read, kept with its summary (the file ``args[6]``), gets its
-    neighbours here; when there is none, it is made now."""
-    path, params, extra, out_dir, rel, replace, summary = args
+    when its file was read, kept with its summary (in the folder ``args[6]``, where
+    ``args[7]`` says), gets its neighbours here; when there is none, it is made now."""
+    path, params, extra, out_dir, rel, replace, cache, summary = args
     data = None
     if not extra:
-        early = _early_page(Path(summary))
+        early = _early_page(Path(cache), summary)
         data = html_pieces.splice(early, params) if early else None
     if data is None:
         data = html.document_page(parse(Path(path)), params, extra)
@@ -399,6 +428,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
         fresh, stale = build.partition(files, "html")
         tasks: dict[str, TextTask] = {}  # by path: the files read for both editions
         given: dict[str, tuple] = {}  # by path: what they gave the plain-text edition
+        text_pack = None  # where what they gave for corpus.txt and .tsv is kept meanwhile
         if plain is not None:
             text_build = Build("export-text", plain.out_dir, _text_settings(plain.width,
                                                                             plain.diplomatic),
@@ -407,12 +437,16 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
             text_fresh, text_stale = text_build.partition(files, "text")
             placing = _placing(text_build, text_stale, text_fresh, lambda name: (f"{name}.txt",))
             read_too = set(map(str, stale))
-            tasks = {str(p): (plain.width, plain.diplomatic, str(text_build.cache), placing(p))
+            tasks = {str(p): (plain.width, plain.diplomatic, placing(p))
                      for p in text_stale if str(p) in read_too}
+            text_pack = packs.Writer(text_build.cache, text_build.pack_prefix)
+            stack.callback(text_pack.close)
         outcome.written = build.write(_site(build, fresh, stale, options, entries,
                                             register_digest, outcome, paths, work, tasks,
-                                            given))
+                                            given, text_pack))
         outcome.diagnostics.extend(outcome.written.problems)
+        if text_pack is not None:
+            text_pack.close()
         if plain is None:
             return outcome, None
         text_outcome = Result()
@@ -475,28 +509,34 @@ def _writable(folder: Path) -> bool:
 def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.Options,
           entries: dict[str, Entry], register_digest: str, outcome: Result,
           paths: Sequence[Path], work: Path, text_tasks: dict[str, TextTask],
-          given: dict[str, tuple]) -> Iterator[tuple[str, bytes | Path | None]]:
+          given: dict[str, tuple], text_pack: packs.Writer | None = None
+          ) -> Iterator[tuple[str, bytes | Path | None]]:
     """Every file of the HTML edition, made or kept (see the module docstring); the files
     read that are in ``text_tasks`` give their part of the plain-text edition too, kept in
-    ``given`` (by path) for :func:`_texts`."""
+    ``given`` (by path) for :func:`_texts`, what corpus.txt and corpus.tsv need of them in
+    ``text_pack`` (not in memory: it is as large as the corpus)."""
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
-    for key, state, row, found, own, plain in build.read(
-            _read_html, [(str(p), options, str(cache), placing(p),
-                          text_tasks.get(str(p))) for p in stale], "reading"):
+    for key, state, row, found, own, plain, where in build.read(
+            _read_html, [(str(p), options, str(cache), placing(p), text_tasks.get(str(p)),
+                          build.pack_prefix) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
         if plain is not None:
-            given[key] = plain
+            part = plain[5]
+            given[key] = (*plain[:5], part if part is None or text_pack is None
+                          else text_pack.add(part))
         if row is None:
             build.record.drop(key)
             continue
         read_now.append((key, *row))
-        build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state)
+        build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state,
+                       summary=where)
         for rel, content in own:
             yield build.give(key, rel, content)
+    _packed_done()
     for key, doc in fresh.items():
         kept = [rel for rel in (f"tei/{doc.name}.xml", f"text/{doc.name}.txt")
                 if build.intact(key, rel)]
@@ -510,11 +550,12 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     recorded = build.record.get(EDITION) or {}
     edition_key = _digest([(d.name, d.sha) for d in ordered], register_digest)
     plan = None
+    summaries = packs.Reader(cache)
     if read_now or recorded.get("key") != edition_key or not all(
             build.intact(EDITION, rel) for rel in recorded.get("files", {})):
         plan = edition.Plan(entries)
         for doc in ordered:
-            plan.add(str(doc.path), _meta(cache, doc))
+            plan.add(str(doc.path), _meta(summaries, build.record.get(str(doc.path))["summary"]))
         problems = plan.problems()
     else:  # the warnings of the edition as it was made: it still has them
         problems = [Diagnostic(code, Severity(severity), *rest)
@@ -522,8 +563,10 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     outcome.diagnostics.extend(problems)
     pages = _pages(build, ordered, plan, options, cache)  # the workers start on them now,
     if plan is None:  # while this process makes the edition's files
+        summaries.close()
         yield from ((rel, KEEP) for rel in recorded["files"])
         yield from pages
+        _sweep(build)
         return
     keys = plan.keys(options, register_digest)
     made = [rel for rel, k in keys.items()
@@ -534,11 +577,23 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         [d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
         for d in problems]})
     yield from ((rel, KEEP) for rel in kept)
-    for rel, data in edition.edition_files(
-            plan, options, made, lambda k: _parts(cache, ordered[k]), work,
-            lambda fn, tasks: build.read(fn, tasks, None)):
-        yield build.give(EDITION, rel, data)
+    try:
+        for rel, data in edition.edition_files(
+                plan, options, made,
+                lambda k: _parts(summaries, build.record.get(str(ordered[k].path))["summary"]),
+                work, lambda fn, tasks: build.read(fn, tasks, None)):
+            yield build.give(EDITION, rel, data)
+    finally:
+        summaries.close()
     yield from pages
+    _sweep(build)
+
+
+def _sweep(build: Build, key: str = "summary") -> None:
+    """Remove the packs of the build's record that none of its entries' ``key`` names."""
+    assert build.cache is not None
+    packs.sweep(build.cache, build.pack_prefix, {entry[key][0] for entry in
+                                                 build.record.entries.values() if key in entry})
 
 
 #: The sizes of the three parts of an HTML summary and of the document's page but for its
@@ -549,36 +604,30 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
 _SIZES = struct.Struct("<4Q")
 
 
-def _meta(cache: Path, doc: Doc) -> dict:
+def _meta(summaries: packs.Reader, where: packs.Where) -> dict:
     """The meta of an HTML summary (the first of its parts: the rest is not read)."""
-    with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
-        size = _SIZES.unpack(handle.read(_SIZES.size))[0]
-        return marshal.loads(handle.read(size))
+    size = _SIZES.unpack(summaries.read(where, 0, _SIZES.size))[0]
+    return marshal.loads(summaries.read(where, _SIZES.size, size))
 
 
-def _parts(cache: Path, doc: Doc) -> tuple[dict, dict]:
+def _parts(summaries: packs.Reader, where: packs.Where) -> tuple[dict, dict]:
     """The search and the lists of an HTML summary (its second and third parts)."""
-    with open(_summary_path(cache, doc.sha, doc.name, "html"), "rb") as handle:
-        meta, search, lists, _page = _SIZES.unpack(handle.read(_SIZES.size))
-        handle.seek(meta, os.SEEK_CUR)
-        data = handle.read(search + lists)
+    meta, search, lists, _page = _SIZES.unpack(summaries.read(where, 0, _SIZES.size))
+    data = summaries.read(where, _SIZES.size + meta, search + lists)
     return marshal.loads(data[:search]), marshal.loads(data[search:])
 
 
-def _early_page(summary: Path) -> bytes | None:
+def _early_page(pack: Path, where: packs.Where) -> bytes | None:
     """The page kept with an HTML summary (its fourth part; None: none, or the summary is
     gone from the cache since)."""
+    summaries = packs.Reader(pack)
     try:
-        with open(summary, "rb") as handle:
-            *parts, page = _SIZES.unpack(handle.read(_SIZES.size))
-            handle.seek(sum(parts), os.SEEK_CUR)
-            return handle.read(page) or None
+        *parts, page = _SIZES.unpack(summaries.read(where, 0, _SIZES.size))
+        return summaries.read(where, _SIZES.size + sum(parts), page) or None
     except OSError:
         return None
-
-
-def _load(cache: Path, doc: Doc, kind: str) -> dict:
-    return json.loads(_summary_path(cache, doc.sha, doc.name, kind).read_bytes())
+    finally:
+        summaries.close()
 
 
 def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
@@ -599,8 +648,7 @@ def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
         entry = {k: v for k, v in entry.items() if k != "extra"}
         build.record.put(key, {**entry, "page": page, **({"extra": extra} if extra else {})})
         tasks.append((key, params, extra, str(build.out_dir), rel,
-                      build.force or rel in build.listed,
-                      str(_summary_path(cache, doc.sha, doc.name, "html"))))
+                      build.force or rel in build.listed, str(cache), entry["summary"]))
         todo.append((key, rel))
     results = build.read(_render_page, tasks, "pages")
     return itertools.chain(kept, (build.give(key, rel, data)
@@ -611,36 +659,38 @@ def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
 
 
 #: What a worker needs to make a file's part of the plain-text edition: the width, whether
-#: diplomatic, the folder of the summaries and where to put the text (:data:`Where`).
-TextTask = tuple[int, bool, str, Where]
+#: diplomatic and where to put the text (:data:`Where`).
+TextTask = tuple[int, bool, Where]
 
 
-def _read_text(args: tuple[str, int, bool, str, Where]):
-    """Worker: a TEI file into its text (put in place here, :func:`_put`, when ``args[4]``
-    says where), and what corpus.txt and corpus.tsv need of it (kept in the folder
-    ``args[3]``, by content)."""
+def _read_text(args: tuple[str, int, bool, Where]):
+    """Worker: a TEI file into its text (put in place here, :func:`_put`, when ``args[3]``
+    says where), and what corpus.txt and corpus.tsv need of it (for the main process to
+    keep in a pack, :mod:`.packs`)."""
     path = Path(args[0])
     source, problems, state = _read(path)
     if source is None or state is None:
-        return str(path), None, None, problems, []
-    row, own = _text_of(source, state, args[1:])
-    return str(path), state, row, problems, own
+        return str(path), None, None, problems, [], None
+    row, own, part = _text_of(source, state, args[1:])
+    return str(path), state, row, problems, own, part
 
 
 def _text_of(source, state: incremental.FileState, task: TextTask,
-             made: bytes | None = None) -> tuple[tuple, list[tuple[str, bytes | Placed]]]:
+             made: bytes | None = None, like: Path | None = None
+             ) -> tuple[tuple, list[tuple[str, bytes | Placed]], bytes]:
     """Worker: a read TEI file's part of the plain-text edition: the row the record keeps,
-    and its text (``made``: its bytes when they were made already), put in place when
-    ``task`` says where; what corpus.txt and corpus.tsv need of it is kept in the cache."""
-    width, diplomatic, cache, where = task
+    its text (``made``: its bytes when they were made already, and ``like``: a file that
+    holds them), put in place when ``task`` says where, and what corpus.txt and corpus.tsv
+    need of it (:func:`_texts` keeps it)."""
+    width, diplomatic, where = task
     h = source.doc.header
     data = {"corpus": text.corpus_text([source.doc], diplomatic),
             "row": text.tsv_line(text.metadata_row(source.doc, f"{source.name}.txt"))}
-    write_atomic(_summary_path(Path(cache), state.sha256, source.name, "text"),
-                 json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    part = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     if made is None:
         made = text.document_text(source.doc, width, diplomatic).encode()
-    return (source.doc.id, h.title, h.date_when), _put([(f"{source.name}.txt", made)], where)
+    return (source.doc.id, h.title, h.date_when), \
+        _put([(f"{source.name}.txt", made)], where, like), part
 
 
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
@@ -681,23 +731,29 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
            given: dict[str, tuple]) -> Iterator[tuple[str, bytes | Path | None]]:
     """Every file of the plain-text edition, made or kept; ``given``: what the files read
     already (for the HTML edition, :func:`_read_html`) gave, by path: those are not read
-    again."""
+    again.  What corpus.txt and corpus.tsv need of the files read is kept in one new pack
+    (:mod:`.packs`), unless it was kept already (where ``given`` says)."""
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
     placing = _placing(build, stale, fresh, lambda name: (f"{name}.txt",))
-    results = build.read(_read_text, [(str(p), width, diplomatic, str(cache), placing(p))
+    results = build.read(_read_text, [(str(p), width, diplomatic, placing(p))
                                       for p in stale if str(p) not in given], "reading")
-    for key, state, row, found, own in _merged(stale, given, results):
-        outcome.diagnostics.extend(found)
-        if row is None:
-            build.record.drop(key)
-            continue
-        path = Path(key)
-        read_now.append((key, path.stem, *row))
-        build.remember(Doc(path, path.stem, *row, state.sha256), state)
-        for rel, content in own:
-            yield build.give(key, rel, content)
+    pack = packs.Writer(cache, build.pack_prefix)
+    try:
+        for key, state, row, found, own, part in _merged(stale, given, results):
+            outcome.diagnostics.extend(found)
+            if row is None:
+                build.record.drop(key)
+                continue
+            path = Path(key)
+            read_now.append((key, path.stem, *row))
+            build.remember(Doc(path, path.stem, *row, state.sha256), state,
+                           pack=pack.add(part) if isinstance(part, bytes) else part)
+            for rel, content in own:
+                yield build.give(key, rel, content)
+    finally:
+        pack.close()
     for key, doc in fresh.items():
         rel = f"{doc.name}.txt"
         if build.intact(key, rel):
@@ -718,11 +774,14 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
         return
     build.record.put(EDITION, {"key": key, "files": {}})
     work.mkdir(parents=True, exist_ok=True)
+    parts = packs.Reader(cache)
     with open(work / "corpus.txt", "wb") as corpus, open(work / "corpus.tsv", "wb") as table:
         table.write(("\t".join(text.TSV_COLUMNS) + "\n").encode("utf-8"))
         for k, doc in enumerate(ordered):  # one document at a time: the corpus is large
-            part = _load(cache, doc, "text")
+            part = json.loads(parts.read(build.record.get(str(doc.path))["pack"]))
             corpus.write(("\n" if k else "").encode("utf-8") + part["corpus"].encode("utf-8"))
             table.write(part["row"].encode("utf-8"))
+    parts.close()
+    _sweep(build, "pack")
     yield build.give(EDITION, "corpus.txt", work / "corpus.txt")
     yield build.give(EDITION, "corpus.tsv", work / "corpus.tsv")

@@ -52,24 +52,34 @@ def href(value: str) -> str:
     return '"' + value.replace('"', "&quot;") + '"'
 
 
-def item(occ: Occurrence, page: str) -> str:
-    """One occurrence: a link to its passage of the document page ``page``, its snippet."""
-    out = (f'<li><a class="occ-passage" href={href(f"{page}#{occ.passage}")}>'
-           f'{text(occ.label)}</a> <span class="snippet">{text(occ.before)}'
-           f'<mark>{text(occ.match)}</mark>{text(occ.after)}</span>')
+def item(occ: Occurrence, page: str, links: dict[tuple[str, str, str], str] | None = None
+         ) -> str:
+    """One occurrence: a link to its passage of the document page ``page``, its snippet.
+    ``links``: the links made so far, by page, passage and label (a document's names are
+    many, its passages few)."""
+    link = links.get((page, occ.passage, occ.label)) if links is not None else None
+    if link is None:
+        link = (f'<li><a class="occ-passage" href={href(f"{page}#{occ.passage}")}>'
+                f'{text(occ.label)}</a> <span class="snippet">')
+        if links is not None:
+            links[page, occ.passage, occ.label] = link
+    out = f'{link}{text(occ.before)}<mark>{text(occ.match)}</mark>{text(occ.after)}</span>'
     if len(occ.refs) > 1:
         out += (f' <span class="uncertain">(uncertain: one of {len(occ.refs)} possible '
                 f'identifications)</span>')
     return out + "</li>"
 
 
-def document_item(page: str, title: str, date: str, occs: list[Occurrence]) -> str:
+def document_item(page: str, title: str, date: str, occs: list[Occurrence],
+                  links: dict[tuple[str, str, str], str] | None = None) -> str:
     """A document's ``<li>`` in the list of an entry: a link to its page ``page``, its
-    title and date, and its occurrences of the entry."""
+    title and date, and its occurrences of the entry (``links``: as :func:`item` takes
+    them, kept from one entry of the document to the next)."""
     out = f'<li><a class="occ-doc" href={href(page)}>{text(title)}</a>'
     if date:
         out += f', <span class="occ-date">{text(date)}</span>'
-    return out + "<ul>" + "".join([item(o, page) for o in occs]) + "</ul></li>"
+    links = {} if links is None else links
+    return out + "<ul>" + "".join([item(o, page, links) for o in occs]) + "</ul></li>"
 
 
 #: The pager of a page made with these stand-ins for its neighbours (:func:`splice`).

@@ -66,11 +66,19 @@ class Placed:
     outcome: str  # of :func:`place`
 
 
-def place(out_dir: Path, rel: str, data: bytes | Path, replace: bool) -> str:
+def place(out_dir: Path, rel: str, data: bytes | Path, replace: bool,
+          like: Path | None = None) -> str:
     """Put one file in place: ``written``, ``unchanged`` (the same bytes are there), or
     left out: ``foreign`` (a file teipipe did not write, unless ``replace``) or ``in the
     way`` (not a file).  Worker processes call it for the files they make, so that their
-    bytes need not pass through the main process."""
+    bytes need not pass through the main process.
+
+    ``like``: a file just written that holds these very bytes (the plain text a document
+    page offers for download is the plain-text edition's file): a new file is made a
+    second name of it (a hard link), where the file system allows, not a copy.  Making a
+    file costs more than all else a plain text costs; a link makes none.  Both are
+    outputs, and teipipe replaces a file by renaming a new one over it, never by
+    writing into it, so neither can change the other."""
     target = out_dir / rel
     if target.is_file():
         if _same(target, data):
@@ -79,12 +87,25 @@ def place(out_dir: Path, rel: str, data: bytes | Path, replace: bool) -> str:
             return "foreign"
     elif target.exists():
         return "in the way"
+    elif like is not None and _linked(like, target):
+        return "written"
     if isinstance(data, Path):
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(data, target)
     else:
         write_atomic(target, data)
     return "written"
+
+
+def _linked(like: Path, target: Path) -> bool:
+    """Whether ``target`` (no file yet) was made a second name of the file ``like``: not
+    where the file system has no links, or puts it on another device, or the folder is
+    missing (:func:`place` then writes it)."""
+    try:
+        os.link(like, target)
+    except OSError:
+        return False
+    return True
 
 
 def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | Path | Placed | None]],

@@ -4,8 +4,9 @@ The home page, the registers and the search index are made from every document a
 Holding every parsed TEI tree for that, or every passage and snippet, would take memory in
 proportion to the edition (10,000 documents took gigabytes), and would mean reading every
 file again after one changed.  So each TEI file is read on its own (in a worker process)
-into a :class:`Summary` of three parts, kept (:mod:`marshal`) in the cache folder by the file's
-content (after one file changed, only that one is read again):
+into a :class:`Summary` of three parts, kept (:mod:`marshal`) in the cache folder
+(:mod:`.packs`) with the file's content it was made from (after one file changed, only that
+one is read again):
 
 - ``meta``, small: the document's row in the table of documents, the register entries it
   carries, the names it points at, and for each register entry and proposed name how many
@@ -86,7 +87,7 @@ def summarize(source: Source) -> Summary:
                list(dict.fromkeys(r for n in p.names for r in n.refs))] for p in found]
     postings: dict[str, list[int]] = {}
     for k, p in enumerate(found):
-        for word in dict.fromkeys(words(p.text)):
+        for word in set(words(p.text)):  # (in any order: the index sorts the words)
             postings.setdefault(word, []).append(k)
     linked, proposed = _groups(source, found, meta)
     meta["search"] = digest(repr(search))
@@ -126,9 +127,12 @@ def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
     date = h.date_text or h.date_when or ""
     # an entry's page is in a folder of its own (:func:`.register.entry_page`); the page of
     # proposed names is beside the document pages' folder
-    lists = [html_pieces.document_item(f"../documents/{source.name}.html", h.title, date, occs)
+    proposed_page = f"documents/{source.name}.html"
+    linked_page = "../" + proposed_page
+    links: dict[tuple[str, str, str], str] = {}  # to the pages' passages, made once each
+    lists = [html_pieces.document_item(linked_page, h.title, date, occs, links)
              for occs in by_ref.values()]
-    lists += [html_pieces.document_item(f"documents/{source.name}.html", h.title, date, occs)
+    lists += [html_pieces.document_item(proposed_page, h.title, date, occs, links)
               for occs in by_name.values()]
     linked, proposed = [], []
     meta["linked"], meta["proposed"] = [], []
