@@ -33,27 +33,32 @@ from .mets import MetsFile, edition_mets
 from .readme import readme
 from .records import mets_file, records
 from .schemas import Schemas
-from .staged import Staged, key_of
+from .staged import Staged, key_of, twin_of
 
 ALGORITHMS = ("sha256", "sha512")
+#: The bag's payload folder: each edition file lies in it at its path in the edition.
+PAYLOAD = "data"
 BAGIT_TXT = b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n"
 AGENT = f"teipipe {__version__} (bagit.py {bagit.VERSION})"
 
 
 def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas | None,
               force: bool = False, memory: FileMemory | None = None,
-              previous: dict | None = None) -> tuple[list[Diagnostic], Staged | None]:
+              previous: dict | None = None,
+              twins: str | None = None) -> tuple[list[Diagnostic], Staged | None]:
     """Write the bag of ``edition`` to ``out``: the diagnostics say what went wrong; what
     was staged (None: nothing) gives each file's checksums.  ``previous`` is the record of
     the bag at ``out`` (:meth:`Staged.record`), whose files are taken over where they are
-    still right."""
+    still right; ``twins``, a folder of a package made before in the same run that holds
+    each edition file at its path in the edition (``tei/x.xml``), which they are linked
+    from (:meth:`Staged.copy`)."""
     refused = output.refuse(out, is_bag, force)
     if refused:
         return [refused], None
     built = output.staging(out)
     try:
         staged = Staged(built, memory or FileMemory(None), out, previous)
-        notes = write_payload(edition, when, schemas, staged)
+        notes = write_payload(edition, when, schemas, staged, twins)
         if notes:
             output.discard(built)
             return notes, None
@@ -79,11 +84,11 @@ def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
 
 
 def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
-                  staged: Staged) -> list[Diagnostic]:
-    """Every payload file into ``data/``: the edition's files, then the metadata made for
-    them and checked."""
-    fixity = dict(zip((f.rel for f in edition.files),
-                      staged.copy_all([(f.path, f"data/{f.rel}") for f in edition.files])))
+                  staged: Staged, twins: str | None = None) -> list[Diagnostic]:
+    """Every payload file into ``data/`` (:data:`PAYLOAD`): the edition's files, then the
+    metadata made for them and checked."""
+    fixity = dict(zip((f.rel for f in edition.files), staged.copy_all(
+        [(f.path, f"{PAYLOAD}/{f.rel}", twin_of(twins, f)) for f in edition.files])))
     notes: list[Diagnostic] = []
     own: set[str] = set()
     docs = []

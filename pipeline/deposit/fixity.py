@@ -17,12 +17,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from ..incremental import BuildRecord, FileState, settings_digest, state_of
 
 #: Files are copied and hashed this many bytes at a time.
 CHUNK = 1 << 20
+#: Files this small are read whole when they are copied (see :meth:`FileMemory.copy`).
+SMALL = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -74,16 +76,32 @@ class FileMemory:
         if entry is not None and entry.get("facts") != facts:
             self.record.put(_key(path), {**entry, "facts": facts})
 
-    def copy(self, src: Path | str, dest: Path | str) -> Fixity:
+    def copy(self, src: Path | str, dest: Path | str,
+             placed: Callable[[str], bool] | None = None) -> Fixity:
         """Copy ``src`` to ``dest`` and hash it on the way, a piece at a time (an index page
-        of a large edition is a hundred megabytes); the record learns it."""
+        of a large edition is a hundred megabytes); the record learns it.
+
+        A file of at most :data:`SMALL` bytes (most are) is read whole and hashed first:
+        ``placed``, given its SHA-256, may then put ``dest`` in place itself (a link to a
+        file with the same content, which costs the system less than writing a new one)
+        and say so; else the bytes are written."""
         sha256, sha512 = hashlib.sha256(), hashlib.sha512()
-        with open(src, "rb", buffering=0) as source, open(dest, "wb") as target:
+        with open(src, "rb", buffering=0) as source:
             st = os.fstat(source.fileno())
-            for piece in pieces(source):
-                sha256.update(piece)
-                sha512.update(piece)
-                target.write(piece)
+            if placed is not None and st.st_size <= SMALL:
+                data = source.read()
+                found = fixity(self._learn(src, FileState(
+                    hashlib.sha256(data).hexdigest(), len(data), st.st_mtime_ns,
+                    st.st_ctime_ns, st.st_ino, self.started), hashlib.sha512(data).hexdigest()))
+                if not placed(found.sha256):
+                    with open(dest, "wb") as target:
+                        target.write(data)
+                return found
+            with open(dest, "wb") as target:
+                for piece in pieces(source):
+                    sha256.update(piece)
+                    sha512.update(piece)
+                    target.write(piece)
         return fixity(self._learn(src, FileState(sha256.hexdigest(), st.st_size, st.st_mtime_ns,
                                                  st.st_ctime_ns, st.st_ino, self.started),
                                   sha512.hexdigest()))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..assets import AssetError
 from ..diagnostics import Diagnostic, Severity, error, warning
@@ -15,13 +15,16 @@ from ..files import display_path
 from ..incremental import BuildRecord, record_path, settings_digest
 from . import schemas as schema_files
 from .archive import archive_path, serialize
-from .bag import build_bag
+from .bag import PAYLOAD, build_bag
 from .edition import EDITION_FILE, GROUPS, Edition, collect, git_epoch, group_paths, package_date
 from .fixity import FileMemory
 from .saf import build_saf
+from .staged import restat
 from .zipped import LEVEL, ZipIndex
 
 BUILDERS = {"bagit": build_bag, "dspace-saf": build_saf}
+#: The folder of a package that holds each edition file at its path in the edition.
+EDITION_AT = {"bagit": PAYLOAD}
 DEFAULT_OUTPUT = {"bagit": "build/deposit", "dspace-saf": "build/dspace-saf"}
 
 
@@ -40,6 +43,11 @@ class Shared:
     uses: int = 1
     gathered: tuple[Edition, list[Diagnostic]] | None = None
     seen: tuple[str, int | None] | None = None  # the inputs' digest and git time, once
+    #: A package folder made in this run that holds each edition file at its path in the
+    #: edition: the packages made after it link their edition files from it (:mod:`.staged`).
+    twins: str | None = None
+    #: What is done once the last package of the run is made (see :func:`make_package`).
+    pending: list[Callable[[], None]] = field(default_factory=list)
 
     def inputs(self, root: Path) -> tuple[str, int | None]:
         """:func:`inputs` of ``root``, taken once for all the packages of the run."""
@@ -62,6 +70,11 @@ class Shared:
         if self.uses <= 0:
             self.gathered = None
         return edition, list(notes)
+
+    def finish(self) -> None:
+        """Do what waited for the last package of the run (see :func:`make_package`)."""
+        while self.pending:
+            self.pending.pop(0)()
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,21 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     (:mod:`.zipped`).  Without a record everything is made from nothing.  ``shared``
     (with a record) holds what packages made one after another in the same run share.
     """
+    try:
+        return _make_package(root, out, fmt, archive, force, source_date_epoch, record, shared,
+                             level)
+    finally:
+        if shared is not None and shared.uses <= 0:
+            shared.finish()
+
+
+def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
+                  source_date_epoch: str | None, record: Path | None, shared: Shared | None,
+                  level: int) -> tuple[Made, list[Diagnostic]]:
+    """:func:`make_package`, but for what is done once the last package of the run is
+    made: a package made after another in the same run links files from it
+    (:mod:`.staged`), which changes their change time, so the record of the first, which
+    knows its files by their times, is brought up to date then (:func:`_restat`)."""
     stats, git = shared.inputs(root) if shared is not None else inputs(root)
     memory = BuildRecord(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
@@ -113,15 +141,30 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
     result, notes, files = _make(root, out, fmt, archive, force, source_date_epoch,
                                  shared if record else None, previous, level, git)
     if result.folder is not None:
+        archived = str(result.archive) if result.archive else None
         memory.put("files", {"files": files})
         memory.put("package", {
             "inputs": stats, "documents": result.documents, "files": result.files,
-            "archive": str(result.archive) if result.archive else None,
-            "outputs": _stats(_outputs(out, str(result.archive) if result.archive else None)),
+            "archive": archived, "outputs": _stats(_outputs(out, archived)),
             "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
                       for d in notes]})
         memory.save()
+        if shared is not None and shared.uses > 0:  # packages to make after this one
+            settings = memory.settings
+            shared.pending.append(lambda: _restat(BuildRecord(record, settings), out, archived))
     return result, notes
+
+
+def _restat(memory: BuildRecord, out: Path, archive: str | None) -> None:
+    """The package record ``memory`` (read again from its file: holding it in memory while
+    the next package is made would cost as much again) with its files' times as they are
+    now."""
+    files, made = memory.get("files"), memory.get("package")
+    if files is None or made is None:
+        return
+    memory.put("files", {"files": restat(out, files["files"])})
+    memory.put("package", {**made, "outputs": _stats(_outputs(out, archive))})
+    memory.save()
 
 
 def inputs(root: Path) -> tuple[str, int | None]:
@@ -180,11 +223,14 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
         schemas = None
         notes.append(warning("W503", f"METS and Dublin Core not checked against their schemas: "
                              f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
-    found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous.pop())
+    found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous.pop(),
+                                  shared.twins if shared else None)
     memory.save()
     notes.extend(found)
     if staged is None:
         return Made(), notes, None
+    if shared is not None and fmt in EDITION_AT:
+        shared.twins = os.path.join(out, EDITION_AT[fmt])
     made = Made(out, None, len(edition.documents), len(edition.files))
     files, digests = staged.record(out), staged.digests()
     del edition, memory, staged

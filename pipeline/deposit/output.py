@@ -36,16 +36,30 @@ def staging(out: Path) -> Path:
 
 def settle(folder: Path, epoch: int) -> None:
     """Give every file and folder the same times and ordinary permissions, so that a copy,
-    rsync or tar of the package made by anyone is the same too."""
-    for path, folders, files in os.walk(folder, topdown=False):
-        for name in files:
-            os.chmod(os.path.join(path, name), 0o644)
-            os.utime(os.path.join(path, name), (epoch, epoch))
-        for name in folders:
-            os.chmod(os.path.join(path, name), 0o755)
-            os.utime(os.path.join(path, name), (epoch, epoch))
+    rsync or tar of the package made by anyone is the same too.
+
+    A file that has them already (one linked from the last package, or from the package made
+    before in the same run) is left alone: most files of a package made again after a
+    change are such links, and changing nothing costs a look instead of two changes."""
+    _settle(str(folder), epoch * 1_000_000_000)
     os.chmod(folder, 0o755)
     os.utime(folder, (epoch, epoch))
+
+
+def _settle(folder: str, epoch_ns: int) -> None:
+    with os.scandir(folder) as found:
+        entries = list(found)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            _settle(entry.path, epoch_ns)
+            mode = 0o755
+        else:
+            st = entry.stat(follow_symlinks=False)
+            if st.st_mode & 0o7777 == 0o644 and st.st_mtime_ns == epoch_ns:
+                continue
+            mode = 0o644
+        os.chmod(entry.path, mode)
+        os.utime(entry.path, ns=(epoch_ns, epoch_ns))
 
 
 def install(built: Path, out: Path) -> None:

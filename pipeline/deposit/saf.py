@@ -21,7 +21,7 @@ from .edition import Edition, EditionDocument, PackageDate, PackageFile
 from .fixity import FileMemory, Fixity
 from .records import mets_file, records
 from .schemas import Schemas
-from .staged import Staged, key_of
+from .staged import Staged, key_of, twin_of
 
 #: Kind of file -> (order in ``contents``, description shown to the repository's users).
 ROLES = {
@@ -35,7 +35,8 @@ METADATA_BUNDLE = "METADATA"
 
 def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas | None,
               force: bool = False, memory: FileMemory | None = None,
-              previous: dict | None = None) -> tuple[list[Diagnostic], Staged | None]:
+              previous: dict | None = None,
+              twins: str | None = None) -> tuple[list[Diagnostic], Staged | None]:
     """Write the SAF batch of ``edition`` to ``out`` (as :func:`.bag.build_bag` does)."""
     refused = output.refuse(out, is_saf, force)
     if refused:
@@ -44,7 +45,7 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
     try:
         staged = Staged(built, memory or FileMemory(None), out, previous)
         items = [(d, item_names(d)) for d in edition.documents]
-        staged.copy_all([(f.path, f"{d.stem}/{name}") for d, named in items
+        staged.copy_all([(f.path, f"{d.stem}/{name}", twin_of(twins, f)) for d, named in items
                          for _role, name, f in named])
         notes: list[Diagnostic] = []
         for d, named in items:

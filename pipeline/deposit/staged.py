@@ -10,6 +10,17 @@ everything it is made from), its checksums and its size, times and inode, so tha
 changed or replaced since is never taken over.  Both packages' files are settled to the
 same times and permissions, so a link changes nothing in the old package.
 
+Creating a file costs the system far more than linking one (on ext4, about ten times as
+much for the edition's files, whose data is small), and a package holds the same content
+several times: the HTML edition's copies of the TEI and text files, and the DSpace batch
+holds the bag's edition files again.  So a file is also linked from a file of the same
+package already holding its content, and from its *twin*, the same edition file placed by
+the package made before it in the same run.  Only files teipipe placed in a package are
+linked, never the edition's own files: those are the user's and the other stages', whose
+times (a link changes a file's change time, settling its modification time) tell those
+stages whether a file is the one they made.  Nothing writes into a package's file: a made
+file replaces a link rather than writing through it.
+
 Each file's fixity is kept for the manifests, the METS and the archive.
 """
 
@@ -21,6 +32,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .edition import PackageFile
 from .fixity import FileMemory, Fixity, fixity, fixity_of
 
 
@@ -32,6 +44,29 @@ def key_of(*parts: object) -> str:
     which the TEI file's SHA-256 (among its files') stands for: the parsed header itself
     need not be part of the key."""
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def stat_of(path: str) -> list[int]:
+    """What says a package's file is the one recorded: its size, times and inode."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def restat(out: Path, record: dict[str, list]) -> dict[str, list]:
+    """A :meth:`Staged.record` of ``out`` with each file's :func:`stat_of` as it is now
+    (a link made since changed the change time); a file gone since is left out."""
+    now = {}
+    for rel, kept in record.items():
+        try:
+            now[rel] = kept[:-4] + stat_of(os.path.join(out, rel))
+        except OSError:
+            continue
+    return now
+
+
+def twin_of(twins: str | None, f: PackageFile) -> str | None:
+    """Where the folder ``twins`` (see :meth:`Staged.copy`) holds the edition file ``f``."""
+    return None if twins is None else os.path.join(twins, f.rel)
 
 
 class Staged:
@@ -47,27 +82,36 @@ class Staged:
         self.fixity: dict[str, Fixity] = {}
         self.keys: dict[str, str] = {}  # of made files
         self.copied: set[str] = set()
+        self.held: dict[str, str] = {}  # SHA-256 -> a copied file holding it
         self._folders: set[str] = set()
 
-    def copy(self, src: Path | str, rel: str) -> Fixity:
-        """Copy a file of the edition in: linked from the old package when :mod:`.fixity`
-        knows it unchanged and the old package holds it, else copied (and hashed on the way
-        when it is not known)."""
+    def copy(self, src: Path | str, rel: str, twin: str | None = None) -> Fixity:
+        """Copy a file of the edition in when :mod:`.fixity` does not know it (hashing it
+        on the way, or first when it is small: then it is linked from a file of this package
+        with the same content when there is one); else link it from ``twin`` (the same
+        edition file in a package made before this one in the same run), from the old
+        package when it holds the file, or from a file of this package with the same
+        content; copy it when none can be."""
         entry = self.memory.recall(src)
         if entry is None:
-            found = self.memory.copy(src, self._path(rel))
+            found = self.memory.copy(src, self._path(rel), lambda sha256: self._link_from(
+                self._holding(sha256), rel))
         else:
             found = fixity(entry)
             kept = self.previous.get(rel)
-            if not (kept is not None and len(kept) == 5 and self._link(rel, found.sha256, kept)):
+            if not (twin is not None and self._link_from(twin, rel) or kept is not None
+                    and len(kept) == 5 and self._link(rel, found.sha256, kept) or
+                    self._link_from(self._holding(found.sha256), rel)):
                 shutil.copyfile(src, self._path(rel))
         self.fixity[rel] = found
         self.copied.add(rel)
+        self.held.setdefault(found.sha256, rel)
         return found
 
-    def copy_all(self, files: list[tuple[Path | str, str]]) -> list[Fixity]:
-        """:meth:`copy` each (file, path in the package), on every core (hashing, reading
-        and writing let go of the interpreter), in one share of the files per thread."""
+    def copy_all(self, files: list[tuple[Path | str, str, str | None]]) -> list[Fixity]:
+        """:meth:`copy` each (file, path in the package, twin or None), on every core
+        (hashing, reading and writing let go of the interpreter), in one share of the files
+        per thread."""
         workers = os.cpu_count() or 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
             shares = list(pool.map(lambda share: [self.copy(*job) for job in share],
@@ -113,8 +157,7 @@ class Staged:
                 head = [found.sha256]
             else:
                 continue  # made each time
-            st = os.stat(os.path.join(out, rel))
-            made[rel] = [*head, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+            made[rel] = [*head, *stat_of(os.path.join(out, rel))]
         return made
 
     def _link(self, rel: str, key: str, kept: list) -> bool:
@@ -124,10 +167,24 @@ class Staged:
             return False
         old = os.path.join(self.old, rel)
         try:
-            st = os.stat(old)
-            if kept[-4:] != [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]:
+            if kept[-4:] != stat_of(old):
                 return False
             os.link(old, self._path(rel))
+        except OSError:
+            return False
+        return True
+
+    def _holding(self, sha256: str) -> str | None:
+        same = self.held.get(sha256)
+        return None if same is None else os.path.join(self.folder, same)
+
+    def _link_from(self, source: str | None, rel: str) -> bool:
+        """Hard-link ``rel`` from ``source``, a file teipipe placed in a package in this
+        run (None: no such file); whether it was (not across file systems, say)."""
+        if source is None:
+            return False
+        try:
+            os.link(source, self._path(rel))
         except OSError:
             return False
         return True

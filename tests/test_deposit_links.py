@@ -1,0 +1,142 @@
+"""Files a deposit links instead of writing: a content a package holds twice (the HTML
+edition's copies of the TEI and text files), and the DSpace batch's edition files, linked
+from the bag made in the same run.  Links must change no byte of either package, touch
+nothing of the edition, keep each package's build record right, and a package damaged in
+place must come out right the next time, as the package made from nothing."""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+import bagit
+import pytest
+from click.testing import CliRunner
+
+from pipeline import incremental
+from pipeline.cli import main
+
+from deposit_edition import tree_bytes
+
+TEI = "1967-01-23_politburo-cable"
+OTHER = "1968-10-15_politburo-cable-323"
+PACKAGES = ("deposit", "dspace-saf")
+
+
+@pytest.fixture
+def edition(deposit_edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the deposit edition with the HTML edition's copies of the TEI and text
+    files (as `teipipe export html` makes them)."""
+    # the edition was copied a moment ago: let its files' times vouch for them all the same
+    monkeypatch.setattr(incremental, "RACY_NS", 0)
+    root = Path(shutil.copytree(deposit_edition, tmp_path / "edition"))
+    for folder, pattern in (("tei", "*.xml"), ("build/text", "*.txt")):
+        copies = root / "build" / "html" / Path(folder).name
+        copies.mkdir()
+        for path in sorted((root / folder).glob(pattern)):
+            shutil.copyfile(path, copies / path.name)
+    return root
+
+
+def deposit_both(root: Path, cache: Path) -> None:
+    done = CliRunner().invoke(main, ["deposit", str(root), "--format", "bagit", "--format",
+                                     "dspace-saf", "--archive", "zip"],
+                              env={"SOURCE_DATE_EPOCH": "1700000000", "TEIPIPE_CACHE": str(cache)})
+    assert done.exit_code == 0, done.output
+
+
+def outputs(root: Path) -> dict[str, object]:
+    """Every byte of both packages: their folders and their zips."""
+    found: dict[str, object] = {}
+    for name in PACKAGES:
+        found[name] = tree_bytes(root / "build" / name)
+        found[f"{name}.zip"] = (root / "build" / f"{name}.zip").read_bytes()
+    return found
+
+
+def edition_states(root: Path) -> dict[str, tuple[int, ...]]:
+    """What says the edition's files were not touched: inode, links, times, permissions."""
+    states = {}
+    for folder in ("tei", "source", "schema", "build/html", "build/text"):
+        for path in sorted((root / folder).rglob("*")):
+            st = path.stat()
+            states[str(path)] = (st.st_ino, st.st_nlink, st.st_mtime_ns, st.st_ctime_ns,
+                                 st.st_mode)
+    return states
+
+
+def fresh(root: Path, tmp_path: Path) -> dict[str, object]:
+    """Both packages of the edition at ``root`` made from nothing, elsewhere."""
+    other = tmp_path / "fresh"
+    shutil.copytree(root, other, ignore=shutil.ignore_patterns("deposit*", "dspace-saf*"))
+    deposit_both(other, tmp_path / "cache-fresh")
+    return outputs(other)
+
+
+def test_packages_link_what_they_hold_alike_and_never_the_editions_files(
+        edition: Path, tmp_path: Path) -> None:
+    before = edition_states(edition)
+    deposit_both(edition, tmp_path / "cache")
+    assert edition_states(edition) == before  # nothing linked, re-dated or changed
+    bag, saf = edition / "build" / "deposit" / "data", edition / "build" / "dspace-saf" / TEI
+    for held in ([bag / "tei" / f"{TEI}.xml", bag / "html" / "tei" / f"{TEI}.xml",
+                  saf / f"{TEI}.xml"],
+                 [bag / "text" / f"{TEI}.txt", bag / "html" / "text" / f"{TEI}.txt",
+                  saf / f"{TEI}.txt"],
+                 [bag / "html" / f"{TEI}.html", saf / f"{TEI}.html"]):
+        assert len({path.stat().st_ino for path in held}) == 1, held
+    bagit.Bag(str(edition / "build" / "deposit")).validate()
+
+
+def test_without_links_the_packages_are_the_same_bytes(
+        edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    apart = Path(shutil.copytree(edition, tmp_path / "apart"))
+    deposit_both(edition, tmp_path / "cache")
+
+    def cross_device(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+    monkeypatch.setattr(os, "link", cross_device)  # a package folder on another file system
+    deposit_both(apart, tmp_path / "cache-apart")
+    assert outputs(apart) == outputs(edition)
+    assert all(p.stat().st_nlink == 1 for name in PACKAGES
+               for p in (apart / "build" / name).rglob("*") if p.is_file())
+
+
+def test_a_rerun_with_nothing_changed_keeps_both_packages(edition: Path,
+                                                          tmp_path: Path) -> None:
+    """The bag's record knows its files by their change time, which the DSpace batch's links
+    change after the bag is made: were the record saved before, the bag would be made anew."""
+    deposit_both(edition, tmp_path / "cache")
+    made = {name: (edition / "build" / name).stat().st_ino for name in PACKAGES}
+    deposit_both(edition, tmp_path / "cache")
+    assert {name: (edition / "build" / name).stat().st_ino for name in PACKAGES} == made
+
+
+def test_after_a_change_both_packages_are_the_ones_made_from_nothing(
+        edition: Path, tmp_path: Path) -> None:
+    deposit_both(edition, tmp_path / "cache")
+    kept = edition / "build" / "deposit" / "data" / "tei" / f"{OTHER}.xml"
+    inode = kept.stat().st_ino
+    tei = edition / "tei" / f"{TEI}.xml"
+    tei.write_bytes(tei.read_bytes().replace(b"Region V", b"Region VI", 1))
+    for path in (edition / "build" / "html" / f"{TEI}.html",
+                 edition / "build" / "text" / f"{TEI}.txt"):
+        path.write_bytes(path.read_bytes() + b"\n")
+    deposit_both(edition, tmp_path / "cache")
+    assert outputs(edition) == fresh(edition, tmp_path)
+    assert kept.stat().st_ino == inode  # taken over, not written again
+    bagit.Bag(str(edition / "build" / "deposit")).validate()
+
+
+def test_a_file_changed_in_place_in_a_package_is_put_right_in_both(
+        edition: Path, tmp_path: Path) -> None:
+    """A package's files are teipipe's, never written into; one edited in place (which
+    changes it in every package that links it) is not taken over by the next deposit."""
+    deposit_both(edition, tmp_path / "cache")
+    damaged = edition / "build" / "deposit" / "data" / "tei" / f"{OTHER}.xml"
+    damaged.write_bytes(damaged.read_bytes().replace(b"<p", b"<P", 1))
+    deposit_both(edition, tmp_path / "cache")
+    assert outputs(edition) == fresh(edition, tmp_path)
+    bagit.Bag(str(edition / "build" / "deposit")).validate()
