@@ -82,13 +82,13 @@ test: lint $(SYSDEPS) ## run the linter and the test suite (browser tests: Debia
 	$(BIN)/teipipe setup axe.min.js
 	$(BIN)/python -m pytest
 
-# Optional: the converter's hot modules compiled to C by mypyc (a quarter less CPU per page,
-# same output; needs gcc and Python's headers).  Built again when a source changes; a compiled
+# Optional: the converter's hot modules (and the validator's two walks of a file) compiled to C
+# by mypyc (a quarter less convert CPU per page, same output; needs gcc and Python's headers).  Built again when a source changes; a compiled
 # module older than its source is not used: teipipe runs the sources (pipeline/native.py).
 NATIVE := $(addprefix $(HERE),$(shell $(PYTHON) -c "import runpy; print(' '.join(runpy.run_path('$(HERE)pipeline/native.py')['MODULES']))" 2>/dev/null))
 BUILT  := $(HERE).cache/mypyc/.built
 
-compile: $(BUILT) ## compile the converter's hot modules with mypyc (optional, faster)
+compile: $(BUILT) ## compile the converter's hot modules and the validator's walks with mypyc (optional, faster)
 
 $(BUILT): $(STAMP) $(NATIVE) $(HERE)pipeline/native.py
 	$(BIN)/python -m pip install -q -e '$(HERE).[compile]'
