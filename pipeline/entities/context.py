@@ -17,33 +17,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Final
 
 from .segments import Segment
 
 #: Words after which a name is a place: "in Binh Dinh", "across the Aksai Chin".
-LOCATIVE = frozenset({"in", "at", "near", "around", "outside", "towards", "toward", "across",
-                      "via", "through", "into", "beyond", "inside"})
-_DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest",
-                         "southeast", "southwest", "northern", "southern", "eastern",
-                         "western"})
+LOCATIVE: Final = frozenset({"in", "at", "near", "around", "outside", "towards", "toward", "across",
+                             "via", "through", "into", "beyond", "inside"})
+_DIRECTIONS: Final = frozenset({"north", "south", "east", "west", "northeast", "northwest",
+                                "southeast", "southwest", "northern", "southern", "eastern",
+                                "western"})
 #: Nouns that name a kind of place: "the plain of X", "the X area".
-PLACE_NOUNS = frozenset("""
+PLACE_NOUNS: Final = frozenset("""
 area areas region province provinces district districts plain plains port city town village
 villages valley coast island islands capital outskirts vicinity border borders frontier
 territory territories county prefecture sector river pass plateau airfield airport harbour
 harbor base bases zone mountains hills oblast state states peninsula delta tribes population
 inhabitants governor
 """.split())
-_AFTER_PLACE = frozenset(PLACE_NOUNS - {"state", "states", "capital", "city", "town", "base",
-                                        "bases", "territory", "territories", "border",
-                                        "borders", "tribes", "population", "inhabitants",
-                                        "governor"})
+_AFTER_PLACE: Final = frozenset(PLACE_NOUNS - {"state", "states", "capital", "city", "town", "base",
+                                               "bases", "territory", "territories", "border",
+                                               "borders", "tribes", "population", "inhabitants",
+                                               "governor"})
 #: Names listed before this one: "Binh Duong and ", "Da Nang, Chu Lai and ".
-_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:-[^\W\d_]+)*"
-_LIST_BEFORE = re.compile(
-    rf"(?:{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?:, | (?i:and) |, (?i:and) ))+$")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_COORDINATION = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?$")
+_NAME_WORD: Final = r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:-[^\W\d_]+)*"
+_LIST_BEFORE: Final = re.compile(
+           rf"(?:{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?:, | (?i:and) |, (?i:and) ))+$")
+_WORD: Final = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_COORDINATION: Final = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?$")
 
 
 def _words_before(text: str, start: int, n: int) -> list[str]:
@@ -75,8 +76,9 @@ def place_context(seg: Segment, start: int, end: int) -> bool:
 
 
 #: A ship's or aircraft's name is no place: "the ship “Pueblo”".
-_VESSEL = re.compile(r"\b(?:ship|vessel|boat|cruiser|destroyer|submarine|frigate|tanker|"
-                     r"freighter|steamer|aircraft|plane|liner|trawler)[ \u00a0]*[“\"‘']?$", re.I)
+_VESSEL: Final = re.compile(
+    r"\b(?:ship|vessel|boat|cruiser|destroyer|submarine|frigate|tanker|"
+    r"freighter|steamer|aircraft|plane|liner|trawler)[ \u00a0]*[“\"‘']?$", re.I)
 
 
 def vessel_before(text: str, start: int) -> bool:

@@ -21,7 +21,7 @@ import operator
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Callable, Final, Iterator
 
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Field, Inline,
                      Item, ListBlock, Name, Note, Paragraph, Section, Signed, SpeakerTurn, Text,
@@ -29,7 +29,7 @@ from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Fi
 from ..export.text import inline_text
 from .matcher import Token, is_upper, tokenize
 
-_TEXT = operator.itemgetter(2)  # Token.text
+_TEXT: Final = operator.itemgetter(2)  # Token.text
 
 
 @dataclass
@@ -122,7 +122,7 @@ class Segment:
 
 #: Insertions that may say who or what the name before them is: ``Jinmen [Quemoy]``,
 #: ``Ba [codename of Le Duan]``, ``Ünen [Truth]``.
-INSERTIONS_AFTER_NAMES = frozenset({"gloss", "alternative", "literal", "codename"})
+INSERTIONS_AFTER_NAMES: Final = frozenset({"gloss", "alternative", "literal", "codename"})
 
 
 @dataclass(slots=True)
@@ -149,7 +149,7 @@ def truecase(text: str) -> str:
     return "".join(parts)
 
 
-_LETTERS = re.compile(r"([^\W\d_]+)")
+_LETTERS: Final = re.compile(r"([^\W\d_]+)")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -226,7 +226,7 @@ def _block(block: Block | Item, fn: Rewrite, caps: Callable[[tuple[Inline, ...]]
     return block  # PageBreak: nothing to tag
 
 
-_WHERE = {Paragraph: "p", Signed: "signed", Note: "note"}  # other blocks: their class name
+_WHERE: Final = {Paragraph: "p", Signed: "signed", Note: "note"}  # other blocks: their class name
 
 
 def _caps(content: tuple[Inline, ...]) -> bool:
@@ -236,7 +236,7 @@ def _caps(content: tuple[Inline, ...]) -> bool:
     return is_upper(inline_text(content))
 
 
-_LOWER_ASCII = re.compile("[a-z]")  # what :func:`.matcher.is_upper` first looks for
+_LOWER_ASCII: Final = re.compile("[a-z]")  # what :func:`.matcher.is_upper` first looks for
 
 
 def _never(_content: tuple[Inline, ...]) -> bool:
@@ -430,7 +430,7 @@ def _wrap(seg: Segment, spans: list[Span],
     return out
 
 
-_SPAN_START = operator.attrgetter("start")
+_SPAN_START: Final = operator.attrgetter("start")
 
 
 def _slice(pieces: list[tuple[int, int, Inline]], start: int, end: int) -> list[Inline]:
