@@ -118,13 +118,19 @@ ROMANS: Final = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "X
                  "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Unit:
-    """A piece of the text that becomes one block: its text, the space before it, its line."""
+    """A piece of the text that becomes one block: its text, the space before it, its line.
+    (Its ``__init__`` is written out, as :class:`.page.Line`'s.)"""
 
     text: str
     sep: str
     line: int
+
+    def __init__(self, text: str, sep: str, line: int) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "sep", sep)
+        object.__setattr__(self, "line", line)
 
 
 def read_body(text: str, first_line: int, staging: bool,

@@ -65,11 +65,19 @@ SUMMARY_NOUNS: Final = re.compile(r"\b(report|cable|telegram|letter|memorandum|m
                                   r"conversation|document|note|speech|message|meeting)\b", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Line:
+    """One line of the page.  (Its ``__init__`` is written out: compiled, the one
+    :mod:`dataclasses` makes is Python code and a written one is C; a page has hundreds.)"""
+
     number: int  # 1-based
     start: int  # offset in the normalized page text
     text: str
+
+    def __init__(self, number: int, start: int, text: str) -> None:
+        object.__setattr__(self, "number", number)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "text", text)
 
 
 @dataclass

@@ -33,13 +33,15 @@ from .matcher import Token, Trie, fold, is_upper, name_key
 from .segments import Segment
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Candidate:
     """A proposed mention in one segment (offsets into the segment's text).
 
     Never changed once made (:func:`dataclasses.replace` makes another), yet not a frozen
     dataclass: pages make hundreds of candidates, and a frozen dataclass sets each of its
     ten fields through ``object.__setattr__``, which made it four times as dear to make.
+    Its ``__init__`` is written out rather than made by :mod:`dataclasses`: compiled (``make
+    compile``), that one is Python code, a written one is C (six times faster to make).
     """
 
     seg: int
@@ -52,6 +54,20 @@ class Candidate:
     short: bool = False  # a register short form: needs support from the document
     name: str = ""  # the name as read (without brackets), for review and short forms
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    def __init__(self, seg: int, start: int, end: int, type: str, source: str,
+                 refs: tuple[str, ...] = (), cert: str | None = None, short: bool = False,
+                 name: str = "", extra: dict | None = None) -> None:
+        self.seg = seg
+        self.start = start
+        self.end = end
+        self.type = type
+        self.source = source
+        self.refs = refs
+        self.cert = cert
+        self.short = short
+        self.name = name
+        self.extra = {} if extra is None else extra
 
 
 DEMONYMS: Final = frozenset("""

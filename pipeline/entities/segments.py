@@ -32,9 +32,12 @@ from .matcher import Token, is_upper, tokenize
 _TEXT: Final = operator.itemgetter(2)  # Token.text
 
 
-@dataclass
+@dataclass(init=False)
 class Segment:
-    """One run of text; ``pieces`` are its inlines with their offsets in ``text``."""
+    """One run of text; ``pieces`` are its inlines with their offsets in ``text``.
+
+    (Its ``__init__`` is written out, for the reason given at :class:`.rules.Candidate`;
+    what it works out on demand is not given to it.)"""
 
     text: str
     pieces: list[tuple[int, int, Inline]]
@@ -43,11 +46,27 @@ class Segment:
     index: int = 0
     expansion: int | None = None  # the segment of the expansion of the closing abbreviation
     insertion: tuple[str, int] | None = None  # the kind and segment of a gloss right after it
-    _tokens: list[Token] | None = field(default=None, repr=False)
-    _brackets: list[tuple[int, int]] | None = field(default=None, repr=False)
-    _plain: str | None = field(default=None, repr=False)
-    _texts: list[str] | None = field(default=None, repr=False)
-    _words: set[str] | None = field(default=None, repr=False)
+    _tokens: list[Token] | None = field(default=None, init=False, repr=False)
+    _brackets: list[tuple[int, int]] | None = field(default=None, init=False, repr=False)
+    _plain: str | None = field(default=None, init=False, repr=False)
+    _texts: list[str] | None = field(default=None, init=False, repr=False)
+    _words: set[str] | None = field(default=None, init=False, repr=False)
+
+    def __init__(self, text: str, pieces: list[tuple[int, int, Inline]], where: str,
+                 caps: bool = False, index: int = 0, expansion: int | None = None,
+                 insertion: tuple[str, int] | None = None) -> None:
+        self.text = text
+        self.pieces = pieces
+        self.where = where
+        self.caps = caps
+        self.index = index
+        self.expansion = expansion
+        self.insertion = insertion
+        self._tokens = None
+        self._brackets = None
+        self._plain = None
+        self._texts = None
+        self._words = None
 
     @property
     def brackets(self) -> list[tuple[int, int]]:
@@ -125,10 +144,11 @@ class Segment:
 INSERTIONS_AFTER_NAMES: Final = frozenset({"gloss", "alternative", "literal", "codename"})
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Span:
     """A name to put into a segment: offsets, type and the Name attributes (never changed
-    once made; not frozen for speed, as :class:`.rules.Candidate`)."""
+    once made; not frozen for speed, and with an ``__init__`` of its own, as
+    :class:`.rules.Candidate`)."""
 
     start: int
     end: int
@@ -136,6 +156,15 @@ class Span:
     ref: str | None = None
     cert: str | None = None
     resp: str | None = None
+
+    def __init__(self, start: int, end: int, type: str, ref: str | None = None,
+                 cert: str | None = None, resp: str | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.type = type
+        self.ref = ref
+        self.cert = cert
+        self.resp = resp
 
 
 def truecase(text: str) -> str:
