@@ -28,7 +28,7 @@ remembers answers.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import compress, count
@@ -174,8 +174,12 @@ def _setting(doc: Document, register_found: list[list[Candidate]], res: Resource
         doc.header.date_when[:4].isdigit() else None
     setting = Setting(year)
     # each mention counts: an entry named five times weighs five times (added at once)
-    named = Counter(cand.extra["full"][0] for found in register_found for cand in found
-                    if len(cand.extra["full"]) == 1 and not cand.extra["short"])
+    named: dict[str, int] = {}  # a Counter, made in compiled code
+    for found in register_found:
+        for cand in found:
+            full = cand.extra["full"]
+            if len(full) == 1 and not cand.extra["short"]:
+                named[full[0]] = named.get(full[0], 0) + 1
     setting.named.update(named)
     for eid, times in named.items():
         add_to_setting(setting, res.register, eid, 2, times)
