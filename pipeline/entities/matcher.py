@@ -13,9 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter
-from typing import Any, Final, Generic, NamedTuple, TypeVar
+from typing import Any, Final, Generic, TypeVar, final
 
 T = TypeVar("T")
 
@@ -25,13 +23,26 @@ _SPACE_TOKEN: Final = re.compile(r"(\s*)(\w+|[^\w\s])")
 _APOSTROPHES: Final = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "\u00a0": " "})
 
 
-class Token(NamedTuple):
-    """A word or punctuation mark (a tuple: documents have tens of thousands of them)."""
+@final
+class Token:
+    """A word or punctuation mark and its offsets (documents have tens of thousands of them).
 
-    start: int
-    end: int
-    text: str
-    key: str  # the folded form compared with the register's names
+    A plain class of four slots rather than a named tuple: compiled (``make compile``), one
+    is made and read in C, its offsets kept as machine integers, where a tuple took three
+    objects more to make (its items, and each offset past 256); as Python, it costs the
+    same as the tuple did.  Never changed once made.
+    """
+
+    __slots__ = ("start", "end", "text", "key")
+
+    def __init__(self, start: int, end: int, text: str, key: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.key = key  # the folded form compared with the register's names
+
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.text!r}, {self.key!r})"
 
 
 @lru_cache(maxsize=1 << 16)
@@ -49,11 +60,11 @@ def fold(token: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """Word and punctuation tokens with their offsets in ``text``.
 
-    The tagger's innermost loop: tuples are made directly, and an ASCII token other than
-    a backtick is its own folded form (:func:`fold` changes nothing else in ASCII).  The
-    text is nothing but white space and tokens, so the offsets are counted from the lengths
-    of both as ``findall`` gives them, without a match object per token.  (The pairs are
-    typed so that, compiled, the loop unpacks and measures them in C.)
+    The tagger's innermost loop: an ASCII token other than a backtick is its own folded
+    form (:func:`fold` changes nothing else in ASCII).  The text is nothing but white space
+    and tokens, so the offsets are counted from the lengths of both as ``findall`` gives
+    them, without a match object per token.  (The pairs are typed so that, compiled, the
+    loop unpacks and measures them in C.)
     """
     out: list[Token] = []
     plain = text.isascii() and "`" not in text
@@ -62,13 +73,10 @@ def tokenize(text: str) -> list[Token]:
     for space, w in pairs:
         start = end + len(space)
         end = start + len(w)
-        out.append(_tuple(Token, (start, end, w, w if plain or w.isascii() and w != "`"
-                                  else fold(w))))
+        out.append(Token(start, end, w, w if plain or w.isascii() and w != "`" else fold(w)))
     return out
 
 
-_tuple: Final = tuple.__new__
-_KEY: Final = itemgetter(3)  # Token.key
 _LOWER_ASCII: Final = re.compile("[a-z]")
 
 
@@ -129,8 +137,8 @@ class Trie(Generic[T]):
     def find(self, tokens: list[Token]) -> list[tuple[int, int, list[T]]]:
         """Leftmost-longest, non-overlapping matches as (first token, end token, values).
 
-        Most tokens start no name, so the tokens that may start one are picked out first, in
-        C (``compress``), and only those are tried, left to right; the walk down the trie is
+        Most tokens start no name: one look-up in the root tells, and only the tokens that
+        may start one are tried, left to right; the walk down the trie is
         :meth:`longest_at`'s, written out here because it runs for every such token of every
         segment (a call per token cost a fifth of the matching).
         """
@@ -138,10 +146,12 @@ class Trie(Generic[T]):
         n = len(tokens)
         out: list[tuple[int, int, list[T]]] = []
         i = 0
-        for k in compress(range(n), map(root.__contains__, map(_KEY, tokens))):
+        for k in range(n):
             if k < i:
                 continue  # inside the name found before
-            node: dict = root[tokens[k].key]
+            node: dict | None = root.get(tokens[k].key)
+            if node is None:
+                continue
             j = k + 1
             end = k
             best: list[T] = []

@@ -29,8 +29,6 @@ from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Fi
 from ..export.text import inline_text
 from .matcher import Token, is_upper, tokenize
 
-_TEXT: Final = operator.itemgetter(2)  # Token.text
-
 
 @dataclass(init=False)
 class Segment:
@@ -83,10 +81,10 @@ class Segment:
         return self._tokens
 
     def texts(self) -> list[str]:
-        """The texts of the tokens, in order (made once, in C: the rules and the tagger
-        each look through them)."""
+        """The texts of the tokens, in order (made once: the rules and the tagger each look
+        through them)."""
         if self._texts is None:
-            self._texts = list(map(_TEXT, self.tokens()))
+            self._texts = [t.text for t in self.tokens()]
         return self._texts
 
     def words(self) -> set[str]:

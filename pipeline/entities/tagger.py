@@ -31,8 +31,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import compress, count
-from operator import itemgetter
+from itertools import compress
 from pathlib import Path
 from typing import Final
 
@@ -62,7 +61,6 @@ _INSIDE_NO_NAME: Final = frozenset(
     {"at", "in", "near", "to", "from", "by", "with", "on", "is", "are",
      "was", "were", "has", "have"})
 _WORD: Final = re.compile(r"[^\W\d_]+")
-_START: Final = itemgetter(0)  # Token.start
 #: In text set in capitals the recognizer reads words that ordinary type would not capitalise
 #: ("COMMUNAL KITCHENS"); its names are kept there only when they hold a word this rare.
 _RARE_ZIPF: Final = 2.5
@@ -395,7 +393,7 @@ def _with_initials(chosen, segs: list[Segment]) -> None:
         if not any(cand.type == "person" for cand, _refs in items):
             continue  # no person, no initials to take in
         toks = seg.tokens()
-        starts = dict(zip(map(_START, toks), count()))  # token index by offset, made in C
+        starts = {t.start: k for k, t in enumerate(toks)}  # token index by offset
         for n, (cand, refs) in enumerate(items):
             k = starts.get(cand.start)
             if cand.type != "person" or k is None:
