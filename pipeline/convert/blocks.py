@@ -348,7 +348,7 @@ def _is_closer(unit: Unit, at_end: bool) -> bool:
     lines = text.split("\n")
     if SIGNED.match(text) or (len(text) <= 60 and SALUTE_CLOSE.match(text)):
         return True
-    if _is_slogan(text) or re.fullmatch(r"\([^()\n]{2,60}\)", text):
+    if _is_slogan(text) or _IN_BRACKETS.fullmatch(text):
         return True  # (M. J. Desai)
     if len(lines) >= 2 and all(ln.rstrip().endswith(",") for ln in lines[:-1]) \
             and all(len(ln) <= 60 for ln in lines):
@@ -358,9 +358,17 @@ def _is_closer(unit: Unit, at_end: bool) -> bool:
     return (len(lines) <= 3 and all(_is_name_line(ln.strip(XML_SPACE)) for ln in lines))
 
 
+#: Patterns of the block rules below, compiled once (``re.fullmatch(pattern, ...)`` looks each
+#: up in re's cache, in Python, at every call: once a block).
+_IN_BRACKETS: Final = re.compile(r"\([^()\n]{2,60}\)")
+_INITIALS: Final = re.compile(r"(?:[A-Z]\.){1,4}")
+_LINE_ENDS: Final = re.compile(r"(\n[ \t]*)")
+_PAGE_MARK: Final = re.compile(r"\[(?:page|p\.|pg\.?)[ \u00a0]*\d+[a-z]?\]", re.I)
+
+
 def _is_name_line(line: str) -> bool:
     """``LAVRENTIEV``, ``Army General``, ``MINISTER:``, ``P.M.``."""
-    if re.fullmatch(r"(?:[A-Z]\.){1,4}", line):
+    if _INITIALS.fullmatch(line):
         return True  # the addressee of a note: "P.M."
     if not line or len(line) > 60 or len(line.split()) > 8 or not line[0].isupper():
         return False
@@ -420,7 +428,7 @@ class _Builder:
         return Head(self.inlines(text, line), sep)
 
     def _address(self, unit: Unit) -> Address:
-        parts = re.split(r"(\n[ \t]*)", unit.text)
+        parts = _LINE_ENDS.split(unit.text)
         lines = tuple(self.inlines(parts[k], unit.line + k // 2) for k in range(0, len(parts), 2))
         return Address(lines, tuple(parts[1::2]), unit.sep)
 
@@ -433,7 +441,7 @@ class _Builder:
             return Salute(self.inlines(text, line), sep)
         if _is_dateline(text):
             return Dateline(tag_dates(self.inlines(text, line)), sep)
-        if re.fullmatch(r"(?:[A-Z]\.){1,4}", text) or (
+        if _INITIALS.fullmatch(text) or (
                 len(lines) >= 2 and all(ln.rstrip().endswith(",") for ln in lines[:-1])
                 and not SIGNED.match(text)):
             return self._address(unit)
@@ -494,7 +502,7 @@ class _Builder:
 
     def _add(self, target: list, unit: Unit, is_speaker: bool) -> None:
         text, sep, line = unit.text, unit.sep, unit.line
-        if re.fullmatch(r"\[(?:page|p\.|pg\.?)[ \u00a0]*\d+[a-z]?\]", text, re.I):
+        if _PAGE_MARK.fullmatch(text):
             marker = self.inlines(text, line)[0]
             assert isinstance(marker, Bracketed)
             target.append(PageBreak(marker, sep))

@@ -45,6 +45,8 @@ _LIST_BEFORE: Final = re.compile(
            rf"(?:{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?:, | (?i:and) |, (?i:and) ))+$")
 _WORD: Final = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _COORDINATION: Final = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?$")
+_WORD_AND_SPACE_AT_END: Final = re.compile(r"[^\W\d_]\s+$")
+_AND_OR: Final = re.compile(r"\b(?:and|or)\b")
 
 
 def _words_before(text: str, start: int, n: int) -> list[str]:
@@ -57,7 +59,7 @@ def place_context(seg: Segment, start: int, end: int) -> bool:
     m = _LIST_BEFORE.search(text[max(0, start - 80):start])
     if m:  # "in Binh Duong and Tay Ninh", "at Da Nang, Chu Lai and Bien Hoa"
         start -= len(m.group())
-    if not re.search(r"[^\W\d_]\s+$", text[max(0, start - 40):start]):
+    if not _WORD_AND_SPACE_AT_END.search(text[max(0, start - 40):start]):
         return _after(text, end)  # after punctuation: the words before say nothing
     before = _words_before(text, start, 3)
     if before and before[-1] == "the":
@@ -104,7 +106,7 @@ def coordinated(seg: Segment, items: list) -> list:
             chains.append([k])
     out = list(items)
     for chain in chains:
-        if len(chain) < 2 or not any(re.search(r"\b(?:and|or)\b", seg.text[
+        if len(chain) < 2 or not any(_AND_OR.search(seg.text[
                 items[k - 1][0].end:items[k][0].start]) for k in chain[1:]):
             continue  # "MFA, BUDAPEST", "Kabul, 15 September": no list without "and"
         known = {items[k][0].type for k in chain if items[k][0].source != "ner"}

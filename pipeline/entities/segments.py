@@ -21,7 +21,7 @@ import operator
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Callable, Final, Iterator
+from typing import Callable, Final
 
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Field, Inline,
                      Item, ListBlock, Name, Note, Paragraph, Section, Signed, SpeakerTurn, Text,
@@ -271,9 +271,11 @@ def _never(_content: tuple[Inline, ...]) -> bool:
 
 
 def _runs(content: tuple[Inline, ...], where: str, caps: bool,
-          ) -> Iterator[tuple[str, object]]:
+          ) -> list[tuple[str, object]]:
     """The sequence split into ("run", [inlines]) and ("node", inline) items; an
-    abbreviation of plain letters closes a run."""
+    abbreviation of plain letters closes a run.  (A list, not a generator: compiled, a
+    generator is an object with a method call per item, and a block has few items.)"""
+    out: list[tuple[str, object]] = []
     run: list[Inline] = []
     for node in content:
         if isinstance(node, Text) or (isinstance(node, Bracketed)
@@ -281,20 +283,24 @@ def _runs(content: tuple[Inline, ...], where: str, caps: bool,
             run.append(node)
             continue
         if isinstance(node, Abbreviation) and all(isinstance(n, Text) for n in node.abbr):
-            yield "run", run + [node]
+            out.append(("run", run + [node]))
             run = []
             continue
         if run:
-            yield "run", run
+            out.append(("run", run))
             run = []
-        yield "node", node
+        out.append(("node", node))
     if run:
-        yield "run", run
+        out.append(("run", run))
+    return out
 
 
 def _caps_line(text: str) -> bool:
     """A run in capitals (two words or more): a heading line such as ``MINISTRY OF ...``."""
-    return is_upper(text) and len(re.findall(r"[^\W\d_]{2,}", text)) >= 2
+    return is_upper(text) and len(_WORDS_OF_TWO.findall(text)) >= 2
+
+
+_WORDS_OF_TWO: Final = re.compile(r"[^\W\d_]{2,}")
 
 
 def _segment(run: list[Inline], where: str, caps: bool) -> Segment:

@@ -78,6 +78,7 @@ WILL WOULD SHALL SHOULD CAN COULD MAY MIGHT MUST HAS HAD IS WAS DOES DID SAYS SA
 INTENDS DEMANDS FORCES GOVERNMENT ARMY NAVY TROOPS AIRCRAFT SIDE IMPERIALISTS IMPERIALISM
 EMBASSY DELEGATION PRESIDENT POSITION AUTHORITIES SHIPS SHIP OFFICIALS PRESS
 """.split())
+_AT_IN_NEAR: Final = re.compile(r"\b(?:at|in|near)[ \u00a0]+")
 _LEADING: Final = {
     "the", "a", "an", "mr", "mrs", "ms", "dr", "comrade", "comrades", "sd", "sgd"} | TITLES
 
@@ -316,7 +317,7 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
         return None  # "SOVIET DELEGATION" is no person, "American warships" no body
     view = _WORD.findall(seg.plain()[a:b])
     if any(w in _INSIDE_NO_NAME for w in view):  # "Commune at Xushui": "Xushui", a place
-        m = list(re.finditer(r"\b(?:at|in|near)[ \u00a0]+", seg.plain()[a:b]))
+        m = list(_AT_IN_NEAR.finditer(seg.plain()[a:b]))
         return _trimmed(seg, a + m[-1].end(), b, "place") if m else None
     if seg.caps:  # only rare words make a name; a little less rare where a place is said
         rarity = min((zipf(w.lower()) for w in view if w not in NAME_WORDS
