@@ -8,6 +8,15 @@ validator's two Python walks of each file (:mod:`pipeline.validate.index`, and
 :mod:`pipeline.validate.body_text` for the fidelity check) are compiled too.  Nothing else
 changes: without a C compiler, or without ``make compile``, the same modules run as Python.
 
+mypyc makes C only of what it knows the type of, so these modules are written for it where
+it counts: module-level constants are ``Final`` (kept in C, not looked up in the module's
+dict at every use); classes made by the hundred per page have an ``__init__`` of their own
+(the one :mod:`dataclasses` makes stays Python code, six times slower to call) and are plain
+classes rather than named tuples (:class:`.entities.matcher.Token`); ``Counter``,
+generators and ``re.search(pattern, ...)`` with a literal pattern (a Python look-up in re's
+cache) are kept out of the loops.  ``perf record --call-graph dwarf`` shows the compiled
+functions by name (``CPyDef_module___function``) where cProfile sees nothing.
+
 Python imports a module's compiled form in place of the ``.py`` beside it, so a compiled
 module built before its source last changed would run old code.  :func:`use_fresh` (run when
 :mod:`pipeline` is imported) sees that, as Python sees a stale ``.pyc``, by the files'

@@ -36,9 +36,12 @@ def main() -> int:
     extensions = mypycify(["--ignore-missing-imports", "--follow-imports=silent", *MODULES],
                           opt_level="3", target_dir=".cache/mypyc",
                           group_name="pipeline.native")  # its runtime library: in the package
-    # a bare Distribution: setup() would read pyproject.toml, which describes the package
+    # a bare Distribution: setup() would read pyproject.toml, which describes the package.
+    # --force: a module's own extension is a small shim whose C file does not change when
+    # the module does (its code is in the group's library), so build_ext would leave it
+    # alone, older than the module's source, and teipipe would not use it (see .native)
     dist = Distribution({"name": "teipipe-native", "ext_modules": extensions, "script_args": [
-        "-q", "build_ext", "--inplace", "--build-temp", ".cache/mypyc"]})
+        "-q", "build_ext", "--inplace", "--force", "--build-temp", ".cache/mypyc"]})
     dist.parse_command_line()
     dist.run_commands()
     if stale():  # build_ext leaves an extension alone when it thinks it is up to date

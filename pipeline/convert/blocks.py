@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Final
 
 from ..diagnostics import Diagnostic
 from ..model import (Address, Block, Body, Bracketed, Classification, Dateline, DateText,
@@ -33,46 +34,47 @@ from .. import vocab
 from .dates import DateError, find_date
 from .inlines import parse_inlines
 
-XML_SPACE = " \t"
-_SP = r"[ \u00a0]"
-_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+XML_SPACE: Final = " \t"
+_SP: Final = r"[ \u00a0]"
+_UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-Ž"
 
 #: Labels of the fields at a document's head (case aside) and the kind of field each opens.
-FIELD_LABELS = {
-    **dict.fromkeys(("to", "addressee", "addressees", "recipient", "recipients", "for",
-                     "attention", "destination"), "to"),
-    **dict.fromkeys(("from", "sender", "originator", "origin"), "from"),
-    **dict.fromkeys(("copy to", "copies to", "copy to the", "cc", "copy", "copies",
-                     "distribution", "also to", "information copy to"), "copy"),
-    **dict.fromkeys(("sent", "dispatched", "despatched", "date sent", "transmitted",
-                     "date of dispatch"), "sent"),
-    **dict.fromkeys(("received", "arrived", "date received", "date of receipt"), "received"),
-    **dict.fromkeys(("time", "date", "date and time", "dtg"), "time"),
-    **dict.fromkeys(("place", "location", "venue"), "place"),
-    **dict.fromkeys(("participants", "participating", "delegations"), "participants"),
-    **dict.fromkeys(("present", "also present", "attended", "attending", "those present",
-                     "also attending", "absent"), "present"),
-    **dict.fromkeys(("subject", "re", "concerning", "topic", "title", "regarding", "about"),
-                    "subject"),
-    **dict.fromkeys(("reference", "ref", "ref.", "your ref", "our ref", "references"),
-                    "reference"),
-    **dict.fromkeys(("number", "no", "no.", "nr", "nr.", "cable no", "cable no.",
-                     "telegram no", "telegram no."), "number"),
-    **dict.fromkeys(("agenda", "agenda of the meeting"), "agenda"),
+FIELD_LABELS: Final = {
+           **dict.fromkeys(("to", "addressee", "addressees", "recipient", "recipients", "for",
+                            "attention", "destination"), "to"),
+           **dict.fromkeys(("from", "sender", "originator", "origin"), "from"),
+           **dict.fromkeys(("copy to", "copies to", "copy to the", "cc", "copy", "copies",
+                            "distribution", "also to", "information copy to"), "copy"),
+           **dict.fromkeys(("sent", "dispatched", "despatched", "date sent", "transmitted",
+                            "date of dispatch"), "sent"),
+           **dict.fromkeys(("received", "arrived", "date received", "date of receipt"), "received"),
+           **dict.fromkeys(("time", "date", "date and time", "dtg"), "time"),
+           **dict.fromkeys(("place", "location", "venue"), "place"),
+           **dict.fromkeys(("participants", "participating", "delegations"), "participants"),
+           **dict.fromkeys(("present", "also present", "attended", "attending", "those present",
+                            "also attending", "absent"), "present"),
+           **dict.fromkeys(("subject", "re", "concerning", "topic", "title", "regarding", "about"),
+                           "subject"),
+           **dict.fromkeys(("reference", "ref", "ref.", "your ref", "our ref", "references"),
+                           "reference"),
+           **dict.fromkeys(("number", "no", "no.", "nr", "nr.", "cable no", "cable no.",
+                            "telegram no", "telegram no."), "number"),
+           **dict.fromkeys(("agenda", "agenda of the meeting"), "agenda"),
 }
-CLASSIFICATION_LABELS = {"classification", "security classification", "secrecy", "grade",
-                         "security", "original classification"}
-LABELLED = re.compile(rf"^(?P<label>(?P<word>[{_UPPER}][\w’'. ]{{0,34}}?)"
-                      rf"(?:{_SP}*\([^)\n]{{0,30}}\))?:)(?={_SP}|$)")
-PARTICIPANTS_WORD = re.compile(r"^(?:[\w’'-]+ )?(?:side|sides|delegation|participants|"
-                               r"participant|party|representatives)$", re.I)
-BARE_FIELDS = [  # telegraphese and letters write some labels without a colon
-    (re.compile(r"^(?P<label>TO)(?=\s)"), "to"),
-    (re.compile(r"^(?P<label>FROM)(?=\s)"), "from"),
-    (re.compile(r"^(?P<label>To)(?=\s+(?:Comrades?|the|Mr\.?|Mrs\.?|Ambassador|Minister|"
-                r"Chairman|President|General|Premier|Secretary|His|Her|Shri)\b)"), "to"),
+CLASSIFICATION_LABELS: Final = {"classification", "security classification", "secrecy", "grade",
+                                "security", "original classification"}
+LABELLED: Final = re.compile(rf"^(?P<label>(?P<word>[{_UPPER}][\w’'. ]{{0,34}}?)"
+                             rf"(?:{_SP}*\([^)\n]{{0,30}}\))?:)(?={_SP}|$)")
+PARTICIPANTS_WORD: Final = re.compile(r"^(?:[\w’'-]+ )?(?:side|sides|delegation|participants|"
+                                      r"participant|party|representatives)$", re.I)
+BARE_FIELDS: Final = [  # telegraphese and letters write some labels without a colon
+           (re.compile(r"^(?P<label>TO)(?=\s)"), "to"),
+           (re.compile(r"^(?P<label>FROM)(?=\s)"), "from"),
+           (re.compile(r"^(?P<label>To)(?=\s+(?:Comrades?|the|Mr\.?|Mrs\.?|Ambassador|Minister|"
+                       r"Chairman|President|General|Premier|Secretary|His|Her|Shri)\b)"), "to"),
 ]
-HANDLING = re.compile(
+HANDLING: Final = re.compile(
+    
     r"^(?:(?:Copy|Copies|Special|Outgoing|Incoming|Ref\.|Reg\.|File|Registration|Protocol|"
     r"Minutes|D\.O\.|[A-Z][A-Za-z.]{0,12})[ \u00a0])?(?:No|Nr|Nº|№)\.?[ \u00a0]*\S+$|"
     r"^(?:Copy|COPY)[ \u00a0]+\d+$|^Copying prohibited\.?$|^To be returned( after reading)?!?\.?$|"
@@ -80,47 +82,55 @@ HANDLING = re.compile(
     r"Eyes only|EYES ONLY|Only copy|Single copy|Special (?:Dossier|File)|Proof|"
     r"Not for (?:publication|distribution)|Extremely urgent|EXTREMELY URGENT)[.!]?$",
     re.I)
-SALUTE_OPEN = re.compile(r"^(?:My |MY )?(?:[Dd]ear(?:est)?|DEAR|[Ee]steemed|[Rr]espected|"
-                         r"Honou?red)\b.{0,70}[,!:]$|^(?:Dear )?Comrades?\b.{0,60}[!,]$|"
-                         r"^(?:Sir|Madam|Gentlemen|Excellency|Your Excellency)[,!:]$")
-SALUTE_CLOSE = re.compile(
-    r"^(?:With (?:kind|best|warm|warmest|sincere|comradely|fraternal|friendly|deep|"
-    r"communist|revolutionary|socialist) (?:regards|greetings|wishes|respect|salutes?)|"
-    r"Yours\b.{0,30}|Sincerely(?: yours)?|Respectfully(?: yours)?|Best regards|Kind regards|"
-    r"With respect|Faithfully(?: yours)?|Cordially|Fraternally(?: yours)?|Comradely|"
-    r"Revolutionary greetings|Communist greetings)[,.!]?$", re.I)
-SIGNED = re.compile(r"^\[(?:signed|sgd\.?|signature[^\]]*)\]|^(?:Signed|SIGNED)[:\s]|"
-                    r"^Sd/-|^\(Sgd\.?\)|^Sgd\.[ \u00a0]|"
-                    r"^(?:Recorded|Prepared|Drafted|Written|Compiled|Noted|Taken down) by\b",
-                    re.I)
-ENCLOSURE = re.compile(r"^(?:Enclosures?|Attachments?|Annex(?:es)?|Appendix|Appendices|"
-                       r"Encl\.|Att\.)(?:[ \u00a0]+(?:No\.?[ \u00a0]*)?[\dIVX]+)?\b[.:]?", re.I)
-POSTSCRIPT = re.compile(rf"^(?:P\.{_SP}?S\.|PS[:.]|Post-?scriptum|N\.{_SP}?B\.|"
-                        rf"[{_UPPER}][\w-]*(?:’s|'s)?{_SP}note:)")
-NOTE = re.compile(rf"^\[(?P<n>\d{{1,3}})\](?P<sep>{_SP}+)")
-ROMAN = re.compile(rf"^(?P<n>[IVXL]{{1,6}})\.(?P<sep>{_SP}+)(?=\S)")
-NUMBERED = re.compile(rf"^(?P<label>\(?(?P<n>\d{{1,3}})[.)])(?P<sep>{_SP}+)(?=\S)")
-LETTERED = re.compile(rf"^(?P<label>\(?(?P<n>[a-z]|[ivx]{{1,4}})\))(?P<sep>{_SP}+)(?=\S)")
-BULLET = re.compile(rf"^(?P<label>[•·▪◦‣●○■□➢►\-–—*])(?P<sep>{_SP}+)(?=\S)")
-SPEAKER = re.compile(
-    rf"^(?P<speaker>(?:[{_UPPER}][\w'’.\-]*)(?:{_SP}[{_UPPER}][\w'’.\-]*){{0,3}}):"
-    rf"(?P<sep>{_SP}+)(?=\S)")
-SENTENCE_END = re.compile(r"[.!?:;…]['’\"”)]*$")
-UNDATED_LINE = re.compile(rf"^[{_UPPER}][^\[\],.;:\n]{{1,40}},?{_SP}\[(?:no date|undated|"
-                          r"date unknown|n\.d\.)[^\]\n]*\]$", re.I)
-ADDRESS_START = re.compile(r"^(?:Comrades?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|His|Her|Shri|Sri|"
-                           r"Ambassador|Minister|President|Chairman|General|Monsieur|Herr)\b")
-ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
-          "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
+SALUTE_OPEN: Final = re.compile(r"^(?:My |MY )?(?:[Dd]ear(?:est)?|DEAR|[Ee]steemed|[Rr]espected|"
+                                r"Honou?red)\b.{0,70}[,!:]$|^(?:Dear )?Comrades?\b.{0,60}[!,]$|"
+                                r"^(?:Sir|Madam|Gentlemen|Excellency|Your Excellency)[,!:]$")
+SALUTE_CLOSE: Final = re.compile(
+           r"^(?:With (?:kind|best|warm|warmest|sincere|comradely|fraternal|friendly|deep|"
+           r"communist|revolutionary|socialist) (?:regards|greetings|wishes|respect|salutes?)|"
+           r"Yours\b.{0,30}|Sincerely(?: yours)?|Respectfully(?: yours)?|Best regards|Kind regards|"
+           r"With respect|Faithfully(?: yours)?|Cordially|Fraternally(?: yours)?|Comradely|"
+           r"Revolutionary greetings|Communist greetings)[,.!]?$", re.I)
+SIGNED: Final = re.compile(r"^\[(?:signed|sgd\.?|signature[^\]]*)\]|^(?:Signed|SIGNED)[:\s]|"
+                           r"^Sd/-|^\(Sgd\.?\)|^Sgd\.[ \u00a0]|"
+                           r"^(?:Recorded|Prepared|Drafted|Written|Compiled|Noted|Taken down) by\b",
+                           re.I)
+ENCLOSURE: Final = re.compile(
+    r"^(?:Enclosures?|Attachments?|Annex(?:es)?|Appendix|Appendices|"
+    r"Encl\.|Att\.)(?:[ \u00a0]+(?:No\.?[ \u00a0]*)?[\dIVX]+)?\b[.:]?", re.I)
+POSTSCRIPT: Final = re.compile(rf"^(?:P\.{_SP}?S\.|PS[:.]|Post-?scriptum|N\.{_SP}?B\.|"
+                               rf"[{_UPPER}][\w-]*(?:’s|'s)?{_SP}note:)")
+NOTE: Final = re.compile(rf"^\[(?P<n>\d{{1,3}})\](?P<sep>{_SP}+)")
+ROMAN: Final = re.compile(rf"^(?P<n>[IVXL]{{1,6}})\.(?P<sep>{_SP}+)(?=\S)")
+NUMBERED: Final = re.compile(rf"^(?P<label>\(?(?P<n>\d{{1,3}})[.)])(?P<sep>{_SP}+)(?=\S)")
+LETTERED: Final = re.compile(rf"^(?P<label>\(?(?P<n>[a-z]|[ivx]{{1,4}})\))(?P<sep>{_SP}+)(?=\S)")
+BULLET: Final = re.compile(rf"^(?P<label>[•·▪◦‣●○■□➢►\-–—*])(?P<sep>{_SP}+)(?=\S)")
+SPEAKER: Final = re.compile(
+           rf"^(?P<speaker>(?:[{_UPPER}][\w'’.\-]*)(?:{_SP}[{_UPPER}][\w'’.\-]*){{0,3}}):"
+           rf"(?P<sep>{_SP}+)(?=\S)")
+SENTENCE_END: Final = re.compile(r"[.!?:;…]['’\"”)]*$")
+UNDATED_LINE: Final = re.compile(rf"^[{_UPPER}][^\[\],.;:\n]{{1,40}},?{_SP}\[(?:no date|undated|"
+                                 r"date unknown|n\.d\.)[^\]\n]*\]$", re.I)
+ADDRESS_START: Final = re.compile(
+    r"^(?:Comrades?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|His|Her|Shri|Sri|"
+    r"Ambassador|Minister|President|Chairman|General|Monsieur|Herr)\b")
+ROMANS: Final = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
+                 "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Unit:
-    """A piece of the text that becomes one block: its text, the space before it, its line."""
+    """A piece of the text that becomes one block: its text, the space before it, its line.
+    (Its ``__init__`` is written out, as :class:`.page.Line`'s.)"""
 
     text: str
     sep: str
     line: int
+
+    def __init__(self, text: str, sep: str, line: int) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "sep", sep)
+        object.__setattr__(self, "line", line)
 
 
 def read_body(text: str, first_line: int, staging: bool,
@@ -229,7 +239,7 @@ def _is_all_caps(text: str) -> bool:
     return len(letters) >= 40 and sum(map(str.isupper, letters)) / len(letters) > 0.9
 
 
-_ASCII_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_ASCII_LOWER: Final = "abcdefghijklmnopqrstuvwxyz"
 
 
 # ----------------------------------------------------------------------------- recognizers
@@ -338,7 +348,7 @@ def _is_closer(unit: Unit, at_end: bool) -> bool:
     lines = text.split("\n")
     if SIGNED.match(text) or (len(text) <= 60 and SALUTE_CLOSE.match(text)):
         return True
-    if _is_slogan(text) or re.fullmatch(r"\([^()\n]{2,60}\)", text):
+    if _is_slogan(text) or _IN_BRACKETS.fullmatch(text):
         return True  # (M. J. Desai)
     if len(lines) >= 2 and all(ln.rstrip().endswith(",") for ln in lines[:-1]) \
             and all(len(ln) <= 60 for ln in lines):
@@ -348,9 +358,17 @@ def _is_closer(unit: Unit, at_end: bool) -> bool:
     return (len(lines) <= 3 and all(_is_name_line(ln.strip(XML_SPACE)) for ln in lines))
 
 
+#: Patterns of the block rules below, compiled once (``re.fullmatch(pattern, ...)`` looks each
+#: up in re's cache, in Python, at every call: once a block).
+_IN_BRACKETS: Final = re.compile(r"\([^()\n]{2,60}\)")
+_INITIALS: Final = re.compile(r"(?:[A-Z]\.){1,4}")
+_LINE_ENDS: Final = re.compile(r"(\n[ \t]*)")
+_PAGE_MARK: Final = re.compile(r"\[(?:page|p\.|pg\.?)[ \u00a0]*\d+[a-z]?\]", re.I)
+
+
 def _is_name_line(line: str) -> bool:
     """``LAVRENTIEV``, ``Army General``, ``MINISTER:``, ``P.M.``."""
-    if re.fullmatch(r"(?:[A-Z]\.){1,4}", line):
+    if _INITIALS.fullmatch(line):
         return True  # the addressee of a note: "P.M."
     if not line or len(line) > 60 or len(line.split()) > 8 or not line[0].isupper():
         return False
@@ -410,7 +428,7 @@ class _Builder:
         return Head(self.inlines(text, line), sep)
 
     def _address(self, unit: Unit) -> Address:
-        parts = re.split(r"(\n[ \t]*)", unit.text)
+        parts = _LINE_ENDS.split(unit.text)
         lines = tuple(self.inlines(parts[k], unit.line + k // 2) for k in range(0, len(parts), 2))
         return Address(lines, tuple(parts[1::2]), unit.sep)
 
@@ -423,7 +441,7 @@ class _Builder:
             return Salute(self.inlines(text, line), sep)
         if _is_dateline(text):
             return Dateline(tag_dates(self.inlines(text, line)), sep)
-        if re.fullmatch(r"(?:[A-Z]\.){1,4}", text) or (
+        if _INITIALS.fullmatch(text) or (
                 len(lines) >= 2 and all(ln.rstrip().endswith(",") for ln in lines[:-1])
                 and not SIGNED.match(text)):
             return self._address(unit)
@@ -484,7 +502,7 @@ class _Builder:
 
     def _add(self, target: list, unit: Unit, is_speaker: bool) -> None:
         text, sep, line = unit.text, unit.sep, unit.line
-        if re.fullmatch(r"\[(?:page|p\.|pg\.?)[ \u00a0]*\d+[a-z]?\]", text, re.I):
+        if _PAGE_MARK.fullmatch(text):
             marker = self.inlines(text, line)[0]
             assert isinstance(marker, Bracketed)
             target.append(PageBreak(marker, sep))

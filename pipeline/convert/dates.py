@@ -9,29 +9,30 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from typing import Final
 
-MONTHS = {name: i for i, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
+MONTHS: Final = {name: i for i, name in enumerate(
+           ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+            "october", "november", "december"], start=1)}
 MONTHS.update({name[:3]: i for name, i in list(MONTHS.items())})
 MONTHS["sept"] = 9
-ROMAN_MONTHS = {r: i for i, r in enumerate(
-    ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], start=1)}
+ROMAN_MONTHS: Final = {r: i for i, r in enumerate(
+           ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], start=1)}
 
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|" \
-         r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-_SP = r"[^\S\n]+"
-_PATTERNS = [
-    re.compile(rf"{_MONTH}{_SP}(?P<day>\d{{1,2}}),{_SP}(?P<year>\d{{4}})", re.I),
-    re.compile(rf"(?P<day>\d{{1,2}}){_SP}{_MONTH},?{_SP}(?P<year>\d{{4}})", re.I),
-    re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"),
-    re.compile(r"(?P<day>\d{1,2})\.(?P<month>[IVX]{1,4})\.(?P<year>\d{4})"),
-    re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})"),
-    re.compile(rf"{_MONTH}{_SP}(?P<year>\d{{4}})", re.I),
-    re.compile(r"(?P<year>1[89]\d\d|20\d\d)"),
+_MONTH: Final = r"(?P<month>January|February|March|April|May|June|July|August|September|October|" \
+                r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_SP: Final = r"[^\S\n]+"
+_PATTERNS: Final = [
+           re.compile(rf"{_MONTH}{_SP}(?P<day>\d{{1,2}}),{_SP}(?P<year>\d{{4}})", re.I),
+           re.compile(rf"(?P<day>\d{{1,2}}){_SP}{_MONTH},?{_SP}(?P<year>\d{{4}})", re.I),
+           re.compile(r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"),
+           re.compile(r"(?P<day>\d{1,2})\.(?P<month>[IVX]{1,4})\.(?P<year>\d{4})"),
+           re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})"),
+           re.compile(rf"{_MONTH}{_SP}(?P<year>\d{{4}})", re.I),
+           re.compile(r"(?P<year>1[89]\d\d|20\d\d)"),
 ]
-_APPROX = re.compile(r"^(?:c\.|ca\.|circa|about)\s*", re.I)
-_DIGIT = re.compile(r"\d")  # each of the patterns needs one
+_APPROX: Final = re.compile(r"^(?:c\.|ca\.|circa|about)\s*", re.I)
+_DIGIT: Final = re.compile(r"\d")  # each of the patterns needs one
 
 
 def is_approximate(text: str) -> bool:

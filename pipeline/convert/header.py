@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields, replace
+from typing import Final
 
 from ..diagnostics import Diagnostic, warning
 from ..model import (Abbreviation, Body, Bracketed, Classification, DateText,
@@ -17,29 +18,31 @@ from .. import vocab
 from .dates import DateError, is_approximate, parse_date
 from .page import Zones
 
-CREDIT = re.compile(
-    r"(?:^|(?<=[.;]))[ \u00a0]*(?P<credit>(?:Translated|Obtained|Contributed|Donated|"
-    r"Provided|Transcribed)\b.*)$")
-CREDIT_VERBS = r"(?:obtained|translated|contributed|donated|provided|transcribed)"
-CREDIT_CLAUSE = re.compile(
+CREDIT: Final = re.compile(
+           r"(?:^|(?<=[.;]))[ \u00a0]*(?P<credit>(?:Translated|Obtained|Contributed|Donated|"
+           r"Provided|Transcribed)\b.*)$")
+CREDIT_VERBS: Final = r"(?:obtained|translated|contributed|donated|provided|transcribed)"
+CREDIT_CLAUSE: Final = re.compile(
+    
     r"^(?P<verb>obtained and translated|translated and annotated|" + CREDIT_VERBS[3:-1] + r")"
     r"(?: for (?P<prog>[A-Z][A-Za-z]+))?(?: by (?P<who>.+?))?"
     r"(?: for (?P<prog2>[A-Z][A-Za-z]+))?$", re.I)
-ORG_WORDS = re.compile(
-    r"\b(Embassy|Ministry|Committee|Politburo|Party|Government|Council|Department|Office|"
-    r"Legation|Mission|Delegation|Front|Command|Headquarters|Bureau|Secretariat|Commission|"
-    r"Service|Agency|Army|Consulate|Presidium|CC|Central|Comintern|Cominform|Section|"
-    r"Directorate|Administration|Staff|Union|Federation|League|Alliance|Institute|MFA|"
-    r"Ministry|Region|Zone|Province|COSVN|Soviet)\b")
-PERSON_TITLES = re.compile(
+ORG_WORDS: Final = re.compile(
+           r"\b(Embassy|Ministry|Committee|Politburo|Party|Government|Council|Department|Office|"
+           r"Legation|Mission|Delegation|Front|Command|Headquarters|Bureau|Secretariat|Commission|"
+           r"Service|Agency|Army|Consulate|Presidium|CC|Central|Comintern|Cominform|Section|"
+           r"Directorate|Administration|Staff|Union|Federation|League|Alliance|Institute|MFA|"
+           r"Ministry|Region|Zone|Province|COSVN|Soviet)\b")
+PERSON_TITLES: Final = re.compile(
+    
     r"^(?:(?:Soviet|American|Chinese|Yugoslav|Polish|Hungarian|Romanian|Bulgarian|Czechoslovak|"
     r"Vietnamese|Korean|Cuban|Indian|Albanian|Mongolian|East German|West German|British|"
     r"French|Indonesian|Egyptian|Iranian|Foreign|Deputy|First|Vice|Prime|Acting|Former|"
     r"Comrades?|Ambassador|Minister|Secretary|Premier|Chairman|President|General|Marshal|"
     r"Foreign Secretary|Mr\.|Mrs\.|Dr\.|Prof\.|Shri|Sri|Comrade|Chargé d'Affaires|"
     r"Counsellor|Counselor|Consul|Leader|Head|Chief|Defense|Defence|Party|State)[ \u00a0]+)+")
-INITIALS = re.compile(r"\b(?:[A-ZÀ-Ž][a-z]?\.[ \u00a0]?)+[A-ZÀ-Ž][\w'’-]+")
-RECORD_ID = re.compile(r"^[A-Za-z0-9][\w.-]{0,40}$")
+INITIALS: Final = re.compile(r"\b(?:[A-ZÀ-Ž][a-z]?\.[ \u00a0]?)+[A-ZÀ-Ž][\w'’-]+")
+RECORD_ID: Final = re.compile(r"^[A-Za-z0-9][\w.-]{0,40}$")
 
 
 def build_header(zones: Zones, body: Body) -> tuple[Header, list[Diagnostic]]:
@@ -101,7 +104,7 @@ def build_header(zones: Zones, body: Body) -> tuple[Header, list[Diagnostic]]:
     return _clean(header), notes
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def _clean(header: Header) -> Header:
@@ -239,7 +242,7 @@ def _type_from_heads(body: Body) -> str | None:
     return None
 
 
-NUMBER = re.compile(r"\b(?:No|NO|Nr|NR|Nº|№)\.?[ \u00a0]*(?P<n>[A-Z]{0,4}-?\d[\w/.-]*\w|\d)")
+NUMBER: Final = re.compile(r"\b(?:No|NO|Nr|NR|Nº|№)\.?[ \u00a0]*(?P<n>[A-Z]{0,4}-?\d[\w/.-]*\w|\d)")
 
 
 def _number(title: str, body: Body) -> str | None:
@@ -264,13 +267,14 @@ def _number(title: str, body: Body) -> str | None:
 # ----------------------------------------------------------------------------- parties
 
 
-HONORIFICS = re.compile(r"^(?:(?:Comrades?|Brothers?|Sisters?|Mr\.?|Mrs\.?|Ms\.?|Messrs\.?|"
-                        r"Shri|Sri|Herr|Frau|Genosse|Genossin|Monsieur|Madame|Señor|"
-                        r"Tovarishch|the|To)[ \u00a0]+)+", re.I)
-ROLE_NOUNS = re.compile(r"\b(?:minister|ambassador|president|secretary|chairman|premier|"
-                        r"commander|director|head|chief|consul|counsell?or|envoy|deputy|"
-                        r"representative|governor|marshal|general|leader|member)\b", re.I)
-TRAILING = re.compile(r",[ \u00a0]*(?:personally|in person|only|urgent|immediately)\.?$", re.I)
+HONORIFICS: Final = re.compile(r"^(?:(?:Comrades?|Brothers?|Sisters?|Mr\.?|Mrs\.?|Ms\.?|Messrs\.?|"
+                               r"Shri|Sri|Herr|Frau|Genosse|Genossin|Monsieur|Madame|Señor|"
+                               r"Tovarishch|the|To)[ \u00a0]+)+", re.I)
+ROLE_NOUNS: Final = re.compile(r"\b(?:minister|ambassador|president|secretary|chairman|premier|"
+                               r"commander|director|head|chief|consul|counsell?or|envoy|deputy|"
+                               r"representative|governor|marshal|general|leader|member)\b", re.I)
+TRAILING: Final = re.compile(
+    r",[ \u00a0]*(?:personally|in person|only|urgent|immediately)\.?$", re.I)
 
 
 def _parties(title: str, body: Body) -> tuple[Party, ...]:
@@ -303,7 +307,7 @@ def _is_place_only(text: str) -> bool:
     return len(words) == 1 and _looks_like_place(text) and not ORG_WORDS.search(text)
 
 
-TYPES_WITHOUT_SENDER = ("minutes", "record-of-conversation")
+TYPES_WITHOUT_SENDER: Final = ("minutes", "record-of-conversation")
 
 
 def _title_parties(title: str) -> tuple[str | None, str | None]:

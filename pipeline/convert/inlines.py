@@ -14,52 +14,55 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Final
 
 from ..diagnostics import Diagnostic, warning
 from ..model import Abbreviation, Bracketed, Inline, LineBreak, Text
 
-_OMISSION = re.compile(r"^[.…\s\u00a0]+$")
-_PAGE = re.compile(r"^(?:page|p\.|pg\.?)[\s\u00a0]*(?P<n>\d+[a-z]?)$", re.I)
-_NOTEREF = re.compile(r"^(?P<n>\d{1,3})$")
-_SIC = re.compile(r"^sic!?$", re.I)
-_SIGNED = re.compile(r"^(?:signed|signature|sgd\.?)$", re.I)
-_ILLEGIBLE = re.compile(r"\b(?:illegible|indecipherable|unreadable|unclear in the original)\b",
-                        re.I)
-_GARBLED = re.compile(r"\bgarble[ds]?\b", re.I)
-_OMITTED = re.compile(r"\b(?:omitted|missing|not declassified|deleted|excised|torn|damaged|"
-                      r"text cut|cut off|blank in the original|lacuna)\b", re.I)
-_CODENAME = re.compile(r"^(?:[\w-]+ )?(?:codename|code name|code-name|cover name|pseudonym|"
-                       r"cryptonym|alias|nom de guerre)\b", re.I)
-_EDITORIAL = re.compile(r"^(?:undated|no date|date unknown|n\.d\.|not dated)\b", re.I)
-_ALTERNATIVE = re.compile(r"^(?:alternatively|alternative translation|alternative reading|"
-                          r"or|also translated as|also)\s*:", re.I)
-_LITERAL = re.compile(r"^(?:literally|lit\.|word for word)\s*:?", re.I)
-_SUPPLIED_START = re.compile(
-    r"^(?:of|from|in|on|at|to|for|by|with|and|or|into|toward|towards|about|under|over|"
-    r"between|against|after|before|during|through|than|so|but|nor|upon|within|without|as|"
-    r"we|they|he|she|it|you|i|there)\b")
-_YEAR = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
-_VERB_BEFORE = re.compile(r"\b[a-z]+(?:ed|ened)[ \u00a0]\Z|\b(?:is|are|was|were|has|have|had|"
-                          r"will|would|shall|should|can|could|may|might|must|to)[ \u00a0]\Z")
+_OMISSION: Final = re.compile(r"^[.…\s\u00a0]+$")
+_PAGE: Final = re.compile(r"^(?:page|p\.|pg\.?)[\s\u00a0]*(?P<n>\d+[a-z]?)$", re.I)
+_NOTEREF: Final = re.compile(r"^(?P<n>\d{1,3})$")
+_SIC: Final = re.compile(r"^sic!?$", re.I)
+_SIGNED: Final = re.compile(r"^(?:signed|signature|sgd\.?)$", re.I)
+_ILLEGIBLE: Final = re.compile(
+    r"\b(?:illegible|indecipherable|unreadable|unclear in the original)\b",
+    re.I)
+_GARBLED: Final = re.compile(r"\bgarble[ds]?\b", re.I)
+_OMITTED: Final = re.compile(r"\b(?:omitted|missing|not declassified|deleted|excised|torn|damaged|"
+                             r"text cut|cut off|blank in the original|lacuna)\b", re.I)
+_CODENAME: Final = re.compile(r"^(?:[\w-]+ )?(?:codename|code name|code-name|cover name|pseudonym|"
+                              r"cryptonym|alias|nom de guerre)\b", re.I)
+_EDITORIAL: Final = re.compile(r"^(?:undated|no date|date unknown|n\.d\.|not dated)\b", re.I)
+_ALTERNATIVE: Final = re.compile(r"^(?:alternatively|alternative translation|alternative reading|"
+                                 r"or|also translated as|also)\s*:", re.I)
+_LITERAL: Final = re.compile(r"^(?:literally|lit\.|word for word)\s*:?", re.I)
+_SUPPLIED_START: Final = re.compile(
+           r"^(?:of|from|in|on|at|to|for|by|with|and|or|into|toward|towards|about|under|over|"
+           r"between|against|after|before|during|through|than|so|but|nor|upon|within|without|as|"
+           r"we|they|he|she|it|you|i|there)\b")
+_YEAR: Final = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
+_VERB_BEFORE: Final = re.compile(
+    r"\b[a-z]+(?:ed|ened)[ \u00a0]\Z|\b(?:is|are|was|were|has|have|had|"
+    r"will|would|shall|should|can|could|may|might|must|to)[ \u00a0]\Z")
 #: A word (anything but white space, brackets, quotes and stops) and at most one space after
 #: it, read backwards from the end of a text (matched on the text reversed: a search for
 #: ``word space? \Z`` would try every place of the text in turn).
-_WORD_AT_END = re.compile(r"(?P<space>[ \u00a0]?)(?P<abbr>[^\s\[\]()\"“”‘’,;:]+)")
-_WORD_BEFORE = re.compile(r"(?P<word>[A-Za-z][a-z'’-]*)[ \u00a0]\Z")
-_WORD_BEFORE_CAPS = re.compile(r"(?P<word>[A-Z][A-Z'’-]*)[ \u00a0]\Z")
+_WORD_AT_END: Final = re.compile(r"(?P<space>[ \u00a0]?)(?P<abbr>[^\s\[\]()\"“”‘’,;:]+)")
+_WORD_BEFORE: Final = re.compile(r"(?P<word>[A-Za-z][a-z'’-]*)[ \u00a0]\Z")
+_WORD_BEFORE_CAPS: Final = re.compile(r"(?P<word>[A-Z][A-Z'’-]*)[ \u00a0]\Z")
 
-_NAME_AFTER = re.compile(r"^[ \u00a0][A-ZÀ-ÖØ-ÞĀ-Ž]")
-_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž](?:[a-zà-öø-ÿā-ž'’-]+|\.)$")
-TITLE_WORDS = frozenset("""
+_NAME_AFTER: Final = re.compile(r"^[ \u00a0][A-ZÀ-ÖØ-ÞĀ-Ž]")
+_NAME_TOKEN: Final = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž](?:[a-zà-öø-ÿā-ž'’-]+|\.)$")
+TITLE_WORDS: Final = frozenset("""
 general secretary minister president premier chairman comrade comrades ambassador prime
 foreign deputy vice marshal colonel captain commander king queen prince shah director head
 chief leader party committee first second third mister mr mrs ms dr professor prof doctor
 sir lord lady emperor pope cardinal bishop governor mayor senator consul envoy attache
 lieutenant major sergeant admiral army navy government ministry embassy state council the
 """.split())
-COMMON_WORD_ZIPF = 3.0
-CONTEXT = 80  # characters around a bracket that the rules may look at
-MAX_BRACKET_WARNINGS = 5  # per block; the rest are counted in one more warning
+COMMON_WORD_ZIPF: Final = 3.0
+CONTEXT: Final = 80  # characters around a bracket that the rules may look at
+MAX_BRACKET_WARNINGS: Final = 5  # per block; the rest are counted in one more warning
 
 
 def parse_inlines(text: str, line: int = 1, all_caps: bool = False,
@@ -135,7 +138,7 @@ def _flush(text: str, out: list[Inline]) -> None:
         out.append(LineBreak(part) if k % 2 else Text(part))
 
 
-_LINE_END = re.compile(r"(\n[ \t\u00a0]*)")
+_LINE_END: Final = re.compile(r"(\n[ \t\u00a0]*)")
 
 
 def _next_bracket(text: str, pos: int) -> int:

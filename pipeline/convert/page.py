@@ -22,19 +22,22 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from ..diagnostics import Diagnostic, warning
 from .dates import DateError, parse_date
 
-CHROME_LINES = re.compile(
-    r"^(skip to (main )?content|search in\b.*|search|menu|main navigation|home|"
-    r"digital archive|wilson center( digital archive)?|international history declassified|"
-    r"share|print|download( pdf)?|citation|cite this|back to top)$", re.I)
-XML_SPACE = " \t"
-FUNDER_LINE = re.compile(r"^This document was made possible with support (?:from|by) (?P<f>.+?)\.?$")
+CHROME_LINES: Final = re.compile(
+           r"^(skip to (main )?content|search in\b.*|search|menu|main navigation|home|"
+           r"digital archive|wilson center( digital archive)?|international history declassified|"
+           r"share|print|download( pdf)?|citation|cite this|back to top)$", re.I)
+XML_SPACE: Final = " \t"
+FUNDER_LINE: Final = re.compile(
+    r"^This document was made possible with support (?:from|by) (?P<f>.+?)\.?$")
 
 #: Labels of the closing sections, and the field each fills.
-LABELS = {
+LABELS: Final = {
+    
     "author(s):": "authors", "author(s)": "authors", "authors": "authors", "author": "authors",
     "associated places": "places",
     "associated topics": "topics", "subjects discussed": "topics",
@@ -48,25 +51,33 @@ LABELS = {
     "original classification": "classification",
     "original language": "language",
     "language": "language",
-}
+    }
 #: Labels that can open the closing sections (the others only occur inside them).
-OPENING_LABELS = {"authors", "places", "topics", "people", "docinfo"}
-TRAILER_WORDS = ("source", "rights", "docinfo", "record", "uploaded", "classification")
-SUMMARY_VERBS = re.compile(
-    r"\b(informs|reports|asks|discuss(?:es)?|passes on|briefs|records|describes|outlines|"
-    r"summari[sz]es|expresses|requests|notes|explains|details|conveys|recounts|relates|"
-    r"analy[sz]es|assesses|proposes|warns|tells|sends|transmits|instructs|responds|replies|"
-    r"criticizes|complains|argues|presents|lists|covers|concerns|offers|agree|agrees|"
-    r"talk about|talks about|reviews|evaluates|emphasizes|stresses|urges|calls for)\b")
-SUMMARY_NOUNS = re.compile(r"\b(report|cable|telegram|letter|memorandum|minutes|record|"
-                           r"conversation|document|note|speech|message|meeting)\b", re.I)
+OPENING_LABELS: Final = {"authors", "places", "topics", "people", "docinfo"}
+TRAILER_WORDS: Final = ("source", "rights", "docinfo", "record", "uploaded", "classification")
+SUMMARY_VERBS: Final = re.compile(
+           r"\b(informs|reports|asks|discuss(?:es)?|passes on|briefs|records|describes|outlines|"
+           r"summari[sz]es|expresses|requests|notes|explains|details|conveys|recounts|relates|"
+           r"analy[sz]es|assesses|proposes|warns|tells|sends|transmits|instructs|responds|replies|"
+           r"criticizes|complains|argues|presents|lists|covers|concerns|offers|agree|agrees|"
+           r"talk about|talks about|reviews|evaluates|emphasizes|stresses|urges|calls for)\b")
+SUMMARY_NOUNS: Final = re.compile(r"\b(report|cable|telegram|letter|memorandum|minutes|record|"
+                                  r"conversation|document|note|speech|message|meeting)\b", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Line:
+    """One line of the page.  (Its ``__init__`` is written out: compiled, the one
+    :mod:`dataclasses` makes is Python code and a written one is C; a page has hundreds.)"""
+
     number: int  # 1-based
     start: int  # offset in the normalized page text
     text: str
+
+    def __init__(self, number: int, start: int, text: str) -> None:
+        object.__setattr__(self, "number", number)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "text", text)
 
 
 @dataclass
@@ -210,7 +221,7 @@ def _label(text: str) -> str | None:
     return None if len(words) > _LABEL_WORDS else LABELS.get(" ".join(words).lower())
 
 
-_LABEL_WORDS = max(len(label.split()) for label in LABELS)
+_LABEL_WORDS: Final = max(len(label.split()) for label in LABELS)
 
 
 def _find_tail(lines: list[Line], start: int) -> int | None:

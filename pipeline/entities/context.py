@@ -17,33 +17,36 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Final
 
 from .segments import Segment
 
 #: Words after which a name is a place: "in Binh Dinh", "across the Aksai Chin".
-LOCATIVE = frozenset({"in", "at", "near", "around", "outside", "towards", "toward", "across",
-                      "via", "through", "into", "beyond", "inside"})
-_DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest",
-                         "southeast", "southwest", "northern", "southern", "eastern",
-                         "western"})
+LOCATIVE: Final = frozenset({"in", "at", "near", "around", "outside", "towards", "toward", "across",
+                             "via", "through", "into", "beyond", "inside"})
+_DIRECTIONS: Final = frozenset({"north", "south", "east", "west", "northeast", "northwest",
+                                "southeast", "southwest", "northern", "southern", "eastern",
+                                "western"})
 #: Nouns that name a kind of place: "the plain of X", "the X area".
-PLACE_NOUNS = frozenset("""
+PLACE_NOUNS: Final = frozenset("""
 area areas region province provinces district districts plain plains port city town village
 villages valley coast island islands capital outskirts vicinity border borders frontier
 territory territories county prefecture sector river pass plateau airfield airport harbour
 harbor base bases zone mountains hills oblast state states peninsula delta tribes population
 inhabitants governor
 """.split())
-_AFTER_PLACE = frozenset(PLACE_NOUNS - {"state", "states", "capital", "city", "town", "base",
-                                        "bases", "territory", "territories", "border",
-                                        "borders", "tribes", "population", "inhabitants",
-                                        "governor"})
+_AFTER_PLACE: Final = frozenset(PLACE_NOUNS - {"state", "states", "capital", "city", "town", "base",
+                                               "bases", "territory", "territories", "border",
+                                               "borders", "tribes", "population", "inhabitants",
+                                               "governor"})
 #: Names listed before this one: "Binh Duong and ", "Da Nang, Chu Lai and ".
-_NAME_WORD = r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:-[^\W\d_]+)*"
-_LIST_BEFORE = re.compile(
-    rf"(?:{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?:, | (?i:and) |, (?i:and) ))+$")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_COORDINATION = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?$")
+_NAME_WORD: Final = r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:-[^\W\d_]+)*"
+_LIST_BEFORE: Final = re.compile(
+           rf"(?:{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?:, | (?i:and) |, (?i:and) ))+$")
+_WORD: Final = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_COORDINATION: Final = re.compile(r"^\s*(?:,\s*(?:and\s+|or\s+)?|and\s+|or\s+)(?:the\s+)?$")
+_WORD_AND_SPACE_AT_END: Final = re.compile(r"[^\W\d_]\s+$")
+_AND_OR: Final = re.compile(r"\b(?:and|or)\b")
 
 
 def _words_before(text: str, start: int, n: int) -> list[str]:
@@ -56,7 +59,7 @@ def place_context(seg: Segment, start: int, end: int) -> bool:
     m = _LIST_BEFORE.search(text[max(0, start - 80):start])
     if m:  # "in Binh Duong and Tay Ninh", "at Da Nang, Chu Lai and Bien Hoa"
         start -= len(m.group())
-    if not re.search(r"[^\W\d_]\s+$", text[max(0, start - 40):start]):
+    if not _WORD_AND_SPACE_AT_END.search(text[max(0, start - 40):start]):
         return _after(text, end)  # after punctuation: the words before say nothing
     before = _words_before(text, start, 3)
     if before and before[-1] == "the":
@@ -75,8 +78,9 @@ def place_context(seg: Segment, start: int, end: int) -> bool:
 
 
 #: A ship's or aircraft's name is no place: "the ship “Pueblo”".
-_VESSEL = re.compile(r"\b(?:ship|vessel|boat|cruiser|destroyer|submarine|frigate|tanker|"
-                     r"freighter|steamer|aircraft|plane|liner|trawler)[ \u00a0]*[“\"‘']?$", re.I)
+_VESSEL: Final = re.compile(
+    r"\b(?:ship|vessel|boat|cruiser|destroyer|submarine|frigate|tanker|"
+    r"freighter|steamer|aircraft|plane|liner|trawler)[ \u00a0]*[“\"‘']?$", re.I)
 
 
 def vessel_before(text: str, start: int) -> bool:
@@ -102,7 +106,7 @@ def coordinated(seg: Segment, items: list) -> list:
             chains.append([k])
     out = list(items)
     for chain in chains:
-        if len(chain) < 2 or not any(re.search(r"\b(?:and|or)\b", seg.text[
+        if len(chain) < 2 or not any(_AND_OR.search(seg.text[
                 items[k - 1][0].end:items[k][0].start]) for k in chain[1:]):
             continue  # "MFA, BUDAPEST", "Kabul, 15 September": no list without "and"
         known = {items[k][0].type for k in chain if items[k][0].source != "ner"}

@@ -13,24 +13,36 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from itertools import compress
-from operator import itemgetter
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Final, Generic, TypeVar, final
 
 T = TypeVar("T")
 
-_TOKEN = re.compile(r"\w+|[^\w\s]")
-_SPACE_TOKEN = re.compile(r"(\s*)(\w+|[^\w\s])")  # a token and the white space before it
-_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "\u00a0": " "})
+_TOKEN: Final = re.compile(r"\w+|[^\w\s]")
+#: a token and the white space before it
+_SPACE_TOKEN: Final = re.compile(r"(\s*)(\w+|[^\w\s])")
+_APOSTROPHES: Final = str.maketrans({"’": "'", "‘": "'", "`": "'", "ʼ": "'", "\u00a0": " "})
 
 
-class Token(NamedTuple):
-    """A word or punctuation mark (a tuple: documents have tens of thousands of them)."""
+@final
+class Token:
+    """A word or punctuation mark and its offsets (documents have tens of thousands of them).
 
-    start: int
-    end: int
-    text: str
-    key: str  # the folded form compared with the register's names
+    A plain class of four slots rather than a named tuple: compiled (``make compile``), one
+    is made and read in C, its offsets kept as machine integers, where a tuple took three
+    objects more to make (its items, and each offset past 256); as Python, it costs the
+    same as the tuple did.  Never changed once made.
+    """
+
+    __slots__ = ("start", "end", "text", "key")
+
+    def __init__(self, start: int, end: int, text: str, key: str) -> None:
+        self.start = start
+        self.end = end
+        self.text = text
+        self.key = key  # the folded form compared with the register's names
+
+    def __repr__(self) -> str:
+        return f"Token({self.start}, {self.end}, {self.text!r}, {self.key!r})"
 
 
 @lru_cache(maxsize=1 << 16)
@@ -48,26 +60,24 @@ def fold(token: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """Word and punctuation tokens with their offsets in ``text``.
 
-    The tagger's innermost loop: tuples are made directly, and an ASCII token other than
-    a backtick is its own folded form (:func:`fold` changes nothing else in ASCII).  The
-    text is nothing but white space and tokens, so the offsets are counted from the lengths
-    of both as ``findall`` gives them, without a match object per token.
+    The tagger's innermost loop: an ASCII token other than a backtick is its own folded
+    form (:func:`fold` changes nothing else in ASCII).  The text is nothing but white space
+    and tokens, so the offsets are counted from the lengths of both as ``findall`` gives
+    them, without a match object per token.  (The pairs are typed so that, compiled, the
+    loop unpacks and measures them in C.)
     """
     out: list[Token] = []
-    add = out.append
     plain = text.isascii() and "`" not in text
     end = 0
-    for space, w in _SPACE_TOKEN.findall(text):
+    pairs: list[tuple[str, str]] = _SPACE_TOKEN.findall(text)
+    for space, w in pairs:
         start = end + len(space)
         end = start + len(w)
-        add(_tuple(Token, (start, end, w, w if plain or w.isascii() and w != "`"
-                           else fold(w))))
+        out.append(Token(start, end, w, w if plain or w.isascii() and w != "`" else fold(w)))
     return out
 
 
-_tuple = tuple.__new__
-_KEY = itemgetter(3)  # Token.key
-_LOWER_ASCII = re.compile("[a-z]")
+_LOWER_ASCII: Final = re.compile("[a-z]")
 
 
 def name_key(name: str) -> tuple[str, ...]:
@@ -101,7 +111,11 @@ class Trie(Generic[T]):
             node = self._root
             for token in form:
                 node = node.setdefault(token, {})
-            node.setdefault(None, _Names()).add(value, caps)
+            exact, every = node.setdefault(None, ([], []))
+            if value not in every:
+                every.append(value)
+            if not caps and value not in exact:
+                exact.append(value)
 
     def longest_at(self, tokens: list[Token], i: int) -> tuple[int, list[T]]:
         """The end (exclusive token index) and values of the longest name at token ``i``
@@ -115,7 +129,7 @@ class Trie(Generic[T]):
                 break
             j += 1
             if None in node:
-                values = _values(node[None], tokens[i:j])
+                values = _values(node[None], tokens, i, j)
                 if values:
                     best_end, best = j, values
         return best_end, best
@@ -123,31 +137,36 @@ class Trie(Generic[T]):
     def find(self, tokens: list[Token]) -> list[tuple[int, int, list[T]]]:
         """Leftmost-longest, non-overlapping matches as (first token, end token, values).
 
-        Most tokens start no name, so the tokens that may start one are picked out first, in
-        C (``compress``), and only those are tried, left to right; the walk down the trie is
+        Most tokens start no name: one look-up in the root tells, and only the tokens that
+        may start one are tried, left to right; the walk down the trie is
         :meth:`longest_at`'s, written out here because it runs for every such token of every
         segment (a call per token cost a fifth of the matching).
         """
-        root = self._root
+        root: dict = self._root
         n = len(tokens)
-        out = []
+        out: list[tuple[int, int, list[T]]] = []
         i = 0
-        for k in compress(range(n), map(root.__contains__, map(_KEY, tokens))):
+        for k in range(n):
             if k < i:
                 continue  # inside the name found before
-            node: Any = root[tokens[k].key]
+            node: dict | None = root.get(tokens[k].key)
+            if node is None:
+                continue
             j = k + 1
-            end, best = k, None
+            end = k
+            best: list[T] = []
             while True:
-                if None in node:
-                    values = _values(node[None], tokens[k:j])
+                names = node.get(None)
+                if names is not None:
+                    values = _values(names, tokens, k, j)
                     if values:
                         end, best = j, values
                 if j == n:
                     break
-                node = node.get(tokens[j].key)
-                if node is None:
+                deeper = node.get(tokens[j].key)
+                if deeper is None:
                     break
+                node = deeper
                 j += 1
             if best:
                 out.append((k, end, best))
@@ -155,27 +174,20 @@ class Trie(Generic[T]):
         return out
 
 
-class _Names:
-    """The values of one name, in the order they were added, without repeats: those of the
-    name as given (``exact``), and all of them, also those of its capitals form (``every``,
-    taken only for text in capitals)."""
-
-    __slots__ = ("exact", "every")
-
-    def __init__(self) -> None:
-        self.exact: list = []
-        self.every: list = []
-
-    def add(self, value, caps: bool) -> None:
-        if value not in self.every:
-            self.every.append(value)
-        if not caps and value not in self.exact:
-            self.exact.append(value)
+#: What the trie keeps for one name (at the key None of its last token's node): its values
+#: in the order they were added, without repeats, as two lists: those of the name as given
+#: (exact), and all of them, also those of its capitals form (every, taken only for text in
+#: capitals).  A tuple of lists rather than an object: the gazetteer's trie holds tens of
+#: thousands, and is read back from the cache at every start (see :mod:`.gazetteer`).
+_Names = tuple[list, list]
 
 
-def _values(found: _Names, tokens: list[Token]) -> list:
-    if found.exact:
-        return found.exact
-    if is_upper("".join(t.text for t in tokens)):
-        return found.every
+def _values(found: _Names, tokens: list[Token], i: int, j: int) -> list:
+    """The values of a name found at ``tokens[i:j]``: those of its capitals form only when
+    the text is in capitals."""
+    exact, every = found
+    if exact:
+        return exact
+    if is_upper("".join([t.text for t in tokens[i:j]])):
+        return every
     return []

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import replace
+from typing import Final
 
 from .rules import EVENT_WORDS, ORG_HEADS, TITLES, Candidate, is_demonym
 from .segments import Segment
@@ -116,14 +117,16 @@ def _trim_span(text: str, lo: int = 0, hi: int | None = None) -> tuple[int, int]
 
 
 #: What the explanation of a codename says it stands for, when it names no entity.
-_PERSON_NOUNS = frozenset("""
+_PERSON_NOUNS: Final = frozenset("""
 informant agent officer source man woman person diplomat official member employee journalist
 student priest colonel general officer citizen collaborator spy resident contact engineer
 """.split())
-_CODENAME_OF = re.compile(r"^(?:[\w-]+ )?(?:codename|code name|code-name|cover name|pseudonym|"
-                          r"cryptonym|alias|nom de guerre) (?:of|for) (?:the |an? )?", re.I)
-_NAME_LIKE = re.compile(r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'.-]*|of|the|and|i|e|de|la|del|von|van|al)"
-                        r"(?: (?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'.-]*|of|the|and|i|e|de|la|del|von|van|al))*$")
+_CODENAME_OF: Final = re.compile(
+    r"^(?:[\w-]+ )?(?:codename|code name|code-name|cover name|pseudonym|"
+    r"cryptonym|alias|nom de guerre) (?:of|for) (?:the |an? )?", re.I)
+_NAME_LIKE: Final = re.compile(
+    r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'.-]*|of|the|and|i|e|de|la|del|von|van|al)"
+    r"(?: (?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'.-]*|of|the|and|i|e|de|la|del|von|van|al))*$")
 
 
 def glossed_names(chosen: Chosen, segs: list[Segment]) -> None:

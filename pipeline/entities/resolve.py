@@ -16,27 +16,37 @@ What stays open is reported, and tagged with every candidate and ``cert="low"``.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 
 from .register import Entry, Register
 
 
-@dataclass
+@dataclass(init=False)
 class Setting:
-    """What a document tells about itself: its year, its full names, its countries."""
+    """What a document tells about itself: its year, its full names, its countries.
+
+    (Plain dicts and sets, and an ``__init__`` written out: compiled, a ``Counter`` and the
+    ``__init__`` :mod:`dataclasses` makes are Python code, run for every document.)"""
 
     year: int | None = None
     named: set[str] = field(default_factory=set)  # ids named unambiguously in full
-    countries: Counter = field(default_factory=Counter)  # country id -> weight
+    countries: dict[str, int] = field(default_factory=dict)  # country id -> weight
+
+    def __init__(self, year: int | None = None, named: set[str] | None = None,
+                 countries: dict[str, int] | None = None) -> None:
+        self.year = year
+        self.named = set() if named is None else named
+        self.countries = {} if countries is None else countries
 
 
 def add_to_setting(setting: Setting, register: Register, eid: str, weight: int = 1,
                    times: int = 1) -> None:
     """Count an entry (and the countries above it) as part of the document's setting
     (``times``: as many mentions of it at once)."""
+    countries = setting.countries
     for k, cid in enumerate(register.setting_chain(eid)):
-        setting.countries[cid] += times * (weight if k == 0 else max(1, weight // 2))
+        countries[cid] = countries.get(cid, 0) + times * (weight if k == 0 else
+                                                          max(1, weight // 2))
 
 
 @dataclass(frozen=True)

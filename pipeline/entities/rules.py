@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress, islice
+from typing import Final
 
 from ..convert.inlines import is_acronym
 from .context import place_context, vessel_before
@@ -32,13 +33,15 @@ from .matcher import Token, Trie, fold, is_upper, name_key
 from .segments import Segment
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Candidate:
     """A proposed mention in one segment (offsets into the segment's text).
 
     Never changed once made (:func:`dataclasses.replace` makes another), yet not a frozen
     dataclass: pages make hundreds of candidates, and a frozen dataclass sets each of its
     ten fields through ``object.__setattr__``, which made it four times as dear to make.
+    Its ``__init__`` is written out rather than made by :mod:`dataclasses`: compiled (``make
+    compile``), that one is Python code, a written one is C (six times faster to make).
     """
 
     seg: int
@@ -52,8 +55,22 @@ class Candidate:
     name: str = ""  # the name as read (without brackets), for review and short forms
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
+    def __init__(self, seg: int, start: int, end: int, type: str, source: str,
+                 refs: tuple[str, ...] = (), cert: str | None = None, short: bool = False,
+                 name: str = "", extra: dict | None = None) -> None:
+        self.seg = seg
+        self.start = start
+        self.end = end
+        self.type = type
+        self.source = source
+        self.refs = refs
+        self.cert = cert
+        self.short = short
+        self.name = name
+        self.extra = {} if extra is None else extra
 
-DEMONYMS = frozenset("""
+
+DEMONYMS: Final = frozenset("""
 Afghan Albanian Algerian American Angolan Arab Arabian Argentine Argentinian Armenian Asian
 Australian Austrian Azerbaijani Balkan Baltic Belgian Bengali Bolivian Bosnian Brazilian British
 Bulgarian Burmese Byelorussian Belorussian Belarusian Cambodian Canadian Chilean Chinese
@@ -73,11 +90,11 @@ Christian Catholic Orthodox Protestant Buddhist Hindu Jewish Islamic Meo Hmong U
 Kirghiz Cossack Tatar Bolshevik Menshevik Latin Slav Slavic Semitic Teutonic Gallic
 """.split())
 # plural and capitals forms of the demonyms: "the Americans", "CANADIANS"
-_DEMONYM_FORMS = frozenset({d for d in DEMONYMS} | {d + "s" for d in DEMONYMS}
-                           | {d + "es" for d in DEMONYMS} | {"Canadians", "Frenchmen",
-                                                             "Englishmen", "Chinamen"})
+_DEMONYM_FORMS: Final = frozenset({d for d in DEMONYMS} | {d + "s" for d in DEMONYMS}
+                                  | {d + "es" for d in DEMONYMS} | {"Canadians", "Frenchmen",
+                                                                    "Englishmen", "Chinamen"})
 
-TITLES = frozenset("""
+TITLES: Final = frozenset("""
 comrade comrades ambassador ambassadors prof professor dr doctor mr mrs ms miss madame mme
 mister monsieur herr frau marshal general gen colonel col lieutenant lt major maj captain capt
 admiral commander president premier chairman minister secretary senator cardinal archbishop
@@ -86,7 +103,7 @@ deputy vice governor mayor consul counsellor counselor attaché attache envoy ch
 comandante chancellor academician citizen messrs sergeant private brigadier mullah rev
 reverend dean justice judge
 """.split())
-ORG_HEADS = frozenset("""
+ORG_HEADS: Final = frozenset("""
 Ministry Embassy Legation Consulate Committee Politburo Politbureau Presidium
 Secretariat Party Front Army Council Commission Government Assembly Bureau Agency Office
 Organization Organisation League Federation Pact Alliance Radio Service Forces Command
@@ -98,22 +115,23 @@ Storting Riksdag Shura
 """.split())
 #: Words that, after a demonym, are lower case in ordinary type ("American forces", "Western
 #: radio"); in text set in capitals such a pair is no name.  ("Soviet Embassy" is one.)
-_GENERIC_HEADS = frozenset({"Forces", "Radio", "Government", "Party", "Army", "Navy", "Press",
-                            "Delegation", "Side", "Troops", "Authorities", "Leadership",
-                            "Command", "Police"})
+_GENERIC_HEADS: Final = frozenset(
+    {"Forces", "Radio", "Government", "Party", "Army", "Navy", "Press",
+     "Delegation", "Side", "Troops", "Authorities", "Leadership",
+     "Command", "Police"})
 #: Body words that stand alone for the writer's own body in capitals too ("THE EMBASSY"),
 #: unlike "THE MOVEMENT", "THE PARTY" (in ordinary type "the movement", "the party").
-_CAPS_SHORT = frozenset({"Embassy", "Legation", "Consulate", "Politburo", "Politbureau",
-                         "Presidium", "Secretariat", "Ministry"})
+_CAPS_SHORT: Final = frozenset({"Embassy", "Legation", "Consulate", "Politburo", "Politbureau",
+                                "Presidium", "Secretariat", "Ministry"})
 #: Offices that are numbered ("Third Non-European Department", "First Directorate"), unlike
 #: events ("Fourteenth Congress") and units named in the gold as such ("Seventh Fleet").
-NUMBERED_BODIES = frozenset({"Department", "Directorate", "Bureau"})
+NUMBERED_BODIES: Final = frozenset({"Department", "Directorate", "Bureau"})
 # heads that make an organization only with more words before them or "of ..." after them
-_WEAK_HEADS = frozenset({"Union", "Congress", "Mission", "Delegation", "Radio",
-                         "Staff", "Service", "Division", "Guard", "Office", "Court"})
+_WEAK_HEADS: Final = frozenset({"Union", "Congress", "Mission", "Delegation", "Radio",
+                                "Staff", "Service", "Division", "Guard", "Office", "Court"})
 #: Words of the names of bodies, kept capitalised when text in capitals is read as ordinary
 #: type: "MINISTRY OF FOREIGN RELATIONS", "MILITARY ARMISTICE COMMISSION".
-NAME_WORDS = frozenset("""
+NAME_WORDS: Final = frozenset("""
 Foreign Internal External Home State Central Supreme National People People's Military
 General Political Economic Affairs Relations Security Defense Defence Interior Justice Trade
 Planning Information Press Communist Socialist Workers Revolutionary Democratic Liberation
@@ -123,12 +141,12 @@ Provisional Permanent Standing Executive Political International Soviet Republic
 """.split()) | ORG_HEADS
 
 #: Words that end the name of an event, not of a body: "State of the Union Address".
-EVENT_WORDS = frozenset("""
+EVENT_WORDS: Final = frozenset("""
 Address Speech Conference Treaty Agreement Agreements Plan Plenum Declaration Resolution Meeting
 Summit Accords Accord Doctrine Offensive Operation War Crisis Revolution Uprising Congress
 Session Talks Communiqué Communique Statement Report Note Protocol Act Law
 """.split())
-PLACE_HEADS_AFTER = frozenset("""
+PLACE_HEADS_AFTER: Final = frozenset("""
 Province River Street Square Pass Canal Sea Ocean Bay Lake Mountains Mountain Island Islands
 District Region Plateau Valley Peninsula Strait Straits Barracks Palace Airport Bridge
 Boulevard Avenue Road Prefecture County Oblast Krai Highlands Delta Desert Coast Plain Plains
@@ -137,39 +155,43 @@ Church Cathedral Mosque Pagoda
 """.split())
 #: Place words kept capitalised when text in capitals is read as ordinary type ("TIANANMEN
 #: SQUARE"); the place rules still need a capitalised word with them.
-PLACE_WORDS = frozenset("Square Street Avenue Boulevard Province District Region River Pass "
-                        "Canal Strait Island Islands Mountains Airport Palace Barracks Bridge "
-                        "Lake".split())
-PLACE_HEADS_BEFORE = frozenset("Gulf Plain Bay Sea Isle Lake Mount Cape Strait Straits "
-                               "Region Zone Province Mountains Gate Bridge Palace".split())
-_PLACE_HEADS = PLACE_HEADS_AFTER | PLACE_HEADS_BEFORE
-CONNECTORS = frozenset({"of", "the", "for", "on", "de", "des", "du", "la", "le", "'", "-", "&",
-                        "s", "i", "e", "von", "van", "al", "el", "bin", "ibn", "da", "do"})
-ORDINALS = re.compile(r"^(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
-                      r"Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|"
-                      r"Seventeenth|Eighteenth|Nineteenth|Twentieth|Twenty|Thirty|\d+(?:st|nd|"
-                      r"rd|th)?)$", re.I)
-_ROMAN = re.compile(r"^(?=[IVXLC])M*(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})$")
-_MONTHS = frozenset("January February March April May June July August September October "
-                    "November December Monday Tuesday Wednesday Thursday Friday Saturday "
-                    "Sunday".split())
-_ACRONYM_STOP = frozenset("""
+PLACE_WORDS: Final = frozenset(
+    "Square Street Avenue Boulevard Province District Region River Pass "
+    "Canal Strait Island Islands Mountains Airport Palace Barracks Bridge "
+    "Lake".split())
+PLACE_HEADS_BEFORE: Final = frozenset("Gulf Plain Bay Sea Isle Lake Mount Cape Strait Straits "
+                                      "Region Zone Province Mountains Gate Bridge Palace".split())
+_PLACE_HEADS: Final = PLACE_HEADS_AFTER | PLACE_HEADS_BEFORE
+CONNECTORS: Final = frozenset(
+    {"of", "the", "for", "on", "de", "des", "du", "la", "le", "'", "-", "&",
+     "s", "i", "e", "von", "van", "al", "el", "bin", "ibn", "da", "do"})
+ORDINALS: Final = re.compile(
+    r"^(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|"
+    r"Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|"
+    r"Seventeenth|Eighteenth|Nineteenth|Twentieth|Twenty|Thirty|\d+(?:st|nd|"
+    r"rd|th)?)$", re.I)
+_ROMAN: Final = re.compile(r"^(?=[IVXLC])M*(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})$")
+_MONTHS: Final = frozenset("January February March April May June July August September October "
+                           "November December Monday Tuesday Wednesday Thursday Friday Saturday "
+                           "Sunday".split())
+_ACRONYM_STOP: Final = frozenset("""
 TOP SECRET OK AM PM NB PS RE CC ETC NO II III IV VI VII VIII IX XI XII TASS USSR US UK
 """.split())
-COMMON_WORD_ZIPF = 4.0
+COMMON_WORD_ZIPF: Final = 4.0
 #: Below this population a GeoNames city needs a place context ("in Leh", "east of Leh"):
 #: many small towns bear a surname or a word.
-_TOWN = 50000
-_PLURAL_TITLES = frozenset({"comrades", "messrs", "ambassadors"})
+_TOWN: Final = 50000
+_PLURAL_TITLES: Final = frozenset({"comrades", "messrs", "ambassadors"})
 #: Romanized Korean family names: "Kim Tu-bong", "Yun Gong-heum", "Choe Chang-ik".
-KOREAN_SURNAMES = frozenset("""
+KOREAN_SURNAMES: Final = frozenset("""
 Kim Pak Park Yi Ri Lee Choe Choi Chong Jong Chung Yun Yoon Ho Han Nam Kang Cho Jo Chang Jang
 Chon Jeon Im Rim Song Hong Hwang Sin Shin Paek Baek Mun Moon Ryu Yu Yoo No Roh Ko Kwon Son
 An Ahn Hyon Hyun So Suh Chu Ju Pae Bae Kye Ok Om Um Nam Yang Ha Kil Tak Cha Chae Pyon Byun
 """.split())
 #: What marks a signature before the name: "Sd/- S. Dutt", "Sgd. Ivanov".
-_SIGNATURE_MARKS = frozenset({"sd", "sgd", "signed", "/", "-", ".", "(", ")", "[", "]"})
-_DETERMINERS = frozenset({"the", "this", "our", "that", "your", "their", "its", "his", "her"})
+_SIGNATURE_MARKS: Final = frozenset({"sd", "sgd", "signed", "/", "-", ".", "(", ")", "[", "]"})
+_DETERMINERS: Final = frozenset(
+    {"the", "this", "our", "that", "your", "their", "its", "his", "her"})
 
 
 @lru_cache(maxsize=1 << 14)
@@ -204,7 +226,7 @@ def is_common_word(word: str) -> bool:
     return zipf(word.lower()) >= COMMON_WORD_ZIPF
 
 
-_WORD_ENDINGS = re.compile(r"(?:ED|ING|LY|TION|SION|MENT|NESS|ABLE|IBLE|OUS|IVE|ICAL|IES)$")
+_WORD_ENDINGS: Final = re.compile(r"(?:ED|ING|LY|TION|SION|MENT|NESS|ABLE|IBLE|OUS|IVE|ICAL|IES)$")
 
 
 def is_word_in_capitals(word: str) -> bool:
@@ -356,8 +378,8 @@ def _is_initial(toks: list[Token], k: int) -> bool:
         and (len(t) == 1 or len(t) == 2 and t[1].islower() and t.lower() not in _NOT_INITIALS)
 
 
-_NOT_INITIALS = frozenset({"st", "mt", "dr", "mr", "ms", "no", "sd", "co", "jr", "sr", "ft",
-                           "gh", "lt", "pp", "vs", "cf", "ed", "op"})
+_NOT_INITIALS: Final = frozenset({"st", "mt", "dr", "mr", "ms", "no", "sd", "co", "jr", "sr", "ft",
+                                  "gh", "lt", "pp", "vs", "cf", "ed", "op"})
 
 
 def _initials(seg: Segment, toks: list[Token]) -> list[Candidate]:
@@ -392,9 +414,10 @@ def _initials(seg: Segment, toks: list[Token]) -> list[Candidate]:
 
 
 #: Titles after which initials still open a person's name ("Comrade A. Dubček").
-_PERSON_TITLES = frozenset({"comrade", "comrades", "mr", "mrs", "ms", "dr", "prof", "professor",
-                            "ambassador", "minister", "president", "premier", "chairman",
-                            "general", "marshal", "secretary", "shri", "sri", "herr", "frau"})
+_PERSON_TITLES: Final = frozenset(
+    {"comrade", "comrades", "mr", "mrs", "ms", "dr", "prof", "professor",
+     "ambassador", "minister", "president", "premier", "chairman",
+     "general", "marshal", "secretary", "shri", "sri", "herr", "frau"})
 
 
 def _korean_names(seg: Segment, toks: list[Token]) -> list[Candidate]:
@@ -441,7 +464,7 @@ def _supplied_names(seg: Segment, toks: list[Token]) -> list[Candidate]:
     return out
 
 
-_NO_ORG_START = frozenset({"The", "A", "An", "In", "On", "At", "For", "Of"})
+_NO_ORG_START: Final = frozenset({"The", "A", "An", "In", "On", "At", "For", "Of"})
 
 
 def _org_patterns(seg: Segment, toks: list[Token]) -> list[Candidate]:
@@ -609,7 +632,7 @@ def _gazetteer(seg: Segment, toks: list[Token], gazetteer: "Trie") -> list[Candi
     return out
 
 
-_NEXT_WORD = re.compile(r"[ \u00a0]([^\W\d_]+)")
+_NEXT_WORD: Final = re.compile(r"[ \u00a0]([^\W\d_]+)")
 
 
 def _continues(text: str, end: int) -> bool:

@@ -21,7 +21,7 @@ import operator
 import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from typing import Callable, Iterator
+from typing import Callable, Final
 
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Field, Inline,
                      Item, ListBlock, Name, Note, Paragraph, Section, Signed, SpeakerTurn, Text,
@@ -29,12 +29,13 @@ from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Fi
 from ..export.text import inline_text
 from .matcher import Token, is_upper, tokenize
 
-_TEXT = operator.itemgetter(2)  # Token.text
 
-
-@dataclass
+@dataclass(init=False)
 class Segment:
-    """One run of text; ``pieces`` are its inlines with their offsets in ``text``."""
+    """One run of text; ``pieces`` are its inlines with their offsets in ``text``.
+
+    (Its ``__init__`` is written out, for the reason given at :class:`.rules.Candidate`;
+    what it works out on demand is not given to it.)"""
 
     text: str
     pieces: list[tuple[int, int, Inline]]
@@ -43,11 +44,27 @@ class Segment:
     index: int = 0
     expansion: int | None = None  # the segment of the expansion of the closing abbreviation
     insertion: tuple[str, int] | None = None  # the kind and segment of a gloss right after it
-    _tokens: list[Token] | None = field(default=None, repr=False)
-    _brackets: list[tuple[int, int]] | None = field(default=None, repr=False)
-    _plain: str | None = field(default=None, repr=False)
-    _texts: list[str] | None = field(default=None, repr=False)
-    _words: set[str] | None = field(default=None, repr=False)
+    _tokens: list[Token] | None = field(default=None, init=False, repr=False)
+    _brackets: list[tuple[int, int]] | None = field(default=None, init=False, repr=False)
+    _plain: str | None = field(default=None, init=False, repr=False)
+    _texts: list[str] | None = field(default=None, init=False, repr=False)
+    _words: set[str] | None = field(default=None, init=False, repr=False)
+
+    def __init__(self, text: str, pieces: list[tuple[int, int, Inline]], where: str,
+                 caps: bool = False, index: int = 0, expansion: int | None = None,
+                 insertion: tuple[str, int] | None = None) -> None:
+        self.text = text
+        self.pieces = pieces
+        self.where = where
+        self.caps = caps
+        self.index = index
+        self.expansion = expansion
+        self.insertion = insertion
+        self._tokens = None
+        self._brackets = None
+        self._plain = None
+        self._texts = None
+        self._words = None
 
     @property
     def brackets(self) -> list[tuple[int, int]]:
@@ -64,10 +81,10 @@ class Segment:
         return self._tokens
 
     def texts(self) -> list[str]:
-        """The texts of the tokens, in order (made once, in C: the rules and the tagger
-        each look through them)."""
+        """The texts of the tokens, in order (made once: the rules and the tagger each look
+        through them)."""
         if self._texts is None:
-            self._texts = list(map(_TEXT, self.tokens()))
+            self._texts = [t.text for t in self.tokens()]
         return self._texts
 
     def words(self) -> set[str]:
@@ -122,13 +139,14 @@ class Segment:
 
 #: Insertions that may say who or what the name before them is: ``Jinmen [Quemoy]``,
 #: ``Ba [codename of Le Duan]``, ``Ünen [Truth]``.
-INSERTIONS_AFTER_NAMES = frozenset({"gloss", "alternative", "literal", "codename"})
+INSERTIONS_AFTER_NAMES: Final = frozenset({"gloss", "alternative", "literal", "codename"})
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Span:
     """A name to put into a segment: offsets, type and the Name attributes (never changed
-    once made; not frozen for speed, as :class:`.rules.Candidate`)."""
+    once made; not frozen for speed, and with an ``__init__`` of its own, as
+    :class:`.rules.Candidate`)."""
 
     start: int
     end: int
@@ -136,6 +154,15 @@ class Span:
     ref: str | None = None
     cert: str | None = None
     resp: str | None = None
+
+    def __init__(self, start: int, end: int, type: str, ref: str | None = None,
+                 cert: str | None = None, resp: str | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.type = type
+        self.ref = ref
+        self.cert = cert
+        self.resp = resp
 
 
 def truecase(text: str) -> str:
@@ -149,7 +176,7 @@ def truecase(text: str) -> str:
     return "".join(parts)
 
 
-_LETTERS = re.compile(r"([^\W\d_]+)")
+_LETTERS: Final = re.compile(r"([^\W\d_]+)")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -226,7 +253,7 @@ def _block(block: Block | Item, fn: Rewrite, caps: Callable[[tuple[Inline, ...]]
     return block  # PageBreak: nothing to tag
 
 
-_WHERE = {Paragraph: "p", Signed: "signed", Note: "note"}  # other blocks: their class name
+_WHERE: Final = {Paragraph: "p", Signed: "signed", Note: "note"}  # other blocks: their class name
 
 
 def _caps(content: tuple[Inline, ...]) -> bool:
@@ -236,7 +263,7 @@ def _caps(content: tuple[Inline, ...]) -> bool:
     return is_upper(inline_text(content))
 
 
-_LOWER_ASCII = re.compile("[a-z]")  # what :func:`.matcher.is_upper` first looks for
+_LOWER_ASCII: Final = re.compile("[a-z]")  # what :func:`.matcher.is_upper` first looks for
 
 
 def _never(_content: tuple[Inline, ...]) -> bool:
@@ -244,9 +271,11 @@ def _never(_content: tuple[Inline, ...]) -> bool:
 
 
 def _runs(content: tuple[Inline, ...], where: str, caps: bool,
-          ) -> Iterator[tuple[str, object]]:
+          ) -> list[tuple[str, object]]:
     """The sequence split into ("run", [inlines]) and ("node", inline) items; an
-    abbreviation of plain letters closes a run."""
+    abbreviation of plain letters closes a run.  (A list, not a generator: compiled, a
+    generator is an object with a method call per item, and a block has few items.)"""
+    out: list[tuple[str, object]] = []
     run: list[Inline] = []
     for node in content:
         if isinstance(node, Text) or (isinstance(node, Bracketed)
@@ -254,20 +283,24 @@ def _runs(content: tuple[Inline, ...], where: str, caps: bool,
             run.append(node)
             continue
         if isinstance(node, Abbreviation) and all(isinstance(n, Text) for n in node.abbr):
-            yield "run", run + [node]
+            out.append(("run", run + [node]))
             run = []
             continue
         if run:
-            yield "run", run
+            out.append(("run", run))
             run = []
-        yield "node", node
+        out.append(("node", node))
     if run:
-        yield "run", run
+        out.append(("run", run))
+    return out
 
 
 def _caps_line(text: str) -> bool:
     """A run in capitals (two words or more): a heading line such as ``MINISTRY OF ...``."""
-    return is_upper(text) and len(re.findall(r"[^\W\d_]{2,}", text)) >= 2
+    return is_upper(text) and len(_WORDS_OF_TWO.findall(text)) >= 2
+
+
+_WORDS_OF_TWO: Final = re.compile(r"[^\W\d_]{2,}")
 
 
 def _segment(run: list[Inline], where: str, caps: bool) -> Segment:
@@ -430,7 +463,7 @@ def _wrap(seg: Segment, spans: list[Span],
     return out
 
 
-_SPAN_START = operator.attrgetter("start")
+_SPAN_START: Final = operator.attrgetter("start")
 
 
 def _slice(pieces: list[tuple[int, int, Inline]], start: int, end: int) -> list[Inline]:

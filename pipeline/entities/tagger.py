@@ -28,12 +28,12 @@ remembers answers.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from itertools import compress, count
-from operator import itemgetter
+from itertools import compress
 from pathlib import Path
+from typing import Final
 
 from ..diagnostics import Diagnostic, info, warning
 from ..model import Authority, Document, Header, Party
@@ -50,35 +50,37 @@ from .rules import (EVENT_WORDS, NAME_WORDS, ORDINALS, ORG_HEADS, TITLES, Candid
                     load_word_list, propose, zipf)
 from .segments import Segment, Span, apply_names, segments
 
-RESOURCE = "entities"
+RESOURCE: Final = "entities"
 #: Order of preference among candidates of the same length.
-_RANK = {"register": 0, "local": 1, "rule:supplied-name": 2, "rule:honorific": 3,
-         "rule:org-pattern": 4, "rule:place-pattern": 5, "rule:gazetteer": 6,
-         "rule:acronym": 7, "rule:org-short": 8, "ner": 9, "rule:initials": 3,
-         "rule:korean-name": 3, "rule:signature": 3}
+_RANK: Final = {"register": 0, "local": 1, "rule:supplied-name": 2, "rule:honorific": 3,
+                "rule:org-pattern": 4, "rule:place-pattern": 5, "rule:gazetteer": 6,
+                "rule:acronym": 7, "rule:org-short": 8, "ner": 9, "rule:initials": 3,
+                "rule:korean-name": 3, "rule:signature": 3}
 #: Lower-case words no name holds ("the commune at Xushui").
-_INSIDE_NO_NAME = frozenset({"at", "in", "near", "to", "from", "by", "with", "on", "is", "are",
-                             "was", "were", "has", "have"})
-_WORD = re.compile(r"[^\W\d_]+")
-_START = itemgetter(0)  # Token.start
+_INSIDE_NO_NAME: Final = frozenset(
+    {"at", "in", "near", "to", "from", "by", "with", "on", "is", "are",
+     "was", "were", "has", "have"})
+_WORD: Final = re.compile(r"[^\W\d_]+")
 #: In text set in capitals the recognizer reads words that ordinary type would not capitalise
 #: ("COMMUNAL KITCHENS"); its names are kept there only when they hold a word this rare.
-_RARE_ZIPF = 2.5
-_RARE_PLACE_ZIPF = 3.5  # "IN HENAN AND HEBEI"
+_RARE_ZIPF: Final = 2.5
+_RARE_PLACE_ZIPF: Final = 3.5  # "IN HENAN AND HEBEI"
 #: Reference numbers and codes: letters joined to digits ("USW-06317", "112/TT").
-_CODE = re.compile(r"[^\W\d_][-/]?\d|\d[-/]?[^\W\d_]")
+_CODE: Final = re.compile(r"[^\W\d_][-/]?\d|\d[-/]?[^\W\d_]")
 #: What follows a person's name used as a modifier: "the Nagy government".
-_PERSON_AFTER = re.compile(r"[ \u00a0](?:government|regime|cabinet|administration|group|"
-                           r"clique|faction|line|family|era|period|plan|doctrine)\b")
-_CAPS_COMMON_ZIPF = 5.5  # "US" in "TOLD US": a pronoun, not the United States
+_PERSON_AFTER: Final = re.compile(r"[ \u00a0](?:government|regime|cabinet|administration|group|"
+                                  r"clique|faction|line|family|era|period|plan|doctrine)\b")
+_CAPS_COMMON_ZIPF: Final = 5.5  # "US" in "TOLD US": a pronoun, not the United States
 #: Words after which a common word in capitals is a country, not a pronoun: "US WILL"
 #: ("we will" would be the pronoun), "US FORCES".
-_AFTER_A_SUBJECT = frozenset("""
+_AFTER_A_SUBJECT: Final = frozenset("""
 WILL WOULD SHALL SHOULD CAN COULD MAY MIGHT MUST HAS HAD IS WAS DOES DID SAYS SAID WANTS
 INTENDS DEMANDS FORCES GOVERNMENT ARMY NAVY TROOPS AIRCRAFT SIDE IMPERIALISTS IMPERIALISM
 EMBASSY DELEGATION PRESIDENT POSITION AUTHORITIES SHIPS SHIP OFFICIALS PRESS
 """.split())
-_LEADING = {"the", "a", "an", "mr", "mrs", "ms", "dr", "comrade", "comrades", "sd", "sgd"} | TITLES
+_AT_IN_NEAR: Final = re.compile(r"\b(?:at|in|near)[ \u00a0]+")
+_LEADING: Final = {
+    "the", "a", "an", "mr", "mrs", "ms", "dr", "comrade", "comrades", "sd", "sgd"} | TITLES
 
 
 @dataclass
@@ -171,8 +173,12 @@ def _setting(doc: Document, register_found: list[list[Candidate]], res: Resource
         doc.header.date_when[:4].isdigit() else None
     setting = Setting(year)
     # each mention counts: an entry named five times weighs five times (added at once)
-    named = Counter(cand.extra["full"][0] for found in register_found for cand in found
-                    if len(cand.extra["full"]) == 1 and not cand.extra["short"])
+    named: dict[str, int] = {}  # a Counter, made in compiled code
+    for found in register_found:
+        for cand in found:
+            full = cand.extra["full"]
+            if len(full) == 1 and not cand.extra["short"]:
+                named[full[0]] = named.get(full[0], 0) + 1
     setting.named.update(named)
     for eid, times in named.items():
         add_to_setting(setting, res.register, eid, 2, times)
@@ -311,7 +317,7 @@ def _trimmed(seg: Segment, start: int, end: int, type_: str) -> Candidate | None
         return None  # "SOVIET DELEGATION" is no person, "American warships" no body
     view = _WORD.findall(seg.plain()[a:b])
     if any(w in _INSIDE_NO_NAME for w in view):  # "Commune at Xushui": "Xushui", a place
-        m = list(re.finditer(r"\b(?:at|in|near)[ \u00a0]+", seg.plain()[a:b]))
+        m = list(_AT_IN_NEAR.finditer(seg.plain()[a:b]))
         return _trimmed(seg, a + m[-1].end(), b, "place") if m else None
     if seg.caps:  # only rare words make a name; a little less rare where a place is said
         rarity = min((zipf(w.lower()) for w in view if w not in NAME_WORDS
@@ -388,7 +394,7 @@ def _with_initials(chosen, segs: list[Segment]) -> None:
         if not any(cand.type == "person" for cand, _refs in items):
             continue  # no person, no initials to take in
         toks = seg.tokens()
-        starts = dict(zip(map(_START, toks), count()))  # token index by offset, made in C
+        starts = {t.start: k for k, t in enumerate(toks)}  # token index by offset
         for n, (cand, refs) in enumerate(items):
             k = starts.get(cand.start)
             if cand.type != "person" or k is None:

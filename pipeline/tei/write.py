@@ -12,7 +12,7 @@ import hashlib
 import re
 from dataclasses import replace
 from functools import lru_cache
-from typing import Iterable, Mapping
+from typing import Final, Iterable, Mapping
 
 from lxml import etree
 
@@ -24,8 +24,8 @@ from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classificati
 from .ns import (INSERTION_ELEMENTS, NAME_ELEMENTS, NSMAP, PI_TARGET, TEI_NS, XML_ID, XML_LANG,
                  tei)
 
-PUBLISHER = "Wilson Center Digital Archive, History and Public Policy Program"
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+PUBLISHER: Final = "Wilson Center Digital Archive, History and Public Policy Program"
+_ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def E(name: str, attrib: dict[str, str | None] | None = None) -> etree._Element:
@@ -195,7 +195,7 @@ def _entry_xml(xml: str) -> tuple[str, str]:
     return name, tag + text[len(declared):]
 
 
-_ENTRY_LISTS = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
+_ENTRY_LISTS: Final = {"person": "listPerson", "place": "listPlace", "org": "listOrg"}
 
 
 @lru_cache(maxsize=4096)
@@ -490,8 +490,8 @@ def _name_tag(type_: str, ref: str | None, cert: str | None, resp: str | None) -
     return start_tag(NAME_ELEMENTS[type_], {"ref": refs(ref), "cert": cert, "resp": resp})
 
 
-_QNAMES = {XML_ID: "xml:id", XML_LANG: "xml:lang"}
-_ATTRIBUTE_SPECIAL = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+_QNAMES: Final = {XML_ID: "xml:id", XML_LANG: "xml:lang"}
+_ATTRIBUTE_SPECIAL: Final = re.compile('[&<>"\n\r\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
 
 
 def escape_text(text: str) -> str:
