@@ -9,6 +9,7 @@ not even read (:class:`Plan`); results stream out in input order as they are mad
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import json
@@ -19,6 +20,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -75,18 +77,24 @@ def hand_edited(existing: bytes) -> bool:
 
 
 def convert_file(src: Path, out_dir: Path, force: bool = False,
-                 context: Context | None = None) -> FileResult:
-    """Convert one page to ``out_dir/<name>.xml`` (see the module docstring)."""
+                 context: Context | None = None, record: bool = False) -> FileResult:
+    """Convert one page to ``out_dir/<name>.xml`` (see the module docstring); ``record``:
+    also make the build record's entry (``built``) for a file written or found up to date."""
+    seen_ns = time.time_ns()  # before the source is looked at
     shown = display_path(src)
     out = out_dir / (src.stem + ".xml")
     shown_out = display_path(out)
     try:
-        source = read_source(src)
+        st = os.stat(src)
+    except OSError:
+        st = None  # read_source says why
+    try:
+        source = read_source(src, st)
     except SourceError as exc:
         return FileResult(shown, None, "failed", [exc.diagnostic.with_file(shown)])
     notes = [d.with_file(shown) for d in source.warnings]
-    info = SourceInfo(Path(os.path.relpath(src, out_dir)).as_posix(), source.sha256,
-                      source.encoding, source.line_ends)
+    info = SourceInfo(_relative(src, out_dir), source.sha256, source.encoding,
+                      source.line_ends)
     try:
         doc, found = read_page(source.text, src.stem, info)
     except PageError as exc:
@@ -97,26 +105,69 @@ def convert_file(src: Path, out_dir: Path, force: bool = False,
     notes.sort(key=lambda d: (d.line or 0, d.column or 0, d.code))
     data = serialize(doc)
     try:
-        existing = out.read_bytes() if out.exists() else None
+        existing: bytes | None = out.read_bytes()
     except OSError as exc:
-        return FileResult(shown, shown_out, "failed",
-                          notes + [error("E021", f"cannot read {shown_out}: {exc.strerror}",
-                                         file=shown)])
+        if exc.errno not in _MISSING:
+            return FileResult(shown, shown_out, "failed",
+                              notes + [error("E021", f"cannot read {shown_out}: {exc.strerror}",
+                                             file=shown)])
+        existing = None
     if existing == data:
-        return FileResult(shown, shown_out, "unchanged", notes)
-    if existing is not None and not force and hand_edited(existing):
+        result = FileResult(shown, shown_out, "unchanged", notes)
+    elif existing is not None and not force and hand_edited(existing):
         notes.append(error("E020", f"{shown_out} was changed by hand since teipipe wrote it; "
                            "not overwritten", file=shown,
                            hint="keep your edits elsewhere, or run again with --force to "
                            "replace the file"))
         return FileResult(shown, shown_out, "refused", notes)
+    else:
+        try:
+            write_atomic(out, data)
+        except OSError as exc:
+            return FileResult(shown, shown_out, "failed",
+                              notes + [error("E021", f"cannot write {shown_out}: {exc.strerror}",
+                                             file=shown)])
+        result = FileResult(shown, shown_out, "written", notes)
+    if record and st is not None:
+        result.built = _built(incremental.hashed_state(source.sha256, st, seen_ns), out, data,
+                              notes)
+    return result
+
+
+#: Errors of reading a TEI file that mean there is none yet (as ``Path.exists`` takes them).
+_MISSING = frozenset((errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP))
+
+
+def _built(source: incremental.FileState, out: Path, data: bytes,
+           diagnostics: list[Diagnostic]) -> dict | None:
+    """The build record's entry for a file just written (or found as it would be written):
+    the source as read, the TEI file as teipipe made it, the diagnostics to replay.
+
+    The TEI file is not read again: its bytes are ``data``, hashed here while held, and one
+    ``stat`` gives its times.  A file whose size is not that of ``data`` was changed since
+    (by hand, meanwhile): it gets no entry, so the next run looks at it afresh.
+    """
     try:
-        write_atomic(out, data)
-    except OSError as exc:
-        return FileResult(shown, shown_out, "failed",
-                          notes + [error("E021", f"cannot write {shown_out}: {exc.strerror}",
-                                         file=shown)])
-    return FileResult(shown, shown_out, "written", notes)
+        st = os.stat(out)
+    except OSError:
+        return None
+    if st.st_size != len(data):
+        return None
+    return {"source": source, "output": incremental.state_of(data, st),
+            "diagnostics": [[d.code, int(d.severity), d.message, d.line, d.column, d.hint]
+                            for d in diagnostics]}
+
+
+@lru_cache(maxsize=256)
+def _relative_folder(folder: str, out_dir: str) -> str:
+    return Path(os.path.relpath(folder, out_dir)).as_posix()
+
+
+def _relative(src: Path, out_dir: Path) -> str:
+    """``src`` relative to ``out_dir`` (as the TEI's record names it), its folder's part
+    worked out once per run."""
+    folder = _relative_folder(str(src.parent), str(out_dir))
+    return src.name if folder == "." else f"{folder}/{src.name}"
 
 
 _CONTEXTS: dict[str, Context] = {}
@@ -162,32 +213,14 @@ def collector_paused() -> Iterator[None]:
 def _convert_task(args: tuple[str, str, bool, str]) -> FileResult:
     src, out_dir, force, settings = args
     try:
-        source = incremental.state(Path(src), seen_ns=time.time_ns())  # before it is read
         context = _context(settings)
         with collector_paused():
-            result = convert_file(Path(src), Path(out_dir), force, context)
-        if result.ok and source is not None:
-            result.built = _built(source, Path(out_dir) / (Path(src).stem + ".xml"), result)
-        return result
+            return convert_file(Path(src), Path(out_dir), force, context, record=True)
     except Exception as exc:  # a bug must not stop the batch; say which file hit it
-        return FileResult(display_path(Path(src)), None, "failed", [error(
+        shown = display_path(Path(src))
+        return FileResult(shown, None, "failed", [error(
             "E099", f"internal error ({type(exc).__name__}: {exc}); please report it with "
-            "this file", file=display_path(Path(src)))])
-
-
-def _built(source: incremental.FileState, out: Path, result: FileResult) -> dict | None:
-    """The build record's entry for a file just converted: the source as read, the TEI file
-    as teipipe wrote it (not if it was changed meanwhile), the diagnostics to replay."""
-    try:
-        data = out.read_bytes()
-        st = os.stat(out)
-    except OSError:
-        return None
-    if hand_edited(data):
-        return None
-    return {"source": source, "output": incremental.state_of(data, st),
-            "diagnostics": [[d.code, int(d.severity), d.message, d.line, d.column, d.hint]
-                            for d in result.diagnostics]}
+            "this file", file=shown)])
 
 
 class Plan:

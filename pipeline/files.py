@@ -59,10 +59,11 @@ class SourceText:
     warnings: tuple[Diagnostic, ...] = ()
 
 
-def read_source(path: Path) -> SourceText:
-    """Read and decode a page, or raise :class:`SourceError`."""
+def read_source(path: Path, st: os.stat_result | None = None) -> SourceText:
+    """Read and decode a page, or raise :class:`SourceError` (``st``: its ``os.stat``,
+    when the caller took it already)."""
     try:
-        size = path.stat().st_size
+        size = (st or path.stat()).st_size
     except OSError as exc:
         raise SourceError(error("E001", f"cannot read file: {exc.strerror}")) from None
     if size > MAX_SOURCE_BYTES:
@@ -234,13 +235,14 @@ def display_path(path: Path) -> str:
     """
     cwd = os.getcwd()
     if path.name in ("", ".", "..") or path.is_symlink():
-        full = path.resolve()
-    else:
-        full = _resolved(cwd, str(path.parent)) / path.name
-    try:
-        return str(full.relative_to(_resolved(cwd, ".")))
-    except ValueError:
+        try:
+            return str(path.resolve().relative_to(_resolved(cwd, ".")))
+        except ValueError:
+            return str(path)
+    folder = _shown_folder(cwd, str(path.parent))
+    if folder is None:
         return str(path)
+    return f"{folder}/{path.name}" if folder else path.name
 
 
 @lru_cache(maxsize=256)
@@ -248,3 +250,14 @@ def _resolved(cwd: str, folder: str) -> Path:
     """``folder`` (relative to ``cwd``) with its symbolic links resolved; remembered: the
     folders of a run do not move while it runs."""
     return Path(cwd, folder).resolve()
+
+
+@lru_cache(maxsize=256)
+def _shown_folder(cwd: str, folder: str) -> str | None:
+    """How :func:`display_path` names the files of ``folder``: its resolved path relative to
+    ``cwd`` ("" for ``cwd`` itself), None when it lies elsewhere; remembered, as above."""
+    try:
+        shown = _resolved(cwd, folder).relative_to(_resolved(cwd, "."))
+    except ValueError:
+        return None
+    return "" if shown == Path(".") else str(shown)

@@ -86,8 +86,14 @@ def state(path: Path, known: FileState | None = None, seen_ns: int | None = None
 
 def state_of(data: bytes, st: os.stat_result, seen_ns: int | None = None) -> FileState:
     """The state of a file whose bytes are ``data`` and whose ``os.stat`` is ``st``."""
-    return FileState(hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns,
-                     st.st_ctime_ns, st.st_ino, seen_ns)
+    return hashed_state(hashlib.sha256(data).hexdigest(), st, seen_ns)
+
+
+def hashed_state(sha256: str, st: os.stat_result, seen_ns: int | None = None) -> FileState:
+    """The state of a file whose bytes were hashed already (to ``sha256``) by whoever read
+    them: ``st`` must be taken before they were read, so that a change made meanwhile
+    shows in the file's times on the next run."""
+    return FileState(sha256, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, seen_ns)
 
 
 @lru_cache(maxsize=1)

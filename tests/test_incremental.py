@@ -159,6 +159,20 @@ def test_a_hand_edited_file_is_still_refused_and_kept(edition: Path) -> None:
     assert status == 1 and "[E020]" in err and tei.read_bytes() == edited
 
 
+def test_a_hand_edit_of_the_same_size_with_its_times_put_back_is_refused(edition: Path) -> None:
+    convert()
+    tei = edition / "tei" / "1967-01-23_politburo-cable.xml"
+    before, st = tei.read_bytes(), tei.stat()
+    edited = before.replace(b'<div type="document"', b'<div type="Document"', 1)
+    assert len(edited) == len(before) and edited != before
+    tei.write_bytes(edited)
+    os.utime(tei, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert plan(edition).work == 1
+    status, err = convert()
+    assert status == 1 and "was changed by hand since teipipe wrote it" in err
+    assert tei.read_bytes() == edited
+
+
 def test_a_deleted_tei_file_or_a_lost_record_is_made_again(edition: Path) -> None:
     convert()
     before = snapshot(edition / "tei")
