@@ -9,10 +9,14 @@ import copy
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree, isoschematron
 
 from pipeline.tei.ns import NS, TEI_NS, XML_ID
 from pipeline.validate import SCHEMA_DIR, checks, conformance, schema, schema_parts, schematron
+from pipeline.validate import outline as outline_mod
+from pipeline.validate.prune import RNG
 from pipeline.validate.xmlfile import XmlFile, read_xml
 
 from conftest import ROOT
@@ -137,7 +141,7 @@ def test_tei_all_in_two_parts_agrees_with_the_whole(path: Path) -> None:
     projects = elements <= set(names) and all(
         conformance.keeps_attribute(names[el.tag], attribute)
         for el in f.tree.iter(etree.Element) for attribute in el.keys())
-    if projects and _whole(f.tree):
+    if projects and outline_mod.local_pointers(index.pointer_values()) and _whole(f.tree):
         assert fast  # the shortcut is taken wherever it can be
 
 
@@ -394,3 +398,78 @@ def test_a_name_declared_twice_is_not_left_open(tmp_path: Path,
     monkeypatch.setattr(schema_parts, "SCHEMA_DIR", tmp_path)
     outline = schema_parts.document_outline.__wrapped__()
     assert outline is not None and sorted(outline.entries) == [f"{T}org", f"{T}place"]
+
+
+_URI_LIST = etree.RelaxNG(etree.fromstring(
+    f'<element name="x" xmlns="{RNG}" datatypeLibrary="{outline_mod.XSD_TYPES}">'
+    '<attribute name="ref"><list><oneOrMore><data type="anyURI"/></oneOrMore></list>'
+    '</attribute></element>'))
+_POINTER_TEXT = st.text(st.sampled_from("#ab-_.9 \t\n|%:/é?"), max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_POINTER_TEXT, max_size=4))
+def test_local_pointers_are_lists_of_uris(values: list[str]) -> None:
+    """What lets the outline take pointer lists as text: every value the cheap test passes
+    is one libxml2 accepts as ``list { anyURI+ }``."""
+    assert not _URI_LIST.validate(etree.ElementTree(etree.Element("x", ref=" ")))
+    if outline_mod.local_pointers(values):
+        for value in values:
+            x = etree.Element("x", ref=value)
+            assert _URI_LIST.validate(etree.ElementTree(x)), value
+
+
+@settings(max_examples=60, deadline=None)
+@given(_POINTER_TEXT, st.sampled_from(["ref", "resp", "target"]))
+def test_tei_all_in_two_parts_agrees_with_the_whole_on_any_pointer(value: str,
+                                                                   attr: str) -> None:
+    """Whatever a pointer attribute holds (a local pointer, a URI, an empty or broken
+    list), the conformance check says what the whole grammar says."""
+    tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    el = tree.find(f".//tei:body//*[@{attr}]", NS)
+    assert el is not None
+    el.set(attr, value)
+    assert (conformance.check_tei(_file(tree)) == []) == _whole(tree)
+
+
+def test_a_pointer_that_is_not_local_is_left_to_the_whole_grammar() -> None:
+    """tei_all takes any URI; the outline's pointers as text are asked about local ones only."""
+    tree = etree.parse(str(ROOT / "tests" / "valid" / "1967-01-23_test-cable.xml"))
+    ref = tree.find(".//tei:body//tei:ref[@target]", NS)
+    assert ref is not None
+    ref.set("target", "https://example.org/notes#n1")
+    assert not conformance.outline().passes(tree, _file(tree).index.xml_of)
+    assert conformance.check_tei(_file(tree)) == []
+    ref.set("target", "")
+    assert conformance.outline().file.validate(tree)  # text: the outline alone would pass
+    assert conformance.check_tei(_file(tree))  # the whole grammar does not
+
+
+def _pattern_schema(pattern: str) -> etree.XMLSchema:
+    return etree.XMLSchema(etree.fromstring(
+        f'<xs:schema xmlns:xs="{schema_parts.XS}"><xs:element name="x"><xs:simpleType>'
+        f'<xs:restriction base="xs:string"><xs:pattern value="{pattern}"/></xs:restriction>'
+        '</xs:simpleType></xs:element></xs:schema>'))
+
+
+_SAME_LANGUAGE = [(_pattern_schema(a), _pattern_schema(b))
+                  for a, b in schema_parts.SAME_LANGUAGE.items()]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(st.sampled_from(" \t\n\r.xé\u00a0\u2028#"), max_size=8))
+def test_a_rewritten_pattern_takes_the_same_strings(text: str) -> None:
+    """The schema in parts writes some patterns another way (schema_parts.SAME_LANGUAGE):
+    libxml2 takes the same strings with both."""
+    x = etree.Element("x")
+    x.text = text
+    for slow, fast in _SAME_LANGUAGE:
+        assert slow.validate(etree.ElementTree(x)) == fast.validate(etree.ElementTree(x))
+
+
+def test_the_rewritten_patterns_are_those_of_the_schema() -> None:
+    """Each pattern written another way is one the project schema has (else the rewrite
+    would do nothing, silently)."""
+    values = {p.get("value") for path in SCHEMA_DIR.glob("*.xsd")
+              for p in etree.parse(str(path)).iter(f"{{{schema_parts.XS}}}pattern")}
+    assert set(schema_parts.SAME_LANGUAGE) <= values

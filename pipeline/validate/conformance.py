@@ -246,7 +246,7 @@ def check_tei(f: XmlFile) -> list[Diagnostic]:
     try:
         parts = outline() if index.ids_distinct else None
         if parts is not None and parts.passes(f.tree, index.xml_of, index.named(
-                f.tree.getroot(), parts.entries)):
+                f.tree.getroot(), parts.entries), index.pointer_values):
             return []
         tags = {el.tag for el in f.tree.iter(etree.Element)}
         used = {(q.namespace or "", q.localname) for q in map(etree.QName, tags)}

@@ -74,6 +74,7 @@ class Index:
     _xml: dict[etree._Element, bytes] = field(default_factory=dict)
     _named: dict[tuple[str, ...], list[etree._Element]] = field(default_factory=dict)
     _distinct: bool | None = None
+    _pointer_values: list[str] | None = None
 
     @property
     def full(self) -> Index:
@@ -91,10 +92,13 @@ class Index:
             [value for _el, s in self.summarised for value in s.ids]
 
     def pointer_values(self) -> list[str]:
-        """The values of every pointer attribute of the file."""
-        return [value for el in self.pointers for attr, value in el.items()
-                if attr in _POINTERS] + \
-            [value for _el, s in self.summarised for value in s.pointer_values]
+        """The values of every pointer attribute of the file (gathered once: tei_all's
+        outline and the pointer rules both ask)."""
+        if self._pointer_values is None:
+            self._pointer_values = [value for el in self.pointers for attr, value in el.items()
+                                    if attr in _POINTERS] + \
+                [value for _el, s in self.summarised for value in s.pointer_values]
+        return self._pointer_values
 
     def all_entry_refs(self) -> list[str]:
         """Every @ref value under a top-level standOff."""

@@ -21,12 +21,22 @@ loosened.  It is used only as a *pass*: when either part fails, or the file repe
 xml:id (whose uniqueness tei_all's ID type checks across the whole file), the caller
 validates the whole file against the real grammar and reports what it says, so diagnostics
 are exactly those of the one-step check.  Nothing is kept between runs.
+
+The outline grammar also takes the pointer attributes (``@ref``, ``@target``, ``@resp``,
+``@ana``: lists of ``anyURI``) as any text, for libxml2 checks each URI of each list at a
+cost: those patterns (:data:`POINTER_LISTS`) become ``text`` and the outline is asked only
+about a file whose every pointer value is a list of local pointers (:func:`local_pointers`:
+``#`` and letters, digits, ``_.-``, which are surely URIs).  For such a file an attribute
+matches the loosened pattern exactly when it matches the real one, so the derivations are
+the same; any other file is left to the whole grammar.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from typing import Callable
 
 from lxml import etree
 
@@ -37,6 +47,24 @@ KINDS = ("person", "place", "org")
 ANYTHING = "teipipe.anything"
 PARTS = "urn:teipipe:outline"
 MAX_VERDICTS = 20_000  # distinct entries remembered in a run (a register has a few thousand)
+POINTER_LISTS = frozenset({"ref", "target", "resp", "ana"})
+XSD_TYPES = "http://www.w3.org/2001/XMLSchema-datatypes"
+_WS = "[ \t\n\r]"  # what separates the items of a RELAX NG list (XML's white space)
+_LIST = f"{_WS}*#[A-Za-z0-9_.-]+(?:{_WS}+#[A-Za-z0-9_.-]+)*{_WS}*"
+#: Values joined by "|" (in none of them): each a list of one or more local pointers.
+_LOCAL_LISTS = re.compile(f"{_LIST}(?:\\|{_LIST})*")
+
+
+def local_pointers(values: list[str]) -> bool:
+    """Whether every value is a white-space-separated list of one or more local pointers
+    (``#`` and at least one of ASCII letters, digits, ``_.-``): each such token is a URI
+    reference (a fragment of unreserved characters), so the list matches
+    ``list { anyURI+ }``.  A cheap, exact-enough test: a ``True`` is always right; a
+    ``False`` only sends the file to the whole grammar."""
+    if not values:
+        return True
+    joined = "|".join(values)
+    return joined.count("|") == len(values) - 1 and _LOCAL_LISTS.fullmatch(joined) is not None
 
 
 def _r(name: str) -> str:
@@ -52,11 +80,21 @@ class Outline:
     file: etree.RelaxNG | etree.XMLSchema
     entries: dict[str, etree.RelaxNG | etree.XMLSchema]
     verdicts: dict[tuple[str, bytes], bool]
+    #: whether ``file`` takes the POINTER_LISTS as text (asked only of local pointers)
+    loose_pointers: bool = False
+    _values: Callable[[etree._ElementTree], list[str]] | None = field(default=None,
+                                                                      repr=False)
 
-    def passes(self, tree: etree._ElementTree, serialized, elements=None) -> bool:
+    def passes(self, tree: etree._ElementTree, serialized, elements=None,
+               pointer_values: Callable[[], list[str]] | None = None) -> bool:
         """Whether the file surely passes (False: ask the whole grammar).  Every element of
         a loosened name is checked on its own, wherever it is (``elements``: those elements,
-        in document order, when the caller has found them already)."""
+        in document order, when the caller has found them already; ``pointer_values``: the
+        values of at least every POINTER_LISTS attribute of the file, when the caller has
+        them)."""
+        if self.loose_pointers and not local_pointers(
+                pointer_values() if pointer_values else _pointer_values(tree)):
+            return False
         for el in tree.iter(*self.entries) if elements is None else elements:
             key = (el.tag, serialized(el))
             verdict = self.verdicts.get(key)
@@ -89,9 +127,10 @@ def outline_parts(grammar: etree._Element) -> etree._Element:
             for part in content_patterns(el):
                 el.remove(part)
             etree.SubElement(el, _r("ref"), name=ANYTHING)
+    _pointers_as_text(outline)
     outline.append(_anything())
-    etree.SubElement(container, f"{{{PARTS}}}part", name="file").append(
-        drop_unreachable(simplify(outline)))
+    etree.SubElement(container, f"{{{PARTS}}}part", name="file",
+                     pointers="text").append(drop_unreachable(simplify(outline)))
     for kind in loosened:
         etree.SubElement(container, f"{{{PARTS}}}part", name=f"{{{TEI_NS}}}{kind}").append(
             _started_by(grammar, patterns[kind][0]))
@@ -102,7 +141,43 @@ def compiled(parts: etree._Element) -> Outline:
     """The grammars of :func:`outline_parts`' container, compiled, for a run."""
     grammars = {part.get("name"): etree.RelaxNG(part[0]) for part in parts}
     file = grammars.pop("file")
-    return Outline(file, grammars, {})
+    loose = any(part.get("pointers") == "text" for part in parts if part.get("name") == "file")
+    return Outline(file, grammars, {}, loose_pointers=loose)
+
+
+def _pointer_values(tree: etree._ElementTree) -> list[str]:
+    return [value for el in tree.iter(etree.Element) for name, value in el.items()
+            if name in POINTER_LISTS]
+
+
+def _pointers_as_text(grammar: etree._Element) -> None:
+    """Make each ``attribute X { list { anyURI+ } }`` of the POINTER_LISTS (no namespace,
+    the XSD datatypes) ``attribute X { text }``, in place (see the module docstring)."""
+    for attribute in list(grammar.iter(_r("attribute"))):
+        if attribute.get("name") not in POINTER_LISTS or attribute.get("ns", "") != "" \
+                or len(attribute) != 1:
+            continue
+        listed = attribute[0]
+        if listed.tag != _r("list") or len(listed) != 1 or listed[0].tag != _r("oneOrMore") \
+                or len(listed[0]) != 1:
+            continue
+        data = listed[0][0]
+        if data.tag != _r("data") or data.get("type") != "anyURI" or len(data) \
+                or _library(data) != XSD_TYPES:
+            continue
+        attribute.remove(listed)
+        etree.SubElement(attribute, _r("text"))
+
+
+def _library(el: etree._Element) -> str:
+    """The datatype library in force at ``el`` (inherited, as RELAX NG says)."""
+    node: etree._Element | None = el
+    while node is not None:
+        library = node.get("datatypeLibrary")
+        if library is not None:
+            return library
+        node = node.getparent()
+    return ""
 
 
 def _started_by(grammar: etree._Element, pattern: etree._Element) -> etree._Element:
