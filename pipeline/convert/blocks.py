@@ -31,12 +31,11 @@ from ..model import (Address, Block, Body, Bracketed, Classification, Dateline, 
                      Enclosure, Field, Head, Inline, Item, ListBlock, Note, PageBreak,
                      Paragraph, Postscript, Salute, Section, Signed, SpeakerTurn, Text)
 from .. import vocab
+from ..chars import SP, SPACE, UPPER
 from .dates import DateError, find_date
 from .inlines import parse_inlines
 
 XML_SPACE: Final = " \t"
-_SP: Final = r"[ \u00a0]"
-_UPPER: Final = "A-ZÀ-ÖØ-ÞĀ-Ž"
 
 #: Labels of the fields at a document's head (case aside) and the kind of field each opens.
 FIELD_LABELS: Final = {
@@ -63,8 +62,8 @@ FIELD_LABELS: Final = {
 }
 CLASSIFICATION_LABELS: Final = {"classification", "security classification", "secrecy", "grade",
                                 "security", "original classification"}
-LABELLED: Final = re.compile(rf"^(?P<label>(?P<word>[{_UPPER}][\w’'. ]{{0,34}}?)"
-                             rf"(?:{_SP}*\([^)\n]{{0,30}}\))?:)(?={_SP}|$)")
+LABELLED: Final = re.compile(rf"^(?P<label>(?P<word>[{UPPER}][\w’'. ]{{0,34}}?)"
+                             rf"(?:{SP}*\([^)\n]{{0,30}}\))?:)(?={SP}|$)")
 PARTICIPANTS_WORD: Final = re.compile(r"^(?:[\w’'-]+ )?(?:side|sides|delegation|participants|"
                                       r"participant|party|representatives)$", re.I)
 BARE_FIELDS: Final = [  # telegraphese and letters write some labels without a colon
@@ -76,8 +75,8 @@ BARE_FIELDS: Final = [  # telegraphese and letters write some labels without a c
 HANDLING: Final = re.compile(
     
     r"^(?:(?:Copy|Copies|Special|Outgoing|Incoming|Ref\.|Reg\.|File|Registration|Protocol|"
-    r"Minutes|D\.O\.|[A-Z][A-Za-z.]{0,12})[ \u00a0])?(?:No|Nr|Nº|№)\.?[ \u00a0]*\S+$|"
-    r"^(?:Copy|COPY)[ \u00a0]+\d+$|^Copying prohibited\.?$|^To be returned( after reading)?!?\.?$|"
+    rf"Minutes|D\.O\.|[A-Z][A-Za-z.]{{0,12}}){SP})?(?:No|Nr|Nº|№)\.?{SP}*\S+$|"
+    rf"^(?:Copy|COPY){SP}+\d+$|^Copying prohibited\.?$|^To be returned( after reading)?!?\.?$|"
     r"^(?:Personal(?:ly)?|Urgent|URGENT|Immediate|IMMEDIATE|Priority|PRIORITY|Flash|FLASH|"
     r"Eyes only|EYES ONLY|Only copy|Single copy|Special (?:Dossier|File)|Proof|"
     r"Not for (?:publication|distribution)|Extremely urgent|EXTREMELY URGENT)[.!]?$",
@@ -92,24 +91,24 @@ SALUTE_CLOSE: Final = re.compile(
            r"With respect|Faithfully(?: yours)?|Cordially|Fraternally(?: yours)?|Comradely|"
            r"Revolutionary greetings|Communist greetings)[,.!]?$", re.I)
 SIGNED: Final = re.compile(r"^\[(?:signed|sgd\.?|signature[^\]]*)\]|^(?:Signed|SIGNED)[:\s]|"
-                           r"^Sd/-|^\(Sgd\.?\)|^Sgd\.[ \u00a0]|"
+                           rf"^Sd/-|^\(Sgd\.?\)|^Sgd\.{SP}|"
                            r"^(?:Recorded|Prepared|Drafted|Written|Compiled|Noted|Taken down) by\b",
                            re.I)
 ENCLOSURE: Final = re.compile(
     r"^(?:Enclosures?|Attachments?|Annex(?:es)?|Appendix|Appendices|"
-    r"Encl\.|Att\.)(?:[ \u00a0]+(?:No\.?[ \u00a0]*)?[\dIVX]+)?\b[.:]?", re.I)
-POSTSCRIPT: Final = re.compile(rf"^(?:P\.{_SP}?S\.|PS[:.]|Post-?scriptum|N\.{_SP}?B\.|"
-                               rf"[{_UPPER}][\w-]*(?:’s|'s)?{_SP}note:)")
-NOTE: Final = re.compile(rf"^\[(?P<n>\d{{1,3}})\](?P<sep>{_SP}+)")
-ROMAN: Final = re.compile(rf"^(?P<n>[IVXL]{{1,6}})\.(?P<sep>{_SP}+)(?=\S)")
-NUMBERED: Final = re.compile(rf"^(?P<label>\(?(?P<n>\d{{1,3}})[.)])(?P<sep>{_SP}+)(?=\S)")
-LETTERED: Final = re.compile(rf"^(?P<label>\(?(?P<n>[a-z]|[ivx]{{1,4}})\))(?P<sep>{_SP}+)(?=\S)")
-BULLET: Final = re.compile(rf"^(?P<label>[•·▪◦‣●○■□➢►\-–—*])(?P<sep>{_SP}+)(?=\S)")
+    rf"Encl\.|Att\.)(?:{SP}+(?:No\.?{SP}*)?[\dIVX]+)?\b[.:]?", re.I)
+POSTSCRIPT: Final = re.compile(rf"^(?:P\.{SP}?S\.|PS[:.]|Post-?scriptum|N\.{SP}?B\.|"
+                               rf"[{UPPER}][\w-]*(?:’s|'s)?{SP}note:)")
+NOTE: Final = re.compile(rf"^\[(?P<n>\d{{1,3}})\](?P<sep>{SP}+)")
+ROMAN: Final = re.compile(rf"^(?P<n>[IVXL]{{1,6}})\.(?P<sep>{SP}+)(?=\S)")
+NUMBERED: Final = re.compile(rf"^(?P<label>\(?(?P<n>\d{{1,3}})[.)])(?P<sep>{SP}+)(?=\S)")
+LETTERED: Final = re.compile(rf"^(?P<label>\(?(?P<n>[a-z]|[ivx]{{1,4}})\))(?P<sep>{SP}+)(?=\S)")
+BULLET: Final = re.compile(rf"^(?P<label>[•·▪◦‣●○■□➢►\-–—*])(?P<sep>{SP}+)(?=\S)")
 SPEAKER: Final = re.compile(
-           rf"^(?P<speaker>(?:[{_UPPER}][\w'’.\-]*)(?:{_SP}[{_UPPER}][\w'’.\-]*){{0,3}}):"
-           rf"(?P<sep>{_SP}+)(?=\S)")
+           rf"^(?P<speaker>(?:[{UPPER}][\w'’.\-]*)(?:{SP}[{UPPER}][\w'’.\-]*){{0,3}}):"
+           rf"(?P<sep>{SP}+)(?=\S)")
 SENTENCE_END: Final = re.compile(r"[.!?:;…]['’\"”)]*$")
-UNDATED_LINE: Final = re.compile(rf"^[{_UPPER}][^\[\],.;:\n]{{1,40}},?{_SP}\[(?:no date|undated|"
+UNDATED_LINE: Final = re.compile(rf"^[{UPPER}][^\[\],.;:\n]{{1,40}},?{SP}\[(?:no date|undated|"
                                  r"date unknown|n\.d\.)[^\]\n]*\]$", re.I)
 ADDRESS_START: Final = re.compile(
     r"^(?:Comrades?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|His|Her|Shri|Sri|"
@@ -279,11 +278,11 @@ def _is_dateline(text: str) -> bool:
         return False
     before, after = text[:start], text[end:]
     place_ok = before == "" or re.fullmatch(
-        rf"[{_UPPER}][^,.;:!?]{{0,60}}(?:\[[^\]]*\])?,[ \u00a0]*(?:the[ \u00a0]+)?", before) \
+        rf"[{UPPER}][^,.;:!?]{{0,60}}(?:\[[^\]]*\])?,{SP}*(?:the{SP}+)?", before) \
         is not None
-    time = r"\d{1,2}[.:]\d{2}(?:[ \u00a0]*[ap]\.?m\.?)?"
-    return place_ok and re.fullmatch(rf"[ \u00a0,.]*(?:{time}(?:[ \u00a0]*[–-][ \u00a0]*{time})?"
-                                     r"(?:[ \u00a0]*(?:hours|hrs\.?|local time))?[ \u00a0.]*)?",
+    time = rf"\d{{1,2}}[.:]\d{{2}}(?:{SP}*[ap]\.?m\.?)?"
+    return place_ok and re.fullmatch(rf"[{SPACE},.]*(?:{time}(?:{SP}*[–-]{SP}*{time})?"
+                                     rf"(?:{SP}*(?:hours|hrs\.?|local time))?[{SPACE}.]*)?",
                                      after) is not None
 
 
@@ -363,7 +362,7 @@ def _is_closer(unit: Unit, at_end: bool) -> bool:
 _IN_BRACKETS: Final = re.compile(r"\([^()\n]{2,60}\)")
 _INITIALS: Final = re.compile(r"(?:[A-Z]\.){1,4}")
 _LINE_ENDS: Final = re.compile(r"(\n[ \t]*)")
-_PAGE_MARK: Final = re.compile(r"\[(?:page|p\.|pg\.?)[ \u00a0]*\d+[a-z]?\]", re.I)
+_PAGE_MARK: Final = re.compile(rf"\[(?:page|p\.|pg\.?){SP}*\d+[a-z]?\]", re.I)
 
 
 def _is_name_line(line: str) -> bool:

@@ -11,6 +11,7 @@ import re
 from dataclasses import fields, replace
 from typing import Final
 
+from ..chars import SP
 from ..diagnostics import Diagnostic, warning
 from ..model import (Abbreviation, Body, Bracketed, Classification, DateText,
                      Field, Head, Header, Inline, LineBreak, Name, Party, Signed, Text)
@@ -19,7 +20,7 @@ from .dates import DateError, is_approximate, parse_date
 from .page import Zones
 
 CREDIT: Final = re.compile(
-           r"(?:^|(?<=[.;]))[ \u00a0]*(?P<credit>(?:Translated|Obtained|Contributed|Donated|"
+           rf"(?:^|(?<=[.;])){SP}*(?P<credit>(?:Translated|Obtained|Contributed|Donated|"
            r"Provided|Transcribed)\b.*)$")
 CREDIT_VERBS: Final = r"(?:obtained|translated|contributed|donated|provided|transcribed)"
 CREDIT_CLAUSE: Final = re.compile(
@@ -40,8 +41,8 @@ PERSON_TITLES: Final = re.compile(
     r"French|Indonesian|Egyptian|Iranian|Foreign|Deputy|First|Vice|Prime|Acting|Former|"
     r"Comrades?|Ambassador|Minister|Secretary|Premier|Chairman|President|General|Marshal|"
     r"Foreign Secretary|Mr\.|Mrs\.|Dr\.|Prof\.|Shri|Sri|Comrade|Chargé d'Affaires|"
-    r"Counsellor|Counselor|Consul|Leader|Head|Chief|Defense|Defence|Party|State)[ \u00a0]+)+")
-INITIALS: Final = re.compile(r"\b(?:[A-ZÀ-Ž][a-z]?\.[ \u00a0]?)+[A-ZÀ-Ž][\w'’-]+")
+    rf"Counsellor|Counselor|Consul|Leader|Head|Chief|Defense|Defence|Party|State){SP}+)+")
+INITIALS: Final = re.compile(rf"\b(?:[A-ZÀ-Ž][a-z]?\.{SP}?)+[A-ZÀ-Ž][\w'’-]+")
 RECORD_ID: Final = re.compile(r"^[A-Za-z0-9][\w.-]{0,40}$")
 
 
@@ -242,7 +243,7 @@ def _type_from_heads(body: Body) -> str | None:
     return None
 
 
-NUMBER: Final = re.compile(r"\b(?:No|NO|Nr|NR|Nº|№)\.?[ \u00a0]*(?P<n>[A-Z]{0,4}-?\d[\w/.-]*\w|\d)")
+NUMBER: Final = re.compile(rf"\b(?:No|NO|Nr|NR|Nº|№)\.?{SP}*(?P<n>[A-Z]{{0,4}}-?\d[\w/.-]*\w|\d)")
 
 
 def _number(title: str, body: Body) -> str | None:
@@ -269,12 +270,12 @@ def _number(title: str, body: Body) -> str | None:
 
 HONORIFICS: Final = re.compile(r"^(?:(?:Comrades?|Brothers?|Sisters?|Mr\.?|Mrs\.?|Ms\.?|Messrs\.?|"
                                r"Shri|Sri|Herr|Frau|Genosse|Genossin|Monsieur|Madame|Señor|"
-                               r"Tovarishch|the|To)[ \u00a0]+)+", re.I)
+                               rf"Tovarishch|the|To){SP}+)+", re.I)
 ROLE_NOUNS: Final = re.compile(r"\b(?:minister|ambassador|president|secretary|chairman|premier|"
                                r"commander|director|head|chief|consul|counsell?or|envoy|deputy|"
                                r"representative|governor|marshal|general|leader|member)\b", re.I)
 TRAILING: Final = re.compile(
-    r",[ \u00a0]*(?:personally|in person|only|urgent|immediately)\.?$", re.I)
+    rf",{SP}*(?:personally|in person|only|urgent|immediately)\.?$", re.I)
 
 
 def _parties(title: str, body: Body) -> tuple[Party, ...]:
@@ -285,7 +286,7 @@ def _parties(title: str, body: Body) -> tuple[Party, ...]:
             role = {"from": "sent", "to": "received", "copy": "copy"}[block.kind]
             text = plain(block.content, brackets=False)
             if block.kind == "from":
-                text = re.split(r"[ \u00a0]{2,}|\bSENT\b", text)[0]
+                text = re.split(rf"{SP}{{2,}}|\bSENT\b", text)[0]
                 if _is_place_only(text):
                     continue  # "FROM HANOI": where it was sent from, not who sent it
             parties.extend(Party(name, role, _party_type(name)) for name in _names(text))
@@ -430,4 +431,4 @@ def plain(content: tuple[Inline, ...], brackets: bool = True) -> str:
         elif isinstance(node, (Name, DateText)):
             out.append(plain(node.content, brackets))
     text = "".join(out)
-    return text if brackets else re.sub(r"[ \u00a0]{2,}", " ", text).strip()
+    return text if brackets else re.sub(rf"{SP}{{2,}}", " ", text).strip()

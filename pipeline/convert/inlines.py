@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 from typing import Final
 
+from ..chars import SP, UPPER
 from ..diagnostics import Diagnostic, warning
 from ..model import Abbreviation, Bracketed, Inline, LineBreak, Text
 
@@ -42,17 +43,17 @@ _SUPPLIED_START: Final = re.compile(
            r"we|they|he|she|it|you|i|there)\b")
 _YEAR: Final = re.compile(r"^(?:1[89]\d\d|20\d\d)$")
 _VERB_BEFORE: Final = re.compile(
-    r"\b[a-z]+(?:ed|ened)[ \u00a0]\Z|\b(?:is|are|was|were|has|have|had|"
-    r"will|would|shall|should|can|could|may|might|must|to)[ \u00a0]\Z")
+    rf"\b[a-z]+(?:ed|ened){SP}\Z|\b(?:is|are|was|were|has|have|had|"
+    rf"will|would|shall|should|can|could|may|might|must|to){SP}\Z")
 #: A word (anything but white space, brackets, quotes and stops) and at most one space after
 #: it, read backwards from the end of a text (matched on the text reversed: a search for
 #: ``word space? \Z`` would try every place of the text in turn).
-_WORD_AT_END: Final = re.compile(r"(?P<space>[ \u00a0]?)(?P<abbr>[^\s\[\]()\"“”‘’,;:]+)")
-_WORD_BEFORE: Final = re.compile(r"(?P<word>[A-Za-z][a-z'’-]*)[ \u00a0]\Z")
-_WORD_BEFORE_CAPS: Final = re.compile(r"(?P<word>[A-Z][A-Z'’-]*)[ \u00a0]\Z")
+_WORD_AT_END: Final = re.compile(rf"(?P<space>{SP}?)(?P<abbr>[^\s\[\]()\"“”‘’,;:]+)")
+_WORD_BEFORE: Final = re.compile(rf"(?P<word>[A-Za-z][a-z'’-]*){SP}\Z")
+_WORD_BEFORE_CAPS: Final = re.compile(rf"(?P<word>[A-Z][A-Z'’-]*){SP}\Z")
 
-_NAME_AFTER: Final = re.compile(r"^[ \u00a0][A-ZÀ-ÖØ-ÞĀ-Ž]")
-_NAME_TOKEN: Final = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž](?:[a-zà-öø-ÿā-ž'’-]+|\.)$")
+_NAME_AFTER: Final = re.compile(rf"^{SP}[{UPPER}]")
+_NAME_TOKEN: Final = re.compile(rf"^[{UPPER}](?:[a-zà-öø-ÿā-ž'’-]+|\.)$")
 TITLE_WORDS: Final = frozenset("""
 general secretary minister president premier chairman comrade comrades ambassador prime
 foreign deputy vice marshal colonel captain commander king queen prince shah director head

@@ -19,6 +19,7 @@ import re
 from dataclasses import replace
 from typing import Final
 
+from ..chars import SP, UPPER
 from .segments import Segment
 
 #: Words after which a name is a place: "in Binh Dinh", "across the Aksai Chin".
@@ -40,7 +41,7 @@ _AFTER_PLACE: Final = frozenset(PLACE_NOUNS - {"state", "states", "capital", "ci
                                                "borders", "tribes", "population", "inhabitants",
                                                "governor"})
 #: Names listed before this one: "Binh Duong and ", "Da Nang, Chu Lai and ".
-_NAME_WORD: Final = r"[A-ZÀ-ÖØ-ÞĀ-Ž][^\W\d_]*(?:-[^\W\d_]+)*"
+_NAME_WORD: Final = rf"[{UPPER}][^\W\d_]*(?:-[^\W\d_]+)*"
 _LIST_BEFORE: Final = re.compile(
            rf"(?:{_NAME_WORD}(?: {_NAME_WORD}){{0,3}}(?:, | (?i:and) |, (?i:and) ))+$")
 _WORD: Final = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -80,7 +81,7 @@ def place_context(seg: Segment, start: int, end: int) -> bool:
 #: A ship's or aircraft's name is no place: "the ship “Pueblo”".
 _VESSEL: Final = re.compile(
     r"\b(?:ship|vessel|boat|cruiser|destroyer|submarine|frigate|tanker|"
-    r"freighter|steamer|aircraft|plane|liner|trawler)[ \u00a0]*[“\"‘']?$", re.I)
+    rf"freighter|steamer|aircraft|plane|liner|trawler){SP}*[“\"‘']?$", re.I)
 
 
 def vessel_before(text: str, start: int) -> bool:

@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import Final
 
+from ..chars import UPPER
 from .rules import EVENT_WORDS, ORG_HEADS, TITLES, Candidate, is_demonym
 from .segments import Segment
 
@@ -125,8 +126,8 @@ _CODENAME_OF: Final = re.compile(
     r"^(?:[\w-]+ )?(?:codename|code name|code-name|cover name|pseudonym|"
     r"cryptonym|alias|nom de guerre) (?:of|for) (?:the |an? )?", re.I)
 _NAME_LIKE: Final = re.compile(
-    r"^(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'.-]*|of|the|and|i|e|de|la|del|von|van|al)"
-    r"(?: (?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'.-]*|of|the|and|i|e|de|la|del|von|van|al))*$")
+    rf"^(?:[{UPPER}][\w’'.-]*|of|the|and|i|e|de|la|del|von|van|al)"
+    rf"(?: (?:[{UPPER}][\w’'.-]*|of|the|and|i|e|de|la|del|von|van|al))*$")
 
 
 def glossed_names(chosen: Chosen, segs: list[Segment]) -> None:
@@ -186,7 +187,7 @@ def _codename(chosen: Chosen, seg: Segment, inner: Segment, items: list, before:
             items[items.index(x)] = (replace(x[0], type=type_, cert=x[0].cert or "medium"),
                                      refs) if refs else (replace(x[0], type=type_), ())
         return
-    m = re.search(r"[“\"]?((?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w’'-]*)(?: [A-ZÀ-ÖØ-ÞĀ-Ž][\w’'-]*){0,2})[”\"]?$",
+    m = re.search(rf"[“\"]?((?:[{UPPER}][\w’'-]*)(?: [{UPPER}][\w’'-]*){{0,2}})[”\"]?$",
                   seg.text[:end + (seg.text[end:end + 1] in "”\"")])
     if m is None or m.group(1).split()[0].lower() in TITLES:
         return

@@ -27,6 +27,7 @@ from functools import lru_cache
 from itertools import compress, islice
 from typing import Final
 
+from ..chars import SP
 from ..convert.inlines import is_acronym
 from .context import place_context, vessel_before
 from .matcher import Token, Trie, fold, is_upper, name_key
@@ -632,7 +633,7 @@ def _gazetteer(seg: Segment, toks: list[Token], gazetteer: "Trie") -> list[Candi
     return out
 
 
-_NEXT_WORD: Final = re.compile(r"[ \u00a0]([^\W\d_]+)")
+_NEXT_WORD: Final = re.compile(rf"{SP}([^\W\d_]+)")
 
 
 def _continues(text: str, end: int) -> bool:

@@ -35,6 +35,7 @@ from itertools import compress
 from pathlib import Path
 from typing import Final
 
+from ..chars import SP
 from ..diagnostics import Diagnostic, info, warning
 from ..model import Authority, Document, Header, Party
 from ..passes import Context, Pass
@@ -68,7 +69,7 @@ _RARE_PLACE_ZIPF: Final = 3.5  # "IN HENAN AND HEBEI"
 #: Reference numbers and codes: letters joined to digits ("USW-06317", "112/TT").
 _CODE: Final = re.compile(r"[^\W\d_][-/]?\d|\d[-/]?[^\W\d_]")
 #: What follows a person's name used as a modifier: "the Nagy government".
-_PERSON_AFTER: Final = re.compile(r"[ \u00a0](?:government|regime|cabinet|administration|group|"
+_PERSON_AFTER: Final = re.compile(rf"{SP}(?:government|regime|cabinet|administration|group|"
                                   r"clique|faction|line|family|era|period|plan|doctrine)\b")
 _CAPS_COMMON_ZIPF: Final = 5.5  # "US" in "TOLD US": a pronoun, not the United States
 #: Words after which a common word in capitals is a country, not a pronoun: "US WILL"
@@ -78,7 +79,7 @@ WILL WOULD SHALL SHOULD CAN COULD MAY MIGHT MUST HAS HAD IS WAS DOES DID SAYS SA
 INTENDS DEMANDS FORCES GOVERNMENT ARMY NAVY TROOPS AIRCRAFT SIDE IMPERIALISTS IMPERIALISM
 EMBASSY DELEGATION PRESIDENT POSITION AUTHORITIES SHIPS SHIP OFFICIALS PRESS
 """.split())
-_AT_IN_NEAR: Final = re.compile(r"\b(?:at|in|near)[ \u00a0]+")
+_AT_IN_NEAR: Final = re.compile(rf"\b(?:at|in|near){SP}+")
 _LEADING: Final = {
     "the", "a", "an", "mr", "mrs", "ms", "dr", "comrade", "comrades", "sd", "sgd"} | TITLES
 
