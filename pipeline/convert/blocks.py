@@ -23,7 +23,7 @@ Nothing is dropped: the white space between units is kept in each block's ``sep`
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 from ..diagnostics import Diagnostic
@@ -32,6 +32,7 @@ from ..model import (Address, Block, Body, Bracketed, Classification, Dateline, 
                      Paragraph, Postscript, Salute, Section, Signed, SpeakerTurn, Text)
 from .. import vocab
 from ..chars import SP, SPACE, UPPER
+from ..rebuild import replaced
 from .dates import DateError, find_date
 from .inlines import parse_inlines
 
@@ -547,19 +548,19 @@ def _group_lists(blocks: list) -> list[Block]:
         kind, item = block.kind, block.item
         last = out[-1] if out else None
         if isinstance(last, ListBlock) and last.kind == kind:
-            out[-1] = replace(last, items=last.items + (item,))
+            out[-1] = replaced(last, items=last.items + (item,))
         elif kind == "bulleted" and isinstance(last, ListBlock) and last.kind == "lettered":
             parent = last.items[-1]
             inner = parent.blocks
             if inner and isinstance(inner[-1], ListBlock):
-                nested = replace(inner[-1], items=inner[-1].items + (item,))
-                parent = replace(parent, blocks=inner[:-1] + (nested,))
+                nested = replaced(inner[-1], items=inner[-1].items + (item,))
+                parent = replaced(parent, blocks=inner[:-1] + (nested,))
             else:
-                parent = replace(parent, blocks=inner + (ListBlock("bulleted", (replace(
+                parent = replaced(parent, blocks=inner + (ListBlock("bulleted", (replaced(
                     item, sep=""),), item.sep),))
-            out[-1] = replace(last, items=last.items[:-1] + (parent,))
+            out[-1] = replaced(last, items=last.items[:-1] + (parent,))
         else:
-            out.append(ListBlock(kind, (replace(item, sep=""),), item.sep))
+            out.append(ListBlock(kind, (replaced(item, sep=""),), item.sep))
     return out
 
 

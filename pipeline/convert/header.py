@@ -8,13 +8,14 @@ Each field below names the places it is read from, in order of trust.
 from __future__ import annotations
 
 import re
-from dataclasses import fields, replace
+from dataclasses import fields
 from typing import Final
 
 from ..chars import SP
 from ..diagnostics import Diagnostic, warning
 from ..model import (Abbreviation, Body, Bracketed, Classification, DateText,
                      Field, Head, Header, Inline, LineBreak, Name, Party, Signed, Text)
+from ..rebuild import replaced
 from .. import vocab
 from .dates import DateError, is_approximate, parse_date
 from .page import Zones
@@ -111,7 +112,7 @@ _CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 def _clean(header: Header) -> Header:
     """Header values are copies of what the page says, for reading: no control characters,
     single spaces.  (The body keeps the text exactly, control characters and all.)"""
-    return replace(header, **{f.name: _fix(getattr(header, f.name)) for f in fields(header)})
+    return replaced(header, **{f.name: _fix(getattr(header, f.name)) for f in fields(header)})
 
 
 def _fix(value):
@@ -120,7 +121,7 @@ def _fix(value):
     if isinstance(value, tuple):
         return tuple(_fix(v) for v in value)
     if isinstance(value, Party):
-        return replace(value, name=_fix(value.name))
+        return replaced(value, name=_fix(value.name))
     return value
 
 

@@ -16,10 +16,10 @@ a name often settles it, whatever the name looks like:
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from typing import Final
 
 from ..chars import SP, UPPER
+from ..rebuild import replaced
 from .segments import Segment
 
 #: Words after which a name is a place: "in Binh Dinh", "across the Aksai Chin".
@@ -117,5 +117,5 @@ def coordinated(seg: Segment, items: list) -> list:
         for k in chain:
             cand, refs = items[k]
             if cand.source == "ner" and cand.type != type_:
-                out[k] = (replace(cand, type=type_), refs)
+                out[k] = (replaced(cand, type=type_), refs)
     return out

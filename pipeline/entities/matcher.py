@@ -149,9 +149,10 @@ class Trie(Generic[T]):
         for k in range(n):
             if k < i:
                 continue  # inside the name found before
-            node: dict | None = root.get(tokens[k].key)
-            if node is None:
+            first: dict | None = root.get(tokens[k].key)
+            if first is None:
                 continue
+            node: dict = first  # a dict, not "dict or None": compiled, node.get is C's
             j = k + 1
             end = k
             best: list[T] = []
@@ -163,7 +164,7 @@ class Trie(Generic[T]):
                         end, best = j, values
                 if j == n:
                     break
-                deeper = node.get(tokens[j].key)
+                deeper: dict | None = node.get(tokens[j].key)
                 if deeper is None:
                     break
                 node = deeper

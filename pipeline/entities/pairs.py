@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import replace
 from typing import Final
 
 from ..chars import UPPER
+from ..rebuild import replaced
 from .rules import EVENT_WORDS, ORG_HEADS, TITLES, Candidate, is_demonym
 from .segments import Segment
 
@@ -50,11 +50,11 @@ def abbreviations(chosen: Chosen, segs: list[Segment]) -> None:
                                         and whole_a[0][0].source != "register")):
             cand, refs = whole_b[0]
             chosen[seg.index] = [i for i in items if i[0].end <= lo] + [
-                (replace(cand, seg=seg.index, start=start, end=end), refs)]
+                (replaced(cand, seg=seg.index, start=start, end=end), refs)]
         elif whole_a and not b and expan.text[:1].isupper():
             cand, refs = whole_a[0]
             a, z = _trim_span(expan.text)
-            chosen[expan.index] = [(replace(cand, seg=expan.index, start=a, end=z,
+            chosen[expan.index] = [(replaced(cand, seg=expan.index, start=a, end=z,
                                             name=expan.text[a:z]), refs)]
 
 
@@ -67,7 +67,7 @@ def _whole_expansion(chosen: Chosen, expan: Segment) -> None:
     if len(items) == 1 and items[0][0].start == a and items[0][0].end < z \
             and not items[0][1] and _NAME_LIKE.match(expan.text[a:z]) and not expan.caps:
         cand, refs = items[0]
-        chosen[expan.index] = [(replace(cand, end=z, name=expan.text[a:z]), refs)]
+        chosen[expan.index] = [(replaced(cand, end=z, name=expan.text[a:z]), refs)]
 
 
 def defined_abbreviations(chosen: Chosen, segs: list[Segment]) -> None:
@@ -99,7 +99,7 @@ def defined_abbreviations(chosen: Chosen, segs: list[Segment]) -> None:
             cand, refs = found[t.text]
             for k in reversed(over):
                 del items[k]
-            items.append((replace(cand, seg=seg.index, start=t.start, end=t.end), refs))
+            items.append((replaced(cand, seg=seg.index, start=t.start, end=t.end), refs))
         items.sort(key=lambda item: item[0].start)
 
 
@@ -160,7 +160,7 @@ def glossed_names(chosen: Chosen, segs: list[Segment]) -> None:
                 chosen[inner.index][chosen[inner.index].index(y)] = _like(y[0], x)
         elif before and not chosen[inner.index]:
             cand, refs = before[0]
-            chosen[inner.index] = [(replace(cand, seg=inner.index, start=a, end=z,
+            chosen[inner.index] = [(replaced(cand, seg=inner.index, start=a, end=z,
                                             name=inner.text[a:z]), refs)]
 
 
@@ -184,8 +184,8 @@ def _codename(chosen: Chosen, seg: Segment, inner: Segment, items: list, before:
     if before:
         x = before[0]
         if not (x[0].source == "register" and x[1]):
-            items[items.index(x)] = (replace(x[0], type=type_, cert=x[0].cert or "medium"),
-                                     refs) if refs else (replace(x[0], type=type_), ())
+            items[items.index(x)] = (replaced(x[0], type=type_, cert=x[0].cert or "medium"),
+                                     refs) if refs else (replaced(x[0], type=type_), ())
         return
     m = re.search(rf"[“\"]?((?:[{UPPER}][\w’'-]*)(?: [{UPPER}][\w’'-]*){{0,2}})[”\"]?$",
                   seg.text[:end + (seg.text[end:end + 1] in "”\"")])
@@ -207,5 +207,5 @@ def _reliable(item: tuple[Candidate, tuple[str, ...]]) -> bool:
 def _like(cand: Candidate, model: tuple[Candidate, tuple[str, ...]]):
     """``cand`` with the type and link of ``model``."""
     other, refs = model
-    return (replace(cand, type=other.type, source=other.source if refs else cand.source,
+    return (replaced(cand, type=other.type, source=other.source if refs else cand.source,
                     cert=None if refs else cand.cert), refs)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Final
 
@@ -27,6 +27,7 @@ from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Fi
                      Item, ListBlock, Name, Note, Paragraph, Section, Signed, SpeakerTurn, Text,
                      Enclosure)
 from ..export.text import inline_text
+from ..rebuild import replaced
 from .matcher import Token, is_upper, tokenize
 
 
@@ -224,7 +225,7 @@ def _changed(obj, **fields):
     """``replace(obj, **fields)``, or ``obj`` itself when every field is the object it had."""
     if all(getattr(obj, name) is value for name, value in fields.items()):
         return obj
-    return replace(obj, **fields)
+    return replaced(obj, **fields)
 
 
 def _block(block: Block | Item, fn: Rewrite, caps: Callable[[tuple[Inline, ...]], bool]):
@@ -448,7 +449,7 @@ def _wrap(seg: Segment, spans: list[Span],
                   if a <= s.start and s.end <= b]
         spans = [s for s in spans if not (a <= s.start and s.end <= b)]
         letters = _segment(list(node.abbr), "abbr", seg.caps)
-        node = replace(node, abbr=tuple(_wrap(letters, inside)), expansion=replace(
+        node = replaced(node, abbr=tuple(_wrap(letters, inside)), expansion=replaced(
             node.expansion, content=expansion(node.expansion.content) if expansion
             else node.expansion.content))
         pieces = pieces[:-1] + [(a, b, node)]

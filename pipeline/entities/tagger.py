@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import compress
 from pathlib import Path
@@ -39,6 +39,7 @@ from ..chars import SP
 from ..diagnostics import Diagnostic, info, warning
 from ..model import Authority, Document, Header, Party
 from ..passes import Context, Pass
+from ..rebuild import replaced
 from .context import coordinated, place_context, vessel_before
 from .gazetteer import load_gazetteer, register_keys
 from .matcher import Token, Trie, is_upper, name_key, tokenize
@@ -163,7 +164,7 @@ def tag(doc: Document, res: Resources) -> tuple[Document, list[Diagnostic]]:
     if proposed or parties_proposed:
         recognizer = "teipipe entity rules" + (
             f" and {res.recognizer.description}" if res.recognizer else "")
-    return replace(doc, body=body, header=header,
+    return replaced(doc, body=body, header=header,
                    authority=Authority(entries, recognizer)), notes
 
 
@@ -385,7 +386,7 @@ def _one_type_per_name(chosen) -> None:
         for k, (cand, refs) in enumerate(items):
             types = known.get(cand.name, set())
             if cand.source == "ner" and len(types) == 1 and cand.type not in types:
-                items[k] = (replace(cand, type=next(iter(types))), refs)
+                items[k] = (replaced(cand, type=next(iter(types))), refs)
 
 
 def _with_initials(chosen, segs: list[Segment]) -> None:
@@ -409,7 +410,7 @@ def _with_initials(chosen, segs: list[Segment]) -> None:
                 first -= 2
             if first < k and not any(c.end > toks[first].start and c.start < cand.start
                                      for c, _r in items if c is not cand):
-                items[n] = (replace(cand, start=toks[first].start), refs)
+                items[n] = (replaced(cand, start=toks[first].start), refs)
 
 
 def _link_proposals(chosen, segs: list[Segment], res: Resources, setting: Setting) -> None:
@@ -430,7 +431,7 @@ def _link_proposals(chosen, segs: list[Segment], res: Resources, setting: Settin
                 if decision.refs:
                     types = {res.register.entries[r].type for r in decision.refs}
                     type_ = types.pop() if len(types) == 1 else cand.type
-                    items[k] = (replace(cand, source="register", type=type_, cert=None),
+                    items[k] = (replaced(cand, source="register", type=type_, cert=None),
                                 decision.refs)
 
 
@@ -533,7 +534,7 @@ def _parties(doc: Document, res: Resources, setting: Setting,
         if party.type is None:
             return party  # written as <name>: nothing claims what kind of name it is
         proposed = True
-        return replace(party, cert="low", resp=f"#{doc.id}.ner")
+        return replaced(party, cert="low", resp=f"#{doc.id}.ner")
 
     for party in doc.header.parties:
         toks: list[Token] = tokenize(party.name)
@@ -551,7 +552,7 @@ def _parties(doc: Document, res: Resources, setting: Setting,
         type_ = res.register.entries[decision.refs[0]].type
         parties.append(Party(party.name, party.role, type_, " ".join(decision.refs),
                              "low" if len(decision.refs) > 1 else None, None))
-    return replace(doc.header, parties=tuple(parties)), used, proposed
+    return replaced(doc.header, parties=tuple(parties)), used, proposed
 
 
 def load(register_path: Path, use_recognizer: bool, cache_dir: Path | None) -> Resources:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import replace
 from functools import lru_cache
 from typing import Final, Iterable, Mapping
 
@@ -21,6 +20,7 @@ from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classificati
                      DateText, Document, Field, Head, Inline, Item, LineBreak,
                      ListBlock, Name, Note, PageBreak, Paragraph, Postscript, Salute, Section,
                      Signed, SpeakerTurn, Text)
+from ..rebuild import replaced
 from .ns import (INSERTION_ELEMENTS, NAME_ELEMENTS, NSMAP, PI_TARGET, TEI_NS, XML_ID, XML_LANG,
                  tei)
 
@@ -725,4 +725,4 @@ class _BodyWriter:
 
 
 def _without_sep(block: Block) -> Block:
-    return replace(block, sep="")  # type: ignore[type-var]
+    return replaced(block, sep="")  # type: ignore[type-var]
