@@ -32,7 +32,7 @@ PASSAGE_KINDS = {"p": "¶", "item": "item", "sp": "speech", "head": "heading", "
                  "postscript": "postscript", "enclosure": "enclosure"}
 
 _SPACE = re.compile(r"\s+")
-_SUFFIX = re.compile(r"([A-Za-z]+)(\d*)")
+_SUFFIX = re.compile(r"([A-Za-z]+)([0-9]*)")  # ASCII digits, as the stylesheet reads them
 
 
 class NameSpan(NamedTuple):
