@@ -178,6 +178,7 @@ def _walk(el: etree._Element, current: Passage, found: list[Passage],
                 current.add(tail)
             continue
         name = _NUMBERED.get(tag) if numbered else None
+        frag: str | None
         if name is not None:
             counters[name] += 1
             frag = f"{doc_id}.{name}{counters[name]}"
