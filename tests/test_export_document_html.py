@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline.export import html, html_pieces
-from pipeline.export.document_html import render
 from pipeline.export.stylesheets import stylesheet
 from pipeline.tei.ns import TEI_NS, XML_ID, XML_LANG
 from pipeline.tei.read import parse
