@@ -15,7 +15,6 @@ Property tests check both against the stylesheets (``tests/test_export_pieces.py
 
 from __future__ import annotations
 
-import html
 import re
 
 from .register import Occurrence
@@ -32,8 +31,9 @@ _ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def text(value: str) -> str:
-    """Text as the HTML output writes it: ``&``, ``<`` and ``>`` escaped, the rest as is."""
-    return html.escape(value, quote=False)
+    """Text as the HTML output writes it: ``&``, ``<`` and ``>`` escaped, the rest as is
+    (``html.escape(value, quote=False)``, without its call: hundreds of times per page)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def attr(value: str) -> str:
