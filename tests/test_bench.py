@@ -13,6 +13,7 @@ import pytest
 from pipeline.batch import convert_many
 from pipeline.bench import corpus, tools
 from pipeline.bench.measure import run
+from pipeline.bench.run import Bench
 from pipeline.entities.register import load_register
 from pipeline.tei.read import parse, read_tei
 
@@ -99,3 +100,18 @@ def test_jing_on_all_cores_checks_every_file(tmp_path: Path) -> None:
     m = run(tools.jing_all_cores(path_of(TEI_ALL, fetch=False), files[:3], 2).command,
             tmp_path)
     assert m.status == 0, m.stdout + m.stderr
+
+
+def test_earlier_output_is_moved_aside_and_deleted_only_at_the_end(tmp_path: Path) -> None:
+    bench = Bench(tmp_path, docs=1, jobs=1, time_limit=1)
+    for round_ in (1, 2):  # the same names twice: the second move must not meet the first
+        (tmp_path / "tei").mkdir()
+        (tmp_path / "tei" / "a.xml").write_text(f"round {round_}")
+        (tmp_path / "validate.json").write_text("{}")
+        bench.clean("tei", "validate.json", "never-made")
+        assert not (tmp_path / "tei").exists() and not (tmp_path / "validate.json").exists()
+    kept = sorted(p.read_text() for p in (tmp_path / ".trash").rglob("a.xml"))
+    assert kept == ["round 1", "round 2"]
+    bench.empty_trash()
+    assert not (tmp_path / ".trash").exists()
+    bench.empty_trash()  # nothing to delete is not an error

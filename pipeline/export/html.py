@@ -1,13 +1,16 @@
-"""Writer: the HTML edition, a static site built from the TEI files with XSLT.
+"""Writer: the HTML edition, a static site built from the TEI files.
 
-Why XSLT (1.0, run by lxml): the stylesheets work on the TEI itself, element by element, in
-the language TEI editors already read and adapt; ``document.xsl`` turns one TEI file into its
-page with nothing else (its register entries are in its ``<standOff>``), and any XSLT 1.0
-processor runs it (xsltproc, Saxon, lxml); lxml needs no further dependency; and the HTML
-output method escapes every value a source gives, so no text from a source can become markup
-(the stylesheets never disable output escaping).  What needs the whole edition at once
-(reading order, register occurrences with snippets, the search index) is computed in Python
-(:mod:`.edition`) and handed to ``collection.xsl`` as a small XML summary of the edition.
+The look of the edition is written down in XSLT 1.0 (``xslt/``): the stylesheets work on the
+TEI itself, element by element, in the language TEI editors already read and adapt;
+``document.xsl`` turns one TEI file into its page with nothing else (its register entries
+are in its ``<standOff>``), and any XSLT 1.0 processor runs it (xsltproc, Saxon, lxml); and
+the HTML output method escapes every value a source gives.  The document pages, the bulk of
+the edition, are written by :mod:`.document_html`, byte for byte what ``document.xsl`` makes
+(tests check it) in a fraction of the time; the register entries' cards (``card.xsl``, once
+per entry) and the edition's own pages (``collection.xsl``) are run by lxml.  What needs the
+whole edition at once (reading order, register occurrences with snippets, the search index)
+is computed in Python (:mod:`.edition`) and handed to ``collection.xsl`` as a small XML
+summary of the edition.
 
 The site (all links relative, so that it works from ``file://`` and from any web server)::
 
@@ -26,7 +29,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -34,10 +36,11 @@ from typing import Protocol, Sequence
 from lxml import etree
 
 from .. import __version__
-from ..tei.ns import NS, tei
+from ..tei.ns import NS, XML_ID, tei
 from ..tei.read import safe_parser
-from . import html_pieces
+from . import document_html, html_pieces
 from . import text as plain
+from .register import standoff_entries
 from .stylesheets import stylesheet
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -108,8 +111,9 @@ def own_params(name: str, options: Options, **neighbours: str) -> dict[str, str]
 
 def document_page(tree: etree._ElementTree, page: dict[str, str],
                   extra: Sequence[str] = ()) -> bytes:
-    """A document's page: ``document.xsl`` on its TEI tree with the parameters ``page``
-    (:func:`page_params`), the entries ``extra`` added to its standOff."""
+    """A document's page (:mod:`.document_html`, as ``document.xsl`` makes it) from its TEI
+    tree with the parameters ``page`` (:func:`page_params`), the entries ``extra`` added to
+    its standOff."""
     if extra:
         tree = copy.deepcopy(tree)
         root = tree.getroot()
@@ -123,37 +127,38 @@ def document_page(tree: etree._ElementTree, page: dict[str, str],
             if holder is None:
                 holder = etree.SubElement(stand_off, tei(lists[etree.QName(entry).localname]))
             holder.append(entry)
-    values = {k: etree.XSLT.strparam(v) for k, v in page.items()}
-    return html_page(stylesheet("document.xsl")(tree, **values))
-
-
-#: Where a page made with ``cards='apart'`` leaves room for an entry's card (ids are
-#: NCNames: written as they are).
-_CARD_ROOM = re.compile(rb'<div class="card-body" id="([A-Za-z_][A-Za-z0-9_.\-]*)"></div>')
-_CARD_ROOMS = b'<div class="card-body" id='
+    return document_html.render(tree, page, _cards(tree, {}))
 
 
 def early_page(tree: etree._ElementTree, name: str, options: Options,
                entries: dict[str, str]) -> bytes:
     """A document's page as it can be made before the reading order is known: with
-    :data:`.html_pieces.STAND_INS` for its neighbours (:func:`.html_pieces.splice`), and
-    each entry's card made once per entry, not once per page (:func:`card`; ``entries``:
-    the XML of the entries its standOff carries, by id)."""
-    neighbours = html_pieces.STAND_INS
-    page = document_page(tree, own_params(name, options, **neighbours, cards="apart"))
-    rooms = _CARD_ROOM.findall(page)
-    if len(set(rooms)) != len(rooms) or page.count(_CARD_ROOMS) != len(rooms) or \
-            not all(ident.decode() in entries for ident in rooms):  # not as teipipe writes
-        return document_page(tree, own_params(name, options, **neighbours))
-    return _CARD_ROOM.sub(lambda m: m.group()[:-6] + card(entries[m.group(1).decode()])
-                          + b"</div>", page)
+    :data:`.html_pieces.STAND_INS` for its neighbours (:func:`.html_pieces.splice`).
+    ``entries``: the XML of the entries its standOff carries, by id (as
+    :func:`.register.standoff_entries` gives them), from which their cards are made."""
+    return document_html.render(
+        tree, own_params(name, options, **html_pieces.STAND_INS), _cards(tree, entries))
+
+
+def _cards(tree: etree._ElementTree, entries: dict[str, str]) -> document_html.Cards:
+    """The cards of the entries of ``tree``'s standOff: :func:`card` of each entry's XML,
+    taken from ``entries`` (by id) when it is there, for the entry it was made of."""
+    firsts = standoff_entries(tree) if entries else {}
+
+    def cards(entry: etree._Element) -> str:
+        ident = entry.get(XML_ID)
+        xml = entries.get(ident) if ident and firsts.get(ident) is entry else None
+        return card(xml if xml is not None else
+                    etree.tostring(entry, encoding="unicode", with_tail=False))
+    return cards
 
 
 @functools.lru_cache(maxsize=4096)  # a register's worth of entries
-def card(entry: str) -> bytes:
-    """The card of a register entry (``card.xsl``), from its TEI element as XML."""
+def card(entry: str) -> str:
+    """The card of a register entry (``card.xsl``), from its TEI element as XML: an entry
+    is named by many documents, its card is made once."""
     tree = etree.ElementTree(etree.fromstring(entry, safe_parser()))
-    return bytes(stylesheet("card.xsl")(tree)).removesuffix(b"\n")
+    return str(stylesheet("card.xsl")(tree)).removesuffix("\n")
 
 
 __all__ = ["DEFAULT_DESCRIPTION", "DEFAULT_TITLE", "STATIC_FILES", "Named", "Options",

@@ -32,7 +32,7 @@ PASSAGE_KINDS = {"p": "¶", "item": "item", "sp": "speech", "head": "heading", "
                  "postscript": "postscript", "enclosure": "enclosure"}
 
 _SPACE = re.compile(r"\s+")
-_SUFFIX = re.compile(r"([A-Za-z]+)(\d*)")
+_SUFFIX = re.compile(r"([A-Za-z]+)([0-9]*)")  # ASCII digits, as the stylesheet reads them
 
 
 class NameSpan(NamedTuple):
@@ -178,6 +178,7 @@ def _walk(el: etree._Element, current: Passage, found: list[Passage],
                 current.add(tail)
             continue
         name = _NUMBERED.get(tag) if numbered else None
+        frag: str | None
         if name is not None:
             counters[name] += 1
             frag = f"{doc_id}.{name}{counters[name]}"

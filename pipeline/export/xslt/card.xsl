@@ -4,7 +4,7 @@
   it in a page (layout.xsl, mode "card").  XSLT 1.0.
 
   An entry is named by many documents; pipeline/export/html.py makes its card once with
-  this and puts it in each page made with document.xsl's parameter cards='apart'.
+  this and puts it in each document page it writes (pipeline/export/document_html.py).
 -->
 <xsl:stylesheet version="1.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform">

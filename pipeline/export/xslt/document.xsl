@@ -14,6 +14,11 @@
 
   Templates in mode "text" render the document text.  To change how an element looks, change
   its template here and its rule in ../static/edition.css.
+
+  teipipe itself writes the same pages in Python (pipeline/export/document_html.py: the same
+  walk of the tree as strings, at a fraction of the time); tests/test_export_document_html.py
+  checks that this stylesheet and that module give the same page, byte for byte, so a change
+  here is made there too.
 -->
 <xsl:stylesheet version="1.0"
   xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -31,9 +36,6 @@
   <xsl:param name="prev-title" select="''"/>
   <xsl:param name="next-href" select="''"/>
   <xsl:param name="next-title" select="''"/>
-  <!-- 'within': each entry's card in its place; 'apart': the places left empty, for cards
-       made once per entry (card.xsl) and put in by pipeline/export/html.py. -->
-  <xsl:param name="cards" select="'within'"/>
 
   <!-- The names of the text and of the senders and recipients ($names), by their @ref. -->
   <xsl:key name="pointer" match="/tei:TEI/tei:text/tei:body//tei:persName | /tei:TEI/tei:text/tei:body//tei:placeName | /tei:TEI/tei:text/tei:body//tei:orgName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:persName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:placeName | /tei:TEI/tei:teiHeader/tei:profileDesc/tei:correspDesc//tei:orgName" use="normalize-space(@ref)"/>
@@ -790,7 +792,7 @@
           <li>
             <div class="card card-{local-name()}">
               <div class="card-body" id="{@xml:id}">
-                <xsl:if test="$cards = 'within'"><xsl:apply-templates select="." mode="card"/></xsl:if>
+                <xsl:apply-templates select="." mode="card"/>
               </div>
               <p class="card-more"><a href="{$root}{$folder}/{@xml:id}.html">In the register, with every occurrence</a></p>
             </div>
