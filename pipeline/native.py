@@ -44,7 +44,8 @@ PACKAGE = Path(__file__).resolve().parent
 
 #: The modules ``make compile`` builds (paths relative to the project folder).
 MODULES = tuple(f"pipeline/{name}.py" for name in (
-    "chars", "rebuild", "entities/matcher", "entities/segments", "entities/rules", "entities/tagger",
+    "chars", "rebuild",
+    "entities/matcher", "entities/segments", "entities/rules", "entities/tagger",
     "entities/context", "entities/resolve", "entities/pairs",
     "convert/page", "convert/blocks", "convert/inlines", "convert/header", "convert/dates",
     "tei/write",
