@@ -56,6 +56,10 @@ def test_the_index_finds_what_the_xpath_queries_found(path: Path) -> None:
     assert index.pointers == tree.xpath(pointers)
     assert index.dates == tree.xpath(dates)
     assert index.name_refs == tree.xpath(f"//*[{names}][@ref]{outside}", namespaces=NS)
+    assert index.name_ref_values == tree.xpath(f"//*[{names}]{outside}/@ref", namespaces=NS)
+    assert index.pointer_values() == tree.xpath(
+        "//*/@*[name() = 'ref' or name() = 'target' or name() = 'resp' or name() = 'ana' "
+        "or name() = 'scheme']")
     assert index.entries == tree.xpath("/tei:TEI/tei:standOff//*[self::tei:person or "
                                        "self::tei:place or self::tei:org]", namespaces=NS)
     assert index.entry_refs == tree.xpath("/tei:TEI/tei:standOff//@ref", namespaces=NS)

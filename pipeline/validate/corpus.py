@@ -40,7 +40,7 @@ def facts_of(f: XmlFile) -> dict:
     register = f.tree.getroot().find("tei:text", NS) is None
     ids = [[value, el.sourceline] for el, value, inside in (index.full if register else index).ids
            if register or not inside]
-    refs = _targets([el.get("ref", "") for el in index.name_refs])
+    refs = _targets(index.name_ref_values)
     entry_refs = _targets(index.all_entry_refs())
     entries = [[entry.get(XML_ID) or "", entry.sourceline,
                  _canonical_hash(index.xml_of(entry))] for entry in index.entries]
