@@ -30,15 +30,16 @@ def _where(job: int, offset: int) -> tuple[int, int]:
 def test_results_come_in_the_order_of_the_jobs_from_worker_processes(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(spread, "CHUNK", 3)
-    done = list(spread.spread(_where, list(range(40)), 100))
-    assert [value for value, _pid in done] == list(range(100, 140))
-    pids = {pid for _value, pid in done}
+    done = list(spread.spread(_where, iter(range(40)), 100))
+    assert [job for job, _result in done] == list(range(40))
+    assert [value for _job, (value, _pid) in done] == list(range(100, 140))
+    pids = {pid for _job, (_value, pid) in done}
     assert os.getpid() not in pids and len(pids) == 2
 
 
 def test_a_few_jobs_are_done_here() -> None:
     done = list(spread.spread(_where, [1, 2, 3], 0))
-    assert done == [(1, os.getpid()), (2, os.getpid()), (3, os.getpid())]
+    assert done == [(job, (job, os.getpid())) for job in (1, 2, 3)]
 
 
 def _fails(job: int, _context: None) -> int:
@@ -121,3 +122,22 @@ def test_records_a_schema_rejects_in_a_worker_are_reported(
                line.endswith("[E504]") for line in errors)
     assert "no package written" in result.output
     assert not (edition / "build" / ("deposit" if fmt == "bagit" else fmt)).exists()
+
+
+@needs_workers
+def test_jobs_are_taken_only_a_few_shares_ahead_of_the_results(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What is held for the jobs does not grow with the edition."""
+    monkeypatch.setattr(spread, "CHUNK", 2)
+    taken = []
+
+    def jobs():
+        for n in range(200):
+            taken.append(n)
+            yield n
+
+    done = spread.spread(_where, jobs(), 0)
+    assert next(done)[0] == 0
+    ahead = (os.cpu_count() or 1) * spread.AHEAD * spread.CHUNK
+    assert ahead < len(taken) <= ahead + 2 * spread.CHUNK + 1
+    assert [job for job, _result in done] == list(range(1, 200))

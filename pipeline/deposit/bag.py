@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import bagit
@@ -93,19 +94,21 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
     notes: list[Diagnostic] = []
     own: set[str] = set()
     docs = []
-    jobs: list[tuple[EditionDocument, list[MetsFile], tuple[str, ...], str]] = []
-    for d in edition.documents:
-        files = [mets_file(f.role, "../../" + f.rel, fixity[f.rel]) for f in d.files]
-        own.update(f.rel for f in d.files)
-        made = (f"data/metadata/dc/{d.stem}.xml", f"data/metadata/mets/{d.stem}.xml")
-        key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
-        if not all(staged.take(rel, key) for rel in made):
-            jobs.append((d, files, made, key))
-        docs.append((d.id, d.title, f"mets/{d.stem}.xml"))
-    for (_d, _files, made, key), (found, problems) in zip(jobs, spread(
-            _write_records, [(d, files, [staged.making(rel) for rel in made])
-                             for d, files, made, _key in jobs],
-            (edition.meta, when, schemas))):
+
+    def jobs() -> Iterator[tuple[EditionDocument, list[MetsFile], tuple[str, ...], str,
+                                 list[str]]]:
+        """The documents whose records the old bag does not hold, with where they go."""
+        for d in edition.documents:
+            files = [mets_file(f.role, "../../" + f.rel, fixity[f.rel]) for f in d.files]
+            own.update(f.rel for f in d.files)
+            made = (f"data/metadata/dc/{d.stem}.xml", f"data/metadata/mets/{d.stem}.xml")
+            key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
+            docs.append((d.id, d.title, f"mets/{d.stem}.xml"))
+            if not all(staged.take(rel, key) for rel in made):
+                yield d, files, made, key, [staged.making(rel) for rel in made]
+
+    for (_d, _files, made, key, _paths), (found, problems) in spread(
+            _write_records, jobs(), (edition.meta, when, schemas)):
         notes.extend(problems)
         for rel, fixity_of_rel in zip(made, found):
             staged.made(rel, fixity_of_rel, key)
@@ -118,12 +121,13 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
     return notes
 
 
-def _write_records(job: tuple[EditionDocument, list[MetsFile], list[str]],
+def _write_records(job: tuple[EditionDocument, list[MetsFile], tuple[str, ...], str,
+                                list[str]],
                    context: tuple[EditionMeta, PackageDate, Schemas | None],
                    ) -> tuple[list[Fixity], tuple[Diagnostic, ...]]:
     """A document's Dublin Core and METS written to their paths (in a worker process:
     :mod:`.spread`); their fixity, and what the schemas say of them."""
-    (d, files, paths), (meta, when, schemas) = job, context
+    (d, files, _made, _key, paths), (meta, when, schemas) = job, context
     rec = records(d, meta, when, files, schemas)
     return [write_file(path, data) for path, data in zip(paths, (rec.dc, rec.mets))], \
         rec.problems

@@ -214,13 +214,12 @@ def _all_facts(paths: list[str], memory: FileMemory) -> Iterator[Facts]:
     """The facts of each TEI file, in order: remembered for its content, else read, hashed
     and parsed on every core (:mod:`.spread`), and remembered."""
     known = [_known_facts(path, memory) for path in paths]
-    read = iter(spread(_read_facts, [p for p, k in zip(paths, known) if k is None],
-                       memory.started))
+    read = spread(_read_facts, (p for p, k in zip(paths, known) if k is None), memory.started)
     for path, facts in zip(paths, known):
         if facts is not None:
             yield facts, None
             continue
-        state, sha512, facts, problem = next(read)
+        _path, (state, sha512, facts, problem) = next(read)
         if state is None:
             yield None, problem
             continue

@@ -11,6 +11,7 @@ the ORIGINAL bundle, and the item's METS in a METADATA bundle.  Import with::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic, error
@@ -86,29 +87,32 @@ def write_items(items: list[tuple[EditionDocument, list[tuple[str, str, Fixity]]
     """The metadata of each document's item folder (its files, ``named`` (role, name,
     fixity), are in): its METS, ``dublin_core.xml`` and ``contents``, taken over from the
     last batch or made (on every core: :mod:`.spread`); what the schemas say of them."""
-    jobs = []
-    for d, named in items:
-        mets_name = f"{d.stem}.mets.xml"
-        made = (f"{d.stem}/{mets_name}", f"{d.stem}/dublin_core.xml", f"{d.stem}/contents")
-        key = key_of(d.stem, edition.meta, when.day.isoformat(), _files(named))
-        if not all(staged.take(rel, key) for rel in made):
-            jobs.append((d, named, made, key))
+    def jobs() -> Iterator[tuple[EditionDocument, list[tuple[str, str, Fixity]],
+                                 tuple[str, ...], str, list[str]]]:
+        """The documents whose item metadata the old batch does not hold."""
+        for d, named in items:
+            mets_name = f"{d.stem}.mets.xml"
+            made = (f"{d.stem}/{mets_name}", f"{d.stem}/dublin_core.xml", f"{d.stem}/contents")
+            key = key_of(d.stem, edition.meta, when.day.isoformat(), _files(named))
+            if not all(staged.take(rel, key) for rel in made):
+                yield d, named, made, key, [staged.making(rel) for rel in made]
+
     notes: list[Diagnostic] = []
-    for (_d, _named, made, key), (found, problems) in zip(jobs, spread(
-            _write_item, [(d, named, [staged.making(rel) for rel in made])
-                          for d, named, made, _key in jobs], (edition.meta, when, schemas))):
+    for (_d, _named, made, key, _paths), (found, problems) in spread(
+            _write_item, jobs(), (edition.meta, when, schemas)):
         notes.extend(problems)
         for rel, fixity in zip(made, found):
             staged.made(rel, fixity, key)
     return notes
 
 
-def _write_item(job: tuple[EditionDocument, list[tuple[str, str, Fixity]], list[str]],
+def _write_item(job: tuple[EditionDocument, list[tuple[str, str, Fixity]], tuple[str, ...],
+                           str, list[str]],
                 context: tuple[EditionMeta, PackageDate, Schemas | None],
                 ) -> tuple[list[Fixity], tuple[Diagnostic, ...]]:
     """A document's METS, ``dublin_core.xml`` and ``contents`` written to their paths (in a
     worker process: :mod:`.spread`); their fixity, and what the schemas say of them."""
-    (d, named, paths), (meta, when, schemas) = job, context
+    (d, named, _made, _key, paths), (meta, when, schemas) = job, context
     rec = records(d, meta, when, _files(named), schemas)
     return [write_file(path, data) for path, data in zip(paths, (
         rec.mets, dspace_dc(rec.terms), contents(named, f"{d.stem}.mets.xml")))], rec.problems
