@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -26,15 +27,20 @@ def _where(job: int, offset: int) -> tuple[int, int]:
     return job + offset, os.getpid()
 
 
+def _slowly(job: int, offset: int) -> tuple[int, int]:
+    time.sleep(0.02)  # long enough that one worker cannot take every share
+    return _where(job, offset)
+
+
 @needs_workers
 def test_results_come_in_the_order_of_the_jobs_from_worker_processes(
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(spread, "CHUNK", 3)
-    done = list(spread.spread(_where, iter(range(40)), 100))
+    done = list(spread.spread(_slowly, iter(range(40)), 100))
     assert [job for job, _result in done] == list(range(40))
     assert [value for _job, (value, _pid) in done] == list(range(100, 140))
     pids = {pid for _job, (_value, pid) in done}
-    assert os.getpid() not in pids and len(pids) == 2
+    assert os.getpid() not in pids and 2 <= len(pids) <= (os.cpu_count() or 1)
 
 
 def test_a_few_jobs_are_done_here() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tomllib
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -214,22 +215,26 @@ def _all_facts(paths: list[str], memory: FileMemory) -> Iterator[Facts]:
     """The facts of each TEI file, in order: remembered for its content, else read, hashed
     and parsed on every core (:mod:`.spread`), and remembered."""
     known = [_known_facts(path, memory) for path in paths]
-    read = spread(_read_facts, (p for p, k in zip(paths, known) if k is None), memory.started)
-    for path, facts in zip(paths, known):
-        if facts is not None:
-            yield facts, None
-            continue
-        _path, (state, sha512, facts, problem) = next(read)
-        if state is None:
-            yield None, problem
-            continue
-        entry = memory.learn(path, state, sha512)
-        if "facts" in entry:  # the same content as when last seen
-            yield entry["facts"], None
-            continue
-        if problem is None:
-            memory.learn_facts(path, facts)
-        yield facts, problem
+    with closing(spread(_read_facts, (p for p, k in zip(paths, known) if k is None),
+                        memory.started)) as read:  # its workers let go of at the end
+        for path, facts in zip(paths, known):
+            if facts is not None:
+                yield facts, None
+                continue
+            yield _learnt(path, *next(read)[1], memory)
+
+
+def _learnt(path: str, state: FileState | None, sha512: str, facts: dict | None,
+            problem: tuple[str, int | None] | None, memory: FileMemory) -> Facts:
+    """What :func:`_read_facts` found of ``path``, learnt by ``memory``."""
+    if state is None:
+        return None, problem
+    entry = memory.learn(path, state, sha512)
+    if "facts" in entry:  # the same content as when last seen
+        return entry["facts"], None
+    if problem is None:
+        memory.learn_facts(path, facts)
+    return facts, problem
 
 
 def _known_facts(path: str, memory: FileMemory) -> dict | None:
