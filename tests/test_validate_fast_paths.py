@@ -56,6 +56,10 @@ def test_the_index_finds_what_the_xpath_queries_found(path: Path) -> None:
     assert index.pointers == tree.xpath(pointers)
     assert index.dates == tree.xpath(dates)
     assert index.name_refs == tree.xpath(f"//*[{names}][@ref]{outside}", namespaces=NS)
+    assert index.name_ref_values == tree.xpath(f"//*[{names}]{outside}/@ref", namespaces=NS)
+    assert index.pointer_values() == tree.xpath(
+        "//*/@*[name() = 'ref' or name() = 'target' or name() = 'resp' or name() = 'ana' "
+        "or name() = 'scheme']")
     assert index.entries == tree.xpath("/tei:TEI/tei:standOff//*[self::tei:person or "
                                        "self::tei:place or self::tei:org]", namespaces=NS)
     assert index.entry_refs == tree.xpath("/tei:TEI/tei:standOff//@ref", namespaces=NS)
@@ -473,3 +477,41 @@ def test_the_rewritten_patterns_are_those_of_the_schema() -> None:
     values = {p.get("value") for path in SCHEMA_DIR.glob("*.xsd")
               for p in etree.parse(str(path)).iter(f"{{{schema_parts.XS}}}pattern")}
     assert set(schema_parts.SAME_LANGUAGE) <= values
+
+
+_CHECKS = """<sch:schema xmlns:sch="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt">
+  <sch:ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/>
+  <sch:pattern>
+    <sch:rule context="tei:p">
+      <sch:let name="n" value="string-length(@n)"/>
+      <sch:assert id="A1" test="$n &lt; 3">n too long: <sch:value-of select="@n"/></sch:assert>
+      <sch:report id="R1" test="@rend = 'x'">rend x</sch:report>
+      <sch:assert id="A2" test="normalize-space(.) != ''">empty</sch:assert>
+    </sch:rule>
+  </sch:pattern>
+</sch:schema>"""
+
+
+@pytest.mark.parametrize("p", ['<p n="1">a</p>', '<p rend="x" n="1">a</p>', '<p n="1234">a</p>',
+                               '<p rend="x" n="1"/>', '<p n="12345" rend="x"/>',
+                               '<p>a</p><p n="9999"/>'])
+def test_a_rules_checks_asked_at_once_report_what_they_reported_one_by_one(p: str) -> None:
+    stylesheet = isoschematron.Schematron(etree.fromstring(_CHECKS),
+                                          store_xslt=True).validator_xslt
+    guarded = copy.deepcopy(stylesheet)
+    svrl = "{http://purl.oclc.org/dsdl/svrl}"
+    for fired in list(guarded.iter(f"{svrl}fired-rule")):  # as the trimmed stylesheet has it
+        fired.getparent().remove(fired)
+    for template in guarded.getroot():
+        schematron._checks_at_once(template)
+    xsl = "{http://www.w3.org/1999/XSL/Transform}"
+    assert len([el for el in guarded.iter(f"{xsl}if") if el.get("test", "").startswith(
+        "not((")]) == 1
+    doc = etree.fromstring(f'<TEI xmlns="{TEI_NS}"><text>{p}</text></TEI>').getroottree()
+
+    def found(xslt: etree._ElementTree) -> list[tuple[str | None, str | None, str]]:
+        report = etree.XSLT(xslt)(doc).getroot()
+        return [(e.get("id"), e.get("location"), "".join(e.itertext()).strip())
+                for e in report.iter(f"{svrl}failed-assert", f"{svrl}successful-report")]
+
+    assert found(guarded) == found(stylesheet)

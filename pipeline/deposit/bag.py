@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import bagit
@@ -27,13 +28,14 @@ from .. import __version__
 from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from . import output
-from .edition import GROUPS, Edition, PackageDate
+from .edition import GROUPS, Edition, EditionDocument, EditionMeta, PackageDate
 from .fixity import FileMemory, Fixity
 from .mets import MetsFile, edition_mets
 from .readme import readme
 from .records import mets_file, records
 from .schemas import Schemas
-from .staged import Staged, key_of, twin_of
+from .spread import spread
+from .staged import Staged, key_of, twin_of, write_file
 
 ALGORITHMS = ("sha256", "sha512")
 #: The bag's payload folder: each edition file lies in it at its path in the edition.
@@ -92,17 +94,24 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
     notes: list[Diagnostic] = []
     own: set[str] = set()
     docs = []
-    for d in edition.documents:
-        files = [mets_file(f.role, "../../" + f.rel, fixity[f.rel]) for f in d.files]
-        own.update(f.rel for f in d.files)
-        dc, mets = f"data/metadata/dc/{d.stem}.xml", f"data/metadata/mets/{d.stem}.xml"
-        key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
-        if not (staged.take(dc, key) and staged.take(mets, key)):
-            rec = records(d, edition.meta, when, files, schemas)
-            notes.extend(rec.problems)
-            staged.write(dc, rec.dc, key)
-            staged.write(mets, rec.mets, key)
-        docs.append((d.id, d.title, f"mets/{d.stem}.xml"))
+
+    def jobs() -> Iterator[tuple[EditionDocument, list[MetsFile], tuple[str, ...], str,
+                                 list[str]]]:
+        """The documents whose records the old bag does not hold, with where they go."""
+        for d in edition.documents:
+            files = [mets_file(f.role, "../../" + f.rel, fixity[f.rel]) for f in d.files]
+            own.update(f.rel for f in d.files)
+            made = (f"data/metadata/dc/{d.stem}.xml", f"data/metadata/mets/{d.stem}.xml")
+            key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
+            docs.append((d.id, d.title, f"mets/{d.stem}.xml"))
+            if not all(staged.take(rel, key) for rel in made):
+                yield d, files, made, key, [staged.making(rel) for rel in made]
+
+    for (_d, _files, made, key, _paths), (found, problems) in spread(
+            _write_records, jobs(), (edition.meta, when, schemas)):
+        notes.extend(problems)
+        for rel, fixity_of_rel in zip(made, found):
+            staged.made(rel, fixity_of_rel, key)
     shared: list[MetsFile] = [mets_file("edition", "../" + f.rel, fixity[f.rel])
                               for f in edition.files if f.rel not in own]
     staged.write("data/metadata/edition.mets.xml", edition_mets(
@@ -110,6 +119,18 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
         shared, f"{when.day.isoformat()}T00:00:00Z", edition.meta.organization))
     staged.write("data/README.md", readme(edition, when, ALGORITHMS))
     return notes
+
+
+def _write_records(job: tuple[EditionDocument, list[MetsFile], tuple[str, ...], str,
+                                list[str]],
+                   context: tuple[EditionMeta, PackageDate, Schemas | None],
+                   ) -> tuple[list[Fixity], tuple[Diagnostic, ...]]:
+    """A document's Dublin Core and METS written to their paths (in a worker process:
+    :mod:`.spread`); their fixity, and what the schemas say of them."""
+    (d, files, _made, _key, paths), (meta, when, schemas) = job, context
+    rec = records(d, meta, when, files, schemas)
+    return [write_file(path, data) for path, data in zip(paths, (rec.dc, rec.mets))], \
+        rec.problems
 
 
 def walk_order(rel: str) -> list[tuple[int, str]]:

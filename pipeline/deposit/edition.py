@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tomllib
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
@@ -21,11 +22,13 @@ from typing import Iterator
 from lxml import etree
 
 from ..diagnostics import Diagnostic, error, warning
+from ..incremental import FileState
 from ..files import display_path
 from ..model import Document
 from ..tei.read import TEIError, parse
 from .facts import document, read_facts
-from .fixity import FileMemory
+from .fixity import FileMemory, read_hashed
+from .spread import spread
 
 #: Package folder -> project folder.  The order is the order of the README's table.
 GROUPS: tuple[tuple[str, str, str], ...] = (
@@ -153,15 +156,10 @@ def collect(root: Path, memory: FileMemory | None = None) -> tuple[Edition, list
                            file=display_path(root / "tei"),
                            hint="run `make tei` (or `teipipe convert`) first"))
     index = _FileIndex(files)
-    for f in tei_files:
-        try:
-            facts = _facts(f.path, memory)
-        except etree.XMLSyntaxError as exc:
-            notes.append(error("E502", f"not well-formed XML: {exc.msg}",
-                               file=display_path(Path(f.path)), line=exc.lineno))
-            continue
-        except (TEIError, OSError) as exc:
-            notes.append(error("E502", f"cannot read the TEI: {exc}", file=display_path(Path(f.path))))
+    for f, (facts, problem) in zip(tei_files, _all_facts([f.path for f in tei_files], memory)):
+        if problem is not None:
+            message, line = problem
+            notes.append(error("E502", message, file=display_path(Path(f.path)), line=line))
             continue
         documents.append(index.files_of(EditionDocument(PurePosixPath(f.rel).stem, facts),
                                         f, root))
@@ -209,16 +207,55 @@ def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
     return meta, notes
 
 
-def _facts(path: str, memory: FileMemory) -> dict:
-    """The facts of a TEI file: remembered for its content, else read (and remembered)."""
+#: The facts of a TEI file, or why it has none (a message, and a line when one is known).
+Facts = tuple[dict | None, tuple[str, int | None] | None]
+
+
+def _all_facts(paths: list[str], memory: FileMemory) -> Iterator[Facts]:
+    """The facts of each TEI file, in order: remembered for its content, else read, hashed
+    and parsed on every core (:mod:`.spread`), and remembered."""
+    known = [_known_facts(path, memory) for path in paths]
+    with closing(spread(_read_facts, (p for p, k in zip(paths, known) if k is None),
+                        memory.started)) as read:  # its workers let go of at the end
+        for path, facts in zip(paths, known):
+            if facts is not None:
+                yield facts, None
+                continue
+            yield _learnt(path, *next(read)[1], memory)
+
+
+def _learnt(path: str, state: FileState | None, sha512: str, facts: dict | None,
+            problem: tuple[str, int | None] | None, memory: FileMemory) -> Facts:
+    """What :func:`_read_facts` found of ``path``, learnt by ``memory``."""
+    if state is None:
+        return None, problem
+    entry = memory.learn(path, state, sha512)
+    if "facts" in entry:  # the same content as when last seen
+        return entry["facts"], None
+    if problem is None:
+        memory.learn_facts(path, facts)
+    return facts, problem
+
+
+def _known_facts(path: str, memory: FileMemory) -> dict | None:
     entry = memory.recall(path)
-    if entry is None or "facts" not in entry:
-        data, entry = memory.read(path)
-        if "facts" not in entry:
-            facts = read_facts(parse(data))
-            memory.learn_facts(path, facts)
-            return facts
-    return entry["facts"]
+    return entry.get("facts") if entry is not None else None
+
+
+def _read_facts(path: str, started: int,
+                ) -> tuple[FileState | None, str, dict | None, tuple[str, int | None] | None]:
+    """A TEI file's state, SHA-512 and facts, or why it has no facts (in a worker process:
+    errors come back as data, not as exceptions that may not cross)."""
+    try:
+        data, state, sha512 = read_hashed(path, started)
+    except OSError as exc:
+        return None, "", None, (f"cannot read the TEI: {exc}", None)
+    try:
+        return state, sha512, read_facts(parse(data)), None
+    except etree.XMLSyntaxError as exc:
+        return state, sha512, None, (f"not well-formed XML: {exc.msg}", exc.lineno)
+    except TEIError as exc:
+        return state, sha512, None, (f"cannot read the TEI: {exc}", None)
 
 
 def _group_files(folder: str, group: str) -> list[PackageFile]:

@@ -63,13 +63,10 @@ class FileMemory:
         except OSError:
             return None
 
-    def read(self, path: Path | str) -> tuple[bytes, dict]:
-        """The bytes of ``path`` and its new entry (facts kept when the content is the same)."""
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            data = handle.read()
-        return data, self._learn(path, state_of(data, st, self.started),
-                                 hashlib.sha512(data).hexdigest())
+    def learn(self, path: Path | str, state: FileState, sha512: str) -> dict:
+        """The new entry of ``path``, read (:func:`read_hashed`) elsewhere (facts kept when
+        the content is the same)."""
+        return self._learn(path, state, sha512)
 
     def learn_facts(self, path: Path | str, facts: dict) -> None:
         entry = self.record.get(_key(path))
@@ -122,6 +119,15 @@ class FileMemory:
                     if k not in self.seen and not os.path.exists(k)]:
             self.record.drop(key)
         self.record.save()
+
+
+def read_hashed(path: Path | str, started: int) -> tuple[bytes, FileState, str]:
+    """The bytes of ``path``, its state (``started``: when the run began) and its SHA-512:
+    what :meth:`FileMemory.learn` learns."""
+    with open(path, "rb") as handle:
+        st = os.fstat(handle.fileno())
+        data = handle.read()
+    return data, state_of(data, st, started), hashlib.sha512(data).hexdigest()
 
 
 def _key(path: Path | str) -> str:

@@ -11,17 +11,20 @@ the ORIGINAL bundle, and the item's METS in a METADATA bundle.  Import with::
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from . import output
 from .dublin_core import dspace_dc
-from .edition import Edition, EditionDocument, PackageDate, PackageFile
+from .edition import Edition, EditionDocument, EditionMeta, PackageDate, PackageFile
 from .fixity import FileMemory, Fixity
+from .mets import MetsFile
 from .records import mets_file, records
 from .schemas import Schemas
-from .staged import Staged, key_of, twin_of
+from .spread import spread
+from .staged import Staged, key_of, twin_of, write_file
 
 #: Kind of file -> (order in ``contents``, description shown to the repository's users).
 ROLES = {
@@ -47,11 +50,9 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
         items = [(d, item_names(d)) for d in edition.documents]
         staged.copy_all([(f.path, f"{d.stem}/{name}", twin_of(twins, f)) for d, named in items
                          for _role, name, f in named])
-        notes: list[Diagnostic] = []
-        for d, named in items:
-            notes.extend(write_item(d, [(role, name, staged.fixity[f"{d.stem}/{name}"])
-                                        for role, name, _f in named],
-                                    edition, when, schemas, staged))
+        notes = write_items([(d, [(role, name, staged.fixity[f"{d.stem}/{name}"])
+                                  for role, name, _f in named]) for d, named in items],
+                            edition, when, schemas, staged)
         if notes:
             output.discard(built)
             return notes, None
@@ -80,21 +81,45 @@ def item_names(d: EditionDocument) -> list[tuple[str, str, PackageFile]]:
     return named
 
 
-def write_item(d: EditionDocument, named: list[tuple[str, str, Fixity]], edition: Edition,
-               when: PackageDate, schemas: Schemas | None, staged: Staged) -> list[Diagnostic]:
-    """The metadata of one document's item folder (its files, ``named`` (role, name,
-    fixity), are in): its METS, ``dublin_core.xml`` and ``contents``; what the schemas say
-    of its metadata."""
-    files = [mets_file(role, name, fixity) for role, name, fixity in named]
-    mets_name = f"{d.stem}.mets.xml"
-    made = [f"{d.stem}/{mets_name}", f"{d.stem}/dublin_core.xml", f"{d.stem}/contents"]
-    key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
-    if all(staged.take(rel, key) for rel in made):
-        return []
-    rec = records(d, edition.meta, when, files, schemas)
-    for rel, data in zip(made, (rec.mets, dspace_dc(rec.terms), contents(named, mets_name))):
-        staged.write(rel, data, key)
-    return list(rec.problems)
+def write_items(items: list[tuple[EditionDocument, list[tuple[str, str, Fixity]]]],
+                edition: Edition, when: PackageDate, schemas: Schemas | None,
+                staged: Staged) -> list[Diagnostic]:
+    """The metadata of each document's item folder (its files, ``named`` (role, name,
+    fixity), are in): its METS, ``dublin_core.xml`` and ``contents``, taken over from the
+    last batch or made (on every core: :mod:`.spread`); what the schemas say of them."""
+    def jobs() -> Iterator[tuple[EditionDocument, list[tuple[str, str, Fixity]],
+                                 tuple[str, ...], str, list[str]]]:
+        """The documents whose item metadata the old batch does not hold."""
+        for d, named in items:
+            mets_name = f"{d.stem}.mets.xml"
+            made = (f"{d.stem}/{mets_name}", f"{d.stem}/dublin_core.xml", f"{d.stem}/contents")
+            key = key_of(d.stem, edition.meta, when.day.isoformat(), _files(named))
+            if not all(staged.take(rel, key) for rel in made):
+                yield d, named, made, key, [staged.making(rel) for rel in made]
+
+    notes: list[Diagnostic] = []
+    for (_d, _named, made, key, _paths), (found, problems) in spread(
+            _write_item, jobs(), (edition.meta, when, schemas)):
+        notes.extend(problems)
+        for rel, fixity in zip(made, found):
+            staged.made(rel, fixity, key)
+    return notes
+
+
+def _write_item(job: tuple[EditionDocument, list[tuple[str, str, Fixity]], tuple[str, ...],
+                           str, list[str]],
+                context: tuple[EditionMeta, PackageDate, Schemas | None],
+                ) -> tuple[list[Fixity], tuple[Diagnostic, ...]]:
+    """A document's METS, ``dublin_core.xml`` and ``contents`` written to their paths (in a
+    worker process: :mod:`.spread`); their fixity, and what the schemas say of them."""
+    (d, named, _made, _key, paths), (meta, when, schemas) = job, context
+    rec = records(d, meta, when, _files(named), schemas)
+    return [write_file(path, data) for path, data in zip(paths, (
+        rec.mets, dspace_dc(rec.terms), contents(named, f"{d.stem}.mets.xml")))], rec.problems
+
+
+def _files(named: list[tuple[str, str, Fixity]]) -> list[MetsFile]:
+    return [mets_file(role, name, fixity) for role, name, fixity in named]
 
 
 def contents(named: list[tuple[str, str, Fixity]], mets_name: str) -> bytes:

@@ -64,6 +64,13 @@ def restat(out: Path, record: dict[str, list]) -> dict[str, list]:
     return now
 
 
+def write_file(path: str, data: bytes) -> Fixity:
+    """Write a new file (see :meth:`Staged.making`); its fixity."""
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return fixity_of(data)
+
+
 def twin_of(twins: str | None, f: PackageFile) -> str | None:
     """Where the folder ``twins`` (see :meth:`Staged.copy`) holds the edition file ``f``."""
     return None if twins is None else os.path.join(twins, f.rel)
@@ -131,15 +138,25 @@ class Staged:
     def write(self, rel: str, data: bytes, key: str | None = None) -> Fixity:
         """Write a made file (``key``: what it is made from, for the next build to take it
         over by; None: it is made each time)."""
+        found = write_file(self.making(rel), data)
+        self.made(rel, found, key)
+        return found
+
+    def making(self, rel: str) -> str:
+        """Where the made file ``rel`` is to be written (here or by a worker process, with
+        :func:`write_file`; then say so with :meth:`made`): its folder made, and nothing
+        there (a file taken over, then made after all: never write into a link)."""
         path = self._path(rel)
-        if rel in self.fixity:  # taken over, then made after all: never write into a link
+        if self.fixity.pop(rel, None) is not None:
             os.unlink(path)
-        self.fixity[rel] = found = fixity_of(data)
-        with open(path, "wb") as handle:
-            handle.write(data)
+            self.keys.pop(rel, None)
+        return path
+
+    def made(self, rel: str, found: Fixity, key: str | None = None) -> None:
+        """The made file ``rel`` is written (see :meth:`write`)."""
+        self.fixity[rel] = found
         if key is not None:
             self.keys[rel] = key
-        return found
 
     def digests(self) -> dict[str, str]:
         """Each file's path in the folder -> its SHA-256, what the archive reuses by."""

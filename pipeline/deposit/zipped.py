@@ -52,8 +52,11 @@ from .zipstream import ZipStream
 LEVEL = 3
 #: Members deflated ahead of the one being written, per thread.
 AHEAD = 4
-#: Files this small are deflated at once: handing them to a thread costs more.
+#: Files this small are handed to a thread a batch at a time (:class:`_Batch`): one
+#: thread's job per file would cost more than deflating it.
 INLINE = 16 * 1024
+#: A batch of small files is handed over when it holds this many bytes.
+BATCH = 256 * 1024
 
 #: Deflated data larger than this is kept in a temporary file until it is written.
 SPILL = 1 << 20
@@ -118,6 +121,7 @@ def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: i
     zs = ZipStream(out, time.gmtime(epoch)[:6])
     try:
         with ThreadPoolExecutor(max_workers=workers) as pool:
+            batch = _Batch(pool, level)
             for name, path in members:
                 if name.endswith("/"):
                     pending.append((name, None))
@@ -129,9 +133,14 @@ def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: i
                 elif sha is not None and sha in queued:  # a member before it has its content
                     pending.append((name, (sha, path)))
                 else:
-                    small = os.stat(path).st_size <= INLINE
-                    pending.append((name, _deflate(path, sha, level) if small else
-                                    pool.submit(_deflate, path, sha, level)))
+                    size = os.stat(path).st_size
+                    if size > INLINE:
+                        pending.append((name, pool.submit(_deflate, path, sha, level)))
+                    else:
+                        if batch.full():
+                            batch.submit()
+                            batch = _Batch(pool, level)
+                        pending.append((name, batch.add(path, sha, size)))
                     if sha is not None:
                         queued.add(sha)
                 _flush(zs, pending, made, workers * AHEAD, level)
@@ -153,6 +162,8 @@ def _flush(zs: ZipStream, pending: deque, made: dict[str, Entry], keep: int,
             continue
         if isinstance(job, Future):
             job = job.result()
+        elif isinstance(job, _Part):
+            job = job.result()
         elif len(job) == 2:  # the content of a member written before: copied from there
             sha, path = job
             job = (sha, *(_read_member(_reader(zs.out), made[sha])
@@ -161,6 +172,43 @@ def _flush(zs: ZipStream, pending: deque, made: dict[str, Entry], keep: int,
         made.setdefault(sha, (zs.member(name, crc, size, data, csize), csize, crc, size))
         if not isinstance(data, bytes):
             data.close()
+
+
+class _Batch:
+    """Small files deflated by one thread's job, handed over when it holds :data:`BATCH`
+    bytes or when the writer needs one of its members, whichever comes first."""
+
+    def __init__(self, pool: ThreadPoolExecutor, level: int):
+        self.pool, self.level = pool, level
+        self.files: list[tuple[str | Path, str | None]] = []
+        self.size = 0
+        self.future: Future | None = None
+
+    def add(self, path: str | Path, sha: str | None, size: int) -> _Part:
+        self.files.append((path, sha))
+        self.size += size
+        return _Part(self, len(self.files) - 1)
+
+    def full(self) -> bool:
+        """Whether it takes no more files: it holds enough, or is handed over already."""
+        return self.size >= BATCH or self.future is not None
+
+    def submit(self) -> Future:
+        if self.future is None:
+            self.future = self.pool.submit(
+                lambda files: [_deflate(path, sha, self.level) for path, sha in files],
+                tuple(self.files))
+        return self.future
+
+
+class _Part:
+    """A member of a :class:`_Batch`."""
+
+    def __init__(self, batch: _Batch, index: int):
+        self.batch, self.index = batch, index
+
+    def result(self) -> tuple[str, int, int, int, bytes | BinaryIO]:
+        return self.batch.submit().result()[self.index]
 
 
 def _deflate(path: str | Path, sha: str | None, level: int,

@@ -40,7 +40,7 @@ def facts_of(f: XmlFile) -> dict:
     register = f.tree.getroot().find("tei:text", NS) is None
     ids = [[value, el.sourceline] for el, value, inside in (index.full if register else index).ids
            if register or not inside]
-    refs = _targets([el.get("ref", "") for el in index.name_refs])
+    refs = _targets(index.name_ref_values)
     entry_refs = _targets(index.all_entry_refs())
     entries = [[entry.get(XML_ID) or "", entry.sourceline,
                  _canonical_hash(index.xml_of(entry))] for entry in index.entries]
@@ -152,11 +152,16 @@ class CorpusFacts:
         self.used |= refs
         referred = refs | set(facts["entry_refs"])
         keep = self._copies.setdefault
-        entries = facts["entries"]
-        self.documents.append((
-            shown, tuple(keep((eid, digest), (eid, digest)) for eid, _line, digest in entries),
-            array("q", (line if line is not None else -1 for _eid, line, _d in entries)),
-            sum(1 << k for k, (eid, _line, _d) in enumerate(entries) if eid in referred)))
+        pairs = []
+        lines = array("q")
+        bits = 0
+        for k, (eid, line, digest) in enumerate(facts["entries"]):  # (one loop: run per file)
+            pair = (eid, digest)
+            pairs.append(keep(pair, pair))
+            lines.append(line if line is not None else -1)
+            if eid in referred:
+                bits |= 1 << k
+        self.documents.append((shown, tuple(pairs), lines, bits))
 
     def copies(self) -> Iterator[tuple[str, list[tuple[str, int | None, str, bool]]]]:
         """Each document's copies as (id, line, hash, referred to), in file order."""

@@ -58,9 +58,12 @@ class Index:
     #: (element, xml:id, inside standOff), every element with an xml:id
     ids: list[tuple[etree._Element, str, bool]] = field(default_factory=list)
     pointers: list[etree._Element] = field(default_factory=list)  # any POINTER_ATTRIBUTES
+    #: the values of the POINTER_ATTRIBUTES of ``pointers``, in order (read in the walk)
+    pointer_attribute_values: list[str] = field(default_factory=list)
     dates: list[etree._Element] = field(default_factory=list)  # any DATE_ATTRIBUTES
     #: persName, placeName, orgName with @ref outside standOff
     name_refs: list[etree._Element] = field(default_factory=list)
+    name_ref_values: list[str] = field(default_factory=list)  # their @ref values
     #: person, place, org under a standOff that is a child of the root
     entries: list[etree._Element] = field(default_factory=list)
     #: the @ref values under (and on) a standOff that is a child of the root
@@ -95,8 +98,7 @@ class Index:
         """The values of every pointer attribute of the file (gathered once: tei_all's
         outline and the pointer rules both ask)."""
         if self._pointer_values is None:
-            self._pointer_values = [value for el in self.pointers for attr, value in el.items()
-                                    if attr in _POINTERS] + \
+            self._pointer_values = self.pointer_attribute_values + \
                 [value for _el, s in self.summarised for value in s.pointer_values]
         return self._pointer_values
 
@@ -150,6 +152,7 @@ def index_of(root: etree._Element, summarise: bool = True) -> Index:
         elif el.getparent() is not root:
             nested.update(el.iterdescendants())
     ids, pointers, dates = out.ids, out.pointers, out.dates
+    values = out.pointer_attribute_values
     parts = [(root, False)] + [(child, child.tag == STAND_OFF)
                                for child in root.iterchildren(etree.Element)]
     elements: Iterable[etree._Element]
@@ -161,21 +164,32 @@ def index_of(root: etree._Element, summarise: bool = True) -> Index:
         else:
             elements = part.iter(etree.Element)
         for el in elements:
-            keys = el.keys()
-            if not keys:
+            attributes = el.items()  # (one call for what the checks read of the element)
+            if not attributes:
                 continue
             inside = (top and el is not part) or (bool(nested) and el in nested)
-            if XML_ID in keys:
-                ids.append((el, el.get(XML_ID), inside))
-            if not _POINTERS.isdisjoint(keys):
+            pointer = date = False
+            ref: str | None = None
+            for name, value in attributes:
+                if name == XML_ID:
+                    ids.append((el, value, inside))
+                elif name in _POINTERS:
+                    pointer = True
+                    values.append(value)
+                    if name == "ref":
+                        ref = value
+                elif name in _DATES:
+                    date = True
+            if pointer:
                 pointers.append(el)
-            if not _DATES.isdisjoint(keys):
+            if date:
                 dates.append(el)
-            if "ref" in keys:
+            if ref is not None:
                 if not inside and el.tag in NAME_TAGS:
                     out.name_refs.append(el)
+                    out.name_ref_values.append(ref)
                 if top:
-                    out.entry_refs.append(el.get("ref"))
+                    out.entry_refs.append(ref)
     return out
 
 

@@ -51,8 +51,10 @@ POINTER_LISTS = frozenset({"ref", "target", "resp", "ana"})
 XSD_TYPES = "http://www.w3.org/2001/XMLSchema-datatypes"
 _WS = "[ \t\n\r]"  # what separates the items of a RELAX NG list (XML's white space)
 _LIST = f"{_WS}*#[A-Za-z0-9_.-]+(?:{_WS}+#[A-Za-z0-9_.-]+)*{_WS}*"
-#: Values joined by "|" (in none of them): each a list of one or more local pointers.
-_LOCAL_LISTS = re.compile(f"{_LIST}(?:\\|{_LIST})*")
+_LOCAL_LIST = re.compile(_LIST)
+#: Values already judged by :func:`local_pointers` (a pure function of the value; a file's
+#: values are mostly the register's ids, the same in file after file).
+_LOCAL: dict[str, bool] = {}
 
 
 def local_pointers(values: list[str]) -> bool:
@@ -60,11 +62,17 @@ def local_pointers(values: list[str]) -> bool:
     (``#`` and at least one of ASCII letters, digits, ``_.-``): each such token is a URI
     reference (a fragment of unreserved characters), so the list matches
     ``list { anyURI+ }``.  A cheap, exact-enough test: a ``True`` is always right; a
-    ``False`` only sends the file to the whole grammar."""
-    if not values:
-        return True
-    joined = "|".join(values)
-    return joined.count("|") == len(values) - 1 and _LOCAL_LISTS.fullmatch(joined) is not None
+    ``False`` only sends the file to the whole grammar.  Each distinct value is judged once
+    per run."""
+    for value in set(values):
+        local = _LOCAL.get(value)
+        if local is None:
+            if len(_LOCAL) >= MAX_VERDICTS:
+                _LOCAL.clear()
+            local = _LOCAL[value] = _LOCAL_LIST.fullmatch(value) is not None
+        if not local:
+            return False
+    return True
 
 
 def _r(name: str) -> str:

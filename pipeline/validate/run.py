@@ -81,17 +81,36 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
             found.append(path)
     seen: set[str] = set()
     unique = []
+    folders: dict[str, str] = {}
     for path in found:
-        key = os.path.realpath(path)
+        key = real_path(path, folders)
         if key not in seen:
             seen.add(key)
             unique.append(path)
     return unique
 
 
+def real_path(path: Path, folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, with the real path of each folder worked out once
+    (``folders``: by folder as written): a realpath is a stat per folder of the path, paid
+    for every one of thousands of files; a file that is no symbolic link only needs the
+    real path of its folder."""
+    head, tail = os.path.split(path)
+    if tail in ("", os.curdir, os.pardir) or os.path.islink(path):
+        return os.path.realpath(path)
+    real = folders.get(head)
+    if real is None:
+        real = folders[head] = os.path.realpath(head or os.curdir)
+    return os.path.join(real, tail)
+
+
 def shown_as(path: Path, cwd: str) -> str:
     """The name used in messages: relative to the working directory when inside it."""
-    rel = os.path.relpath(os.path.abspath(path), cwd)
+    written = os.fspath(path)
+    if not os.path.isabs(written) and os.pardir not in written.split(os.sep):
+        rel = os.path.normpath(written)  # what relpath(abspath(...)) gives, without its work
+    else:
+        rel = os.path.relpath(os.path.abspath(path), cwd)
     return str(path) if rel.startswith("..") else rel
 
 
@@ -194,7 +213,8 @@ def validate(paths: Iterable[Path] = (), options: Options = Options(),
     results of files that may be the register are kept whole.
     """
     files = find_files(paths)
-    real = [os.path.realpath(p) for p in files]  # (once: a realpath is a stat per folder)
+    folders: dict[str, str] = {}
+    real = [real_path(p, folders) for p in files]
     cwd = os.getcwd()
     tasks = [(p, shown_as(p, cwd)) for p in files]
     store = cache_mod.ResultCache() if options.use_cache else None
