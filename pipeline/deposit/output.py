@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -71,36 +70,7 @@ def install(built: Path, out: Path) -> None:
         os.replace(out, old / out.name)
     os.replace(built, out)
     if old is not None:
-        remove_tree(old)
-
-
-#: Threads removing an old package's folders at once (see :func:`remove_tree`).
-REMOVERS = 16
-
-
-def remove_tree(path: Path) -> None:
-    """Remove the folder ``path`` and everything below it, the folders of each depth at
-    once, deepest first.
-
-    Removing a folder waits for the file system's journal (on ext4 a few milliseconds
-    each: the old DSpace batch of 1,000 documents, a folder per document, took three
-    seconds to remove, doing nothing); folders removed by many threads at once share
-    the waits (measured: 500 folders in 0.2-0.3 s instead of 4-6 s)."""
-    depths: dict[int, list[str]] = {}
-    for folder, _folders, _files in os.walk(path):
-        depths.setdefault(folder.count(os.sep), []).append(folder)
-    with ThreadPoolExecutor(max_workers=REMOVERS) as pool:
-        for depth in sorted(depths, reverse=True):
-            list(pool.map(_remove_folder, depths[depth]))
-
-
-def _remove_folder(folder: str) -> None:
-    """Remove ``folder``, whose folders are removed already (links are not followed)."""
-    with os.scandir(folder) as entries:
-        for entry in entries:
-            if not entry.is_dir(follow_symlinks=False):
-                os.unlink(entry.path)
-    os.rmdir(folder)
+        shutil.rmtree(old)
 
 
 def discard(built: Path) -> None:
