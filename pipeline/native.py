@@ -48,7 +48,7 @@ MODULES = tuple(f"pipeline/{name}.py" for name in (
     "entities/matcher", "entities/segments", "entities/rules", "entities/tagger",
     "entities/context", "entities/resolve", "entities/pairs",
     "convert/page", "convert/blocks", "convert/inlines", "convert/header", "convert/dates",
-    "tei/write",
+    "tei/write", "tei/read",
     "validate/index", "validate/body_text",
     "export/document_html", "export/passages", "export/html_pieces", "export/summary",
     "export/text", "export/register",

@@ -374,7 +374,7 @@ def _main_block(el: etree._Element, sep: str) -> Block:
             raise TEIError(f"<sp> without <speaker> and <p> (line {el.sourceline})")
         return SpeakerTurn(_inlines(speaker), speaker.tail or "", _inlines(p), sep)
     if name == "div" and el.get("type") == "section":
-        blocks = []
+        blocks: list[Block] = []
         kids = _elements(el)
         k = 0
         while k < len(kids):
@@ -533,7 +533,7 @@ def name_node(el: etree._Element, content: tuple[Inline, ...] = ()) -> Name:
                 el.get("resp"))
 
 
-def iter_blocks(blocks) -> Iterator[Block]:
+def iter_blocks(blocks) -> Iterator[Block | Item]:
     """Every block, nested ones included, in document order."""
     for block in blocks:
         yield block
