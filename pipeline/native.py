@@ -51,7 +51,7 @@ MODULES = tuple(f"pipeline/{name}.py" for name in (
     "tei/write", "tei/read",
     "validate/index", "validate/body_text",
     "export/document_html", "export/passages", "export/html_pieces", "export/summary",
-    "export/text", "export/register",
+    "export/text", "export/register", "export/search",
 ))
 
 

@@ -32,13 +32,13 @@ from __future__ import annotations
 import json
 import re
 from array import array
-from typing import BinaryIO, Sequence
+from typing import BinaryIO, Final, Sequence
 
 from .register import Entry, entry_page, fold
 
-INDEX_VERSION = 1
+INDEX_VERSION: Final = 1
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD: Final = re.compile(r"[^\W_]+")
 
 
 def words(text: str) -> list[str]:
@@ -61,7 +61,7 @@ def _safe(data: str) -> str:
 
 
 #: A string as JSON (as :func:`json.dumps` writes it with ``ensure_ascii=False``).
-_string = json.encoder.encode_basestring
+_string: Final = json.encoder.encode_basestring
 
 
 def passage(fragment: str, label: str, text: str) -> str:
