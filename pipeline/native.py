@@ -52,6 +52,7 @@ MODULES = tuple(f"pipeline/{name}.py" for name in (
     "validate/index", "validate/body_text",
     "export/document_html", "export/passages", "export/html_pieces", "export/summary",
     "export/text", "export/register", "export/search",
+    "export/words",
 ))
 
 

@@ -4,11 +4,12 @@ No server: ``search.html`` loads ``assets/search-index.js`` (a ``<script>``, bec
 do not let a page opened from disk fetch a file) and ``assets/search.js`` searches it.
 
 The index is an inverted index over passages (:mod:`.passages`): each word, folded to lower
-case without accents (:func:`pipeline.export.register.fold`), maps to the passages that
-contain it.  The browser folds and splits the query the same way (``search.js``: NFD, drop
-combining marks, lower case, runs of letters and digits), finds the passages that have every
-word, checks phrases against the passage text, and marks the words in a snippet.  Each
-passage also lists the register entries it names, for the filter by entity.
+case without accents (:func:`pipeline.export.register.fold`) and split by
+:func:`.words.words`, maps to the passages that contain it.  The browser folds and splits
+the query the same way (``search.js``: NFD, drop combining marks, lower case, runs of
+letters and digits), finds the passages that have every word, checks phrases against the
+passage text, and marks the words in a snippet.  Each passage also lists the register
+entries it names, for the filter by entity.
 
 A hand-written index, not lunr.js or MiniSearch: those build their index in JavaScript (at
 export time that would need Node.js in the build) and know nothing of passages and entities;
@@ -30,20 +31,12 @@ passage per word) are held until the end.
 from __future__ import annotations
 
 import json
-import re
 from array import array
 from typing import BinaryIO, Final, Sequence
 
-from .register import Entry, entry_page, fold
+from .register import Entry, entry_page
 
 INDEX_VERSION: Final = 1
-
-_WORD: Final = re.compile(r"[^\W_]+")
-
-
-def words(text: str) -> list[str]:
-    """The folded words of a text, as the browser splits them."""
-    return _WORD.findall(fold(text))
 
 
 def _json(value) -> str:

@@ -31,8 +31,9 @@ from . import html_pieces
 from . import text as plain
 from .passages import metadata_passage, passages, refs_of
 from .register import fold, occurrences, standoff_entries
-from .search import passage, words
+from .search import passage
 from .sources import Source
+from .words import words
 
 #: Bump when what a summary holds changes: cached summaries of older code are not used.
 #: (5: kept with :mod:`marshal`, not as JSON: four times faster both ways, for a cache that

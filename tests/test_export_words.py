@@ -1,0 +1,41 @@
+"""The search index's word split (:mod:`pipeline.export.words`) equals the regular
+expression the browser's split is written as, on any text."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.export.register import fold
+from pipeline.export.words import split, words
+
+_WORD = re.compile(r"[^\W_]+")
+
+#: Any character (surrogates too), and the ones the split turns on, often.
+_TEXT = st.text(st.one_of(st.characters(),
+                          st.sampled_from("aZ09_ \t\n-’'éÉłß½²٣Ⅻ\u0301\u00a0")))
+
+
+@settings(max_examples=1000)
+@given(_TEXT)
+def test_split_is_the_regular_expression(text: str) -> None:
+    assert split(text) == _WORD.findall(text)
+
+
+@settings(max_examples=1000)
+@given(_TEXT)
+def test_words_are_the_folded_split(text: str) -> None:
+    assert words(text) == _WORD.findall(fold(text))
+
+
+@given(st.text(st.characters(max_codepoint=127)))
+def test_ascii_words(text: str) -> None:
+    assert words(text) == _WORD.findall(text.lower())
+
+
+def test_examples() -> None:
+    assert words("Dubček’s 2nd_visit, 1968–69") == [
+        "dubcek", "s", "2nd", "visit", "1968", "69"]
+    assert words("") == [] and words(" _- ") == []
