@@ -21,8 +21,8 @@ from pipeline.export import html
 from pipeline.export.passages import passage_label, passages
 from pipeline.export.register import fold, read_register
 from pipeline.export.run import export_html
-from pipeline.export.search import words
 from pipeline.export.stylesheets import XSLT_DIR
+from pipeline.export.words import words
 from pipeline.tei.read import parse
 
 from conftest import ROOT
