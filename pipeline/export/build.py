@@ -296,7 +296,8 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
     meta = summary.meta
     page = b""  # none when its page shows entries of the register it lacks (Plan.extra)
     if not meta["uncarried"]:
-        page = html.early_page(source.tree, source.name, options, dict(meta["entries"]))
+        page = html.early_page(source.tree, source.name, options, dict(meta["entries"]),
+                               summary.elements)
     parts = [marshal.dumps(data) for data in (meta, summary.search, summary.lists)]
     where = _pack(cache, args[5]).add(_SIZES.pack(*map(len, parts), len(page))
                                       + b"".join(parts) + page)

@@ -40,7 +40,6 @@ from ..tei.ns import NS, XML_ID, tei
 from ..tei.read import safe_parser
 from . import document_html, html_pieces
 from . import text as plain
-from .register import standoff_entries
 from .stylesheets import stylesheet
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -127,24 +126,24 @@ def document_page(tree: etree._ElementTree, page: dict[str, str],
             if holder is None:
                 holder = etree.SubElement(stand_off, tei(lists[etree.QName(entry).localname]))
             holder.append(entry)
-    return document_html.render(tree, page, _cards(tree, {}))
+    return document_html.render(tree, page, _cards({}, {}))
 
 
 def early_page(tree: etree._ElementTree, name: str, options: Options,
-               entries: dict[str, str]) -> bytes:
+               entries: dict[str, str], elements: dict[str, etree._Element]) -> bytes:
     """A document's page as it can be made before the reading order is known: with
     :data:`.html_pieces.STAND_INS` for its neighbours (:func:`.html_pieces.splice`).
-    ``entries``: the XML of the entries its standOff carries, by id (as
-    :func:`.register.standoff_entries` gives them), from which their cards are made."""
+    ``elements``: the entries its standOff carries, by id, as
+    :func:`.register.standoff_entries` gives them; ``entries``: the XML of each, from
+    which their cards are made."""
     return document_html.render(
-        tree, own_params(name, options, **html_pieces.STAND_INS), _cards(tree, entries))
+        tree, own_params(name, options, **html_pieces.STAND_INS), _cards(entries, elements))
 
 
-def _cards(tree: etree._ElementTree, entries: dict[str, str]) -> document_html.Cards:
-    """The cards of the entries of ``tree``'s standOff: :func:`card` of each entry's XML,
-    taken from ``entries`` (by id) when it is there, for the entry it was made of."""
-    firsts = standoff_entries(tree) if entries else {}
-
+def _cards(entries: dict[str, str], firsts: dict[str, etree._Element]) -> document_html.Cards:
+    """The cards of the entries of a tree's standOff: :func:`card` of each entry's XML,
+    taken from ``entries`` (by id) when it is there, for the entry it was made of (the
+    element ``firsts`` has for the id)."""
     def cards(entry: etree._Element) -> str:
         ident = entry.get(XML_ID)
         xml = entries.get(ident) if ident and firsts.get(ident) is entry else None

@@ -52,11 +52,15 @@ _NAME_TAGS = tuple(tei(name) for name in ELEMENT_TYPES)
 
 @dataclass
 class Summary:
-    """One document as the edition-wide pages see it (see the module docstring)."""
+    """One document as the edition-wide pages see it (see the module docstring); and,
+    not kept, the entries of its standOff as elements of its tree, by id
+    (:func:`.register.standoff_entries`), for its page made from the same tree
+    (:func:`.html.early_page`), which need not look for them again."""
 
     meta: dict
     search: dict  # passages and words
     lists: dict  # the entries' pages' lists of occurrences
+    elements: dict[str, etree._Element]
 
 
 def digest(data: bytes | str) -> str:
@@ -69,8 +73,9 @@ def summarize(source: Source) -> Summary:
     """The summary of a source (its tree is read here, and not kept)."""
     root = source.tree.getroot()
     found = [metadata_passage(source.tree), *passages(source.tree)]
+    elements = standoff_entries(source.tree)
     entries = [[ident, etree.tostring(el, encoding="unicode", with_tail=False)]
-               for ident, el in standoff_entries(source.tree).items()]
+               for ident, el in elements.items()]
     carried = {e[0] for e in entries}
     named, pointers = _pointers(root, carried)
     project = root.find("tei:teiHeader/tei:encodingDesc/tei:projectDesc/tei:p", NS)
@@ -93,7 +98,7 @@ def summarize(source: Source) -> Summary:
     linked, proposed = _groups(source, found, meta)
     meta["search"] = digest(repr(search))
     return Summary(meta, {"passages": search, "words": postings},
-                   {"linked": linked, "proposed": proposed})
+                   {"linked": linked, "proposed": proposed}, elements)
 
 
 def _pointers(root: etree._Element, carried: set[str]) -> tuple[dict[str, None], dict]:
