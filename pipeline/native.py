@@ -11,7 +11,9 @@ HTML export's per-document work: the writer of document pages
 pages (:mod:`~pipeline.export.passages`, :mod:`~pipeline.export.summary`,
 :mod:`~pipeline.export.register`, :mod:`~pipeline.export.html_pieces`) and the plain texts
 (:mod:`pipeline.export.text`): a seventh less CPU time for these (the lxml calls they make
-are most of the rest).  Nothing else
+are most of the rest); and, for both editions, the TEI reader (:mod:`pipeline.tei.read`)
+and the search index's writer and word split (:mod:`~pipeline.export.search`,
+:mod:`~pipeline.export.words`).  Nothing else
 changes: without a C compiler, or without ``make compile``, the same modules run as Python.
 
 mypyc makes C only of what it knows the type of, so these modules are written for it where
