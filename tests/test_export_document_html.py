@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline.export import html, html_pieces
+from pipeline.export.register import standoff_entries
 from pipeline.export.stylesheets import stylesheet
 from pipeline.tei.ns import TEI_NS, XML_ID, XML_LANG
 from pipeline.tei.read import parse
@@ -65,7 +66,7 @@ def test_a_page_made_early_is_the_stylesheets_page_with_its_neighbours() -> None
     entries = {el.get(XML_ID): etree.tostring(el, encoding="unicode", with_tail=False)
                for el in tree.getroot().iter(T + "person", T + "place", T + "org")}
     params = _PARAMS[1]
-    early = html.early_page(tree, "x", html.Options(), entries)
+    early = html.early_page(tree, "x", html.Options(), entries, standoff_entries(tree))
     assert html_pieces.splice(early, params) == reference(tree, params)
 
 

@@ -123,7 +123,7 @@ def test_a_page_made_early_is_the_page_made_with_its_neighbours(path):
     neighbours = {"prev-href": "a b.html", "prev-title": "<A> & B", "next-href": "",
                   "next-title": ""}
     params = html.own_params(path.stem, options, **neighbours)
-    early = html.early_page(tree, path.stem, options, entries)
+    early = html.early_page(tree, path.stem, options, entries, standoff_entries(tree))
     assert html_pieces.splice(early, params) == html.document_page(tree, params)
 
 
@@ -134,7 +134,7 @@ def test_a_card_left_out_of_the_entries_makes_the_page_whole():
     whole = html.document_page(tree, html.own_params(path.stem, options,
                                                      **html_pieces.STAND_INS))
     assert b'<div class="card-body" id="per-' in whole
-    assert html.early_page(tree, path.stem, options, {}) == whole
+    assert html.early_page(tree, path.stem, options, {}, standoff_entries(tree)) == whole
 
 
 @settings(max_examples=500, deadline=None)
