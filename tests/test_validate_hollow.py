@@ -215,3 +215,17 @@ def test_with_faults_anywhere_the_quick_pass_reports_what_the_whole_file_does(
         tmp_path: Path, data: bytes) -> None:
     path = _edition(tmp_path, data)
     assert _report(path, quick=True) == _report(path, quick=False)
+
+
+def test_the_entries_verdicts_reach_a_tei_all_outline_compiled_anew(tmp_path: Path) -> None:
+    """The verdicts kept for the run are put in the tables the checks look up as they are
+    at each file (tei_all's outline is made anew when its grammar is compiled again)."""
+    from pipeline.validate import conformance
+    path = _edition(tmp_path, DATA)
+    assert check_file(path, "c.xml").diagnostics == []
+    conformance._outline.clear()
+    f = hollow.hollow_file(path, "c.xml", 2**20)
+    assert f is not None
+    entries = [el for el, _tag in f.index.entry_tags]
+    fresh = conformance.outline().verdicts
+    assert all(fresh[(el.tag, f.index.xml_of(el))] for el in entries)

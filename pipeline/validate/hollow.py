@@ -76,7 +76,8 @@ class Entry:
 
     xml: bytes
     ok: bool
-    verdicts: list[tuple[dict, tuple[str, bytes], bool]]  # (verdict table, key, verdict)
+    #: (which of :func:`_tables`, key, verdict): the verdicts the two-part checks look up
+    verdicts: list[tuple[int, tuple[str, bytes], bool]]
 
 
 _ENTRIES: dict[tuple[bytes, str, bytes], Entry | None] = {}
@@ -141,6 +142,9 @@ def hollow_file(path: Path, shown: str, max_bytes: int) -> XmlFile | None:
     placed = _placed(root)
     if len(placed) != len(c.entries):
         return None
+    tables = _tables()
+    if tables is None:
+        return None
     keys = [(c.namespaces, list_tag, entry_bytes) for (_el, list_tag), entry_bytes
             in zip(placed, c.entries)]
     new = {key: el.tag for key, (el, _list) in zip(keys, placed) if key not in _ENTRIES}
@@ -151,8 +155,8 @@ def hollow_file(path: Path, shown: str, max_bytes: int) -> XmlFile | None:
         entry = _ENTRIES.get(key)
         if entry is None or not entry.ok:
             return None
-        for table, verdict_key, verdict in entry.verdicts:
-            table[verdict_key] = verdict  # (kept even if a table was emptied for its size)
+        for which, verdict_key, verdict in entry.verdicts:
+            tables[which][verdict_key] = verdict  # (kept even if a table was emptied)
         xml[el] = entry.xml
     from .index import index_of
     f = XmlFile(path, shown, c.hollow, tree)
@@ -161,6 +165,23 @@ def hollow_file(path: Path, shown: str, max_bytes: int) -> XmlFile | None:
         return None  # an entry elsewhere would be judged the usual way (and might empty
         # the tables of verdicts the hollow entries stand on)
     return f
+
+
+def _tables() -> tuple[dict, dict, dict] | None:
+    """The tables of verdicts on entries that the project schema's, tei_all's and the
+    Schematron's two-part checks look up, as they are now (tei_all's is made anew when its
+    grammar is compiled again); None where a check is not split."""
+    from .conformance import ConformanceUnavailable, outline
+    from .schema_parts import document_outline
+    from .schematron import _parts
+    xsd, sch = document_outline(), _parts()
+    try:
+        rng = outline()
+    except ConformanceUnavailable:
+        return None
+    if xsd is None or sch is None:
+        return None
+    return xsd.verdicts, rng.verdicts, sch.verdicts
 
 
 def _placed(root: etree._Element) -> list[tuple[etree._Element, str]]:
@@ -262,12 +283,12 @@ def _schematron_verdicts(elements: dict[tuple[bytes, str, bytes], etree._Element
         verdict = sch.verdicts.get(keys[key])
         if verdict is None:
             verdict = together or sch._judge([(keys[key], el)])
-        out[key] = (sch.verdicts, keys[key], verdict)
+        out[key] = (2, keys[key], verdict)
     return out
 
 
 def _verdicts(el: etree._Element,
-              xml: bytes) -> list[tuple[dict, tuple[str, bytes], bool]] | None:
+              xml: bytes) -> list[tuple[int, tuple[str, bytes], bool]] | None:
     """The entry's verdicts by the project schema and tei_all, each with the table and key
     the two-part checks look them up by (None: one of the checks is not split, so a hollow
     file cannot pass it)."""
@@ -281,13 +302,13 @@ def _verdicts(el: etree._Element,
     if xsd is None or el.tag not in xsd.entries or el.tag not in rng.entries:
         return None
     out = []
-    for grammar in (xsd, rng):
+    for which, grammar in enumerate((xsd, rng)):
         key = (el.tag, xml)
         verdict = grammar.verdicts.get(key)
         if verdict is None:
             verdict = bool(grammar.entries[el.tag].validate(etree.ElementTree(
                 copy.deepcopy(el))))
-        out.append((grammar.verdicts, key, verdict))
+        out.append((which, key, verdict))
     return out
 
 
