@@ -43,7 +43,14 @@ from lxml import etree
 
 from ..tei.ns import TEI_NS, tei
 from ..tei.read import safe_parser
+from .checks import _entry_clean
+from .conformance import ConformanceUnavailable, outline
+from .corpus import _canonical_hash
+from .index import _summary, index_of
 from .schema import DOCUMENT, kind_of
+from .schema_parts import document_outline
+from .schematron import _parts, _trimmed
+from .schematron_parts import _branches, _steps
 from .xmlfile import XmlFile
 
 DECLARATION = b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -158,7 +165,6 @@ def hollow_file(path: Path, shown: str, max_bytes: int) -> XmlFile | None:
         for which, verdict_key, verdict in entry.verdicts:
             tables[which][verdict_key] = verdict  # (kept even if a table was emptied)
         xml[el] = entry.xml
-    from .index import index_of
     f = XmlFile(path, shown, c.hollow, tree)
     f._index = index_of(root, xml=xml)
     if len(f._index.entry_tags) != len(placed):
@@ -171,9 +177,6 @@ def _tables() -> tuple[dict, dict, dict] | None:
     """The tables of verdicts on entries that the project schema's, tei_all's and the
     Schematron's two-part checks look up, as they are now (tei_all's is made anew when its
     grammar is compiled again); None where a check is not split."""
-    from .conformance import ConformanceUnavailable, outline
-    from .schema_parts import document_outline
-    from .schematron import _parts
     xsd, sch = document_outline(), _parts()
     try:
         rng = outline()
@@ -190,8 +193,7 @@ def _placed(root: etree._Element) -> list[tuple[etree._Element, str]]:
     placed = []
     namespaces = root.nsmap
     for stand_off in root.iterchildren(STAND_OFF):
-        if stand_off.nsmap != namespaces:
-            return []
+        # (the standOff with entries is the one cut: its start tag is "<standOff>")
         for listed in stand_off.iterchildren(etree.Element):
             entries = [el for el in listed.iterchildren(*ENTRY_TAGS)]
             if entries and listed.nsmap != namespaces:
@@ -248,9 +250,6 @@ def _check_new(namespaces: bytes, new: dict[tuple[bytes, str, bytes], str]) -> N
 
 def _entries(elements: dict[tuple[bytes, str, bytes], etree._Element]) -> None:
     """Every check of an entry on each of these (parsed in a wrapper), kept by key."""
-    from .checks import _entry_clean
-    from .corpus import _canonical_hash
-    from .index import _summary
     xml = {key: etree.tostring(el, with_tail=False, encoding="UTF-8")
            for key, el in elements.items()}
     schematron = _schematron_verdicts(elements, xml)
@@ -270,7 +269,6 @@ def _schematron_verdicts(elements: dict[tuple[bytes, str, bytes], etree._Element
                          xml: dict[tuple[bytes, str, bytes], bytes]) -> dict | None:
     """The Schematron's verdict on each entry, with its table and key (None: the
     Schematron is not split); those not known yet are judged together first."""
-    from .schematron import _parts
     sch = _parts()
     if sch is None:
         return None
@@ -292,8 +290,6 @@ def _verdicts(el: etree._Element,
     """The entry's verdicts by the project schema and tei_all, each with the table and key
     the two-part checks look them up by (None: one of the checks is not split, so a hollow
     file cannot pass it)."""
-    from .conformance import ConformanceUnavailable, outline
-    from .schema_parts import document_outline
     xsd = document_outline()
     try:
         rng = outline()
@@ -322,7 +318,6 @@ def blind_rules() -> bool:
     down, up or aside to a test (no ``//``, ``..``, descendant, following or preceding
     axis, no ``id()``, ``key()`` or ``document()``, no path after an ancestor, parent or
     sibling step, no sibling step to an entry or any element)."""
-    from .schematron import _trimmed
     sch = _trimmed()[0]
     return rules_blind(sch)
 
@@ -340,7 +335,6 @@ _ALLOWED_ROOTED = re.compile(r"/(?:tei:)?TEI/(?:@|(?:tei:)?teiHeader\b|(?:tei:)?
 
 def rules_blind(sch: etree._ElementTree) -> bool:
     """:func:`blind_rules` of a Schematron."""
-    from .schematron_parts import _branches, _steps
     for rule in sch.iter(f"{{{SCH}}}rule"):
         for branch in _branches(rule.get("context", "")):
             steps = _steps(branch)
