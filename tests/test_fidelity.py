@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -34,6 +35,20 @@ def _check(text: str, tmp: Path):
 
 def test_the_unchanged_file_keeps_its_source(tmp_path: Path) -> None:
     assert _check(TEXT, tmp_path) == []
+
+
+def test_a_source_that_is_not_a_file_is_not_there(tmp_path: Path) -> None:
+    """Neither a missing source, nor a folder, nor a named pipe (which is never opened)."""
+    (tmp_path / "folder.txt").mkdir()
+    os.mkfifo(tmp_path / "pipe.txt")
+    for name in ("missing.txt", "folder.txt", "pipe.txt", "missing.txt/below.txt"):
+        path = tmp_path / "doc.xml"
+        path.write_text(re.sub(r'source="[^"]*"', f'source="{name}"', TEXT), encoding="utf-8")
+        f = read_xml(path, path.name)
+        assert f.tree is not None
+        found = check_fidelity(f, schema_ok=True)
+        assert [(d.code, d.message) for d in found] == [
+            ("V318", f"the source {name} is not there; the text was not compared")]
 
 
 @settings(max_examples=40, deadline=None)

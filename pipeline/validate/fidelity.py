@@ -16,7 +16,9 @@ for each enclosure division started before it (a division ends with a layout lin
 from __future__ import annotations
 
 import difflib
+import errno
 import os
+import stat
 from pathlib import Path
 
 from ..convert.page import split_page
@@ -30,6 +32,8 @@ from .codes import diagnostic
 from .xmlfile import XmlFile
 
 MAX_PLACES = 5  # differences reported per file; the rest are counted
+#: What :meth:`Path.is_file` takes for "no such file" (other errors it raises).
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 
 def source_of(f: XmlFile) -> Path | None:
@@ -52,11 +56,12 @@ def check_fidelity(f: XmlFile, schema_ok: bool) -> list[Diagnostic]:
     if src is None:
         return [diagnostic("V319", "the file has no <?teipipe source=…?> record; its text "
                            "cannot be compared with a source", **where)]
-    if not src.is_file():
+    st = _stat(src)
+    if st is None or not stat.S_ISREG(st.st_mode):
         return [diagnostic("V318", f"the source {name} is not there; the text was "
                            "not compared", **where)]
     try:
-        source = read_source(src)
+        source = read_source(src, st)
     except SourceError as exc:
         return [diagnostic("V318", f"the source {name} cannot be read "
                            f"({exc.diagnostic.message}); the text was not compared", **where)]
@@ -78,6 +83,20 @@ def check_fidelity(f: XmlFile, schema_ok: bool) -> list[Diagnostic]:
     if actual == expected:
         return []
     return _differences(f, expected, actual, _line_map(f), zones.body_first_line, name)
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    """``path.stat()``, None where :meth:`Path.is_file` would say False for want of a file
+    (the one look-up serves both to know it is there and, for :func:`read_source`, its
+    size)."""
+    try:
+        return path.stat()
+    except OSError as exc:
+        if exc.errno not in _NOT_THERE:
+            raise
+        return None
+    except ValueError:  # (a name no file can have)
+        return None
 
 
 def _line_map(f: XmlFile):

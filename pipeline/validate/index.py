@@ -89,6 +89,11 @@ class Index:
             self._full = index_of(self.root, summarise=False)
         return self._full
 
+    @property
+    def walked_whole(self) -> bool:
+        """Whether a check asked for :attr:`full` (to report a fault where it is)."""
+        return self._full is not None
+
     def id_values(self) -> list[str]:
         """Every xml:id of the file (summarised entries' last)."""
         return [value for _el, value, _in in self.ids] + \
@@ -137,11 +142,14 @@ class Index:
         return xml
 
 
-def index_of(root: etree._Element, summarise: bool = True) -> Index:
+def index_of(root: etree._Element, summarise: bool = True,
+             xml: dict[etree._Element, bytes] | None = None) -> Index:
     """Walk the tree under ``root`` once (one loop, no call per element: it is the hot
     path of a validation run); with ``summarise``, the entries under a top-level standOff
-    are summarised rather than walked."""
-    out = Index(root=root)
+    are summarised rather than walked.  ``xml`` gives the XML of elements known already
+    (:meth:`Index.xml_of`): a hollow file's entries (:mod:`.hollow`) stand for their full
+    copies, which they are known by."""
+    out = Index(root=root, _xml={} if xml is None else xml)
     nested: set[etree._Element] = set()  # under a standOff that is not a child of the root
     for el in root.iter(STAND_OFF, *ENTRY_TAGS):  # one walk finds both
         tag = el.tag
