@@ -68,9 +68,10 @@ EDITION_INPUTS := $(wildcard edition.toml source/register.xml) $(CODE)
 FORCE:
 
 tei: $(STAMPS)/tei ## convert source/*.txt into tei/*.xml (only what changed)
-# (CONVERTED=yes: the make that `make all` runs after convert, which need not run it again)
-$(STAMPS)/tei: $(STAMP) $(if $(CONVERTED),,FORCE)
-	$(BIN)/teipipe convert source -o tei $(NER) --stamp $@
+# (CONVERTED=yes: the make that `make all` runs after convert runs neither set-up nor convert
+# again, not even under make -B; the stamp then says whether the later stages are out of date)
+$(STAMPS)/tei: $(if $(CONVERTED),,$(STAMP)) FORCE
+	$(if $(CONVERTED),@:,$(BIN)/teipipe convert source -o tei $(NER) --stamp $@)
 
 editions: $(STAMPS)/editions ## build the HTML and plain-text editions from tei/
 # Both editions in one run, each TEI file read once for both (`make html` or `make text`

@@ -88,3 +88,13 @@ def test_the_later_stages_run_as_many_at_a_time_as_there_are_cores_unless_told(
     run = make(folder, "-n", *given)  # -n: make shows the commands it would run
     (later,) = [line for line in run.stdout.splitlines() if line.endswith(" later-stages")]
     assert later.split("-f ")[1].split()[1:-2] == stages.split()
+
+
+def test_make_always_all_converts_once(tmp_path: Path) -> None:
+    """`make -B all` runs every stage again, convert (and set-up) once: the later stages'
+    make takes the TEI files as the first one left them."""
+    run = make(corpus(tmp_path / "c"), "-n", "-B")
+    commands = run.stdout.splitlines()
+    for stage in (" convert source ", " entities review ", " export html ", " deposit ",
+                  "teipipe setup"):
+        assert sum(stage in line for line in commands) == 1, stage
