@@ -3,7 +3,8 @@
 # up .venv/ on first use.  `make help` lists every target.
 
 PYTHON ?= python3
-HERE   := $(dir $(abspath $(lastword $(MAKEFILE_LIST))))
+SELF   := $(abspath $(lastword $(MAKEFILE_LIST)))
+HERE   := $(dir $(SELF))
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -15,12 +16,26 @@ NER    ?= --ner
 COMPILE ?= yes
 
 .DEFAULT_GOAL := help
-.PHONY: compile clean-native help all setup tei editions html text test lint validate bench bench-validate check-tei clean deposit review bench-entities FORCE
+.PHONY: later-stages compile clean-native help all setup tei editions html text test lint validate bench bench-validate check-tei clean deposit review bench-entities FORCE
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
-all: tei review editions deposit ## build the whole edition from source/: tei/, the review list, build/html/, build/text/, deposit packages
+all: tei ## build the whole edition from source/: tei/, the review list, build/html/, build/text/, deposit packages
+	+@$(MAKE) --no-print-directory -f $(SELF) $(STAGE_JOBS) CONVERTED=yes later-stages
+
+# After convert (alone: it uses every core, and its progress bar has the terminal), `make
+# all` runs the later stages side by side in a make of its own: the review of names beside the
+# editions (deposit needs the editions), as many stages at a time as there are cores, unless
+# make was given -jN (`make -j1 all`: one after the other).  Each stage's output is then
+# printed whole when it ends (make's --output-sync), not interleaved line by line.  (make
+# shows -j in MAKEFLAGS only to a recipe, so the choice is made there.)  later-stages has a
+# recipe that does nothing so that make says nothing when all three are up to date.
+CORES      = $(shell nproc 2>/dev/null || echo 2)
+STAGE_JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(CORES)) \
+             $(if $(filter -j1 -O%,$(MAKEFLAGS)),,-Otarget)
+later-stages: review editions deposit
+	@:
 
 setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema, compile where a C compiler is
 
@@ -53,8 +68,10 @@ EDITION_INPUTS := $(wildcard edition.toml source/register.xml) $(CODE)
 FORCE:
 
 tei: $(STAMPS)/tei ## convert source/*.txt into tei/*.xml (only what changed)
-$(STAMPS)/tei: $(STAMP) FORCE
-	$(BIN)/teipipe convert source -o tei $(NER) --stamp $@
+# (CONVERTED=yes: the make that `make all` runs after convert runs neither set-up nor convert
+# again, not even under make -B; the stamp then says whether the later stages are out of date)
+$(STAMPS)/tei: $(if $(CONVERTED),,$(STAMP)) FORCE
+	$(if $(CONVERTED),@:,$(BIN)/teipipe convert source -o tei $(NER) --stamp $@)
 
 editions: $(STAMPS)/editions ## build the HTML and plain-text editions from tei/
 # Both editions in one run, each TEI file read once for both (`make html` or `make text`
