@@ -6,7 +6,8 @@ repository needs is derived from what the edition already says:
 - :mod:`.edition` gathers the edition's files (TEI, source pages, register, schema, HTML and
   text editions) and its edition-level metadata (``edition.toml``);
 - :mod:`.dublin_core` derives each document's Dublin Core from its ``teiHeader``;
-- :mod:`.mets` ties a document's files together with their checksums;
+- :mod:`.mets` ties a document's files together with their checksums; both records are
+  written as text by :mod:`.xmltext`, in the bytes lxml writes for them;
 - :mod:`.bag` writes a BagIt 1.0 bag, :mod:`.saf` a DSpace Simple Archive Format batch,
   :mod:`.archive` and :mod:`.zipped` their reproducible zip/tar serializations;
 - :mod:`.fixity`, :mod:`.facts` and :mod:`.staged` make a deposit after a change cheap:

@@ -36,11 +36,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lxml import etree
-
 from .. import vocab
 from ..model import Document, Header
 from .edition import EditionDocument, EditionMeta
+from .xmltext import Element, document
 
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
@@ -148,37 +147,27 @@ def _unique(names: list[str]) -> list[str]:
 # ----------------------------------------------------------------------------- writers
 
 
-def oai_dc(terms: tuple[Term, ...]) -> etree._Element:
-    """The ``oai_dc:dc`` element: unqualified DC, elements in DCMI's order."""
-    root = etree.Element(f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS,
-                                                        "xsi": XSI_NS})
-    root.set(f"{{{XSI_NS}}}schemaLocation", f"{OAI_DC_NS} {OAI_DC_XSD}")
-    for element in DC_ELEMENTS:
-        for t in terms:
-            if t.dc == element:
-                el = etree.SubElement(root, f"{{{DC_NS}}}{element}")
-                el.text = t.value
-                if t.lang:
-                    el.set("{http://www.w3.org/XML/1998/namespace}lang", t.lang)
-    return root
+def oai_dc(terms: tuple[Term, ...], inside: bool = False) -> Element:
+    """The ``oai_dc:dc`` element: unqualified DC, elements in DCMI's order (``inside``:
+    for a METS file, which declares the ``xsi`` namespace itself)."""
+    attributes = [("xmlns:oai_dc", OAI_DC_NS), ("xmlns:dc", DC_NS)]
+    if not inside:
+        attributes.append(("xmlns:xsi", XSI_NS))
+    attributes.append(("xsi:schemaLocation", f"{OAI_DC_NS} {OAI_DC_XSD}"))
+    return ("oai_dc:dc", attributes, [
+        (f"dc:{element}", [("xml:lang", t.lang)] if t.lang else [], t.value)
+        for element in DC_ELEMENTS for t in terms if t.dc == element])
 
 
 def dspace_dc(terms: tuple[Term, ...]) -> bytes:
     """DSpace's ``dublin_core.xml`` (Simple Archive Format): ``dcvalue`` per statement."""
-    root = etree.Element("dublin_core", schema="dc")
+    values: list[Element] = []
     for t in terms:
         if t.dspace is None:
             continue
         element, qualifier = t.dspace
-        el = etree.SubElement(root, "dcvalue", element=element, qualifier=qualifier or "none")
+        attributes = [("element", element), ("qualifier", qualifier or "none")]
         if t.lang:
-            el.set("language", t.lang)
-        el.text = t.value
-    return to_bytes(root)
-
-
-def to_bytes(root: etree._Element) -> bytes:
-    """Indented UTF-8 XML with a declaration and a final newline (the same bytes each time)."""
-    etree.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8") \
-        + b"\n"
+            attributes.append(("language", t.lang))
+        values.append(("dcvalue", attributes, t.value))
+    return document(("dublin_core", [("schema", "dc")], values))

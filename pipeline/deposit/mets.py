@@ -19,10 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from lxml import etree
-
 from .. import __version__
-from .dublin_core import to_bytes
+from .xmltext import Element, document
 
 METS_NS = "http://www.loc.gov/METS/"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -69,92 +67,79 @@ class MetsFile:
         return MIME_TYPES.get(suffix, "application/octet-stream")
 
 
-def document_mets(doc_id: str, label: str, kind: str, dc: etree._Element,
-                  files: list[MetsFile], created: str, organization: str = "",
-                  ) -> etree._Element:
-    """The METS of one document (see the module docstring), to be checked and written
-    (:func:`~.dublin_core.to_bytes`)."""
-    root = _root(doc_id, label, created, organization)
-    dmd = etree.SubElement(root, _m("dmdSec"), ID="dmd-dc")
-    wrap = etree.SubElement(dmd, _m("mdWrap"), MDTYPE="DC", MIMETYPE="text/xml",
-                            LABEL="Dublin Core (oai_dc), derived from the teiHeader")
-    etree.SubElement(wrap, _m("xmlData")).append(dc)
+def document_mets(doc_id: str, label: str, kind: str, dc: Element,
+                  files: list[MetsFile], created: str, organization: str = "") -> Element:
+    """The METS of one document (see the module docstring), ``dc`` its Dublin Core (for a
+    METS file: :func:`~.dublin_core.oai_dc` ``inside``), to be written
+    (:func:`~.xmltext.document`)."""
+    dmd: list[Element] = [("mets:dmdSec", [("ID", "dmd-dc")], [
+        ("mets:mdWrap", [("MDTYPE", "DC"), ("MIMETYPE", "text/xml"),
+                         ("LABEL", "Dublin Core (oai_dc), derived from the teiHeader")],
+         [("mets:xmlData", [], [dc])])])]
     dmd_ids = ["dmd-dc"]
     tei = next((f for f in files if f.role == "tei"), None)
     if tei is not None:
-        dmd = etree.SubElement(root, _m("dmdSec"), ID="dmd-tei")
-        ref = etree.SubElement(dmd, _m("mdRef"), LOCTYPE="URL", MDTYPE="TEIHDR",
-                               MIMETYPE=TEI_MIME, LABEL="the teiHeader of the TEI file")
-        ref.set(f"{{{XLINK_NS}}}href", _url(tei.href))
+        dmd.append(("mets:dmdSec", [("ID", "dmd-tei")], [
+            ("mets:mdRef", [("LOCTYPE", "URL"), ("MDTYPE", "TEIHDR"), ("MIMETYPE", TEI_MIME),
+                            ("LABEL", "the teiHeader of the TEI file"),
+                            ("xlink:href", _url(tei.href))], None)]))
         dmd_ids.append("dmd-tei")
-    ids = _file_sec(root, files, "file")
-    struct = etree.SubElement(root, _m("structMap"), TYPE="logical",
-                              LABEL="the document and its files")
-    div = etree.SubElement(struct, _m("div"), TYPE=kind, LABEL=label, DMDID=" ".join(dmd_ids))
-    for file_id in ids:
-        etree.SubElement(div, _m("fptr"), FILEID=file_id)
-    return root
+    sec, ids = _file_sec(files, "file")
+    div = ("mets:div", [("TYPE", kind), ("LABEL", label), ("DMDID", " ".join(dmd_ids))],
+           [("mets:fptr", [("FILEID", file_id)], None) for file_id in ids])
+    return _root(doc_id, label, created, organization, [
+        *dmd, sec, ("mets:structMap", [("TYPE", "logical"),
+                                       ("LABEL", "the document and its files")], [div])])
 
 
 def edition_mets(edition_id: str, label: str, documents: list[tuple[str, str, str]],
                  files: list[MetsFile], created: str, organization: str = "") -> bytes:
     """The METS of the whole edition: one ``div`` per document (``mptr`` to its METS), and
     the files of the edition as a whole.  ``documents`` holds (id, label, METS href)."""
-    root = _root(edition_id, label, created, organization)
-    ids = _file_sec(root, files, "edition-file") if files else []
-    struct = etree.SubElement(root, _m("structMap"), TYPE="logical",
-                              LABEL="the edition and its documents")
-    top = etree.SubElement(struct, _m("div"), TYPE="edition", LABEL=label)
-    for file_id in ids:
-        etree.SubElement(top, _m("fptr"), FILEID=file_id)
-    for order, (doc_id, doc_label, href) in enumerate(documents, 1):
-        div = etree.SubElement(top, _m("div"), TYPE="document", LABEL=doc_label,
-                               ORDER=str(order), CONTENTIDS=doc_id)
-        ptr = etree.SubElement(div, _m("mptr"), LOCTYPE="URL")
-        ptr.set(f"{{{XLINK_NS}}}href", _url(href))
-    return to_bytes(root)
+    sec, ids = _file_sec(files, "edition-file") if files else (None, [])
+    top: list[Element] = [("mets:fptr", [("FILEID", file_id)], None) for file_id in ids]
+    top += [("mets:div", [("TYPE", "document"), ("LABEL", doc_label), ("ORDER", str(order)),
+                          ("CONTENTIDS", doc_id)],
+             [("mets:mptr", [("LOCTYPE", "URL"), ("xlink:href", _url(href))], None)])
+            for order, (doc_id, doc_label, href) in enumerate(documents, 1)]
+    struct = ("mets:structMap", [("TYPE", "logical"), ("LABEL", "the edition and its documents")],
+              [("mets:div", [("TYPE", "edition"), ("LABEL", label)], top)])
+    return document(_root(edition_id, label, created, organization,
+                          [sec, struct] if sec is not None else [struct]))
 
 
-def _root(obj_id: str, label: str, created: str, organization: str) -> etree._Element:
-    root = etree.Element(_m("mets"), nsmap={"mets": METS_NS, "xlink": XLINK_NS, "xsi": XSI_NS})
-    root.set(f"{{{XSI_NS}}}schemaLocation", f"{METS_NS} {METS_XSD}")
-    root.set("OBJID", obj_id)
-    root.set("LABEL", label)
-    root.set("TYPE", "Text")
-    hdr = etree.SubElement(root, _m("metsHdr"), CREATEDATE=created)
-    agent = etree.SubElement(hdr, _m("agent"), ROLE="CREATOR", TYPE="OTHER",
-                             OTHERTYPE="SOFTWARE")
-    etree.SubElement(agent, _m("name")).text = f"teipipe {__version__}"
+def _root(obj_id: str, label: str, created: str, organization: str,
+          sections: list[Element]) -> Element:
+    agents: list[Element] = [("mets:agent", [("ROLE", "CREATOR"), ("TYPE", "OTHER"),
+                                             ("OTHERTYPE", "SOFTWARE")],
+                              [("mets:name", [], f"teipipe {__version__}")])]
     if organization:
-        agent = etree.SubElement(hdr, _m("agent"), ROLE="DISSEMINATOR", TYPE="ORGANIZATION")
-        etree.SubElement(agent, _m("name")).text = organization
-    return root
+        agents.append(("mets:agent", [("ROLE", "DISSEMINATOR"), ("TYPE", "ORGANIZATION")],
+                       [("mets:name", [], organization)]))
+    return ("mets:mets", [("xmlns:mets", METS_NS), ("xmlns:xlink", XLINK_NS),
+                          ("xmlns:xsi", XSI_NS), ("xsi:schemaLocation", f"{METS_NS} {METS_XSD}"),
+                          ("OBJID", obj_id), ("LABEL", label), ("TYPE", "Text")],
+            [("mets:metsHdr", [("CREATEDATE", created)], agents), *sections])
 
 
-def _file_sec(root: etree._Element, files: list[MetsFile], prefix: str) -> list[str]:
-    sec = etree.SubElement(root, _m("fileSec"))
+def _file_sec(files: list[MetsFile], prefix: str) -> tuple[Element, list[str]]:
+    groups: list[Element] = []
     ids: list[str] = []
     for role, (use, what) in USES.items():
-        group = [f for f in files if f.role == role]
-        if not group:
-            continue
-        grp = etree.SubElement(sec, _m("fileGrp"), USE=use)
-        for n, f in enumerate(group, 1):
+        group: list[Element] = []
+        for n, f in enumerate((f for f in files if f.role == role), 1):
             file_id = f"{prefix}-{role}-{n}"
-            el = etree.SubElement(grp, _m("file"), ID=file_id, MIMETYPE=f.mimetype,
-                                  SIZE=str(f.size), CHECKSUM=f.sha256, CHECKSUMTYPE="SHA-256")
-            loc = etree.SubElement(el, _m("FLocat"), LOCTYPE="URL")
-            loc.set(f"{{{XLINK_NS}}}type", "simple")
-            loc.set(f"{{{XLINK_NS}}}title", what)
-            loc.set(f"{{{XLINK_NS}}}href", _url(f.href))
+            group.append(("mets:file", [
+                ("ID", file_id), ("MIMETYPE", f.mimetype), ("SIZE", str(f.size)),
+                ("CHECKSUM", f.sha256), ("CHECKSUMTYPE", "SHA-256")],
+                [("mets:FLocat", [("LOCTYPE", "URL"), ("xlink:type", "simple"),
+                                  ("xlink:title", what), ("xlink:href", _url(f.href))], None)]))
             ids.append(file_id)
-    return ids
+        if group:
+            groups.append(("mets:fileGrp", [("USE", use)], group))
+    return ("mets:fileSec", [], groups), ids
 
 
 def _url(path: str) -> str:
     """A relative URL for a POSIX path: every character a URL cannot hold is escaped."""
     return quote(path, safe="/")
-
-
-def _m(name: str) -> str:
-    return f"{{{METS_NS}}}{name}"

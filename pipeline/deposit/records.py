@@ -11,11 +11,12 @@ from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from ..tei.read import parse
 from . import schemas as schema_check
-from .dublin_core import Term, describe, oai_dc, to_bytes
+from .dublin_core import Term, describe, oai_dc
 from .edition import EditionDocument, EditionMeta, PackageDate
 from .fixity import Fixity
 from .mets import MetsFile, document_mets
 from .schemas import Schemas
+from .xmltext import document
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,12 @@ def records(d: EditionDocument, meta: EditionMeta, when: PackageDate, files: lis
     terms = describe(d, doc, meta, when.day.isoformat())
     h = doc.header
     kind = vocab.DOC_TYPES.get(h.doc_type or "", ("document",))[0].lower()
-    dc = oai_dc(terms)
-    written = to_bytes(dc)  # before the METS takes the element in (and indents it anew)
-    dc_valid = schemas is None or schemas.oai_dc.validate(dc)
-    mets = document_mets(doc.id, h.title or doc.id, kind, dc, files,
-                         f"{when.day.isoformat()}T00:00:00Z", meta.organization)
-    data = to_bytes(mets)
+    written = document(oai_dc(terms))
+    data = document(document_mets(doc.id, h.title or doc.id, kind, oai_dc(terms, inside=True),
+                                  files, f"{when.day.isoformat()}T00:00:00Z", meta.organization))
     problems = ()
-    if not (dc_valid and (schemas is None or schemas.mets.validate(mets))):
+    if schemas is not None and not (schemas.oai_dc.validate(parse(written))
+                                    and schemas.mets.validate(parse(data))):
         problems = tuple(check(schemas, data, written, display_path(Path(d.files[0].path))))
     return Records(terms, written, data, problems)
 
