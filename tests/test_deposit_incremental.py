@@ -21,9 +21,7 @@ from hypothesis import strategies as st
 from pipeline import incremental
 from pipeline.deposit import zipped
 from pipeline.deposit.archive import serialize
-from pipeline.deposit import facts as facts_module
-from pipeline.deposit.facts import document, header_data, read_facts
-from pipeline.tei.ns import NS, XML_LANG
+from pipeline.deposit.facts import document, read_facts
 from pipeline.deposit.make import make_package
 from pipeline.deposit.zipped import LEVEL, ZipIndex, write_zip
 from pipeline.incremental import record_path
@@ -120,34 +118,10 @@ def test_manifests_list_files_in_bagits_walk_order(edition: Path) -> None:
 
 def test_facts_give_back_the_header_they_were_read_from(deposit_edition: Path) -> None:
     for tei in sorted((deposit_edition / "tei").glob("*.xml")):
-        facts = json.loads(json.dumps(read_facts(tei.read_bytes())))  # as the record keeps them
-        doc = read_tei(parse(tei), text=False)
+        tree = parse(tei)
+        facts = json.loads(json.dumps(read_facts(tree)))  # as the build record keeps them
+        doc = read_tei(tree, text=False)
         assert document(facts).header == doc.header and document(facts).id == doc.id
-
-
-@settings(max_examples=30, deadline=None)
-@given(st.integers(1, 20_000))
-def test_facts_read_from_the_header_alone_are_those_of_the_whole_file(
-        deposit_edition: Path, piece: int) -> None:
-    """However the bytes are cut while the header is looked for, the facts are those the
-    whole parsed file gives (its header, language, publisher, source page)."""
-    for tei in sorted((deposit_edition / "tei").glob("*.xml"))[:3]:
-        data = tei.read_bytes()
-        whole = read_facts_of_tree(parse(tei))
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(facts_module, "PIECE", piece)
-            assert read_facts(data) == whole
-
-
-def read_facts_of_tree(tree) -> dict:  # noqa: ANN001
-    """The facts as the whole tree gives them (the reference for the header-only reading)."""
-    doc = read_tei(tree, text=False)
-    root = tree.getroot()
-    publisher = root.find(facts_module.PUBLISHER, NS)
-    return {"id": doc.id, "header": header_data(doc.header), "source": doc.source.path,
-            "lang": root.get(XML_LANG, ""),
-            "publisher": "".join(publisher.itertext()).strip() if publisher is not None
-            else None}
 
 
 # ----------------------------------------------------------------------------- the zip

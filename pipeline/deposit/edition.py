@@ -25,7 +25,7 @@ from ..diagnostics import Diagnostic, error, warning
 from ..incremental import FileState
 from ..files import display_path
 from ..model import Document
-from ..tei.read import TEIError
+from ..tei.read import TEIError, parse
 from .facts import document, read_facts
 from .fixity import FileMemory, read_hashed
 from .spread import spread
@@ -251,7 +251,7 @@ def _read_facts(path: str, started: int,
     except OSError as exc:
         return None, "", None, (f"cannot read the TEI: {exc}", None)
     try:
-        return state, sha512, read_facts(data), None
+        return state, sha512, read_facts(parse(data)), None
     except etree.XMLSyntaxError as exc:
         return state, sha512, None, (f"not well-formed XML: {exc.msg}", exc.lineno)
     except TEIError as exc:
