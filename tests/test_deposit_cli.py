@@ -81,6 +81,25 @@ def test_a_broken_tei_file_is_named_with_its_line_and_nothing_is_written(edition
     assert tree_bytes(bag) == before
 
 
+def test_a_tei_file_broken_after_its_header_is_refused_too(edition: Path) -> None:
+    """A package must not carry a TEI file that is not well-formed anywhere in it, not
+    only in the header the deposit reads its facts from."""
+    assert run(str(edition)).exit_code == 0
+    bag = edition / "build" / "deposit"
+    before = tree_bytes(bag)
+    broken = edition / "tei" / "07_zhou-subandrio-minutes.xml"
+    lines = broken.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if "</body>" in line)
+    lines[at] = lines[at].replace("</body>", "</bdy>", 1)
+    broken.write_text("".join(lines), encoding="utf-8")
+    result = run(str(edition))
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].endswith("[E502]")
+    assert errors[0].startswith(f"{broken}:{at + 1}: error: not well-formed XML")
+    assert tree_bytes(bag) == before
+
+
 def test_the_output_may_not_lie_in_the_edition(edition: Path) -> None:
     result = run(str(edition), "-o", str(edition / "build"))
     assert result.exit_code == 1 and "[E508]" in result.output
