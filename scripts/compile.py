@@ -14,8 +14,11 @@ import shutil
 import sys
 import sysconfig
 
-# read on its own: importing the package would run its sources around the stale modules
-_spec = importlib.util.spec_from_file_location("native", "pipeline/native.py")
+# read on its own: importing the package would run its sources around the stale modules;
+# found beside this script, so that `make setup` run from another folder (-f) finds it
+_spec = importlib.util.spec_from_file_location(
+    "native", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pipeline",
+                           "native.py"))
 native = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(native)
 MODULES, stale = native.MODULES, native.stale
