@@ -16,6 +16,11 @@ Four layers, in this order, on every file, and all problems of all files in one 
    The Python checks share one walk of the tree (:mod:`.index`); the fidelity check reads
    the text straight from the tree when it can (:mod:`.body_text`).
 
+A document is first read hollow (:mod:`.hollow`): its standOff's register entries cut out of
+its bytes, each distinct entry checked once per run; that verdict stands only when the file
+has nothing to report, otherwise the file goes through the four layers whole, so what is
+reported is always what the whole file gives.
+
 :mod:`.codes` is the table of rules; :mod:`.run` runs the layers (in parallel, with a cache
 of results of unchanged files) and :mod:`.cache` keeps that cache.
 """
