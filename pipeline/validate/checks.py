@@ -145,7 +145,7 @@ def _impossible_short(value: str) -> bool:
     """(Kept for the run: the register's dates recur in every file that copies an entry;
     only short values, which are all an ISO date can be, so the cache stays small.)"""
     m = _ISO.match(value)
-    return bool(m) and not _exists(*m.groups())
+    return m is not None and not _exists(*m.groups())
 
 
 def _exists(year: str, month: str | None, day: str | None) -> bool:
