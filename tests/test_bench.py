@@ -115,3 +115,19 @@ def test_earlier_output_is_moved_aside_and_deleted_only_at_the_end(tmp_path: Pat
     bench.empty_trash()
     assert not (tmp_path / ".trash").exists()
     bench.empty_trash()  # nothing to delete is not an error
+
+
+@pytest.mark.skipif(not tools.shutil.which("jing"), reason="jing is not installed")
+def test_a_field_tool_that_fails_gives_a_note_and_no_ratio(tmp_path: Path, monkeypatch) -> None:
+    """A tool that cannot run (here: its schema is missing) must not be compared with: its
+    time would be that of its failure."""
+    from pipeline.bench import run as bench_run
+    (tmp_path / "tei").mkdir()
+    tei = next((ROOT / "tei").glob("*.xml"))
+    (tmp_path / "tei" / tei.name).write_bytes(tei.read_bytes())
+    monkeypatch.setattr(bench_run, "path_of", lambda _asset: tmp_path / "missing.rng")
+    bench = Bench(tmp_path, docs=1, jobs=1, time_limit=30)
+    bench.field_tools()
+    assert "jing" not in bench.tools
+    assert any(note.startswith("jing failed (exit ") for note in bench.notes)
+    assert not any(label.startswith("validate (4 layers) vs jing") for label in bench.ratios())
