@@ -36,10 +36,10 @@ MAX_PLACES = 5  # differences reported per file; the rest are counted
 _NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 
-def source_of(f: XmlFile) -> Path | None:
-    """The source page the file's record names (relative to the file), if it names one."""
-    assert f.tree is not None
-    name = record(f.tree).get("source")
+def source_of(f: XmlFile, rec: dict[str, str]) -> Path | None:
+    """The source page the file's record ``rec`` names (relative to the file), if it names
+    one.  (The caller reads the record once and passes it: it needs it too.)"""
+    name = rec.get("source")
     return (f.path.parent / name) if name else None
 
 
@@ -50,7 +50,7 @@ def check_fidelity(f: XmlFile, schema_ok: bool) -> list[Diagnostic]:
     root = f.tree.getroot()
     where = dict(file=f.shown, line=root.sourceline)
     rec = record(f.tree)
-    src = source_of(f)
+    src = source_of(f, rec)
     name = os.path.normpath(os.path.join(os.path.dirname(f.shown), rec["source"])) \
         if src is not None else ""
     if src is None:
