@@ -21,8 +21,9 @@ XML); otherwise the caller reads the whole file the normal way, so every message
 always was.  The bytes are cut only where nothing can be misread; the rest is refused
 (read whole): :func:`cut` takes UTF-8 XML 1.0 with the declaration the writer writes, no
 DOCTYPE, comment or unfinished processing instruction before the root, and entries of the
-last standOff neither nested nor empty; :func:`_checked` takes an entry without comments,
-CDATA sections, processing instructions or references (``&``).  The hollow tree must then
+last standOff not empty; :func:`_check_new` takes an entry without comments, CDATA
+sections, processing instructions or references (``&``), nor an entry nested in it (which
+:func:`cut` leaves in the outer entry's bytes: it does not scan an entry's content).  The hollow tree must then
 hold the hollow entries just where the cut put them (``/TEI/standOff/{list}/``, under the
 root's namespaces only), and nothing else of their names.  Then a check that asks for the
 walk of every element (:attr:`.index.Index.full`, to say where a fault is) has found a
@@ -109,15 +110,20 @@ def cut(data: bytes) -> Cut | None:
     parts: list[bytes] = []
     entries: list[bytes] = []
     at = 0
-    for m in _ENTRY.finditer(data, start, end):
+    # (each search starts after the entry before: an entry's content, most of the bytes, is
+    # not scanned; an entry nested in it stays in its bytes, which _check_new refuses)
+    m = _ENTRY.search(data, start, end)
+    while m is not None:
         inside = m.end()
-        close = data.find(b"</%s>" % m.group(1), inside, end)
-        if m.start() < at or close < 0:
-            return None  # nested entries, or an end tag of another form
+        name = m.group(1)
+        close = data.find(b"</%s>" % name, inside, end)
+        if close < 0:
+            return None  # an end tag of another form
         parts.append(data[at:inside])
         parts.append(b"\n" * data.count(b"\n", inside, close))
         at = close
-        entries.append(data[m.start():close + len(m.group(1)) + 3])
+        entries.append(data[m.start():close + len(name) + 3])
+        m = _ENTRY.search(data, close, end)
     if not entries:
         return None
     parts.append(data[at:])
