@@ -219,7 +219,8 @@ class Plan:
                     "href": entry_page(entry.type, entry.id),
                     "name": entry.name, "letter": first.upper() if first.isalpha() else "#",
                     "passages": str(passages), "documents": str(documents)})
-                el.append(copy.deepcopy(entry.element))
+                if page != "search":  # (its list names the entries: it shows no card)
+                    el.append(copy.deepcopy(entry.element))
         if page in REGISTER_PAGES or page in PROPOSED_PAGES.values():
             kind = page if page in REGISTER_PAGES else \
                 next(k for k, v in PROPOSED_PAGES.items() if v == page)
