@@ -32,6 +32,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
 from array import array
 from dataclasses import dataclass
@@ -219,7 +220,8 @@ class Plan:
                     "href": entry_page(entry.type, entry.id),
                     "name": entry.name, "letter": first.upper() if first.isalpha() else "#",
                     "passages": str(passages), "documents": str(documents)})
-                el.append(copy.deepcopy(entry.element))
+                if page != "search":  # (its list names the entries: it shows no card)
+                    el.append(copy.deepcopy(entry.element))
         if page in REGISTER_PAGES or page in PROPOSED_PAGES.values():
             kind = page if page in REGISTER_PAGES else \
                 next(k for k, v in PROPOSED_PAGES.items() if v == page)
@@ -393,13 +395,15 @@ def _with_occurrences(skeleton: bytes, spans: list[list[int]], spool: Path,
     pieces = skeleton.split(_ROOM)
     if len(pieces) != len(spans) + 1:  # the skeleton has one list per name, no more
         raise AssertionError(f"{target.name}: {len(pieces) - 1} lists for {len(spans)} names")
-    with open(spool, "rb") as source, open(target, "wb") as out:
+    # each list read with one pread, not a seek and a buffered read: that reads (and
+    # copies) a buffer's worth for a list of a few hundred bytes, tens of thousands of times
+    with open(spool, "rb", buffering=0) as source, open(target, "wb") as out:
+        fd = source.fileno()
         out.write(pieces[0])
         for found, piece in zip(spans, pieces[1:]):
             out.write(OCCURRENCES)
             for k in range(0, len(found), 2):
-                source.seek(found[k])
-                out.write(source.read(found[k + 1]))
+                out.write(os.pread(fd, found[k + 1], found[k]))
             out.write(b"</ul>")
             out.write(piece)
 

@@ -72,10 +72,10 @@ class Reader:
         name, offset, whole = where
         size = whole - start if size is None else size
         handle = self.handles.get(name)
-        if handle is None:
-            handle = self.handles[name] = open(self.folder / name, "rb")  # noqa: SIM115
-        handle.seek(offset + start)
-        data = handle.read(size)
+        if handle is None:  # unbuffered: each read is one pread of what is asked, no more
+            handle = open(self.folder / name, "rb", buffering=0)  # noqa: SIM115
+            self.handles[name] = handle
+        data = os.pread(handle.fileno(), size, offset + start)
         if len(data) != size or start + size > whole:
             raise OSError(f"{self.folder / name}: cut short")
         return data

@@ -106,16 +106,20 @@ def summarize(source: Source) -> Summary:
 def _pointers(root: etree._Element, carried: set[str]) -> tuple[dict[str, None], dict]:
     """In one pass over the document's names: the ids they point at, in order; and the
     first name of each ``@ref`` that may point nowhere (one not all of whose ids are
-    entries the document carries), with its ids and line (the warnings name no other)."""
+    entries the document carries), with its ids and line (the warnings name no other).
+    What a name adds depends on its ``@ref`` alone, so only the first name of each
+    ``@ref`` is looked at (a document names the same entries again and again)."""
     named: dict[str, None] = {}
     pointers: dict[str, list] = {}
+    seen: set[str] = set()
     for el in root.iter(*_NAME_TAGS):
         raw = el.get("ref")
-        if raw is None:
+        if raw is None or raw in seen:
             continue
+        seen.add(raw)
         refs = refs_of(el)
         named.update(dict.fromkeys(refs))
-        if raw not in pointers and (not refs or set(refs) - carried):
+        if not refs or set(refs) - carried:
             pointers[raw] = [raw, list(refs), el.sourceline]
     return named, pointers
 

@@ -41,6 +41,9 @@
 
   <xsl:variable name="e" select="/edition"/>
 
+  <!-- The entries by type and letter (the register's index by letter). -->
+  <xsl:key name="letter" match="entry" use="concat(@type, ' ', @letter)"/>
+
   <!-- The type of the register a page is about, and its list page and heading. -->
   <xsl:variable name="kind" select="concat($e/@register, $e/entry[$page = 'entry']/@type)"/>
   <xsl:variable name="register-page">
@@ -232,7 +235,9 @@
     <xsl:if test="count($entries) &gt; 12">
       <nav class="az" aria-label="{$heading} by letter">
         <ul>
-          <xsl:for-each select="$entries[not(@letter = preceding-sibling::entry[@type = $page]/@letter)]">
+          <!-- the first entry of each letter (a key, not a look back at every entry before
+               each: that was quadratic, a tenth of a second for 562 places) -->
+          <xsl:for-each select="$entries[generate-id() = generate-id(key('letter', concat($page, ' ', @letter))[1])]">
             <li><a href="#{@id}"><xsl:value-of select="@letter"/></a></li>
           </xsl:for-each>
         </ul>
