@@ -37,7 +37,9 @@ class Shared:
     reads, hashes and parses nothing the first one did.  The edition is held only for the
     ``uses`` packages still to make: the last one lets go of it before zipping, as a single
     package does.  (The package folders lie outside the edition's folders (E508), so making
-    one package cannot change what the next one gathers.)"""
+    one package cannot change what the next one gathers.)  The archive of a package that
+    another follows is written in a child process while the next package is made, on the
+    other core (:mod:`.background`); the next archive waits for it, to reuse its members."""
 
     memory: FileMemory
     index: ZipIndex
