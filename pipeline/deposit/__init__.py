@@ -9,7 +9,8 @@ repository needs is derived from what the edition already says:
 - :mod:`.mets` ties a document's files together with their checksums; both records are
   written as text by :mod:`.xmltext`, in the bytes lxml writes for them;
 - :mod:`.bag` writes a BagIt 1.0 bag, :mod:`.saf` a DSpace Simple Archive Format batch,
-  :mod:`.archive` and :mod:`.zipped` their reproducible zip/tar serializations;
+  :mod:`.archive` and :mod:`.zipped` their reproducible zip/tar serializations (the
+  archive of a package that another follows written beside it: :mod:`.background`);
 - :mod:`.fixity`, :mod:`.facts` and :mod:`.staged` make a deposit after a change cheap:
   each file is read and hashed once, what is known of unchanged files (checksums, a TEI
   file's header) is remembered, and files the last package already holds are taken over;

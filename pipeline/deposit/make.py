@@ -15,6 +15,7 @@ from ..files import display_path
 from ..incremental import BuildRecord, record_path, settings_digest
 from . import schemas as schema_files
 from .archive import archive_path, serialize
+from .background import Child, can_fork, start
 from .bag import PAYLOAD, build_bag
 from .edition import EDITION_FILE, GROUPS, Edition, collect, git_epoch, group_paths, package_date
 from .fixity import FileMemory
@@ -36,7 +37,9 @@ class Shared:
     reads, hashes and parses nothing the first one did.  The edition is held only for the
     ``uses`` packages still to make: the last one lets go of it before zipping, as a single
     package does.  (The package folders lie outside the edition's folders (E508), so making
-    one package cannot change what the next one gathers.)"""
+    one package cannot change what the next one gathers.)  The archive of a package that
+    another follows is written in a child process while the next package is made, on the
+    other core (:mod:`.background`); the next archive waits for it, to reuse its members."""
 
     memory: FileMemory
     index: ZipIndex
@@ -48,6 +51,9 @@ class Shared:
     twins: str | None = None
     #: What is done once the last package of the run is made (see :func:`make_package`).
     pending: list[Callable[[], None]] = field(default_factory=list)
+    #: The archive of a package made before, being written beside the next package
+    #: (:mod:`.background`).
+    writing: Child | None = None
 
     def inputs(self, root: Path) -> tuple[str, int | None]:
         """:func:`inputs` of ``root``, taken once for all the packages of the run."""
@@ -71,8 +77,30 @@ class Shared:
             self.gathered = None
         return edition, list(notes)
 
+    def serialize(self, job: Callable[[ZipIndex], None]) -> None:
+        """Run ``job`` (writing a package's archive, reusing the members of the zips in
+        the index it is given) once the archive written before is done: in a child process
+        when another package is to be made after this one, which is made meanwhile; else
+        here."""
+        self.wait()
+        if self.uses > 0 and can_fork():
+            index = self.index
+            self.writing = start(lambda: job(index))
+        else:
+            job(self.index)
+
+    def wait(self) -> None:
+        """Wait for the archive being written in a child process, if any, and read again
+        the index of zips it added its zip to."""
+        if self.writing is not None:
+            child, self.writing = self.writing, None
+            child.wait()
+            self.index = ZipIndex(self.index.record.path, self.index.level)
+
     def finish(self) -> None:
-        """Do what waited for the last package of the run (see :func:`make_package`)."""
+        """Do what waited for the last package of the run (see :func:`make_package`): the
+        archives finished first, whose files the records are brought up to date with."""
+        self.wait()
         while self.pending:
             self.pending.pop(0)()
 
@@ -207,7 +235,6 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
     ``out``, in a list this lets go of once the package is built, as it does of the
     edition and what is known of its files: a zip needs only the checksums."""
     memory = shared.memory if shared else FileMemory(None)
-    index = shared.index if shared else None
     edition, notes = shared.collect(root) if shared else collect(root, memory)
     inside = _inside_inputs(root, out)
     if inside:
@@ -236,8 +263,14 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
     del edition, memory, staged
     if archive:
         made = replace(made, archive=archive_path(out, archive))
-        serialize(out, made.archive, archive, when.epoch, out.name if fmt == "bagit" else None,
-                  digests, index, level)
+        path, top = made.archive, out.name if fmt == "bagit" else None
+
+        def write(index: ZipIndex | None) -> None:
+            serialize(out, path, archive, when.epoch, top, digests, index, level)
+        if shared is None:
+            write(None)
+        else:
+            shared.serialize(write)
     return made, notes, files
 
 

@@ -1,0 +1,61 @@
+"""A job run in a forked child process while this one goes on: the zip of a package written
+while the next package of the run is made.
+
+Writing a zip is a loop in Python (a header per member, the deflating handed to threads),
+and so is making the next package (its files linked, its records handed to worker
+processes and their results taken back): in one process the two take turns on the
+interpreter, and while the zip is written nothing else is done.  In a child of its own the
+zip is written on one core while the next package is made on the other.
+
+The child is forked when no other thread runs (a package's copying threads and worker
+processes are done with before its zip is written), inherits all the job needs, and says
+only whether it succeeded: what it learns for later runs (where each content lies in the
+zip, :class:`.zipped.ZipIndex`) it saves to its build record, which is read again once the
+child is done (see :meth:`.make.Shared.wait`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import traceback
+from typing import Callable
+
+
+def can_fork() -> bool:
+    """Whether a job can run beside this process: a second core, and a system that forks."""
+    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Child:
+    """A job running in the forked process ``pid``."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+    def wait(self) -> None:
+        """Wait for the job to end; OSError when it failed (it said why on stderr)."""
+        _pid, status = os.waitpid(self.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            raise OSError(f"writing the archive failed in process {self.pid} (exit status "
+                          f"{code})")
+
+
+def start(job: Callable[[], None]) -> Child:
+    """Run ``job`` in a forked child (see the module doc)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: the job, then out without the parent's exit handlers
+        code = 1
+        try:
+            job()
+            code = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stderr.flush()
+            os._exit(code)
+    return Child(pid)

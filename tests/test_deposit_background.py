@@ -1,0 +1,29 @@
+"""A package's archive written in a child process while the next package is made
+(:mod:`pipeline.deposit.background`): the child's success is waited for, its failure is an
+error in the parent, not a silently missing archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.deposit import background
+
+needs_fork = pytest.mark.skipif(not background.can_fork(),
+                                reason="one core or no fork: archives are written in turn")
+
+
+@needs_fork
+def test_what_the_child_writes_is_there_once_it_is_waited_for(tmp_path: Path) -> None:
+    target = tmp_path / "made"
+    background.start(lambda: target.write_bytes(b"zip")).wait()
+    assert target.read_bytes() == b"zip"
+
+
+@needs_fork
+def test_a_job_that_fails_in_the_child_fails_the_wait() -> None:
+    def broken() -> None:
+        raise OSError("disk full")
+    with pytest.raises(OSError, match="exit status 1"):
+        background.start(broken).wait()
