@@ -368,9 +368,18 @@ def deposit(root: Path, out: Path | None, fmts: tuple[str, ...], archive: str | 
     everything: list = []
     for fmt in fmts:
         target = out if out is not None else root / DEFAULT_OUTPUT[fmt]
-        made, notes = make_package(root, target, fmt, archive, force,
-                                   os.environ.get("SOURCE_DATE_EPOCH"),
-                                   record_path(f"deposit-{fmt}", target), shared, level)
+        try:
+            made, notes = make_package(root, target, fmt, archive, force,
+                                       os.environ.get("SOURCE_DATE_EPOCH"),
+                                       record_path(f"deposit-{fmt}", target), shared, level)
+        except OSError as exc:  # an archive not written (a package folder's own are notes)
+            from .diagnostics import error
+            from .files import display_path
+            shown = display_path(Path(exc.filename)) if exc.filename else None
+            _say(as_text([error("E509", f"cannot write the archive: {exc.strerror or exc}",
+                                file=shown, hint="free space or make the folder writable, "
+                                "then run the deposit again")]))
+            sys.exit(1)
         shown = [d for d in _shown(notes, quiet) if d not in everything]  # once per run
         if shown:
             _say(as_text(shown))

@@ -22,8 +22,18 @@ def test_what_the_child_writes_is_there_once_it_is_waited_for(tmp_path: Path) ->
 
 
 @needs_fork
-def test_a_job_that_fails_in_the_child_fails_the_wait() -> None:
+def test_a_job_that_fails_in_the_child_fails_the_wait_saying_why() -> None:
+    def full() -> None:
+        raise OSError(28, "No space left on device", "/edition/build/deposit.zip")
+    with pytest.raises(OSError) as failed:
+        background.start(full).wait()
+    assert (failed.value.strerror, failed.value.filename) == (
+        "No space left on device", "/edition/build/deposit.zip")
+
+
+@needs_fork
+def test_a_defect_in_the_child_fails_the_wait_too() -> None:
     def broken() -> None:
-        raise OSError("disk full")
+        raise ValueError("a bug")
     with pytest.raises(OSError, match="exit status 1"):
         background.start(broken).wait()

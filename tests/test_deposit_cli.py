@@ -225,3 +225,19 @@ def test_one_output_folder_takes_one_format(edition: Path, tmp_path: Path) -> No
     assert result.exit_code == 2
     assert "-o names one package folder: give one --format with it" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("formats", [("bagit",), ("bagit", "dspace-saf")],
+                         ids=["one package", "two: the first zip is written beside the second"])
+def test_an_archive_that_cannot_be_written_is_one_error_line(edition: Path,
+                                                             formats: tuple[str, ...]) -> None:
+    """A folder where the zip should go stands for a full disk or a folder not writable; with
+    two packages the first zip is written in a child process (pipeline/deposit/background)."""
+    (edition / "build" / "deposit.zip").mkdir(parents=True)
+    result = run(str(edition), *(f"--format={f}" for f in formats), "--archive", "zip")
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and errors[0].endswith("[E509]"), result.output
+    assert "deposit.zip" in errors[0] and "cannot write the archive" in errors[0]
+    assert "Traceback" not in result.output
+    assert (edition / "build" / "deposit" / "bagit.txt").is_file()  # the folder is made

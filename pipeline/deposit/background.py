@@ -9,7 +9,8 @@ zip is written on one core while the next package is made on the other.
 
 The child is forked when no other thread runs (a package's copying threads and worker
 processes are done with before its zip is written), inherits all the job needs, and says
-only whether it succeeded: what it learns for later runs (where each content lies in the
+only whether it succeeded, and if not, why, in one line through a pipe (an OSError: a full
+disk, a folder not writable; the parent raises it again): what it learns for later runs (where each content lies in the
 zip, :class:`.zipped.ZipIndex`) it saves to its build record, which is read again once the
 child is done (see :meth:`.make.Shared.wait`).
 """
@@ -29,33 +30,42 @@ def can_fork() -> bool:
 
 
 class Child:
-    """A job running in the forked process ``pid``."""
+    """A job running in the forked process ``pid``, which writes why it failed to the
+    pipe ``reason``."""
 
-    def __init__(self, pid: int):
-        self.pid = pid
+    def __init__(self, pid: int, reason: int):
+        self.pid, self.reason = pid, reason
 
     def wait(self) -> None:
-        """Wait for the job to end; OSError when it failed (it said why on stderr)."""
+        """Wait for the job to end; OSError when it failed, saying why."""
+        with os.fdopen(self.reason, "rb") as pipe:
+            why, _, name = pipe.read().decode("utf-8", "replace").partition("\n")
         _pid, status = os.waitpid(self.pid, 0)
         code = os.waitstatus_to_exitcode(status)
         if code != 0:
-            raise OSError(f"writing the archive failed in process {self.pid} (exit status "
-                          f"{code})")
+            raise OSError(None, why or f"process {self.pid} ended with exit status {code}",
+                          name or None)
 
 
 def start(job: Callable[[], None]) -> Child:
     """Run ``job`` in a forked child (see the module doc)."""
     sys.stdout.flush()
     sys.stderr.flush()
+    read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: the job, then out without the parent's exit handlers
+        os.close(read)
         code = 1
         try:
             job()
             code = 0
-        except BaseException:
+        except OSError as exc:  # the file system's answer: told, not a traceback
+            os.write(write, f"{exc.strerror or exc}\n{exc.filename or ''}".encode(
+                "utf-8", "replace"))
+        except BaseException:  # a defect: its traceback
             traceback.print_exc()
         finally:
             sys.stderr.flush()
             os._exit(code)
-    return Child(pid)
+    os.close(write)
+    return Child(pid, read)

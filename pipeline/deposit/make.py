@@ -266,7 +266,10 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
         path, top = made.archive, out.name if fmt == "bagit" else None
 
         def write(index: ZipIndex | None) -> None:
-            serialize(out, path, archive, when.epoch, top, digests, index, level)
+            try:
+                serialize(out, path, archive, when.epoch, top, digests, index, level)
+            except OSError as exc:  # what the CLI reports (E509), with the file it is about
+                raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
         if shared is None:
             write(None)
         else:
