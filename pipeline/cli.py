@@ -184,8 +184,10 @@ def _report_export(result, out_dir: Path, entry: str, strict: bool, quiet: bool,
         w = outcome.written
         if w is not None:
             noun = "document" if outcome.documents == 1 else "documents"
+            held = f", {w.held} left as they were (an input could not be read)" \
+                if w.held else ""
             _say(f"{outcome.documents} {noun}: {w.written} files written, {w.unchanged} "
-                 f"unchanged, {w.removed} removed; open {folder / page}")
+                 f"unchanged, {w.removed} removed{held}; open {folder / page}")
     sys.exit(exit_status(found, strict))
 
 

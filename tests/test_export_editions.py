@@ -180,3 +180,46 @@ def test_a_file_that_cannot_be_linked_is_written(tmp_path: Path) -> None:
     assert place(tmp_path, "three.txt", b"text", True, like=tmp_path / "a/one.txt") == "written"
     assert (tmp_path / "three.txt").stat().st_ino != (tmp_path / "a" / "one.txt").stat().st_ino
     assert (tmp_path / "three.txt").read_bytes() == b"text"
+
+
+# An export never loses what an earlier export wrote because an input could not be read: a
+# mistyped path or a broken TEI file leaves the earlier files in place (said in the
+# summary), and the first run that reads every input removes what no document makes.
+
+BOTH = ("export", "html", "tei", "-o", "build/html", "--text-output", "build/text")
+NAME = "1967-01-23_politburo-cable"
+
+
+@pytest.mark.parametrize("command", [("export", "text", "nope.xml", "-o", "build/text"),
+                                     ("export", "html", "nope.xml", "-o", "build/html",
+                                      "--text-output", "build/text")],
+                         ids=["text", "html and text"])
+def test_a_mistyped_path_removes_nothing(edition: Path, command: tuple[str, ...]) -> None:
+    assert run(*BOTH)[0] == 0
+    before = {f: contents(edition / "build" / f) for f in ("html", "text")}
+    status, output = run(*command)
+    assert status == 1 and "nope.xml: error: no such file or folder [E001]" in output
+    assert "left as they were (an input could not be read)" in output
+    assert {f: contents(edition / "build" / f) for f in ("html", "text")} == before
+
+
+def test_a_broken_tei_file_keeps_its_pages_until_it_is_gone(edition: Path) -> None:
+    assert run(*BOTH)[0] == 0
+    html, text = edition / "build" / "html", edition / "build" / "text"
+    page, plain = contents(html)[f"documents/{NAME}.html"], contents(text)[f"{NAME}.txt"]
+    tei = edition / "tei" / f"{NAME}.xml"
+    good = tei.read_bytes()
+    tei.write_bytes(b"<broken")
+    status, output = run(*BOTH)
+    assert status == 1 and f"{NAME}.xml:" in output and "[E401]" in output
+    assert contents(html)[f"documents/{NAME}.html"] == page  # left as it was
+    assert contents(text)[f"{NAME}.txt"] == plain
+    assert NAME not in contents(html)["index.html"].decode()  # the index lists what was read
+    tei.write_bytes(good)
+    assert run(*BOTH)[0] == 0
+    assert contents(html)[f"documents/{NAME}.html"] == page
+    tei.unlink()  # gone: every input read, so its files go too
+    status, output = run(*BOTH)
+    assert status == 0 and "left as they were" not in output
+    assert f"documents/{NAME}.html" not in contents(html)
+    assert f"{NAME}.txt" not in contents(text)

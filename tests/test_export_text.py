@@ -278,7 +278,8 @@ def test_a_document_taken_out_leaves_no_stale_file(tmp_path: Path) -> None:
     assert (out / f"{SEEDS[0].stem}.txt").exists()
 
 
-def test_no_tei_file_is_an_error(tmp_path: Path) -> None:
+def test_no_tei_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the default output, build/text, is not the project's
     result = CliRunner().invoke(main, ["export", "text", str(tmp_path), "-o",
                                        str(tmp_path / "out")])
     assert result.exit_code == 1 and "[E408]" in result.output

@@ -195,9 +195,14 @@ class Build:
         self.given[rel] = (key, sha)
         return rel, data
 
-    def write(self, files: Iterable[tuple[str, bytes | Path | Placed | None]]) -> Written:
-        """Write the files; record the state of each file written; save the record."""
-        done = write_files(self.out_dir, files, self.force)
+    def write(self, files: Iterable[tuple[str, bytes | Path | Placed | None]],
+              *read: Result) -> Written:
+        """Write the files; record the state of each file written; save the record.  The
+        files of an earlier run that are not made again are removed only when every input
+        was read: when one of the ``read`` outcomes (complete once ``files`` are made)
+        has an error, they are left in place (:func:`.output.write_files`)."""
+        done = write_files(self.out_dir, files, self.force, lambda: not any(
+            d.severity == Severity.ERROR for outcome in read for d in outcome.diagnostics))
         for rel in done.refused:  # not made: what it belongs to is made again next time
             if rel in self.given:
                 self.record.drop(self.given[rel][0])
@@ -444,7 +449,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
             stack.callback(text_pack.close)
         outcome.written = build.write(_site(build, fresh, stale, options, entries,
                                             register_digest, outcome, paths, work, tasks,
-                                            given, text_pack))
+                                            given, text_pack), outcome)
         outcome.diagnostics.extend(outcome.written.problems)
         if text_pack is not None:
             text_pack.close()
@@ -453,7 +458,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
         text_outcome = Result()
         text_outcome.written = text_build.write(_texts(
             text_build, text_fresh, text_stale, plain.width, plain.diplomatic, text_outcome,
-            paths, text_work, given))
+            paths, text_work, given), outcome, text_outcome)
         text_outcome.diagnostics.extend(text_outcome.written.problems)
     return outcome, text_outcome
 
@@ -708,7 +713,7 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
     with _workspace(build, out_dir) as work:
         fresh, stale = build.partition(files, "text")
         outcome.written = build.write(_texts(build, fresh, stale, width, diplomatic, outcome,
-                                             paths, work, {}))
+                                             paths, work, {}), outcome)
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
 

@@ -18,7 +18,7 @@ import filecmp
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostic, error
 from ..files import display_path, write_atomic
@@ -35,6 +35,9 @@ class Written:
     written: int = 0
     unchanged: int = 0
     removed: int = 0
+    #: Files of an earlier export not made again but left in place, because an input could
+    #: not be read (see :func:`write_files`).
+    held: int = 0
     problems: list[Diagnostic] = field(default_factory=list)
     refused: set[str] = field(default_factory=set)  # the files left as they were (E407)
 
@@ -112,8 +115,14 @@ def _linked(like: Path, target: Path) -> bool:
 
 
 def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | Path | Placed | None]],
-                force: bool = False) -> Written:
+                force: bool = False, prune: Callable[[], bool] = lambda: True) -> Written:
     """Write ``files`` (relative POSIX path, content) below ``out_dir``.
+
+    The files an earlier export wrote there that are not among ``files`` are removed when
+    ``prune()`` says so once ``files`` are all made: not when an input could not be read (a
+    path mistyped, a TEI file broken), whose files would otherwise be lost with it; they
+    are then left as they were and still listed as the export's, to be removed by the
+    first run that reads every input.
 
     A content of ``None`` (:data:`KEEP`) says the file is already there as it should be
     (the caller made sure, see :mod:`pipeline.incremental`): it is kept, not even read.  A
@@ -148,12 +157,18 @@ def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | Path | Placed 
                 done.written += 1
             else:
                 done.unchanged += 1
-    for rel in sorted(before - set(made)):
-        stale = out_dir / rel
-        if safe(rel) and stale.is_file():
-            stale.unlink()
-            done.removed += 1
-    listing = "".join(f"{rel}\n" for rel in sorted(set(made))).encode("utf-8")
+    kept = set(made)
+    if prune():
+        for rel in sorted(before - kept):
+            stale = out_dir / rel
+            if safe(rel) and stale.is_file():
+                stale.unlink()
+                done.removed += 1
+    else:
+        held = {rel for rel in before - kept if safe(rel) and (out_dir / rel).is_file()}
+        done.held = len(held)
+        kept |= held
+    listing = "".join(f"{rel}\n" for rel in sorted(kept)).encode("utf-8")
     manifest = out_dir / MANIFEST
     if not manifest.is_file() or manifest.read_bytes() != listing:
         write_atomic(manifest, listing)
