@@ -368,7 +368,8 @@ def deposit(root: Path, out: Path | None, fmts: tuple[str, ...], archive: str | 
     level = LEVEL if level is None else level
     shared = Shared.of(root, len(fmts), level)  # packages read, hash, parse, deflate once
     everything: list = []
-    for fmt in fmts:
+    summary: list[str] = []  # said once every archive is written: one may be written beside
+    for fmt in fmts:         # the next package, in a child process (deposit/background.py)
         target = out if out is not None else root / DEFAULT_OUTPUT[fmt]
         try:
             made, notes = make_package(root, target, fmt, archive, force,
@@ -387,10 +388,13 @@ def deposit(root: Path, out: Path | None, fmts: tuple[str, ...], archive: str | 
             _say(as_text(shown))
         if made.folder is not None:
             also = f" and {made.archive}" if made.archive else ""
-            _say(f"{made.documents} documents, {made.files} edition files: {made.folder}{also}")
+            summary.append(f"{made.documents} documents, {made.files} edition files: "
+                           f"{made.folder}{also}")
         else:
-            _say("no package written")
+            summary.append("no package written")
         everything += notes
+    for line in summary:
+        _say(line)
     sys.exit(exit_status(everything, strict))
 
 

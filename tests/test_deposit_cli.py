@@ -240,4 +240,5 @@ def test_an_archive_that_cannot_be_written_is_one_error_line(edition: Path,
     assert len(errors) == 1 and errors[0].endswith("[E509]"), result.output
     assert "deposit.zip" in errors[0] and "cannot write the archive" in errors[0]
     assert "Traceback" not in result.output
+    assert "deposit.zip\n" not in result.output  # not said to be made
     assert (edition / "build" / "deposit" / "bagit.txt").is_file()  # the folder is made
