@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from pipeline import incremental
 from pipeline.deposit import zipped
 from pipeline.deposit.archive import serialize
+from pipeline.deposit.deflate import deflate
 from pipeline.deposit.facts import document, read_facts
 from pipeline.deposit.make import make_package
 from pipeline.deposit.zipped import LEVEL, ZipIndex, write_zip
@@ -245,9 +246,21 @@ def test_a_content_that_comes_again_in_a_zip_is_deflated_once(
 
 
 def zipfile_zip(members: list[tuple[str, Path]], level: int = LEVEL) -> io.BytesIO:
-    """The zip :mod:`zipfile` itself writes of ``members`` at ``level`` (what ``write_zip``
-    must write)."""
+    """The zip :mod:`zipfile` itself writes of ``members`` deflated at ``level`` by the
+    deflate that level means (:mod:`pipeline.deposit.deflate`): what ``write_zip`` must
+    write (the files here are smaller than one piece, so deflated in one call either way)."""
     expected = io.BytesIO()
+    kept = zipfile._get_compressor
+    zipfile._get_compressor = lambda kind, _level: \
+        deflate(level).compressor() if kind == zipfile.ZIP_DEFLATED else None
+    try:
+        _zipfile_zip(members, level, expected)
+    finally:
+        zipfile._get_compressor = kept
+    return expected
+
+
+def _zipfile_zip(members: list[tuple[str, Path]], level: int, expected: io.BytesIO) -> None:
     with zipfile.ZipFile(expected, "w") as zf:
         for name, path in members:
             info = zipfile.ZipInfo(name, date_time=(2023, 11, 14, 22, 13, 20))
@@ -259,7 +272,6 @@ def zipfile_zip(members: list[tuple[str, Path]], level: int = LEVEL) -> io.Bytes
                 info.external_attr = 0o100644 << 16
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, path.read_bytes(), compresslevel=level)
-    return expected
 
 
 @contextmanager

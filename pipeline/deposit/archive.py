@@ -9,13 +9,13 @@ gzip header carries no name and the package date.
 
 from __future__ import annotations
 
-import gzip
 import os
 import tarfile
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .deflate import deflate
 from .zipped import LEVEL, ZipIndex, write_zip
 
 
@@ -83,8 +83,7 @@ def _below(path: str, prefix: str) -> Iterator[tuple[str, str]]:
 
 
 def _tar_gz(members: Iterator[tuple[str, str]], out, epoch: int, level: int) -> None:
-    with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=epoch,
-                       compresslevel=level) as gz, \
+    with deflate(level).gzip_file(out, epoch) as gz, \
             tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tf:
         for name, path in members:
             info = tarfile.TarInfo(name.rstrip("/"))

@@ -2,8 +2,9 @@
 
 Deflating is most of what serializing a package costs, so:
 
-- files are deflated in threads (zlib lets go of the interpreter while it works), a few
-  members ahead of the one being written, so that memory holds a handful of files at most;
+- files are deflated in threads (the deflate libraries let go of the interpreter while they
+  work; which one deflates at which level: :mod:`.deflate`), a few members ahead of the one
+  being written, so that memory holds a handful of files at most;
 - a member whose content (SHA-256) an earlier zip made by teipipe holds is not deflated
   again: its compressed bytes are copied from that zip.  A :class:`ZipIndex` remembers, per
   zip, where each content lies; a zip is only read from when its size, times and inode are
@@ -17,9 +18,9 @@ Deflating is most of what serializing a package costs, so:
   temporary file, and a large member taken from an earlier zip is copied a piece at a
   time: memory holds no member whose size grows with the edition.
 
-The archive's bytes are those :mod:`zipfile` itself writes for the same members (the
-container is written by :mod:`.zipstream`, which holds nothing per member; the deflating is
-done here, with zipfile's settings), so a reused member and a freshly deflated one are the
+The archive's bytes are those :mod:`zipfile` itself writes for the same members deflated
+by the same deflate (the container is written by :mod:`.zipstream`, which holds nothing per
+member; the deflating is done here), so a reused member and a freshly deflated one are the
 same bytes.
 """
 
@@ -29,9 +30,9 @@ import hashlib
 import os
 import struct
 import tempfile
+import threading
 import time
 import zipfile
-import zlib
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import chain
@@ -39,17 +40,9 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable
 
 from ..incremental import BuildRecord, settings_digest
-from .fixity import pieces
+from .deflate import LEVEL, PIECE, deflate, name, pieces
 from .zipstream import ZipStream
 
-#: The deflate level of the zips and of tar.gz unless ``--compress-level`` says otherwise.
-#: Deflating is the largest part of a deposit's cost; on the edition's XML, HTML and text
-#: (140 MB per 1,000 generated cables, each content deflated once) zlib 1.2.13 takes, in
-#: CPU seconds, and gives, in MB: level 1 0.71 s 31.0 MB, 2 0.74 s 29.9, 3 0.80 s 29.2,
-#: 4 1.03 s 27.7, 6 (zlib's own default) 1.61 s 26.4.  Level 3 is half of level 6's time
-#: for an archive 11 % larger; level 9 would buy a further 0.5 % for a third more time.
-#: Any level gives the same archive for the same edition, and unpacks to the same files.
-LEVEL = 3
 #: Members deflated ahead of the one being written, per thread.
 AHEAD = 4
 #: Files this small are handed to a thread a batch at a time (:class:`_Batch`): one
@@ -69,9 +62,9 @@ class ZipIndex:
     """The compressed members of the zips made before, by content (see the module doc)."""
 
     def __init__(self, record: Path | None, level: int = LEVEL):
-        self.level = level  # members deflated at another level are not reused
-        self.record = BuildRecord(record, settings_digest("deposit-zip", {
-            "level": level, "zlib": zlib.ZLIB_RUNTIME_VERSION}))
+        self.level = level  # members deflated at another level, or by another deflate
+        self.record = BuildRecord(record, settings_digest("deposit-zip", {  # are not reused
+            "level": level, "deflate": name(level)}))
 
     def sources(self) -> dict[str, tuple[str, Entry]]:
         """SHA-256 -> (zip, entry), from every zip that is as it was made."""
@@ -213,22 +206,22 @@ class _Part:
 
 def _deflate(path: str | Path, sha: str | None, level: int,
              ) -> tuple[str, int, int, int, bytes | BinaryIO]:
-    """(SHA-256, compressed size, CRC-32, size, raw deflate data) of a file, as zipfile
-    makes it at ``level``; read a piece at a time (deflate's output does not depend on how
-    its input is cut).  The data is a temporary file, at its start, when it is larger than
-    :data:`SPILL`."""
-    z = zlib.compressobj(level, zlib.DEFLATED, -15)
+    """(SHA-256, compressed size, CRC-32, size, raw deflate data) of a file deflated at
+    ``level`` (:mod:`.deflate`), read a piece of :data:`.deflate.PIECE` bytes at a time.  The
+    data is a temporary file, at its start, when it is larger than :data:`SPILL`."""
+    how = deflate(level)
+    z, crc32 = how.compressor(), how.crc32
     digest = hashlib.sha256() if sha is None else None
     packed: list[bytes] = []
     spill: BinaryIO | None = None
     crc = size = csize = 0
     with open(path, "rb", buffering=0) as handle:
-        for piece in chain(pieces(handle), (None,)):
+        for piece in chain(pieces(handle, _buffer()), (None,)):
             if piece is None:
                 out = z.flush()
             else:
                 out = z.compress(piece)
-                crc = zlib.crc32(piece, crc)
+                crc = crc32(piece, crc)
                 size += len(piece)
                 if digest is not None:
                     digest.update(piece)
@@ -243,6 +236,17 @@ def _deflate(path: str | Path, sha: str | None, level: int,
         spill.seek(0)
     return sha or digest.hexdigest(), csize, crc, size, spill or b"".join(packed)
 
+
+def _buffer() -> bytearray:
+    """This thread's buffer to read files into (a fresh megabyte per small file would cost
+    the system more than the copy)."""
+    buffer = getattr(_local, "buffer", None)
+    if buffer is None or len(buffer) != PIECE:
+        buffer = _local.buffer = bytearray(PIECE)
+    return buffer
+
+
+_local = threading.local()
 
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile's local file header
 
