@@ -203,30 +203,14 @@ def test_a_zip_that_needs_zip64_records_is_the_one_zipfile_writes(
     assert out.getvalue() == zipfile_zip(members).getvalue()
 
 
-def test_small_files_deflated_in_batches_are_the_members_zipfile_writes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Small files are deflated a batch at a time; the writer takes a batch's members
-    before it is full (it writes a few members behind) and goes on with a new one."""
-    monkeypatch.setattr(zipped, "BATCH", 5000)
-    members = [("top/", tmp_path)]
-    for n in range(120):
-        size = (n * 37) % (zipped.INLINE + 2000)  # most small, a few larger: both kinds
-        (tmp_path / f"{n}").write_bytes(os.urandom(size // 3) + b"text " * (size // 8))
-        members.append((f"top/{n:03}.txt", tmp_path / f"{n}"))
-    out = io.BytesIO()
-    write_zip(members, out, 1700000000, {}, None)
-    assert out.getvalue() == zipfile_zip(members).getvalue()
-
-
 @settings(max_examples=30, deadline=None)
 @given(names=names, data=st.data())
 def test_a_content_that_comes_again_in_a_zip_is_deflated_once(
         tmp_path_factory: pytest.TempPathFactory, names: list[str],
         data: st.DataObject) -> None:
     folder = tmp_path_factory.mktemp("zip")
-    # small files are deflated at once, larger ones in a thread: both kinds come again
     contents = data.draw(st.lists(st.binary(max_size=3000) | st.binary(
-        min_size=1, max_size=100).map(lambda b: b * (zipped.INLINE // len(b) + 1)),
+        min_size=1, max_size=100).map(lambda b: b * (20000 // len(b) + 1)),
         min_size=1, max_size=3))
     members = []
     for name in sorted(names):
