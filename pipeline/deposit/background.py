@@ -1,7 +1,7 @@
 """A job run in a forked child process while this one goes on: the zip of a package written
 while the next package of the run is made.
 
-Writing a zip is a loop in Python (a header per member, the deflating handed to threads),
+Writing a zip is a loop in Python (a header per member, a file read and deflated for each),
 and so is making the next package (its files linked, its records handed to worker
 processes and their results taken back): in one process the two take turns on the
 interpreter, and while the zip is written nothing else is done.  In a child of its own the
