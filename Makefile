@@ -2,8 +2,9 @@
 # A newcomer runs `make all` (build the edition) and `make test` (run the tests); both set
 # up .venv/ on first use.  `make help` lists every target.
 
-# `make setup PYTHON=...`: the interpreter of .venv/; by default the fastest build of python3's
-# version that this machine has (scripts/pick_python.py: a fifth apart between builds)
+# `make setup PYTHON=...`: the interpreter of a new .venv/; by default the fastest build of
+# python3's version that this machine has (scripts/pick_python.py: a fifth apart between
+# builds).  An existing .venv/ keeps its own (rm -rf .venv to choose again).
 PYTHON ?= python3
 SELF   := $(abspath $(lastword $(MAKEFILE_LIST)))
 HERE   := $(dir $(SELF))
@@ -44,7 +45,7 @@ setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema, com
 # The package is byte-compiled once here: every teipipe command would otherwise compile it
 # again when PYTHONDONTWRITEBYTECODE is set (a .pyc that no longer matches its source is ignored).
 $(STAMP): $(HERE)pyproject.toml
-	$(if $(filter command environment,$(firstword $(origin PYTHON))),$(PYTHON),$$($(PYTHON) $(HERE)scripts/pick_python.py || echo $(PYTHON))) -m venv $(VENV)
+	test -x $(BIN)/python || $(if $(filter command environment,$(firstword $(origin PYTHON))),$(PYTHON),$$($(PYTHON) $(HERE)scripts/pick_python.py || echo $(PYTHON))) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '$(HERE).[dev,ner]'
 	$(BIN)/python -m compileall -q $(HERE)pipeline
