@@ -17,7 +17,8 @@ from . import schemas as schema_files
 from .archive import archive_path, serialize
 from .background import Child, can_fork, start
 from .bag import PAYLOAD, build_bag
-from .edition import EDITION_FILE, GROUPS, Edition, collect, git_epoch, group_paths, package_date
+from .edition import (EDITION_FILE, GENERATED, GROUPS, Edition, collect, git_epoch, group_paths,
+                      package_date)
 from .fixity import FileMemory
 from .saf import build_saf
 from .staged import restat
@@ -200,22 +201,27 @@ def inputs(root: Path) -> tuple[str, int | None]:
     :func:`_stats` of its files, and the time of the newest commit of its sources (a walk,
     a stat per file and a ``git log``: taken once per run, not once per package)."""
     return _stats(chain([str(root / EDITION_FILE)], (
-        path for _group, folder, _what in GROUPS for path in group_paths(root / folder)))), \
-        git_epoch(root)
+        path for _group, folder, _what in GROUPS for path in group_paths(root / folder))),
+        [os.path.join(str(root / folder), "")  # as the paths found in it begin
+         for group, folder, _what in GROUPS if group in GENERATED]), git_epoch(root)
 
 
-def _stats(paths: Iterable[str]) -> str:
+def _stats(paths: Iterable[str], generated: list[str] | None = None) -> str:
     """A digest of each file's name, size, modification time, change time and inode
     (make's rule, with more care): what says the files are the ones a package was made
-    from, or made; one digest, not a list as long as the edition."""
+    from, or made; one digest, not a list as long as the edition.  The change time of a
+    file below one of the ``generated`` folders (:data:`.edition.GENERATED`) is left out:
+    the packages' links to it change it, and a new content is a new inode."""
     digest = hashlib.sha256()
+    blind = tuple(generated or ())
     for path in paths:
         try:
             st = os.stat(path)
         except OSError:
             digest.update(f"{len(path)}:{path} -\n".encode("utf-8", "surrogateescape"))
             continue
-        digest.update(f"{len(path)}:{path} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} "
+        changed = st.st_mtime_ns if blind and path.startswith(blind) else st.st_ctime_ns
+        digest.update(f"{len(path)}:{path} {st.st_size} {st.st_mtime_ns} {changed} "
                       f"{st.st_ino}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 

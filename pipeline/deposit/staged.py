@@ -92,14 +92,23 @@ class Staged:
         self.held: dict[str, str] = {}  # SHA-256 -> a copied file holding it
         self._folders: set[str] = set()
 
-    def copy(self, src: Path | str, rel: str, twin: str | None = None) -> Fixity:
-        """Copy a file of the edition in when :mod:`.fixity` does not know it (hashing it
-        on the way, or first when it is small: then it is linked from a file of this package
-        with the same content when there is one); else link it from ``twin`` (the same
-        edition file in a package made before this one in the same run), from the old
-        package when it holds the file, or from a file of this package with the same
-        content; copy it when none can be."""
-        entry = self.memory.recall(src)
+    def copy(self, src: Path | str, rel: str, twin: str | None = None,
+             generated: bool = False) -> Fixity:
+        """Put a file of the edition in: a ``generated`` one (:data:`.edition.GENERATED`)
+        is hard-linked from the edition itself (:meth:`_link_generated`).  Any other is
+        copied in when :mod:`.fixity` does not know it (hashing it on the way, or first
+        when it is small: then it is linked from a file of this package with the same
+        content when there is one); else linked from ``twin`` (the same edition file in a
+        package made before this one in the same run), from the old package when it holds
+        the file, or from a file of this package with the same content; copied when none
+        can be (so is a generated file that cannot be linked)."""
+        found = self._link_generated(src, rel) if generated else None
+        if found is not None:
+            self.fixity[rel] = found
+            self.copied.add(rel)
+            self.held.setdefault(found.sha256, rel)
+            return found
+        entry = self.memory.recall(src, ctime=not generated)
         if entry is None:
             found = self.memory.copy(src, self._path(rel), lambda sha256: self._link_from(
                 self._holding(sha256), rel))
@@ -115,10 +124,11 @@ class Staged:
         self.held.setdefault(found.sha256, rel)
         return found
 
-    def copy_all(self, files: list[tuple[Path | str, str, str | None]]) -> list[Fixity]:
-        """:meth:`copy` each (file, path in the package, twin or None), on every core
-        (hashing, reading and writing let go of the interpreter), in one share of the files
-        per thread."""
+    def copy_all(self, files: list[tuple[Path | str, str, str | None, bool]],
+                 ) -> list[Fixity]:
+        """:meth:`copy` each (file, path in the package, twin or None, generated), on every
+        core (hashing, reading and writing let go of the interpreter), in one share of the
+        files per thread."""
         workers = os.cpu_count() or 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
             shares = list(pool.map(lambda share: [self.copy(*job) for job in share],
@@ -190,6 +200,24 @@ class Staged:
         except OSError:
             return False
         return True
+
+    def _link_generated(self, src: Path | str, rel: str) -> Fixity | None:
+        """Hard-link ``rel`` from the edition's file ``src``, which teipipe made and only
+        ever replaces by renaming a new file over it (never writes into), so that the
+        package keeps the content it links whatever later exports do; its fixity as
+        :mod:`.fixity` knows it, else as hashing the linked file gives.  None when it
+        cannot be linked (another file system, say).  The package's settling leaves the
+        file's times and permissions alone (:attr:`.FileMemory.linked`): they are the
+        edition's."""
+        path = self._path(rel)
+        try:
+            os.link(src, path)
+        except OSError:
+            return None
+        st = os.stat(path)  # never written into: it is the edition's file
+        self.memory.linked.add(st.st_ino)
+        entry = self.memory.recall(src, st, ctime=False)
+        return fixity(entry) if entry is not None else self.memory.hash(src, path, st)
 
     def _holding(self, sha256: str) -> str | None:
         same = self.held.get(sha256)
