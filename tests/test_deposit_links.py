@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from pipeline import incremental
 from pipeline.cli import main
-from pipeline.deposit import fixity
+from pipeline.deposit import fixity, make, staged
 from pipeline.export import output
 
 from deposit_edition import tree_bytes
@@ -201,3 +201,16 @@ def test_an_export_after_a_deposit_writes_and_reads_nothing_again(
     deposit_both(edition, cache)
     assert {name: (edition / "build" / name).stat().st_ino for name in PACKAGES} == made
     bagit.Bag(str(edition / "build" / "deposit")).validate()
+
+
+def test_the_digest_of_a_package_from_one_look_at_its_files_is_the_walks(
+        edition: Path, tmp_path: Path) -> None:
+    """A package's record and the digest of its files are taken from one look at each file
+    (:func:`staged.snapshot`); the next run takes the digest by a walk: the same digest."""
+    deposit_both(edition, tmp_path / "cache")
+    for name in PACKAGES:
+        out, archive = edition / "build" / name, str(edition / "build" / f"{name}.zip")
+        assert make._outputs_digest(staged.snapshot(out), archive) == \
+            make._stats(make._outputs(out, archive))
+        assert make._outputs_digest(staged.snapshot(out), None) == \
+            make._stats(make._outputs(out, None))

@@ -52,16 +52,39 @@ def stat_of(path: str) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def restat(out: Path, record: dict[str, list]) -> dict[str, list]:
+def snapshot(out: Path | str) -> dict[str, list[int] | None]:
+    """The :func:`stat_of` (None: it cannot be taken) of every file below ``out``, by its
+    path (``out`` joined with the path inside, as :func:`os.walk` names it): one walk, one
+    look at each file, for the package's record (:meth:`Staged.record`, :func:`restat`)
+    and the digest of its outputs alike, which each took a look of their own."""
+    found: dict[str, list[int] | None] = {}
+    folders = [os.fspath(out)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    found[entry.path] = None
+                    continue
+                found[entry.path] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    return found
+
+
+def restat(out: Path, record: dict[str, list],
+           now: dict[str, list[int] | None]) -> dict[str, list]:
     """A :meth:`Staged.record` of ``out`` with each file's :func:`stat_of` as it is now
-    (a link made since changed the change time); a file gone since is left out."""
-    now = {}
+    (``now``, its :func:`snapshot`: a link made since changed the change time); a file gone
+    since is left out."""
+    fresh = {}
     for rel, kept in record.items():
-        try:
-            now[rel] = kept[:-4] + stat_of(os.path.join(out, rel))
-        except OSError:
-            continue
-    return now
+        st = now.get(os.path.join(out, rel))
+        if st is not None:
+            fresh[rel] = kept[:-4] + st
+    return fresh
 
 
 def write_file(path: str, data: bytes) -> Fixity:
@@ -172,10 +195,10 @@ class Staged:
         """Each file's path in the folder -> its SHA-256, what the archive reuses by."""
         return {rel: f.sha256 for rel, f in self.fixity.items()}
 
-    def record(self, out: Path) -> dict[str, list]:
+    def record(self, out: Path, now: dict[str, list[int] | None]) -> dict[str, list]:
         """What the next build needs to take files over from ``out`` (this package, put in
-        place): per copied file its SHA-256, per made file its key and checksums; then the
-        file's size, times and inode."""
+        place; ``now``: its :func:`snapshot`): per copied file its SHA-256, per made file its
+        key and checksums; then the file's size, times and inode."""
         made = {}
         for rel, found in self.fixity.items():
             if rel in self.keys:
@@ -184,7 +207,8 @@ class Staged:
                 head = [found.sha256]
             else:
                 continue  # made each time
-            made[rel] = [*head, *stat_of(os.path.join(out, rel))]
+            path = os.path.join(out, rel)
+            made[rel] = [*head, *(now.get(path) or stat_of(path))]
         return made
 
     def _link(self, rel: str, key: str, kept: list) -> bool:
