@@ -8,18 +8,24 @@ holds is known from the build record of the last deposit: for each file, a *key*
 SHA-256 of a copied file; for a made file, such as a document's METS, a digest of
 everything it is made from), its checksums and its size, times and inode, so that a file
 changed or replaced since is never taken over.  Both packages' files are settled to the
-same times and permissions, so a link changes nothing in the old package.
+same times and permissions (but the edition's, below), so a link changes nothing in the
+old package.
 
 Creating a file costs the system far more than linking one (on ext4, about ten times as
 much for the edition's files, whose data is small), and a package holds the same content
 several times: the HTML edition's copies of the TEI and text files, and the DSpace batch
 holds the bag's edition files again.  So a file is also linked from a file of the same
 package already holding its content, and from its *twin*, the same edition file placed by
-the package made before it in the same run.  Only files teipipe placed in a package are
-linked, never the edition's own files: those are the user's and the other stages', whose
-times (a link changes a file's change time, settling its modification time) tell those
-stages whether a file is the one they made.  Nothing writes into a package's file: a made
-file replaces a link rather than writing through it.
+the package made before it in the same run.  The HTML and text editions, which teipipe
+makes and only ever replaces by renaming a new file over the old one
+(:data:`.edition.GENERATED`), are linked from the edition itself: a later export gives the
+edition a new file and the package keeps its own.  Their times and permissions are left as
+the export made them (settling them would re-date the edition's files), and the records
+that know them (this deposit's, the export's) go by their size, modification time and
+inode, not their change time, which a link changes.  The files edited by hand (TEI, source
+pages, schema) are never linked: an editor may write into them, which would change the
+package.  Nothing writes into a package's file: a made file replaces a link rather than
+writing through it.
 
 Each file's fixity is kept for the manifests, the METS and the archive.
 """
