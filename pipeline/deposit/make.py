@@ -258,10 +258,10 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
           git: int | None,
           ) -> tuple[Made, list[Diagnostic], tuple[dict, dict[str, list[int] | None]] | None]:
     """Make the package; what comes back is what the next build needs to take its files
-    over (:meth:`Staged.record`), with the :func:`.staged.snapshot` of the folder made that
-    record was taken from (the digest of the outputs is too).  ``previous`` holds the record of the package now at
-    ``out``, in a list this lets go of once the package is built, as it does of the
-    edition and what is known of its files: a zip needs only the checksums."""
+    over (:meth:`Staged.record`), with the :func:`.staged.snapshot` of the folder it was
+    taken from (the digest of the outputs is too).  ``previous`` holds the record of the
+    package now at ``out``, in a list this lets go of once the package is built, as it
+    does of the edition and what is known of its files: a zip needs only the checksums."""
     memory = shared.memory if shared else FileMemory(None)
     edition, notes = shared.collect(root) if shared else collect(root, memory)
     inside = _inside_inputs(root, out)

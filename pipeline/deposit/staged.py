@@ -68,11 +68,12 @@ def snapshot(out: Path | str) -> dict[str, list[int] | None]:
     while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
+                if entry.is_dir():  # a link to a folder is not walked, as os.walk does not
+                    if not entry.is_symlink():
+                        folders.append(entry.path)
                     continue
                 try:
-                    st = entry.stat(follow_symlinks=False)
+                    st = entry.stat()
                 except OSError:
                     found[entry.path] = None
                     continue
