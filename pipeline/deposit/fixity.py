@@ -1,12 +1,13 @@
 """Checksums of the edition's files, computed once and remembered between runs.
 
 Every file of a package is read once: its bytes are hashed (SHA-256 and SHA-512 in the same
-pass) as they are copied in, a piece at a time (or once linked in: :meth:`FileMemory.hash`).  A deposit after a one-page change must not read and hash the
-whole edition again, so the checksums are kept in a build record (:mod:`pipeline.incremental`)
-shared by both kinds of package: a file whose size, times and inode are the recorded ones is
-taken as unchanged, as git and make do, and its checksums are not computed again; any
-other file is hashed, and the record learns it.  What a package reads
-from a TEI file (:mod:`.facts`) is remembered the same way, by the file's content.
+pass) as they are copied in, a piece at a time (or once linked in: :meth:`FileMemory.hash`).
+A deposit after a one-page change must not read and hash the whole edition again, so the
+checksums are kept in a build record (:mod:`pipeline.incremental`) shared by both kinds of
+package: a file whose size, times and inode are the recorded ones is taken as unchanged, as
+git and make do, and its checksums are not computed again; any other file is hashed, and
+the record learns it.  What a package reads from a TEI file (:mod:`.facts`) is remembered
+the same way, by the file's content.
 """
 
 from __future__ import annotations
