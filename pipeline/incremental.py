@@ -62,21 +62,28 @@ class FileState:
     def from_data(cls, data: list) -> "FileState":
         return cls(str(data[0]), *(int(v) for v in data[1:5]), int(data[5]))
 
-    def trusted(self, st: os.stat_result) -> bool:
-        """Whether ``st`` says the file is still the one observed, without reading it."""
-        return (self.size, self.mtime_ns, self.ctime_ns, self.inode) == (
-            st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) and \
-            self.seen_ns is not None and max(st.st_mtime_ns, st.st_ctime_ns) < \
+    def trusted(self, st: os.stat_result, ctime: bool = True) -> bool:
+        """Whether ``st`` says the file is still the one observed, without reading it.
+
+        ``ctime=False`` for a file teipipe makes and only ever replaces by renaming a new
+        file over it (:mod:`pipeline.export.output`): a new content is a new inode, and its
+        change time says nothing more, while a hard link made to it (a deposit links the
+        HTML and text editions into its packages) changes it."""
+        changed = st.st_ctime_ns if ctime else st.st_mtime_ns
+        return (self.size, self.mtime_ns, self.ctime_ns if ctime else changed, self.inode) == (
+            st.st_size, st.st_mtime_ns, changed, st.st_ino) and \
+            self.seen_ns is not None and max(st.st_mtime_ns, changed) < \
             self.seen_ns - RACY_NS
 
 
 def state(path: Path, known: FileState | None = None, seen_ns: int | None = None,
-          ) -> FileState | None:
+          ctime: bool = True) -> FileState | None:
     """The state of ``path`` (None when it cannot be read): ``known`` itself when its times
-    vouch for it, else what hashing the file gives."""
+    vouch for it (``ctime``: see :meth:`FileState.trusted`), else what hashing the file
+    gives."""
     try:
         st = os.stat(path)
-        if known is not None and known.trusted(st):
+        if known is not None and known.trusted(st, ctime):
             return known
         data = path.read_bytes()
     except OSError:

@@ -17,6 +17,8 @@ from click.testing import CliRunner
 
 from pipeline import incremental
 from pipeline.cli import main
+from pipeline.deposit import fixity, make, staged
+from pipeline.export import output
 
 from deposit_edition import tree_bytes
 
@@ -75,19 +77,53 @@ def fresh(root: Path, tmp_path: Path) -> dict[str, object]:
     return outputs(other)
 
 
-def test_packages_link_what_they_hold_alike_and_never_the_editions_files(
+def test_packages_link_what_they_hold_alike_and_the_generated_editions_only(
         edition: Path, tmp_path: Path) -> None:
+    """The HTML and text editions (which teipipe only ever replaces by renaming a new file
+    over the old one) are linked, not copied, and keep their times and permissions; the
+    files edited by hand (TEI, source pages, schema) are copied and left as they were."""
     before = edition_states(edition)
     deposit_both(edition, tmp_path / "cache")
-    assert edition_states(edition) == before  # nothing linked, re-dated or changed
+    after = edition_states(edition)
+    for path, state in before.items():
+        if "/build/" in path:  # linked: one link more per package, nothing else changed
+            assert (after[path][0], *after[path][2::2]) == (state[0], *state[2::2]), path
+        else:
+            assert after[path] == state, path
     bag, saf = edition / "build" / "deposit" / "data", edition / "build" / "dspace-saf" / TEI
-    for held in ([bag / "tei" / f"{TEI}.xml", bag / "html" / "tei" / f"{TEI}.xml",
-                  saf / f"{TEI}.xml"],
-                 [bag / "text" / f"{TEI}.txt", bag / "html" / "text" / f"{TEI}.txt",
-                  saf / f"{TEI}.txt"],
-                 [bag / "html" / f"{TEI}.html", saf / f"{TEI}.html"]):
+    for held in ([bag / "text" / f"{TEI}.txt", edition / "build" / "text" / f"{TEI}.txt"],
+                 [bag / "html" / "text" / f"{TEI}.txt", saf / f"{TEI}.txt",
+                  edition / "build" / "html" / "text" / f"{TEI}.txt"],
+                 [bag / "html" / f"{TEI}.html", saf / f"{TEI}.html",
+                  edition / "build" / "html" / f"{TEI}.html"],
+                 [bag / "tei" / f"{TEI}.xml", bag / "html" / "tei" / f"{TEI}.xml",
+                  saf / f"{TEI}.xml"]):
         assert len({path.stat().st_ino for path in held}) == 1, held
+    assert (edition / "tei" / f"{TEI}.xml").stat().st_nlink == 1
     bagit.Bag(str(edition / "build" / "deposit")).validate()
+
+
+def test_a_later_export_does_not_change_what_the_packages_linked(
+        edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page the export writes again is a new file: the packages keep the one they
+    linked, and the bag is still valid; the next deposit reads that page alone again."""
+    deposit_both(edition, tmp_path / "cache")
+    page = edition / "build" / "html" / f"{TEI}.html"
+    linked = edition / "build" / "deposit" / "data" / "html" / f"{TEI}.html"
+    held = linked.read_bytes()
+    output.write_files(edition / "build" / "html", [(f"{TEI}.html", held + b"<!-- new -->")],
+                       force=True)
+    assert page.read_bytes() == held + b"<!-- new -->"
+    assert linked.read_bytes() == held
+    assert (edition / "build" / "dspace-saf" / TEI / f"{TEI}.html").read_bytes() == held
+    bagit.Bag(str(edition / "build" / "deposit")).validate()
+    read: list[str] = []
+    hash_file = fixity.FileMemory.hash
+    monkeypatch.setattr(fixity.FileMemory, "hash",
+                        lambda self, path, *rest: read.append(path) or hash_file(self, path, *rest))
+    deposit_both(edition, tmp_path / "cache")
+    assert read == [str(page)]
+    assert outputs(edition) == fresh(edition, tmp_path)
 
 
 def test_without_links_the_packages_are_the_same_bytes(
@@ -140,3 +176,41 @@ def test_a_file_changed_in_place_in_a_package_is_put_right_in_both(
     deposit_both(edition, tmp_path / "cache")
     assert outputs(edition) == fresh(edition, tmp_path)
     bagit.Bag(str(edition / "build" / "deposit")).validate()
+
+
+def test_an_export_after_a_deposit_writes_and_reads_nothing_again(
+        edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The packages' links change the change time of the editions' files, which neither
+    the export's record nor the deposit's goes by for them: the export after a deposit
+    writes nothing and hashes none of its files again, and the deposit after that is not
+    made again."""
+    cache = tmp_path / "cache"
+    export = ["export", "html", str(edition / "tei"), "-o", str(edition / "build" / "html"),
+              "--text-output", str(edition / "build" / "text")]
+    done = CliRunner().invoke(main, [*export, "--force"], env={"TEIPIPE_CACHE": str(cache)})
+    assert done.exit_code == 0, done.output
+    deposit_both(edition, cache)
+    made = {name: (edition / "build" / name).stat().st_ino for name in PACKAGES}
+    hashed: list[object] = []
+    state_of = incremental.state_of
+    monkeypatch.setattr(incremental, "state_of", lambda *a: hashed.append(a) or state_of(*a))
+    done = CliRunner().invoke(main, export, env={"TEIPIPE_CACHE": str(cache)})
+    assert done.exit_code == 0, done.output
+    assert done.output.count(" 0 files written") == 2, done.output
+    assert hashed == []
+    deposit_both(edition, cache)
+    assert {name: (edition / "build" / name).stat().st_ino for name in PACKAGES} == made
+    bagit.Bag(str(edition / "build" / "deposit")).validate()
+
+
+def test_the_digest_of_a_package_from_one_look_at_its_files_is_the_walks(
+        edition: Path, tmp_path: Path) -> None:
+    """A package's record and the digest of its files are taken from one look at each file
+    (:func:`staged.snapshot`); the next run takes the digest by a walk: the same digest."""
+    deposit_both(edition, tmp_path / "cache")
+    for name in PACKAGES:
+        out, archive = edition / "build" / name, str(edition / "build" / f"{name}.zip")
+        assert make._outputs_digest(staged.snapshot(out), archive) == \
+            make._stats(make._outputs(out, archive))
+        assert make._outputs_digest(staged.snapshot(out), None) == \
+            make._stats(make._outputs(out, None))

@@ -28,7 +28,7 @@ from .. import __version__
 from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from . import output
-from .edition import GROUPS, Edition, EditionDocument, EditionMeta, PackageDate
+from .edition import GENERATED, GROUPS, Edition, EditionDocument, EditionMeta, PackageDate
 from .fixity import FileMemory, Fixity
 from .mets import MetsFile, edition_mets
 from .readme import readme
@@ -74,7 +74,7 @@ def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
             staged.write(name, data)
         for alg in ALGORITHMS:
             staged.write(f"tagmanifest-{alg}.txt", tag_manifest(tags, alg))
-        output.settle(built, when.epoch)
+        output.settle(built, when.epoch, staged.memory.linked)
         output.install(built, out)
     except OSError as exc:
         output.discard(built)
@@ -90,7 +90,8 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
     """Every payload file into ``data/`` (:data:`PAYLOAD`): the edition's files, then the
     metadata made for them and checked."""
     fixity = dict(zip((f.rel for f in edition.files), staged.copy_all(
-        [(f.path, f"{PAYLOAD}/{f.rel}", twin_of(twins, f)) for f in edition.files])))
+        [(f.path, f"{PAYLOAD}/{f.rel}", twin_of(twins, f), f.role in GENERATED)
+         for f in edition.files])))
     notes: list[Diagnostic] = []
     own: set[str] = set()
     docs = []

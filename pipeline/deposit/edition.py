@@ -42,6 +42,14 @@ GROUPS: tuple[tuple[str, str, str], ...] = (
 #: Folders a document's own edition files are looked for in, and their role in METS.
 EDITION_ROLES = {"html": "html", "text": "text"}
 
+#: The groups (and roles) of the files teipipe makes itself (``teipipe export``), which it
+#: only ever replaces by renaming a new file over the old one (:mod:`pipeline.files`,
+#: :mod:`pipeline.export.output`), never writes into: a package may hard-link them rather
+#: than copy them (:mod:`.staged`), and keeps what it linked whatever a later export does.
+#: The TEI files, the source pages and the schema are edited by hand, maybe in place, and
+#: are always copied.
+GENERATED = frozenset({"html", "text"})
+
 EDITION_FILE = "edition.toml"
 
 

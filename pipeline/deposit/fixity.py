@@ -1,12 +1,13 @@
 """Checksums of the edition's files, computed once and remembered between runs.
 
 Every file of a package is read once: its bytes are hashed (SHA-256 and SHA-512 in the same
-pass) as they are copied in, a piece at a time.  A deposit after a one-page change must not read and hash the
-whole edition again, so the checksums are kept in a build record (:mod:`pipeline.incremental`)
-shared by both kinds of package: a file whose size, times and inode are the recorded ones is
-taken as unchanged, as git and make do, and its checksums are not computed again; any
-other file is hashed, and the record learns it.  What a package reads
-from a TEI file (:mod:`.facts`) is remembered the same way, by the file's content.
+pass) as they are copied in, a piece at a time (or once linked in: :meth:`FileMemory.hash`).
+A deposit after a one-page change must not read and hash the whole edition again, so the
+checksums are kept in a build record (:mod:`pipeline.incremental`) shared by both kinds of
+package: a file whose size, times and inode are the recorded ones is taken as unchanged, as
+git and make do, and its checksums are not computed again; any other file is hashed, and
+the record learns it.  What a package reads from a TEI file (:mod:`.facts`) is remembered
+the same way, by the file's content.
 """
 
 from __future__ import annotations
@@ -50,18 +51,38 @@ class FileMemory:
         self.record = BuildRecord(record, settings_digest("deposit-files", {}))
         self.started = time.time_ns()
         self.seen: set[str] = set()
+        #: The inodes of the edition's files hard-linked into a package in this run
+        #: (:meth:`.Staged.copy`), which every package of the run leaves as they are when
+        #: it settles its files (:func:`.output.settle`), whichever way they came in (from
+        #: the edition, from the package made before, from a file with the same content).
+        self.linked: set[int] = set()
 
-    def recall(self, path: Path | str) -> dict | None:
-        """The entry of ``path`` when the file's times say it is the one recorded."""
+    def recall(self, path: Path | str, st: os.stat_result | None = None,
+               ctime: bool = True) -> dict | None:
+        """The entry of ``path`` when the file's times (``st``, else taken now; ``ctime``:
+        see :meth:`FileState.trusted`) say it is the one recorded."""
         key = _key(path)
         self.seen.add(key)
         entry = self.record.get(key)
         if entry is None:
             return None
         try:
-            return entry if entry["state"].trusted(os.stat(path)) else None
+            return entry if entry["state"].trusted(st or os.stat(path), ctime) else None
         except OSError:
             return None
+
+    def hash(self, path: Path | str, linked: str, st: os.stat_result) -> Fixity:
+        """Hash ``linked``, a hard link just made to ``path`` whose ``os.stat`` is ``st``
+        (what was linked is what is hashed, whatever ``path`` is by now); the record
+        learns it as ``path``."""
+        sha256, sha512 = hashlib.sha256(), hashlib.sha512()
+        with open(linked, "rb", buffering=0) as source:
+            for piece in pieces(source):
+                sha256.update(piece)
+                sha512.update(piece)
+        return fixity(self._learn(path, FileState(sha256.hexdigest(), st.st_size,
+                                                  st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
+                                                  self.started), sha512.hexdigest()))
 
     def learn(self, path: Path | str, state: FileState, sha512: str) -> dict:
         """The new entry of ``path``, read (:func:`read_hashed`) elsewhere (facts kept when

@@ -17,10 +17,11 @@ from . import schemas as schema_files
 from .archive import archive_path, serialize
 from .background import Child, can_fork, start
 from .bag import PAYLOAD, build_bag
-from .edition import EDITION_FILE, GROUPS, Edition, collect, git_epoch, group_paths, package_date
+from .edition import (EDITION_FILE, GENERATED, GROUPS, Edition, collect, git_epoch, group_paths,
+                      package_date)
 from .fixity import FileMemory
 from .saf import build_saf
-from .staged import restat
+from .staged import restat, snapshot, stat_of
 from .zipped import LEVEL, ZipIndex
 
 BUILDERS = {"bagit": build_bag, "dspace-saf": build_saf}
@@ -166,14 +167,15 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
     # what is known of the edition's files and of the zips made, shared by both formats
     if record is not None and shared is None:
         shared = Shared.of(root, level=level)
-    result, notes, files = _make(root, out, fmt, archive, force, source_date_epoch,
-                                 shared if record else None, previous, level, git)
+    result, notes, made_now = _make(root, out, fmt, archive, force, source_date_epoch,
+                                    shared if record else None, previous, level, git)
     if result.folder is not None:
+        files, now = made_now
         archived = str(result.archive) if result.archive else None
         memory.put("files", {"files": files})
         memory.put("package", {
             "inputs": stats, "documents": result.documents, "files": result.files,
-            "archive": archived, "outputs": _stats(_outputs(out, archived)),
+            "archive": archived, "outputs": _outputs_digest(now, archived),
             "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
                       for d in notes]})
         memory.save()
@@ -190,8 +192,9 @@ def _restat(memory: BuildRecord, out: Path, archive: str | None) -> None:
     files, made = memory.get("files"), memory.get("package")
     if files is None or made is None:
         return
-    memory.put("files", {"files": restat(out, files["files"])})
-    memory.put("package", {**made, "outputs": _stats(_outputs(out, archive))})
+    now = snapshot(out)
+    memory.put("files", {"files": restat(out, files["files"], now)})
+    memory.put("package", {**made, "outputs": _outputs_digest(now, archive)})
     memory.save()
 
 
@@ -200,24 +203,41 @@ def inputs(root: Path) -> tuple[str, int | None]:
     :func:`_stats` of its files, and the time of the newest commit of its sources (a walk,
     a stat per file and a ``git log``: taken once per run, not once per package)."""
     return _stats(chain([str(root / EDITION_FILE)], (
-        path for _group, folder, _what in GROUPS for path in group_paths(root / folder)))), \
-        git_epoch(root)
+        path for _group, folder, _what in GROUPS for path in group_paths(root / folder))),
+        [os.path.join(str(root / folder), "")  # as the paths found in it begin
+         for group, folder, _what in GROUPS if group in GENERATED]), git_epoch(root)
 
 
-def _stats(paths: Iterable[str]) -> str:
+def _stats(paths: Iterable[str], generated: list[str] | None = None) -> str:
     """A digest of each file's name, size, modification time, change time and inode
     (make's rule, with more care): what says the files are the ones a package was made
-    from, or made; one digest, not a list as long as the edition."""
+    from, or made; one digest, not a list as long as the edition.  The change time of a
+    file below one of the ``generated`` folders (:data:`.edition.GENERATED`) is left out:
+    the packages' links to it change it, and a new content is a new inode."""
+    return _digest(((path, _stat(path)) for path in paths), generated)
+
+
+def _digest(stats: Iterable[tuple[str, list[int] | None]],
+            generated: list[str] | None = None) -> str:
+    """:func:`_stats` of files whose :func:`.staged.stat_of` is known."""
     digest = hashlib.sha256()
-    for path in paths:
-        try:
-            st = os.stat(path)
-        except OSError:
+    blind = tuple(generated or ())
+    for path, st in stats:
+        if st is None:
             digest.update(f"{len(path)}:{path} -\n".encode("utf-8", "surrogateescape"))
             continue
-        digest.update(f"{len(path)}:{path} {st.st_size} {st.st_mtime_ns} {st.st_ctime_ns} "
-                      f"{st.st_ino}\n".encode("utf-8", "surrogateescape"))
+        size, mtime, ctime, inode = st
+        changed = mtime if blind and path.startswith(blind) else ctime
+        digest.update(f"{len(path)}:{path} {size} {mtime} {changed} "
+                      f"{inode}\n".encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
+
+
+def _stat(path: str) -> list[int] | None:
+    try:
+        return stat_of(path)
+    except OSError:
+        return None
 
 
 def _outputs(out: Path, archive: str | None) -> list[str]:
@@ -226,14 +246,22 @@ def _outputs(out: Path, archive: str | None) -> list[str]:
     return files + ([archive] if archive else [])
 
 
+def _outputs_digest(now: dict[str, list[int] | None], archive: str | None) -> str:
+    """``_stats(_outputs(out, archive))`` from the :func:`.staged.snapshot` of ``out``
+    (and a look at the archive)."""
+    return _digest([*sorted(now.items()), *([(archive, _stat(archive))] if archive else [])])
+
+
 def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
           source_date_epoch: str | None, shared: Shared | None,
           previous: list[dict | None], level: int,
-          git: int | None) -> tuple[Made, list[Diagnostic], dict | None]:
+          git: int | None,
+          ) -> tuple[Made, list[Diagnostic], tuple[dict, dict[str, list[int] | None]] | None]:
     """Make the package; what comes back is what the next build needs to take its files
-    over (:meth:`Staged.record`).  ``previous`` holds the record of the package now at
-    ``out``, in a list this lets go of once the package is built, as it does of the
-    edition and what is known of its files: a zip needs only the checksums."""
+    over (:meth:`Staged.record`), with the :func:`.staged.snapshot` of the folder it was
+    taken from (the digest of the outputs is too).  ``previous`` holds the record of the
+    package now at ``out``, in a list this lets go of once the package is built, as it
+    does of the edition and what is known of its files: a zip needs only the checksums."""
     memory = shared.memory if shared else FileMemory(None)
     edition, notes = shared.collect(root) if shared else collect(root, memory)
     inside = _inside_inputs(root, out)
@@ -259,7 +287,8 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
     if shared is not None and fmt in EDITION_AT:
         shared.twins = os.path.join(out, EDITION_AT[fmt])
     made = Made(out, None, len(edition.documents), len(edition.files))
-    files, digests = staged.record(out), staged.digests()
+    now = snapshot(out)
+    files, digests = staged.record(out, now), staged.digests()
     del edition, memory, staged
     if archive:
         made = replace(made, archive=archive_path(out, archive))
@@ -274,7 +303,7 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
             write(None)
         else:
             shared.serialize(write)
-    return made, notes, files
+    return made, notes, (files, now)
 
 
 def _inside_inputs(root: Path, out: Path) -> str | None:

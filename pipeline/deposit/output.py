@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import AbstractSet, Callable
 
 from ..diagnostics import Diagnostic, error
 from ..files import display_path
@@ -34,25 +34,29 @@ def staging(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
 
 
-def settle(folder: Path, epoch: int) -> None:
+def settle(folder: Path, epoch: int, leave: AbstractSet[int] = frozenset()) -> None:
     """Give every file and folder the same times and ordinary permissions, so that a copy,
-    rsync or tar of the package made by anyone is the same too.
+    rsync or tar of the package made by anyone is the same too; but the files whose inode
+    is in ``leave``: the edition's own files, linked in (:mod:`.staged`), keep the times
+    the edition gave them (a web server's dates, an rsync of the edition, need them).
 
     A file that has them already (one linked from the last package, or from the package made
     before in the same run) is left alone: most files of a package made again after a
     change are such links, and changing nothing costs a look instead of two changes."""
-    _settle(str(folder), epoch * 1_000_000_000)
+    _settle(str(folder), epoch * 1_000_000_000, leave)
     os.chmod(folder, 0o755)
     os.utime(folder, (epoch, epoch))
 
 
-def _settle(folder: str, epoch_ns: int) -> None:
+def _settle(folder: str, epoch_ns: int, leave: AbstractSet[int]) -> None:
     with os.scandir(folder) as found:
         entries = list(found)
     for entry in entries:
         if entry.is_dir(follow_symlinks=False):
-            _settle(entry.path, epoch_ns)
+            _settle(entry.path, epoch_ns, leave)
             mode = 0o755
+        elif entry.inode() in leave:
+            continue
         else:
             st = entry.stat(follow_symlinks=False)
             if st.st_mode & 0o7777 == 0o644 and st.st_mtime_ns == epoch_ns:

@@ -18,7 +18,8 @@ from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from . import output
 from .dublin_core import dspace_dc
-from .edition import Edition, EditionDocument, EditionMeta, PackageDate, PackageFile
+from .edition import (GENERATED, Edition, EditionDocument, EditionMeta, PackageDate,
+                      PackageFile)
 from .fixity import FileMemory, Fixity
 from .mets import MetsFile
 from .records import mets_file, records
@@ -48,15 +49,15 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
     try:
         staged = Staged(built, memory or FileMemory(None), out, previous)
         items = [(d, item_names(d)) for d in edition.documents]
-        staged.copy_all([(f.path, f"{d.stem}/{name}", twin_of(twins, f)) for d, named in items
-                         for _role, name, f in named])
+        staged.copy_all([(f.path, f"{d.stem}/{name}", twin_of(twins, f), f.role in GENERATED)
+                         for d, named in items for _role, name, f in named])
         notes = write_items([(d, [(role, name, staged.fixity[f"{d.stem}/{name}"])
                                   for role, name, _f in named]) for d, named in items],
                             edition, when, schemas, staged)
         if notes:
             output.discard(built)
             return notes, None
-        output.settle(built, when.epoch)
+        output.settle(built, when.epoch, staged.memory.linked)
         output.install(built, out)
     except OSError as exc:
         output.discard(built)

@@ -8,18 +8,24 @@ holds is known from the build record of the last deposit: for each file, a *key*
 SHA-256 of a copied file; for a made file, such as a document's METS, a digest of
 everything it is made from), its checksums and its size, times and inode, so that a file
 changed or replaced since is never taken over.  Both packages' files are settled to the
-same times and permissions, so a link changes nothing in the old package.
+same times and permissions (but the edition's, below), so a link changes nothing in the
+old package.
 
 Creating a file costs the system far more than linking one (on ext4, about ten times as
 much for the edition's files, whose data is small), and a package holds the same content
 several times: the HTML edition's copies of the TEI and text files, and the DSpace batch
 holds the bag's edition files again.  So a file is also linked from a file of the same
 package already holding its content, and from its *twin*, the same edition file placed by
-the package made before it in the same run.  Only files teipipe placed in a package are
-linked, never the edition's own files: those are the user's and the other stages', whose
-times (a link changes a file's change time, settling its modification time) tell those
-stages whether a file is the one they made.  Nothing writes into a package's file: a made
-file replaces a link rather than writing through it.
+the package made before it in the same run.  The HTML and text editions, which teipipe
+makes and only ever replaces by renaming a new file over the old one
+(:data:`.edition.GENERATED`), are linked from the edition itself: a later export gives the
+edition a new file and the package keeps its own.  Their times and permissions are left as
+the export made them (settling them would re-date the edition's files), and the records
+that know them (this deposit's, the export's) go by their size, modification time and
+inode, not their change time, which a link changes.  The files edited by hand (TEI, source
+pages, schema) are never linked: an editor may write into them, which would change the
+package.  Nothing writes into a package's file: a made file replaces a link rather than
+writing through it.
 
 Each file's fixity is kept for the manifests, the METS and the archive.
 """
@@ -52,16 +58,40 @@ def stat_of(path: str) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
-def restat(out: Path, record: dict[str, list]) -> dict[str, list]:
+def snapshot(out: Path | str) -> dict[str, list[int] | None]:
+    """The :func:`stat_of` (None: it cannot be taken) of every file below ``out``, by its
+    path (``out`` joined with the path inside, as :func:`os.walk` names it): one walk, one
+    look at each file, for the package's record (:meth:`Staged.record`, :func:`restat`)
+    and the digest of its outputs alike, which each took a look of their own."""
+    found: dict[str, list[int] | None] = {}
+    folders = [os.fspath(out)]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir():  # a link to a folder is not walked, as os.walk does not
+                    if not entry.is_symlink():
+                        folders.append(entry.path)
+                    continue
+                try:
+                    st = entry.stat()
+                except OSError:
+                    found[entry.path] = None
+                    continue
+                found[entry.path] = [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+    return found
+
+
+def restat(out: Path, record: dict[str, list],
+           now: dict[str, list[int] | None]) -> dict[str, list]:
     """A :meth:`Staged.record` of ``out`` with each file's :func:`stat_of` as it is now
-    (a link made since changed the change time); a file gone since is left out."""
-    now = {}
+    (``now``, its :func:`snapshot`: a link made since changed the change time); a file gone
+    since is left out."""
+    fresh = {}
     for rel, kept in record.items():
-        try:
-            now[rel] = kept[:-4] + stat_of(os.path.join(out, rel))
-        except OSError:
-            continue
-    return now
+        st = now.get(os.path.join(out, rel))
+        if st is not None:
+            fresh[rel] = kept[:-4] + st
+    return fresh
 
 
 def write_file(path: str, data: bytes) -> Fixity:
@@ -92,14 +122,23 @@ class Staged:
         self.held: dict[str, str] = {}  # SHA-256 -> a copied file holding it
         self._folders: set[str] = set()
 
-    def copy(self, src: Path | str, rel: str, twin: str | None = None) -> Fixity:
-        """Copy a file of the edition in when :mod:`.fixity` does not know it (hashing it
-        on the way, or first when it is small: then it is linked from a file of this package
-        with the same content when there is one); else link it from ``twin`` (the same
-        edition file in a package made before this one in the same run), from the old
-        package when it holds the file, or from a file of this package with the same
-        content; copy it when none can be."""
-        entry = self.memory.recall(src)
+    def copy(self, src: Path | str, rel: str, twin: str | None = None,
+             generated: bool = False) -> Fixity:
+        """Put a file of the edition in: a ``generated`` one (:data:`.edition.GENERATED`)
+        is hard-linked from the edition itself (:meth:`_link_generated`).  Any other is
+        copied in when :mod:`.fixity` does not know it (hashing it on the way, or first
+        when it is small: then it is linked from a file of this package with the same
+        content when there is one); else linked from ``twin`` (the same edition file in a
+        package made before this one in the same run), from the old package when it holds
+        the file, or from a file of this package with the same content; copied when none
+        can be (so is a generated file that cannot be linked)."""
+        found = self._link_generated(src, rel) if generated else None
+        if found is not None:
+            self.fixity[rel] = found
+            self.copied.add(rel)
+            self.held.setdefault(found.sha256, rel)
+            return found
+        entry = self.memory.recall(src, ctime=not generated)
         if entry is None:
             found = self.memory.copy(src, self._path(rel), lambda sha256: self._link_from(
                 self._holding(sha256), rel))
@@ -115,10 +154,11 @@ class Staged:
         self.held.setdefault(found.sha256, rel)
         return found
 
-    def copy_all(self, files: list[tuple[Path | str, str, str | None]]) -> list[Fixity]:
-        """:meth:`copy` each (file, path in the package, twin or None), on every core
-        (hashing, reading and writing let go of the interpreter), in one share of the files
-        per thread."""
+    def copy_all(self, files: list[tuple[Path | str, str, str | None, bool]],
+                 ) -> list[Fixity]:
+        """:meth:`copy` each (file, path in the package, twin or None, generated), on every
+        core (hashing, reading and writing let go of the interpreter), in one share of the
+        files per thread."""
         workers = os.cpu_count() or 1
         with ThreadPoolExecutor(max_workers=workers) as pool:
             shares = list(pool.map(lambda share: [self.copy(*job) for job in share],
@@ -162,10 +202,10 @@ class Staged:
         """Each file's path in the folder -> its SHA-256, what the archive reuses by."""
         return {rel: f.sha256 for rel, f in self.fixity.items()}
 
-    def record(self, out: Path) -> dict[str, list]:
+    def record(self, out: Path, now: dict[str, list[int] | None]) -> dict[str, list]:
         """What the next build needs to take files over from ``out`` (this package, put in
-        place): per copied file its SHA-256, per made file its key and checksums; then the
-        file's size, times and inode."""
+        place; ``now``: its :func:`snapshot`): per copied file its SHA-256, per made file its
+        key and checksums; then the file's size, times and inode."""
         made = {}
         for rel, found in self.fixity.items():
             if rel in self.keys:
@@ -174,7 +214,8 @@ class Staged:
                 head = [found.sha256]
             else:
                 continue  # made each time
-            made[rel] = [*head, *stat_of(os.path.join(out, rel))]
+            path = os.path.join(out, rel)
+            made[rel] = [*head, *(now.get(path) or stat_of(path))]
         return made
 
     def _link(self, rel: str, key: str, kept: list) -> bool:
@@ -190,6 +231,24 @@ class Staged:
         except OSError:
             return False
         return True
+
+    def _link_generated(self, src: Path | str, rel: str) -> Fixity | None:
+        """Hard-link ``rel`` from the edition's file ``src``, which teipipe made and only
+        ever replaces by renaming a new file over it (never writes into), so that the
+        package keeps the content it links whatever later exports do; its fixity as
+        :mod:`.fixity` knows it, else as hashing the linked file gives.  None when it
+        cannot be linked (another file system, say).  The package's settling leaves the
+        file's times and permissions alone (:attr:`.FileMemory.linked`): they are the
+        edition's."""
+        path = self._path(rel)
+        try:
+            os.link(src, path)
+        except OSError:
+            return None
+        st = os.stat(path)  # never written into: it is the edition's file
+        self.memory.linked.add(st.st_ino)
+        entry = self.memory.recall(src, st, ctime=False)
+        return fixity(entry) if entry is not None else self.memory.hash(src, path, st)
 
     def _holding(self, sha256: str) -> str | None:
         same = self.held.get(sha256)

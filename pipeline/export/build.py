@@ -174,11 +174,13 @@ class Build:
     # ------------------------------------------------------------------ outputs
 
     def intact(self, key: str, rel: str) -> bool:
-        """Whether the output ``rel`` recorded under entry ``key`` is still what was written."""
+        """Whether the output ``rel`` recorded under entry ``key`` is still what was written
+        (by its times but the change time, which a deposit's links to it change: an output
+        is only ever replaced by a new file, see :func:`.output.place`)."""
         recorded = (self.record.get(key) or {}).get("files", {}).get(rel)
         if recorded is None:
             return False
-        now = incremental.state(self.out_dir / rel, recorded, self.started)
+        now = incremental.state(self.out_dir / rel, recorded, self.started, ctime=False)
         return now is not None and now.sha256 == recorded.sha256
 
     def give(self, key: str, rel: str, data: bytes | Path | Placed
