@@ -93,16 +93,38 @@ class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+class Workers:
+    """The worker processes of one run, started when first asked for and shared by all its
+    phases and both editions (reading, pages, the search index, the entries' pages): one
+    pool, not one per phase, so that a phase's tasks queue behind the last one's and no
+    core waits for a pool to end and the next to start."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def get(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
 class Build:
     """One export into one folder: its record, its cache of summaries, its workers."""
 
     def __init__(self, stage: str, out_dir: Path, settings: dict, record: Path | None,
                  jobs: int = 1, rebuild: bool = False, progress: Progress | None = None,
-                 force: bool = False):
+                 force: bool = False, workers: Workers | None = None):
         self.out_dir = out_dir
         self.force = force  # files teipipe did not write may be replaced
         self.listed = listed(out_dir)  # the files it wrote there before
         self.jobs = jobs or os.cpu_count() or 1
+        self.workers = workers or Workers(self.jobs)
         self.rebuild = rebuild
         self.progress = progress
         digest = incremental.settings_digest(stage, settings)
@@ -147,29 +169,31 @@ class Build:
         reported as the phase ``what`` (None: not reported, work done while a phase is).
 
         The tasks are handed to the workers at once, not when the first result is asked
-        for: meanwhile the caller can do work of its own.
+        for: meanwhile the caller can do work of its own.  Fewer tasks than
+        :data:`PARALLEL_FROM` are run here, when they are asked for, unless the workers
+        are running already.
         """
         progress = self.progress if what is not None else None
         if progress and tasks:
             progress[0](what, len(tasks))
         fn = functools.partial(_paused, fn)
-        if self.jobs <= 1 or len(tasks) < PARALLEL_FROM:
+        if self.jobs <= 1 or (len(tasks) < PARALLEL_FROM and self.workers.pool is None):
             return self._reported(map(fn, tasks), progress)
-        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)))
-        results = pool.map(fn, tasks, chunksize=max(1, min(32, len(tasks) // (self.jobs * 8))))
-        return self._reported(results, progress, pool)
+        results = self.workers.get().map(
+            fn, tasks, chunksize=max(1, min(32, len(tasks) // (self.jobs * 8))))
+        return self._reported(results, progress)
 
     @staticmethod
-    def _reported(results: Iterator, progress: Progress | None,
-                  pool: ProcessPoolExecutor | None = None) -> Iterator:
+    def _reported(results: Iterator, progress: Progress | None) -> Iterator:
         try:
             for result in results:
                 if progress:
                     progress[1]()
                 yield result
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+        finally:  # the tasks not begun yet are dropped (the workers' map cancels them)
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
 
     # ------------------------------------------------------------------ outputs
 
@@ -431,6 +455,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                   record, jobs, rebuild, progress, force)
     with contextlib.ExitStack() as stack:
         work = stack.enter_context(_workspace(build, out_dir))
+        stack.callback(build.workers.close)
         fresh, stale = build.partition(files, "html")
         tasks: dict[str, TextTask] = {}  # by path: the files read for both editions
         given: dict[str, tuple] = {}  # by path: what they gave the plain-text edition
@@ -438,8 +463,9 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
         if plain is not None:
             text_build = Build("export-text", plain.out_dir, _text_settings(plain.width,
                                                                             plain.diplomatic),
-                               plain.record, jobs, rebuild, progress, force)
+                               plain.record, jobs, rebuild, progress, force, build.workers)
             text_work = stack.enter_context(_workspace(text_build, plain.out_dir))
+            stack.callback(build.workers.close)
             text_fresh, text_stale = text_build.partition(files, "text")
             placing = _placing(text_build, text_stale, text_fresh, lambda name: (f"{name}.txt",))
             read_too = set(map(str, stale))
@@ -567,9 +593,9 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         problems = [Diagnostic(code, Severity(severity), *rest)
                     for code, severity, *rest in recorded.get("problems", [])]
     outcome.diagnostics.extend(problems)
-    pages = _pages(build, ordered, plan, options, cache)  # the workers start on them now,
-    if plan is None:  # while this process makes the edition's files
+    if plan is None:
         summaries.close()
+        pages = _pages(build, ordered, plan, options, cache)
         yield from ((rel, KEEP) for rel in recorded["files"])
         yield from pages
         _sweep(build)
@@ -582,15 +608,23 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     build.record.put(EDITION, {"key": edition_key, "keys": keys, "files": kept, "problems": [
         [d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
         for d in problems]})
-    yield from ((rel, KEEP) for rel in kept)
+    run: edition.Run = functools.partial(build.read, what=None)
+    wheres = [build.record.get(str(doc.path))["summary"] for doc in ordered]
+    index = None  # handed to the workers first: the longest of their tasks
+    if edition.SEARCH_INDEX in made:
+        index = edition.search_index(plan, _Searches(str(cache), wheres),
+                                     work / "search-index.js", run)
+    pages = _pages(build, ordered, plan, options, cache)  # the workers start on them now,
+    yield from ((rel, KEEP) for rel in kept)  # while this process makes the edition's files
     try:
-        for rel, data in edition.edition_files(
-                plan, options, made,
-                lambda k: _parts(summaries, build.record.get(str(ordered[k].path))["summary"]),
-                work, lambda fn, tasks: build.read(fn, tasks, None)):
+        for rel, data in edition.edition_files(plan, options, made,
+                                               lambda k: _lists(summaries, wheres[k]),
+                                               work, run):
             yield build.give(EDITION, rel, data)
     finally:
         summaries.close()
+    if index is not None:
+        yield build.give(EDITION, edition.SEARCH_INDEX, Path(next(index)))
     yield from pages
     _sweep(build)
 
@@ -616,11 +650,40 @@ def _meta(summaries: packs.Reader, where: packs.Where) -> dict:
     return marshal.loads(summaries.read(where, _SIZES.size, size))
 
 
-def _parts(summaries: packs.Reader, where: packs.Where) -> tuple[dict, dict]:
-    """The search and the lists of an HTML summary (its second and third parts)."""
+def _lists(summaries: packs.Reader, where: packs.Where) -> dict:
+    """The lists of an HTML summary (its third part)."""
     meta, search, lists, _page = _SIZES.unpack(summaries.read(where, 0, _SIZES.size))
-    data = summaries.read(where, _SIZES.size + meta, search + lists)
-    return marshal.loads(data[:search]), marshal.loads(data[search:])
+    return marshal.loads(summaries.read(where, _SIZES.size + meta + search, lists))
+
+
+class _Searches:
+    """The search parts (the second) of HTML summaries, by their place in ``wheres``:
+    plain data for the worker that writes the search index (:func:`.edition.search_index`),
+    which reads them from the packs in the folder ``cache`` itself."""
+
+    def __init__(self, cache: str, wheres: list[packs.Where]):
+        self.cache = cache
+        self.wheres = wheres
+        self.reader: packs.Reader | None = None
+
+    def __getstate__(self) -> tuple[str, list[packs.Where]]:
+        return self.cache, self.wheres
+
+    def __setstate__(self, state: tuple[str, list[packs.Where]]) -> None:
+        self.cache, self.wheres = state
+        self.reader = None
+
+    def __call__(self, k: int) -> dict:
+        if self.reader is None:
+            self.reader = packs.Reader(Path(self.cache))
+        where = self.wheres[k]
+        meta, search, _lists, _page = _SIZES.unpack(self.reader.read(where, 0, _SIZES.size))
+        return marshal.loads(self.reader.read(where, _SIZES.size + meta, search))
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
 
 
 def _early_page(pack: Path, where: packs.Where) -> bytes | None:
@@ -711,9 +774,12 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
     build = Build("export-text", out_dir, _text_settings(width, diplomatic), record, jobs,
                   rebuild, progress, force)
     with _workspace(build, out_dir) as work:
-        fresh, stale = build.partition(files, "text")
-        outcome.written = build.write(_texts(build, fresh, stale, width, diplomatic, outcome,
-                                             paths, work, {}), outcome)
+        try:
+            fresh, stale = build.partition(files, "text")
+            outcome.written = build.write(_texts(build, fresh, stale, width, diplomatic,
+                                                 outcome, paths, work, {}), outcome)
+        finally:
+            build.workers.close()
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
 

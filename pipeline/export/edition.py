@@ -20,11 +20,13 @@ document took gigabytes.  So the files are made in two passes over the summaries
    (``collection.xsl`` on an edition summary without the occurrences) and, for each file, a
    digest of everything it is made from (:meth:`Plan.keys`), so that a file whose inputs
    did not change is not made again.
-2. :func:`edition_files` reads each document's ``search`` and ``lists`` (only when the
-   search index or an entry's page is to be made): its passages go straight into the
-   search index (:class:`.search.IndexWriter`) and its rendered lists of occurrences of the
-   entries to be made into a spool file; each entry's page is then its skeleton with its
-   lists copied in from the spool.  Both are written to files, not kept in memory.
+2. :func:`search_index` hands a worker process the reading of each document's ``search``
+   (when the index is to be made): its passages go straight into the search index
+   (:class:`.search.IndexWriter`).  Meanwhile :func:`edition_files` reads each document's
+   ``lists`` (when an entry's page is to be made): its rendered lists of occurrences of
+   the entries to be made go into a spool file; each entry's page is then its skeleton
+   with its lists copied in from the spool.  Both are written to files, not kept in
+   memory.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import re
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Protocol
 
 from lxml import etree
 
@@ -291,19 +293,60 @@ class _Spool:
 Run = Callable[[Callable, list], Iterator]
 
 
-def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
-                  parts: Callable[[int], tuple[dict, dict]],
-                  work: Path, run: Run = map) -> Iterator[tuple[str, bytes | Path]]:
-    """The edition's files named ``wanted`` (of :meth:`Plan.keys`): small ones as bytes,
-    the entries' pages, the pages of proposed names and the search index as files written
-    in the folder ``work``.
+class Searches(Protocol):
+    """The search part (:class:`.summary.Summary`) of each document, by its place in
+    reading order (``searches(k)``), then :meth:`close`: plain data, handed to the worker
+    process that writes the search index (:func:`make_search_index`)."""
 
-    ``parts(k)``: the search and the lists (:class:`.summary.Summary`) of the ``k``-th
-    document in reading order (read only when the index, an entry's page or a page of
-    proposed names is made).  The entries' pages (one per entry: hundreds, a stylesheet
-    run each) are made by ``run`` (:func:`entry_page`): each on its own, from the edition
-    summary of its page and the spool, so that worker processes make them while this
-    process goes on.
+    def __call__(self, k: int) -> dict: ...
+
+    def close(self) -> None: ...
+
+
+def search_index(plan: Plan, searches: Searches, target: Path, run: Run = map
+                 ) -> Iterator[str]:
+    """The search index written to the file ``target`` by ``run``
+    (:func:`make_search_index`): in a worker process, while this one makes the other
+    files (:func:`edition_files`), for it is the largest of them and a document's passages
+    are read again for it from the summaries.  Its one result is ``target``, as a string."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    documents = [[f"documents/{r.name}.html", r.title, r.date_text or "", r.date_when or ""]
+                 for r in plan.rows]
+    entities = [(e.id, e.name, e.type)
+                for e in sorted(plan.known.values(), key=lambda e: e.sort_key)]
+    return run(make_search_index, [(documents, entities, searches, str(target))])
+
+
+def make_search_index(task: tuple[list[list[str]], list[tuple[str, str, str]], Searches,
+                                  str]) -> str:
+    """Worker: the search index (:class:`.search.IndexWriter`) of the documents
+    ``task[0]`` and the register entries ``task[1]``, from the documents' search parts
+    ``task[2]``, written to the file ``task[3]``."""
+    documents, entities, searches, target = task
+    try:
+        with open(target, "wb") as out:
+            index = IndexWriter(out, documents, entities)
+            for k in range(len(documents)):
+                search = searches(k)
+                index.add(k, search["passages"], search["words"])
+            index.close()
+    finally:
+        searches.close()
+    return target
+
+
+def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
+                  lists: Callable[[int], dict], work: Path, run: Run = map
+                  ) -> Iterator[tuple[str, bytes | Path]]:
+    """The edition's files named ``wanted`` (of :meth:`Plan.keys`) but the search index
+    (:func:`search_index`): small ones as bytes, the entries' pages and the pages of
+    proposed names as files written in the folder ``work``.
+
+    ``lists(k)``: the lists (:class:`.summary.Summary`) of the ``k``-th document in reading
+    order (read only when an entry's page or a page of proposed names is made).  The
+    entries' pages (one per entry: hundreds, a stylesheet run each) are made by ``run``
+    (:func:`entry_page`): each on its own, from the edition summary of its page and the
+    spool, so that worker processes make them while this process goes on.
     """
     wanted = set(wanted)
     if PAGES["home"] in wanted:
@@ -320,31 +363,19 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
             yield name, plan.page(page, options)
     entries = {e.id: e for e in plan.linked() if entry_page(e.type, e.id) in wanted}
     proposed = [page for page, name in PROPOSED_PAGES.items() if name in wanted]
-    if not entries and not proposed and SEARCH_INDEX not in wanted:
+    if not entries and not proposed:
         return
     work.mkdir(parents=True, exist_ok=True)
     spool = _Spool(work / "occurrences.spool")
-    index_file = work / "search-index.js"
     try:
-        with open(index_file, "wb") as out:
-            index = IndexWriter(out, [[f"documents/{r.name}.html", r.title, r.date_text or "",
-                                       r.date_when or ""] for r in plan.rows],
-                                sorted(plan.known.values(), key=lambda e: e.sort_key)) \
-                if SEARCH_INDEX in wanted else None
-            for k in range(len(plan.rows)):
-                search, found = parts(k)
-                if index is not None:
-                    index.add(k, search["passages"], search["words"])
-                for ref, html in found["linked"]:
-                    if ref in entries:
-                        spool.add(("entry", ref), html)
-                for type_, key, html in found["proposed"]:
-                    if type_ in proposed:
-                        spool.add((type_, key), html)
-            if index is not None:
-                index.close()
-        if SEARCH_INDEX in wanted:
-            yield SEARCH_INDEX, index_file
+        for k in range(len(plan.rows)):
+            found = lists(k)
+            for ref, html in found["linked"]:
+                if ref in entries:
+                    spool.add(("entry", ref), html)
+            for type_, key, html in found["proposed"]:
+                if type_ in proposed:
+                    spool.add((type_, key), html)
         tasks, rels = [], []
         for entry in entries.values():
             rels.append(rel := entry_page(entry.type, entry.id))
@@ -408,5 +439,5 @@ def _with_occurrences(skeleton: bytes, spans: list[list[int]], spool: Path,
             out.write(piece)
 
 
-__all__ = ["PAGES", "Plan", "Row", "Run", "SEARCH_INDEX", "edition_files",
-           "make_entry_page"]
+__all__ = ["PAGES", "Plan", "Row", "Run", "SEARCH_INDEX", "Searches", "edition_files",
+           "make_entry_page", "make_search_index", "search_index"]
