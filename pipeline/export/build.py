@@ -327,7 +327,9 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
     if not meta["uncarried"]:
         page = html.early_page(source.tree, source.name, options, dict(meta["entries"]),
                                summary.elements)
-    parts = [marshal.dumps(data) for data in (meta, summary.search, summary.lists)]
+    lists = b"".join([*(data for _ref, data in summary.lists["linked"]),
+                      *(data for _type, _key, data in summary.lists["proposed"])])
+    parts = [marshal.dumps(meta), marshal.dumps(summary.search), lists]
     where = _pack(cache, args[5]).add(_SIZES.pack(*map(len, parts), len(page))
                                       + b"".join(parts) + page)
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
@@ -617,9 +619,8 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     pages = _pages(build, ordered, plan, options, cache)  # the workers start on them now,
     yield from ((rel, KEEP) for rel in kept)  # while this process makes the edition's files
     try:
-        for rel, data in edition.edition_files(plan, options, made,
-                                               lambda k: _lists(summaries, wheres[k]),
-                                               work, run):
+        for rel, data in edition.edition_files(
+                plan, options, made, lambda k: _lists(summaries, cache, wheres[k]), work, run):
             yield build.give(EDITION, rel, data)
     finally:
         summaries.close()
@@ -638,7 +639,9 @@ def _sweep(build: Build, key: str = "summary") -> None:
 
 #: The sizes of the three parts of an HTML summary and of the document's page but for its
 #: neighbours (empty when there is none), before them (:func:`marshal.load` from a file
-#: reads it in many small pieces: the parts are read whole, then loaded).  The page is
+#: reads it in many small pieces: the parts are read whole, then loaded; the third, the
+#: lists of occurrences, is their bytes, copied as they are into the entries' pages,
+#: :func:`.edition.edition_files`).  The page is
 #: kept with the summary, not in a file of its own: a file made is a tenth of a
 #: millisecond; and when only its neighbours change, the page is not made again.
 _SIZES = struct.Struct("<4Q")
@@ -650,10 +653,11 @@ def _meta(summaries: packs.Reader, where: packs.Where) -> dict:
     return marshal.loads(summaries.read(where, _SIZES.size, size))
 
 
-def _lists(summaries: packs.Reader, where: packs.Where) -> dict:
-    """The lists of an HTML summary (its third part)."""
-    meta, search, lists, _page = _SIZES.unpack(summaries.read(where, 0, _SIZES.size))
-    return marshal.loads(summaries.read(where, _SIZES.size + meta + search, lists))
+def _lists(summaries: packs.Reader, cache: Path, where: packs.Where) -> tuple[str, int]:
+    """Where the lists of an HTML summary (its third part: the lists of occurrences, their
+    bytes one after another) are: the pack's path, the offset in it."""
+    meta, search, _lists, _page = _SIZES.unpack(summaries.read(where, 0, _SIZES.size))
+    return str(cache / where[0]), where[1] + _SIZES.size + meta + search
 
 
 class _Searches:
