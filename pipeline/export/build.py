@@ -475,19 +475,26 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                      for p in text_stale if str(p) in read_too}
             text_pack = packs.Writer(text_build.cache, text_build.pack_prefix)
             stack.callback(text_pack.close)
+        text_outcome: Result | None = None
+
+        def texts() -> None:
+            """The plain-text edition, made once the files are read: while the workers
+            make the HTML edition's last pages (:func:`_site`), or after."""
+            nonlocal text_outcome
+            if plain is None or text_outcome is not None or text_pack is None:
+                return
+            text_pack.close()
+            text_outcome = Result()
+            text_outcome.written = text_build.write(_texts(
+                text_build, text_fresh, text_stale, plain.width, plain.diplomatic,
+                text_outcome, paths, text_work, given), outcome, text_outcome)
+            text_outcome.diagnostics.extend(text_outcome.written.problems)
+
         outcome.written = build.write(_site(build, fresh, stale, options, entries,
                                             register_digest, outcome, paths, work, tasks,
-                                            given, text_pack), outcome)
+                                            given, text_pack, texts), outcome)
         outcome.diagnostics.extend(outcome.written.problems)
-        if text_pack is not None:
-            text_pack.close()
-        if plain is None:
-            return outcome, None
-        text_outcome = Result()
-        text_outcome.written = text_build.write(_texts(
-            text_build, text_fresh, text_stale, plain.width, plain.diplomatic, text_outcome,
-            paths, text_work, given), outcome, text_outcome)
-        text_outcome.diagnostics.extend(text_outcome.written.problems)
+        texts()
     return outcome, text_outcome
 
 
@@ -543,12 +550,15 @@ def _writable(folder: Path) -> bool:
 def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.Options,
           entries: dict[str, Entry], register_digest: str, outcome: Result,
           paths: Sequence[Path], work: Path, text_tasks: dict[str, TextTask],
-          given: dict[str, tuple], text_pack: packs.Writer | None = None
+          given: dict[str, tuple], text_pack: packs.Writer | None = None,
+          meanwhile: Callable[[], None] = lambda: None
           ) -> Iterator[tuple[str, bytes | Path | None]]:
     """Every file of the HTML edition, made or kept (see the module docstring); the files
     read that are in ``text_tasks`` give their part of the plain-text edition too, kept in
     ``given`` (by path) for :func:`_texts`, what corpus.txt and corpus.tsv need of them in
-    ``text_pack`` (not in memory: it is as large as the corpus)."""
+    ``text_pack`` (not in memory: it is as large as the corpus).  ``meanwhile()`` is
+    called once the workers have every page to make, before they are waited for (the
+    plain-text edition is made then, by :func:`export_editions`)."""
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
@@ -599,6 +609,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         summaries.close()
         pages = _pages(build, ordered, plan, options, cache)
         yield from ((rel, KEEP) for rel in recorded["files"])
+        meanwhile()
         yield from pages
         _sweep(build)
         return
@@ -624,6 +635,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
             yield build.give(EDITION, rel, data)
     finally:
         summaries.close()
+    meanwhile()
     if index is not None:
         yield build.give(EDITION, edition.SEARCH_INDEX, Path(next(index)))
     yield from pages
