@@ -103,9 +103,11 @@ class Workers:
         self.jobs = jobs
         self.pool: ProcessPoolExecutor | None = None
 
-    def get(self) -> ProcessPoolExecutor:
+    def get(self, tasks: int) -> ProcessPoolExecutor:
+        """The pool; when it is made, of no more processes than the ``tasks`` it is made
+        for (all are started at once)."""
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.jobs)
+            self.pool = ProcessPoolExecutor(max_workers=max(1, min(self.jobs, tasks)))
         return self.pool
 
     def close(self) -> None:
@@ -179,7 +181,7 @@ class Build:
         fn = functools.partial(_paused, fn)
         if self.jobs <= 1 or (len(tasks) < PARALLEL_FROM and self.workers.pool is None):
             return self._reported(map(fn, tasks), progress)
-        results = self.workers.get().map(
+        results = self.workers.get(len(tasks)).map(
             fn, tasks, chunksize=max(1, min(32, len(tasks) // (self.jobs * 8))))
         return self._reported(results, progress)
 
