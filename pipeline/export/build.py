@@ -22,6 +22,12 @@ page, the registers and the search index; ``corpus.txt`` and ``corpus.tsv``).
    the summaries read back one at a time (a changed word in one document: its own files,
    the search index, and a register page when the word is near a name).
 
+One pool of worker processes serves every phase of a run, and both editions when
+``--text-output`` makes them together: a phase's tasks queue behind the last one's.  After
+the reading, the search index, the documents' pages and the entries' pages are handed to
+the workers at once, while this process makes the edition's other files and the
+plain-text edition.
+
 With nothing changed an export looks at the files' times and writes nothing.  Memory: the
 documents are read one at a time, in the workers; the main process keeps a row and a few
 digests per document, and writes the large files (registers, search index, the table of
@@ -469,7 +475,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                                                                             plain.diplomatic),
                                plain.record, jobs, rebuild, progress, force, build.workers)
             text_work = stack.enter_context(_workspace(text_build, plain.out_dir))
-            stack.callback(build.workers.close)
+            stack.callback(build.workers.close)  # (ended before either work folder goes)
             text_fresh, text_stale = text_build.partition(files, "text")
             placing = _placing(text_build, text_stale, text_fresh, lambda name: (f"{name}.txt",))
             read_too = set(map(str, stale))
