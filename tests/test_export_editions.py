@@ -36,9 +36,9 @@ def contents(folder: Path) -> dict[str, bytes]:
             if p.is_file() and not p.name.startswith(".")}
 
 
-def edit(edition: Path) -> str:
+def edit(edition: Path, name: str = "1967-01-23_politburo-cable") -> str:
     """Change one TEI file's text (a word of its body)."""
-    path = edition / "tei" / "1967-01-23_politburo-cable.xml"
+    path = edition / "tei" / f"{name}.xml"
     data = path.read_bytes()
     at = data.index(b" the ", data.index(b"<body"))
     path.write_bytes(data[:at] + b" the changed &amp; " + data[at + 5:])
@@ -77,6 +77,36 @@ def test_one_run_makes_both_editions_as_two_runs_do(edition: Path, jobs: str) ->
     assert run("export", "html", "tei", "-o", "fresh/html", "-j", jobs)[0] == 0
     assert run("export", "text", "tei", "-o", "fresh/text", "-j", jobs)[0] == 0
     assert contents(edition / "both") == contents(edition / "fresh")
+
+
+def test_the_workers_make_what_one_process_makes(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """One pool of workers makes the documents' pages, the entries' pages (their lists of
+    occurrences copied from the summaries) and the search index, while this process makes
+    the rest: the same bytes as one process making all, from nothing and after a change.
+    (The project's two documents, each as five, with names linked to the register.)"""
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "tei").mkdir()
+    (tmp_path / "source").mkdir()
+    shutil.copy(root / "source" / "register.xml", tmp_path / "source")
+    for path in sorted((root / "tei").glob("*.xml")):
+        for k in range(5):
+            (tmp_path / "tei" / f"{path.stem}-{k}.xml").write_bytes(
+                path.read_bytes().replace(path.stem.encode(), f"{path.stem}-{k}".encode()))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+    for jobs in ("1", "2"):
+        assert run("export", "html", "tei", "-o", f"j{jobs}/html", "--text-output",
+                   f"j{jobs}/text", "-j", jobs)[0] == 0
+    made = contents(tmp_path / "j1")
+    assert any(rel.startswith("html/persons/") for rel in made)
+    assert "html/assets/search-index.js" in made
+    assert contents(tmp_path / "j2") == made
+    edit(tmp_path, "1967-01-23_politburo-cable-3")
+    for jobs in ("1", "2"):
+        assert run("export", "html", "tei", "-o", f"j{jobs}/html", "--text-output",
+                   f"j{jobs}/text", "-j", jobs)[0] == 0
+    assert contents(tmp_path / "j2") == contents(tmp_path / "j1") != made
 
 
 def test_the_text_edition_is_made_when_only_it_is_out_of_date(edition: Path) -> None:

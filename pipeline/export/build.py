@@ -22,6 +22,12 @@ page, the registers and the search index; ``corpus.txt`` and ``corpus.tsv``).
    the summaries read back one at a time (a changed word in one document: its own files,
    the search index, and a register page when the word is near a name).
 
+One pool of worker processes serves every phase of a run, and both editions when
+``--text-output`` makes them together: a phase's tasks queue behind the last one's.  After
+the reading, the search index, the documents' pages and the entries' pages are handed to
+the workers at once, while this process makes the edition's other files and the
+plain-text edition.
+
 With nothing changed an export looks at the files' times and writes nothing.  Memory: the
 documents are read one at a time, in the workers; the main process keeps a row and a few
 digests per document, and writes the large files (registers, search index, the table of
@@ -93,16 +99,40 @@ class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+class Workers:
+    """The worker processes of one run, started when first asked for and shared by all its
+    phases and both editions (reading, pages, the search index, the entries' pages): one
+    pool, not one per phase, so that a phase's tasks queue behind the last one's and no
+    core waits for a pool to end and the next to start."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool: ProcessPoolExecutor | None = None
+
+    def get(self, tasks: int) -> ProcessPoolExecutor:
+        """The pool; when it is made, of no more processes than the ``tasks`` it is made
+        for (all are started at once)."""
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=max(1, min(self.jobs, tasks)))
+        return self.pool
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
 class Build:
     """One export into one folder: its record, its cache of summaries, its workers."""
 
     def __init__(self, stage: str, out_dir: Path, settings: dict, record: Path | None,
                  jobs: int = 1, rebuild: bool = False, progress: Progress | None = None,
-                 force: bool = False):
+                 force: bool = False, workers: Workers | None = None):
         self.out_dir = out_dir
         self.force = force  # files teipipe did not write may be replaced
         self.listed = listed(out_dir)  # the files it wrote there before
         self.jobs = jobs or os.cpu_count() or 1
+        self.workers = workers or Workers(self.jobs)
         self.rebuild = rebuild
         self.progress = progress
         digest = incremental.settings_digest(stage, settings)
@@ -147,29 +177,31 @@ class Build:
         reported as the phase ``what`` (None: not reported, work done while a phase is).
 
         The tasks are handed to the workers at once, not when the first result is asked
-        for: meanwhile the caller can do work of its own.
+        for: meanwhile the caller can do work of its own.  Fewer tasks than
+        :data:`PARALLEL_FROM` are run here, when they are asked for, unless the workers
+        are running already.
         """
         progress = self.progress if what is not None else None
         if progress and tasks:
             progress[0](what, len(tasks))
         fn = functools.partial(_paused, fn)
-        if self.jobs <= 1 or len(tasks) < PARALLEL_FROM:
+        if self.jobs <= 1 or (len(tasks) < PARALLEL_FROM and self.workers.pool is None):
             return self._reported(map(fn, tasks), progress)
-        pool = ProcessPoolExecutor(max_workers=min(self.jobs, len(tasks)))
-        results = pool.map(fn, tasks, chunksize=max(1, min(32, len(tasks) // (self.jobs * 8))))
-        return self._reported(results, progress, pool)
+        results = self.workers.get(len(tasks)).map(
+            fn, tasks, chunksize=max(1, min(32, len(tasks) // (self.jobs * 8))))
+        return self._reported(results, progress)
 
     @staticmethod
-    def _reported(results: Iterator, progress: Progress | None,
-                  pool: ProcessPoolExecutor | None = None) -> Iterator:
+    def _reported(results: Iterator, progress: Progress | None) -> Iterator:
         try:
             for result in results:
                 if progress:
                     progress[1]()
                 yield result
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+        finally:  # the tasks not begun yet are dropped (the workers' map cancels them)
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
 
     # ------------------------------------------------------------------ outputs
 
@@ -305,7 +337,9 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
     if not meta["uncarried"]:
         page = html.early_page(source.tree, source.name, options, dict(meta["entries"]),
                                summary.elements)
-    parts = [marshal.dumps(data) for data in (meta, summary.search, summary.lists)]
+    lists = b"".join([*(data for _ref, data in summary.lists["linked"]),
+                      *(data for _type, _key, data in summary.lists["proposed"])])
+    parts = [marshal.dumps(meta), marshal.dumps(summary.search), lists]
     where = _pack(cache, args[5]).add(_SIZES.pack(*map(len, parts), len(page))
                                       + b"".join(parts) + page)
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
@@ -433,6 +467,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                   record, jobs, rebuild, progress, force)
     with contextlib.ExitStack() as stack:
         work = stack.enter_context(_workspace(build, out_dir))
+        stack.callback(build.workers.close)
         fresh, stale = build.partition(files, "html")
         tasks: dict[str, TextTask] = {}  # by path: the files read for both editions
         given: dict[str, tuple] = {}  # by path: what they gave the plain-text edition
@@ -440,8 +475,9 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
         if plain is not None:
             text_build = Build("export-text", plain.out_dir, _text_settings(plain.width,
                                                                             plain.diplomatic),
-                               plain.record, jobs, rebuild, progress, force)
+                               plain.record, jobs, rebuild, progress, force, build.workers)
             text_work = stack.enter_context(_workspace(text_build, plain.out_dir))
+            stack.callback(build.workers.close)  # (ended before either work folder goes)
             text_fresh, text_stale = text_build.partition(files, "text")
             placing = _placing(text_build, text_stale, text_fresh, lambda name: (f"{name}.txt",))
             read_too = set(map(str, stale))
@@ -449,19 +485,26 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                      for p in text_stale if str(p) in read_too}
             text_pack = packs.Writer(text_build.cache, text_build.pack_prefix)
             stack.callback(text_pack.close)
+        text_outcome: Result | None = None
+
+        def texts() -> None:
+            """The plain-text edition, made once the files are read: while the workers
+            make the HTML edition's last pages (:func:`_site`), or after."""
+            nonlocal text_outcome
+            if plain is None or text_outcome is not None or text_pack is None:
+                return
+            text_pack.close()
+            text_outcome = Result()
+            text_outcome.written = text_build.write(_texts(
+                text_build, text_fresh, text_stale, plain.width, plain.diplomatic,
+                text_outcome, paths, text_work, given), outcome, text_outcome)
+            text_outcome.diagnostics.extend(text_outcome.written.problems)
+
         outcome.written = build.write(_site(build, fresh, stale, options, entries,
                                             register_digest, outcome, paths, work, tasks,
-                                            given, text_pack), outcome)
+                                            given, text_pack, texts), outcome)
         outcome.diagnostics.extend(outcome.written.problems)
-        if text_pack is not None:
-            text_pack.close()
-        if plain is None:
-            return outcome, None
-        text_outcome = Result()
-        text_outcome.written = text_build.write(_texts(
-            text_build, text_fresh, text_stale, plain.width, plain.diplomatic, text_outcome,
-            paths, text_work, given), outcome, text_outcome)
-        text_outcome.diagnostics.extend(text_outcome.written.problems)
+        texts()
     return outcome, text_outcome
 
 
@@ -517,12 +560,15 @@ def _writable(folder: Path) -> bool:
 def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.Options,
           entries: dict[str, Entry], register_digest: str, outcome: Result,
           paths: Sequence[Path], work: Path, text_tasks: dict[str, TextTask],
-          given: dict[str, tuple], text_pack: packs.Writer | None = None
+          given: dict[str, tuple], text_pack: packs.Writer | None = None,
+          meanwhile: Callable[[], None] = lambda: None
           ) -> Iterator[tuple[str, bytes | Path | None]]:
     """Every file of the HTML edition, made or kept (see the module docstring); the files
     read that are in ``text_tasks`` give their part of the plain-text edition too, kept in
     ``given`` (by path) for :func:`_texts`, what corpus.txt and corpus.tsv need of them in
-    ``text_pack`` (not in memory: it is as large as the corpus)."""
+    ``text_pack`` (not in memory: it is as large as the corpus).  ``meanwhile()`` is
+    called once the workers have every page to make, before they are waited for (the
+    plain-text edition is made then, by :func:`export_editions`)."""
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
@@ -569,10 +615,11 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         problems = [Diagnostic(code, Severity(severity), *rest)
                     for code, severity, *rest in recorded.get("problems", [])]
     outcome.diagnostics.extend(problems)
-    pages = _pages(build, ordered, plan, options, cache)  # the workers start on them now,
-    if plan is None:  # while this process makes the edition's files
+    if plan is None:
         summaries.close()
+        pages = _pages(build, ordered, plan, options, cache)
         yield from ((rel, KEEP) for rel in recorded["files"])
+        meanwhile()
         yield from pages
         _sweep(build)
         return
@@ -584,15 +631,23 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     build.record.put(EDITION, {"key": edition_key, "keys": keys, "files": kept, "problems": [
         [d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
         for d in problems]})
-    yield from ((rel, KEEP) for rel in kept)
+    run: edition.Run = functools.partial(build.read, what=None)
+    wheres = [build.record.get(str(doc.path))["summary"] for doc in ordered]
+    index = None  # handed to the workers first: the longest of their tasks
+    if edition.SEARCH_INDEX in made:
+        index = edition.search_index(plan, _Searches(str(cache), wheres),
+                                     work / "search-index.js", run)
+    pages = _pages(build, ordered, plan, options, cache)  # the workers start on them now,
+    yield from ((rel, KEEP) for rel in kept)  # while this process makes the edition's files
     try:
         for rel, data in edition.edition_files(
-                plan, options, made,
-                lambda k: _parts(summaries, build.record.get(str(ordered[k].path))["summary"]),
-                work, lambda fn, tasks: build.read(fn, tasks, None)):
+                plan, options, made, lambda k: _lists(summaries, cache, wheres[k]), work, run):
             yield build.give(EDITION, rel, data)
     finally:
         summaries.close()
+    meanwhile()
+    if index is not None:
+        yield build.give(EDITION, edition.SEARCH_INDEX, Path(next(index)))
     yield from pages
     _sweep(build)
 
@@ -606,7 +661,9 @@ def _sweep(build: Build, key: str = "summary") -> None:
 
 #: The sizes of the three parts of an HTML summary and of the document's page but for its
 #: neighbours (empty when there is none), before them (:func:`marshal.load` from a file
-#: reads it in many small pieces: the parts are read whole, then loaded).  The page is
+#: reads it in many small pieces: the parts are read whole, then loaded; the third, the
+#: lists of occurrences, is their bytes, copied as they are into the entries' pages,
+#: :func:`.edition.edition_files`).  The page is
 #: kept with the summary, not in a file of its own: a file made is a tenth of a
 #: millisecond; and when only its neighbours change, the page is not made again.
 _SIZES = struct.Struct("<4Q")
@@ -618,11 +675,41 @@ def _meta(summaries: packs.Reader, where: packs.Where) -> dict:
     return marshal.loads(summaries.read(where, _SIZES.size, size))
 
 
-def _parts(summaries: packs.Reader, where: packs.Where) -> tuple[dict, dict]:
-    """The search and the lists of an HTML summary (its second and third parts)."""
-    meta, search, lists, _page = _SIZES.unpack(summaries.read(where, 0, _SIZES.size))
-    data = summaries.read(where, _SIZES.size + meta, search + lists)
-    return marshal.loads(data[:search]), marshal.loads(data[search:])
+def _lists(summaries: packs.Reader, cache: Path, where: packs.Where) -> tuple[str, int]:
+    """Where the lists of an HTML summary (its third part: the lists of occurrences, their
+    bytes one after another) are: the pack's path, the offset in it."""
+    meta, search, _lists, _page = _SIZES.unpack(summaries.read(where, 0, _SIZES.size))
+    return str(cache / where[0]), where[1] + _SIZES.size + meta + search
+
+
+class _Searches:
+    """The search parts (the second) of HTML summaries, by their place in ``wheres``:
+    plain data for the worker that writes the search index (:func:`.edition.search_index`),
+    which reads them from the packs in the folder ``cache`` itself."""
+
+    def __init__(self, cache: str, wheres: list[packs.Where]):
+        self.cache = cache
+        self.wheres = wheres
+        self.reader: packs.Reader | None = None
+
+    def __getstate__(self) -> tuple[str, list[packs.Where]]:
+        return self.cache, self.wheres
+
+    def __setstate__(self, state: tuple[str, list[packs.Where]]) -> None:
+        self.cache, self.wheres = state
+        self.reader = None
+
+    def __call__(self, k: int) -> dict:
+        if self.reader is None:
+            self.reader = packs.Reader(Path(self.cache))
+        where = self.wheres[k]
+        meta, search, _lists, _page = _SIZES.unpack(self.reader.read(where, 0, _SIZES.size))
+        return marshal.loads(self.reader.read(where, _SIZES.size + meta, search))
+
+    def close(self) -> None:
+        if self.reader is not None:
+            self.reader.close()
+            self.reader = None
 
 
 def _early_page(pack: Path, where: packs.Where) -> bytes | None:
@@ -713,9 +800,12 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
     build = Build("export-text", out_dir, _text_settings(width, diplomatic), record, jobs,
                   rebuild, progress, force)
     with _workspace(build, out_dir) as work:
-        fresh, stale = build.partition(files, "text")
-        outcome.written = build.write(_texts(build, fresh, stale, width, diplomatic, outcome,
-                                             paths, work, {}), outcome)
+        try:
+            fresh, stale = build.partition(files, "text")
+            outcome.written = build.write(_texts(build, fresh, stale, width, diplomatic,
+                                                 outcome, paths, work, {}), outcome)
+        finally:
+            build.workers.close()
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
 

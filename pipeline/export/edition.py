@@ -15,16 +15,18 @@ document took gigabytes.  So the files are made in two passes over the summaries
 (:mod:`.summary`), in reading order:
 
 1. :class:`Plan` reads each document's small ``meta``: its row in the table of documents,
-   the entries it carries, and how often it names each entry.  What it keeps is the rows,
-   the entries and a counter and a running digest per entry: from these come the pages
-   (``collection.xsl`` on an edition summary without the occurrences) and, for each file, a
-   digest of everything it is made from (:meth:`Plan.keys`), so that a file whose inputs
-   did not change is not made again.
-2. :func:`edition_files` reads each document's ``search`` and ``lists`` (only when the
-   search index or an entry's page is to be made): its passages go straight into the
-   search index (:class:`.search.IndexWriter`) and its rendered lists of occurrences of the
-   entries to be made into a spool file; each entry's page is then its skeleton with its
-   lists copied in from the spool.  Both are written to files, not kept in memory.
+   the entries it carries, how often it names each entry, and the size of its list of
+   occurrences of each.  What it keeps is the rows, the entries and, per entry, a counter,
+   a running digest and where its lists are: from these come the pages (``collection.xsl``
+   on an edition summary without the occurrences) and, for each file, a digest of
+   everything it is made from (:meth:`Plan.keys`), so that a file whose inputs did not
+   change is not made again.
+2. :func:`search_index` hands a worker process the reading of each document's ``search``
+   (when the index is to be made): its passages go straight into the search index
+   (:class:`.search.IndexWriter`), written to a file, not kept in memory.  Meanwhile
+   :func:`edition_files` hands the workers the entries' pages to be made: each is its
+   skeleton with its lists of occurrences copied in from the summaries' ``lists``, where
+   the documents' workers left them, rendered (one read each, nothing decoded).
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import re
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Protocol
 
 from lxml import etree
 
@@ -90,8 +92,11 @@ class Plan:
         self.known = dict(register or {})
         self.rows: list[Row] = []
         self.project: str | None = None
-        self.counts: dict[str, list] = {}  # entry id -> [passages, documents, digest]
-        # (type, key) -> [text, certs, digest, documents]
+        # entry id -> [passages, documents, digest, lists]; (type, key) -> [text, certs,
+        # digest, documents, lists]; lists: where its lists of occurrences are, three numbers
+        # each: the document (its place in reading order), the offset in the document's
+        # lists, the size (:func:`edition_files`)
+        self.counts: dict[str, list] = {}
         self.proposed: dict[tuple[str, str], list] = {}
         self.search = hashlib.sha256()
         self.uncarried: dict[str, list[str]] = {}  # document -> ids named, not carried
@@ -111,16 +116,22 @@ class Plan:
                 entry = entry_of(etree.fromstring(xml))
                 if entry is not None:
                     self.known[ident] = entry
-        for ref, passages, digest in meta["linked"]:
-            count = self.counts.setdefault(ref, [0, 0, hashlib.sha256()])
+        k, at = len(self.rows) - 1, 0  # (the lists: linked, then proposed, one after another)
+        for ref, passages, digest, size in meta["linked"]:
+            count = self.counts.setdefault(ref, [0, 0, hashlib.sha256(), array("Q")])
             count[0] += passages
             count[1] += 1
             count[2].update(f"{name}\0{digest}\n".encode("utf-8"))
-        for type_, key, text, certs, digest in meta["proposed"]:
-            found = self.proposed.setdefault((type_, key), [text, set(), hashlib.sha256(), 0])
+            count[3].extend((k, at, size))
+            at += size
+        for type_, key, text, certs, digest, size in meta["proposed"]:
+            found = self.proposed.setdefault((type_, key),
+                                             [text, set(), hashlib.sha256(), 0, array("Q")])
             found[1].update(certs)
             found[2].update(f"{name}\0{digest}\n".encode("utf-8"))
             found[3] += 1
+            found[4].extend((k, at, size))
+            at += size
         self.search.update(f"{name}\0{meta['search']}\n".encode("utf-8"))
         if meta["uncarried"]:
             self.uncarried[name] = meta["uncarried"]
@@ -213,7 +224,7 @@ class Plan:
             for entry in (only,) if only is not None else self.linked():
                 if page in REGISTER_PAGES and entry.type != page:
                     continue
-                passages, documents, _digest = self.counts[entry.id]
+                passages, documents = self.counts[entry.id][:2]
                 first = entry.sort_key[:1]
                 el = etree.SubElement(root, "entry", {
                     "id": entry.id, "type": entry.type, "page": REGISTER_PAGES[entry.type],
@@ -228,7 +239,7 @@ class Plan:
             root.set("register", kind)
             root.set("proposed-page", PROPOSED_PAGES[kind])
             for type_, key in self.named(kind):
-                text, certs, _digest, documents = self.proposed[(type_, key)]
+                text, certs, _digest, documents = self.proposed[(type_, key)][:4]
                 etree.SubElement(root, "proposed", {
                     "type": type_, "text": text, "documents": str(documents),
                     "cert": ", ".join(sorted(certs, key=_cert_rank))})
@@ -258,54 +269,81 @@ class Plan:
         return bytes(stylesheet("pieces.xsl")(etree.ElementTree(root)))
 
 
-class _Spool:
-    """Each document's rendered lists of occurrences, in a file, found again by entry."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.handle = open(path, "w+b")
-        self.at: dict[tuple, array] = {}  # key -> offset, length, offset, length ...
-        self.size = 0
-
-    def add(self, key: tuple, html: str) -> None:
-        data = html.encode("utf-8")
-        spans = self.at.get(key)
-        if spans is None:
-            spans = self.at[key] = array("Q")
-        spans.extend((self.size, len(data)))
-        self.size += self.handle.write(data)
-
-    def spans(self, keys: list[tuple]) -> list[list[int]]:
-        """Where the lists of each of ``keys`` are in the file (offset, length, ...), the
-        file complete up to here: another process may read them (:func:`_with_occurrences`)."""
-        self.handle.flush()
-        return [self.at[key].tolist() if key in self.at else [] for key in keys]
-
-    def close(self) -> None:
-        self.handle.close()
-        self.path.unlink(missing_ok=True)
-
-
 #: How :func:`edition_files` runs a function over tasks (in worker processes when there
 #: are enough: :meth:`.build.Build.read`), the results in order.
 Run = Callable[[Callable, list], Iterator]
 
 
-def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
-                  parts: Callable[[int], tuple[dict, dict]],
-                  work: Path, run: Run = map) -> Iterator[tuple[str, bytes | Path]]:
-    """The edition's files named ``wanted`` (of :meth:`Plan.keys`): small ones as bytes,
-    the entries' pages, the pages of proposed names and the search index as files written
-    in the folder ``work``.
+class Searches(Protocol):
+    """The search part (:class:`.summary.Summary`) of each document, by its place in
+    reading order (``searches(k)``), then :meth:`close`: plain data, handed to the worker
+    process that writes the search index (:func:`make_search_index`)."""
 
-    ``parts(k)``: the search and the lists (:class:`.summary.Summary`) of the ``k``-th
-    document in reading order (read only when the index, an entry's page or a page of
-    proposed names is made).  The entries' pages (one per entry: hundreds, a stylesheet
-    run each) are made by ``run`` (:func:`entry_page`): each on its own, from the edition
-    summary of its page and the spool, so that worker processes make them while this
-    process goes on.
+    def __call__(self, k: int) -> dict: ...
+
+    def close(self) -> None: ...
+
+
+def search_index(plan: Plan, searches: Searches, target: Path, run: Run = map
+                 ) -> Iterator[str]:
+    """The search index written to the file ``target`` by ``run``
+    (:func:`make_search_index`): in a worker process, while this one makes the other
+    files (:func:`edition_files`), for it is the largest of them and a document's passages
+    are read again for it from the summaries.  Its one result is ``target``, as a string."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    documents = [[f"documents/{r.name}.html", r.title, r.date_text or "", r.date_when or ""]
+                 for r in plan.rows]
+    entities = [(e.id, e.name, e.type)
+                for e in sorted(plan.known.values(), key=lambda e: e.sort_key)]
+    return run(make_search_index, [(documents, entities, searches, str(target))])
+
+
+def make_search_index(task: tuple[list[list[str]], list[tuple[str, str, str]], Searches,
+                                  str]) -> str:
+    """Worker: the search index (:class:`.search.IndexWriter`) of the documents
+    ``task[0]`` and the register entries ``task[1]``, from the documents' search parts
+    ``task[2]``, written to the file ``task[3]``."""
+    documents, entities, searches, target = task
+    try:
+        with open(target, "wb") as out:
+            index = IndexWriter(out, documents, entities)
+            for k in range(len(documents)):
+                search = searches(k)
+                index.add(k, search["passages"], search["words"])
+            index.close()
+    finally:
+        searches.close()
+    return target
+
+
+def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
+                  located: Callable[[int], tuple[str, int]], work: Path, run: Run = map
+                  ) -> Iterator[tuple[str, bytes | Path]]:
+    """The edition's files named ``wanted`` (of :meth:`Plan.keys`) but the search index
+    (:func:`search_index`): small ones as bytes, the entries' pages and the pages of
+    proposed names as files written in the folder ``work``.
+
+    ``located(k)``: the file in which the lists of occurrences of the ``k``-th document in
+    reading order are kept (its summary's ``lists``, :mod:`.summary`), and where in it they
+    begin (asked only when an entry's page or a page of proposed names is made): each
+    list is copied from there into the pages, not read and written again.  The entries'
+    pages (one per entry: hundreds, a stylesheet run each) are made by ``run``
+    (:func:`make_entry_page`), so that worker processes make them while this process goes
+    on.
     """
     wanted = set(wanted)
+    entries = [e for e in plan.linked() if entry_page(e.type, e.id) in wanted]
+    proposed = [page for page, name in PROPOSED_PAGES.items() if name in wanted]
+    if entries:  # first: the workers make them while this process makes the rest
+        spans = _Spans(located)
+        tasks, rels = [], []
+        for entry in entries:
+            rels.append(rel := entry_page(entry.type, entry.id))
+            (work / rel).parent.mkdir(parents=True, exist_ok=True)
+            tasks.append((etree.tostring(plan.summary("entry", options, entry)),
+                          params(options, page="entry"), [spans(plan.counts[entry.id][3])],
+                          str(work / rel)))
+        made = run(make_entry_page, tasks)
     if PAGES["home"] in wanted:
         work.mkdir(parents=True, exist_ok=True)
         _home_page(plan, options, work / PAGES["home"])
@@ -318,50 +356,39 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
     for page, name in REGISTER_PAGES.items():
         if name in wanted:
             yield name, plan.page(page, options)
-    entries = {e.id: e for e in plan.linked() if entry_page(e.type, e.id) in wanted}
-    proposed = [page for page, name in PROPOSED_PAGES.items() if name in wanted]
-    if not entries and not proposed and SEARCH_INDEX not in wanted:
-        return
-    work.mkdir(parents=True, exist_ok=True)
-    spool = _Spool(work / "occurrences.spool")
-    index_file = work / "search-index.js"
-    try:
-        with open(index_file, "wb") as out:
-            index = IndexWriter(out, [[f"documents/{r.name}.html", r.title, r.date_text or "",
-                                       r.date_when or ""] for r in plan.rows],
-                                sorted(plan.known.values(), key=lambda e: e.sort_key)) \
-                if SEARCH_INDEX in wanted else None
-            for k in range(len(plan.rows)):
-                search, found = parts(k)
-                if index is not None:
-                    index.add(k, search["passages"], search["words"])
-                for ref, html in found["linked"]:
-                    if ref in entries:
-                        spool.add(("entry", ref), html)
-                for type_, key, html in found["proposed"]:
-                    if type_ in proposed:
-                        spool.add((type_, key), html)
-            if index is not None:
-                index.close()
-        if SEARCH_INDEX in wanted:
-            yield SEARCH_INDEX, index_file
-        tasks, rels = [], []
-        for entry in entries.values():
-            rels.append(rel := entry_page(entry.type, entry.id))
-            (work / rel).parent.mkdir(exist_ok=True)
-            tasks.append((etree.tostring(plan.summary("entry", options, entry)),
-                          params(options, page="entry"), str(spool.path),
-                          spool.spans([("entry", entry.id)]), str(work / rel)))
-        made = run(make_entry_page, tasks)
-        for page in proposed:
-            target = work / PROPOSED_PAGES[page]
-            _with_occurrences(plan.page(PROPOSED_PAGES[page], options),
-                              spool.spans(plan.named(page)), spool.path, target)
-            yield PROPOSED_PAGES[page], target
+    if proposed:
+        spans = _Spans(located)
+        work.mkdir(parents=True, exist_ok=True)
+    for page in proposed:
+        target = work / PROPOSED_PAGES[page]
+        _with_occurrences(plan.page(PROPOSED_PAGES[page], options),
+                          [spans(plan.proposed[k][4]) for k in plan.named(page)], target)
+        yield PROPOSED_PAGES[page], target
+    if entries:
         for rel, target in zip(rels, made):
             yield rel, Path(target)
-    finally:
-        spool.close()
+
+
+class _Spans:
+    """Where the lists of occurrences of a name are (:attr:`Plan.counts`), as (file,
+    offset, size) for :func:`_with_occurrences`; ``located(k)``: where the lists of the
+    ``k``-th document begin, asked once for each document."""
+
+    def __init__(self, located: Callable[[int], tuple[str, int]]):
+        self.located = located
+        self.starts: dict[int, tuple[str, int]] = {}
+        self.files: dict[str, str] = {}  # one string per file: pickled once per task
+
+    def __call__(self, found: array) -> list[tuple[str, int, int]]:
+        spans = []
+        for j in range(0, len(found), 3):
+            k = found[j]
+            start = self.starts.get(k)
+            if start is None:
+                path, offset = self.located(k)
+                start = self.starts[k] = (self.files.setdefault(path, path), offset)
+            spans.append((start[0], start[1] + found[j + 1], found[j + 2]))
+        return spans
 
 
 def _home_page(plan: Plan, options: Options, target: Path) -> None:
@@ -374,39 +401,47 @@ def _home_page(plan: Plan, options: Options, target: Path) -> None:
         out.write(b"</tbody>" + tail)
 
 
-def make_entry_page(task: tuple[bytes, dict[str, str], str, list[list[int]], str]) -> str:
-    """Worker: an entry's page written to the file ``task[4]``: ``collection.xsl`` on the
+def make_entry_page(task: tuple[bytes, dict[str, str], list[list[tuple[str, int, int]]],
+                                str]) -> str:
+    """Worker: an entry's page written to the file ``task[3]``: ``collection.xsl`` on the
     edition summary ``task[0]`` (:meth:`Plan.summary`, as XML) with the parameters
-    ``task[1]``, its occurrences copied in from the spool file ``task[2]`` (``task[3]``:
-    where, :meth:`_Spool.spans`)."""
-    summary, values, spool, spans, target = task
+    ``task[1]``, its occurrences copied in from where ``task[2]`` says
+    (:func:`_with_occurrences`)."""
+    summary, values, spans, target = task
     tree = etree.ElementTree(etree.fromstring(summary, safe_parser()))
     skeleton = html_page(stylesheet("collection.xsl")(
         tree, **{k: etree.XSLT.strparam(v) for k, v in values.items()}))
-    _with_occurrences(skeleton, spans, Path(spool), Path(target))
+    _with_occurrences(skeleton, spans, Path(target))
     return target
 
 
-def _with_occurrences(skeleton: bytes, spans: list[list[int]], spool: Path,
+def _with_occurrences(skeleton: bytes, spans: list[list[tuple[str, int, int]]],
                       target: Path) -> None:
     """An entry's page, or a page of proposed names: its skeleton, with the occurrences of
-    each of its names (``spans``: where their lists are in the ``spool`` file) copied in
-    where the skeleton leaves room."""
+    each of its names (``spans``: for each, where its lists are, as file, offset, size)
+    copied in where the skeleton leaves room."""
     pieces = skeleton.split(_ROOM)
     if len(pieces) != len(spans) + 1:  # the skeleton has one list per name, no more
         raise AssertionError(f"{target.name}: {len(pieces) - 1} lists for {len(spans)} names")
     # each list read with one pread, not a seek and a buffered read: that reads (and
     # copies) a buffer's worth for a list of a few hundred bytes, tens of thousands of times
-    with open(spool, "rb", buffering=0) as source, open(target, "wb") as out:
-        fd = source.fileno()
-        out.write(pieces[0])
-        for found, piece in zip(spans, pieces[1:]):
-            out.write(OCCURRENCES)
-            for k in range(0, len(found), 2):
-                out.write(os.pread(fd, found[k + 1], found[k]))
-            out.write(b"</ul>")
-            out.write(piece)
+    files: dict[str, int] = {}
+    try:
+        with open(target, "wb") as out:
+            out.write(pieces[0])
+            for found, piece in zip(spans, pieces[1:]):
+                out.write(OCCURRENCES)
+                for path, offset, size in found:
+                    fd = files.get(path)
+                    if fd is None:
+                        fd = files[path] = os.open(path, os.O_RDONLY)
+                    out.write(os.pread(fd, size, offset))
+                out.write(b"</ul>")
+                out.write(piece)
+    finally:
+        for fd in files.values():
+            os.close(fd)
 
 
-__all__ = ["PAGES", "Plan", "Row", "Run", "SEARCH_INDEX", "edition_files",
-           "make_entry_page"]
+__all__ = ["PAGES", "Plan", "Row", "Run", "SEARCH_INDEX", "Searches", "edition_files",
+           "make_entry_page", "make_search_index", "search_index"]

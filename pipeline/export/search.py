@@ -34,7 +34,7 @@ import json
 from array import array
 from typing import BinaryIO, Final, Sequence
 
-from .register import Entry, entry_page
+from .register import entry_page
 
 INDEX_VERSION: Final = 1
 
@@ -68,18 +68,19 @@ class IndexWriter:
     sets ``window.teipipeSearch``.
 
     ``documents``: [href, title, date text, date] in reading order; ``entities``: every
-    register entry, sorted.  Then :meth:`add` each document's passages in reading order,
-    and :meth:`close`.
+    register entry, sorted, as (id, preferred name, type) (plain data: a worker process may
+    write the index).  Then :meth:`add` each document's passages in reading order, and
+    :meth:`close`.
     """
 
     def __init__(self, out: BinaryIO, documents: Sequence[list[str]],
-                 entities: Sequence[Entry]):
+                 entities: Sequence[tuple[str, str, str]]):
         self.out = out
-        self.entity_index = {e.id: k for k, e in enumerate(entities)}
+        self.entity_index = {e[0]: k for k, e in enumerate(entities)}
         self.passages = 0
         self.postings: dict[str, array] = {}
-        head = _json([[e.id, e.name, e.type, entry_page(e.type, e.id)]
-                      for e in entities])
+        head = _json([[ident, name, type_, entry_page(type_, ident)]
+                      for ident, name, type_ in entities])
         self._write("/* teipipe search index: generated, do not edit */\n"
                     f'window.teipipeSearch = {{"version":{INDEX_VERSION},"documents":'
                     f'{_json(list(documents))},"entities":{head},"passages":[')

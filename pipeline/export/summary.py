@@ -16,7 +16,9 @@ one is read again):
   of each entry's page (and of the pages of proposed names) already rendered
   (:mod:`.html_pieces`): the bulk.  The edition's pages
   are written from these one document at a time, and only when a digest says they changed
-  (a change of wording that leaves the registers as they were reads no ``lists``).
+  (a change of wording that leaves the registers as they were reads no ``lists``).  The
+  lists are kept as their bytes, one after the other, and ``meta`` has the size of each:
+  an entry's page copies its lists from where they are kept, not read and written again.
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ from .words import words
 #: (5: kept with :mod:`marshal`, not as JSON: four times faster both ways, for a cache that
 #: only this code reads; its format version is part of the build's settings.  6: an entry's
 #: occurrences link from its own page, one folder down.  7: the document's page is kept
-#: in the same file, after the summary.  8: the digest of the passages made without repr.)
-SUMMARY_VERSION = 8
+#: in the same file, after the summary.  8: the digest of the passages made without repr.
+#: 9: the size of each list of occurrences in ``meta``, its bytes kept as they are.)
+SUMMARY_VERSION = 9
 
 #: How an entry page's (or the proposed names page's) list of occurrences begins
 #: (``collection.xsl``).  No text from a
@@ -126,8 +129,8 @@ def _pointers(root: etree._Element, carried: set[str]) -> tuple[dict[str, None],
 
 def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
     """The document's share of the entries' pages: for each register id it names and each
-    name proposed without one, its ``<li>`` of occurrences, rendered; their counts and
-    digests go into ``meta``."""
+    name proposed without one, its ``<li>`` of occurrences, rendered (UTF-8); their counts,
+    digests and sizes go into ``meta``."""
     by_ref: dict[str, list] = {}
     by_name: dict[tuple[str, str], list] = {}
     for occ in occurrences(source, found):
@@ -149,12 +152,15 @@ def _groups(source: Source, found, meta: dict) -> tuple[list, list]:
     linked, proposed = [], []
     meta["linked"], meta["proposed"] = [], []
     for (ref, occs), html in zip(by_ref.items(), lists):
-        linked.append([ref, html])
-        meta["linked"].append([ref, len({o.passage for o in occs}), digest(html)])
+        data = html.encode("utf-8")
+        linked.append([ref, data])
+        meta["linked"].append([ref, len({o.passage for o in occs}), digest(data), len(data)])
     for ((type_, key), occs), html in zip(by_name.items(), lists[len(by_ref):]):
-        proposed.append([type_, key, html])
+        data = html.encode("utf-8")
+        proposed.append([type_, key, data])
         meta["proposed"].append([type_, key, occs[0].match,
-                                 sorted({o.cert for o in occs if o.cert}), digest(html)])
+                                 sorted({o.cert for o in occs if o.cert}), digest(data),
+                                 len(data)])
     return linked, proposed
 
 
