@@ -143,3 +143,30 @@ def test_any_single_byte_change_in_any_file_is_caught(sound_bag: Path,
         content[at] = (content[at] + delta) % 256
         (copy / rel).write_bytes(bytes(content))
         assert verify(copy), (rel, at, delta)
+
+
+@pytest.mark.parametrize("kind", ["parent", "absolute", "symlink"])
+def test_an_unsafe_tar_is_refused_before_anything_is_unpacked(kind: str, tmp_path: Path) -> None:
+    """A .tar.gz whose member would land outside the folder it is unpacked in, or is a link
+    (which could point anywhere), is one E514 line, whatever tarfile's own filter (3.11.4
+    on) would do; nothing is written outside."""
+    import io
+    import tarfile
+
+    archive = tmp_path / "deposit.tar.gz"
+    with tarfile.open(archive, "w:gz") as tf:
+        folder = tarfile.TarInfo("deposit")
+        folder.type = tarfile.DIRTYPE
+        tf.addfile(folder)
+        name = {"parent": "deposit/../../escaped.txt", "absolute": "/tmp/escaped.txt",
+                "symlink": "deposit/link"}[kind]
+        member = tarfile.TarInfo(name)
+        if kind == "symlink":
+            member.type, member.linkname = tarfile.SYMTYPE, "/etc/passwd"
+            tf.addfile(member)
+        else:
+            member.size = 3
+            tf.addfile(member, io.BytesIO(b"bad"))
+    [note] = verify(archive)
+    assert note.code == "E514" and "cannot unpack the bag" in note.message
+    assert not (tmp_path.parent / "escaped.txt").exists()

@@ -324,7 +324,8 @@ def machine() -> dict:
     except (OSError, IndexError):
         pass
     return {"cores": os.cpu_count(), "cpu": model, "memory": memory,
-            "system": platform.platform(), "python": platform.python_version(),
+            "system": platform.platform(),  # which build of Python: they differ by a fifth
+            "python": f"{platform.python_version()} ({os.path.realpath(sys.executable)})",
             "compiled": _compiled(), "load_average": [round(v, 2) for v in os.getloadavg()]}
 
 

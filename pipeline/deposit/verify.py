@@ -146,7 +146,14 @@ def unpack(archive: Path, into: Path) -> Path:
             zf.extractall(into)
     else:
         with tarfile.open(archive) as tf:
-            tf.extractall(into, filter="data")
+            members = tf.getmembers()
+            for member in members:  # a bag holds files and folders only: no links, devices
+                _check_member(member.name)
+                if not (member.isfile() or member.isdir()):
+                    raise ValueError(f"not a file or folder in the archive: {member.name}")
+            # tarfile's own "data" filter (3.11.4 on) also makes the modes ordinary ones
+            tf.extractall(into, members=members,
+                          **({"filter": "data"} if hasattr(tarfile, "data_filter") else {}))
     tops = [p for p in into.iterdir()]
     if len(tops) != 1 or not tops[0].is_dir():
         raise ValueError("a serialized bag must hold exactly one top-level folder")
