@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import incremental
-from pipeline.deposit import zipped
+from pipeline.deposit import bag, output, zipped
 from pipeline.deposit.archive import serialize
 from pipeline.deposit.deflate import deflate
 from pipeline.deposit.facts import document, read_facts
@@ -293,3 +293,58 @@ def test_large_members_spill_to_disk_and_are_copied_a_piece_at_a_time_byte_for_b
     with refuse_to_deflate():
         write_zip(members, again, 1700000000, digests, ZipIndex(tmp_path / "index.json"))
     assert again.getvalue() == expected
+
+
+def export_again(root: Path) -> None:
+    """Change one document's TEI, HTML and text, the HTML and text by renaming new files over
+    the old ones, as an export does (the packages hold the edition's files: :func:`edit`
+    writes into them)."""
+    tei = root / "tei" / f"{TEI}.xml"
+    tei.write_bytes(tei.read_bytes().replace(b"Region V", b"Region VI", 1))
+    for path in (root / "build" / "html" / f"{TEI}.html", root / "build" / "text" / f"{TEI}.txt"):
+        path.with_suffix(".new").write_bytes(path.read_bytes() + b"\n")
+        os.replace(path.with_suffix(".new"), path)
+
+
+def test_a_change_that_fails_before_it_is_put_in_place_leaves_the_old_package(
+        edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = edition / "build" / "pkg" / "deposit"
+    deposit(edition, out, "bagit")
+    before = tree_bytes(out)
+    export_again(edition)
+
+    def full(*_args: object) -> bytes:
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(bag, "readme", full)  # the changed files are staged by then
+    made, notes = make_package(edition, out, "bagit", "zip", False, EPOCH,
+                               record_path("deposit-bagit", out))
+    assert made.folder is None and [d.code for d in notes] == ["E506"]
+    assert tree_bytes(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["deposit", "deposit.zip"]
+
+
+@pytest.mark.parametrize("fmt", ["bagit", "dspace-saf"])
+@pytest.mark.parametrize("moved", [0, 2])
+def test_a_run_stopped_while_it_puts_a_change_in_place_is_put_right_by_the_next(
+        edition: Path, fmt: str, moved: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(incremental, "RACY_NS", 0)
+    out = edition / "build" / "pkg" / "deposit"
+    deposit(edition, out, fmt)
+    export_again(edition)
+    (edition / "tei" / f"{OTHER}.xml").unlink()  # its package files are to be removed too
+    replace, calls = os.replace, []
+
+    def killed(src: str, dest: str) -> None:
+        calls.append(dest)
+        if len(calls) > moved:
+            raise KeyboardInterrupt
+        replace(src, dest)
+    monkeypatch.setattr(output.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        deposit(edition, out, fmt)
+    monkeypatch.setattr(output.os, "replace", replace)
+    assert len(calls) == moved + 1  # stopped while moving the staged files in
+    packed = deposit(edition, out, fmt)
+    fresh = edition / "build" / "fresh" / "deposit"
+    assert packed == deposit(edition, fresh, fmt, remember=False)
+    assert tree_bytes(out) == tree_bytes(fresh)

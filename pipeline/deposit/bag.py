@@ -59,7 +59,8 @@ def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
         return [refused], None
     built = output.staging(out)
     try:
-        staged = Staged(built, memory or FileMemory(None), out, previous)
+        staged = Staged(built, memory or FileMemory(None), out, previous,
+                        update=bool(previous) and out.is_dir())
         notes = write_payload(edition, when, schemas, staged, twins)
         if notes:
             output.discard(built)
@@ -74,8 +75,8 @@ def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
             staged.write(name, data)
         for alg in ALGORITHMS:
             staged.write(f"tagmanifest-{alg}.txt", tag_manifest(tags, alg))
-        output.settle(built, when.epoch, staged.memory.linked)
-        output.install(built, out)
+        output.place(built, out, when.epoch, staged.memory.linked,
+                     staged.fixity.keys() if staged.update else None)
     except OSError as exc:
         output.discard(built)
         return [error("E506", f"cannot write the bag: {exc}", file=display_path(out))], None

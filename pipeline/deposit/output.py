@@ -1,7 +1,9 @@
 """Writing a package folder safely: built aside, checked, then put in place in one step.
 
 A package is assembled in a hidden sibling folder and only replaces the old one when it is
-complete, so a failed run leaves the previous package as it was.  A folder that is not a
+complete, so a failed run leaves the previous package as it was.  After a change, only the new and
+changed files are assembled there, and moved into the old package once all are made
+(:func:`update`).  A folder that is not a
 package teipipe made is never replaced unless the user asks (``--force``).
 """
 
@@ -58,12 +60,26 @@ def _settle(folder: str, epoch_ns: int, leave: AbstractSet[int]) -> None:
         elif entry.inode() in leave:
             continue
         else:
-            st = entry.stat(follow_symlinks=False)
-            if st.st_mode & 0o7777 == 0o644 and st.st_mtime_ns == epoch_ns:
-                continue
             mode = 0o644
+        st = entry.stat(follow_symlinks=False)
+        if st.st_mode & 0o7777 == mode and st.st_mtime_ns == epoch_ns:
+            continue
         os.chmod(entry.path, mode)
         os.utime(entry.path, ns=(epoch_ns, epoch_ns))
+
+
+def place(built: Path, out: Path, epoch: int, leave: AbstractSet[int],
+          files: AbstractSet[str] | None = None) -> None:
+    """Put the package built in ``built`` in place at ``out``, its files and folders
+    settled (:func:`settle`): the whole package (:func:`install`), or with ``files`` (all
+    the package's files) only what changed (:func:`update`)."""
+    if files is None:
+        settle(built, epoch, leave)
+        install(built, out)
+        return
+    update(built, out, files)
+    settle(out, epoch, leave)
+    discard(built)
 
 
 def install(built: Path, out: Path) -> None:
@@ -75,6 +91,59 @@ def install(built: Path, out: Path) -> None:
     os.replace(built, out)
     if old is not None:
         shutil.rmtree(old)
+
+
+def update(built: Path, out: Path, files: AbstractSet[str]) -> None:
+    """Make ``out`` the package whose files (paths inside) are ``files``: each file staged
+    in ``built`` (:class:`.staged.Staged` with ``update``) is moved over its place, then what
+    ``out`` holds beyond ``files`` is removed (moved into ``built``, removed with it).
+
+    Only renames and removals are left to do here, once everything that can fail for what
+    the edition holds has been made aside.  A run stopped in the middle (killed, the disk
+    failing) leaves a package the next run does not trust where it differs from the record
+    of the last one (each file is taken over only when its size, times and inode are the
+    recorded ones) and puts right: a file moved in is a new inode, one removed is missing,
+    one left over is removed."""
+    _merge(str(built), str(out), str(built))
+    folders = set()
+    for rel in files:
+        parent = os.path.dirname(rel)
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = os.path.dirname(parent)
+    _prune(str(out), "", files, folders, str(built))
+
+
+def _merge(src: str, dest: str, trash: str) -> None:
+    """Move every file below ``src`` to its place below ``dest`` (a new folder at once)."""
+    with os.scandir(src) as found:
+        entries = list(found)
+    for entry in entries:
+        target = os.path.join(dest, entry.name)
+        folder = entry.is_dir(follow_symlinks=False)
+        if folder and os.path.isdir(target) and not os.path.islink(target):
+            _merge(entry.path, target, trash)
+            continue
+        if os.path.lexists(target) and (folder or os.path.isdir(target)):
+            os.replace(target, tempfile.mkdtemp(dir=trash) + "/gone")  # a file, now a folder
+        os.replace(entry.path, target)
+
+
+def _prune(folder: str, inside: str, files: AbstractSet[str], folders: AbstractSet[str],
+           trash: str) -> None:
+    """Remove what ``folder`` (``inside`` the package) holds beyond ``files``, whose
+    folders and theirs are in ``folders`` (a folder none of them lies in goes whole)."""
+    with os.scandir(folder) as found:
+        entries = list(found)
+    for entry in entries:
+        rel = f"{inside}{entry.name}"
+        if entry.is_dir(follow_symlinks=False):
+            if rel in folders:
+                _prune(entry.path, rel + "/", files, folders, trash)
+            else:
+                os.replace(entry.path, tempfile.mkdtemp(dir=trash) + "/gone")
+        elif rel not in files:
+            os.unlink(entry.path)
 
 
 def discard(built: Path) -> None:

@@ -47,7 +47,8 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
         return [refused], None
     built = output.staging(out)
     try:
-        staged = Staged(built, memory or FileMemory(None), out, previous)
+        staged = Staged(built, memory or FileMemory(None), out, previous,
+                        update=bool(previous) and out.is_dir())
         items = [(d, item_names(d)) for d in edition.documents]
         staged.copy_all([(f.path, f"{d.stem}/{name}", twin_of(twins, f), f.role in GENERATED)
                          for d, named in items for _role, name, f in named])
@@ -57,8 +58,8 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
         if notes:
             output.discard(built)
             return notes, None
-        output.settle(built, when.epoch, staged.memory.linked)
-        output.install(built, out)
+        output.place(built, out, when.epoch, staged.memory.linked,
+                     staged.fixity.keys() if staged.update else None)
     except OSError as exc:
         output.discard(built)
         return [error("E506", f"cannot write the SAF batch: {exc}",
