@@ -6,11 +6,11 @@ index or of a common entry's page, the JSON of a build record. glibc's allocator
 buffer above its *mmap threshold* from a mapping of its own, given back when the buffer is
 freed, but it raises that threshold each time such a buffer is freed (up to 32 MB), after
 which the next large buffers are carved from its heaps (one per thread that allocates: the
-copying and deflating threads have theirs), which keep the memory once it is freed. Measured
+copying threads have theirs), which keep the memory once it is freed. Measured
 on generated editions (both packages and their zips, one core): peak RSS 77 MB -> 68 MB at
 1,000 documents, 157 MB -> 124 MB at 3,000 -- from 40 KB to 28 KB per document -- at the same
 CPU time. A fixed threshold of a megabyte keeps every such buffer in a mapping of its own,
-while the small, frequent ones (zlib's state, a file's piece of :data:`.fixity.CHUNK`) stay in
+while the small, frequent ones (the deflate's state, a file's piece of :data:`.fixity.CHUNK`) stay in
 the heap, where they are reused rather than mapped anew.
 """
 
