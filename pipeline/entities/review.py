@@ -9,15 +9,18 @@ the next ``make all`` links it everywhere.
 
 from __future__ import annotations
 
+import os
 import time
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from lxml import etree
 
 from .. import incremental
-from ..incremental import BuildRecord, settings_digest
+from ..incremental import BuildRecord, FileState, settings_digest
 from ..tei.ns import NAME_ELEMENTS, NS
 from ..tei.read import TEIError, name_node, parse, read_tei, read_text
 from ..validate import body_text
@@ -38,6 +41,17 @@ class Proposal:
     certs: set[str] = field(default_factory=set)
     documents: list[str] = field(default_factory=list)
     contexts: list[str] = field(default_factory=list)
+    _listed: set[str] = field(default_factory=set, repr=False, compare=False)
+
+    def add(self, document: str, cert: str, context: str) -> None:
+        """One more occurrence, in ``document`` (listed once, however often it occurs)."""
+        self.count += 1
+        self.certs.add(cert)
+        if document not in self._listed:
+            self._listed.add(document)
+            self.documents.append(document)
+        if len(self.contexts) < MAX_CONTEXTS:
+            self.contexts.append(context)
 
     def as_data(self) -> dict:
         return {"type": self.type, "name": self.name, "candidates": self.refs.split()
@@ -45,16 +59,18 @@ class Proposal:
                 "documents": self.documents, "contexts": self.contexts}
 
 
-def mentions(path: Path) -> list[tuple[str, str, str | None, str, str]]:
+def mentions(path: Path, data: bytes | None = None,
+             ) -> list[tuple[str, str, str | None, str, str]]:
     """The proposed and ambiguous names of one TEI file: (type, name, candidates of an
-    ambiguous name, cert, context), in document order.
+    ambiguous name, cert, context), in document order; ``data``: the file's bytes, when the
+    caller has read them already (they are parsed as the file would be, errors and all).
 
     The text and the names' places in it are read straight from the tree
     (:func:`pipeline.validate.body_text.located_names`, less than half the cost of reading the
     document model); the model only where that walk gives up.
     """
     try:
-        tree = parse(path)
+        tree = _parse(path, data)
         body = tree.getroot().find("tei:text/tei:body", NS)
         wanted = None if body is None else _to_review(body)
         if wanted == []:
@@ -82,6 +98,18 @@ def mentions(path: Path) -> list[tuple[str, str, str | None, str, str]]:
     return out
 
 
+def _parse(path: Path, data: bytes | None) -> etree._ElementTree:
+    """The tree of a file, from its bytes when they were read; a file they do not parse is
+    parsed again from its path, so that the error is worded as ever (libxml2 says some,
+    such as a bad encoding, otherwise for a file than for bytes)."""
+    if data is not None:
+        try:
+            return parse(data, path)
+        except etree.XMLSyntaxError:
+            pass
+    return parse(path)
+
+
 #: The elements the reader makes names of (in any namespace, as it does).
 _NAME_TAGS = tuple(f"{{*}}{tag}" for tag in NAME_ELEMENTS.values())
 
@@ -98,43 +126,49 @@ def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
             ) -> list[Proposal]:
     """Proposals and ambiguous names of the files, most frequent first.
 
-    Files are read in ``jobs`` worker processes.  With a build ``record``
-    (:mod:`pipeline.incremental`), the names of a file whose content has not changed since
-    the last run are taken from it, not read again.
+    Files are read in ``jobs`` worker processes, each of which hashes the bytes it parses
+    (for the record): the main process only gathers their names, in order, as they come.
+    With a build ``record`` (:mod:`pipeline.incremental`), the names of a file whose content
+    has not changed since the last run are taken from it, not read again.
     """
     memory = BuildRecord(record, settings_digest("review", {}))
     started = time.time_ns()
-    known: dict[Path, list] = {}
-    states = {}
+    known: dict[Path, tuple[FileState, list]] = {}
     for path in tei_files:
         entry = memory.get(str(path))
-        state = states[path] = incremental.state(path, entry["source"] if entry else None,
-                                                 started)
-        if entry is not None and state is not None and state.sha256 == entry["source"].sha256:
-            known[path] = [tuple(m) for m in entry["mentions"]]
+        if entry is not None:
+            state = incremental.state(path, entry["source"], started)
+            if state is not None and state.sha256 == entry["source"].sha256:
+                known[path] = (state, [tuple(m) for m in entry["mentions"]])
     todo = [p for p in tei_files if p not in known]
-    if jobs > 1 and len(todo) >= 8:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            known.update(zip(todo, pool.map(mentions, todo, chunksize=max(
-                1, min(32, len(todo) // (jobs * 8))))))
-    else:
-        known.update((p, mentions(p)) for p in todo)
-    found: dict[tuple[str, str, str | None], Proposal] = {}
-    for path in tei_files:
-        names = known[path]
-        if states[path] is not None:
-            memory.put(str(path), {"source": states[path],
-                                   "mentions": [list(m) for m in names]})
-        for type_, name, refs, cert, context in names:
-            item = found.setdefault((type_, name, refs), Proposal(type_, name, refs))
-            item.count += 1
-            item.certs.add(cert)
-            if path.stem not in item.documents:
-                item.documents.append(path.stem)
-            if len(item.contexts) < MAX_CONTEXTS:
-                item.contexts.append(context)
+    with ExitStack() as stack:
+        read = partial(_read, seen_ns=started)
+        if jobs > 1 and len(todo) >= 8:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            fresh = pool.map(read, todo, chunksize=max(1, min(32, len(todo) // (jobs * 8))))
+        else:
+            fresh = map(read, todo)
+        found: dict[tuple[str, str, str | None], Proposal] = {}
+        for path in tei_files:
+            state, names = known[path] if path in known else next(fresh)
+            if state is not None:
+                memory.put(str(path), {"source": state, "mentions": [list(m) for m in names]})
+            for type_, name, refs, cert, context in names:
+                found.setdefault((type_, name, refs), Proposal(type_, name, refs)).add(
+                    path.stem, cert, context)
     memory.save()
     return sorted(found.values(), key=lambda p: (p.refs is not None, -p.count, p.type, p.name))
+
+
+def _read(path: Path, seen_ns: int) -> tuple[FileState | None, list]:
+    """A file's state (for the record) and names, from one read of it; a file that cannot
+    be read has no state, and its names are asked for as before (which says why)."""
+    try:
+        st = os.stat(path)
+        data = path.read_bytes()
+    except OSError:
+        return None, mentions(path)
+    return incremental.state_of(data, st, seen_ns), mentions(path, data)
 
 
 def as_tsv(proposals: list[Proposal]) -> str:

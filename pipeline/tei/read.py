@@ -74,10 +74,12 @@ def safe_parser(collect_ids: bool = True) -> etree.XMLParser:
                            collect_ids=collect_ids)
 
 
-def parse(path_or_bytes: Path | bytes) -> etree._ElementTree:
-    """Parse TEI safely (see :func:`safe_parser`)."""
+def parse(path_or_bytes: Path | bytes, url: Path | None = None) -> etree._ElementTree:
+    """Parse TEI safely (see :func:`safe_parser`); bytes read from the file ``url`` are
+    parsed as the file would be (its name in the errors, its base URL)."""
     if isinstance(path_or_bytes, (bytes, bytearray)):
-        return etree.ElementTree(etree.fromstring(bytes(path_or_bytes), safe_parser()))
+        return etree.ElementTree(etree.fromstring(
+            bytes(path_or_bytes), safe_parser(), base_url=None if url is None else str(url)))
     return etree.parse(str(path_or_bytes), safe_parser())
 
 
