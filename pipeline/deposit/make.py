@@ -320,21 +320,23 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
         shared.twins = os.path.join(out, EDITION_AT[fmt])
     made = Made(out, None, len(edition.documents), len(edition.files))
     del edition
-    if archive:  # written first: in a child process while the records are taken here
-        made = replace(made, archive=archive_path(out, archive))
-        path, top, digests = made.archive, out.name if fmt == "bagit" else None, \
-            staged.digests()
+    try:
+        if archive:  # written first: in a child process while the records are taken here
+            made = replace(made, archive=archive_path(out, archive))
+            path, top, digests = made.archive, out.name if fmt == "bagit" else None, \
+                staged.digests()
 
-        def write(index: ZipIndex | None) -> None:
-            try:
-                serialize(out, path, archive, when.epoch, top, digests, index, level)
-            except OSError as exc:  # what the CLI reports (E509), with the file it is about
-                raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
-        if shared is None:
-            write(None)
-        else:
-            shared.serialize(write, str(path))
-    memory.save()
+            def write(index: ZipIndex | None) -> None:
+                try:
+                    serialize(out, path, archive, when.epoch, top, digests, index, level)
+                except OSError as exc:  # what the CLI reports (E509), with its file
+                    raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+            if shared is None:
+                write(None)
+            else:
+                shared.serialize(write, str(path))
+    finally:  # what was learnt of the edition's files is kept, the archive written or not
+        memory.save()
     now = snapshot(out)
     return made, notes, (staged.record(out, now), now)
 
