@@ -37,3 +37,26 @@ def test_a_defect_in_the_child_fails_the_wait_too() -> None:
         raise ValueError("a bug")
     with pytest.raises(OSError, match="exit status 1"):
         background.start(broken).wait()
+
+
+def test_what_needs_no_archive_being_written_is_done_while_it_is_written(
+        tmp_path: Path) -> None:
+    """The last zip is written beside the records of the packages made before it; the
+    record that knows that zip is taken once it is written."""
+    from pipeline.deposit.make import Shared
+
+    done: list[str] = []
+
+    class Writing:
+        def wait(self) -> None:
+            done.append("zip written")
+
+    shared = Shared.of(tmp_path)
+    shared.writing = (Writing(), "saf.zip")  # type: ignore[assignment]
+    shared.pending += [("bag.zip", lambda: done.append("bag record")),
+                       ("saf.zip", lambda: done.append("saf record")),
+                       (None, lambda: done.append("no archive"))]
+    assert shared.writes("saf.zip") and not shared.writes("bag.zip")
+    shared.finish()
+    assert done == ["bag record", "no archive", "zip written", "saf record"]
+    assert shared.writing is None and not shared.pending

@@ -228,21 +228,29 @@ def test_one_output_folder_takes_one_format(edition: Path, tmp_path: Path) -> No
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("formats", [("bagit",), ("bagit", "dspace-saf")],
-                         ids=["one package", "two: the first zip is written beside the second"])
-def test_an_archive_that_cannot_be_written_is_one_error_line(edition: Path,
-                                                             formats: tuple[str, ...]) -> None:
-    """A folder where the zip should go stands for a full disk or a folder not writable; with
-    two packages the first zip is written in a child process (pipeline/deposit/background)."""
-    (edition / "build" / "deposit.zip").mkdir(parents=True)
+@pytest.mark.parametrize("formats, failing", [
+    (("bagit",), "deposit"), (("bagit", "dspace-saf"), "deposit"),
+    (("bagit", "dspace-saf"), "dspace-saf")],
+    ids=["one package", "two: the first zip is written beside the second",
+         "two: the last zip is written beside the records"])
+def test_an_archive_that_cannot_be_written_is_one_error_line(
+        edition: Path, formats: tuple[str, ...], failing: str) -> None:
+    """A folder where the zip should go stands for a full disk or a folder not writable;
+    archives are written in a child process (pipeline/deposit/background).  The package
+    whose archive failed is made again by the next run, archive and all."""
+    (edition / "build" / f"{failing}.zip").mkdir(parents=True)
     result = run(str(edition), *(f"--format={f}" for f in formats), "--archive", "zip")
     assert result.exit_code == 1
     errors = [line for line in result.output.splitlines() if ": error: " in line]
     assert len(errors) == 1 and errors[0].endswith("[E509]"), result.output
-    assert "deposit.zip" in errors[0] and "cannot write the archive" in errors[0]
+    assert f"{failing}.zip" in errors[0] and "cannot write the archive" in errors[0]
     assert "Traceback" not in result.output
-    assert "deposit.zip\n" not in result.output  # not said to be made
+    assert f"{failing}.zip\n" not in result.output  # not said to be made
     assert (edition / "build" / "deposit" / "bagit.txt").is_file()  # the folder is made
+    (edition / "build" / f"{failing}.zip").rmdir()
+    assert run(str(edition), *(f"--format={f}" for f in formats), "--archive",
+               "zip").exit_code == 0
+    assert zipfile.is_zipfile(edition / "build" / f"{failing}.zip")
 
 
 def test_a_level_whose_library_is_missing_is_one_error_line_and_zlibs_levels_still_work(

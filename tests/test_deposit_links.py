@@ -150,6 +150,22 @@ def test_a_rerun_with_nothing_changed_keeps_both_packages(edition: Path,
     assert {name: (edition / "build" / name).stat().st_ino for name in PACKAGES} == made
 
 
+@pytest.mark.parametrize("fmt, name", [("bagit", "deposit"), ("dspace-saf", "dspace-saf")])
+def test_a_rerun_of_one_package_with_nothing_changed_keeps_it_and_its_zip(
+        edition: Path, tmp_path: Path, fmt: str, name: str) -> None:
+    """The last package's zip is written in a child process while its record is taken: the
+    record, saved once the zip is written, knows the zip as it is."""
+    def deposit() -> tuple[int, int]:
+        done = CliRunner().invoke(main, ["deposit", str(edition), "--format", fmt,
+                                         "--archive", "zip"],
+                                  env={"SOURCE_DATE_EPOCH": "1700000000",
+                                       "TEIPIPE_CACHE": str(tmp_path / "cache")})
+        assert done.exit_code == 0, done.output
+        return ((edition / "build" / name).stat().st_ino,
+                (edition / "build" / f"{name}.zip").stat().st_ino)
+    assert deposit() == deposit()
+
+
 def test_after_a_change_both_packages_are_the_ones_made_from_nothing(
         edition: Path, tmp_path: Path) -> None:
     deposit_both(edition, tmp_path / "cache")

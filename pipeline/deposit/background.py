@@ -1,11 +1,13 @@
 """A job run in a forked child process while this one goes on: the zip of a package written
-while the next package of the run is made.
+while the next package of the run is made, or, after the last, while the package records
+are brought up to date (:meth:`.make.Shared.finish`).
 
 Writing a zip is a loop in Python (a header per member, a file read and deflated for each),
 and so is making the next package (its files linked, its records handed to worker
-processes and their results taken back): in one process the two take turns on the
-interpreter, and while the zip is written nothing else is done.  In a child of its own the
-zip is written on one core while the next package is made on the other.
+processes and their results taken back), or taking the records (a look at each file of the
+packages): in one process the two take turns on the interpreter, and while the zip is
+written nothing else is done.  In a child of its own the zip is written on one core while
+the rest is done on the other.
 
 The child is forked when no other thread runs (a package's copying threads and worker
 processes are done with before its zip is written), inherits all the job needs, and says

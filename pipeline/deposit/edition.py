@@ -296,10 +296,17 @@ def _visible(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, .
 
 class _FileIndex:
     """Which files a document may own, looked up by resolved path and by name (one pass over
-    the files, not one per document: an edition has thousands)."""
+    the files, not one per document: an edition has thousands).
+
+    Resolving a path looks at each of its folders (a ``lstat`` per part of the path, in
+    Python): a folder is resolved once (:attr:`folders`), and a file's resolved path is its
+    folder's with its name, which is exact for the source files (regular files, not links:
+    :func:`_visible`).  A document's source is looked for the same way, and where that
+    finds none (its name is a link, or ``..``), by resolving the whole path."""
 
     def __init__(self, files: list[PackageFile]):
-        self.sources = {Path(f.path).resolve(): f for f in files if f.role == "source"}
+        self.folders: dict[str, str] = {}
+        self.sources = {self._real(f.path): f for f in files if f.role == "source"}
         self.by_name: dict[str, list[PackageFile]] = {}
         for f in files:
             if f.role in EDITION_ROLES:
@@ -309,13 +316,25 @@ class _FileIndex:
     def files_of(self, d: EditionDocument, tei: PackageFile, root: Path) -> EditionDocument:
         own = [tei]
         if d.facts["source"]:
-            source = self.sources.get((root / "tei" / d.facts["source"]).resolve())
+            path = os.path.join(root, "tei", d.facts["source"])
+            source = self.sources.get(self._real(path)) or \
+                self.sources.get(os.path.realpath(path))
             if source is not None:
                 own.append(source)
         editions = {f.rel: f for name in (d.stem, d.id) for f in self.by_name.get(name, ())}
         own += [PackageFile(f.path, f.rel, EDITION_ROLES[f.role])
                 for _rel, f in sorted(editions.items())]
         return EditionDocument(d.stem, d.facts, tuple(own))
+
+
+    def _real(self, path: str) -> str:
+        """``path`` with its folder resolved (the resolved path of a file that is not a
+        link)."""
+        folder, name = os.path.split(path)
+        real = self.folders.get(folder)
+        if real is None:
+            real = self.folders[folder] = os.path.realpath(folder)
+        return os.path.join(real, name)
 
 
 def _names(rel: str) -> set[str]:

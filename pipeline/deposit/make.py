@@ -38,9 +38,11 @@ class Shared:
     reads, hashes and parses nothing the first one did.  The edition is held only for the
     ``uses`` packages still to make: the last one lets go of it before zipping, as a single
     package does.  (The package folders lie outside the edition's folders (E508), so making
-    one package cannot change what the next one gathers.)  The archive of a package that
-    another follows is written in a child process while the next package is made, on the
-    other core (:mod:`.background`); the next archive waits for it, to reuse its members."""
+    one package cannot change what the next one gathers.)  A package's archive is written
+    in a child process, on the other core (:mod:`.background`), while this one takes the
+    package's record and makes the next package, or, after the last, brings the records of
+    the packages made before up to date; the next archive waits for it, to reuse its
+    members."""
 
     memory: FileMemory
     index: ZipIndex
@@ -50,11 +52,11 @@ class Shared:
     #: A package folder made in this run that holds each edition file at its path in the
     #: edition: the packages made after it link their edition files from it (:mod:`.staged`).
     twins: str | None = None
-    #: What is done once the last package of the run is made (see :func:`make_package`).
-    pending: list[Callable[[], None]] = field(default_factory=list)
-    #: The archive of a package made before, being written beside the next package
-    #: (:mod:`.background`).
-    writing: Child | None = None
+    #: What is done once the last package of the run is made (see :func:`make_package`),
+    #: each with the archive it needs written (None: none).
+    pending: list[tuple[str | None, Callable[[], None]]] = field(default_factory=list)
+    #: The archive being written in a child process (:mod:`.background`), and where.
+    writing: tuple[Child, str] | None = None
 
     def inputs(self, root: Path) -> tuple[str, int | None]:
         """:func:`inputs` of ``root``, taken once for all the packages of the run."""
@@ -78,32 +80,45 @@ class Shared:
             self.gathered = None
         return edition, list(notes)
 
-    def serialize(self, job: Callable[[ZipIndex], None]) -> None:
-        """Run ``job`` (writing a package's archive, reusing the members of the zips in
+    def serialize(self, job: Callable[[ZipIndex], None], archive: str) -> None:
+        """Run ``job`` (writing the archive ``archive``, reusing the members of the zips in
         the index it is given) once the archive written before is done: in a child process
-        when another package is to be made after this one, which is made meanwhile; else
-        here."""
+        when the system can fork (see :meth:`writes`), else here."""
         self.wait()
-        if self.uses > 0 and can_fork():
+        if can_fork():
             index = self.index
-            self.writing = start(lambda: job(index))
+            self.writing = start(lambda: job(index)), archive
         else:
             job(self.index)
+
+    def writes(self, archive: str | None) -> bool:
+        """Whether ``archive`` is being written in a child process: its file is not there
+        yet, so what records its size and times waits for it (:meth:`finish`)."""
+        return archive is not None and self.writing is not None and self.writing[1] == archive
 
     def wait(self) -> None:
         """Wait for the archive being written in a child process, if any, and read again
         the index of zips it added its zip to."""
         if self.writing is not None:
-            child, self.writing = self.writing, None
+            (child, _archive), self.writing = self.writing, None
             child.wait()
             self.index = ZipIndex(self.index.record.path, self.index.level)
 
     def finish(self) -> None:
         """Do what waited for the last package of the run (see :func:`make_package`): the
-        archives finished first, whose files the records are brought up to date with."""
-        self.wait()
-        while self.pending:
-            self.pending.pop(0)()
+        records brought up to date with their packages' files and archives, those whose
+        archive is written already while the last archive is being written, the others
+        once it is."""
+        ready = [job for archive, job in self.pending if not self.writes(archive)]
+        later = [job for archive, job in self.pending if self.writes(archive)]
+        self.pending.clear()
+        try:
+            for job in ready:
+                job()
+        finally:
+            self.wait()
+        for job in later:
+            job()
 
 
 @dataclass(frozen=True)
@@ -147,7 +162,9 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
     """:func:`make_package`, but for what is done once the last package of the run is
     made: a package made after another in the same run links files from it
     (:mod:`.staged`), which changes their change time, so the record of the first, which
-    knows its files by their times, is brought up to date then (:func:`_restat`)."""
+    knows its files by their times, is brought up to date then (:func:`_restat`); and the
+    record of the last package, whose archive may still be being written, is saved once it
+    is (:meth:`Shared.finish`)."""
     stats, git = shared.inputs(root) if shared is not None else inputs(root)
     memory = BuildRecord(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
@@ -165,24 +182,37 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
     previous = [(memory.get("files") or {}).get("files")]  # of the package now at ``out``
     memory.drop("files")  # held by _make alone (and put back, new, when the package is made)
     # what is known of the edition's files and of the zips made, shared by both formats
-    if record is not None and shared is None:
+    own = record is not None and shared is None
+    if own:
         shared = Shared.of(root, level=level)
-    result, notes, made_now = _make(root, out, fmt, archive, force, source_date_epoch,
-                                    shared if record else None, previous, level, git)
-    if result.folder is not None:
+    try:
+        result, notes, made_now = _make(root, out, fmt, archive, force, source_date_epoch,
+                                        shared if record else None, previous, level, git)
+        if result.folder is None:
+            return result, notes
         files, now = made_now
         archived = str(result.archive) if result.archive else None
         memory.put("files", {"files": files})
-        memory.put("package", {
-            "inputs": stats, "documents": result.documents, "files": result.files,
-            "archive": archived, "outputs": _outputs_digest(now, archived),
-            "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
-                      for d in notes]})
-        memory.save()
+
+        def save() -> None:
+            memory.put("package", {
+                "inputs": stats, "documents": result.documents, "files": result.files,
+                "archive": archived, "outputs": _outputs_digest(now, archived),
+                "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column,
+                           d.hint] for d in notes]})
+            memory.save()
+        if shared is None or shared.uses > 0 or not shared.writes(archived):
+            save()
+        else:  # the last package: its record once its archive is written
+            shared.pending.append((archived, save))
         if shared is not None and shared.uses > 0:  # packages to make after this one
             settings = memory.settings
-            shared.pending.append(lambda: _restat(BuildRecord(record, settings), out, archived))
-    return result, notes
+            shared.pending.append((archived, lambda: _restat(BuildRecord(record, settings),
+                                                             out, archived)))
+        return result, notes
+    finally:
+        if own and shared is not None:
+            shared.finish()
 
 
 def _restat(memory: BuildRecord, out: Path, archive: str | None) -> None:
@@ -259,9 +289,11 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
           ) -> tuple[Made, list[Diagnostic], tuple[dict, dict[str, list[int] | None]] | None]:
     """Make the package; what comes back is what the next build needs to take its files
     over (:meth:`Staged.record`), with the :func:`.staged.snapshot` of the folder it was
-    taken from (the digest of the outputs is too).  ``previous`` holds the record of the
-    package now at ``out``, in a list this lets go of once the package is built, as it
-    does of the edition and what is known of its files: a zip needs only the checksums."""
+    taken from (the digest of the outputs is too).  The archive is started first, in a
+    child process where the system forks (:meth:`Shared.serialize`), so that it is written
+    while this process looks at the package's files for that record.  ``previous`` holds
+    the record of the package now at ``out``, in a list this lets go of once the package is
+    built, as it does of the edition: a zip needs only the checksums."""
     memory = shared.memory if shared else FileMemory(None)
     edition, notes = shared.collect(root) if shared else collect(root, memory)
     inside = _inside_inputs(root, out)
@@ -280,30 +312,33 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                              f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
     found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous.pop(),
                                   shared.twins if shared else None)
-    memory.save()
     notes.extend(found)
     if staged is None:
+        memory.save()
         return Made(), notes, None
     if shared is not None and fmt in EDITION_AT:
         shared.twins = os.path.join(out, EDITION_AT[fmt])
     made = Made(out, None, len(edition.documents), len(edition.files))
-    now = snapshot(out)
-    files, digests = staged.record(out, now), staged.digests()
-    del edition, memory, staged
-    if archive:
-        made = replace(made, archive=archive_path(out, archive))
-        path, top = made.archive, out.name if fmt == "bagit" else None
+    del edition
+    try:
+        if archive:  # written first: in a child process while the records are taken here
+            made = replace(made, archive=archive_path(out, archive))
+            path, top, digests = made.archive, out.name if fmt == "bagit" else None, \
+                staged.digests()
 
-        def write(index: ZipIndex | None) -> None:
-            try:
-                serialize(out, path, archive, when.epoch, top, digests, index, level)
-            except OSError as exc:  # what the CLI reports (E509), with the file it is about
-                raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
-        if shared is None:
-            write(None)
-        else:
-            shared.serialize(write)
-    return made, notes, (files, now)
+            def write(index: ZipIndex | None) -> None:
+                try:
+                    serialize(out, path, archive, when.epoch, top, digests, index, level)
+                except OSError as exc:  # what the CLI reports (E509), with its file
+                    raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
+            if shared is None:
+                write(None)
+            else:
+                shared.serialize(write, str(path))
+    finally:  # what was learnt of the edition's files is kept, the archive written or not
+        memory.save()
+    now = snapshot(out)
+    return made, notes, (staged.record(out, now), now)
 
 
 def _inside_inputs(root: Path, out: Path) -> str | None:

@@ -44,7 +44,9 @@ def settle(folder: Path, epoch: int, leave: AbstractSet[int] = frozenset()) -> N
 
     A file that has them already (one linked from the last package, or from the package made
     before in the same run) is left alone: most files of a package made again after a
-    change are such links, and changing nothing costs a look instead of two changes."""
+    change are such links, and changing nothing costs a look instead of two changes.  A file
+    written here mostly has the permissions already (the usual umask gives 0644, and
+    folders 0755): it is given its times only, one change instead of two."""
     _settle(str(folder), epoch * 1_000_000_000, leave)
     os.chmod(folder, 0o755)
     os.utime(folder, (epoch, epoch))
@@ -62,9 +64,11 @@ def _settle(folder: str, epoch_ns: int, leave: AbstractSet[int]) -> None:
         else:
             mode = 0o644
         st = entry.stat(follow_symlinks=False)
-        if st.st_mode & 0o7777 == mode and st.st_mtime_ns == epoch_ns:
+        right = st.st_mode & 0o7777 == mode
+        if right and st.st_mtime_ns == epoch_ns:
             continue
-        os.chmod(entry.path, mode)
+        if not right:
+            os.chmod(entry.path, mode)
         os.utime(entry.path, ns=(epoch_ns, epoch_ns))
 
 
