@@ -4,6 +4,7 @@ can go on from; a problem reported once."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -107,6 +108,53 @@ def test_the_workers_make_what_one_process_makes(tmp_path: Path,
         assert run("export", "html", "tei", "-o", f"j{jobs}/html", "--text-output",
                    f"j{jobs}/text", "-j", jobs)[0] == 0
     assert contents(tmp_path / "j2") == contents(tmp_path / "j1") != made
+
+
+def test_a_page_that_needs_the_register_is_made_after_the_plan(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages of documents that carry every entry they name are handed to the workers
+    before the edition is planned; those of documents that name an entry they do not carry
+    (here U Thant, taken out of two of them) wait for the plan, which has the register's
+    entry for them.  The same bytes with one process and with workers, and as an export
+    from nothing, also after the register's entry changed (only those two pages change)."""
+    root = Path(__file__).resolve().parent.parent
+    (tmp_path / "tei").mkdir()
+    (tmp_path / "source").mkdir()
+    register = tmp_path / "source" / "register.xml"
+    shutil.copy(root / "source" / "register.xml", register)
+    lacking = {"1967-01-23_politburo-cable-1", "1967-01-23_politburo-cable-3"}
+    for path in sorted((root / "tei").glob("*.xml")):
+        for k in range(5):
+            data = path.read_bytes().replace(path.stem.encode(), f"{path.stem}-{k}".encode())
+            if f"{path.stem}-{k}" in lacking:
+                data = re.sub(rb'<person xml:id="per-u-thant">.*?</person>', b"", data,
+                              flags=re.S)
+            (tmp_path / "tei" / f"{path.stem}-{k}.xml").write_bytes(data)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+
+    def export(*folders: str) -> dict[str, bytes]:
+        for folder in folders:
+            jobs = "1" if folder.startswith("j1") else "2"
+            assert run("export", "html", "tei", "-o", f"{folder}/html", "--text-output",
+                       f"{folder}/text", "-j", jobs)[0] == 0
+        made = contents(tmp_path / folders[0])
+        assert all(contents(tmp_path / folder) == made for folder in folders[1:])
+        return made
+
+    made = export("j1", "j2")
+    thant = "Burmese diplomat, Secretary-General"
+    for name in (*lacking, "1967-01-23_politburo-cable-0"):
+        page = made[f"html/documents/{name}.html"].decode("utf-8")
+        assert 'id="per-u-thant"' in page and thant in page
+    register.write_text(register.read_text(encoding="utf-8").replace(
+        thant, "Diplomat from Burma, Secretary-General"), encoding="utf-8")
+    after = export("j1", "j2", "fresh")
+    changed = {rel for rel in made if rel.startswith("html/documents/")
+               and after[rel] != made[rel]}
+    assert changed == {f"html/documents/{name}.html" for name in lacking}
+    assert "Diplomat from Burma" in after["html/documents/1967-01-23_politburo-cable-1.html"
+                                          ].decode("utf-8")
 
 
 def test_the_text_edition_is_made_when_only_it_is_out_of_date(edition: Path) -> None:

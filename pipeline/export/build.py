@@ -23,10 +23,13 @@ page, the registers and the search index; ``corpus.txt`` and ``corpus.tsv``).
    the search index, and a register page when the word is near a name).
 
 One pool of worker processes serves every phase of a run, and both editions when
-``--text-output`` makes them together: a phase's tasks queue behind the last one's.  After
-the reading, the search index, the documents' pages and the entries' pages are handed to
-the workers at once, while this process makes the edition's other files and the
-plain-text edition.
+``--text-output`` makes them together: a phase's tasks queue behind the last one's.  Once
+the files are read, the documents' pages are handed to the workers at once (most need
+nothing of the plan, step 4), then the search index and the entries' pages, while this
+process plans the edition and makes its other files and the plain-text edition; it waits
+for the workers only then.  A core left idle meanwhile (the workers waiting for the plan,
+this process making the plain-text edition after the last page) was a tenth of the time
+of an export from nothing.
 
 With nothing changed an export looks at the files' times and writes nothing.  Memory: the
 documents are read one at a time, in the workers; the main process keeps a row and a few
@@ -315,7 +318,7 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, [], \
-            None if args[4] is None else (str(path), None, None, [], [], None), None
+            None if args[4] is None else (str(path), None, None, [], [], None), None, False
     download = text.document_text(source.doc, options.width).encode()
     own: list[tuple[str, bytes | Placed]] = [(f"tei/{source.name}.xml", source.data),
                                              (f"text/{source.name}.txt", download)]
@@ -343,7 +346,7 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
     where = _pack(cache, args[5]).add(_SIZES.pack(*map(len, parts), len(page))
                                       + b"".join(parts) + page)
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
-        problems, own, plain, where
+        problems, own, plain, where, bool(meta["uncarried"])
 
 
 #: The pack this process puts the HTML summaries it makes in (:func:`_pack`).
@@ -574,7 +577,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     read_now: list[tuple] = []
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
-    for key, state, row, found, own, plain, where in build.read(
+    for key, state, row, found, own, plain, where, uncarried in build.read(
             _read_html, [(str(p), options, str(cache), placing(p), text_tasks.get(str(p)),
                           build.pack_prefix) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
@@ -587,7 +590,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
             continue
         read_now.append((key, *row))
         build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state,
-                       summary=where)
+                       summary=where, **({"uncarried": True} if uncarried else {}))
         for rel, content in own:
             yield build.give(key, rel, content)
     _packed_done()
@@ -607,6 +610,10 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     summaries = packs.Reader(cache)
     if read_now or recorded.get("key") != edition_key or not all(
             build.intact(EDITION, rel) for rel in recorded.get("files", {})):
+        # the pages of the documents that carry every entry they name need nothing of the
+        # plan (:meth:`.edition.Plan.extra`): the workers make them while it is made
+        pages = _pages(build, ordered, options, cache,
+                       lambda doc, entry: None if entry.get("uncarried") else [])
         plan = edition.Plan(entries)
         for doc in ordered:
             plan.add(str(doc.path), _meta(summaries, build.record.get(str(doc.path))["summary"]))
@@ -617,12 +624,17 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     outcome.diagnostics.extend(problems)
     if plan is None:
         summaries.close()
-        pages = _pages(build, ordered, plan, options, cache)
+        pages = _pages(build, ordered, options, cache,
+                       lambda doc, entry: entry.get("extra", []))
         yield from ((rel, KEEP) for rel in recorded["files"])
         meanwhile()
         yield from pages
         _sweep(build)
         return
+    extra = plan.extra
+    pages = itertools.chain(pages, _pages(
+        build, ordered, options, cache,
+        lambda doc, entry: extra(doc.name) if entry.get("uncarried") else None, None))
     keys = plan.keys(options, register_digest)
     made = [rel for rel, k in keys.items()
             if recorded.get("keys", {}).get(rel) != k or not build.intact(EDITION, rel)]
@@ -633,22 +645,25 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         for d in problems]})
     run: edition.Run = functools.partial(build.read, what=None)
     wheres = [build.record.get(str(doc.path))["summary"] for doc in ordered]
-    index = None  # handed to the workers first: the longest of their tasks
+    index = None  # handed to the workers before the entries' pages: the longest task
     if edition.SEARCH_INDEX in made:
         index = edition.search_index(plan, _Searches(str(cache), wheres),
                                      work / "search-index.js", run)
-    pages = _pages(build, ordered, plan, options, cache)  # the workers start on them now,
-    yield from ((rel, KEEP) for rel in kept)  # while this process makes the edition's files
     try:
-        for rel, data in edition.edition_files(
-                plan, options, made, lambda k: _lists(summaries, cache, wheres[k]), work, run):
+        located: Callable[[int], tuple[str, int]] = lambda k: _lists(summaries, cache,
+                                                                     wheres[k])
+        entry_pages = edition.entry_pages(plan, options, made, located, work, run)
+        yield from ((rel, KEEP) for rel in kept)  # the workers make pages meanwhile,
+        for rel, data in edition.edition_files(  # while this process makes the others
+                plan, options, made, located, work):
             yield build.give(EDITION, rel, data)
     finally:
         summaries.close()
-    meanwhile()
+    meanwhile()  # (before the workers are waited for)
     if index is not None:
         yield build.give(EDITION, edition.SEARCH_INDEX, Path(next(index)))
     yield from pages
+    yield from (build.give(EDITION, rel, target) for rel, target in entry_pages)
     _sweep(build)
 
 
@@ -725,27 +740,32 @@ def _early_page(pack: Path, where: packs.Where) -> bytes | None:
         summaries.close()
 
 
-def _pages(build: Build, ordered: list[Doc], plan: edition.Plan | None,
-           options: html.Options, cache: Path) -> Iterator[tuple[str, Placed | None]]:
-    """Each document's page, kept when its inputs are those it was made from; the others
-    are handed to the workers at once (the pages come as they are iterated), with their
-    summaries in ``cache`` (:func:`_render_page`)."""
+def _pages(build: Build, ordered: list[Doc], options: html.Options, cache: Path,
+           extra: Callable[[Doc, dict], list[str] | None], what: str | None = "pages"
+           ) -> Iterator[tuple[str, Placed | None]]:
+    """The page of each document for which ``extra(doc, its record entry)`` gives the
+    entries to add to it (:meth:`.edition.Plan.extra`; None: not this one), kept when its
+    inputs are those it was made from; the others are handed to the workers at once (the
+    pages come as they are iterated), with their summaries in ``cache``
+    (:func:`_render_page`); reported as the phase ``what``."""
     tasks, todo, kept = [], [], []
     for k, doc in enumerate(ordered):
         key, rel = str(doc.path), f"documents/{doc.name}.html"
         entry = build.record.get(key)
+        added = extra(doc, entry)
+        if added is None:
+            continue
         params = html.page_params(ordered, k, options)
-        extra = plan.extra(doc.name) if plan is not None else entry.get("extra", [])
-        page = _digest(doc.sha, params, extra)
+        page = _digest(doc.sha, params, added)
         if entry.get("page") == page and build.intact(key, rel):
             kept.append((rel, KEEP))
             continue
         entry = {k: v for k, v in entry.items() if k != "extra"}
-        build.record.put(key, {**entry, "page": page, **({"extra": extra} if extra else {})})
-        tasks.append((key, params, extra, str(build.out_dir), rel,
+        build.record.put(key, {**entry, "page": page, **({"extra": added} if added else {})})
+        tasks.append((key, params, added, str(build.out_dir), rel,
                       build.force or rel in build.listed, str(cache), entry["summary"]))
         todo.append((key, rel))
-    results = build.read(_render_page, tasks, "pages")
+    results = build.read(_render_page, tasks, what)
     return itertools.chain(kept, (build.give(key, rel, data)
                                   for (key, rel), data in zip(todo, results)))
 
