@@ -4,11 +4,14 @@ can go on from; a problem reported once."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+
+from pipeline.incremental import BuildRecord, FileState, record_path
 
 from conftest import SEEDS, sample_pages
 from test_incremental_stages import run, snapshot
@@ -155,6 +158,24 @@ def test_a_page_that_needs_the_register_is_made_after_the_plan(
     assert changed == {f"html/documents/{name}.html" for name in lacking}
     assert "Diplomat from Burma" in after["html/documents/1967-01-23_politburo-cable-1.html"
                                           ].decode("utf-8")
+
+
+def test_the_record_has_each_file_as_it_is(edition: Path) -> None:
+    """The workers look at the files they put in place (:func:`.output.placed`), the main
+    process at the others: the record has every file's size, modification time and inode
+    as they are, so that the next run trusts them without reading them."""
+    assert run("export", "html", "tei", "-o", "html", "--text-output", "text", "-j", "2")[0] == 0
+    for stage, folder in (("export-html", "html"), ("export-text", "text")):
+        path = record_path(stage, Path(folder))
+        settings = json.loads(path.read_text(encoding="utf-8"))["settings"]
+        files = {rel: state for entry in BuildRecord(path, settings).entries.values()
+                 for rel, state in entry.get("files", {}).items()}
+        assert len(files) > len(list((edition / "tei").glob("*.xml")))
+        for rel, state in files.items():
+            assert isinstance(state, FileState)
+            st = (edition / folder / rel).stat()
+            assert (state.size, state.mtime_ns, state.inode) == (
+                st.st_size, st.st_mtime_ns, st.st_ino), rel
 
 
 def test_the_text_edition_is_made_when_only_it_is_out_of_date(edition: Path) -> None:

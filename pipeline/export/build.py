@@ -63,7 +63,7 @@ from ..batch import collector_paused
 from ..diagnostics import Diagnostic, Severity, error
 from ..tei.read import parse
 from . import edition, html, html_pieces, packs, text
-from .output import KEEP, Placed, Written, listed, place, write_files
+from .output import KEEP, Placed, Written, listed, placed, write_files
 from .register import Entry
 from .sources import find_tei, in_order, read, sort_key
 from .summary import SUMMARY_VERSION, summarize
@@ -142,7 +142,8 @@ class Build:
         self.record = incremental.BuildRecord(record, digest)
         self.cache = cache_dir() / "export" / stage / digest[:16] if record else None
         self.started = time.time_ns()
-        self.given: dict[str, tuple[str, str]] = {}  # output -> (its entry, sha256 given)
+        # output -> (its entry, sha256 given, its stat when a worker took it: Placed.stat)
+        self.given: dict[str, tuple[str, str, tuple[int, int, int, int] | None]] = {}
         self.packs: dict[str, bool] = {}  # the packs of summaries looked for (:mod:`.packs`)
         # the packs of this record's summaries are named after it
         self.pack_prefix = hashlib.sha256(str(record).encode("utf-8")).hexdigest()[:16]
@@ -222,14 +223,15 @@ class Build:
              ) -> tuple[str, bytes | Path | Placed]:
         """An output file of entry ``key``, to be written (its state is recorded after);
         ``data`` its bytes, or a file that holds them, or what a worker did with it."""
+        stat = None
         if isinstance(data, Placed):
-            sha = data.sha256
+            sha, stat = data.sha256, data.stat
         elif isinstance(data, Path):
             with open(data, "rb") as handle:
                 sha = hashlib.file_digest(handle, "sha256").hexdigest()
         else:
             sha = hashlib.sha256(data).hexdigest()
-        self.given[rel] = (key, sha)
+        self.given[rel] = (key, sha, stat)
         return rel, data
 
     def write(self, files: Iterable[tuple[str, bytes | Path | Placed | None]],
@@ -243,16 +245,17 @@ class Build:
         for rel in done.refused:  # not made: what it belongs to is made again next time
             if rel in self.given:
                 self.record.drop(self.given[rel][0])
-        for rel, (key, sha) in self.given.items():
+        for rel, (key, sha, stat) in self.given.items():
             entry = self.record.get(key)
             if entry is None:
                 continue
-            try:
-                st = os.stat(self.out_dir / rel)
-            except OSError:
-                continue
-            state = incremental.FileState(sha, st.st_size, st.st_mtime_ns, st.st_ctime_ns,
-                                          st.st_ino)
+            if stat is None:  # (a worker that put a file in place looked at it then)
+                try:
+                    st = os.stat(self.out_dir / rel)
+                except OSError:
+                    continue
+                stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            state = incremental.FileState(sha, *stat)
             self.record.put(key, dict(entry, files={**entry.get("files", {}), rel: state}))
         self.record.save()
         return done
@@ -384,9 +387,7 @@ def _put(files: list[tuple[str, bytes]], where: Where, like: Path | None = None
     if where is None:
         return list(files)
     out_dir, replace = Path(where[0]), where[1]
-    return [(rel, Placed(hashlib.sha256(data).hexdigest(),
-                         place(out_dir, rel, data, replace[rel], like)))
-            for rel, data in files]
+    return [(rel, placed(out_dir, rel, data, replace[rel], like)) for rel, data in files]
 
 
 def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
@@ -417,7 +418,7 @@ def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str
         data = html_pieces.splice(early, params) if early else None
     if data is None:
         data = html.document_page(parse(Path(path)), params, extra)
-    return Placed(hashlib.sha256(data).hexdigest(), place(Path(out_dir), rel, data, replace))
+    return placed(Path(out_dir), rel, data, replace)
 
 
 def _downloads(path: Path, name: str, width: int) -> list[tuple[str, bytes]]:
