@@ -4,6 +4,7 @@ can go on from; a problem reported once."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -49,6 +50,23 @@ def edit(edition: Path, name: str = "1967-01-23_politburo-cable") -> str:
     return path.stem
 
 
+def project_copies(folder: Path, lacking: tuple[str, ...] = ()) -> None:
+    """The project's two documents, each as five, with names linked to the register (its
+    copy in ``source/``), in ``folder/tei``; the copies named in ``lacking`` without the
+    entry of U Thant in their standOff (they still name him)."""
+    root = Path(__file__).resolve().parent.parent
+    (folder / "tei").mkdir()
+    (folder / "source").mkdir()
+    shutil.copy(root / "source" / "register.xml", folder / "source")
+    for path in sorted((root / "tei").glob("*.xml")):
+        for k in range(5):
+            data = path.read_bytes().replace(path.stem.encode(), f"{path.stem}-{k}".encode())
+            if f"{path.stem}-{k}" in lacking:
+                data = re.sub(rb'<person xml:id="per-u-thant">.*?</person>', b"", data,
+                              flags=re.S)
+            (folder / "tei" / f"{path.stem}-{k}.xml").write_bytes(data)
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_one_run_makes_both_editions_as_two_runs_do(edition: Path, jobs: str) -> None:
     assert run("export", "html", "tei", "-o", "apart/html", "-j", jobs)[0] == 0
@@ -88,15 +106,8 @@ def test_the_workers_make_what_one_process_makes(tmp_path: Path,
     """One pool of workers makes the documents' pages, the entries' pages (their lists of
     occurrences copied from the summaries) and the search index, while this process makes
     the rest: the same bytes as one process making all, from nothing and after a change.
-    (The project's two documents, each as five, with names linked to the register.)"""
-    root = Path(__file__).resolve().parent.parent
-    (tmp_path / "tei").mkdir()
-    (tmp_path / "source").mkdir()
-    shutil.copy(root / "source" / "register.xml", tmp_path / "source")
-    for path in sorted((root / "tei").glob("*.xml")):
-        for k in range(5):
-            (tmp_path / "tei" / f"{path.stem}-{k}.xml").write_bytes(
-                path.read_bytes().replace(path.stem.encode(), f"{path.stem}-{k}".encode()))
+    (:func:`project_copies`)"""
+    project_copies(tmp_path)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
     for jobs in ("1", "2"):
@@ -120,19 +131,9 @@ def test_a_page_that_needs_the_register_is_made_after_the_plan(
     (here U Thant, taken out of two of them) wait for the plan, which has the register's
     entry for them.  The same bytes with one process and with workers, and as an export
     from nothing, also after the register's entry changed (only those two pages change)."""
-    root = Path(__file__).resolve().parent.parent
-    (tmp_path / "tei").mkdir()
-    (tmp_path / "source").mkdir()
+    lacking = ("1967-01-23_politburo-cable-1", "1967-01-23_politburo-cable-3")
+    project_copies(tmp_path, lacking)
     register = tmp_path / "source" / "register.xml"
-    shutil.copy(root / "source" / "register.xml", register)
-    lacking = {"1967-01-23_politburo-cable-1", "1967-01-23_politburo-cable-3"}
-    for path in sorted((root / "tei").glob("*.xml")):
-        for k in range(5):
-            data = path.read_bytes().replace(path.stem.encode(), f"{path.stem}-{k}".encode())
-            if f"{path.stem}-{k}" in lacking:
-                data = re.sub(rb'<person xml:id="per-u-thant">.*?</person>', b"", data,
-                              flags=re.S)
-            (tmp_path / "tei" / f"{path.stem}-{k}.xml").write_bytes(data)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
 
@@ -160,22 +161,30 @@ def test_a_page_that_needs_the_register_is_made_after_the_plan(
                                           ].decode("utf-8")
 
 
-def test_the_record_has_each_file_as_it_is(edition: Path) -> None:
-    """The workers look at the files they put in place (:func:`.output.placed`), the main
-    process at the others: the record has every file's size, modification time and inode
-    as they are, so that the next run trusts them without reading them."""
+def test_the_record_has_each_file_as_it_is(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers look at the files they put in place (:func:`.output.placed`) and hash the
+    entries' pages they write, the main process the others: the record has every file's
+    hash, size, modification time and inode as they are, so that the next run trusts them
+    without reading them.  (:func:`project_copies`)"""
+    project_copies(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
     assert run("export", "html", "tei", "-o", "html", "--text-output", "text", "-j", "2")[0] == 0
     for stage, folder in (("export-html", "html"), ("export-text", "text")):
         path = record_path(stage, Path(folder))
         settings = json.loads(path.read_text(encoding="utf-8"))["settings"]
         files = {rel: state for entry in BuildRecord(path, settings).entries.values()
                  for rel, state in entry.get("files", {}).items()}
-        assert len(files) > len(list((edition / "tei").glob("*.xml")))
+        assert len(files) > 10
+        assert folder == "text" or any(rel.startswith("places/") for rel in files)
         for rel, state in files.items():
             assert isinstance(state, FileState)
-            st = (edition / folder / rel).stat()
+            st = (tmp_path / folder / rel).stat()
             assert (state.size, state.mtime_ns, state.inode) == (
                 st.st_size, st.st_mtime_ns, st.st_ino), rel
+            assert state.sha256 == hashlib.sha256((tmp_path / folder / rel).read_bytes()
+                                                  ).hexdigest(), rel
 
 
 def test_the_text_edition_is_made_when_only_it_is_out_of_date(edition: Path) -> None:

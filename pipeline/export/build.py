@@ -219,17 +219,18 @@ class Build:
         now = incremental.state(self.out_dir / rel, recorded, self.started, ctime=False)
         return now is not None and now.sha256 == recorded.sha256
 
-    def give(self, key: str, rel: str, data: bytes | Path | Placed
+    def give(self, key: str, rel: str, data: bytes | Path | Placed, sha: str | None = None
              ) -> tuple[str, bytes | Path | Placed]:
         """An output file of entry ``key``, to be written (its state is recorded after);
-        ``data`` its bytes, or a file that holds them, or what a worker did with it."""
+        ``data`` its bytes, or a file that holds them (``sha``: their SHA-256, when the
+        worker that wrote it said), or what a worker did with it."""
         stat = None
         if isinstance(data, Placed):
             sha, stat = data.sha256, data.stat
-        elif isinstance(data, Path):
+        elif sha is None and isinstance(data, Path):
             with open(data, "rb") as handle:
                 sha = hashlib.file_digest(handle, "sha256").hexdigest()
-        else:
+        elif sha is None:
             sha = hashlib.sha256(data).hexdigest()
         self.given[rel] = (key, sha, stat)
         return rel, data
@@ -245,9 +246,9 @@ class Build:
         for rel in done.refused:  # not made: what it belongs to is made again next time
             if rel in self.given:
                 self.record.drop(self.given[rel][0])
+        states: dict[str, dict[str, incremental.FileState]] = {}  # by entry: one put each
         for rel, (key, sha, stat) in self.given.items():
-            entry = self.record.get(key)
-            if entry is None:
+            if self.record.get(key) is None:
                 continue
             if stat is None:  # (a worker that put a file in place looked at it then)
                 try:
@@ -255,8 +256,10 @@ class Build:
                 except OSError:
                     continue
                 stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            state = incremental.FileState(sha, *stat)
-            self.record.put(key, dict(entry, files={**entry.get("files", {}), rel: state}))
+            states.setdefault(key, {})[rel] = incremental.FileState(sha, *stat)
+        for key, files in states.items():
+            entry = self.record.get(key)
+            self.record.put(key, dict(entry, files={**entry.get("files", {}), **files}))
         self.record.save()
         return done
 
@@ -664,7 +667,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     if index is not None:
         yield build.give(EDITION, edition.SEARCH_INDEX, Path(next(index)))
     yield from pages
-    yield from (build.give(EDITION, rel, target) for rel, target in entry_pages)
+    yield from (build.give(EDITION, rel, target, sha) for rel, target, sha in entry_pages)
     _sweep(build)
 
 

@@ -318,9 +318,9 @@ def make_search_index(task: tuple[list[list[str]], list[tuple[str, str, str]], S
 
 def entry_pages(plan: Plan, options: Options, wanted: Iterable[str],
                 located: Callable[[int], tuple[str, int]], work: Path, run: Run = map
-                ) -> Iterator[tuple[str, Path]]:
+                ) -> Iterator[tuple[str, Path, str]]:
     """The entries' pages named ``wanted`` (of :meth:`Plan.keys`), written in the folder
-    ``work``: one per entry, hundreds, a stylesheet run each, handed to ``run``
+    ``work`` (with the SHA-256 of each): one per entry, hundreds, a stylesheet run each, handed to ``run``
     (:func:`make_entry_page`) now, so that worker processes make them while this process
     makes the other files (:func:`edition_files`); they come as they are iterated.
 
@@ -340,7 +340,8 @@ def entry_pages(plan: Plan, options: Options, wanted: Iterable[str],
         tasks.append((etree.tostring(plan.summary("entry", options, entry)),
                       params(options, page="entry"), [spans(plan.counts[entry.id][3])],
                       str(work / rel)))
-    return ((rel, Path(target)) for rel, target in zip(rels, run(make_entry_page, tasks)))
+    return ((rel, Path(target), sha)
+            for rel, (target, sha) in zip(rels, run(make_entry_page, tasks)))
 
 
 def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
@@ -408,45 +409,48 @@ def _home_page(plan: Plan, options: Options, target: Path) -> None:
 
 
 def make_entry_page(task: tuple[bytes, dict[str, str], list[list[tuple[str, int, int]]],
-                                str]) -> str:
+                                str]) -> tuple[str, str]:
     """Worker: an entry's page written to the file ``task[3]``: ``collection.xsl`` on the
     edition summary ``task[0]`` (:meth:`Plan.summary`, as XML) with the parameters
     ``task[1]``, its occurrences copied in from where ``task[2]`` says
-    (:func:`_with_occurrences`)."""
+    (:func:`_with_occurrences`).  Its file and the SHA-256 of its bytes (the record's, made
+    here, in parallel, rather than by the main process reading the pages again)."""
     summary, values, spans, target = task
     tree = etree.ElementTree(etree.fromstring(summary, safe_parser()))
     skeleton = html_page(stylesheet("collection.xsl")(
         tree, **{k: etree.XSLT.strparam(v) for k, v in values.items()}))
-    _with_occurrences(skeleton, spans, Path(target))
-    return target
+    return target, _with_occurrences(skeleton, spans, Path(target))
 
 
 def _with_occurrences(skeleton: bytes, spans: list[list[tuple[str, int, int]]],
-                      target: Path) -> None:
+                      target: Path) -> str:
     """An entry's page, or a page of proposed names: its skeleton, with the occurrences of
     each of its names (``spans``: for each, where its lists are, as file, offset, size)
-    copied in where the skeleton leaves room."""
+    copied in where the skeleton leaves room; the SHA-256 of what was written."""
     pieces = skeleton.split(_ROOM)
     if len(pieces) != len(spans) + 1:  # the skeleton has one list per name, no more
         raise AssertionError(f"{target.name}: {len(pieces) - 1} lists for {len(spans)} names")
     # each list read with one pread, not a seek and a buffered read: that reads (and
     # copies) a buffer's worth for a list of a few hundred bytes, tens of thousands of times
     files: dict[str, int] = {}
+    parts = [pieces[0]]
     try:
-        with open(target, "wb") as out:
-            out.write(pieces[0])
-            for found, piece in zip(spans, pieces[1:]):
-                out.write(OCCURRENCES)
-                for path, offset, size in found:
-                    fd = files.get(path)
-                    if fd is None:
-                        fd = files[path] = os.open(path, os.O_RDONLY)
-                    out.write(os.pread(fd, size, offset))
-                out.write(b"</ul>")
-                out.write(piece)
+        for found, piece in zip(spans, pieces[1:]):
+            parts.append(OCCURRENCES)
+            for path, offset, size in found:
+                fd = files.get(path)
+                if fd is None:
+                    fd = files[path] = os.open(path, os.O_RDONLY)
+                parts.append(os.pread(fd, size, offset))
+            parts.append(b"</ul>")
+            parts.append(piece)
     finally:
         for fd in files.values():
             os.close(fd)
+    data = b"".join(parts)  # (a page of the most named entry is a few megabytes)
+    with open(target, "wb") as out:
+        out.write(data)
+    return hashlib.sha256(data).hexdigest()
 
 
 __all__ = ["PAGES", "Plan", "Row", "Run", "SEARCH_INDEX", "Searches", "edition_files",
