@@ -42,8 +42,10 @@ def test_a_placed_file_is_told_with_its_times_as_they_are(tmp_path: Path) -> Non
     assert made.stat == times("a/b.html")
     again = placed(tmp_path, "a/b.html", b"<p>b</p>", replace=False)
     assert again.outcome == "unchanged" and again.stat == times("a/b.html") == made.stat
-    linked = placed(tmp_path, "c.txt", b"<p>b</p>", replace=False, like=tmp_path / "a/b.html")
+    linked = placed(tmp_path, "c.txt", b"<p>b</p>", replace=False, like=tmp_path / "a/b.html",
+                    sha=made.sha256)  # (the hash its caller has: not made again)
     assert linked.stat is not None and linked.stat[3] == made.stat[3]  # the same inode
+    assert linked.sha256 == made.sha256
     foreign = placed(tmp_path, "a/b.html", b"other", replace=False)
     assert (foreign.outcome, foreign.stat) == ("foreign", None)
     (tmp_path / "d").mkdir()

@@ -326,19 +326,18 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
         return str(path), None, None, problems, [], \
             None if args[4] is None else (str(path), None, None, [], [], None), None, False
     download = text.document_text(source.doc, options.width).encode()
-    own: list[tuple[str, bytes | Placed]] = [(f"tei/{source.name}.xml", source.data),
-                                             (f"text/{source.name}.txt", download)]
-    own = _put(own, args[3])
+    own = _put([(f"tei/{source.name}.xml", source.data, state.sha256),  # (hashed once)
+                (f"text/{source.name}.txt", download, None)], args[3])
     plain = None
     if args[4] is not None:
         width, diplomatic = args[4][0], args[4][1]
         same = width == options.width and not diplomatic  # then it is the download
-        like = None  # the download, when it is in place: the text edition's file links it
+        like = sha = None  # the download, when it is in place: the text edition's file
         if same and args[3] is not None and isinstance(own[1][1], Placed) and \
-                own[1][1].outcome in ("written", "unchanged"):
-            like = Path(args[3][0]) / own[1][0]
+                own[1][1].outcome in ("written", "unchanged"):  # links it
+            like, sha = Path(args[3][0]) / own[1][0], own[1][1].sha256
         row, own_text, part = _text_of(source, state, args[4], download if same else None,
-                                       like)
+                                       like, sha)
         plain = (str(path), state, row, [], own_text, part)
     summary = summarize(source)
     meta = summary.meta
@@ -382,15 +381,17 @@ def _packed_done() -> None:
 Where = tuple[str, dict[str, bool]] | None
 
 
-def _put(files: list[tuple[str, bytes]], where: Where, like: Path | None = None
+def _put(files: list[tuple[str, bytes, str | None]], where: Where, like: Path | None = None
          ) -> list[tuple[str, bytes | Placed]]:
-    """Worker: a document's own files put in place here (:func:`.output.place`), not passed
-    through the main process, when ``where`` says where; ``like``: a file that holds the
-    bytes of the (one) file, to link (:func:`.output.place`)."""
+    """Worker: a document's own files (path, bytes, their SHA-256 when it is known already)
+    put in place here (:func:`.output.placed`), not passed through the main process, when
+    ``where`` says where; ``like``: a file that holds the bytes of the (one) file, to link
+    (:func:`.output.place`)."""
     if where is None:
-        return list(files)
+        return [(rel, data) for rel, data, _sha in files]
     out_dir, replace = Path(where[0]), where[1]
-    return [(rel, placed(out_dir, rel, data, replace[rel], like)) for rel, data in files]
+    return [(rel, placed(out_dir, rel, data, replace[rel], like, sha))
+            for rel, data, sha in files]
 
 
 def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
@@ -802,11 +803,11 @@ _CORPUS = struct.Struct("<Q")
 
 
 def _text_of(source, state: incremental.FileState, task: TextTask,
-             made: bytes | None = None, like: Path | None = None
+             made: bytes | None = None, like: Path | None = None, sha: str | None = None
              ) -> tuple[tuple, list[tuple[str, bytes | Placed]], bytes]:
     """Worker: a read TEI file's part of the plain-text edition: the row the record keeps,
     its text (``made``: its bytes when they were made already, and ``like``: a file that
-    holds them), put in place when ``task`` says where, and what corpus.txt and corpus.tsv
+    holds them, whose SHA-256 is ``sha``), put in place when ``task`` says where, and what corpus.txt and corpus.tsv
     need of it (:func:`_texts` keeps it)."""
     width, diplomatic, where = task
     h = source.doc.header
@@ -816,7 +817,7 @@ def _text_of(source, state: incremental.FileState, task: TextTask,
     if made is None:
         made = text.document_text(source.doc, width, diplomatic).encode()
     return (source.doc.id, h.title, h.date_when), \
-        _put([(f"{source.name}.txt", made)], where, like), part
+        _put([(f"{source.name}.txt", made, sha)], where, like), part
 
 
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,

@@ -75,15 +75,16 @@ class Placed:
     stat: tuple[int, int, int, int] | None = None
 
 
-def placed(out_dir: Path, rel: str, data: bytes, replace: bool, like: Path | None = None
-           ) -> Placed:
+def placed(out_dir: Path, rel: str, data: bytes, replace: bool, like: Path | None = None,
+           sha: str | None = None) -> Placed:
     """:func:`place` in a worker process: with the file's times looked at there, right
     after, so that the main process, which records them, need not look at every file the
     workers made once they are all made (a serial tail of tens of thousands of ``stat``
     calls).  Nothing else writes the file in the meantime: an output is only ever replaced
     by renaming a new file over it, and the record compares it by all but its change time
-    (which linking it changes, :meth:`.incremental.FileState.trusted`)."""
-    sha = hashlib.sha256(data).hexdigest()
+    (which linking it changes, :meth:`.incremental.FileState.trusted`).  ``sha``: the
+    SHA-256 of ``data``, when the caller has it (else it is made here)."""
+    sha = sha or hashlib.sha256(data).hexdigest()
     outcome = place(out_dir, rel, data, replace, like)
     if outcome not in ("written", "unchanged"):
         return Placed(sha, outcome)
