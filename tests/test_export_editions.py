@@ -11,7 +11,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pipeline.export.build import chunks
 from pipeline.incremental import BuildRecord, FileState, record_path
 
 from conftest import SEEDS, sample_pages
@@ -331,3 +334,14 @@ def test_a_broken_tei_file_keeps_its_pages_until_it_is_gone(edition: Path) -> No
     assert status == 0 and "left as they were" not in output
     assert f"documents/{NAME}.html" not in contents(html)
     assert f"{NAME}.txt" not in contents(text)
+
+
+@given(st.integers(0, 5000), st.integers(1, 8), st.integers(1, 64))
+def test_the_tasks_go_in_chunks_that_shrink_to_one(tasks: int, jobs: int, most: int) -> None:
+    """The chunks handed to the workers are the tasks in order, each once, none larger
+    than ``most`` nor than an eighth of what is left per worker, the last of one task."""
+    found = list(chunks(tasks, jobs, most))
+    assert [k for start, stop in found for k in range(start, stop)] == list(range(tasks))
+    for start, stop in found:
+        assert 1 <= stop - start <= max(1, min(most, (tasks - start) // (jobs * 8)))
+    assert not found or found[-1][1] - found[-1][0] == 1
