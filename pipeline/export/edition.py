@@ -447,7 +447,7 @@ def _with_occurrences(skeleton: bytes, spans: list[list[tuple[str, int, int]]],
     finally:
         for fd in files.values():
             os.close(fd)
-    data = b"".join(parts)  # (a page of the most named entry is a few megabytes)
+    data = b"".join(parts)  # (the most named entry's, of 3,000 documents: 1.2 MB)
     with open(target, "wb") as out:
         out.write(data)
     return hashlib.sha256(data).hexdigest()
