@@ -4,10 +4,18 @@ can go on from; a problem reported once."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.export.build import chunks
+from pipeline.incremental import BuildRecord, FileState, record_path
 
 from conftest import SEEDS, sample_pages
 from test_incremental_stages import run, snapshot
@@ -43,6 +51,23 @@ def edit(edition: Path, name: str = "1967-01-23_politburo-cable") -> str:
     at = data.index(b" the ", data.index(b"<body"))
     path.write_bytes(data[:at] + b" the changed &amp; " + data[at + 5:])
     return path.stem
+
+
+def project_copies(folder: Path, lacking: tuple[str, ...] = ()) -> None:
+    """The project's two documents, each as five, with names linked to the register (its
+    copy in ``source/``), in ``folder/tei``; the copies named in ``lacking`` without the
+    entry of U Thant in their standOff (they still name him)."""
+    root = Path(__file__).resolve().parent.parent
+    (folder / "tei").mkdir()
+    (folder / "source").mkdir()
+    shutil.copy(root / "source" / "register.xml", folder / "source")
+    for path in sorted((root / "tei").glob("*.xml")):
+        for k in range(5):
+            data = path.read_bytes().replace(path.stem.encode(), f"{path.stem}-{k}".encode())
+            if f"{path.stem}-{k}" in lacking:
+                data = re.sub(rb'<person xml:id="per-u-thant">.*?</person>', b"", data,
+                              flags=re.S)
+            (folder / "tei" / f"{path.stem}-{k}.xml").write_bytes(data)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -84,15 +109,8 @@ def test_the_workers_make_what_one_process_makes(tmp_path: Path,
     """One pool of workers makes the documents' pages, the entries' pages (their lists of
     occurrences copied from the summaries) and the search index, while this process makes
     the rest: the same bytes as one process making all, from nothing and after a change.
-    (The project's two documents, each as five, with names linked to the register.)"""
-    root = Path(__file__).resolve().parent.parent
-    (tmp_path / "tei").mkdir()
-    (tmp_path / "source").mkdir()
-    shutil.copy(root / "source" / "register.xml", tmp_path / "source")
-    for path in sorted((root / "tei").glob("*.xml")):
-        for k in range(5):
-            (tmp_path / "tei" / f"{path.stem}-{k}.xml").write_bytes(
-                path.read_bytes().replace(path.stem.encode(), f"{path.stem}-{k}".encode()))
+    (:func:`project_copies`)"""
+    project_copies(tmp_path)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
     for jobs in ("1", "2"):
@@ -107,6 +125,69 @@ def test_the_workers_make_what_one_process_makes(tmp_path: Path,
         assert run("export", "html", "tei", "-o", f"j{jobs}/html", "--text-output",
                    f"j{jobs}/text", "-j", jobs)[0] == 0
     assert contents(tmp_path / "j2") == contents(tmp_path / "j1") != made
+
+
+def test_a_page_that_needs_the_register_is_made_after_the_plan(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages of documents that carry every entry they name are handed to the workers
+    before the edition is planned; those of documents that name an entry they do not carry
+    (here U Thant, taken out of two of them) wait for the plan, which has the register's
+    entry for them.  The same bytes with one process and with workers, and as an export
+    from nothing, also after the register's entry changed (only those two pages change)."""
+    lacking = ("1967-01-23_politburo-cable-1", "1967-01-23_politburo-cable-3")
+    project_copies(tmp_path, lacking)
+    register = tmp_path / "source" / "register.xml"
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+
+    def export(*folders: str) -> dict[str, bytes]:
+        for folder in folders:
+            jobs = "1" if folder.startswith("j1") else "2"
+            assert run("export", "html", "tei", "-o", f"{folder}/html", "--text-output",
+                       f"{folder}/text", "-j", jobs)[0] == 0
+        made = contents(tmp_path / folders[0])
+        assert all(contents(tmp_path / folder) == made for folder in folders[1:])
+        return made
+
+    made = export("j1", "j2")
+    thant = "Burmese diplomat, Secretary-General"
+    for name in (*lacking, "1967-01-23_politburo-cable-0"):
+        page = made[f"html/documents/{name}.html"].decode("utf-8")
+        assert 'id="per-u-thant"' in page and thant in page
+    register.write_text(register.read_text(encoding="utf-8").replace(
+        thant, "Diplomat from Burma, Secretary-General"), encoding="utf-8")
+    after = export("j1", "j2", "fresh")
+    changed = {rel for rel in made if rel.startswith("html/documents/")
+               and after[rel] != made[rel]}
+    assert changed == {f"html/documents/{name}.html" for name in lacking}
+    assert "Diplomat from Burma" in after["html/documents/1967-01-23_politburo-cable-1.html"
+                                          ].decode("utf-8")
+
+
+def test_the_record_has_each_file_as_it_is(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The workers look at the files they put in place (:func:`.output.placed`) and hash the
+    entries' pages they write, the main process the others: the record has every file's
+    hash, size, modification time and inode as they are, so that the next run trusts them
+    without reading them.  (:func:`project_copies`)"""
+    project_copies(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+    assert run("export", "html", "tei", "-o", "html", "--text-output", "text", "-j", "2")[0] == 0
+    for stage, folder in (("export-html", "html"), ("export-text", "text")):
+        path = record_path(stage, Path(folder))
+        settings = json.loads(path.read_text(encoding="utf-8"))["settings"]
+        files = {rel: state for entry in BuildRecord(path, settings).entries.values()
+                 for rel, state in entry.get("files", {}).items()}
+        assert len(files) > 10
+        assert folder == "text" or any(rel.startswith("places/") for rel in files)
+        for rel, state in files.items():
+            assert isinstance(state, FileState)
+            st = (tmp_path / folder / rel).stat()
+            assert (state.size, state.mtime_ns, state.inode) == (
+                st.st_size, st.st_mtime_ns, st.st_ino), rel
+            assert state.sha256 == hashlib.sha256((tmp_path / folder / rel).read_bytes()
+                                                  ).hexdigest(), rel
 
 
 def test_the_text_edition_is_made_when_only_it_is_out_of_date(edition: Path) -> None:
@@ -253,3 +334,14 @@ def test_a_broken_tei_file_keeps_its_pages_until_it_is_gone(edition: Path) -> No
     assert status == 0 and "left as they were" not in output
     assert f"documents/{NAME}.html" not in contents(html)
     assert f"{NAME}.txt" not in contents(text)
+
+
+@given(st.integers(0, 5000), st.integers(1, 8), st.integers(1, 64))
+def test_the_tasks_go_in_chunks_that_shrink_to_one(tasks: int, jobs: int, most: int) -> None:
+    """The chunks handed to the workers are the tasks in order, each once, none larger
+    than ``most`` nor than an eighth of what is left per worker, the last of one task."""
+    found = list(chunks(tasks, jobs, most))
+    assert [k for start, stop in found for k in range(start, stop)] == list(range(tasks))
+    for start, stop in found:
+        assert 1 <= stop - start <= max(1, min(most, (tasks - start) // (jobs * 8)))
+    assert not found or found[-1][1] - found[-1][0] == 1

@@ -1,15 +1,18 @@
 """Which relative paths an export may write (:func:`pipeline.export.output.safe`): the
-reading of paths by string is the one :class:`~pathlib.PurePosixPath` makes."""
+reading of paths by string is the one :class:`~pathlib.PurePosixPath` makes; what a worker
+that puts a file in place tells of it (:func:`pipeline.export.output.placed`)."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path, PurePosixPath
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.export.output import safe, write_files
+from pipeline.export.output import placed, safe, write_files
 
 
 def _reference(rel: str) -> bool:
@@ -27,3 +30,23 @@ def test_a_path_is_safe_as_pure_posix_path_reads_it(rel):
 def test_a_file_outside_the_folder_is_refused(tmp_path: Path, rel: str) -> None:
     with pytest.raises(ValueError):
         write_files(tmp_path, [(rel, b"x")])
+
+
+def test_a_placed_file_is_told_with_its_times_as_they_are(tmp_path: Path) -> None:
+    def times(rel: str) -> tuple[int, int, int, int]:
+        st = os.stat(tmp_path / rel)
+        return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+    made = placed(tmp_path, "a/b.html", b"<p>b</p>", replace=False)
+    assert (made.outcome, made.sha256) == ("written", hashlib.sha256(b"<p>b</p>").hexdigest())
+    assert made.stat == times("a/b.html")
+    again = placed(tmp_path, "a/b.html", b"<p>b</p>", replace=False)
+    assert again.outcome == "unchanged" and again.stat == times("a/b.html") == made.stat
+    linked = placed(tmp_path, "c.txt", b"<p>b</p>", replace=False, like=tmp_path / "a/b.html",
+                    sha=made.sha256)  # (the hash its caller has: not made again)
+    assert linked.stat is not None and linked.stat[3] == made.stat[3]  # the same inode
+    assert linked.sha256 == made.sha256
+    foreign = placed(tmp_path, "a/b.html", b"other", replace=False)
+    assert (foreign.outcome, foreign.stat) == ("foreign", None)
+    (tmp_path / "d").mkdir()
+    assert placed(tmp_path, "d", b"x", replace=True).stat is None  # in the way

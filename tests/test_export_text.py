@@ -15,10 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.cli import main
+from pipeline.export.run import export_text
 from pipeline.export.sources import load
 from pipeline.export.text import (CORPUS_MARK, TSV_COLUMNS, WIDTH, corpus_text, corpus_tsv,
-                                  diplomatic, document_text, header_block, metadata_row,
-                                  reading_text, wrap_lines)
+                                  diplomatic, document_text, edition_files, header_block,
+                                  metadata_row, reading_text, wrap_lines)
 from pipeline.files import read_source
 from pipeline.tei.read import parse, read_tei
 from pipeline.tei.write import serialize
@@ -221,6 +222,27 @@ def test_export_text_writes_one_file_per_document_and_the_corpus(tmp_path: Path)
             (GOLDEN / f"{path.stem}.txt").read_text(encoding="utf-8")
     again = CliRunner().invoke(main, ["export", "text", str(TEI), "-o", str(out)])
     assert "0 files written, 4 unchanged" in again.output
+
+
+@pytest.mark.parametrize("diplomatic_body", [False, True])
+def test_the_corpus_files_are_those_of_the_documents_in_reading_order(
+        tmp_path: Path, diplomatic_body: bool) -> None:
+    """corpus.txt and corpus.tsv, put together from each document's part (kept in a pack
+    as its bytes by the worker that read it), are what :func:`.text.edition_files` makes
+    of all the documents at once.  (The seeds, each as five: enough for the workers.)"""
+    (tmp_path / "tei").mkdir()
+    for path in SEEDS:
+        for k in range(5):
+            (tmp_path / "tei" / f"{path.stem}-{k}.xml").write_bytes(
+                path.read_bytes().replace(path.stem.encode(), f"{path.stem}-{k}".encode()))
+    result = export_text([tmp_path / "tei"], tmp_path / "out", diplomatic=diplomatic_body,
+                         jobs=2)
+    assert not result.diagnostics and result.documents == 5 * len(SEEDS)
+    sources, _problems = load([tmp_path / "tei"])
+    expected = dict(edition_files([(s.name, s.doc) for s in sources],
+                                  diplomatic_body=diplomatic_body))
+    for name in ("corpus.txt", "corpus.tsv"):
+        assert (tmp_path / "out" / name).read_bytes() == expected[name]
 
 
 def test_export_text_diplomatic_and_width_options(tmp_path: Path) -> None:

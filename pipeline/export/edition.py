@@ -24,7 +24,7 @@ document took gigabytes.  So the files are made in two passes over the summaries
 2. :func:`search_index` hands a worker process the reading of each document's ``search``
    (when the index is to be made): its passages go straight into the search index
    (:class:`.search.IndexWriter`), written to a file, not kept in memory.  Meanwhile
-   :func:`edition_files` hands the workers the entries' pages to be made: each is its
+   :func:`entry_pages` hands the workers the entries' pages to be made: each is its
    skeleton with its lists of occurrences copied in from the summaries' ``lists``, where
    the documents' workers left them, rendered (one read each, nothing decoded).
 """
@@ -95,7 +95,7 @@ class Plan:
         # entry id -> [passages, documents, digest, lists]; (type, key) -> [text, certs,
         # digest, documents, lists]; lists: where its lists of occurrences are, three numbers
         # each: the document (its place in reading order), the offset in the document's
-        # lists, the size (:func:`edition_files`)
+        # lists, the size (:func:`entry_pages`)
         self.counts: dict[str, list] = {}
         self.proposed: dict[tuple[str, str], list] = {}
         self.search = hashlib.sha256()
@@ -212,7 +212,7 @@ class Plan:
     def summary(self, page: str, options: Options, only: Entry | None = None
                 ) -> etree._ElementTree:
         """The edition as ``collection.xsl`` reads it (documented there) for one page, with
-        no occurrences under the entries (:func:`edition_files` puts them in); ``only``:
+        no occurrences under the entries (:func:`entry_pages` puts them in); ``only``:
         the entry of an entry's page."""
         first, last = self.years()
         root = etree.Element("edition", {
@@ -269,7 +269,7 @@ class Plan:
         return bytes(stylesheet("pieces.xsl")(etree.ElementTree(root)))
 
 
-#: How :func:`edition_files` runs a function over tasks (in worker processes when there
+#: How :func:`entry_pages` runs a function over tasks (in worker processes when there
 #: are enough: :meth:`.build.Build.read`), the results in order.
 Run = Callable[[Callable, list], Iterator]
 
@@ -316,34 +316,43 @@ def make_search_index(task: tuple[list[list[str]], list[tuple[str, str, str]], S
     return target
 
 
-def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
-                  located: Callable[[int], tuple[str, int]], work: Path, run: Run = map
-                  ) -> Iterator[tuple[str, bytes | Path]]:
-    """The edition's files named ``wanted`` (of :meth:`Plan.keys`) but the search index
-    (:func:`search_index`): small ones as bytes, the entries' pages and the pages of
-    proposed names as files written in the folder ``work``.
+def entry_pages(plan: Plan, options: Options, wanted: Iterable[str],
+                located: Callable[[int], tuple[str, int]], work: Path, run: Run = map
+                ) -> Iterator[tuple[str, Path, str]]:
+    """The entries' pages named ``wanted`` (of :meth:`Plan.keys`), written in the folder
+    ``work`` (with the SHA-256 of each): one per entry, hundreds, a stylesheet run each, handed to ``run``
+    (:func:`make_entry_page`) now, so that worker processes make them while this process
+    makes the other files (:func:`edition_files`); they come as they are iterated.
 
     ``located(k)``: the file in which the lists of occurrences of the ``k``-th document in
     reading order are kept (its summary's ``lists``, :mod:`.summary`), and where in it they
-    begin (asked only when an entry's page or a page of proposed names is made): each
-    list is copied from there into the pages, not read and written again.  The entries'
-    pages (one per entry: hundreds, a stylesheet run each) are made by ``run``
-    (:func:`make_entry_page`), so that worker processes make them while this process goes
-    on.
+    begin: each list is copied from there into the pages, not read and written again.
     """
     wanted = set(wanted)
     entries = [e for e in plan.linked() if entry_page(e.type, e.id) in wanted]
-    proposed = [page for page, name in PROPOSED_PAGES.items() if name in wanted]
-    if entries:  # first: the workers make them while this process makes the rest
-        spans = _Spans(located)
-        tasks, rels = [], []
-        for entry in entries:
-            rels.append(rel := entry_page(entry.type, entry.id))
-            (work / rel).parent.mkdir(parents=True, exist_ok=True)
-            tasks.append((etree.tostring(plan.summary("entry", options, entry)),
-                          params(options, page="entry"), [spans(plan.counts[entry.id][3])],
-                          str(work / rel)))
-        made = run(make_entry_page, tasks)
+    if not entries:
+        return iter(())
+    spans = _Spans(located)
+    tasks, rels = [], []
+    for entry in entries:
+        rels.append(rel := entry_page(entry.type, entry.id))
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        tasks.append((etree.tostring(plan.summary("entry", options, entry)),
+                      params(options, page="entry"), [spans(plan.counts[entry.id][3])],
+                      str(work / rel)))
+    return ((rel, Path(target), sha)
+            for rel, (target, sha) in zip(rels, run(make_entry_page, tasks)))
+
+
+def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
+                  located: Callable[[int], tuple[str, int]], work: Path
+                  ) -> Iterator[tuple[str, bytes | Path]]:
+    """The edition's files named ``wanted`` (of :meth:`Plan.keys`) but the search index
+    (:func:`search_index`) and the entries' pages (:func:`entry_pages`): small ones as
+    bytes, the home page and the pages of proposed names as files written in the folder
+    ``work`` (``located``: as for :func:`entry_pages`, asked only when a page of proposed
+    names is made)."""
+    wanted = set(wanted)
     if PAGES["home"] in wanted:
         work.mkdir(parents=True, exist_ok=True)
         _home_page(plan, options, work / PAGES["home"])
@@ -356,6 +365,7 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
     for page, name in REGISTER_PAGES.items():
         if name in wanted:
             yield name, plan.page(page, options)
+    proposed = [page for page, name in PROPOSED_PAGES.items() if name in wanted]
     if proposed:
         spans = _Spans(located)
         work.mkdir(parents=True, exist_ok=True)
@@ -364,9 +374,6 @@ def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
         _with_occurrences(plan.page(PROPOSED_PAGES[page], options),
                           [spans(plan.proposed[k][4]) for k in plan.named(page)], target)
         yield PROPOSED_PAGES[page], target
-    if entries:
-        for rel, target in zip(rels, made):
-            yield rel, Path(target)
 
 
 class _Spans:
@@ -402,46 +409,49 @@ def _home_page(plan: Plan, options: Options, target: Path) -> None:
 
 
 def make_entry_page(task: tuple[bytes, dict[str, str], list[list[tuple[str, int, int]]],
-                                str]) -> str:
+                                str]) -> tuple[str, str]:
     """Worker: an entry's page written to the file ``task[3]``: ``collection.xsl`` on the
     edition summary ``task[0]`` (:meth:`Plan.summary`, as XML) with the parameters
     ``task[1]``, its occurrences copied in from where ``task[2]`` says
-    (:func:`_with_occurrences`)."""
+    (:func:`_with_occurrences`).  Its file and the SHA-256 of its bytes (the record's, made
+    here, in parallel, rather than by the main process reading the pages again)."""
     summary, values, spans, target = task
     tree = etree.ElementTree(etree.fromstring(summary, safe_parser()))
     skeleton = html_page(stylesheet("collection.xsl")(
         tree, **{k: etree.XSLT.strparam(v) for k, v in values.items()}))
-    _with_occurrences(skeleton, spans, Path(target))
-    return target
+    return target, _with_occurrences(skeleton, spans, Path(target))
 
 
 def _with_occurrences(skeleton: bytes, spans: list[list[tuple[str, int, int]]],
-                      target: Path) -> None:
+                      target: Path) -> str:
     """An entry's page, or a page of proposed names: its skeleton, with the occurrences of
     each of its names (``spans``: for each, where its lists are, as file, offset, size)
-    copied in where the skeleton leaves room."""
+    copied in where the skeleton leaves room; the SHA-256 of what was written."""
     pieces = skeleton.split(_ROOM)
     if len(pieces) != len(spans) + 1:  # the skeleton has one list per name, no more
         raise AssertionError(f"{target.name}: {len(pieces) - 1} lists for {len(spans)} names")
     # each list read with one pread, not a seek and a buffered read: that reads (and
     # copies) a buffer's worth for a list of a few hundred bytes, tens of thousands of times
     files: dict[str, int] = {}
+    parts = [pieces[0]]
     try:
-        with open(target, "wb") as out:
-            out.write(pieces[0])
-            for found, piece in zip(spans, pieces[1:]):
-                out.write(OCCURRENCES)
-                for path, offset, size in found:
-                    fd = files.get(path)
-                    if fd is None:
-                        fd = files[path] = os.open(path, os.O_RDONLY)
-                    out.write(os.pread(fd, size, offset))
-                out.write(b"</ul>")
-                out.write(piece)
+        for found, piece in zip(spans, pieces[1:]):
+            parts.append(OCCURRENCES)
+            for path, offset, size in found:
+                fd = files.get(path)
+                if fd is None:
+                    fd = files[path] = os.open(path, os.O_RDONLY)
+                parts.append(os.pread(fd, size, offset))
+            parts.append(b"</ul>")
+            parts.append(piece)
     finally:
         for fd in files.values():
             os.close(fd)
+    data = b"".join(parts)  # (the most named entry's, of 3,000 documents: 1.2 MB)
+    with open(target, "wb") as out:
+        out.write(data)
+    return hashlib.sha256(data).hexdigest()
 
 
 __all__ = ["PAGES", "Plan", "Row", "Run", "SEARCH_INDEX", "Searches", "edition_files",
-           "make_entry_page", "make_search_index", "search_index"]
+           "entry_pages", "make_entry_page", "make_search_index", "search_index"]

@@ -15,6 +15,7 @@ Each file is written atomically (:func:`pipeline.files.write_atomic`).
 from __future__ import annotations
 
 import filecmp
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,10 +67,29 @@ def safe(rel: str) -> bool:
 
 @dataclass(frozen=True)
 class Placed:
-    """A file put in place by another process (:func:`place`), and what became of it."""
+    """A file put in place by another process (:func:`place`), what became of it and, when
+    it is in place, its size, modification and change times and inode (:func:`placed`)."""
 
     sha256: str
     outcome: str  # of :func:`place`
+    stat: tuple[int, int, int, int] | None = None
+
+
+def placed(out_dir: Path, rel: str, data: bytes, replace: bool, like: Path | None = None,
+           sha: str | None = None) -> Placed:
+    """:func:`place` in a worker process: with the file's times looked at there, right
+    after, so that the main process, which records them, need not look at every file the
+    workers made once they are all made (a serial tail of tens of thousands of ``stat``
+    calls).  Nothing else writes the file in the meantime: an output is only ever replaced
+    by renaming a new file over it, and the record compares it by all but its change time
+    (which linking it changes, :meth:`.incremental.FileState.trusted`).  ``sha``: the
+    SHA-256 of ``data``, when the caller has it (else it is made here)."""
+    sha = sha or hashlib.sha256(data).hexdigest()
+    outcome = place(out_dir, rel, data, replace, like)
+    if outcome not in ("written", "unchanged"):
+        return Placed(sha, outcome)
+    st = os.stat(out_dir / rel)
+    return Placed(sha, outcome, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
 
 
 def place(out_dir: Path, rel: str, data: bytes | Path, replace: bool,

@@ -9,6 +9,7 @@ file and line and left out, and the others go on.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Protocol, TypeVar
@@ -48,19 +49,24 @@ def sort_key(when: str | None, title: str, name: str) -> tuple[str, str, str]:
 
 def find_tei(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
     """Expand files and folders into ``.xml`` files, each once (a file named twice, or by
-    a link, is one), in a stable order; below the working directory, relative to it."""
+    a link, is one), in a stable order; below the working directory, relative to it.
+
+    As :mod:`pathlib` would resolve and relate them, but on strings (:func:`os.path.realpath`
+    is what :meth:`~pathlib.Path.resolve` runs): an export from nothing starts with this
+    alone, a tenth of a second for 3,000 files as :class:`~pathlib.Path` methods."""
     found, problems = find_sources(paths, "*.xml")
-    here = Path.cwd().resolve()
-    folders: dict[Path, Path] = {}  # each folder resolved once, not once per file
-    unique: dict[Path, None] = {}
+    here = os.path.realpath(os.getcwd())
+    inside = os.path.join(here, "")  # its files begin so
+    folders: dict[str, str] = {}  # each folder resolved once, not once per file
+    unique: dict[str, None] = {}
     for path in found:
-        folder = folders.get(path.parent)
+        parent, name = os.path.split(str(path))
+        folder = folders.get(parent)
         if folder is None:
-            folder = folders[path.parent] = path.parent.resolve()
-        real = folder / path.name
-        unique.setdefault(real.resolve() if real.is_symlink() else real)
-    return [Path(str(p.relative_to(here)) if p.is_relative_to(here) else str(p))
-            for p in unique], problems
+            folder = folders[parent] = os.path.realpath(parent)
+        real = os.path.join(folder, name)
+        unique.setdefault(os.path.realpath(real) if os.path.islink(real) else real)
+    return [Path(p[len(inside):] if p.startswith(inside) else p) for p in unique], problems
 
 
 def read(path: Path) -> tuple[Source | None, list[Diagnostic]]:
