@@ -43,6 +43,18 @@ def all_pages() -> list[Path]:
     return sorted(SEEDS.glob("*.txt")) + sample_pages() + own_pages()
 
 
+def page_with_new_people(folder: Path) -> Path:
+    """A seed cable with a sentence naming two people the register lacks, written to
+    ``folder`` (what the recognizer and the review of names are tested with)."""
+    text = (SEEDS / "1967-01-23_politburo-cable.txt").read_text(encoding="utf-8").replace(
+        "3. Our goals are to win public support",
+        "3. Comrade Ivan Petrovsky met Ambassador Zoltán Kertész in Hanoi. Petrovsky agreed."
+        " Our goals are to win public support")
+    page = folder / "1967-02-01_new-cable.txt"
+    page.write_text(text, encoding="utf-8")
+    return page
+
+
 def manifest(folder: Path = SAMPLES) -> dict[str, dict[str, str]]:
     """The MANIFEST.tsv rows of a folder of test pages (the shared samples or tests/pages)."""
     with (folder / "MANIFEST.tsv").open(encoding="utf-8") as handle:

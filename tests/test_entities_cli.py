@@ -13,7 +13,7 @@ from pipeline.entities.score import located_names
 from pipeline.tei.read import parse, read_text
 from pipeline.validate import body_text
 
-from conftest import ROOT
+from conftest import ROOT, page_with_new_people
 
 SEED = ROOT / "source" / "1967-01-23_politburo-cable.txt"
 
@@ -23,21 +23,10 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def new_page(folder: Path) -> Path:
-    """A page whose people are not in the register."""
-    text = SEED.read_text(encoding="utf-8").replace(
-        "3. Our goals are to win public support",
-        "3. Comrade Ivan Petrovsky met Ambassador Zoltán Kertész in Hanoi. Petrovsky agreed."
-        " Our goals are to win public support")
-    page = folder / "1967-02-01_new-cable.txt"
-    page.write_text(text, encoding="utf-8")
-    return page
-
-
 def test_review_then_add_then_convert_links_the_new_person(tmp_path: Path) -> None:
     register = tmp_path / "register.xml"
     shutil.copy(ROOT / "source" / "register.xml", register)
-    page = new_page(tmp_path)
+    page = page_with_new_people(tmp_path)
     out = tmp_path / "tei"
     code, output = run("convert", str(page), "-o", str(out), "--register", str(register),
                        "--no-ner")
@@ -137,7 +126,7 @@ def test_unreadable_files_are_one_line_errors(tmp_path: Path) -> None:
 def test_review_reads_a_text_that_holds_private_use_characters(tmp_path: Path) -> None:
     # the long way marks names with two private-use characters: a text holding them too
     # (a special sign of the edition's own) must neither crash review nor shift a name
-    page = new_page(tmp_path)
+    page = page_with_new_people(tmp_path)
     page.write_text(page.read_text(encoding="utf-8").replace(
         "in Hanoi.", "in Hanoi \ue000\ue001."), encoding="utf-8")
     out = tmp_path / "tei"

@@ -15,9 +15,8 @@ from pipeline.cli import main
 from pipeline.entities.review import MAX_CONTEXTS, Proposal, as_tsv, collect, mentions
 from pipeline.tei.read import TEIError
 
-from conftest import ROOT
+from conftest import ROOT, page_with_new_people
 
-SEED = ROOT / "source" / "1967-01-23_politburo-cable.txt"
 GOLDEN = sorted((ROOT / "tests" / "golden" / "convert").glob("*.xml"))  # nothing to review
 SETTINGS = settings(max_examples=120, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow,
@@ -52,12 +51,7 @@ def outcome(read, files: list[Path]):
 def proposed_page(tmp_path_factory) -> Path:
     """A converted page with proposed names (people the register lacks)."""
     folder = tmp_path_factory.mktemp("page")
-    text = SEED.read_text(encoding="utf-8").replace(
-        "3. Our goals are to win public support",
-        "3. Comrade Ivan Petrovsky met Ambassador Zoltán Kertész in Hanoi. Petrovsky agreed."
-        " Our goals are to win public support")
-    page = folder / "1967-02-01_new-cable.txt"
-    page.write_text(text, encoding="utf-8")
+    page = page_with_new_people(folder)
     result = CliRunner().invoke(main, ["convert", str(page), "-o", str(folder), "--no-ner",
                                        "--register", str(ROOT / "source" / "register.xml")])
     assert result.exit_code == 0, result.output
