@@ -25,19 +25,14 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
 all: tei ## build the whole edition from source/: tei/, the review list, build/html/, build/text/, deposit packages
-	+@$(MAKE) --no-print-directory -f $(SELF) $(STAGE_JOBS) CONVERTED=yes later-stages
+	+@$(MAKE) --no-print-directory -f $(SELF) CONVERTED=yes later-stages
 
-# After convert (alone: it uses every core, and its progress bar has the terminal), `make
-# all` runs the later stages side by side in a make of its own: the review of names beside the
-# editions (deposit needs the editions), as many stages at a time as there are cores, unless
-# make was given -jN (`make -j1 all`: one after the other).  Each stage's output is then
-# printed whole when it ends (make's --output-sync), not interleaved line by line.  (make
-# shows -j in MAKEFLAGS only to a recipe, so the choice is made there.)  later-stages has a
-# recipe that does nothing so that make says nothing when all three are up to date.
-CORES      = $(shell nproc 2>/dev/null || echo 2)
-STAGE_JOBS = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(CORES)) \
-             $(if $(filter -j1 -O%,$(MAKEFLAGS)),,-Otarget)
-later-stages: review editions deposit
+# After convert, `make all` runs the later stages in a make of its own (which sees the TEI
+# files as convert left them): the editions, with the review of names written in the same
+# run (each TEI file read once for all three), then the deposit (it packages the editions).
+# Each uses every core, and has the terminal for its progress bar.  later-stages has a
+# recipe that does nothing so that make says nothing when both are up to date.
+later-stages: editions deposit
 	@:
 
 setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema, compile where a C compiler is
@@ -76,12 +71,15 @@ tei: $(STAMPS)/tei ## convert source/*.txt into tei/*.xml (only what changed)
 $(STAMPS)/tei: $(if $(CONVERTED),,$(STAMP)) FORCE
 	$(if $(CONVERTED),@:,$(BIN)/teipipe convert source -o tei $(NER) --stamp $@)
 
-editions: $(STAMPS)/editions ## build the HTML and plain-text editions from tei/
-# Both editions in one run, each TEI file read once for both (`make html` or `make text`
-# alone builds only its own); their stamps are touched too, so neither runs again after.
+editions: $(STAMPS)/editions ## build the HTML and plain-text editions and the review list from tei/
+# Both editions and the review of names (`make review`'s file) in one run, each TEI file
+# read once for all three (`make html`, `make text` or `make review` alone makes only its
+# own); their stamps are touched too, so none runs again after.  (The review depends on
+# less than the editions do: whenever it is out of date, so are they.)
 $(STAMPS)/editions: $(STAMPS)/tei $(EDITION_INPUTS)
-	$(BIN)/teipipe export html tei -o build/html --text-output build/text
-	@touch $(STAMPS)/html $(STAMPS)/text $@
+	$(BIN)/teipipe export html tei -o build/html --text-output build/text \
+		--review-output build/entities-review.tsv --review-format tsv
+	@touch $(STAMPS)/html $(STAMPS)/text $(STAMPS)/review $@
 
 html: $(STAMPS)/html ## the HTML edition in build/html/ (open build/html/index.html)
 $(STAMPS)/html: $(STAMPS)/tei $(EDITION_INPUTS)

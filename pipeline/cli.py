@@ -172,8 +172,8 @@ def export() -> None:
 
 
 def _report_export(result, out_dir: Path, entry: str, strict: bool, quiet: bool,
-                   *more) -> None:
-    """Print an export's problems and summary; exit with its status.  ``more``: the
+                   *more) -> int:
+    """Print an export's problems and summary; its exit status.  ``more``: the
     (result, out_dir, entry) of editions made in the same run (a problem both report is
     printed once)."""
     runs = ((result, out_dir, entry), *more)
@@ -188,7 +188,17 @@ def _report_export(result, out_dir: Path, entry: str, strict: bool, quiet: bool,
                 if w.held else ""
             _say(f"{outcome.documents} {noun}: {w.written} files written, {w.unchanged} "
                  f"unchanged, {w.removed} removed{held}; open {folder / page}")
-    sys.exit(exit_status(found, strict))
+    return exit_status(found, strict)
+
+
+#: The review of names written in the same run as an edition (`make all` does).
+REVIEW_OUTPUT = click.option(
+    "--review-output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write there the review of names that `entities review SOURCES -o REVIEW_OUTPUT` "
+    "writes, the same file, from the same reading of each TEI file.")
+REVIEW_FORMAT = click.option(
+    "--review-format", type=click.Choice(["text", "tsv", "json"]), default="text",
+    show_default=True, help="The review's format (as `entities review --format`).")
 
 
 @export.command("html")
@@ -212,15 +222,19 @@ def _report_export(result, out_dir: Path, entry: str, strict: bool, quiet: bool,
 @click.option("--text-output", "text_dir", type=click.Path(file_okay=False, path_type=Path),
               default=None, help="Build the plain-text edition there too, as `export text -o "
               "TEXT_OUTPUT` does, reading each TEI file once for both.")
+@REVIEW_OUTPUT
+@REVIEW_FORMAT
 @QUIET
 def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
                 description: str | None, base_url: str, register: Path | None,
                 edition_file: Path | None, force: bool, strict: bool, jobs: int,
-                rebuild: bool, text_dir: Path | None, quiet: bool) -> None:
+                rebuild: bool, text_dir: Path | None, review_output: Path | None,
+                review_format: str, quiet: bool) -> None:
     """The HTML edition of the TEI files (SOURCES files or folders; default tei/).
 
     A static site that works opened from disk or from any web server: open
-    OUTPUT/index.html.  With --text-output, the plain-text edition too.
+    OUTPUT/index.html.  With --text-output, the plain-text edition too; with
+    --review-output, the review of names.
     """
     from .export.run import TextEdition, edition_options
     from .export.run import export_editions as run
@@ -234,10 +248,20 @@ def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
     with _phases() as progress:
         result, plain_result = run(sources, out_dir, options, register, plain, force,
                                    jobs or os.cpu_count() or 1,
-                                   record_path("export-html", out_dir), rebuild, progress)
+                                   record_path("export-html", out_dir), rebuild, progress,
+                                   review_output is not None)
     result.diagnostics[:0] = problems
-    _report_export(result, out_dir, "index.html", strict, quiet,
-                   *([(plain_result, text_dir, "corpus.txt")] if plain_result else []))
+    status = _report_export(result, out_dir, "index.html", strict, quiet,
+                            *([(plain_result, text_dir, "corpus.txt")] if plain_result else []))
+    sys.exit(_with_review(status, sources, review_output, review_format, jobs, result.names))
+
+
+def _with_review(status: int, sources: tuple[Path, ...], output: Path | None, fmt: str,
+                 jobs: int, found: dict | None) -> int:
+    """The exit status of an export (``status``) that writes the review to ``output``
+    too (when given), with the names its workers ``found``: the worse of the two."""
+    return status if output is None else max(status, _review(sources, fmt, output, jobs,
+                                                             found))
 
 
 @export.command("text")
@@ -252,20 +276,26 @@ def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
 @click.option("--strict", is_flag=True, help="Exit with status 1 on warnings too.")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: all cores).")
 @click.option("--rebuild", is_flag=True, help="Make every file, also those up to date.")
+@REVIEW_OUTPUT
+@REVIEW_FORMAT
 @QUIET
 def export_text(sources: tuple[Path, ...], out_dir: Path, width: int, diplomatic: bool,
-                force: bool, strict: bool, jobs: int, rebuild: bool, quiet: bool) -> None:
+                force: bool, strict: bool, jobs: int, rebuild: bool,
+                review_output: Path | None, review_format: str, quiet: bool) -> None:
     """The plain-text edition of the TEI files (SOURCES files or folders; default tei/).
 
     NAME.txt per document (a header block, then the text), corpus.txt (every text, one
-    paragraph per line) and corpus.tsv (the metadata, one row per document).
+    paragraph per line) and corpus.tsv (the metadata, one row per document).  With
+    --review-output, the review of names too.
     """
     from .export.run import export_text as run
     from .incremental import record_path
     with _phases() as progress:
         result = run(sources, out_dir, width, diplomatic, force, jobs or os.cpu_count() or 1,
-                     record_path("export-text", out_dir), rebuild, progress)
-    _report_export(result, out_dir, "corpus.txt", strict, quiet)
+                     record_path("export-text", out_dir), rebuild, progress,
+                     review_output is not None)
+    status = _report_export(result, out_dir, "corpus.txt", strict, quiet)
+    sys.exit(_with_review(status, sources, review_output, review_format, jobs, result.names))
 
 
 @main.command()
@@ -515,35 +545,32 @@ def entities_review(teis: tuple[Path, ...], fmt: str, output: Path | None, jobs:
     TEIS are TEI files or folders of them (default: tei/).  Each proposal is listed with its
     count, the documents and a few contexts; accept one with `teipipe register add`.
     """
-    import json
+    sys.exit(_review(teis, fmt, output, jobs))
 
-    from .entities.review import as_text as review_text
-    from .entities.review import as_tsv, collect
-    from .files import write_atomic
+
+def _review(teis: tuple[Path, ...], fmt: str, output: Path | None, jobs: int,
+            found: dict | None = None) -> int:
+    """Write the review of ``teis`` (`entities review`; an export's --review-output, with
+    the names its workers ``found``); its exit status.  A file that cannot be read stops
+    it with one line (the file, what is wrong), before anything is written."""
     from lxml import etree
 
+    from .entities.review import render, review
+    from .files import write_atomic
     from .tei.read import TEIError
-    from .incremental import record_path
-    folders = teis or (Path("tei"),)
-    files = [t for p in folders for t in (sorted(p.glob("*.xml")) if p.is_dir() else [p])]
     try:
-        proposals = collect(files, record_path("review", folders[0]),
-                            jobs or os.cpu_count() or 1)
+        proposals = review(teis, jobs or os.cpu_count() or 1, found)
     except (TEIError, etree.XMLSyntaxError, OSError) as exc:
         _say(f"error: cannot read the TEI file {exc}")
-        sys.exit(1)
-    if fmt == "json":
-        out = json.dumps([p.as_data() for p in proposals], ensure_ascii=False, indent=1) + "\n"
-    elif fmt == "tsv":
-        out = as_tsv(proposals)
-    else:
-        out = review_text(proposals) + "\n"
+        return 1
+    out = render(proposals, fmt)
     if output:
         if not output.is_file() or output.read_bytes() != out.encode("utf-8"):
             write_atomic(output, out.encode("utf-8"))
         _say(f"{len(proposals)} names to review: {output}")
     else:
         click.echo(out, nl=False)
+    return 0
 
 
 @main.group("register")

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from pipeline.cli import main
 from pipeline.entities.review import MAX_CONTEXTS, Proposal, as_tsv, collect, mentions
+from pipeline.export.run import export_html
 from pipeline.tei.read import TEIError
 
 from conftest import ROOT, page_with_new_people
@@ -124,6 +125,31 @@ def test_the_review_of_a_mutated_page_is_the_old_one(tmp_path: Path, proposed_pa
     page = tmp_path / "1967-02-01_new cable é.xml"
     page.write_bytes(mutated(proposed_page.read_bytes(), mutations))
     assert outcome(collect, [page]) == outcome(reference, [page])
+
+
+@SETTINGS
+@given(first=st.lists(MUTATION, max_size=3), second=st.lists(ATTRIBUTE, max_size=3))
+@example(first=[], second=[])
+def test_the_names_an_export_finds_give_the_old_review(tmp_path: Path, proposed_page: Path,
+                                                       first, second) -> None:
+    """The names the export's workers find in the trees they parse (each file parsed from
+    its bytes, once, for the edition) give the review of each file parsed from its path:
+    a file either cannot read is read by the review itself, which says why."""
+    proposed = proposed_page.read_bytes()
+    folder = tmp_path / "tei"
+    folder.mkdir(exist_ok=True)
+    for old in folder.iterdir():
+        old.unlink()
+    page = folder / "1967-02-01_new cable é.xml"
+    page.write_bytes(mutated(proposed, first))
+    other = folder / "other.xml"
+    other.write_bytes(mutated(proposed, second))
+    files = [page, other]
+    found = export_html([folder], tmp_path / "html", review=True).names
+    assert found is not None and set(found) <= {str(page), str(other)}
+    if not first and not second:
+        assert set(found) == {str(page), str(other)}
+    assert outcome(lambda fs: collect(fs, found=found), files) == outcome(reference, files)
 
 
 def test_bad_files_stop_the_review_with_the_old_error(tmp_path: Path, proposed: bytes,

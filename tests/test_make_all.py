@@ -1,6 +1,6 @@
-"""`make all` as a user runs it: convert, then the later stages side by side (review beside
-the editions, deposit after them), as many at a time as there are cores unless make is given
--jN; the edition it builds is the one a serial run (`make -j1 all`) builds, byte for byte.
+"""`make all` as a user runs it: convert, then the editions with the review of names (one
+run: each TEI file read once for all three), then the deposit; the edition it builds is the
+one `make -j1 all` builds, byte for byte, and its review the one `make review` writes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 from pipeline.assets import cache_dir
 from pipeline.bench.run import link_assets
 
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, page_with_new_people
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
@@ -26,8 +26,10 @@ MAKE = ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "all",
 
 
 def corpus(folder: Path) -> Path:
-    """A tiny edition: the seed pages and register, the project's edition.toml and schema."""
+    """A tiny edition: the seed pages and register (and a page naming people the register
+    lacks: names to review), the project's edition.toml and schema."""
     shutil.copytree(SEEDS, folder / "source")
+    page_with_new_people(folder / "source")
     shutil.copyfile(ROOT / "edition.toml", folder / "edition.toml")
     shutil.copytree(ROOT / "schema", folder / "schema")
     link_assets(cache_dir(), folder / "cache")
@@ -50,44 +52,54 @@ def outputs(folder: Path) -> dict[str, bytes]:
             if p.is_file()}
 
 
-def test_make_all_side_by_side_builds_what_a_serial_run_builds(tmp_path: Path) -> None:
+def test_make_all_builds_what_a_serial_run_builds_and_the_review_make_review_writes(
+        tmp_path: Path) -> None:
     serial = make(corpus(tmp_path / "serial"), "-j1")
-    parallel = make(corpus(tmp_path / "parallel"))
-    assert outputs(tmp_path / "parallel") == outputs(tmp_path / "serial")
-    assert (tmp_path / "parallel" / "build" / "entities-review.tsv").is_file()
-    assert (tmp_path / "parallel" / "build" / "deposit.zip").is_file()
+    folder = corpus(tmp_path / "parallel")
+    parallel = make(folder)
+    assert outputs(folder) == outputs(tmp_path / "serial")
+    review = folder / "build" / "entities-review.tsv"
+    assert b"Petrovsky" in review.read_bytes()
+    assert (folder / "build" / "deposit.zip").is_file()
     # each stage's output whole: its command line, then its lines, not another stage's
     for run in (serial, parallel):
         lines = run.stdout.splitlines()
-        review = next(i for i, line in enumerate(lines) if " entities review " in line)
-        assert "names to review" in lines[review + 1]
+        assert not [line for line in lines if " entities review " in line]
         export = next(i for i, line in enumerate(lines) if " export html " in line)
-        assert [line.split(":")[0] for line in lines[export + 1:export + 3]] == [
-            f"{len(list(SEEDS.glob('*.txt')))} documents"] * 2
+        documents = len(list((folder / "source").glob("*.txt")))
+        assert [line.split(":")[0] for line in lines[export + 2:export + 4]] == [
+            f"{documents} documents"] * 2  # (the command is two lines)
+        assert lines[export + 4].endswith("names to review: build/entities-review.tsv")
+    made = review.read_bytes()
+    alone = make(folder, "-B", "review")  # `make review` alone: `entities review`
+    assert " entities review " in alone.stdout
+    assert review.read_bytes() == made
+
+
+def ran(run: subprocess.CompletedProcess) -> list[str]:
+    """The teipipe commands a make ran, by name (`convert`, `export html`, ...)."""
+    names = []
+    for line in run.stdout.splitlines():
+        if "/teipipe " in line:
+            words = line.split("/teipipe ")[1].split()
+            names.append(" ".join(words[:2] if words[0] in ("export", "entities") else
+                                  words[:1]))
+    return names
 
 
 def test_make_all_again_runs_only_convert_which_finds_nothing_to_do(tmp_path: Path) -> None:
     folder = corpus(tmp_path / "c")
     make(folder)
     again = make(folder)
-    commands = [line for line in again.stdout.splitlines() if "/teipipe " in line]
-    assert len(commands) == 1 and " convert " in commands[0]
+    assert ran(again) == ["convert"]
     assert "Nothing to be done" not in again.stdout
     assert " 0 written" in again.stdout
-
-
-@pytest.mark.parametrize("given, stages", [
-    ((), f"-j{len(os.sched_getaffinity(0))} -Otarget"),   # the later stages side by side, each output whole
-    (("-j1",), ""),                         # as the user asked: one after the other
-    (("-j3",), "-Otarget"),                 # the user's number of jobs
-    (("-j2", "-Oline"), ""),                # and the user's output sync
-])
-def test_the_later_stages_run_as_many_at_a_time_as_there_are_cores_unless_told(
-        tmp_path: Path, given: tuple[str, ...], stages: str) -> None:
-    folder = corpus(tmp_path / "c")
-    run = make(folder, "-n", *given)  # -n: make shows the commands it would run
-    (later,) = [line for line in run.stdout.splitlines() if line.endswith(" later-stages")]
-    assert later.split("-f ")[1].split()[1:-2] == stages.split()
+    assert ran(make(folder, "review")) == ["convert"]  # written by the editions' run
+    (folder / "source" / "register.xml").touch()  # the editions, the review made again
+    touched = make(folder)
+    assert ran(touched) == ["convert", "export html", "deposit"]
+    assert " names to review: build/entities-review.tsv" in touched.stdout
+    assert ran(make(folder)) == ["convert"]
 
 
 def test_make_always_all_converts_once(tmp_path: Path) -> None:
@@ -95,6 +107,6 @@ def test_make_always_all_converts_once(tmp_path: Path) -> None:
     make takes the TEI files as the first one left them."""
     run = make(corpus(tmp_path / "c"), "-n", "-B")
     commands = run.stdout.splitlines()
-    for stage in (" convert source ", " entities review ", " export html ", " deposit ",
-                  "teipipe setup"):
+    for stage in (" convert source ", " export html ", " deposit ", "teipipe setup"):
         assert sum(stage in line for line in commands) == 1, stage
+    assert not [line for line in commands if " entities review " in line]

@@ -5,10 +5,16 @@
 names tagged with several candidate entries (``cert="low"``) are listed apart.  Accepting a
 proposal means adding it to the register (``teipipe register add``, or by editing the file);
 the next ``make all`` links it everywhere.
+
+``teipipe export html|text --review-output`` writes the same review in the same run as the
+editions: their workers find each file's names (:func:`mentions`) in the tree they parsed
+for the edition, and :func:`collect` reads only the files they did not (one gathering, one
+build record, for both commands).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -16,11 +22,12 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Sequence
 
 from lxml import etree
 
 from .. import incremental
-from ..incremental import BuildRecord, FileState, settings_digest
+from ..incremental import BuildRecord, FileState, record_path, settings_digest
 from ..tei.ns import NAME_ELEMENTS, NS
 from ..tei.read import TEIError, name_node, parse, read_tei, read_text
 from ..validate import body_text
@@ -28,6 +35,12 @@ from .score import located_names
 
 CONTEXT = 40  # characters either side of a name in a context line
 MAX_CONTEXTS = 3
+
+#: One name to review: type, name, candidates of an ambiguous name, cert, context.
+Mention = tuple[str, str, str | None, str, str]
+#: The names of files read already, with the state of each file as it was read, by path
+#: (:func:`collect` takes them from the export's workers).
+Found = dict[str, tuple[FileState, list[Mention]]]
 
 
 @dataclass
@@ -59,18 +72,20 @@ class Proposal:
                 "documents": self.documents, "contexts": self.contexts}
 
 
-def mentions(path: Path, data: bytes | None = None,
-             ) -> list[tuple[str, str, str | None, str, str]]:
+def mentions(path: Path, data: bytes | None = None, tree: etree._ElementTree | None = None,
+             ) -> list[Mention]:
     """The proposed and ambiguous names of one TEI file: (type, name, candidates of an
     ambiguous name, cert, context), in document order; ``data``: the file's bytes, when the
-    caller has read them already (they are parsed as the file would be, errors and all).
+    caller has read them already (they are parsed as the file would be, errors and all);
+    ``tree``: the file's tree, when the caller has parsed it already (the export's workers).
 
     The text and the names' places in it are read straight from the tree
     (:func:`pipeline.validate.body_text.located_names`, less than half the cost of reading the
     document model); the model only where that walk gives up.
     """
     try:
-        tree = _parse(path, data)
+        if tree is None:
+            tree = _parse(path, data)
         body = tree.getroot().find("tei:text/tei:body", NS)
         wanted = None if body is None else _to_review(body)
         if wanted == []:
@@ -123,18 +138,23 @@ def _to_review(body: etree._Element) -> list[etree._Element]:
 
 
 def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
-            ) -> list[Proposal]:
+            found: Found | None = None) -> list[Proposal]:
     """Proposals and ambiguous names of the files, most frequent first.
 
     Files are read in ``jobs`` worker processes, each of which hashes the bytes it parses
     (for the record): the main process only gathers their names, in order, as they come.
     With a build ``record`` (:mod:`pipeline.incremental`), the names of a file whose content
-    has not changed since the last run are taken from it, not read again.
+    has not changed since the last run are taken from it, not read again.  ``found``: the
+    names of files read already (by path, with their state as read: an export finds them
+    in the trees it parsed), not read again either; they go into the record as if read here.
     """
     memory = BuildRecord(record, settings_digest("review", {}))
     started = time.time_ns()
     known: dict[Path, tuple[FileState, list]] = {}
     for path in tei_files:
+        if found and str(path) in found:
+            known[path] = found[str(path)]
+            continue
         entry = memory.get(str(path))
         if entry is not None:
             state = incremental.state(path, entry["source"], started)
@@ -148,16 +168,31 @@ def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
             fresh = pool.map(read, todo, chunksize=max(1, min(32, len(todo) // (jobs * 8))))
         else:
             fresh = map(read, todo)
-        found: dict[tuple[str, str, str | None], Proposal] = {}
+        proposals: dict[tuple[str, str, str | None], Proposal] = {}
         for path in tei_files:
             state, names = known[path] if path in known else next(fresh)
             if state is not None:
                 memory.put(str(path), {"source": state, "mentions": [list(m) for m in names]})
             for type_, name, refs, cert, context in names:
-                found.setdefault((type_, name, refs), Proposal(type_, name, refs)).add(
+                proposals.setdefault((type_, name, refs), Proposal(type_, name, refs)).add(
                     path.stem, cert, context)
     memory.save()
-    return sorted(found.values(), key=lambda p: (p.refs is not None, -p.count, p.type, p.name))
+    return sorted(proposals.values(),
+                  key=lambda p: (p.refs is not None, -p.count, p.type, p.name))
+
+
+def tei_files(teis: Sequence[Path]) -> list[Path]:
+    """The files a review of ``teis`` (TEI files, or folders of them: their ``.xml``
+    files, sorted; default ``tei/``) reads, in the order it lists their documents."""
+    return [t for p in teis or (Path("tei"),)
+            for t in (sorted(p.glob("*.xml")) if p.is_dir() else [p])]
+
+
+def review(teis: Sequence[Path], jobs: int = 1, found: Found | None = None) -> list[Proposal]:
+    """The review of ``teis`` (as :func:`tei_files` lists them), with the build record of
+    their first folder (:func:`collect`: ``found``, the names of files read already)."""
+    return collect(tei_files(teis), record_path("review", (teis or (Path("tei"),))[0]), jobs,
+                   found)
 
 
 def _read(path: Path, seen_ns: int) -> tuple[FileState | None, list]:
@@ -169,6 +204,14 @@ def _read(path: Path, seen_ns: int) -> tuple[FileState | None, list]:
     except OSError:
         return None, mentions(path)
     return incremental.state_of(data, st, seen_ns), mentions(path, data)
+
+
+def render(proposals: list[Proposal], fmt: str) -> str:
+    """The review as a file holds it: ``fmt`` is ``text`` (:func:`as_text`), ``tsv``
+    (:func:`as_tsv`) or ``json``."""
+    if fmt == "json":
+        return json.dumps([p.as_data() for p in proposals], ensure_ascii=False, indent=1) + "\n"
+    return as_tsv(proposals) if fmt == "tsv" else as_text(proposals) + "\n"
 
 
 def as_tsv(proposals: list[Proposal]) -> str:

@@ -33,6 +33,12 @@ nothing, the cores left idle were: both workers, a quarter of a second between t
 reading and the pages (waiting for the plan), and one core for 0.4 s at the end (the
 plain-text edition, the record); now 0.07 s and 0.13 s.
 
+Asked for the review of names too (``--review-output``), the workers that read a file find
+its names to review in the tree they parsed (:func:`pipeline.entities.review.mentions`) and
+the run gives them back (:attr:`Result.names`), for :func:`pipeline.entities.review.collect`
+to gather with those of the files not read (from the review's own build record): the review
+then reads and parses no file the export read.
+
 With nothing changed an export looks at the files' times and writes nothing.  Memory: the
 documents are read one at a time, in the workers; the main process keeps a row and a few
 digests per document, and writes the large files (registers, search index, the table of
@@ -63,7 +69,7 @@ from .. import incremental
 from ..assets import cache_dir
 from ..batch import collector_paused
 from ..diagnostics import Diagnostic, Severity, error
-from ..tei.read import parse
+from ..tei.read import TEIError, parse
 from . import edition, html, html_pieces, packs, text
 from .output import KEEP, Placed, Written, listed, placed, write_files
 from .register import Entry
@@ -102,6 +108,9 @@ class Result:
     documents: int = 0
     written: Written | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: With the review asked for: the names to review of each file read (by path), with
+    #: the file's state as read (:data:`pipeline.entities.review.Found`); else None.
+    names: dict[str, tuple[incremental.FileState, list]] | None = None
 
 
 class Workers:
@@ -322,6 +331,19 @@ def _read(path: Path):
     return source, problems, state
 
 
+def _names(source, wanted: bool) -> list | None:
+    """Worker: the names the review lists of a file read (when ``wanted``), found in its
+    parsed tree (:func:`pipeline.entities.review.mentions`); None when not wanted, or when
+    they cannot be found there: the review then reads the file itself, and says why."""
+    if not wanted:
+        return None
+    from ..entities.review import mentions  # (the export alone does without it)
+    try:
+        return mentions(source.path, tree=source.tree)
+    except TEIError:
+        return None
+
+
 def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome: Result,
              paths: Sequence[Path]) -> list[Doc]:
     """The edition's documents in reading order: those remembered and those just read
@@ -342,7 +364,7 @@ def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome
 # ----------------------------------------------------------------------------- HTML
 
 
-def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str]):
+def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str, bool]):
     """Worker: a TEI file into its summary and its page but for the links to its
     neighbours (:func:`.html_pieces.splice`), kept together in a pack in the folder
     ``args[2]`` (:func:`_pack`; where: the last of what it gives); its downloads (TEI
@@ -351,12 +373,14 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
     (:func:`.output.place`).  ``args[4]``: when the plain-text
     edition is made in the same run, what it needs of this file (as :func:`_read_text`
     makes it, from the same parse), else None.  ``args[5]``: the prefix of the packs of the
-    build record (:attr:`Build.pack_prefix`)."""
+    build record (:attr:`Build.pack_prefix`).  ``args[6]``: whether to find its names to
+    review too (:func:`_names`: the last of what it gives)."""
     path, options, cache = Path(args[0]), args[1], Path(args[2])
     source, problems, state = _read(path)
     if source is None or state is None:
-        return str(path), None, None, problems, [], \
-            None if args[4] is None else (str(path), None, None, [], [], None), None, False
+        return str(path), None, None, problems, [], None if args[4] is None else \
+            (str(path), None, None, [], [], None, None), None, False, None
+    names = _names(source, args[6])  # (before the page is made: from the tree as read)
     download = text.document_text(source.doc, options.width).encode()
     own = _put([(f"tei/{source.name}.xml", source.data, state.sha256),  # (hashed once)
                 (f"text/{source.name}.txt", download, None)], args[3])
@@ -370,7 +394,7 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
             like, sha = Path(args[3][0]) / own[1][0], own[1][1].sha256
         row, own_text, part = _text_of(source, state, args[4], download if same else None,
                                        like, sha)
-        plain = (str(path), state, row, [], own_text, part)
+        plain = (str(path), state, row, [], own_text, part, None)  # (names: given above)
     summary = summarize(source)
     meta = summary.meta
     page = b""  # none when its page shows entries of the register it lacks (Plan.extra)
@@ -383,7 +407,7 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
     where = _pack(cache, args[5]).add(_SIZES.pack(*map(len, parts), len(page))
                                       + b"".join(parts) + page)
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
-        problems, own, plain, where, bool(meta["uncarried"])
+        problems, own, plain, where, bool(meta["uncarried"]), names
 
 
 #: The pack this process puts the HTML summaries it makes in (:func:`_pack`).
@@ -468,14 +492,15 @@ def _downloads(path: Path, name: str, width: int) -> list[tuple[str, bytes]]:
 def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options,
                 register: tuple[dict[str, Entry], str] = ({}, ""), force: bool = False,
                 jobs: int = 1, record: Path | None = None, rebuild: bool = False,
-                progress: Progress | None = None) -> Result:
+                progress: Progress | None = None, review: bool = False) -> Result:
     """The HTML edition of the TEI files ``paths`` in ``out_dir`` (see the module docstring).
 
     ``register``: the register's entries and a digest of its file; ``record``: the build
-    record's path (None: make everything, remember nothing).
+    record's path (None: make everything, remember nothing); ``review``: find the names to
+    review of the files read too (:attr:`Result.names`).
     """
     return export_editions(paths, out_dir, options, register, None, force, jobs, record,
-                           rebuild, progress)[0]
+                           rebuild, progress, review)[0]
 
 
 @dataclass(frozen=True)
@@ -492,13 +517,14 @@ class TextEdition:
 def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                     register: tuple[dict[str, Entry], str], plain: TextEdition | None,
                     force: bool = False, jobs: int = 1, record: Path | None = None,
-                    rebuild: bool = False, progress: Progress | None = None
-                    ) -> tuple[Result, Result | None]:
+                    rebuild: bool = False, progress: Progress | None = None,
+                    review: bool = False) -> tuple[Result, Result | None]:
     """The HTML edition (as :func:`export_html`) and, with ``plain``, the plain-text edition
     (as :func:`export_text` makes it, file for file, with its own record) from one reading
     of each TEI file: a file that either edition must read again is read once, for both.
-    A file's problems are reported with the HTML edition's."""
-    outcome = Result()
+    A file's problems are reported with the HTML edition's; so are, with ``review``, the
+    names to review of the files either read (:attr:`Result.names`)."""
+    outcome = Result(names={} if review else None)
     files, problems = find_tei(paths or (Path("tei"),))
     outcome.diagnostics.extend(problems)
     entries, register_digest = register
@@ -534,7 +560,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
             if plain is None or text_outcome is not None or text_pack is None:
                 return
             text_pack.close()
-            text_outcome = Result()
+            text_outcome = Result(names=outcome.names)  # (one dict: either edition's reads)
             text_outcome.written = text_build.write(_texts(
                 text_build, text_fresh, text_stale, plain.width, plain.diplomatic,
                 text_outcome, paths, text_work, given), outcome, text_outcome)
@@ -608,23 +634,27 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     ``given`` (by path) for :func:`_texts`, what corpus.txt and corpus.tsv need of them in
     ``text_pack`` (not in memory: it is as large as the corpus).  ``meanwhile()`` is
     called once the workers have every page to make, before they are waited for (the
-    plain-text edition is made then, by :func:`export_editions`)."""
+    plain-text edition is made then, by :func:`export_editions`).  The names to review of
+    the files read go into ``outcome.names``, when it is a dict."""
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
-    for key, state, row, found, own, plain, where, uncarried in build.read(
+    review = outcome.names is not None
+    for key, state, row, found, own, plain, where, uncarried, names in build.read(
             _read_html, [(str(p), options, str(cache), placing(p), text_tasks.get(str(p)),
-                          build.pack_prefix) for p in stale], "reading"):
+                          build.pack_prefix, review) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
         if plain is not None:
             part = plain[5]
             given[key] = (*plain[:5], part if part is None or text_pack is None
-                          else text_pack.add(part))
+                          else text_pack.add(part), None)
         if row is None:
             build.record.drop(key)
             continue
+        if names is not None and outcome.names is not None:
+            outcome.names[key] = (state, names)
         read_now.append((key, *row))
         build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state,
                        summary=where, **({"uncarried": True} if uncarried else {}))
@@ -815,16 +845,17 @@ def _pages(build: Build, ordered: list[Doc], options: html.Options, cache: Path,
 TextTask = tuple[int, bool, Where]
 
 
-def _read_text(args: tuple[str, int, bool, Where]):
+def _read_text(args: tuple[str, int, bool, Where, bool]):
     """Worker: a TEI file into its text (put in place here, :func:`_put`, when ``args[3]``
     says where), and what corpus.txt and corpus.tsv need of it (for the main process to
-    keep in a pack, :mod:`.packs`)."""
+    keep in a pack, :mod:`.packs`); with ``args[4]``, its names to review too
+    (:func:`_names`)."""
     path = Path(args[0])
     source, problems, state = _read(path)
     if source is None or state is None:
-        return str(path), None, None, problems, [], None
-    row, own, part = _text_of(source, state, args[1:])
-    return str(path), state, row, problems, own, part
+        return str(path), None, None, problems, [], None, None
+    row, own, part = _text_of(source, state, args[1:4])
+    return str(path), state, row, problems, own, part, _names(source, args[4])
 
 
 #: A document's part of corpus.txt and corpus.tsv (:func:`_text_of`) is the size of its
@@ -855,10 +886,11 @@ def _text_of(source, state: incremental.FileState, task: TextTask,
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
                 diplomatic: bool = False, force: bool = False, jobs: int = 1,
                 record: Path | None = None, rebuild: bool = False,
-                progress: Progress | None = None) -> Result:
+                progress: Progress | None = None, review: bool = False) -> Result:
     """The plain-text edition of the TEI files ``paths`` in ``out_dir``: ``NAME.txt`` per
-    document, ``corpus.txt`` and ``corpus.tsv`` (see the module docstring)."""
-    outcome = Result()
+    document, ``corpus.txt`` and ``corpus.tsv`` (see the module docstring); with ``review``,
+    the names to review of the files read too (:attr:`Result.names`)."""
+    outcome = Result(names={} if review else None)
     files, problems = find_tei(paths or (Path("tei"),))
     outcome.diagnostics.extend(problems)
     build = Build("export-text", out_dir, _text_settings(width, diplomatic), record, jobs,
@@ -894,20 +926,24 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
     """Every file of the plain-text edition, made or kept; ``given``: what the files read
     already (for the HTML edition, :func:`_read_html`) gave, by path: those are not read
     again.  What corpus.txt and corpus.tsv need of the files read is kept in one new pack
-    (:mod:`.packs`), unless it was kept already (where ``given`` says)."""
+    (:mod:`.packs`), unless it was kept already (where ``given`` says); their names to
+    review in ``outcome.names``, when it is a dict."""
     assert build.cache is not None
     cache = build.cache
     read_now: list[tuple] = []
     placing = _placing(build, stale, fresh, lambda name: (f"{name}.txt",))
-    results = build.read(_read_text, [(str(p), width, diplomatic, placing(p))
+    review = outcome.names is not None
+    results = build.read(_read_text, [(str(p), width, diplomatic, placing(p), review)
                                       for p in stale if str(p) not in given], "reading")
     pack = packs.Writer(cache, build.pack_prefix)
     try:
-        for key, state, row, found, own, part in _merged(stale, given, results):
+        for key, state, row, found, own, part, names in _merged(stale, given, results):
             outcome.diagnostics.extend(found)
             if row is None:
                 build.record.drop(key)
                 continue
+            if names is not None and outcome.names is not None:
+                outcome.names[key] = (state, names)
             path = Path(key)
             read_now.append((key, path.stem, *row))
             build.remember(Doc(path, path.stem, *row, state.sha256), state,

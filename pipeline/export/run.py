@@ -41,42 +41,47 @@ def edition_options(edition_file: Path | None, title: str | None, description: s
 def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
                 diplomatic: bool = False, force: bool = False, jobs: int = 1,
                 record: Path | None = None, rebuild: bool = False,
-                progress: Progress | None = None) -> Result:
+                progress: Progress | None = None, review: bool = False) -> Result:
     """The plain-text edition of the TEI files ``paths`` (files or folders) in ``out_dir``.
 
     ``jobs``: worker processes; ``record``: a build record's path, so that a later run does
-    only what changed (:mod:`.build`); ``rebuild``: ignore the record's memory.
+    only what changed (:mod:`.build`); ``rebuild``: ignore the record's memory;
+    ``review``: also find the names to review of the files read, for the review of names
+    (:attr:`.build.Result.names`, :func:`pipeline.entities.review.collect`).
     """
     return build.export_text(paths, out_dir, width, diplomatic, force, jobs, record, rebuild,
-                             progress)
+                             progress, review)
 
 
 def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options = html.Options(),
                 register: Path | None = None, force: bool = False, jobs: int = 1,
                 record: Path | None = None, rebuild: bool = False,
-                progress: Progress | None = None) -> Result:
+                progress: Progress | None = None, review: bool = False) -> Result:
     """The HTML edition of the TEI files ``paths`` in ``out_dir``.
 
     ``register`` is a register file (``source/register.xml``); entries also come from each
-    TEI file's ``<standOff>``.  ``jobs``, ``record``, ``rebuild``: as for
+    TEI file's ``<standOff>``.  ``jobs``, ``record``, ``rebuild``, ``review``: as for
     :func:`export_text`.
     """
     return export_editions(paths, out_dir, options, register, None, force, jobs, record,
-                           rebuild, progress)[0]
+                           rebuild, progress, review)[0]
 
 
 def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                     register: Path | None, plain: TextEdition | None, force: bool = False,
                     jobs: int = 1, record: Path | None = None, rebuild: bool = False,
-                    progress: Progress | None = None) -> tuple[Result, Result | None]:
+                    progress: Progress | None = None, review: bool = False
+                    ) -> tuple[Result, Result | None]:
     """The HTML edition (as :func:`export_html`) and, with ``plain``, the plain-text edition
     (as :func:`export_text` makes it) from one reading of each TEI file: `make all` builds
-    both, and reading and parsing is much of what each costs."""
+    both, and reading and parsing is much of what each costs (with ``review``, the names
+    to review of the files read are found in the same reading: :attr:`Result.names`)."""
     entries, problems = read_register(register) if register is not None else ({}, [])
     digest = ""
     if register is not None and not problems:
         digest = hashlib.sha256(register.read_bytes()).hexdigest()
     result, plain_result = build.export_editions(paths, out_dir, options, (entries, digest),
-                                                 plain, force, jobs, record, rebuild, progress)
+                                                 plain, force, jobs, record, rebuild, progress,
+                                                 review)
     result.diagnostics[:0] = problems
     return result, plain_result
