@@ -84,7 +84,7 @@ def test_the_export_writes_the_review_entities_review_writes(
         assert output.splitlines()[-1].endswith(f"names to review: by-export-{k}")
 
 
-def record_of(edition: Path) -> tuple[int, int]:
+def record_of() -> tuple[int, int]:
     """The review's build record as a file: a run that read any file writes it again."""
     st = record_path("review", Path("tei")).stat()
     return st.st_ino, st.st_mtime_ns
@@ -113,25 +113,25 @@ def test_one_build_record_serves_both_commands(edition: Path,
               "--review-format", "tsv"]
     review = ["entities", "review", "tei", "--format", "tsv", "-o", "by-review", "-j", "2"]
     assert run(*export)[0] == 0
-    written = record_of(edition)
+    written = record_of()
     assert run(*review)[0] == 0
-    assert record_of(edition) == written  # nothing read again: the export's record served
+    assert record_of() == written  # nothing read again: the export's record served
     assert (edition / "by-review").read_bytes() == (edition / "by-export").read_bytes() == \
         fresh_review(edition, "fresh")
     rename(edition, "Petrovsky", "Petrowsky")  # the export reads this file again
     assert run(*export)[0] == 0
-    written = record_of(edition)
+    written = record_of()
     assert run(*review)[0] == 0
-    assert record_of(edition) == written
+    assert record_of() == written
     assert b"Petrowsky" in (edition / "by-export").read_bytes()
     assert (edition / "by-review").read_bytes() == (edition / "by-export").read_bytes() == \
         fresh_review(edition, "fresh")
     rename(edition, "Petrowsky", "Petrofsky")  # the other way round: the review first
     assert run(*review)[0] == 0
     assert run(*export)[0] == 0
-    written = record_of(edition)
+    written = record_of()
     assert run(*review)[0] == 0
-    assert record_of(edition) == written
+    assert record_of() == written
     assert (edition / "by-review").read_bytes() == (edition / "by-export").read_bytes() == \
         fresh_review(edition, "fresh")
     assert b"Petrofsky" in (edition / "by-review").read_bytes()
