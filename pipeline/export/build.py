@@ -62,6 +62,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .. import incremental
 from ..assets import cache_dir
 from ..batch import collector_paused
+from ..deposit import facts_store
 from ..diagnostics import Diagnostic, Severity, error
 from ..tei.read import parse
 from . import edition, html, html_pieces, packs, text
@@ -351,12 +352,14 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
     (:func:`.output.place`).  ``args[4]``: when the plain-text
     edition is made in the same run, what it needs of this file (as :func:`_read_text`
     makes it, from the same parse), else None.  ``args[5]``: the prefix of the packs of the
-    build record (:attr:`Build.pack_prefix`)."""
+    build record (:attr:`Build.pack_prefix`).  Last comes what a deposit needs of the file
+    (:func:`.deposit.facts_store.entry`), which it then need not read again."""
     path, options, cache = Path(args[0]), args[1], Path(args[2])
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, [], \
-            None if args[4] is None else (str(path), None, None, [], [], None), None, False
+            None if args[4] is None else (str(path), None, None, [], [], None), None, False, \
+            None
     download = text.document_text(source.doc, options.width).encode()
     own = _put([(f"tei/{source.name}.xml", source.data, state.sha256),  # (hashed once)
                 (f"text/{source.name}.txt", download, None)], args[3])
@@ -383,7 +386,8 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str])
     where = _pack(cache, args[5]).add(_SIZES.pack(*map(len, parts), len(page))
                                       + b"".join(parts) + page)
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
-        problems, own, plain, where, bool(meta["uncarried"])
+        problems, own, plain, where, bool(meta["uncarried"]), \
+        facts_store.entry(str(path), source.data, state, source.doc, source.tree.getroot())
 
 
 #: The pack this process puts the HTML summaries it makes in (:func:`_pack`).
@@ -614,10 +618,13 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     read_now: list[tuple] = []
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
-    for key, state, row, found, own, plain, where, uncarried in build.read(
+    told: list[tuple[str, bytes]] = []  # for the deposit (:mod:`.deposit.facts_store`)
+    for key, state, row, found, own, plain, where, uncarried, facts in build.read(
             _read_html, [(str(p), options, str(cache), placing(p), text_tasks.get(str(p)),
                           build.pack_prefix) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
+        if facts is not None:
+            told.append(facts)
         if plain is not None:
             part = plain[5]
             given[key] = (*plain[:5], part if part is None or text_pack is None
@@ -631,6 +638,10 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         for rel, content in own:
             yield build.give(key, rel, content)
     _packed_done()
+
+    def then() -> None:  # the workers have every page to make: the store is kept meanwhile
+        facts_store.keep(told)
+        meanwhile()
     for key, doc in fresh.items():
         kept = [rel for rel in (f"tei/{doc.name}.xml", f"text/{doc.name}.txt")
                 if build.intact(key, rel)]
@@ -664,7 +675,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         pages = _pages(build, ordered, options, cache,
                        lambda doc, entry: entry.get("extra", []))
         yield from ((rel, KEEP) for rel in recorded["files"])
-        meanwhile()
+        then()
         yield from pages
         _sweep(build)
         return
@@ -696,7 +707,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
             yield build.give(EDITION, rel, data)
     finally:
         summaries.close()
-    meanwhile()  # (before the workers are waited for)
+    then()  # (before the workers are waited for)
     if index is not None:
         yield build.give(EDITION, edition.SEARCH_INDEX, Path(next(index)))
     yield from pages
