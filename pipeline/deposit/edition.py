@@ -226,9 +226,10 @@ def _all_facts(paths: list[str], memory: FileMemory) -> Iterator[Facts]:
     core (:mod:`.spread`); and remembered."""
     known = [_known_facts(path, memory) for path in paths]
     if None in known:
-        told = facts_store.load()
-        known = [facts if facts is not None else _told_facts(path, told.get(path), memory)
-                 for path, facts in zip(paths, known)]
+        told, folders = facts_store.load(), {}
+        known = [facts if facts is not None else _told_facts(
+            path, told.get(facts_store.key(path, folders)), memory)
+            for path, facts in zip(paths, known)]
     with closing(spread(_read_facts, (p for p, k in zip(paths, known) if k is None),
                         memory.started)) as read:  # its workers let go of at the end
         for path, facts in zip(paths, known):

@@ -39,6 +39,9 @@ FORMAT = 1
 #: One file's entry: its state as read, its SHA-512 and its facts.
 Entry = tuple[FileState, str, dict]
 
+#: The real path of each folder an export's worker found TEI files in (:func:`key`).
+_FOLDERS: dict[str, str] = {}
+
 
 def store_path() -> Path:
     return cache_dir() / "builds" / "tei-facts.marshal"
@@ -47,10 +50,23 @@ def store_path() -> Path:
 def entry(path: str, data: bytes, state: FileState, doc: Document,
           root: etree._Element) -> tuple[str, bytes]:
     """What the deposit needs of the TEI file ``path`` (its bytes ``data`` as read, with
-    ``state``; ``doc`` and ``root``: what they hold, read in full), keyed as the deposit
-    knows its files (an absolute, normalized path), ready to be kept."""
-    return os.path.abspath(path), marshal.dumps(
+    ``state``; ``doc`` and ``root``: what they hold, read in full), under its :func:`key`,
+    ready to be kept."""
+    return key(path, _FOLDERS), marshal.dumps(
         (state.as_data(), hashlib.sha512(data).hexdigest(), facts_of(doc, root)))
+
+
+def key(path: str, folders: dict[str, str] | None = None) -> str:
+    """The key of a file in the store: its real path (the export finds a folder's files by
+    its real path, the deposit by the edition's, which may go through a link).  ``folders``:
+    the real path of each folder already resolved, when many files are looked up."""
+    folder, name = os.path.split(os.path.abspath(path))
+    if folders is None:
+        return os.path.join(os.path.realpath(folder), name)
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(folder)
+    return os.path.join(real, name)
 
 
 def keep(entries: list[tuple[str, bytes]]) -> None:
