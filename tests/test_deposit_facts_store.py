@@ -35,6 +35,10 @@ def run(*args: str) -> str:
 
 @pytest.fixture
 def edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return exported(tmp_path, monkeypatch)
+
+
+def exported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The seeds and samples converted and exported (HTML and text, as ``make all`` does)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
@@ -81,17 +85,28 @@ def test_a_deposit_with_the_exported_facts_is_the_one_made_without(edition: Path
     assert deposit("without") == told
 
 
-def test_the_deposit_says_what_the_store_says_of_a_file_as_the_export_read_it(
-        edition: Path) -> None:
-    """The store is taken at its word for a file whose size, times and inode are those the
-    export saw: a title changed in the store (not in the file) shows in the package."""
-    path = str(sorted((edition / "tei").glob("*.xml"))[0].resolve())
+def retell(path: str, title: str) -> None:
+    """Change the title the store holds for ``path`` (not the file)."""
     told = facts_store.load()
     state, sha512, facts = facts_store.decode(told[path])
-    facts["header"]["title"] = "Told by the export"
+    facts["header"]["title"] = title
     told[path] = marshal.dumps((state.as_data(), sha512, facts))
     facts_store.store_path().write_bytes(marshal.dumps(
         {"format": facts_store.FORMAT, "code": incremental.code_digest(), "entries": told}))
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_the_deposit_says_what_the_store_says_of_a_file_as_the_export_read_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: bool) -> None:
+    """The store is taken at its word for a file whose size, times and inode are those the
+    export saw: a title changed in the store (not in the file) shows in the package; also
+    when ``tei/`` is a link to the folder (the export finds files by their real path)."""
+    if linked:
+        (tmp_path / "elsewhere").mkdir()
+        (tmp_path / "tei").symlink_to(tmp_path / "elsewhere")
+    made = exported(tmp_path, monkeypatch)
+    path = str(sorted((made / "tei").glob("*.xml"))[0].resolve())
+    retell(path, "Told by the export")
     dc = deposit("bag")[f"data/metadata/dc/{Path(path).stem}.xml"]
     assert b"Told by the export" in dc
 
