@@ -14,6 +14,8 @@ repository needs is derived from what the edition already says:
 - :mod:`.fixity`, :mod:`.facts` and :mod:`.staged` make a deposit after a change cheap:
   each file is read and hashed once, what is known of unchanged files (checksums, a TEI
   file's header) is remembered, and files the last package already holds are taken over;
+  :mod:`.facts_store` holds what the HTML export, which has just read each TEI file, saw of
+  it, so that a deposit after an export need not read the files again;
 - :mod:`.verify` checks a bag's completeness and every checksum;
 - :mod:`.schemas` validates METS and Dublin Core against the official schemas.
 

@@ -26,6 +26,7 @@ from ..incremental import FileState
 from ..files import display_path
 from ..model import Document
 from ..tei.read import TEIError, parse
+from . import facts_store
 from .facts import document, read_facts
 from .fixity import FileMemory, read_hashed
 from .spread import spread
@@ -220,9 +221,15 @@ Facts = tuple[dict | None, tuple[str, int | None] | None]
 
 
 def _all_facts(paths: list[str], memory: FileMemory) -> Iterator[Facts]:
-    """The facts of each TEI file, in order: remembered for its content, else read, hashed
-    and parsed on every core (:mod:`.spread`), and remembered."""
+    """The facts of each TEI file, in order: remembered for its content, or kept by the
+    export that read it last (:mod:`.facts_store`), else read, hashed and parsed on every
+    core (:mod:`.spread`); and remembered."""
     known = [_known_facts(path, memory) for path in paths]
+    if None in known:
+        told, folders = facts_store.load(), {}
+        known = [facts if facts is not None else _told_facts(
+            path, told.get(facts_store.key(path, folders)), memory)
+            for path, facts in zip(paths, known)]
     with closing(spread(_read_facts, (p for p, k in zip(paths, known) if k is None),
                         memory.started)) as read:  # its workers let go of at the end
         for path, facts in zip(paths, known):
@@ -243,6 +250,20 @@ def _learnt(path: str, state: FileState | None, sha512: str, facts: dict | None,
     if problem is None:
         memory.learn_facts(path, facts)
     return facts, problem
+
+
+def _told_facts(path: str, told: bytes | None, memory: FileMemory) -> dict | None:
+    """The facts the export kept of ``path`` when the file is still as it read it; the
+    memory learns them, as it learns a file read here."""
+    if told is None:
+        return None
+    state, sha512, facts = facts_store.decode(told)
+    try:
+        if not state.trusted(os.stat(path)):
+            return None
+    except OSError:
+        return None
+    return _learnt(path, state, sha512, facts, None, memory)[0]
 
 
 def _known_facts(path: str, memory: FileMemory) -> dict | None:

@@ -23,8 +23,12 @@ PUBLISHER = "tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:bibl[@type='web-page'
 def read_facts(tree: etree._ElementTree) -> dict:
     """The facts of a parsed TEI file (:class:`~pipeline.tei.read.TEIError` when it is not
     TEI teipipe reads)."""
-    doc = read_tei(tree, text=False)
-    root = tree.getroot()
+    return facts_of(read_tei(tree, text=False), tree.getroot())
+
+
+def facts_of(doc: Document, root: etree._Element) -> dict:
+    """The facts of the TEI file whose root is ``root`` and whose document (its header at
+    least: the body is not looked at) is ``doc``."""
     publisher = root.find(PUBLISHER, NS)
     return {"id": doc.id, "header": header_data(doc.header), "source": doc.source.path,
             "lang": root.get(XML_LANG, ""),

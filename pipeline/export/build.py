@@ -68,6 +68,7 @@ from typing import Callable, Iterable, Iterator, Sequence
 from .. import incremental
 from ..assets import cache_dir
 from ..batch import collector_paused
+from ..deposit import facts_store
 from ..diagnostics import Diagnostic, Severity, error
 from ..tei.read import TEIError, parse
 from . import edition, html, html_pieces, packs, text
@@ -374,12 +375,14 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str, 
     edition is made in the same run, what it needs of this file (as :func:`_read_text`
     makes it, from the same parse), else None.  ``args[5]``: the prefix of the packs of the
     build record (:attr:`Build.pack_prefix`).  ``args[6]``: whether to find its names to
-    review too (:func:`_names`: the last of what it gives)."""
+    review too (:func:`_names`: the last but one of what it gives).  Last comes what a
+    deposit needs of the file (:func:`.deposit.facts_store.entry`), which it then need not
+    read again."""
     path, options, cache = Path(args[0]), args[1], Path(args[2])
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, [], None if args[4] is None else \
-            (str(path), None, None, [], [], None, None), None, False, None
+            (str(path), None, None, [], [], None, None), None, False, None, None
     names = _names(source, args[6])  # (before the page is made: from the tree as read)
     download = text.document_text(source.doc, options.width).encode()
     own = _put([(f"tei/{source.name}.xml", source.data, state.sha256),  # (hashed once)
@@ -407,7 +410,8 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str, 
     where = _pack(cache, args[5]).add(_SIZES.pack(*map(len, parts), len(page))
                                       + b"".join(parts) + page)
     return str(path), state, (meta["name"], meta["id"], meta["title"], meta["date_when"]), \
-        problems, own, plain, where, bool(meta["uncarried"]), names
+        problems, own, plain, where, bool(meta["uncarried"]), names, \
+        facts_store.entry(str(path), source.data, state, source.doc, source.tree.getroot())
 
 
 #: The pack this process puts the HTML summaries it makes in (:func:`_pack`).
@@ -642,10 +646,13 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
     review = outcome.names is not None
-    for key, state, row, found, own, plain, where, uncarried, names in build.read(
+    told: list[tuple[str, bytes]] = []  # for the deposit (:mod:`.deposit.facts_store`)
+    for key, state, row, found, own, plain, where, uncarried, names, facts in build.read(
             _read_html, [(str(p), options, str(cache), placing(p), text_tasks.get(str(p)),
                           build.pack_prefix, review) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
+        if facts is not None:
+            told.append(facts)
         if plain is not None:
             part = plain[5]
             given[key] = (*plain[:5], part if part is None or text_pack is None
@@ -661,6 +668,10 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         for rel, content in own:
             yield build.give(key, rel, content)
     _packed_done()
+
+    def then() -> None:  # the workers have every page to make: the store is kept meanwhile
+        facts_store.keep(told)
+        meanwhile()
     for key, doc in fresh.items():
         kept = [rel for rel in (f"tei/{doc.name}.xml", f"text/{doc.name}.txt")
                 if build.intact(key, rel)]
@@ -694,7 +705,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         pages = _pages(build, ordered, options, cache,
                        lambda doc, entry: entry.get("extra", []))
         yield from ((rel, KEEP) for rel in recorded["files"])
-        meanwhile()
+        then()
         yield from pages
         _sweep(build)
         return
@@ -726,7 +737,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
             yield build.give(EDITION, rel, data)
     finally:
         summaries.close()
-    meanwhile()  # (before the workers are waited for)
+    then()  # (before the workers are waited for)
     if index is not None:
         yield build.give(EDITION, edition.SEARCH_INDEX, Path(next(index)))
     yield from pages

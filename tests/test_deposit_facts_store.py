@@ -1,0 +1,131 @@
+"""The deposit takes each TEI file's checksums and facts from the HTML export that read it
+(:mod:`pipeline.deposit.facts_store`), and only while the file is as the export saw it.
+
+Through the commands, as ``make all`` runs them: convert, export html (+ text), deposit.  A
+file is trusted by its times only when it was last changed more than
+:data:`pipeline.incremental.RACY_NS` before it was read; the pages here are converted a
+moment before they are exported, so that margin is set to nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import incremental
+from pipeline.cli import main
+from pipeline.deposit import facts_store
+from pipeline.deposit.facts import read_facts
+from pipeline.tei.read import parse
+
+from conftest import SEEDS, sample_pages
+from deposit_edition import EDITION_TOML
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return exported(tmp_path, monkeypatch)
+
+
+def exported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The seeds and samples converted and exported (HTML and text, as ``make all`` does)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(incremental, "RACY_NS", 0)
+    (tmp_path / "source").mkdir()
+    for page in [*sorted(SEEDS.glob("*.txt")), *sample_pages()]:
+        shutil.copyfile(page, tmp_path / "source" / page.name)
+    (tmp_path / "edition.toml").write_text(EDITION_TOML, encoding="utf-8")
+    run("convert", "source", "-o", "tei", "--no-ner", "-j", "1")
+    run("export", "html", "tei", "-o", "build/html", "--text-output", "build/text", "-j", "2")
+    return tmp_path
+
+
+def deposit(out: str) -> dict[str, bytes]:
+    """A bag made from nothing into ``out``: its files' bytes, by path."""
+    run("deposit", "--format", "bagit", "-o", out)
+    return {str(p.relative_to(out)): p.read_bytes()
+            for p in sorted(Path(out).rglob("*")) if p.is_file()}
+
+
+def forget_deposits(edition: Path) -> None:
+    """Remove the deposits' own build records (what they learnt of the edition's files)."""
+    for record in (edition / "cache" / "builds").glob("deposit-*"):
+        record.unlink()
+
+
+def test_the_export_keeps_each_tei_files_checksums_and_facts(edition: Path) -> None:
+    told = facts_store.load()
+    files = sorted((edition / "tei").glob("*.xml"))
+    assert {str(p.resolve()) for p in files} <= set(told)
+    for path in files:
+        state, sha512, facts = facts_store.decode(told[str(path.resolve())])
+        data = path.read_bytes()
+        assert state.sha256 == hashlib.sha256(data).hexdigest()
+        assert sha512 == hashlib.sha512(data).hexdigest()
+        assert facts == read_facts(parse(data))  # what the deposit would read itself
+
+
+def test_a_deposit_with_the_exported_facts_is_the_one_made_without(edition: Path) -> None:
+    told = deposit("with")
+    facts_store.store_path().unlink()
+    forget_deposits(edition)
+    assert deposit("without") == told
+
+
+def retell(path: str, title: str) -> None:
+    """Change the title the store holds for ``path`` (not the file)."""
+    told = facts_store.load()
+    state, sha512, facts = facts_store.decode(told[path])
+    facts["header"]["title"] = title
+    told[path] = marshal.dumps((state.as_data(), sha512, facts))
+    facts_store.store_path().write_bytes(marshal.dumps(
+        {"format": facts_store.FORMAT, "code": incremental.code_digest(), "entries": told}))
+
+
+@pytest.mark.parametrize("linked", [False, True])
+def test_the_deposit_says_what_the_store_says_of_a_file_as_the_export_read_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, linked: bool) -> None:
+    """The store is taken at its word for a file whose size, times and inode are those the
+    export saw: a title changed in the store (not in the file) shows in the package; also
+    when ``tei/`` is a link to the folder (the export finds files by their real path)."""
+    if linked:
+        (tmp_path / "elsewhere").mkdir()
+        (tmp_path / "tei").symlink_to(tmp_path / "elsewhere")
+    made = exported(tmp_path, monkeypatch)
+    path = str(sorted((made / "tei").glob("*.xml"))[0].resolve())
+    retell(path, "Told by the export")
+    dc = deposit("bag")[f"data/metadata/dc/{Path(path).stem}.xml"]
+    assert b"Told by the export" in dc
+
+
+def test_a_tei_file_changed_after_the_export_is_read_again(edition: Path) -> None:
+    path = sorted((edition / "tei").glob("*.xml"))[0]
+    data = path.read_bytes()
+    title = read_facts(parse(data))["header"]["title"]
+    changed = data.replace(title.encode(), b"Changed by hand", 1)
+    assert changed != data
+    path.write_bytes(changed)
+    dc = deposit("bag")[f"data/metadata/dc/{path.stem}.xml"]
+    assert b"Changed by hand" in dc and title.encode() not in dc
+
+
+def test_a_store_that_cannot_be_read_is_no_store(edition: Path) -> None:
+    told = deposit("with")
+    facts_store.store_path().write_bytes(b"not marshal data")
+    assert facts_store.load() == {}
+    shutil.rmtree("with")
+    forget_deposits(edition)
+    assert deposit("with") == told
