@@ -12,8 +12,9 @@ linked in), and measures (:mod:`.measure`):
   empty cache of its answers and with a full one;
 - ``teipipe validate`` (all four layers, without its result cache), 1 core and all, then
   again with the cache; ``teipipe export html`` and ``export text``, 1 core and all, then
-  again with nothing changed; ``teipipe entities review``; ``teipipe deposit`` (BagIt and
-  DSpace SAF);
+  again with nothing changed; both editions and the review of names in one run, as ``make
+  all`` makes them; ``teipipe entities review`` alone; ``teipipe deposit`` (BagIt and DSpace
+  SAF, from nothing: without what an export keeps for it, :mod:`pipeline.deposit.facts_store`);
 - ``make all`` on the unchanged corpus, and after one page changed;
 - jing (one JVM, and one JVM per core side by side) and xmllint validating against tei_all,
   and Saxon-HE running ``document.xsl`` (:mod:`.tools`), on the same files, in the same run.
@@ -167,9 +168,13 @@ class Bench:
                     self.measure(f"export {kind}", command, "1", note="no --jobs")
                 self.measure(f"export {kind}, nothing changed", command, f"all ({self.jobs})")
         if "--text-output" in self.help("export", "html"):
-            self.both("export html + text, one pass",
+            # as `make all` runs it: both editions and the review of names from one reading
+            review = ["--review-output", "build/entities-review.tsv", "--review-format", "tsv"] \
+                if "--review-output" in self.help("export", "html") else []
+            self.both("export html + text" + (" + review" if review else "") + ", one pass",
                       [TEIPIPE, "export", "html", "tei", "-o", "build/html", "--text-output",
-                       "build/text"], clean=("build/html", "build/text", "cache/builds"))
+                       "build/text", *review],
+                      clean=("build/html", "build/text", "cache/builds"))
         self.both("entities review", [TEIPIPE, "entities", "review", "tei", "--format", "tsv",
                                       "-o", "build/entities-review.tsv"], clean=("cache/builds",))
         self.measure("deposit (BagIt + zip)", [TEIPIPE, "deposit", "-o", "build/deposit",
