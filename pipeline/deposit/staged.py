@@ -44,6 +44,7 @@ from pathlib import Path
 
 from .edition import PackageFile
 from .fixity import FileMemory, Fixity, fixity, fixity_of
+from .rawfile import write_new
 
 
 def key_of(*parts: object) -> str:
@@ -100,8 +101,7 @@ def restat(out: Path, record: dict[str, list],
 
 def write_file(path: str, data: bytes) -> Fixity:
     """Write a new file (see :meth:`Staged.making`); its fixity."""
-    with open(path, "wb") as handle:
-        handle.write(data)
+    write_new(path, data)
     return fixity_of(data)
 
 
