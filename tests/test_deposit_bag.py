@@ -274,6 +274,24 @@ def test_a_record_its_schema_rejects_is_reported_with_its_line(deposit_edition: 
                                           "line 2: ")
 
 
+def test_a_dublin_core_found_valid_before_is_neither_made_nor_checked_again(
+        deposit_edition: Path) -> None:
+    """The second package of a run has the same oai_dc as the first: its records are the
+    same but for it, and a METS that is not valid is still reported with both."""
+    edition, _notes = collect(deposit_edition)
+    d = edition.documents[0]
+    when = package_date(EPOCH, None, edition.documents)
+    files = [mets_file(f.role, f.rel, Fixity(1, "0" * 64, "0" * 128)) for f in d.files]
+    official = schemas.load()
+    first = records(d, edition.meta, when, files, official)
+    again = records(d, edition.meta, when, files, official, dc_valid=True)
+    assert again.dc is None and first.dc is not None
+    assert (again.terms, again.mets, again.problems) == (first.terms, first.mets, ())
+    strict = schemas.Schemas(mets=official.oai_dc, oai_dc=official.oai_dc)  # no METS passes
+    assert records(d, edition.meta, when, files, strict, dc_valid=True).problems == \
+        records(d, edition.meta, when, files, strict).problems
+
+
 def test_the_seed_cables_mets_and_bag_info_are_the_golden_ones(bag: Path,
                                                                update_golden: bool) -> None:
     stem = "1967-01-23_politburo-cable"

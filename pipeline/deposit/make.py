@@ -52,6 +52,9 @@ class Shared:
     #: A package folder made in this run that holds each edition file at its path in the
     #: edition: the packages made after it link their edition files from it (:mod:`.staged`).
     twins: str | None = None
+    #: The documents whose Dublin Core a package made in this run found valid: the same
+    #: record in every package of the run, checked once (:func:`.records.records`).
+    dc_valid: set[str] = field(default_factory=set)
     #: What is done once the last package of the run is made (see :func:`make_package`),
     #: each with the archive it needs written (None: none).
     pending: list[tuple[str | None, Callable[[], None]]] = field(default_factory=list)
@@ -311,7 +314,8 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
         notes.append(warning("W503", f"METS and Dublin Core not checked against their schemas: "
                              f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
     found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous.pop(),
-                                  shared.twins if shared else None)
+                                  shared.twins if shared else None,
+                                  shared.dc_valid if shared else None)
     notes.extend(found)
     if staged is None:
         memory.save()
