@@ -12,7 +12,7 @@ the ORIGINAL bundle, and the item's METS in a METADATA bundle.  Import with::
 from __future__ import annotations
 
 from collections.abc import Iterator, Set as AbstractSet
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from ..diagnostics import Diagnostic, error
 from ..files import display_path
@@ -77,7 +77,7 @@ def item_names(d: EditionDocument) -> list[tuple[str, str, PackageFile]]:
     named = []
     taken = {"dublin_core.xml", "contents"}
     for f in sorted(d.files, key=lambda f: (ROLES[f.role][0], f.rel)):
-        name = PurePosixPath(f.rel).name
+        name = f.rel.rpartition("/")[2]
         if name in taken:
             name = f"{f.role}-{name}"
         taken.add(name)
