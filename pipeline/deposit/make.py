@@ -195,12 +195,13 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
             return result, notes
         files, now = made_now
         archived = str(result.archive) if result.archive else None
-        memory.put("files", {"files": files})
+        memory.put("files" if now is not None else "heads", {"files": files})
 
         def save() -> None:
             memory.put("package", {
                 "inputs": stats, "documents": result.documents, "files": result.files,
-                "archive": archived, "outputs": _outputs_digest(now, archived),
+                "archive": archived,
+                "outputs": _outputs_digest(now, archived) if now is not None else None,
                 "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column,
                            d.hint] for d in notes]})
             memory.save()
@@ -220,13 +221,15 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
 
 def _restat(memory: BuildRecord, out: Path, archive: str | None) -> None:
     """The package record ``memory`` (read again from its file: holding it in memory while
-    the next package is made would cost as much again) with its files' times as they are
-    now."""
-    files, made = memory.get("files"), memory.get("package")
-    if files is None or made is None:
+    the next package is made would cost as much again) completed with its files' times as
+    they are now: it was saved without them (:func:`_make`), as a record no run takes any
+    file over by (``heads``, not ``files``; no digest of the outputs)."""
+    heads, made = memory.get("heads"), memory.get("package")
+    if heads is None or made is None:
         return
     now = snapshot(out)
-    memory.put("files", {"files": restat(out, files["files"], now)})
+    memory.drop("heads")
+    memory.put("files", {"files": restat(out, heads["files"], now)})
     memory.put("package", {**made, "outputs": _outputs_digest(now, archive)})
     memory.save()
 
@@ -289,16 +292,22 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
           source_date_epoch: str | None, shared: Shared | None,
           previous: list[dict | None], level: int,
           git: int | None,
-          ) -> tuple[Made, list[Diagnostic], tuple[dict, dict[str, list[int] | None]] | None]:
+          ) -> tuple[Made, list[Diagnostic],
+                     tuple[dict, dict[str, list[int] | None] | None] | None]:
     """Make the package; what comes back is what the next build needs to take its files
     over (:meth:`Staged.record`), with the :func:`.staged.snapshot` of the folder it was
     taken from (the digest of the outputs is too).  The archive is started first, in a
     child process where the system forks (:meth:`Shared.serialize`), so that it is written
     while this process looks at the package's files for that record.  ``previous`` holds
     the record of the package now at ``out``, in a list this lets go of once the package is
-    built, as it does of the edition: a zip needs only the checksums."""
+    built, as it does of the edition: a zip needs only the checksums.
+
+    When packages are to be made after this one in the run, which link files from it and
+    so change their times, the record comes without the files' times and no snapshot (None)
+    is taken: :func:`_restat` takes them once those packages are made."""
     memory = shared.memory if shared else FileMemory(None)
     edition, notes = shared.collect(root) if shared else collect(root, memory)
+    later = shared is not None and shared.uses > 0  # packages to make after this one
     inside = _inside_inputs(root, out)
     if inside:
         notes.append(error("E508", f"the output would lie inside the edition's {inside}/ "
@@ -341,6 +350,8 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                 shared.serialize(write, str(path))
     finally:  # what was learnt of the edition's files is kept, the archive written or not
         memory.save()
+    if later:
+        return made, notes, (staged.record(out), None)
     now = snapshot(out)
     return made, notes, (staged.record(out, now), now)
 
