@@ -16,7 +16,11 @@ pages (:mod:`~pipeline.export.passages`, :mod:`~pipeline.export.summary`,
 (:mod:`pipeline.export.text`): a seventh less CPU time for these (the lxml calls they make
 are most of the rest); and, for both editions, the TEI reader (:mod:`pipeline.tei.read`)
 and the search index's writer and word split (:mod:`~pipeline.export.search`,
-:mod:`~pipeline.export.words`).  Nothing else
+:mod:`~pipeline.export.words`); and the deposit's records of each document, made once per
+package in its worker processes (:mod:`pipeline.deposit.dublin_core`,
+:mod:`~pipeline.deposit.mets` and the writer of their text, :mod:`~pipeline.deposit.xmltext`):
+a quarter less CPU time for making them, their schema checks aside (0.146 -> 0.106 ms per
+document and DSpace package at 1,000 documents).  Nothing else
 changes: without a C compiler, or without ``make compile``, the same modules run as Python.
 
 mypyc makes C only of what it knows the type of, so these modules are written for it where
@@ -58,6 +62,7 @@ MODULES = tuple(f"pipeline/{name}.py" for name in (
     "export/document_html", "export/passages", "export/html_pieces", "export/summary",
     "export/text", "export/register", "export/search",
     "export/words",
+    "deposit/xmltext", "deposit/mets", "deposit/dublin_core",
 ))
 
 

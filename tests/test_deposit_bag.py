@@ -12,6 +12,8 @@ from urllib.parse import unquote
 
 import bagit
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline import vocab
@@ -19,6 +21,7 @@ from pipeline.deposit import schemas
 from pipeline.deposit.dublin_core import DC_NS
 from pipeline.deposit.edition import GROUPS, collect, package_date
 from pipeline.deposit.fixity import Fixity
+from pipeline.deposit.bag import walk_order
 from pipeline.deposit.make import make_package
 from pipeline.deposit.mets import METS_NS, XLINK_NS
 from pipeline.deposit.records import mets_file, records
@@ -274,6 +277,24 @@ def test_a_record_its_schema_rejects_is_reported_with_its_line(deposit_edition: 
                                           "line 2: ")
 
 
+def test_a_dublin_core_found_valid_before_is_neither_made_nor_checked_again(
+        deposit_edition: Path) -> None:
+    """The second package of a run has the same oai_dc as the first: its records are the
+    same but for it, and a METS that is not valid is still reported with both."""
+    edition, _notes = collect(deposit_edition)
+    d = edition.documents[0]
+    when = package_date(EPOCH, None, edition.documents)
+    files = [mets_file(f.role, f.rel, Fixity(1, "0" * 64, "0" * 128)) for f in d.files]
+    official = schemas.load()
+    first = records(d, edition.meta, when, files, official)
+    again = records(d, edition.meta, when, files, official, dc_valid=True)
+    assert again.dc is None and first.dc is not None
+    assert (again.terms, again.mets, again.problems) == (first.terms, first.mets, ())
+    strict = schemas.Schemas(mets=official.oai_dc, oai_dc=official.oai_dc)  # no METS passes
+    assert records(d, edition.meta, when, files, strict, dc_valid=True).problems == \
+        records(d, edition.meta, when, files, strict).problems
+
+
 def test_the_seed_cables_mets_and_bag_info_are_the_golden_ones(bag: Path,
                                                                update_golden: bool) -> None:
     stem = "1967-01-23_politburo-cable"
@@ -282,3 +303,15 @@ def test_the_seed_cables_mets_and_bag_info_are_the_golden_ones(bag: Path,
                  update_golden)
     check_golden("bag-info.txt", unsized((bag / "bag-info.txt").read_bytes()), update_golden)
     check_golden("README.md", (bag / "data" / "README.md").read_bytes(), update_golden)
+
+
+def _walk_order_reference(rel: str) -> list[tuple[int, str]]:
+    parts = rel.split("/")
+    return [(1, p) for p in parts[:-1]] + [(0, parts[-1])]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "a.b", "b-a", "A", "é", "a b"]),
+                         min_size=1, max_size=4).map("/".join), min_size=1, max_size=30))
+def test_walk_order_sorts_as_the_list_of_parts_does(paths: list[str]) -> None:
+    assert sorted(paths, key=walk_order) == sorted(paths, key=_walk_order_reference)

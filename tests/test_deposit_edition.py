@@ -5,13 +5,13 @@ through linked folders, linked files and ``..`` alike."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.deposit.edition import EditionDocument, PackageFile, _FileIndex, _group_files
+from pipeline.deposit.edition import EditionDocument, PackageFile, _FileIndex, _group_files, stem
 
 SOURCES = ["../source/a.txt", "../source/sub/b.txt", "../source/link.txt", "up/c.txt",
            "up/sub/../a.txt", "../source/sub/..", "../aside/d.txt", "../source/missing.txt",
@@ -61,3 +61,9 @@ def test_the_sources_are_found_at_all(tree: Path) -> None:
     assert {s for s in SOURCES if "{" not in s and reference(files, tree / "root", s)} == {
         "../source/a.txt", "../source/sub/b.txt", "../source/link.txt", "up/c.txt",
         "up/sub/../a.txt", "../source/./a.txt", "../source//sub/b.txt"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab.-_ é", min_size=1, max_size=12).filter(lambda n: n not in (".", "..")))
+def test_a_file_names_stem_is_the_one_pathlib_gives(name: str) -> None:
+    assert stem(name) == PurePosixPath(name).stem

@@ -150,6 +150,20 @@ def test_a_rerun_with_nothing_changed_keeps_both_packages(edition: Path,
     assert {name: (edition / "build" / name).stat().st_ino for name in PACKAGES} == made
 
 
+def test_a_run_stopped_before_the_bags_record_has_its_times_takes_nothing_over_from_it(
+        edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bag's record is saved without its files' times until the DSpace batch is made
+    (:func:`make._restat`): a run stopped in between leaves a record no file is taken over
+    by, and the next run makes the bag again, as from nothing."""
+    with monkeypatch.context() as stopped:
+        stopped.setattr(make, "_restat", lambda *_args: None)
+        deposit_both(edition, tmp_path / "cache")
+    made = (edition / "build" / "deposit").stat().st_ino
+    deposit_both(edition, tmp_path / "cache")
+    assert (edition / "build" / "deposit").stat().st_ino != made
+    assert outputs(edition) == fresh(edition, tmp_path)
+
+
 @pytest.mark.parametrize("fmt, name", [("bagit", "deposit"), ("dspace-saf", "dspace-saf")])
 def test_a_rerun_of_one_package_with_nothing_changed_keeps_it_and_its_zip(
         edition: Path, tmp_path: Path, fmt: str, name: str) -> None:

@@ -17,6 +17,7 @@ The bag is built beside the old one and replaces it only when complete.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from .. import __version__
 from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from . import output
-from .edition import GENERATED, GROUPS, Edition, EditionDocument, EditionMeta, PackageDate
+from .edition import GENERATED, GROUPS, Edition, EditionDocument, PackageDate
 from .fixity import FileMemory, Fixity
 from .mets import MetsFile, edition_mets
 from .readme import readme
@@ -47,13 +48,15 @@ AGENT = f"teipipe {__version__} (bagit.py {bagit.VERSION})"
 def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas | None,
               force: bool = False, memory: FileMemory | None = None,
               previous: dict | None = None,
-              twins: str | None = None) -> tuple[list[Diagnostic], Staged | None]:
+              twins: str | None = None,
+              dc_valid: set[str] | None = None) -> tuple[list[Diagnostic], Staged | None]:
     """Write the bag of ``edition`` to ``out``: the diagnostics say what went wrong; what
     was staged (None: nothing) gives each file's checksums.  ``previous`` is the record of
     the bag at ``out`` (:meth:`Staged.record`), whose files are taken over where they are
     still right; ``twins``, a folder of a package made before in the same run that holds
     each edition file at its path in the edition (``tei/x.xml``), which they are linked
-    from (:meth:`Staged.copy`)."""
+    from (:meth:`Staged.copy`); ``dc_valid`` learns the documents whose Dublin Core was
+    made and found valid (:func:`.records.records`)."""
     refused = output.refuse(out, is_bag, force)
     if refused:
         return [refused], None
@@ -61,7 +64,7 @@ def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
     try:
         staged = Staged(built, memory or FileMemory(None), out, previous,
                         update=bool(previous) and out.is_dir())
-        notes = write_payload(edition, when, schemas, staged, twins)
+        notes = write_payload(edition, when, schemas, staged, twins, dc_valid)
         if notes:
             output.discard(built)
             return notes, None
@@ -87,31 +90,36 @@ def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
 
 
 def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
-                  staged: Staged, twins: str | None = None) -> list[Diagnostic]:
+                  staged: Staged, twins: str | None = None,
+                  dc_valid: set[str] | None = None) -> list[Diagnostic]:
     """Every payload file into ``data/`` (:data:`PAYLOAD`): the edition's files, then the
-    metadata made for them and checked."""
+    metadata made for them and checked (``dc_valid``: see :func:`build_bag`)."""
     fixity = dict(zip((f.rel for f in edition.files), staged.copy_all(
         [(f.path, f"{PAYLOAD}/{f.rel}", twin_of(twins, f), f.role in GENERATED)
          for f in edition.files])))
     notes: list[Diagnostic] = []
     own: set[str] = set()
     docs = []
+    making: dict[int, tuple[tuple[str, ...], str]] = {}  # what each job sent makes, and its key
 
-    def jobs() -> Iterator[tuple[EditionDocument, list[MetsFile], tuple[str, ...], str,
-                                 list[str]]]:
-        """The documents whose records the old bag does not hold, with where they go."""
-        for d in edition.documents:
-            files = [mets_file(f.role, "../../" + f.rel, fixity[f.rel]) for f in d.files]
+    def jobs() -> Iterator[tuple[int, list[str]]]:
+        """The documents whose records the old bag does not hold (by their place in the
+        edition, which the workers hold: :mod:`.spread`), with where their records go."""
+        for n, d in enumerate(edition.documents):
             own.update(f.rel for f in d.files)
             made = (f"data/metadata/dc/{d.stem}.xml", f"data/metadata/mets/{d.stem}.xml")
-            key = key_of(d.stem, edition.meta, when.day.isoformat(), files)
+            key = key_of(d.stem, edition.meta, when.day.isoformat(), mets_files(d, fixity))
             docs.append((d.id, d.title, f"mets/{d.stem}.xml"))
             if not all(staged.take(rel, key) for rel in made):
-                yield d, files, made, key, [staged.making(rel) for rel in made]
+                making[n] = made, key
+                yield n, [staged.making(rel) for rel in made]
 
-    for (_d, _files, made, key, _paths), (found, problems) in spread(
-            _write_records, jobs(), (edition.meta, when, schemas)):
+    for (n, _paths), (found, problems) in spread(
+            _write_records, jobs(), (edition, fixity, when, schemas)):
         notes.extend(problems)
+        made, key = making.pop(n)
+        if schemas is not None and not problems and dc_valid is not None:
+            dc_valid.add(edition.documents[n].stem)
         for rel, fixity_of_rel in zip(made, found):
             staged.made(rel, fixity_of_rel, key)
     shared: list[MetsFile] = [mets_file("edition", "../" + f.rel, fixity[f.rel])
@@ -123,23 +131,38 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
     return notes
 
 
-def _write_records(job: tuple[EditionDocument, list[MetsFile], tuple[str, ...], str,
-                                list[str]],
-                   context: tuple[EditionMeta, PackageDate, Schemas | None],
+def mets_files(d: EditionDocument, fixity: dict[str, Fixity]) -> list[MetsFile]:
+    """The files of ``d`` as its METS in the bag lists them (``fixity``: by path in the
+    edition)."""
+    return [mets_file(f.role, "../../" + f.rel, fixity[f.rel]) for f in d.files]
+
+
+def _write_records(job: tuple[int, list[str]],
+                   context: tuple[Edition, dict[str, Fixity], PackageDate, Schemas | None],
                    ) -> tuple[list[Fixity], tuple[Diagnostic, ...]]:
     """A document's Dublin Core and METS written to their paths (in a worker process:
-    :mod:`.spread`); their fixity, and what the schemas say of them."""
-    (d, files, _made, _key, paths), (meta, when, schemas) = job, context
-    rec = records(d, meta, when, files, schemas)
+    :mod:`.spread`, which holds the edition and the files' fixity, so that a job is only
+    the document's place and where its records go); their fixity, and what the schemas say
+    of them."""
+    (n, paths), (edition, fixity, when, schemas) = job, context
+    d = edition.documents[n]
+    rec = records(d, edition.meta, when, mets_files(d, fixity), schemas)
     return [write_file(path, data) for path, data in zip(paths, (rec.dc, rec.mets))], \
         rec.problems
 
 
-def walk_order(rel: str) -> list[tuple[int, str]]:
+def walk_order(rel: str) -> tuple[tuple[int, str], ...]:
     """The place of a path in a sorted walk of the bag (bagit-python's manifest order): a
     folder's files by name, then its folders by name, each walked in turn."""
-    parts = rel.split("/")
-    return [(1, p) for p in parts[:-1]] + [(0, parts[-1])]
+    folder, _, name = rel.rpartition("/")
+    return _folder_order(folder) + ((0, name),)
+
+
+@functools.lru_cache(maxsize=4096)
+def _folder_order(folder: str) -> tuple[tuple[int, str], ...]:
+    """:func:`walk_order`'s part for the folders of a path (made once per folder: a folder
+    holds thousands of files)."""
+    return tuple((1, part) for part in folder.split("/")) if folder else ()
 
 
 def manifest(payload: list[tuple[str, Fixity]], alg: str) -> bytes:

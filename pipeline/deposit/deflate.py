@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from typing import BinaryIO, Callable, Iterator, Protocol
 
+from .rawfile import RawFile
+
 #: The level of the archives unless ``--compress-level`` says otherwise: ISA-L's 2, which
 #: deflates the 1,000-page bag's 142.7 MB to 31.8 MB in 0.27 CPU seconds, where zlib's 3 (the
 #: default before) took 1.03 s for 30.9 MB; the deposit of both zips from nothing takes a
@@ -99,7 +101,7 @@ def deflate(level: int) -> Deflate:
                        compresslevel=level))
 
 
-def pieces(handle: BinaryIO, buffer: bytearray) -> Iterator[memoryview]:
+def pieces(handle: BinaryIO | RawFile, buffer: bytearray) -> Iterator[memoryview]:
     """The content of an unbuffered file in pieces of exactly ``len(buffer)`` bytes (the last
     one shorter), read into ``buffer``: a read may give fewer bytes than asked for, and
     ISA-L's output would then change with it.  Each piece is valid until the next is asked

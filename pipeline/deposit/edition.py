@@ -16,7 +16,7 @@ import tomllib
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
 from lxml import etree
@@ -170,7 +170,7 @@ def collect(root: Path, memory: FileMemory | None = None) -> tuple[Edition, list
             message, line = problem
             notes.append(error("E502", message, file=display_path(Path(f.path)), line=line))
             continue
-        documents.append(index.files_of(EditionDocument(PurePosixPath(f.rel).stem, facts),
+        documents.append(index.files_of(EditionDocument(stem(f.rel.rpartition("/")[2]), facts),
                                         f, root))
     for d in documents:
         have = {f.role for f in d.files}
@@ -360,8 +360,16 @@ class _FileIndex:
 
 def _names(rel: str) -> set[str]:
     """The names a file answers to: its stem and the folders above it (not the group)."""
-    path = PurePosixPath(rel)
-    return {path.stem, *path.parent.parts[1:]}
+    parts = rel.split("/")
+    return {stem(parts[-1]), *parts[1:-1]}
+
+
+def stem(name: str) -> str:
+    """The stem of a file's name, as :class:`PurePosixPath` gives it (its last suffix cut,
+    unless that leaves nothing or the name ends with the dot), without making a path object
+    for each of the edition's files."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
 
 
 # ----------------------------------------------------------------------------- the date

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from ..incremental import BuildRecord, FileState, settings_digest, state_of
+from .rawfile import RawFile, read_whole, write_new
 
 #: Files are copied and hashed this many bytes at a time.
 CHUNK = 1 << 20
@@ -76,7 +77,7 @@ class FileMemory:
         (what was linked is what is hashed, whatever ``path`` is by now); the record
         learns it as ``path``."""
         sha256, sha512 = hashlib.sha256(), hashlib.sha512()
-        with open(linked, "rb", buffering=0) as source:
+        with RawFile(linked) as source:
             for piece in pieces(source):
                 sha256.update(piece)
                 sha512.update(piece)
@@ -104,16 +105,15 @@ class FileMemory:
         file with the same content, which costs the system less than writing a new one)
         and say so; else the bytes are written."""
         sha256, sha512 = hashlib.sha256(), hashlib.sha512()
-        with open(src, "rb", buffering=0) as source:
-            st = os.fstat(source.fileno())
+        with RawFile(src) as source:
+            st = source.stat()
             if placed is not None and st.st_size <= SMALL:
-                data = source.read()
+                data = source.read_all(st.st_size)
                 found = fixity(self._learn(src, FileState(
                     hashlib.sha256(data).hexdigest(), len(data), st.st_mtime_ns,
                     st.st_ctime_ns, st.st_ino, self.started), hashlib.sha512(data).hexdigest()))
                 if not placed(found.sha256):
-                    with open(dest, "wb") as target:
-                        target.write(data)
+                    write_new(dest, data)
                 return found
             with open(dest, "wb") as target:
                 for piece in pieces(source):
@@ -145,9 +145,7 @@ class FileMemory:
 def read_hashed(path: Path | str, started: int) -> tuple[bytes, FileState, str]:
     """The bytes of ``path``, its state (``started``: when the run began) and its SHA-512:
     what :meth:`FileMemory.learn` learns."""
-    with open(path, "rb") as handle:
-        st = os.fstat(handle.fileno())
-        data = handle.read()
+    data, st = read_whole(path)
     return data, state_of(data, st, started), hashlib.sha512(data).hexdigest()
 
 
@@ -158,7 +156,7 @@ def _key(path: Path | str) -> str:
     return path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path)
 
 
-def pieces(handle: BinaryIO) -> Iterator[memoryview]:
+def pieces(handle: BinaryIO | RawFile) -> Iterator[memoryview]:
     """The content of an unbuffered file, :data:`CHUNK` bytes at a time, read into one
     buffer per thread: allocating a fresh megabyte for each read of a small file costs the
     system more than the copy.  Each piece is valid until the next is asked for."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 from dataclasses import dataclass, field, replace
@@ -52,6 +53,9 @@ class Shared:
     #: A package folder made in this run that holds each edition file at its path in the
     #: edition: the packages made after it link their edition files from it (:mod:`.staged`).
     twins: str | None = None
+    #: The documents whose Dublin Core a package made in this run found valid: the same
+    #: record in every package of the run, checked once (:func:`.records.records`).
+    dc_valid: set[str] = field(default_factory=set)
     #: What is done once the last package of the run is made (see :func:`make_package`),
     #: each with the archive it needs written (None: none).
     pending: list[tuple[str | None, Callable[[], None]]] = field(default_factory=list)
@@ -74,6 +78,7 @@ class Shared:
         fresh list of its notes, which the package adds its own to."""
         if self.gathered is None:
             self.gathered = collect(root, self.memory)
+            gc.freeze()  # see finish()
         edition, notes = self.gathered
         self.uses -= 1
         if self.uses <= 0:
@@ -108,17 +113,29 @@ class Shared:
         """Do what waited for the last package of the run (see :func:`make_package`): the
         records brought up to date with their packages' files and archives, those whose
         archive is written already while the last archive is being written, the others
-        once it is."""
+        once it is.
+
+        Then the objects the run held from the time the edition was gathered (the edition,
+        the records of what is known of its files: a few hundred thousand dicts, lists and
+        strings that live as long as the run) are handed back to Python's cyclic garbage
+        collector, which :meth:`collect` had them left out of (``gc.freeze``): none is part
+        of a cycle, and each full pass of the collector walked them all, a tenth of the main
+        process's CPU time at 1,000 documents, and in the worker processes and archive
+        writers forked since, wrote to the memory pages the child shares with this process
+        (the collector's marks), which the system then copies."""
         ready = [job for archive, job in self.pending if not self.writes(archive)]
         later = [job for archive, job in self.pending if self.writes(archive)]
         self.pending.clear()
         try:
-            for job in ready:
+            try:
+                for job in ready:
+                    job()
+            finally:
+                self.wait()
+            for job in later:
                 job()
         finally:
-            self.wait()
-        for job in later:
-            job()
+            gc.unfreeze()
 
 
 @dataclass(frozen=True)
@@ -192,12 +209,13 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
             return result, notes
         files, now = made_now
         archived = str(result.archive) if result.archive else None
-        memory.put("files", {"files": files})
+        memory.put("files" if now is not None else "heads", {"files": files})
 
         def save() -> None:
             memory.put("package", {
                 "inputs": stats, "documents": result.documents, "files": result.files,
-                "archive": archived, "outputs": _outputs_digest(now, archived),
+                "archive": archived,
+                "outputs": _outputs_digest(now, archived) if now is not None else None,
                 "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column,
                            d.hint] for d in notes]})
             memory.save()
@@ -217,13 +235,15 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
 
 def _restat(memory: BuildRecord, out: Path, archive: str | None) -> None:
     """The package record ``memory`` (read again from its file: holding it in memory while
-    the next package is made would cost as much again) with its files' times as they are
-    now."""
-    files, made = memory.get("files"), memory.get("package")
-    if files is None or made is None:
+    the next package is made would cost as much again) completed with its files' times as
+    they are now: it was saved without them (:func:`_make`), as a record no run takes any
+    file over by (``heads``, not ``files``; no digest of the outputs)."""
+    heads, made = memory.get("heads"), memory.get("package")
+    if heads is None or made is None:
         return
     now = snapshot(out)
-    memory.put("files", {"files": restat(out, files["files"], now)})
+    memory.drop("heads")
+    memory.put("files", {"files": restat(out, heads["files"], now)})
     memory.put("package", {**made, "outputs": _outputs_digest(now, archive)})
     memory.save()
 
@@ -286,16 +306,22 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
           source_date_epoch: str | None, shared: Shared | None,
           previous: list[dict | None], level: int,
           git: int | None,
-          ) -> tuple[Made, list[Diagnostic], tuple[dict, dict[str, list[int] | None]] | None]:
+          ) -> tuple[Made, list[Diagnostic],
+                     tuple[dict, dict[str, list[int] | None] | None] | None]:
     """Make the package; what comes back is what the next build needs to take its files
     over (:meth:`Staged.record`), with the :func:`.staged.snapshot` of the folder it was
     taken from (the digest of the outputs is too).  The archive is started first, in a
     child process where the system forks (:meth:`Shared.serialize`), so that it is written
     while this process looks at the package's files for that record.  ``previous`` holds
     the record of the package now at ``out``, in a list this lets go of once the package is
-    built, as it does of the edition: a zip needs only the checksums."""
+    built, as it does of the edition: a zip needs only the checksums.
+
+    When packages are to be made after this one in the run, which link files from it and
+    so change their times, the record comes without the files' times and no snapshot (None)
+    is taken: :func:`_restat` takes them once those packages are made."""
     memory = shared.memory if shared else FileMemory(None)
     edition, notes = shared.collect(root) if shared else collect(root, memory)
+    later = shared is not None and shared.uses > 0  # packages to make after this one
     inside = _inside_inputs(root, out)
     if inside:
         notes.append(error("E508", f"the output would lie inside the edition's {inside}/ "
@@ -311,7 +337,8 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
         notes.append(warning("W503", f"METS and Dublin Core not checked against their schemas: "
                              f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
     found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous.pop(),
-                                  shared.twins if shared else None)
+                                  shared.twins if shared else None,
+                                  shared.dc_valid if shared else None)
     notes.extend(found)
     if staged is None:
         memory.save()
@@ -337,6 +364,8 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                 shared.serialize(write, str(path))
     finally:  # what was learnt of the edition's files is kept, the archive written or not
         memory.save()
+    if later:
+        return made, notes, (staged.record(out), None)
     now = snapshot(out)
     return made, notes, (staged.record(out, now), now)
 

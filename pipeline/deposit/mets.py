@@ -85,8 +85,9 @@ def document_mets(doc_id: str, label: str, kind: str, dc: Element,
                             ("xlink:href", _url(tei.href))], None)]))
         dmd_ids.append("dmd-tei")
     sec, ids = _file_sec(files, "file")
-    div = ("mets:div", [("TYPE", kind), ("LABEL", label), ("DMDID", " ".join(dmd_ids))],
-           [("mets:fptr", [("FILEID", file_id)], None) for file_id in ids])
+    pointers: list[Element] = [("mets:fptr", [("FILEID", file_id)], None) for file_id in ids]
+    div: Element = ("mets:div", [("TYPE", kind), ("LABEL", label),
+                                 ("DMDID", " ".join(dmd_ids))], pointers)
     return _root(doc_id, label, created, organization, [
         *dmd, sec, ("mets:structMap", [("TYPE", "logical"),
                                        ("LABEL", "the document and its files")], [div])])
@@ -98,12 +99,14 @@ def edition_mets(edition_id: str, label: str, documents: list[tuple[str, str, st
     the files of the edition as a whole.  ``documents`` holds (id, label, METS href)."""
     sec, ids = _file_sec(files, "edition-file") if files else (None, [])
     top: list[Element] = [("mets:fptr", [("FILEID", file_id)], None) for file_id in ids]
-    top += [("mets:div", [("TYPE", "document"), ("LABEL", doc_label), ("ORDER", str(order)),
-                          ("CONTENTIDS", doc_id)],
-             [("mets:mptr", [("LOCTYPE", "URL"), ("xlink:href", _url(href))], None)])
-            for order, (doc_id, doc_label, href) in enumerate(documents, 1)]
-    struct = ("mets:structMap", [("TYPE", "logical"), ("LABEL", "the edition and its documents")],
-              [("mets:div", [("TYPE", "edition"), ("LABEL", label)], top)])
+    for order, (doc_id, doc_label, href) in enumerate(documents, 1):
+        pointer: list[Element] = [("mets:mptr", [("LOCTYPE", "URL"),
+                                                 ("xlink:href", _url(href))], None)]
+        top.append(("mets:div", [("TYPE", "document"), ("LABEL", doc_label),
+                                 ("ORDER", str(order)), ("CONTENTIDS", doc_id)], pointer))
+    edition: list[Element] = [("mets:div", [("TYPE", "edition"), ("LABEL", label)], top)]
+    struct: Element = ("mets:structMap", [("TYPE", "logical"),
+                                          ("LABEL", "the edition and its documents")], edition)
     return document(_root(edition_id, label, created, organization,
                           [sec, struct] if sec is not None else [struct]))
 

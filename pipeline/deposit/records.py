@@ -22,26 +22,32 @@ from .xmltext import document
 @dataclass(frozen=True)
 class Records:
     terms: tuple[Term, ...]
-    dc: bytes  # oai_dc
+    dc: bytes | None  # oai_dc (None: not made, see :func:`records`)
     mets: bytes
     problems: tuple[Diagnostic, ...] = ()  # what the schemas say of them
 
 
 def records(d: EditionDocument, meta: EditionMeta, when: PackageDate, files: list[MetsFile],
-            schemas: Schemas | None) -> Records:
+            schemas: Schemas | None, dc_valid: bool = False) -> Records:
     """The Dublin Core and METS of ``d``, its files as ``files`` locates them, checked
-    against the official schemas (problems are reported for the document's TEI file)."""
+    against the official schemas (problems are reported for the document's TEI file).
+
+    ``dc_valid``: a package made before in this run found ``d``'s oai_dc valid.  It is the
+    same record in every package of a run (only the METS's hrefs differ), so it is neither
+    made again (:attr:`Records.dc` is None) nor checked again, unless the METS is not valid
+    and both are reported."""
     doc = d.doc
     terms = describe(d, doc, meta, when.day.isoformat())
     h = doc.header
     kind = vocab.DOC_TYPES.get(h.doc_type or "", ("document",))[0].lower()
-    written = document(oai_dc(terms))
+    written = None if dc_valid else document(oai_dc(terms))
     data = document(document_mets(doc.id, h.title or doc.id, kind, oai_dc(terms, inside=True),
                                   files, f"{when.day.isoformat()}T00:00:00Z", meta.organization))
     problems = ()
-    if schemas is not None and not (schemas.oai_dc.validate(parse(written))
+    if schemas is not None and not ((written is None or schemas.oai_dc.validate(parse(written)))
                                     and schemas.mets.validate(parse(data))):
-        problems = tuple(check(schemas, data, written, display_path(Path(d.files[0].path))))
+        problems = tuple(check(schemas, data, written or document(oai_dc(terms)),
+                               display_path(Path(d.files[0].path))))
     return Records(terms, written, data, problems)
 
 

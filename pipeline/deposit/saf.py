@@ -11,8 +11,8 @@ the ORIGINAL bundle, and the item's METS in a METADATA bundle.  Import with::
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path, PurePosixPath
+from collections.abc import Iterator, Set as AbstractSet
+from pathlib import Path
 
 from ..diagnostics import Diagnostic, error
 from ..files import display_path
@@ -40,8 +40,10 @@ METADATA_BUNDLE = "METADATA"
 def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas | None,
               force: bool = False, memory: FileMemory | None = None,
               previous: dict | None = None,
-              twins: str | None = None) -> tuple[list[Diagnostic], Staged | None]:
-    """Write the SAF batch of ``edition`` to ``out`` (as :func:`.bag.build_bag` does)."""
+              twins: str | None = None,
+              dc_valid: set[str] | None = None) -> tuple[list[Diagnostic], Staged | None]:
+    """Write the SAF batch of ``edition`` to ``out`` (as :func:`.bag.build_bag` does; the
+    documents in ``dc_valid`` have their Dublin Core found valid already)."""
     refused = output.refuse(out, is_saf, force)
     if refused:
         return [refused], None
@@ -54,7 +56,7 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
                          for d, named in items for _role, name, f in named])
         notes = write_items([(d, [(role, name, staged.fixity[f"{d.stem}/{name}"])
                                   for role, name, _f in named]) for d, named in items],
-                            edition, when, schemas, staged)
+                            edition, when, schemas, staged, dc_valid or set())
         if notes:
             output.discard(built)
             return notes, None
@@ -75,7 +77,7 @@ def item_names(d: EditionDocument) -> list[tuple[str, str, PackageFile]]:
     named = []
     taken = {"dublin_core.xml", "contents"}
     for f in sorted(d.files, key=lambda f: (ROLES[f.role][0], f.rel)):
-        name = PurePosixPath(f.rel).name
+        name = f.rel.rpartition("/")[2]
         if name in taken:
             name = f"{f.role}-{name}"
         taken.add(name)
@@ -85,37 +87,44 @@ def item_names(d: EditionDocument) -> list[tuple[str, str, PackageFile]]:
 
 def write_items(items: list[tuple[EditionDocument, list[tuple[str, str, Fixity]]]],
                 edition: Edition, when: PackageDate, schemas: Schemas | None,
-                staged: Staged) -> list[Diagnostic]:
+                staged: Staged, dc_valid: AbstractSet[str] = frozenset()) -> list[Diagnostic]:
     """The metadata of each document's item folder (its files, ``named`` (role, name,
     fixity), are in): its METS, ``dublin_core.xml`` and ``contents``, taken over from the
-    last batch or made (on every core: :mod:`.spread`); what the schemas say of them."""
-    def jobs() -> Iterator[tuple[EditionDocument, list[tuple[str, str, Fixity]],
-                                 tuple[str, ...], str, list[str]]]:
-        """The documents whose item metadata the old batch does not hold."""
-        for d, named in items:
+    last batch or made (on every core: :mod:`.spread`); what the schemas say of them (of
+    the Dublin Core of the documents in ``dc_valid``, nothing: found valid already)."""
+    making: dict[int, tuple[tuple[str, ...], str]] = {}  # what each job sent makes, and its key
+
+    def jobs() -> Iterator[tuple[int, list[str]]]:
+        """The documents whose item metadata the old batch does not hold (by their place in
+        ``items``, which the workers hold: :mod:`.spread`), with where it goes."""
+        for n, (d, named) in enumerate(items):
             mets_name = f"{d.stem}.mets.xml"
             made = (f"{d.stem}/{mets_name}", f"{d.stem}/dublin_core.xml", f"{d.stem}/contents")
             key = key_of(d.stem, edition.meta, when.day.isoformat(), _files(named))
             if not all(staged.take(rel, key) for rel in made):
-                yield d, named, made, key, [staged.making(rel) for rel in made]
+                making[n] = made, key
+                yield n, [staged.making(rel) for rel in made]
 
     notes: list[Diagnostic] = []
-    for (_d, _named, made, key, _paths), (found, problems) in spread(
-            _write_item, jobs(), (edition.meta, when, schemas)):
+    for (n, _paths), (found, problems) in spread(
+            _write_item, jobs(), (items, edition.meta, when, schemas, dc_valid)):
         notes.extend(problems)
+        made, key = making.pop(n)
         for rel, fixity in zip(made, found):
             staged.made(rel, fixity, key)
     return notes
 
 
-def _write_item(job: tuple[EditionDocument, list[tuple[str, str, Fixity]], tuple[str, ...],
-                           str, list[str]],
-                context: tuple[EditionMeta, PackageDate, Schemas | None],
+def _write_item(job: tuple[int, list[str]],
+                context: tuple[list[tuple[EditionDocument, list[tuple[str, str, Fixity]]]],
+                               EditionMeta, PackageDate, Schemas | None, AbstractSet[str]],
                 ) -> tuple[list[Fixity], tuple[Diagnostic, ...]]:
     """A document's METS, ``dublin_core.xml`` and ``contents`` written to their paths (in a
-    worker process: :mod:`.spread`); their fixity, and what the schemas say of them."""
-    (d, named, _made, _key, paths), (meta, when, schemas) = job, context
-    rec = records(d, meta, when, _files(named), schemas)
+    worker process: :mod:`.spread`, which holds the items, so that a job is only the item's
+    place and where its metadata goes); their fixity, and what the schemas say of them."""
+    (n, paths), (items, meta, when, schemas, dc_valid) = job, context
+    d, named = items[n]
+    rec = records(d, meta, when, _files(named), schemas, d.stem in dc_valid)
     return [write_file(path, data) for path, data in zip(paths, (
         rec.mets, dspace_dc(rec.terms), contents(named, f"{d.stem}.mets.xml")))], rec.problems
 

@@ -2,13 +2,16 @@
 
 Reading each TEI file's facts and making each document's Dublin Core and METS (built with
 lxml, checked against the official schemas, written to their files) is Python work that
-holds the interpreter: in threads it would run on one core at a time, and it was most of
-the time a deposit used one core of two.  Forked workers inherit what the parent loaded
-(the schemas, the edition's metadata), so a job carries only the document it is about, and
-what comes back is small (checksums, facts, diagnostics).  Results come back in the order
-of the jobs, so the package is the same bytes whatever the number of workers; jobs are
-taken from their iterator only a few shares ahead of the results, so that what is held
-for them does not grow with the edition.
+holds the interpreter: in threads it would run on one core at a time, and it was most of the
+time a deposit used one core of two.  Forked workers inherit what the parent loaded (the
+schemas, the edition, its files' checksums: the work's context, set before they are forked),
+so a job carries only what tells its document (a file's path, a document's place in the
+edition) and where its output goes: pickling each document with its facts and files for
+workers that held it already cost a third of what making and checking its records did (0.09
+ms against 0.31 ms a document).  What comes back is small (checksums, facts, diagnostics).
+Results come back in the order of the jobs, so the package is the same bytes whatever the
+number of workers; jobs are taken from their iterator only a few shares ahead of the
+results, so that what is held for them does not grow with the edition.
 """
 
 from __future__ import annotations

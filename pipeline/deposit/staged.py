@@ -44,6 +44,7 @@ from pathlib import Path
 
 from .edition import PackageFile
 from .fixity import FileMemory, Fixity, fixity, fixity_of
+from .rawfile import write_new
 
 
 def key_of(*parts: object) -> str:
@@ -87,21 +88,20 @@ def snapshot(out: Path | str) -> dict[str, list[int] | None]:
 
 def restat(out: Path, record: dict[str, list],
            now: dict[str, list[int] | None]) -> dict[str, list]:
-    """A :meth:`Staged.record` of ``out`` with each file's :func:`stat_of` as it is now
-    (``now``, its :func:`snapshot`: a link made since changed the change time); a file gone
-    since is left out."""
+    """A :meth:`Staged.record` of ``out`` taken without the files' times, with each file's
+    :func:`stat_of` as it is now (``now``, its :func:`snapshot`: a link made since changed
+    the change time); a file gone since is left out."""
     fresh = {}
-    for rel, kept in record.items():
+    for rel, head in record.items():
         st = now.get(os.path.join(out, rel))
         if st is not None:
-            fresh[rel] = kept[:-4] + st
+            fresh[rel] = head + st
     return fresh
 
 
 def write_file(path: str, data: bytes) -> Fixity:
     """Write a new file (see :meth:`Staged.making`); its fixity."""
-    with open(path, "wb") as handle:
-        handle.write(data)
+    write_new(path, data)
     return fixity_of(data)
 
 
@@ -225,10 +225,12 @@ class Staged:
         """Each file's path in the folder -> its SHA-256, what the archive reuses by."""
         return {rel: f.sha256 for rel, f in self.fixity.items()}
 
-    def record(self, out: Path, now: dict[str, list[int] | None]) -> dict[str, list]:
+    def record(self, out: Path, now: dict[str, list[int] | None] | None = None,
+               ) -> dict[str, list]:
         """What the next build needs to take files over from ``out`` (this package, put in
         place; ``now``: its :func:`snapshot`): per copied file its SHA-256, per made file its
-        key and checksums; then the file's size, times and inode."""
+        key and checksums; then the file's size, times and inode (without ``now``, not:
+        see :func:`restat`)."""
         made = {}
         for rel, found in self.fixity.items():
             if rel in self.keys:
@@ -237,8 +239,10 @@ class Staged:
                 head = [found.sha256]
             else:
                 continue  # made each time
-            path = os.path.join(out, rel)
-            made[rel] = [*head, *(now.get(path) or stat_of(path))]
+            if now is not None:
+                path = os.path.join(out, rel)
+                head += now.get(path) or stat_of(path)
+            made[rel] = head
         return made
 
     def _link(self, rel: str, key: str, kept: list) -> bool:

@@ -42,6 +42,7 @@ from typing import BinaryIO, Callable, Iterable
 
 from ..incremental import BuildRecord, settings_digest
 from .deflate import LEVEL, PIECE, deflate, name, pieces
+from .rawfile import RawFile
 from .zipstream import ZipStream
 
 #: Deflated data larger than this is kept in a temporary file until it is written.
@@ -135,7 +136,7 @@ def _deflate(path: str | Path, sha: str | None, level: int,
     packed: list[bytes] = []
     spill: BinaryIO | None = None
     crc = size = csize = 0
-    with open(path, "rb", buffering=0) as handle:
+    with RawFile(path) as handle:
         for piece in chain(pieces(handle, _buffer()), (None,)):
             if piece is None:
                 out = z.flush()
