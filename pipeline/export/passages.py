@@ -99,7 +99,7 @@ def metadata_passage(tree: etree._ElementTree) -> Passage:
     for action in header.iterfind("tei:profileDesc/tei:correspDesc/tei:correspAction", NS):
         role = "copy" if action.get("subtype") == "copy" else action.get("type", "sent")
         names = [el for el in action if isinstance(el.tag, str)
-                 and etree.QName(el).localname in ELEMENT_TYPES]
+                 and el.tag.rpartition("}")[2] in ELEMENT_TYPES]
         if not names:
             continue
         passage.add(_ROLES.get(role, role.capitalize()) + ": ")
@@ -109,7 +109,7 @@ def metadata_passage(tree: etree._ElementTree) -> Passage:
             start = len(passage.text)
             passage.add(" ".join("".join(el.itertext()).split()))
             passage.names.append(NameSpan(start, len(passage.text), ELEMENT_TYPES[
-                etree.QName(el).localname], refs_of(el), el.get("cert"), el.get("resp"), el))
+                el.tag.rpartition("}")[2]], refs_of(el), el.get("cert"), el.get("resp"), el))
         passage.add(". ")
     passage.text = passage.text.rstrip()
     return passage
