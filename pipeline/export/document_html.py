@@ -429,19 +429,23 @@ class _Page:
 
     def names(self) -> str:
         """Template ``names``: the register entries the document names, as cards."""
-        names = self.name_elements()
         pointers = set()
         named: set[str] = set()
-        for n in names:
-            ref, tokens = _pointers(n.get("ref"))
+        proposed = []  # (each attribute asked once: hundreds of names, an entry's id is
+        for n in self.name_elements():  # namespaced, and lxml parses its name each time)
+            raw = n.get("ref")
+            ref, tokens = _pointers(raw)
             pointers.add(ref)
             if " " in ref:
                 named.update(tokens)
-        entries = [e for s in self.root.iterchildren(T + "standOff") for e in s.iter(*_ENTRIES)
-                   if e.get(XML_ID) is not None
-                   and ("#" + e.get(XML_ID) in pointers or e.get(XML_ID) in named)]
-        proposed = [n for n in names if n.get("ref") is None
-                    and (n.get("cert") is not None or n.get("resp") is not None)]
+            if raw is None and (n.get("cert") is not None or n.get("resp") is not None):
+                proposed.append(n)
+        entries = []
+        for s in self.root.iterchildren(T + "standOff"):
+            for e in s.iter(*_ENTRIES):
+                ident = e.get(XML_ID)
+                if ident is not None and ("#" + ident in pointers or ident in named):
+                    entries.append(e)
         if not entries and not proposed:
             return ""
         out = ['<section class="names" id="names" aria-labelledby="names-h">'
