@@ -19,7 +19,7 @@ from pipeline.export.run import export_text
 from pipeline.export.sources import load
 from pipeline.export.text import (CORPUS_MARK, TSV_COLUMNS, WIDTH, corpus_text, corpus_tsv,
                                   diplomatic, document_text, edition_files, header_block,
-                                  metadata_row, reading_text, wrap_lines)
+                                  metadata_row, reading_text, tsv_line, wrap_lines)
 from pipeline.files import read_source
 from pipeline.tei.read import parse, read_tei
 from pipeline.tei.write import serialize
@@ -206,6 +206,20 @@ def test_corpus_tsv_has_one_clean_row_per_document() -> None:
     first = dict(zip(TSV_COLUMNS, rows[1]))
     assert first["date"] == "1967-01-23" and first["translator"] == "Merle Pribbenow"
     assert int(first["words"]) > 1000
+
+
+#: Any character, and white space of every kind (and the space, twice), often.
+_FIELD = st.text(st.one_of(st.characters(), st.sampled_from(
+    " \t\n\r\x0b\x0c\x1c\x85\u00a0\u2003\u2028\u3000a\u00e9")))
+
+
+@settings(max_examples=1000)
+@given(st.lists(_FIELD, min_size=len(TSV_COLUMNS), max_size=len(TSV_COLUMNS)))
+def test_tsv_line_puts_each_value_on_one_line(values: list[str]) -> None:
+    """Each value's runs of white space made one space, none at its ends: the regular
+    expression the fast path for most values stands for."""
+    expected = "\t".join(re.sub(r"\s+", " ", v).strip() for v in values) + "\n"
+    assert tsv_line(dict(zip(TSV_COLUMNS, values))) == expected
 
 
 # ----------------------------------------------------------------------------- command line

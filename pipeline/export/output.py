@@ -14,9 +14,11 @@ Each file is written atomically (:func:`pipeline.files.write_atomic`).
 
 from __future__ import annotations
 
+import errno
 import filecmp
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -51,10 +53,14 @@ def listed(out_dir: Path) -> set[str]:
     return {line for line in path.read_text(encoding="utf-8").splitlines() if line}
 
 
-def _same(target: Path, data: bytes | Path) -> bool:
+def _same(target: str, size: int, data: bytes | Path) -> bool:
+    """Whether the file ``target`` (of ``size`` bytes) holds ``data``."""
     if isinstance(data, Path):
         return filecmp.cmp(target, data, shallow=False)
-    return target.stat().st_size == len(data) and target.read_bytes() == data
+    if size != len(data):
+        return False
+    with open(target, "rb") as handle:
+        return handle.read() == data
 
 
 def safe(rel: str) -> bool:
@@ -88,8 +94,12 @@ def placed(out_dir: Path, rel: str, data: bytes, replace: bool, like: Path | Non
     outcome = place(out_dir, rel, data, replace, like)
     if outcome not in ("written", "unchanged"):
         return Placed(sha, outcome)
-    st = os.stat(out_dir / rel)
+    st = os.stat(os.path.join(out_dir, rel))
     return Placed(sha, outcome, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+
+
+#: The errors of ``stat`` that say "no file there" (as :meth:`pathlib.Path.exists` reads them).
+_ABSENT = frozenset((errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP))
 
 
 def place(out_dir: Path, rel: str, data: bytes | Path, replace: bool,
@@ -104,26 +114,35 @@ def place(out_dir: Path, rel: str, data: bytes | Path, replace: bool,
     second name of it (a hard link), where the file system allows, not a copy.  Making a
     file costs more than all else a plain text costs; a link makes none.  Both are
     outputs, and teipipe replaces a file by renaming a new one over it, never by
-    writing into it, so neither can change the other."""
-    target = out_dir / rel
-    if target.is_file():
-        if _same(target, data):
+    writing into it, so neither can change the other.
+
+    What is there is looked at with one ``stat`` of a string path: this runs for each of
+    the edition's tens of thousands of files, most of them new (no file there)."""
+    target = os.path.join(out_dir, rel)
+    try:
+        st = os.stat(target)
+    except OSError as exc:
+        if exc.errno not in _ABSENT:
+            raise
+        st = None
+    if st is not None:
+        if not stat.S_ISREG(st.st_mode):
+            return "in the way"
+        if _same(target, st.st_size, data):
             return "unchanged"
         if not replace:
             return "foreign"
-    elif target.exists():
-        return "in the way"
     elif like is not None and _linked(like, target):
         return "written"
     if isinstance(data, Path):
-        target.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         os.replace(data, target)
     else:
         write_atomic(target, data)
     return "written"
 
 
-def _linked(like: Path, target: Path) -> bool:
+def _linked(like: Path, target: str) -> bool:
     """Whether ``target`` (no file yet) was made a second name of the file ``like``: not
     where the file system has no links, or puts it on another device, or the folder is
     missing (:func:`place` then writes it)."""

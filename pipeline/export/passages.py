@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from lxml import etree
 
@@ -35,18 +34,22 @@ _SPACE = re.compile(r"\s+")
 _SUFFIX = re.compile(r"([A-Za-z]+)([0-9]*)")  # ASCII digits, as the stylesheet reads them
 
 
-class NameSpan(NamedTuple):
+class NameSpan:
     """A name in a passage: where it is in the passage text and what the TEI says of it.
-    (A named tuple, not a frozen dataclass: made for every name of every document, and a
-    frozen dataclass takes four times as long to make.)"""
+    (A class with an ``__init__`` of its own, not a frozen dataclass nor a named tuple:
+    made for every name of every document, and compiled (:mod:`pipeline.native`) it is a
+    C struct, made and read without Python's calls; a named tuple's fields are looked up
+    as properties, and it is made by a function in Python.)"""
 
-    start: int
-    end: int
-    type: str  # person | place | org
-    refs: tuple[str, ...]  # register ids, all candidates; () for a name nobody linked yet
-    cert: str | None
-    resp: str | None
-    element: etree._Element
+    def __init__(self, start: int, end: int, type: str, refs: tuple[str, ...],
+                 cert: str | None, resp: str | None, element: etree._Element) -> None:
+        self.start = start
+        self.end = end
+        self.type = type  # person | place | org
+        self.refs = refs  # register ids, all candidates; () for a name nobody linked yet
+        self.cert = cert
+        self.resp = resp
+        self.element = element
 
 
 @dataclass(slots=True)
@@ -96,7 +99,7 @@ def metadata_passage(tree: etree._ElementTree) -> Passage:
     for action in header.iterfind("tei:profileDesc/tei:correspDesc/tei:correspAction", NS):
         role = "copy" if action.get("subtype") == "copy" else action.get("type", "sent")
         names = [el for el in action if isinstance(el.tag, str)
-                 and etree.QName(el).localname in ELEMENT_TYPES]
+                 and el.tag.rpartition("}")[2] in ELEMENT_TYPES]
         if not names:
             continue
         passage.add(_ROLES.get(role, role.capitalize()) + ": ")
@@ -106,7 +109,7 @@ def metadata_passage(tree: etree._ElementTree) -> Passage:
             start = len(passage.text)
             passage.add(" ".join("".join(el.itertext()).split()))
             passage.names.append(NameSpan(start, len(passage.text), ELEMENT_TYPES[
-                etree.QName(el).localname], refs_of(el), el.get("cert"), el.get("resp"), el))
+                el.tag.rpartition("}")[2]], refs_of(el), el.get("cert"), el.get("resp"), el))
         passage.add(". ")
     passage.text = passage.text.rstrip()
     return passage

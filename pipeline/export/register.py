@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, Sequence
+from typing import Sequence
 
 from lxml import etree
 
@@ -67,20 +67,24 @@ class Entry:
     sort_key: str
 
 
-class Occurrence(NamedTuple):
+class Occurrence:
     """One name in one document: where (passage id and label) and a snippet around it.
-    (A named tuple: made for every name of every document, see :class:`.passages.NameSpan`.)"""
+    (A class with an ``__init__`` of its own: made for every name of every document, see
+    :class:`.passages.NameSpan`.)"""
 
-    source: str  # the source's name
-    passage: str  # the fragment id of the passage ("meta" for the header)
-    label: str
-    before: str
-    match: str
-    after: str
-    type: str
-    refs: tuple[str, ...]
-    cert: str | None
-    resp: str | None
+    def __init__(self, source: str, passage: str, label: str, before: str, match: str,
+                 after: str, type: str, refs: tuple[str, ...], cert: str | None,
+                 resp: str | None) -> None:
+        self.source = source  # the source's name
+        self.passage = passage  # the fragment id of the passage ("meta" for the header)
+        self.label = label
+        self.before = before
+        self.match = match
+        self.after = after
+        self.type = type
+        self.refs = refs
+        self.cert = cert
+        self.resp = resp
 
     @property
     def proposed(self) -> bool:

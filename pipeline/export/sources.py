@@ -10,7 +10,7 @@ file and line and left out, and the others go on.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Protocol, TypeVar
 
@@ -31,6 +31,13 @@ class Source:
     data: bytes  # the file as it is (the HTML edition offers it for download)
     tree: etree._ElementTree
     doc: Document
+    #: Every node of the tree, held while the source is: lxml makes the Python object of a
+    #: node when it is asked for and drops it when nothing holds it, so each walk of the
+    #: tree made and freed them all again; the exporters walk a tree six times and more
+    #: (its document, passages, names, standOff, page), and with the nodes held they reuse
+    #: them (and the tag lxml keeps on each): 1.4 % fewer instructions for the work of the
+    #: export's worker on 100 documents (callgrind, the modules run as Python).
+    nodes: list = field(default_factory=list, repr=False, compare=False)
 
     @property
     def id(self) -> str:
@@ -75,6 +82,7 @@ def read(path: Path) -> tuple[Source | None, list[Diagnostic]]:
     try:
         data = path.read_bytes()
         tree = parse(data)
+        nodes = list(tree.iter())
         doc = read_tei(tree, authority=False)  # the editions read entries from the tree
     except OSError as exc:
         return None, [error("E404", f"cannot be read: {exc.strerror}", file=where)]
@@ -87,7 +95,7 @@ def read(path: Path) -> tuple[Source | None, list[Diagnostic]]:
                             hint="compare with a file `teipipe convert` wrote")]
     if not doc.id:
         return None, [error("E402", "the TEI root has no xml:id", file=where)]
-    return Source(path, path.stem, data, tree, doc), []
+    return Source(path, path.stem, data, tree, doc, nodes), []
 
 
 class Readable(Protocol):

@@ -97,7 +97,11 @@ def summarize(source: Source) -> Summary:
     postings: dict[str, list[int]] = {}
     for k, p in enumerate(found):
         for word in set(words(p.text)):  # (in any order: the index sorts the words)
-            postings.setdefault(word, []).append(k)
+            got = postings.get(word)  # (setdefault would make a list for each word)
+            if got is None:
+                postings[word] = [k]
+            else:
+                got.append(k)
     linked, proposed = _groups(source, found, meta)
     # what tells the search index's inputs apart: one line per passage, its text as JSON
     # (no line end, no NUL in it) and its register ids; not repr(search), 2.5 times slower

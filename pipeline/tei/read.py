@@ -59,6 +59,9 @@ _ABSTRACT: Final = tei("abstract")
 _TERM: Final = tei("term")
 _GAP_KINDS = {"omitted": "omission", "illegible": "illegible", "garbled": "garbled"}
 _LINE_END = re.compile(r"^\n[ \t\u00a0]*")
+#: Compiled here, not looked up in ``re``'s cache by their text for each file.
+_PSEUDO_ATTRIBUTE: Final = re.compile(r'([\w-]+)="([^"]*)"')
+_PROGRAMME: Final = re.compile(r"\((\w+)\)")
 
 
 class TEIError(Exception):
@@ -88,7 +91,7 @@ def record(tree: etree._ElementTree) -> dict[str, str]:
     node = tree.getroot().getprevious()
     while node is not None:
         if isinstance(node, etree._ProcessingInstruction) and node.target == PI_TARGET:
-            return dict(re.findall(r'([\w-]+)="([^"]*)"', node.text or ""))
+            return dict(_PSEUDO_ATTRIBUTE.findall(node.text or ""))
         node = node.getprevious()
     return {}
 
@@ -218,7 +221,7 @@ def read_header(root: etree._Element) -> Header:
     programme = None
     resp = _first_text(_kids(resp_stmts, _RESP))
     if resp:
-        m = re.search(r"\((\w+)\)", resp)
+        m = _PROGRAMME.search(resp)
         programme = m.group(1) if m else None
     translator = obtained = None
     for stmt in resp_stmts:
