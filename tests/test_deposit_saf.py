@@ -4,6 +4,8 @@ only from DSpace's default registry, every file listed once in ``contents``."""
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -14,7 +16,7 @@ from pipeline.deposit import schemas
 from pipeline.deposit.make import make_package
 from pipeline.deposit.mets import METS_NS, XLINK_NS
 
-from deposit_edition import tree_bytes
+from deposit_edition import make_edition, tree_bytes
 from test_deposit_bag import check_golden, unsized
 
 #: DSpace's default Dublin Core registry (dspace/config/registries/dublin-core-types.xml),
@@ -132,3 +134,35 @@ def test_a_sample_items_files_are_the_golden_ones(saf: Path, update_golden: bool
     check_golden("saf/06_lavrentiev-cable-tehran/mets.xml",
                  unsized((item / "06_lavrentiev-cable-tehran.mets.xml").read_bytes()),
                  update_golden)
+
+
+def test_the_html_editions_copies_of_the_tei_and_text_are_listed_once(
+        tmp_path: Path) -> None:
+    """The export puts a copy of each TEI and text file beside the HTML pages (their
+    download links); the item holds those bytes once, described as what they are, while a
+    file of the HTML edition with other bytes stays one of the reading edition's files."""
+    root = make_edition(tmp_path / "edition")
+    stem = "1967-01-23_politburo-cable"
+    html = root / "build" / "html"
+    for folder in ("tei", "text", "figures"):
+        (html / folder).mkdir()
+    os.link(root / "tei" / f"{stem}.xml", html / "tei" / f"{stem}.xml")
+    shutil.copyfile(root / "build" / "text" / f"{stem}.txt", html / "text" / f"{stem}.txt")
+    (html / "figures" / f"{stem}.txt").write_text("not the text edition\n", encoding="utf-8")
+    out = tmp_path / "dspace-saf"
+    made, notes = make_package(root, out, "dspace-saf", None, False, "1700000000")
+    assert made.folder == out and not notes, [d.format() for d in notes]
+    item = out / stem
+    lines = {line[0]: line[-1].removeprefix("description:") for line in contents(item)}
+    assert lines == {
+        f"{stem}.html": "Reading edition (HTML)",
+        f"{stem}.txt": "Reading edition (HTML)",  # the figure: other bytes
+        f"{stem}.xml": "TEI P5 encoding: the edition's master file",
+        f"text-{stem}.txt": "Plain-text edition",
+        f"source-{stem}.txt": "The archive page the TEI was made from (plain text)",
+        f"{stem}.mets.xml": "METS: the item's files with their SHA-256 checksums"}
+    assert (item / f"{stem}.txt").read_bytes() == b"not the text edition\n"
+    assert (item / f"text-{stem}.txt").read_bytes() == \
+        (root / "build" / "text" / f"{stem}.txt").read_bytes()
+    mets = etree.parse(str(item / f"{stem}.mets.xml")).getroot()
+    assert len(mets.findall(".//mets:file", M)) == 5

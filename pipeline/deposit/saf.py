@@ -11,6 +11,8 @@ the ORIGINAL bundle, and the item's METS in a METADATA bundle.  Import with::
 
 from __future__ import annotations
 
+import filecmp
+import os
 from collections.abc import Iterator, Set as AbstractSet
 from pathlib import Path
 
@@ -73,16 +75,41 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
 
 
 def item_names(d: EditionDocument) -> list[tuple[str, str, PackageFile]]:
-    """(role, name in the item folder, file) of a document's files, in ``contents`` order."""
+    """(role, name in the item folder, file) of a document's files, in ``contents`` order.
+
+    The HTML edition holds its own copies of each document's TEI and plain text (what its
+    download links point to, ``html/tei/x.xml``); an item lists those bytes once, as its
+    TEI and its plain text, not a second time as part of the reading edition."""
     named = []
     taken = {"dublin_core.xml", "contents"}
-    for f in sorted(d.files, key=lambda f: (ROLES[f.role][0], f.rel)):
+    for f in sorted(_without_copies(d.files), key=lambda f: (ROLES[f.role][0], f.rel)):
         name = f.rel.rpartition("/")[2]
         if name in taken:
             name = f"{f.role}-{name}"
         taken.add(name)
         named.append((f.role, name, f))
     return named
+
+
+def _without_copies(files: tuple[PackageFile, ...]) -> list[PackageFile]:
+    """``files`` less the HTML edition's files that are a copy of the document's TEI or
+    plain-text file: same name and same bytes."""
+    own = {_name(f): f.path for f in files if f.role in ("tei", "text")}
+    return [f for f in files
+            if not (f.role == "html" and _name(f) in own and _same_bytes(f.path, own[_name(f)]))]
+
+
+def _name(f: PackageFile) -> str:
+    return f.rel.rpartition("/")[2]
+
+
+def _same_bytes(a: str, b: str) -> bool:
+    """Whether files ``a`` and ``b`` hold the same bytes (the export links its copies, so
+    they are mostly one file)."""
+    sa, sb = os.stat(a), os.stat(b)
+    if (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino):
+        return True
+    return sa.st_size == sb.st_size and filecmp.cmp(a, b, shallow=False)
 
 
 def write_items(items: list[tuple[EditionDocument, list[tuple[str, str, Fixity]]]],
