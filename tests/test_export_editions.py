@@ -291,6 +291,10 @@ def test_a_file_that_cannot_be_linked_is_written(tmp_path: Path) -> None:
     assert place(tmp_path, "three.txt", b"text", True, like=tmp_path / "a/one.txt") == "written"
     assert (tmp_path / "three.txt").stat().st_ino != (tmp_path / "a" / "one.txt").stat().st_ino
     assert (tmp_path / "three.txt").read_bytes() == b"text"
+    assert place(tmp_path, "new/folder/four.txt", b"text", False,
+                 like=tmp_path / "a/one.txt") == "written"  # (a folder not made yet)
+    assert (tmp_path / "new/folder/four.txt").stat().st_ino == \
+        (tmp_path / "a" / "one.txt").stat().st_ino
 
 
 # An export never loses what an earlier export wrote because an input could not be read: a

@@ -144,8 +144,22 @@ def place(out_dir: Path, rel: str, data: bytes | Path, replace: bool,
 
 def _linked(like: Path, target: str) -> bool:
     """Whether ``target`` (no file yet) was made a second name of the file ``like``: not
-    where the file system has no links, or puts it on another device, or the folder is
-    missing (:func:`place` then writes it)."""
+    where the file system has no links, or puts it on another device, or ``like`` is
+    missing (:func:`place` then writes it).  A folder of ``target`` not made yet (the first
+    file of an edition built from nothing) is made, then linked into."""
+    try:
+        os.link(like, target)
+    except FileNotFoundError:
+        if not os.path.isfile(like):
+            return False
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        return _linked_once(like, target)
+    except OSError:
+        return False
+    return True
+
+
+def _linked_once(like: Path, target: str) -> bool:
     try:
         os.link(like, target)
     except OSError:
