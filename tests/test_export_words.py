@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.export.register import fold
+from pipeline.export.text import count_words
 from pipeline.export.words import split, words
 
 _WORD = re.compile(r"[^\W_]+")
@@ -39,3 +40,15 @@ def test_examples() -> None:
     assert words("Dubček’s 2nd_visit, 1968–69") == [
         "dubcek", "s", "2nd", "visit", "1968", "69"]
     assert words("") == [] and words(" _- ") == []
+
+
+@settings(max_examples=1000)
+@given(_TEXT)
+def test_count_is_the_regular_expression(text: str) -> None:
+    """corpus.tsv's count of words (:func:`pipeline.export.text.count_words`)."""
+    assert count_words(text) == len(_WORD.findall(text))
+
+
+def test_count_examples() -> None:
+    assert count_words("Dubček’s 2nd_visit, 1968–69 “at” Ⅻ") == 8
+    assert count_words("") == 0 and count_words(" _—’ ") == 0 and count_words("é") == 1

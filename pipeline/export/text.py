@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import Iterable, Iterator, Sequence
+from typing import Final, Iterable, Iterator, Sequence
 
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
                      DateText, Document, Enclosure, Field, Head, Inline, Item, LineBreak,
@@ -365,7 +365,27 @@ TSV_COLUMNS = ("id", "file", "date", "date_text", "title", "kind", "classificati
                "original_language", "translator", "funder", "record", "words", "characters",
                "summary")
 
-_WORD = re.compile(r"[^\W_]+")
+#: The bytes of ASCII (deleted from UTF-8, they leave the characters beyond it).
+_ASCII: Final = bytes(range(128))
+#: A byte of UTF-8 as :func:`count_words` marks it: an ASCII letter or digit, or any byte
+#: of a character beyond ASCII, as ``a``; any other byte as a space.
+_RUNS: Final = bytes(97 if code > 127 or chr(code).isalnum() else 32 for code in range(256))
+
+
+def count_words(text: str) -> int:
+    """The number of words of a text: runs of letters and digits, as many as
+    ``re.findall(r"[^\\W_]+", text)`` finds (``[^\\W_]`` is ``str.isalnum``), without
+    a regular expression nor a string of each word (a fifth of the cost on a cable).  In
+    its UTF-8, each character beyond ASCII that is not a letter or digit (a cable has a
+    few kinds: quotes, dashes) is made a space; then every byte that is part of a word is
+    ``a``, every other a space, and a word starts where an ``a`` follows a space (or the
+    text starts with one).  (UTF-8 finds a character's bytes only where it is.)"""
+    data = text.encode("utf-8", "surrogatepass")
+    for char in set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass")):
+        if not char.isalnum():
+            data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
+    marked = data.translate(_RUNS)
+    return marked.count(b" a") + marked.startswith(b"a")
 
 
 def metadata_row(doc: Document, file: str) -> dict[str, str]:
@@ -381,7 +401,7 @@ def metadata_row(doc: Document, file: str) -> dict[str, str]:
         "reference": h.archive_reference or "", "document_number": h.doc_number or "",
         "original_language": h.source_language or "", "translator": h.translator or "",
         "funder": h.funder or "", "record": h.record_id or "",
-        "words": str(len(_WORD.findall(text))), "characters": str(len(text)),
+        "words": str(count_words(text)), "characters": str(len(text)),
         "summary": h.summary or "",
     }
 
