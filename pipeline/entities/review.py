@@ -22,12 +22,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from lxml import etree
 
 from .. import incremental
 from ..incremental import BuildRecord, FileState, record_path, settings_digest
+from ..model import Name
 from ..tei.ns import NAME_ELEMENTS, NS
 from ..tei.read import TEIError, name_node, parse, read_tei, read_text
 from ..validate import body_text
@@ -99,6 +100,14 @@ def mentions(path: Path, data: bytes | None = None, tree: etree._ElementTree | N
             text, names = located_names(read_text(tree))
     except (TEIError, etree.XMLSyntaxError, OSError) as exc:
         raise TEIError(f"{path}: {exc}") from None
+    return mentions_in(text, names)
+
+
+def mentions_in(text: str, names: Iterable[tuple[int, int, Name]]) -> list[Mention]:
+    """The proposed and ambiguous names among ``names`` (start, end, name) of the document
+    text ``text`` (as :func:`pipeline.entities.score.located_names` gives them): what
+    :func:`mentions` gives for the file that holds them.  (The export's workers, which
+    have read the document, take its text and names from :func:`.export.text.located_names`.)"""
     out = []
     for start, end, node in names:
         proposed = node.ref is None and (node.resp or "").endswith(".ner")
