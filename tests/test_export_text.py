@@ -17,9 +17,10 @@ from hypothesis import strategies as st
 from pipeline.cli import main
 from pipeline.export.run import export_text
 from pipeline.export.sources import load
-from pipeline.export.text import (CORPUS_MARK, TSV_COLUMNS, WIDTH, corpus_text, corpus_tsv,
-                                  diplomatic, document_text, edition_files, header_block,
-                                  metadata_row, reading_text, tsv_line, wrap_lines)
+from pipeline.export.text import (CORPUS_MARK, TSV_COLUMNS, WIDTH, corpus_part, corpus_text,
+                                  corpus_tsv, diplomatic, document_text, edition_files,
+                                  header_block, layout, metadata_row, reading_text, tsv_line,
+                                  wrap_lines)
 from pipeline.files import read_source
 from pipeline.tei.read import parse, read_tei
 from pipeline.tei.write import serialize
@@ -112,6 +113,18 @@ def test_reading_text_has_every_word_of_the_source_in_order(path: Path, width: i
     assert words(text) == words(diplomatic(body))
     if width >= 40 and "hostile" not in path.stem:  # wider than any label and word: fits
         assert max(len(line) for line in text.splitlines()) <= width
+
+
+@pytest.mark.parametrize("path", SEEDS + sorted(FIXTURES.glob("*.xml")), ids=lambda p: p.stem)
+def test_one_layout_serves_every_width(path: Path) -> None:
+    """The export lays a body out once (:func:`layout`) for its download and corpus.txt:
+    each is what it would be laid out on its own, in either order."""
+    doc = doc_of(path)
+    units = layout(doc.body)
+    for width in (WIDTH, 0, 40, WIDTH):
+        assert document_text(doc, width, units=units) == document_text(doc, width)
+    assert corpus_part(doc, units=units) == corpus_text([doc])
+    assert corpus_part(doc, True, units) == corpus_text([doc], True)
 
 
 def test_width_zero_puts_each_paragraph_on_one_line() -> None:

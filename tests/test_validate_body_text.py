@@ -17,6 +17,7 @@ from pipeline.batch import convert_many
 from pipeline.bench import corpus
 from pipeline.entities import score
 from pipeline.entities.register import load_register
+from pipeline.export import text as export_text
 from pipeline.export.text import diplomatic
 from pipeline.tei.ns import TEI_NS
 from pipeline.tei.read import _inline as read_inline
@@ -126,6 +127,7 @@ def _agree(tree: etree._ElementTree) -> str | None:
     quick = document_text(tree)
     if quick is not None:
         assert quick == _long_way(tree)
+    _export_agrees(tree)
     located = located_names(tree)
     if located is not None:
         text, spans = located
@@ -139,6 +141,20 @@ def _agree(tree: etree._ElementTree) -> str | None:
             some = [el for _start, _end, el in spans][half::2]
             assert located_names(tree, some) == (text, [s for s in spans if s[2] in some])
     return quick
+
+
+def _export_agrees(tree: etree._ElementTree) -> None:
+    """The export's names to review come from the document it read: the text and names of
+    its one walk (:func:`pipeline.export.text.located_names`) are the long way's."""
+    try:
+        body = read_text(tree)
+    except Exception:  # noqa: BLE001 - a file the reader refuses is not exported
+        return
+    long_way = score.located_names(body)
+    text, spans = export_text.located_names(body)
+    assert text == long_way[0]
+    assert len(spans) == len(long_way[1])
+    assert all(a[:2] == b[:2] and a[2] is b[2] for a, b in zip(spans, long_way[1]))
 
 
 def _long_way_names(tree: etree._ElementTree):

@@ -7,9 +7,9 @@ proposal means adding it to the register (``teipipe register add``, or by editin
 the next ``make all`` links it everywhere.
 
 ``teipipe export html|text --review-output`` writes the same review in the same run as the
-editions: their workers find each file's names (:func:`mentions`) in the tree they parsed
-for the edition, and :func:`collect` reads only the files they did not (one gathering, one
-build record, for both commands).
+editions: their workers find each file's names (:func:`mentions_in`) in the document they
+read for the edition, and :func:`collect` reads only the files they did not (one gathering,
+one build record, for both commands).
 """
 
 from __future__ import annotations
@@ -22,12 +22,13 @@ from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 from lxml import etree
 
 from .. import incremental
 from ..incremental import BuildRecord, FileState, record_path, settings_digest
+from ..model import Name
 from ..tei.ns import NAME_ELEMENTS, NS
 from ..tei.read import TEIError, name_node, parse, read_tei, read_text
 from ..validate import body_text
@@ -72,20 +73,17 @@ class Proposal:
                 "documents": self.documents, "contexts": self.contexts}
 
 
-def mentions(path: Path, data: bytes | None = None, tree: etree._ElementTree | None = None,
-             ) -> list[Mention]:
+def mentions(path: Path, data: bytes | None = None) -> list[Mention]:
     """The proposed and ambiguous names of one TEI file: (type, name, candidates of an
     ambiguous name, cert, context), in document order; ``data``: the file's bytes, when the
-    caller has read them already (they are parsed as the file would be, errors and all);
-    ``tree``: the file's tree, when the caller has parsed it already (the export's workers).
+    caller has read them already (they are parsed as the file would be, errors and all).
 
     The text and the names' places in it are read straight from the tree
     (:func:`pipeline.validate.body_text.located_names`, less than half the cost of reading the
     document model); the model only where that walk gives up.
     """
     try:
-        if tree is None:
-            tree = _parse(path, data)
+        tree = _parse(path, data)
         body = tree.getroot().find("tei:text/tei:body", NS)
         wanted = None if body is None else _to_review(body)
         if wanted == []:
@@ -99,6 +97,14 @@ def mentions(path: Path, data: bytes | None = None, tree: etree._ElementTree | N
             text, names = located_names(read_text(tree))
     except (TEIError, etree.XMLSyntaxError, OSError) as exc:
         raise TEIError(f"{path}: {exc}") from None
+    return mentions_in(text, names)
+
+
+def mentions_in(text: str, names: Iterable[tuple[int, int, Name]]) -> list[Mention]:
+    """The proposed and ambiguous names among ``names`` (start, end, name) of the document
+    text ``text`` (as :func:`pipeline.entities.score.located_names` gives them): what
+    :func:`mentions` gives for the file that holds them.  (The export's workers, which
+    have read the document, take its text and names from :func:`.export.text.located_names`.)"""
     out = []
     for start, end, node in names:
         proposed = node.ref is None and (node.resp or "").endswith(".ner")

@@ -70,7 +70,7 @@ from ..assets import cache_dir
 from ..batch import collector_paused
 from ..deposit import facts_store
 from ..diagnostics import Diagnostic, Severity, error
-from ..tei.read import TEIError, parse
+from ..tei.read import parse
 from . import edition, html, html_pieces, packs, text
 from .output import KEEP, Placed, Written, listed, placed, write_files
 from .register import Entry
@@ -332,17 +332,15 @@ def _read(path: Path):
     return source, problems, state
 
 
-def _names(source, wanted: bool) -> list | None:
-    """Worker: the names the review lists of a file read (when ``wanted``), found in its
-    parsed tree (:func:`pipeline.entities.review.mentions`); None when not wanted, or when
-    they cannot be found there: the review then reads the file itself, and says why."""
-    if not wanted:
+def _names(located: tuple[str, list[text.Located]] | None) -> list | None:
+    """Worker: the names the review lists of a file read, from the text and names of its
+    document (:func:`.text.located_names`: read already, its tree need not be walked again
+    for them, :func:`pipeline.entities.review.mentions_in`); None when not wanted (no
+    ``located``)."""
+    if located is None:
         return None
-    from ..entities.review import mentions  # (the export alone does without it)
-    try:
-        return mentions(source.path, tree=source.tree)
-    except TEIError:
-        return None
+    from ..entities.review import mentions_in  # (the export alone does without it)
+    return mentions_in(*located)
 
 
 def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome: Result,
@@ -383,8 +381,12 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str, 
     if source is None or state is None:
         return str(path), None, None, problems, [], None if args[4] is None else \
             (str(path), None, None, [], [], None, None), None, False, None, None
-    names = _names(source, args[6])  # (before the page is made: from the tree as read)
-    download = text.document_text(source.doc, options.width).encode()
+    # the document's text and names: for its names to review and its row of corpus.tsv
+    located = text.located_names(source.doc.body) if args[6] or args[4] is not None \
+        else None
+    names = _names(located if args[6] else None)
+    units = text.layout(source.doc.body)  # (laid out for the download and corpus.txt)
+    download = text.document_text(source.doc, options.width, units=units).encode()
     own = _put([(f"tei/{source.name}.xml", source.data, state.sha256),  # (hashed once)
                 (f"text/{source.name}.txt", download, None)], args[3])
     plain = None
@@ -396,7 +398,8 @@ def _read_html(args: tuple[str, html.Options, str, Where, TextTask | None, str, 
                 own[1][1].outcome in ("written", "unchanged"):  # links it
             like, sha = Path(args[3][0]) / own[1][0], own[1][1].sha256
         row, own_text, part = _text_of(source, state, args[4], download if same else None,
-                                       like, sha)
+                                       like, sha, units, None if located is None
+                                       else located[0])
         plain = (str(path), state, row, [], own_text, part, None)  # (names: given above)
     summary = summarize(source)
     meta = summary.meta
@@ -865,8 +868,9 @@ def _read_text(args: tuple[str, int, bool, Where, bool]):
     source, problems, state = _read(path)
     if source is None or state is None:
         return str(path), None, None, problems, [], None, None
-    row, own, part = _text_of(source, state, args[1:4])
-    return str(path), state, row, problems, own, part, _names(source, args[4])
+    located = text.located_names(source.doc.body)  # (its names to review, its row)
+    row, own, part = _text_of(source, state, args[1:4], plain=located[0])
+    return str(path), state, row, problems, own, part, _names(located if args[4] else None)
 
 
 #: A document's part of corpus.txt and corpus.tsv (:func:`_text_of`) is the size of its
@@ -877,19 +881,23 @@ _CORPUS = struct.Struct("<Q")
 
 
 def _text_of(source, state: incremental.FileState, task: TextTask,
-             made: bytes | None = None, like: Path | None = None, sha: str | None = None
+             made: bytes | None = None, like: Path | None = None, sha: str | None = None,
+             units: list[text.Unit] | None = None, plain: str | None = None
              ) -> tuple[tuple, list[tuple[str, bytes | Placed]], bytes]:
     """Worker: a read TEI file's part of the plain-text edition: the row the record keeps,
     its text (``made``: its bytes when they were made already, and ``like``: a file that
     holds them, whose SHA-256 is ``sha``), put in place when ``task`` says where, and what corpus.txt and corpus.tsv
-    need of it (:func:`_texts` keeps it)."""
+    need of it (:func:`_texts` keeps it); ``units``: the :func:`.text.layout` of its
+    body, and ``plain``, its :func:`.text.diplomatic` text, when they are made already."""
     width, diplomatic, where = task
     h = source.doc.header
-    corpus = text.corpus_text([source.doc], diplomatic).encode("utf-8")
+    if units is None and not diplomatic:  # (laid out for its text and corpus.txt)
+        units = text.layout(source.doc.body)
+    corpus = text.corpus_part(source.doc, diplomatic, units).encode("utf-8")
     part = b"".join([_CORPUS.pack(len(corpus)), corpus, text.tsv_line(
-        text.metadata_row(source.doc, f"{source.name}.txt")).encode("utf-8")])
+        text.metadata_row(source.doc, f"{source.name}.txt", plain)).encode("utf-8")])
     if made is None:
-        made = text.document_text(source.doc, width, diplomatic).encode()
+        made = text.document_text(source.doc, width, diplomatic, units).encode()
     return (source.doc.id, h.title, h.date_when), \
         _put([(f"{source.name}.txt", made, sha)], where, like), part
 

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import Iterable, Iterator, Sequence
+from itertools import accumulate
+from operator import itemgetter
+from typing import Final, Iterable, Iterator, Sequence
 
 from ..model import (Abbreviation, Address, Block, Body, Bracketed, Classification, Dateline,
                      DateText, Document, Enclosure, Field, Head, Inline, Item, LineBreak,
@@ -36,68 +38,126 @@ def diplomatic(body: Body) -> str:
     out: list[str] = []
     for block in (*body.front, *body.main, *body.back, *body.post, *body.enclosures,
                   *body.notes):
-        _block(block, out)
+        _block(block, out, None)
     return "".join(out)
+
+
+#: A name of a document with where it is in :func:`diplomatic`'s text: start, end, name.
+Located = tuple[int, int, Name]
+
+
+def located_names(body: Body) -> tuple[str, list[Located]]:
+    """:func:`diplomatic` of ``body``, and every name in it with its offsets in that text,
+    in the order :func:`pipeline.entities.score.located_names` gives them (it marks them in
+    a copy of the body and finds the marks in its text; the tests check that the two
+    agree), from the one walk that makes the text: where each name starts and ends is
+    kept as the number of pieces of text before, made offsets at the end.  A name that
+    ends in an abbreviation ends with the abbreviation as printed (its expansion is the
+    translator's); a page break's number is not text that names are looked for in."""
+    out: list[str] = []
+    marks: list[Located] = []
+    for block in (*body.front, *body.main, *body.back, *body.post, *body.enclosures,
+                  *body.notes):
+        _block(block, out, marks)
+    at = [0, *accumulate(map(len, out))]
+    return "".join(out), sorted([(at[start], at[end], name) for start, end, name in marks],
+                                key=_SPAN)
+
+
+_SPAN: Final = itemgetter(0, 1)
 
 
 def inline_text(content: Iterable[Inline]) -> str:
     """The source text of inlines, brackets included."""
     out: list[str] = []
-    _inlines(content, out)
+    _inlines(content, out, None)
     return "".join(out)
 
 
-def _block(block: Block | Item, out: list[str]) -> None:
+def _block(block: Block | Item, out: list[str], marks: list[Located] | None) -> None:
+    """``block``'s text into ``out``; with ``marks``, where its names are
+    (:func:`located_names`)."""
     out.append(block.sep)
     if isinstance(block, (Paragraph, Field, Item, Classification)):
         if block.label is not None:
             out.append(block.label + block.label_sep)
-        _inlines(block.content, out)
+        _inlines(block.content, out, marks)
         if isinstance(block, Item):
             for inner in block.blocks:
-                _block(inner, out)
+                _block(inner, out, marks)
     elif isinstance(block, (Head, Dateline, Salute, Signed, Postscript)):
-        _inlines(block.content, out)
+        _inlines(block.content, out, marks)
     elif isinstance(block, Address):
         for k, line in enumerate(block.lines):
             if k:
                 out.append(block.line_seps[k - 1])
-            _inlines(line, out)
+            _inlines(line, out, marks)
     elif isinstance(block, ListBlock):
         for item in block.items:
-            _block(item, out)
+            _block(item, out, marks)
     elif isinstance(block, SpeakerTurn):
-        _inlines(block.speaker, out)
+        _inlines(block.speaker, out, marks)
         out.append(block.speaker_sep)
-        _inlines(block.content, out)
+        _inlines(block.content, out, marks)
     elif isinstance(block, PageBreak):
-        _inlines((block.marker,), out)
+        _inlines((block.marker,), out, None)
     elif isinstance(block, Note):
         out.append("[" + block.label + "]" + block.label_sep)
-        _inlines(block.content, out)
+        _inlines(block.content, out, marks)
     elif isinstance(block, (Section, Enclosure)):
         for inner in block.blocks:
-            _block(inner, out)
+            _block(inner, out, marks)
     else:  # pragma: no cover - the model has no other blocks
         raise TypeError(f"no text for block {type(block).__name__}")
 
 
-def _inlines(content: Iterable[Inline], out: list[str]) -> None:
+def _inlines(content: Iterable[Inline], out: list[str], marks: list[Located] | None) -> None:
     for node in content:
         if type(node) is Text or isinstance(node, (Text, LineBreak)):  # most are Text
             out.append(node.text)
         elif isinstance(node, Bracketed):
             out.append("[")
-            _inlines(node.content, out)
+            _inlines(node.content, out, marks)
             out.append("]")
         elif isinstance(node, Abbreviation):
-            _inlines(node.abbr, out)
+            _inlines(node.abbr, out, marks)
             out.append(node.space)
-            _inlines((node.expansion,), out)
+            _inlines((node.expansion,), out, marks)
+        elif isinstance(node, Name) and marks is not None:
+            _name(node, out, marks)
         elif isinstance(node, (Name, DateText)):
-            _inlines(node.content, out)
+            _inlines(node.content, out, marks)
         else:  # pragma: no cover
             raise TypeError(f"no text for inline {type(node).__name__}")
+
+
+def _name(node: Name, out: list[str], marks: list[Located],
+          outer: tuple[tuple[int, Name], ...] = ()) -> None:
+    """A name's text, and where it is: kept when it ends (names inside it end first).  A
+    name that ends in an abbreviation (or in a name that does) ends where the abbreviation
+    as printed does, and so do the names ``outer`` that end in it (start, name)."""
+    waiting = (*outer, (len(out), node))
+    if not _ends_in_abbreviation(node.content):
+        _inlines(node.content, out, marks)
+        marks.append((waiting[-1][0], len(out), node))
+        return
+    last = node.content[-1]  # "the GDR [German Democratic Republic]"
+    _inlines(node.content[:-1], out, marks)
+    if isinstance(last, Name):
+        _name(last, out, marks, waiting)
+    elif isinstance(last, Abbreviation):
+        _inlines(last.abbr, out, marks)
+        end = len(out)
+        marks.extend([(start, end, name) for start, name in reversed(waiting)])
+        out.append(last.space)
+        _inlines((last.expansion,), out, marks)
+
+
+def _ends_in_abbreviation(content: tuple[Inline, ...]) -> bool:
+    last = content[-1] if content else None
+    while isinstance(last, Name):
+        last = last.content[-1] if last.content else None
+    return isinstance(last, Abbreviation)
 
 
 # ----------------------------------------------------------------------------- reading text
@@ -107,11 +167,35 @@ _LIST_INDENT = "  "
 _SPEECH_HANG = 4
 
 
+#: A block of the reading text at any width: the line ends before it and its parts, each
+#: lines to wrap with the start of the first line and of the others (:func:`wrap_lines`),
+#: or, with no start for the others, lines as they are.
+Unit = tuple[int, list[tuple[list[str], str, str | None]]]
+
+
 def reading_text(body: Body, width: int = WIDTH) -> str:
     """The document text laid out for reading: blocks apart, wrapped at ``width`` (0: not)."""
-    out: list[str] = []
+    return laid_out(layout(body), width)
+
+
+def layout(body: Body) -> list[Unit]:
+    """The reading text's blocks before they are wrapped (:func:`laid_out` wraps them): a
+    document's text is laid out at two widths, its download's and corpus.txt's (none),
+    and what does not depend on the width, its lines' text, is made once for both."""
     blocks = (*body.front, *body.main, *body.back, *body.post, *body.enclosures, *body.notes)
-    for gap, lines in _units(blocks, width, 0):
+    return list(_units(blocks, 0))
+
+
+def laid_out(units: list[Unit], width: int) -> str:
+    """The reading text of :func:`layout`'s blocks, wrapped at ``width`` (0: not)."""
+    out: list[str] = []
+    for gap, parts in units:
+        lines: list[str] = []
+        for hard, first, rest in parts:
+            if rest is None:
+                lines.extend(hard)
+            else:
+                lines.extend(wrap_lines(hard, width, first, rest))
         if out:
             out.append("\n" * gap)
         out.append("\n".join(lines))
@@ -123,57 +207,55 @@ def _gap(sep: str) -> int:
     return 2 if sep.count("\n") >= 2 or not sep else 1
 
 
-def _units(blocks: Iterable[Block], width: int, depth: int) -> Iterator[tuple[int, list[str]]]:
-    """Each block as (line ends before it, its lines)."""
+def _units(blocks: Iterable[Block], depth: int) -> Iterator[Unit]:
+    """Each block as (line ends before it, its parts)."""
     indent = _LIST_INDENT * depth
     for block in blocks:
         gap = _gap(block.sep)
         if isinstance(block, Paragraph):
             prefix = block.label + " " if block.label is not None else ""
-            yield gap, _wrap(block.content, width, indent, prefix, len(prefix))
+            yield gap, [_wrap(block.content, indent, prefix, len(prefix))]
         elif isinstance(block, (Field, Classification)) and block.label is not None:
             prefix = block.label + (" " if block.content else "")
-            yield gap, _wrap(block.content, width, indent, prefix, len(prefix))
+            yield gap, [_wrap(block.content, indent, prefix, len(prefix))]
         elif isinstance(block, (Head, Classification, Dateline, Salute, Signed, Postscript)):
-            yield gap, _wrap(block.content, width, indent, "", 0)
+            yield gap, [_wrap(block.content, indent, "", 0)]
         elif isinstance(block, Address):
-            lines: list[str] = []
-            for line in block.lines:
-                lines.extend(_wrap(line, width, indent, "", 0))
-            yield gap, lines
+            yield gap, [_wrap(line, indent, "", 0) for line in block.lines]
         elif isinstance(block, ListBlock):
             first = True
             for item in block.items:
-                yield (gap if first else _gap(item.sep)), _item_lines(item, width, depth + 1)
+                yield (gap if first else _gap(item.sep)), [_item_lines(item, depth + 1)]
                 first = False
-                yield from _units(item.blocks, width, depth + 1)
+                yield from _units(item.blocks, depth + 1)
         elif isinstance(block, SpeakerTurn):
             prefix = inline_text(block.speaker).strip() + " "
-            yield gap, _wrap(block.content, width, indent, prefix, _SPEECH_HANG)
+            yield gap, [_wrap(block.content, indent, prefix, _SPEECH_HANG)]
         elif isinstance(block, PageBreak):
-            yield gap, [indent + inline_text((block.marker,)).strip()]
+            yield gap, [([indent + inline_text((block.marker,)).strip()], "", None)]
         elif isinstance(block, Note):
             prefix = "[" + block.label + "] "
-            yield gap, _wrap(block.content, width, indent, prefix, len(prefix))
+            yield gap, [_wrap(block.content, indent, prefix, len(prefix))]
         elif isinstance(block, (Section, Enclosure)):
             first = True
-            for inner_gap, lines in _units(block.blocks, width, depth):
-                yield (gap if first else inner_gap), lines
+            for inner_gap, parts in _units(block.blocks, depth):
+                yield (gap if first else inner_gap), parts
                 first = False
         else:  # pragma: no cover - the model has no other blocks
             raise TypeError(f"no layout for block {type(block).__name__}")
 
 
-def _item_lines(item: Item, width: int, depth: int) -> list[str]:
+def _item_lines(item: Item, depth: int) -> tuple[list[str], str, str | None]:
     prefix = item.label + " "
-    return _wrap(item.content, width, _LIST_INDENT * depth, prefix, len(prefix))
+    return _wrap(item.content, _LIST_INDENT * depth, prefix, len(prefix))
 
 
-def _wrap(content: Sequence[Inline], width: int, indent: str, prefix: str,
-          hang: int) -> list[str]:
-    """Lines of ``content``: hard line breaks kept, each line wrapped with a hanging indent."""
+def _wrap(content: Sequence[Inline], indent: str, prefix: str,
+          hang: int) -> tuple[list[str], str, str | None]:
+    """Lines of ``content`` to wrap: hard line breaks kept, each line with a hanging
+    indent."""
     hard = [line.strip(" \t") for line in inline_text(content).split("\n")]
-    return wrap_lines(hard, width, indent + prefix, indent + " " * hang)
+    return hard, indent + prefix, indent + " " * hang
 
 
 def wrap_lines(hard_lines: Sequence[str], width: int, first: str, rest: str) -> list[str]:
@@ -332,8 +414,10 @@ def _one_line(text: str) -> str:
     return _WHITE_SPACE.sub(" ", text).strip()
 
 
-def document_text(doc: Document, width: int = WIDTH, diplomatic_body: bool = False) -> str:
-    """One document of the plain-text edition.
+def document_text(doc: Document, width: int = WIDTH, diplomatic_body: bool = False,
+                  units: list[Unit] | None = None) -> str:
+    """One document of the plain-text edition (``units``: the :func:`layout` of its body,
+    when it is made already).
 
     With ``diplomatic_body`` it is the source's document text exactly (:func:`diplomatic`),
     with nothing added, so that it can be compared with the source page character for
@@ -341,7 +425,8 @@ def document_text(doc: Document, width: int = WIDTH, diplomatic_body: bool = Fal
     """
     if diplomatic_body:
         return diplomatic(doc.body)
-    return header_block(doc, width) + "\n" + reading_text(doc.body, width)
+    return header_block(doc, width) + "\n" + laid_out(
+        layout(doc.body) if units is None else units, width)
 
 
 # ----------------------------------------------------------------------------- corpus
@@ -352,11 +437,18 @@ CORPUS_MARK = "==> {id} <=="
 
 def corpus_text(docs: Sequence[Document], diplomatic_body: bool = False) -> str:
     """All documents, each opened by :data:`CORPUS_MARK`, one paragraph per line."""
-    parts = []
-    for doc in docs:
-        text = diplomatic(doc.body) if diplomatic_body else reading_text(doc.body, 0)
-        parts.append(CORPUS_MARK.format(id=doc.id) + "\n\n" + text.rstrip("\n") + "\n")
-    return "\n".join(parts)
+    return "\n".join([corpus_part(doc, diplomatic_body) for doc in docs])
+
+
+def corpus_part(doc: Document, diplomatic_body: bool = False,
+                units: list[Unit] | None = None) -> str:
+    """One document's part of :func:`corpus_text` (``units``: the :func:`layout` of its
+    body, when it is made already)."""
+    if diplomatic_body:
+        text = diplomatic(doc.body)
+    else:
+        text = laid_out(layout(doc.body) if units is None else units, 0)
+    return CORPUS_MARK.format(id=doc.id) + "\n\n" + text.rstrip("\n") + "\n"
 
 
 #: The columns of ``corpus.tsv``.
@@ -365,13 +457,42 @@ TSV_COLUMNS = ("id", "file", "date", "date_text", "title", "kind", "classificati
                "original_language", "translator", "funder", "record", "words", "characters",
                "summary")
 
-_WORD = re.compile(r"[^\W_]+")
+#: The bytes of ASCII (deleted from UTF-8, they leave the characters beyond it).
+_ASCII: Final = bytes(range(128))
+#: A byte of :func:`word_bytes` as :func:`count_words` marks it: an ASCII letter or digit,
+#: or any byte of a character beyond ASCII, as ``a``; any other byte as a space.
+_RUNS: Final = bytes(97 if code > 127 or chr(code).isalnum() else 32 for code in range(256))
 
 
-def metadata_row(doc: Document, file: str) -> dict[str, str]:
-    """One row of ``corpus.tsv``: the document's metadata and the size of its text."""
+def word_bytes(text: str) -> bytes:
+    """``text`` in UTF-8 with each character beyond ASCII that is not a letter or digit
+    (``str.isalnum``) made a space: a text has a few kinds of them (quotes, dashes), each
+    replaced at once; then what is part of a word is told from what is not a byte at a
+    time, by a ``bytes`` translation (a lookup a byte; ``str.translate`` looks each
+    character up in a dict).  A character's bytes in UTF-8 are found only where it is."""
+    data = text.encode("utf-8", "surrogatepass")
+    for char in set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass")):
+        if not char.isalnum():
+            data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
+    return data
+
+
+def count_words(text: str) -> int:
+    """The number of words of a text: runs of letters and digits, as many as
+    ``re.findall(r"[^\\W_]+", text)`` finds (``[^\\W_]`` is ``str.isalnum``), without
+    a regular expression nor a string of each word (a fifth of its cost on a cable): in
+    :func:`word_bytes`, every byte that is part of a word made ``a`` and every other a
+    space, a word starts where an ``a`` follows a space (or starts the text)."""
+    marked = word_bytes(text).translate(_RUNS)
+    return marked.count(b" a") + marked.startswith(b"a")
+
+
+def metadata_row(doc: Document, file: str, text: str | None = None) -> dict[str, str]:
+    """One row of ``corpus.tsv``: the document's metadata and the size of its text
+    (``text``: its :func:`diplomatic` text, when it is made already)."""
     h = doc.header
-    text = diplomatic(doc.body)
+    if text is None:
+        text = diplomatic(doc.body)
     return {
         "id": doc.id, "file": file, "date": h.date_when or "", "date_text": h.date_text or "",
         "title": h.title, "kind": kind_label(doc) or "",
@@ -381,7 +502,7 @@ def metadata_row(doc: Document, file: str) -> dict[str, str]:
         "reference": h.archive_reference or "", "document_number": h.doc_number or "",
         "original_language": h.source_language or "", "translator": h.translator or "",
         "funder": h.funder or "", "record": h.record_id or "",
-        "words": str(len(_WORD.findall(text))), "characters": str(len(text)),
+        "words": str(count_words(text)), "characters": str(len(text)),
         "summary": h.summary or "",
     }
 
