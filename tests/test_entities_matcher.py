@@ -22,6 +22,15 @@ def test_tokens_are_the_words_and_marks_of_the_text_with_their_offsets(text):
     assert all(t.key == fold(t.text) for t in tokens)
 
 
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_tokens_of_ascii_text_are_those_of_the_definition(text):
+    """ASCII text is tokenized with ASCII classes: the same tokens (control characters and
+    all)."""
+    assert [(t.start, t.end, t.text) for t in tokenize(text)] == \
+        [(m.start(), m.end(), m.group()) for m in _DEFINITION.finditer(text)]
+
+
 def _naive_find(names: dict[tuple[str, ...], str], keys: list[str]):
     """Leftmost-longest by trying every length at every position."""
     out, i = [], 0
