@@ -8,6 +8,7 @@ such as the authority register).  :func:`run` applies them in order and records 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
 from .diagnostics import Diagnostic
@@ -33,10 +34,18 @@ class Context:
 
 
 def default_passes() -> list[Pass]:
-    """The default pipeline, in the order it runs.  A new pass is one line here."""
+    """The default pipeline, in the order it runs.  A new pass is one line in
+    :func:`_default_passes`."""
+    return list(_default_passes())
+
+
+@lru_cache(maxsize=1)
+def _default_passes() -> tuple[Pass, ...]:
+    """The passes, made and put in order once per process (a batch asks for them for each
+    page it converts)."""
     from .entities.tagger import entities_pass
     passes: list[Pass] = [entities_pass()]
-    return sorted(passes, key=lambda p: (p.priority, p.name))
+    return tuple(sorted(passes, key=lambda p: (p.priority, p.name)))
 
 
 def load_context(settings: dict[str, Any]) -> Context:

@@ -131,9 +131,12 @@ ARCHIVE_NAME_LANGUAGES = {
 }
 
 
+_WORDS = re.compile(r"[\w]+")
+
+
 def language_of_archive(name: str) -> str | None:
     """The language an archive's name points to: ``Hungarian National Archives`` -> ``hu``."""
-    for word in re.findall(r"[\w]+", name.lower()):
+    for word in _WORDS.findall(name.lower()):
         if word in ARCHIVE_NAME_LANGUAGES:
             return ARCHIVE_NAME_LANGUAGES[word]
     return None

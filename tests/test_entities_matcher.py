@@ -22,6 +22,15 @@ def test_tokens_are_the_words_and_marks_of_the_text_with_their_offsets(text):
     assert all(t.key == fold(t.text) for t in tokens)
 
 
+@settings(max_examples=500)
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_tokens_of_ascii_text_are_those_of_the_definition(text):
+    """ASCII text is tokenized with ASCII classes: the same tokens (control characters and
+    all)."""
+    assert [(t.start, t.end, t.text) for t in tokenize(text)] == \
+        [(m.start(), m.end(), m.group()) for m in _DEFINITION.finditer(text)]
+
+
 def _naive_find(names: dict[tuple[str, ...], str], keys: list[str]):
     """Leftmost-longest by trying every length at every position."""
     out, i = [], 0
@@ -53,3 +62,33 @@ def test_find_gives_the_leftmost_longest_names(names, words):
 @given(st.text())
 def test_a_name_key_is_the_keys_of_its_tokens(name):
     assert name_key(name) == tuple(t.key for t in tokenize(name))
+
+
+#: Text in capitals: letters, marks, words the truecasing knows, a few non-ASCII letters.
+_CAPS_TEXT = st.lists(st.sampled_from(
+    list("ABCDEFGHIJKLMNOPQRSTUVWXYZ .,-'`’\n\u00a0") + ["USSR", "SOVIET", "EMBASSY", "THE",
+                                                      "HANOI", "ÖLGII", "İSTANBUL"]),
+                      max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_CAPS_TEXT, st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), max_size=2))
+def test_view_tokens_of_text_in_capitals_are_those_of_its_ordinary_type(text, cuts):
+    """Cut from the tokens of the text as written (ASCII), or found again (other text):
+    either way the tokens of :func:`truecase`'s text, supplied-name brackets left out."""
+    from pipeline.entities.segments import Segment, truecase
+    from pipeline.model import Bracketed, Text
+    pieces, pos = [], 0
+    for a, b in sorted((min(a, b), max(a, b)) for a, b in cuts):  # a supplied name part
+        if a < pos or b - a < 2 or b > len(text):
+            continue
+        pieces.append((pos, a, Text(text[pos:a])))
+        pieces.append((a, b, Bracketed("supplied-name", (Text(text[a + 1:b - 1]),))))
+        pos = b
+    pieces.append((pos, len(text), Text(text[pos:])))
+    text = "".join("[" + n.content[0].text + "]" if isinstance(n, Bracketed) else n.text
+                   for _a, _b, n in pieces)
+    seg = Segment(text, pieces, "p", caps=True)
+    expected = Segment(text, pieces, "p", caps=False)._tokenize(truecase(text))
+    assert [(t.start, t.end, t.text, t.key) for t in seg.view_tokens()] == \
+        [(t.start, t.end, t.text, t.key) for t in expected]

@@ -30,8 +30,12 @@ def doc_id(stem: str) -> str:
     File names carry the date and a short title; an xml:id must start with a letter, so the
     id is the name with a ``d`` in front and anything an XML name cannot hold made ``-``.
     """
-    cleaned = re.sub(r"[^\w.-]", "-", stem, flags=re.UNICODE)
-    return cleaned if re.match(r"[^\W\d]", cleaned) else "d" + cleaned
+    cleaned = _NOT_IN_A_NAME.sub("-", stem)
+    return cleaned if _LETTER.match(cleaned) else "d" + cleaned
+
+
+_NOT_IN_A_NAME = re.compile(r"[^\w.-]", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d]")
 
 
 def read_page(text: str, stem: str, source: SourceInfo | None = None,

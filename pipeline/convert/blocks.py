@@ -278,13 +278,17 @@ def _is_dateline(text: str) -> bool:
     if len(iso) < 7:
         return False
     before, after = text[:start], text[end:]
-    place_ok = before == "" or re.fullmatch(
-        rf"[{UPPER}][^,.;:!?]{{0,60}}(?:\[[^\]]*\])?,{SP}*(?:the{SP}+)?", before) \
-        is not None
-    time = rf"\d{{1,2}}[.:]\d{{2}}(?:{SP}*[ap]\.?m\.?)?"
-    return place_ok and re.fullmatch(rf"[{SPACE},.]*(?:{time}(?:{SP}*[–-]{SP}*{time})?"
-                                     rf"(?:{SP}*(?:hours|hrs\.?|local time))?[{SPACE}.]*)?",
-                                     after) is not None
+    place_ok = before == "" or _PLACE_BEFORE_DATE.fullmatch(before) is not None
+    return place_ok and _TIME_AFTER_DATE.fullmatch(after) is not None
+
+
+#: What may stand before a dateline's date ("Moscow, the ") and after it (a time of day).
+_PLACE_BEFORE_DATE: Final = re.compile(
+    rf"[{UPPER}][^,.;:!?]{{0,60}}(?:\[[^\]]*\])?,{SP}*(?:the{SP}+)?")
+_TIME: Final = rf"\d{{1,2}}[.:]\d{{2}}(?:{SP}*[ap]\.?m\.?)?"
+_TIME_AFTER_DATE: Final = re.compile(
+    rf"[{SPACE},.]*(?:{_TIME}(?:{SP}*[–-]{SP}*{_TIME})?"
+    rf"(?:{SP}*(?:hours|hrs\.?|local time))?[{SPACE}.]*)?")
 
 
 def _line_kind(text: str) -> str | None:

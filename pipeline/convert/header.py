@@ -183,16 +183,23 @@ def _looks_like_place(text: str) -> bool:
             and not ORG_WORDS.search(text) and "Archive" not in text)
 
 
+#: Two clauses of a credit ("Obtained by X and translated for CWIHP by Y"), and where they
+#: part.  (The patterns of this module are compiled once here, not looked up in re's cache
+#: by their text at each call: a page asks dozens of them.)
+_AND_CREDIT_VERB: Final = re.compile(r" and " + CREDIT_VERBS, re.I)
+_CREDIT_CLAUSES: Final = re.compile(r",? and (?=" + CREDIT_VERBS + r"\b)", re.I)
+
+
 def _split_credit(credit: str) -> tuple[str | None, str | None, str | None]:
     """``(translator, obtained by, programme)`` from ``Translated for CWIHP by X``,
     ``Obtained by X and translated for CWIHP by Y``, ``Translated by X for NKIDP`` ..."""
     translator = obtained = programme = None
     credit = credit.strip().rstrip(".")
     whole = CREDIT_CLAUSE.match(credit)
-    if whole and not re.search(r" and " + CREDIT_VERBS, whole.group("who") or "", re.I):
+    if whole and not _AND_CREDIT_VERB.search(whole.group("who") or ""):
         clauses = [credit]  # one clause, e.g. "Obtained and translated for CWIHP by X"
     else:
-        clauses = re.split(r",? and (?=" + CREDIT_VERBS + r"\b)", credit, flags=re.I)
+        clauses = _CREDIT_CLAUSES.split(credit)
     for clause in clauses:
         m = CREDIT_CLAUSE.match(clause.strip())
         if not m:
@@ -247,6 +254,9 @@ def _type_from_heads(body: Body) -> str | None:
 NUMBER: Final = re.compile(rf"\b(?:No|NO|Nr|NR|Nº|№)\.?{SP}*(?P<n>[A-Z]{{0,4}}-?\d[\w/.-]*\w|\d)")
 
 
+_COPY: Final = re.compile(r"^\s*(?:Copy|Copies)\b", re.I)
+
+
 def _number(title: str, body: Body) -> str | None:
     """The document's number: from the title, a ``Number:`` field, the headings, or the
     handling lines at its head (``Cable No. 112/TT``; never ``Copy No. 2``)."""
@@ -258,7 +268,7 @@ def _number(title: str, body: Body) -> str | None:
     texts = [title] + [plain(b.content) for b in body.front if isinstance(b, Head)]
     texts += [plain(b.content) for b in body.front if isinstance(b, Classification)]
     for text in texts:
-        if re.match(r"^\s*(?:Copy|Copies)\b", text, re.I):
+        if _COPY.match(text):
             continue
         m = NUMBER.search(text)
         if m:
@@ -279,6 +289,9 @@ TRAILING: Final = re.compile(
     rf",{SP}*(?:personally|in person|only|urgent|immediately)\.?$", re.I)
 
 
+_SENT: Final = re.compile(rf"{SP}{{2,}}|\bSENT\b")
+
+
 def _parties(title: str, body: Body) -> tuple[Party, ...]:
     """Sender and recipients: from the head's fields, else the title, else the signature."""
     parties: list[Party] = []
@@ -287,7 +300,7 @@ def _parties(title: str, body: Body) -> tuple[Party, ...]:
             role = {"from": "sent", "to": "received", "copy": "copy"}[block.kind]
             text = plain(block.content, brackets=False)
             if block.kind == "from":
-                text = re.split(rf"{SP}{{2,}}|\bSENT\b", text)[0]
+                text = _SENT.split(text)[0]
                 if _is_place_only(text):
                     continue  # "FROM HANOI": where it was sent from, not who sent it
             parties.extend(Party(name, role, _party_type(name)) for name in _names(text))
@@ -310,26 +323,38 @@ def _is_place_only(text: str) -> bool:
 
 
 TYPES_WITHOUT_SENDER: Final = ("minutes", "record-of-conversation")
+_JOURNAL_OF: Final = re.compile(r"\b(?:[Jj]ournal|[Dd]iary) of (?P<s>.+?)(?:,| on | for |$)")
+_STOP: Final = r"(?= on | about | regarding | concerning | in connection with |, |: |$)"
+_FROM_BY: Final = re.compile(r"\b(?:from|by) (?:the )?(?P<rest>.+?)" + _STOP)
+_SOMETHING_OF: Final = re.compile(r"^[A-Z][\w -]*? of (?:the )?(?P<rest>[A-Z].+?)" + _STOP)
+_THE: Final = re.compile(r"^the ")
 
 
 def _title_parties(title: str) -> tuple[str | None, str | None]:
     """``Cable from X to Y on ...``, ``Note by X``, ``Memorandum of X to Y``, ``Journal of X``."""
-    m = re.search(r"\b(?:[Jj]ournal|[Dd]iary) of (?P<s>.+?)(?:,| on | for |$)", title)
+    m = _JOURNAL_OF.search(title)
     if m:
         return _strip_titles(m.group("s")), None
-    stop = r"(?= on | about | regarding | concerning | in connection with |, |: |$)"
-    m = re.search(r"\b(?:from|by) (?:the )?(?P<rest>.+?)" + stop, title)
+    m = _FROM_BY.search(title)
     kind = vocab.doc_type_of(title)
     if not m and kind not in TYPES_WITHOUT_SENDER:
-        m = re.match(r"^[A-Z][\w -]*? of (?:the )?(?P<rest>[A-Z].+?)" + stop, title)
+        m = _SOMETHING_OF.match(title)
     if m:
         rest = m.group("rest")
         sender, _, recipient = rest.rpartition(" to ")
         if not sender:
             sender, recipient = rest, ""
-        recipient = re.sub(r"^the ", "", recipient)
+        recipient = _THE.sub("", recipient)
         return _strip_titles(sender), (_strip_titles(recipient) if recipient else None)
     return _sender_from_type_title(title), None
+
+
+_NUMBER_AT_END: Final = re.compile(r"\bNo\.?\s*\d[\w/-]*$")
+#: Per document type, its words at the end of a title, longest first.
+_TYPE_WORD_AT_END: Final = {
+    kind: [re.compile(r"\b" + re.escape(word) + r"$", re.I)
+           for word in sorted(words, key=len, reverse=True)]
+    for kind, (_label, words) in vocab.DOC_TYPES.items()}
 
 
 def _sender_from_type_title(title: str) -> str | None:
@@ -341,11 +366,11 @@ def _sender_from_type_title(title: str) -> str | None:
             if rest.lower().startswith(phrase):
                 rest = rest[len(phrase):].strip()
                 break
-    rest = re.sub(r"\bNo\.?\s*\d[\w/-]*$", "", rest).strip()
+    rest = _NUMBER_AT_END.sub("", rest).strip()
     kind = vocab.doc_type_of(rest)
     if kind and kind != "other":
-        for word in sorted(vocab.DOC_TYPES[kind][1], key=len, reverse=True):
-            m = re.search(r"\b" + re.escape(word) + r"$", rest, re.I)
+        for word_at_end in _TYPE_WORD_AT_END[kind]:
+            m = word_at_end.search(rest)
             if m:
                 sender = rest[:m.start()].strip()
                 if sender and sender[0].isupper() and len(sender.split()) <= 6:
@@ -365,6 +390,9 @@ def _strip_titles(text: str) -> str:
     return stripped or text
 
 
+_AND: Final = re.compile(r" and | AND |&")
+
+
 def _names(text: str) -> list[str]:
     """The parties a field names: ``Comrade X, Minister; Comrade Y`` -> ``X``, ``Y``.
 
@@ -378,38 +406,51 @@ def _names(text: str) -> list[str]:
             if k and (_is_role(part) or (_looks_like_place(part) and len(part.split()) == 1
                                         and not ORG_WORDS.search(part))):
                 continue
-            for name in re.split(r" and | AND |&", part):
+            for name in _AND.split(part):
                 name = HONORIFICS.sub("", name.strip()).strip()
                 if name and not name.lower().startswith("of "):
                     out.append(name)
     return out
 
 
+_BODY_WORDS: Final = re.compile(r"\b(?:Ministry|Directorate|Department|Section|Committee|"
+                                r"Embassy|Office|Bureau)\b", re.I)
+
+
 def _is_role(text: str) -> bool:
     """``Minister of Foreign Affairs``, ``FIRST DEPUTY MINISTER``: a title, not a body."""
     return (ROLE_NOUNS.search(text) is not None and not INITIALS.search(text)
-            and not re.search(r"\b(?:Ministry|Directorate|Department|Section|Committee|"
-                              r"Embassy|Office|Bureau)\b", text, re.I))
+            and not _BODY_WORDS.search(text))
+
+
+_ACRONYM: Final = re.compile(r"[A-ZÀ-Ž]{2,}")
+_FULL_NAME: Final = re.compile(r"[A-ZÀ-Ž][\w'’-]+(?: [A-ZÀ-Ž][\w'’-]+){1,3}")
 
 
 def _party_type(name: str) -> str | None:
-    if ORG_WORDS.search(name) or re.fullmatch(r"[A-ZÀ-Ž]{2,}", name.split()[0] if name else ""):
+    if ORG_WORDS.search(name) or _ACRONYM.fullmatch(name.split()[0] if name else ""):
         return "org"
-    if INITIALS.search(name) or re.fullmatch(r"[A-ZÀ-Ž][\w'’-]+(?: [A-ZÀ-Ž][\w'’-]+){1,3}", name):
+    if INITIALS.search(name) or _FULL_NAME.fullmatch(name):
         return "person"
     return None
+
+
+_SIGNED: Final = re.compile(r"^(?:Signed|SIGNED|Sd/-|Sgd\.|Recorded by|Prepared by|Drafted by)"
+                           r"[: ]*")
 
 
 def _signer(body: Body) -> str | None:
     for block in body.back:
         if isinstance(block, Signed):
             text = plain(block.content, brackets=False).strip()
-            text = re.sub(r"^(?:Signed|SIGNED|Sd/-|Sgd\.|Recorded by|Prepared by|Drafted by)"
-                          r"[: ]*", "", text).strip()
+            text = _SIGNED.sub("", text).strip()
             first = text.split("\n")[0].strip(" ()")
             if first and any(ch.isalpha() for ch in first):
                 return first
     return None
+
+
+_SPACES: Final = re.compile(rf"{SP}{{2,}}")
 
 
 def plain(content: tuple[Inline, ...], brackets: bool = True) -> str:
@@ -432,4 +473,4 @@ def plain(content: tuple[Inline, ...], brackets: bool = True) -> str:
         elif isinstance(node, (Name, DateText)):
             out.append(plain(node.content, brackets))
     text = "".join(out)
-    return text if brackets else re.sub(rf"{SP}{{2,}}", " ", text).strip()
+    return text if brackets else _SPACES.sub(" ", text).strip()

@@ -263,6 +263,9 @@ def _word_at_end(text: str) -> tuple[str, str, int] | None:
     return m.group("abbr")[::-1], m.group("space"), len(text) - m.end()
 
 
+_WORD_SEPARATORS: Final = re.compile(r"[\s-]+")
+
+
 def _is_expansion(content: str, before: str, all_caps: bool) -> bool:
     found = abbreviation_before(before, all_caps)
     if not found:
@@ -272,7 +275,7 @@ def _is_expansion(content: str, before: str, all_caps: bool) -> bool:
         return False
     if not all_caps:
         return True
-    initials = "".join(w[0] for w in re.split(r"[\s-]+", content)
+    initials = "".join(w[0] for w in _WORD_SEPARATORS.split(content)
                        if w and w.lower() not in ("of", "the", "and", "for", "in", "on"))
     letters = "".join(ch for ch in abbr if ch.isalpha())
     return initials.upper().startswith(letters.upper()) or letters.upper() in initials.upper()

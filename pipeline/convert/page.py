@@ -256,6 +256,9 @@ def _chunks(lines: list[Line], start: int, end: int, staging: bool) -> list[tupl
     return out
 
 
+_NUMBERED_OR_LABELLED: Final = re.compile(r"^[IVX]+\.\s|^[a-z]\)\s|^[A-Z][\w.\s]{0,30}:\s")
+
+
 def _summary_index(lines: list[Line], start: int, tail: int,
                    staging: bool) -> tuple[int, int] | None:
     chunks = _chunks(lines, start, tail, staging)
@@ -267,7 +270,7 @@ def _summary_index(lines: list[Line], start: int, tail: int,
     text = _norm(lines[first].text)
     if len(text) < 80 or text[0] in "[(•-–*\"“" or text[0].isdigit() or text.isupper():
         return None
-    if re.match(r"^[IVX]+\.\s|^[a-z]\)\s|^[A-Z][\w.\s]{0,30}:\s", text):
+    if _NUMBERED_OR_LABELLED.match(text):
         return None
     gap = first - chunks[-2][1]
     if gap >= 3 or SUMMARY_VERBS.search(text) or SUMMARY_NOUNS.search(text):

@@ -13,6 +13,7 @@ check can prove that a copy still equals its entry.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -128,16 +129,24 @@ class Register:
     def closure(self, ids: set[str]) -> list[Entry]:
         """The entries ``ids`` name plus those they point at (their countries), in the
         order of a standOff: people, places, organizations, each by id."""
+        entries = self.entries
         todo, seen = list(ids), set()
         while todo:
             eid = todo.pop()
-            if eid in seen or eid not in self.entries:
+            if eid in seen:
+                continue
+            entry = entries.get(eid)
+            if entry is None:
                 continue
             seen.add(eid)
-            if self.entries[eid].country:
-                todo.append(self.entries[eid].country)  # type: ignore[arg-type]
-        order = list(KINDS)
-        return sorted((self.entries[i] for i in seen), key=lambda e: (order.index(e.type), e.id))
+            if entry.country:
+                todo.append(entry.country)
+        # by id, then (a stable sort) by kind, in C: asked for every document
+        found = sorted(map(entries.__getitem__, seen), key=_BY_ID)
+        return [e for kind in KINDS for e in found if e.type == kind]
+
+
+_BY_ID = operator.attrgetter("id")
 
 
 def canonical(el: etree._Element) -> str:

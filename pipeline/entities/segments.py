@@ -28,7 +28,7 @@ from ..model import (Abbreviation, Address, Block, Body, Bracketed, DateText, Fi
                      Enclosure)
 from ..export.text import inline_text
 from ..rebuild import replaced
-from .matcher import Token, is_upper, tokenize
+from .matcher import Token, fold, is_upper, tokenize
 
 
 @dataclass(init=False)
@@ -95,8 +95,23 @@ class Segment:
         return self._words
 
     def view_tokens(self) -> list[Token]:
-        """Tokens of the text as ordinary type would have it (see :func:`truecase`)."""
-        return self._tokenize(truecase(self.text)) if self.caps else self.tokens()
+        """Tokens of the text as ordinary type would have it (see :func:`truecase`).
+
+        In ASCII, changing case changes no character's class (letter, space, other), so
+        the text in ordinary type has the very tokens of the text as written, each with its
+        letters' case changed: they are cut from it at the tokens' offsets rather than found
+        again.  (Other text is tokenized again: some letters change length with case.)
+        """
+        if not self.caps:
+            return self.tokens()
+        view = truecase(self.text)
+        if not view.isascii():
+            return self._tokenize(view)
+        out: list[Token] = []
+        for t in self.tokens():
+            w = view[t.start:t.end]
+            out.append(Token(t.start, t.end, w, w if w != "`" else fold(w)))
+        return out
 
     def _tokenize(self, text: str) -> list[Token]:
         if not self.brackets:
