@@ -21,6 +21,7 @@ from .bag import PAYLOAD, build_bag
 from .edition import (EDITION_FILE, GENERATED, GROUPS, Edition, collect, git_epoch, group_paths,
                       package_date)
 from .fixity import FileMemory
+from .records import Valid
 from .saf import build_saf
 from .staged import restat, snapshot, stat_of
 from .zipped import LEVEL, ZipIndex
@@ -53,9 +54,9 @@ class Shared:
     #: A package folder made in this run that holds each edition file at its path in the
     #: edition: the packages made after it link their edition files from it (:mod:`.staged`).
     twins: str | None = None
-    #: The documents whose Dublin Core a package made in this run found valid: the same
-    #: record in every package of the run, checked once (:func:`.records.records`).
-    dc_valid: set[str] = field(default_factory=set)
+    #: The records a package made in this run found valid, which the packages made after
+    #: it check no more (:class:`.records.Valid`); None when the run makes one package.
+    valid: Valid | None = None
     #: What is done once the last package of the run is made (see :func:`make_package`),
     #: each with the archive it needs written (None: none).
     pending: list[tuple[str | None, Callable[[], None]]] = field(default_factory=list)
@@ -71,7 +72,8 @@ class Shared:
     @classmethod
     def of(cls, root: Path, uses: int = 1, level: int = LEVEL) -> Shared:
         return cls(FileMemory(record_path("deposit-files", root)),
-                   ZipIndex(record_path("deposit-zip", root), level), uses)
+                   ZipIndex(record_path("deposit-zip", root), level), uses,
+                   valid=Valid() if uses > 1 else None)
 
     def collect(self, root: Path) -> tuple[Edition, list[Diagnostic]]:
         """The edition under ``root`` (gathered by the first package that asks) and a
@@ -338,7 +340,7 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                              f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
     found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous.pop(),
                                   shared.twins if shared else None,
-                                  shared.dc_valid if shared else None)
+                                  shared.valid if shared else None)
     notes.extend(found)
     if staged is None:
         memory.save()
