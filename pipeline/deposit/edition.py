@@ -136,20 +136,24 @@ class Edition:
     missing: tuple[str, ...] = ()  # package folders whose project folder is absent or empty
 
 
-def collect(root: Path, memory: FileMemory | None = None) -> tuple[Edition, list[Diagnostic]]:
-    """Gather the edition under ``root``; problems come back as diagnostics, never raised.
+def collect(root: Path, memory: FileMemory | None = None,
+            found: dict[str, list[PackageFile]] | None = None,
+            ) -> tuple[Edition, list[Diagnostic]]:
+    """Gather the edition under ``root`` (whose files are ``found``, else looked for here:
+    :func:`edition_files`); problems come back as diagnostics, never raised.
 
     Each TEI file is read for its facts (:mod:`.facts`) unless ``memory`` has them for the
     file's content; no parsed tree is kept.
     """
     memory = memory or FileMemory(None)
+    found = edition_files(root) if found is None else found
     notes: list[Diagnostic] = []
-    meta, found = read_meta(root / EDITION_FILE)
-    notes.extend(found)
+    meta, said = read_meta(root / EDITION_FILE)
+    notes.extend(said)
     files: list[PackageFile] = []
     missing: list[str] = []
     for group, folder, what in GROUPS:
-        found_files = _group_files(os.path.abspath(root / folder), group)
+        found_files = found[group]
         if not found_files:
             missing.append(group)
             if group != "tei":
@@ -296,11 +300,12 @@ def _group_files(folder: str, group: str) -> list[PackageFile]:
             for parts, path in sorted(_visible(folder, ()))]
 
 
-def group_paths(folder: Path) -> list[str]:
-    """The paths of the files :func:`_group_files` finds, as strings: what telling whether
-    any of them changed needs, without the objects."""
-    return [path for _parts, path in sorted(_visible(str(folder), ()))] \
-        if folder.is_dir() else []
+def edition_files(root: Path) -> dict[str, list[PackageFile]]:
+    """The files of each group of the edition under ``root`` (:func:`_group_files`): one
+    walk for what a package is made of (:func:`collect`) and what says whether any of it
+    changed (:func:`.make.inputs`), which took a walk each."""
+    return {group: _group_files(os.path.abspath(root / folder), group)
+            for group, folder, _what in GROUPS}
 
 
 def _visible(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:

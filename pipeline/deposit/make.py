@@ -18,8 +18,8 @@ from . import schemas as schema_files
 from .archive import archive_path, serialize
 from .background import Child, can_fork, start
 from .bag import PAYLOAD, build_bag
-from .edition import (EDITION_FILE, GENERATED, GROUPS, Edition, collect, git_epoch, group_paths,
-                      package_date)
+from .edition import (EDITION_FILE, GENERATED, GROUPS, Edition, PackageFile, collect,
+                      edition_files, git_epoch, package_date)
 from .fixity import FileMemory
 from .records import Valid
 from .saf import build_saf
@@ -51,6 +51,8 @@ class Shared:
     uses: int = 1
     gathered: tuple[Edition, list[Diagnostic]] | None = None
     seen: tuple[str, int | None] | None = None  # the inputs' digest and git time, once
+    #: The edition's files as found for :meth:`inputs`, until :meth:`collect` takes them.
+    found: dict[str, list[PackageFile]] | None = None
     #: A package folder made in this run that holds each edition file at its path in the
     #: edition: the packages made after it link their edition files from it (:mod:`.staged`).
     twins: str | None = None
@@ -64,9 +66,11 @@ class Shared:
     writing: tuple[Child, str] | None = None
 
     def inputs(self, root: Path) -> tuple[str, int | None]:
-        """:func:`inputs` of ``root``, taken once for all the packages of the run."""
+        """:func:`inputs` of ``root``, taken once for all the packages of the run, of the
+        files that :meth:`collect` then gathers (one walk of the edition for both)."""
         if self.seen is None:
-            self.seen = inputs(root)
+            self.found = edition_files(root)
+            self.seen = inputs(root, self.found)
         return self.seen
 
     @classmethod
@@ -79,7 +83,8 @@ class Shared:
         """The edition under ``root`` (gathered by the first package that asks) and a
         fresh list of its notes, which the package adds its own to."""
         if self.gathered is None:
-            self.gathered = collect(root, self.memory)
+            self.gathered = collect(root, self.memory, self.found)
+            self.found = None
             gc.freeze()  # see finish()
         edition, notes = self.gathered
         self.uses -= 1
@@ -250,13 +255,16 @@ def _restat(memory: BuildRecord, out: Path, archive: str | None) -> None:
     memory.save()
 
 
-def inputs(root: Path) -> tuple[str, int | None]:
-    """What says the edition under ``root`` is the one a package was made from: the
-    :func:`_stats` of its files, and the time of the newest commit of its sources (a walk,
-    a stat per file and a ``git log``: taken once per run, not once per package)."""
-    return _stats(chain([str(root / EDITION_FILE)], (
-        path for _group, folder, _what in GROUPS for path in group_paths(root / folder))),
-        [os.path.join(str(root / folder), "")  # as the paths found in it begin
+def inputs(root: Path, found: dict[str, list[PackageFile]] | None = None,
+           ) -> tuple[str, int | None]:
+    """What says the edition under ``root`` (whose files are ``found``, else looked for
+    here: :func:`.edition.edition_files`) is the one a package was made from: the
+    :func:`_stats` of its files, and the time of the newest commit of its sources (a stat
+    per file and a ``git log``: taken once per run, not once per package)."""
+    found = edition_files(root) if found is None else found
+    return _stats(chain([os.path.abspath(root / EDITION_FILE)], (
+        f.path for group, _folder, _what in GROUPS for f in found[group])),
+        [os.path.join(os.path.abspath(root / folder), "")  # as the paths found in it begin
          for group, folder, _what in GROUPS if group in GENERATED]), git_epoch(root)
 
 
