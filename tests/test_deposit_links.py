@@ -103,6 +103,31 @@ def test_packages_link_what_they_hold_alike_and_the_generated_editions_only(
     bagit.Bag(str(edition / "build" / "deposit")).validate()
 
 
+def test_a_package_made_after_another_links_its_twins_without_a_look_at_the_edition(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edition file a package made before in the run took (and hashed) is linked from
+    that package with the checksums taken then: the edition's file is not looked at again.
+    One the run has not taken yet is looked at as ever."""
+    edition = tmp_path / "edition"
+    edition.mkdir()
+    (edition / "a.txt").write_bytes(b"taken")
+    (edition / "b.txt").write_bytes(b"not taken")
+    memory = fixity.FileMemory(None)
+    first = staged.Staged(tmp_path / "first", memory)
+    taken = first.copy(str(edition / "a.txt"), "data/a.txt")
+    looked: list[str] = []
+    stat = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *args, **kwargs: looked.append(str(path))
+                        or stat(path, *args, **kwargs))
+    second = staged.Staged(tmp_path / "second", memory)
+    for name in ("a.txt", "b.txt"):
+        second.copy(str(edition / name), f"item/{name}", str(tmp_path / "first" / "data" / name))
+    assert second.fixity["item/a.txt"] == taken and str(edition / "a.txt") not in looked
+    assert (tmp_path / "second" / "item" / "a.txt").stat().st_ino == \
+        (tmp_path / "first" / "data" / "a.txt").stat().st_ino
+    assert (tmp_path / "second" / "item" / "b.txt").read_bytes() == b"not taken"
+
+
 def test_a_later_export_does_not_change_what_the_packages_linked(
         edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A page the export writes again is a new file: the packages keep the one they

@@ -52,6 +52,8 @@ class FileMemory:
         self.record = BuildRecord(record, settings_digest("deposit-files", {}))
         self.started = time.time_ns()
         self.seen: set[str] = set()
+        #: The files whose entry was found right (:meth:`recall`) or learnt in this run.
+        self.sure: set[str] = set()
         #: The inodes of the edition's files hard-linked into a package in this run
         #: (:meth:`.Staged.copy`), which every package of the run leaves as they are when
         #: it settles its files (:func:`.output.settle`), whichever way they came in (from
@@ -68,9 +70,19 @@ class FileMemory:
         if entry is None:
             return None
         try:
-            return entry if entry["state"].trusted(st or os.stat(path), ctime) else None
+            if not entry["state"].trusted(st or os.stat(path), ctime):
+                return None
         except OSError:
             return None
+        self.sure.add(key)
+        return entry
+
+    def recalled(self, path: Path | str) -> dict | None:
+        """The entry of ``path`` when it was found right (:meth:`recall`) or learnt earlier
+        in this run, without a look at the file: the checksums of what a package made
+        before in this run took of it (:meth:`.Staged.copy`)."""
+        key = _key(path)
+        return self.record.get(key) if key in self.sure else None
 
     def hash(self, path: Path | str, linked: str, st: os.stat_result) -> Fixity:
         """Hash ``linked``, a hard link just made to ``path`` whose ``os.stat`` is ``st``
@@ -127,6 +139,7 @@ class FileMemory:
     def _learn(self, path: Path | str, state: FileState, sha512: str) -> dict:
         key = _key(path)
         self.seen.add(key)
+        self.sure.add(key)
         entry = {"state": state, "sha512": sha512}
         old = self.record.get(key)
         if old is not None and old["state"].sha256 == state.sha256 and "facts" in old:
