@@ -63,12 +63,17 @@ class FileMemory:
     def recall(self, path: Path | str, st: os.stat_result | None = None,
                ctime: bool = True) -> dict | None:
         """The entry of ``path`` when the file's times (``st``, else taken now; ``ctime``:
-        see :meth:`FileState.trusted`) say it is the one recorded."""
+        see :meth:`FileState.trusted`) say it is the one recorded; without ``st``, when it
+        was found right or learnt earlier in this run (:meth:`recalled`), without a look
+        at the file again (the edition's TEI files are looked at as they are gathered,
+        then again by each package: a stat each)."""
         key = _key(path)
         self.seen.add(key)
         entry = self.record.get(key)
         if entry is None:
             return None
+        if st is None and key in self.sure:
+            return entry
         try:
             if not entry["state"].trusted(st or os.stat(path), ctime):
                 return None

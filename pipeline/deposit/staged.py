@@ -333,10 +333,18 @@ class Staged:
         return True
 
     def _path(self, rel: str) -> str:
-        """Where ``rel`` goes, its folder made (paths as strings: a package has 100,000)."""
+        """Where ``rel`` goes, its folder made (paths as strings: a package has 100,000):
+        with one ``mkdir``, its own folder made first when there is none (``makedirs``
+        looks at the folder above before each ``mkdir``, and at the folder itself when
+        it is there already: the copying threads share a DSpace item's files)."""
         path = os.path.join(self.folder, rel)
         parent = os.path.dirname(path)
         if parent not in self._folders:
-            os.makedirs(parent, exist_ok=True)
+            try:
+                os.mkdir(parent)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(parent, exist_ok=True)
             self._folders.add(parent)
         return path
