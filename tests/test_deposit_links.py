@@ -7,12 +7,16 @@ place must come out right the next time, as the package made from nothing."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
+from unittest import mock
 
 import bagit
 import pytest
+from hypothesis import given, settings, strategies as st
 from click.testing import CliRunner
 
 from pipeline import incremental
@@ -126,6 +130,34 @@ def test_a_package_made_after_another_links_its_twins_without_a_look_at_the_edit
     assert (tmp_path / "second" / "item" / "a.txt").stat().st_ino == \
         (tmp_path / "first" / "data" / "a.txt").stat().st_ino
     assert (tmp_path / "second" / "item" / "b.txt").read_bytes() == b"not taken"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=600), st.binary(max_size=600), st.booleans(), st.integers(0, 700))
+def test_a_linked_file_is_hashed_as_its_bytes_say_whatever_the_run_knew(
+        data: bytes, other: bytes, same: bool, small: int) -> None:
+    """FileMemory.hash against the simple reference, the checksums of the bytes: whether
+    a file of the same content was learnt before in the run (whose SHA-512 is then taken,
+    not computed) or not, whether the file is read whole or a piece at a time."""
+    with tempfile.TemporaryDirectory() as folder, mock.patch.object(fixity, "SMALL", small):
+        memory = fixity.FileMemory(None)
+        for name, content in (("first", data if same else other), ("then", data)):
+            path = os.path.join(folder, name)
+            Path(path).write_bytes(content)
+            assert memory.hash(path, path, os.stat(path)) == fixity.fixity_of(content)
+
+
+def test_a_content_learnt_before_in_the_run_is_not_hashed_with_sha512_again(
+        tmp_path: Path) -> None:
+    memory = fixity.FileMemory(None)
+    for name in ("tei.xml", "copy.xml", "other.xml"):
+        (tmp_path / name).write_bytes(b"<TEI/>" if name != "other.xml" else b"<other/>")
+    sha512 = hashlib.sha512
+    with mock.patch.object(hashlib, "sha512", side_effect=sha512) as computed:
+        found = [memory.hash(str(tmp_path / name), str(tmp_path / name),
+                             os.stat(tmp_path / name))
+                 for name in ("tei.xml", "copy.xml", "other.xml")]
+    assert computed.call_count == 2 and found[0] == found[1] != found[2]
 
 
 def test_a_later_export_does_not_change_what_the_packages_linked(
