@@ -17,7 +17,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from lxml import etree
 
@@ -138,12 +138,15 @@ class Edition:
 
 def collect(root: Path, memory: FileMemory | None = None,
             found: dict[str, list[PackageFile]] | None = None,
+            ready: Callable[[], object] | None = None,
             ) -> tuple[Edition, list[Diagnostic]]:
     """Gather the edition under ``root`` (whose files are ``found``, else looked for here:
     :func:`edition_files`); problems come back as diagnostics, never raised.
 
     Each TEI file is read for its facts (:mod:`.facts`) unless ``memory`` has them for the
-    file's content; no parsed tree is kept.
+    file's content; no parsed tree is kept.  ``ready`` is called before the first is read
+    (what says whether the edition changed must have looked at the files first:
+    :class:`.make.Stats`).
     """
     memory = memory or FileMemory(None)
     found = edition_files(root) if found is None else found
@@ -169,7 +172,8 @@ def collect(root: Path, memory: FileMemory | None = None,
                            file=display_path(root / "tei"),
                            hint="run `make tei` (or `teipipe convert`) first"))
     index = _FileIndex(files)
-    for f, (facts, problem) in zip(tei_files, _all_facts([f.path for f in tei_files], memory)):
+    for f, (facts, problem) in zip(tei_files, _all_facts([f.path for f in tei_files], memory,
+                                                          ready)):
         if problem is not None:
             message, line = problem
             notes.append(error("E502", message, file=display_path(Path(f.path)), line=line))
@@ -224,16 +228,19 @@ def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
 Facts = tuple[dict | None, tuple[str, int | None] | None]
 
 
-def _all_facts(paths: list[str], memory: FileMemory) -> Iterator[Facts]:
+def _all_facts(paths: list[str], memory: FileMemory,
+               ready: Callable[[], object] | None = None) -> Iterator[Facts]:
     """The facts of each TEI file, in order: remembered for its content, or kept by the
-    export that read it last (:mod:`.facts_store`), else read, hashed and parsed on every
-    core (:mod:`.spread`); and remembered."""
+    export that read it last (:mod:`.facts_store`), else read (``ready`` called first),
+    hashed and parsed on every core (:mod:`.spread`); and remembered."""
     known = [_known_facts(path, memory) for path in paths]
     if None in known:
         told, folders = facts_store.load(), {}
         known = [facts if facts is not None else _told_facts(
             path, told.get(facts_store.key(path, folders)), memory)
             for path, facts in zip(paths, known)]
+    if ready is not None and None in known:
+        ready()
     with closing(spread(_read_facts, (p for p, k in zip(paths, known) if k is None),
                         memory.started)) as read:  # its workers let go of at the end
         for path, facts in zip(paths, known):

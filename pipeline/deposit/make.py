@@ -50,7 +50,7 @@ class Shared:
     index: ZipIndex
     uses: int = 1
     gathered: tuple[Edition, list[Diagnostic]] | None = None
-    seen: tuple[str, int | None] | None = None  # the inputs' digest and git time, once
+    seen: tuple[Stats, int | None] | None = None  # the inputs' digest and git time, once
     #: The edition's files as found for :meth:`inputs`, until :meth:`collect` takes them.
     found: dict[str, list[PackageFile]] | None = None
     #: A package folder made in this run that holds each edition file at its path in the
@@ -65,13 +65,20 @@ class Shared:
     #: The archive being written in a child process (:mod:`.background`), and where.
     writing: tuple[Child, str] | None = None
 
-    def inputs(self, root: Path) -> tuple[str, int | None]:
+    def inputs(self, root: Path) -> tuple[Stats, int | None]:
         """:func:`inputs` of ``root``, taken once for all the packages of the run, of the
-        files that :meth:`collect` then gathers (one walk of the edition for both)."""
+        files that :meth:`collect` then gathers (one walk of the edition for both), in a
+        child process while this one gathers them (:class:`Stats`)."""
         if self.seen is None:
             self.found = edition_files(root)
-            self.seen = inputs(root, self.found)
+            self.seen = inputs(root, self.found, aside=True)
         return self.seen
+
+    def looked(self) -> None:
+        """Wait for the look at the edition's files (:meth:`inputs`), if it was taken: a
+        package reads them after it."""
+        if self.seen is not None:
+            self.seen[0].value()
 
     @classmethod
     def of(cls, root: Path, uses: int = 1, level: int = LEVEL) -> Shared:
@@ -83,7 +90,7 @@ class Shared:
         """The edition under ``root`` (gathered by the first package that asks) and a
         fresh list of its notes, which the package adds its own to."""
         if self.gathered is None:
-            self.gathered = collect(root, self.memory, self.found)
+            self.gathered = collect(root, self.memory, self.found, self.looked)
             self.found = None
             gc.freeze()  # see finish()
         edition, notes = self.gathered
@@ -130,6 +137,7 @@ class Shared:
         process's CPU time at 1,000 documents, and in the worker processes and archive
         writers forked since, wrote to the memory pages the child shares with this process
         (the collector's marks), which the system then copies."""
+        self.looked()  # its child waited for, whether or not it was needed
         ready = [job for archive, job in self.pending if not self.writes(archive)]
         later = [job for archive, job in self.pending if self.writes(archive)]
         self.pending.clear()
@@ -194,7 +202,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
         "git": git, "out": str(out.resolve()), "level": level if archive else None}))
     made = memory.get("package")
-    if made is not None and made["inputs"] == stats and made["outputs"] == _stats(
+    if made is not None and made["inputs"] == stats.value() and made["outputs"] == _stats(
             _outputs(out, made["archive"])):
         if shared is not None:
             shared.uses -= 1  # one package fewer to hold the edition for
@@ -220,7 +228,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
 
         def save() -> None:
             memory.put("package", {
-                "inputs": stats, "documents": result.documents, "files": result.files,
+                "inputs": stats.value(), "documents": result.documents, "files": result.files,
                 "archive": archived,
                 "outputs": _outputs_digest(now, archived) if now is not None else None,
                 "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column,
@@ -256,16 +264,46 @@ def _restat(memory: BuildRecord, out: Path, archive: str | None) -> None:
 
 
 def inputs(root: Path, found: dict[str, list[PackageFile]] | None = None,
-           ) -> tuple[str, int | None]:
+           aside: bool = False) -> tuple[Stats, int | None]:
     """What says the edition under ``root`` (whose files are ``found``, else looked for
     here: :func:`.edition.edition_files`) is the one a package was made from: the
-    :func:`_stats` of its files, and the time of the newest commit of its sources (a stat
-    per file and a ``git log``: taken once per run, not once per package)."""
+    :func:`_stats` of its files (``aside``: taken in a child process, :class:`Stats`), and
+    the time of the newest commit of its sources (a stat per file and a ``git log``: taken
+    once per run, not once per package)."""
     found = edition_files(root) if found is None else found
-    return _stats(chain([os.path.abspath(root / EDITION_FILE)], (
-        f.path for group, _folder, _what in GROUPS for f in found[group])),
-        [os.path.join(os.path.abspath(root / folder), "")  # as the paths found in it begin
-         for group, folder, _what in GROUPS if group in GENERATED]), git_epoch(root)
+    meta = os.path.abspath(root / EDITION_FILE)
+    first = (meta, _stat(meta))  # looked at here: it is read as the edition is gathered
+    generated = [os.path.join(os.path.abspath(root / folder), "")  # as its files' paths begin
+                 for group, folder, _what in GROUPS if group in GENERATED]
+
+    def take() -> str:
+        return _digest(chain([first], ((f.path, _stat(f.path)) for group, _folder, _what
+                                       in GROUPS for f in found[group])), generated)
+    return Stats(take, aside and can_fork()), git_epoch(root)
+
+
+class Stats:
+    """The :func:`_stats` digest ``take`` gives, taken here, or with ``aside`` in a child
+    process (:mod:`.background`) while this one gathers the edition
+    (:meth:`Shared.collect`): a stat of every file of the edition, which took a third of
+    the time before the first package, one core idle.  Its :meth:`value` is asked for
+    before any of the files is read (by :meth:`Shared.looked`), so that a change made
+    meanwhile is seen by the next run as it was; and when a package's record is there to
+    compare it with (:func:`make_package`).  When the child fails, it is taken here."""
+
+    def __init__(self, take: Callable[[], str], aside: bool):
+        self._take = take
+        self._child = start(lambda: take().encode()) if aside else None
+        self._value = None if aside else take()
+
+    def value(self) -> str:
+        if self._value is None:
+            child, self._child = self._child, None
+            try:
+                self._value = child.wait().decode() if child is not None else self._take()
+            except OSError:
+                self._value = self._take()
+        return self._value
 
 
 def _stats(paths: Iterable[str], generated: list[str] | None = None) -> str:
@@ -346,6 +384,8 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
         schemas = None
         notes.append(warning("W503", f"METS and Dublin Core not checked against their schemas: "
                              f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
+    if shared is not None:
+        shared.looked()  # the files looked at before the package reads them
     found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous.pop(),
                                   shared.twins if shared else None,
                                   shared.valid if shared else None)
