@@ -22,6 +22,12 @@ def test_what_the_child_writes_is_there_once_it_is_waited_for(tmp_path: Path) ->
 
 
 @needs_fork
+def test_what_the_child_answers_is_what_the_wait_gives() -> None:
+    assert background.start(lambda: b"digest " * 20_000).wait() == b"digest " * 20_000
+    assert background.start(lambda: None).wait() == b""
+
+
+@needs_fork
 def test_a_job_that_fails_in_the_child_fails_the_wait_saying_why() -> None:
     def full() -> None:
         raise OSError(28, "No space left on device", "/edition/build/deposit.zip")

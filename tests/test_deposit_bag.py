@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import string
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -17,14 +19,14 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from pipeline import vocab
-from pipeline.deposit import schemas
+from pipeline.deposit import records as records_module, schemas
 from pipeline.deposit.dublin_core import DC_NS
 from pipeline.deposit.edition import GROUPS, collect, package_date
 from pipeline.deposit.fixity import Fixity
 from pipeline.deposit.bag import walk_order
 from pipeline.deposit.make import make_package
 from pipeline.deposit.mets import METS_NS, XLINK_NS
-from pipeline.deposit.records import mets_file, records
+from pipeline.deposit.records import PLAIN_URI, Valid, mets_file, records
 from pipeline.tei.ns import XML_LANG
 from pipeline.tei.read import parse, read_tei
 
@@ -287,12 +289,60 @@ def test_a_dublin_core_found_valid_before_is_neither_made_nor_checked_again(
     files = [mets_file(f.role, f.rel, Fixity(1, "0" * 64, "0" * 128)) for f in d.files]
     official = schemas.load()
     first = records(d, edition.meta, when, files, official)
-    again = records(d, edition.meta, when, files, official, dc_valid=True)
+    again = records(d, edition.meta, when, files, official, Valid(dc={d.stem}))
     assert again.dc is None and first.dc is not None
     assert (again.terms, again.mets, again.problems) == (first.terms, first.mets, ())
     strict = schemas.Schemas(mets=official.oai_dc, oai_dc=official.oai_dc)  # no METS passes
-    assert records(d, edition.meta, when, files, strict, dc_valid=True).problems == \
+    assert records(d, edition.meta, when, files, strict, Valid(dc={d.stem})).problems == \
         records(d, edition.meta, when, files, strict).problems
+
+
+def test_a_mets_differing_from_one_found_valid_in_its_hrefs_alone_is_not_checked_again(
+        deposit_edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The DSpace batch's METS of a document is the bag's with other hrefs: of the shape
+    the bag's was found valid in, it is not checked again (so that even a schema no METS
+    passes finds nothing); one that differs in anything more is checked (a file fewer, a
+    file of another size), and so is one with an href that is not a plain relative URL."""
+    edition, _notes = collect(deposit_edition)
+    d = edition.documents[0]
+    when = package_date(EPOCH, None, edition.documents)
+    fixity = Fixity(1, "0" * 64, "0" * 128)
+    in_bag = [mets_file(f.role, "../../" + f.rel, fixity) for f in d.files]
+    in_saf = [mets_file(f.role, f.rel.rpartition("/")[2], fixity) for f in d.files]
+    official = schemas.load()
+    valid = Valid()
+    bag = records(d, edition.meta, when, in_bag, official, valid)
+    assert bag.problems == () and bag.shape is not None
+    valid.learn(d.stem, bag.shape)
+    strict = schemas.Schemas(mets=official.oai_dc, oai_dc=official.oai_dc)  # no METS passes
+    saf = records(d, edition.meta, when, in_saf, strict, valid)
+    assert saf.problems == () and saf.shape == bag.shape
+    assert saf.mets == records(d, edition.meta, when, in_saf, official).mets != bag.mets
+    for files, plain in ((in_saf[:-1], PLAIN_URI), ([replace(in_saf[0], size=2),
+                                                      *in_saf[1:]], PLAIN_URI),
+                         (in_saf, re.compile("(?!)"))):  # the last: no href is plain
+        monkeypatch.setattr(records_module, "PLAIN_URI", plain)
+        assert records(d, edition.meta, when, files, official, valid).problems == ()
+        problems = records(d, edition.meta, when, files, strict, valid).problems
+        assert problems and {p.code for p in problems} == {"E504"}
+        assert problems[0].message.startswith("the METS made for this document is not valid")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(string.ascii_letters + string.digits + "._~/-"),
+                          st.builds("%{:02X}".format, st.integers(0, 255)),
+                          st.builds("%{:02x}".format, st.integers(0, 255))), max_size=16))
+def test_every_href_taken_as_plain_passes_the_mets_schema(pieces: list[str]) -> None:
+    """What lets a METS of a shape found valid go unchecked holds: an href that
+    :data:`.records.PLAIN_URI` takes (any string of its pieces) is one the METS schema
+    takes, tried in a METS whose every href is replaced by it."""
+    href = "".join(pieces)
+    assert PLAIN_URI.fullmatch(href)
+    seed = re.sub(rb'(SIZE|CHECKSUM)="\.\.\."', rb'\1="1"',  # golden: sizes masked
+                  (GOLDEN / "mets" / "1967-01-23_politburo-cable.xml").read_bytes())
+    assert seed.count(b"xlink:href=") == 5
+    assert schemas.load().mets.validate(etree.fromstring(re.sub(
+        rb'xlink:href="[^"]*"', b'xlink:href="' + href.encode() + b'"', seed)))
 
 
 def test_the_seed_cables_mets_and_bag_info_are_the_golden_ones(bag: Path,

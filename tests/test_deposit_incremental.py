@@ -19,11 +19,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import incremental
-from pipeline.deposit import bag, output, zipped
+from pipeline.deposit import bag, edition as edition_module, output, zipped
 from pipeline.deposit.archive import serialize
 from pipeline.deposit.deflate import deflate
 from pipeline.deposit.facts import document, read_facts
-from pipeline.deposit.make import make_package
+from pipeline.deposit.edition import collect, edition_files
+from pipeline.deposit.fixity import FileMemory
+from pipeline.deposit.make import inputs, make_package
 from pipeline.deposit.zipped import LEVEL, ZipIndex, write_zip
 from pipeline.incremental import record_path
 from pipeline.tei.read import parse, read_tei
@@ -348,3 +350,28 @@ def test_a_run_stopped_while_it_puts_a_change_in_place_is_put_right_by_the_next(
     fresh = edition / "build" / "fresh" / "deposit"
     assert packed == deposit(edition, fresh, fmt, remember=False)
     assert tree_bytes(out) == tree_bytes(fresh)
+
+
+def test_the_look_at_the_files_taken_aside_says_what_the_one_taken_here_does(
+        edition: Path) -> None:
+    """What says whether the edition changed (make.inputs) is the same digest whether it
+    is taken in a child process while the edition is gathered or here, and changes with
+    any file."""
+    found = edition_files(edition)
+    here, aside = inputs(edition, found)[0].value(), inputs(edition, found, aside=True)[0]
+    assert aside.value() == here
+    (edition / "source" / "register.xml").touch()
+    assert inputs(edition, found, aside=True)[0].value() != here
+
+
+def test_the_files_are_looked_at_before_the_first_is_read(
+        edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Gathering the edition calls ``ready`` (the look at the files taken aside) before it
+    reads a TEI file (none is known: no export told their facts): a change made after the
+    look is seen by the next run."""
+    said: list[str] = []
+    spread = edition_module.spread
+    monkeypatch.setattr(edition_module, "spread", lambda work, jobs, context: spread(
+        work, ((said.append(job), job)[1] for job in jobs), context))
+    found, _notes = collect(edition, FileMemory(None), ready=lambda: said.append("ready"))
+    assert said[0] == "ready" and len(said) == len(found.documents) + 1

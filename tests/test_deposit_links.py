@@ -7,12 +7,16 @@ place must come out right the next time, as the package made from nothing."""
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
+from unittest import mock
 
 import bagit
 import pytest
+from hypothesis import given, settings, strategies as st
 from click.testing import CliRunner
 
 from pipeline import incremental
@@ -101,6 +105,59 @@ def test_packages_link_what_they_hold_alike_and_the_generated_editions_only(
         assert len({path.stat().st_ino for path in held}) == 1, held
     assert (edition / "tei" / f"{TEI}.xml").stat().st_nlink == 1
     bagit.Bag(str(edition / "build" / "deposit")).validate()
+
+
+def test_a_package_made_after_another_links_its_twins_without_a_look_at_the_edition(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edition file a package made before in the run took (and hashed) is linked from
+    that package with the checksums taken then: the edition's file is not looked at again.
+    One the run has not taken yet is looked at as ever."""
+    edition = tmp_path / "edition"
+    edition.mkdir()
+    (edition / "a.txt").write_bytes(b"taken")
+    (edition / "b.txt").write_bytes(b"not taken")
+    memory = fixity.FileMemory(None)
+    first = staged.Staged(tmp_path / "first", memory)
+    taken = first.copy(str(edition / "a.txt"), "data/a.txt")
+    looked: list[str] = []
+    stat = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *args, **kwargs: looked.append(str(path))
+                        or stat(path, *args, **kwargs))
+    second = staged.Staged(tmp_path / "second", memory)
+    for name in ("a.txt", "b.txt"):
+        second.copy(str(edition / name), f"item/{name}", str(tmp_path / "first" / "data" / name))
+    assert second.fixity["item/a.txt"] == taken and str(edition / "a.txt") not in looked
+    assert (tmp_path / "second" / "item" / "a.txt").stat().st_ino == \
+        (tmp_path / "first" / "data" / "a.txt").stat().st_ino
+    assert (tmp_path / "second" / "item" / "b.txt").read_bytes() == b"not taken"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=600), st.binary(max_size=600), st.booleans(), st.integers(0, 700))
+def test_a_linked_file_is_hashed_as_its_bytes_say_whatever_the_run_knew(
+        data: bytes, other: bytes, same: bool, small: int) -> None:
+    """FileMemory.hash against the simple reference, the checksums of the bytes: whether
+    a file of the same content was learnt before in the run (whose SHA-512 is then taken,
+    not computed) or not, whether the file is read whole or a piece at a time."""
+    with tempfile.TemporaryDirectory() as folder, mock.patch.object(fixity, "SMALL", small):
+        memory = fixity.FileMemory(None)
+        for name, content in (("first", data if same else other), ("then", data)):
+            path = os.path.join(folder, name)
+            Path(path).write_bytes(content)
+            assert memory.hash(path, path, os.stat(path)) == fixity.fixity_of(content)
+
+
+def test_a_content_learnt_before_in_the_run_is_not_hashed_with_sha512_again(
+        tmp_path: Path) -> None:
+    memory = fixity.FileMemory(None)
+    for name in ("tei.xml", "copy.xml", "other.xml"):
+        (tmp_path / name).write_bytes(b"<TEI/>" if name != "other.xml" else b"<other/>")
+    sha512 = hashlib.sha512
+    with mock.patch.object(hashlib, "sha512", side_effect=sha512) as computed:
+        found = [memory.hash(str(tmp_path / name), str(tmp_path / name),
+                             os.stat(tmp_path / name))
+                 for name in ("tei.xml", "copy.xml", "other.xml")]
+    assert computed.call_count == 2 and found[0] == found[1] != found[2]
 
 
 def test_a_later_export_does_not_change_what_the_packages_linked(

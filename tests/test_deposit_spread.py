@@ -131,6 +131,23 @@ def test_records_a_schema_rejects_in_a_worker_are_reported(
 
 
 @needs_workers
+def test_a_mets_the_package_made_before_did_not_find_valid_is_checked_again(
+        edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both packages in one run: the DSpace batch does not check again the METS the bag
+    found valid (:class:`.records.Valid`), but a broken one is caught in each package."""
+    monkeypatch.setattr(spread, "CHUNK", 1)
+    official = schemas.load()
+    monkeypatch.setattr(schemas, "load", lambda: schemas.Schemas(mets=official.oai_dc,
+                                                                 oai_dc=official.oai_dc))
+    result = run(edition, tmp_path / "cache")
+    assert result.exit_code == 1
+    assert result.output.count("no package written") == 2
+    assert "the METS made for this document is not valid" in result.output
+    assert not (edition / "build" / "deposit").exists()
+    assert not (edition / "build" / "dspace-saf").exists()
+
+
+@needs_workers
 def test_jobs_are_taken_only_a_few_shares_ahead_of_the_results(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """What is held for the jobs does not grow with the edition."""

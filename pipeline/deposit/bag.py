@@ -29,14 +29,16 @@ from .. import __version__
 from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from . import output
+from .dublin_core import oai_dc
 from .edition import GENERATED, GROUPS, Edition, EditionDocument, PackageDate
 from .fixity import FileMemory, Fixity
 from .mets import MetsFile, edition_mets
 from .readme import readme
-from .records import mets_file, records
+from .records import Valid, mets_file, records
 from .schemas import Schemas
 from .spread import spread
 from .staged import Staged, key_of, twin_of, write_file
+from .xmltext import document
 
 ALGORITHMS = ("sha256", "sha512")
 #: The bag's payload folder: each edition file lies in it at its path in the edition.
@@ -49,14 +51,14 @@ def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
               force: bool = False, memory: FileMemory | None = None,
               previous: dict | None = None,
               twins: str | None = None,
-              dc_valid: set[str] | None = None) -> tuple[list[Diagnostic], Staged | None]:
+              valid: Valid | None = None) -> tuple[list[Diagnostic], Staged | None]:
     """Write the bag of ``edition`` to ``out``: the diagnostics say what went wrong; what
     was staged (None: nothing) gives each file's checksums.  ``previous`` is the record of
     the bag at ``out`` (:meth:`Staged.record`), whose files are taken over where they are
     still right; ``twins``, a folder of a package made before in the same run that holds
     each edition file at its path in the edition (``tei/x.xml``), which they are linked
-    from (:meth:`Staged.copy`); ``dc_valid`` learns the documents whose Dublin Core was
-    made and found valid (:func:`.records.records`)."""
+    from (:meth:`Staged.copy`); ``valid``, what the packages made before in the same run
+    found valid, learns what this one finds (:class:`.records.Valid`)."""
     refused = output.refuse(out, is_bag, force)
     if refused:
         return [refused], None
@@ -64,7 +66,7 @@ def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
     try:
         staged = Staged(built, memory or FileMemory(None), out, previous,
                         update=bool(previous) and out.is_dir())
-        notes = write_payload(edition, when, schemas, staged, twins, dc_valid)
+        notes = write_payload(edition, when, schemas, staged, twins, valid)
         if notes:
             output.discard(built)
             return notes, None
@@ -91,9 +93,9 @@ def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
 
 def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
                   staged: Staged, twins: str | None = None,
-                  dc_valid: set[str] | None = None) -> list[Diagnostic]:
+                  valid: Valid | None = None) -> list[Diagnostic]:
     """Every payload file into ``data/`` (:data:`PAYLOAD`): the edition's files, then the
-    metadata made for them and checked (``dc_valid``: see :func:`build_bag`)."""
+    metadata made for them and checked (``valid``: see :func:`build_bag`)."""
     fixity = dict(zip((f.rel for f in edition.files), staged.copy_all(
         [(f.path, f"{PAYLOAD}/{f.rel}", twin_of(twins, f), f.role in GENERATED)
          for f in edition.files])))
@@ -114,12 +116,12 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
                 making[n] = made, key
                 yield n, [staged.making(rel) for rel in made]
 
-    for (n, _paths), (found, problems) in spread(
-            _write_records, jobs(), (edition, fixity, when, schemas)):
+    for (n, _paths), (found, problems, form) in spread(
+            _write_records, jobs(), (edition, fixity, when, schemas, valid)):
         notes.extend(problems)
         made, key = making.pop(n)
-        if schemas is not None and not problems and dc_valid is not None:
-            dc_valid.add(edition.documents[n].stem)
+        if schemas is not None and not problems and valid is not None:
+            valid.learn(edition.documents[n].stem, form)
         for rel, fixity_of_rel in zip(made, found):
             staged.made(rel, fixity_of_rel, key)
     shared: list[MetsFile] = [mets_file("edition", "../" + f.rel, fixity[f.rel])
@@ -138,17 +140,19 @@ def mets_files(d: EditionDocument, fixity: dict[str, Fixity]) -> list[MetsFile]:
 
 
 def _write_records(job: tuple[int, list[str]],
-                   context: tuple[Edition, dict[str, Fixity], PackageDate, Schemas | None],
-                   ) -> tuple[list[Fixity], tuple[Diagnostic, ...]]:
+                   context: tuple[Edition, dict[str, Fixity], PackageDate, Schemas | None,
+                                  Valid | None],
+                   ) -> tuple[list[Fixity], tuple[Diagnostic, ...], bytes | None]:
     """A document's Dublin Core and METS written to their paths (in a worker process:
     :mod:`.spread`, which holds the edition and the files' fixity, so that a job is only
-    the document's place and where its records go); their fixity, and what the schemas say
-    of them."""
-    (n, paths), (edition, fixity, when, schemas) = job, context
+    the document's place and where its records go); their fixity, what the schemas say
+    of them and the METS's shape (:class:`.records.Valid`)."""
+    (n, paths), (edition, fixity, when, schemas, valid) = job, context
     d = edition.documents[n]
-    rec = records(d, edition.meta, when, mets_files(d, fixity), schemas)
-    return [write_file(path, data) for path, data in zip(paths, (rec.dc, rec.mets))], \
-        rec.problems
+    rec = records(d, edition.meta, when, mets_files(d, fixity), schemas, valid)
+    dc = rec.dc if rec.dc is not None else document(oai_dc(rec.terms))
+    return [write_file(path, data) for path, data in zip(paths, (dc, rec.mets))], \
+        rec.problems, rec.shape
 
 
 def walk_order(rel: str) -> tuple[tuple[int, str], ...]:

@@ -17,7 +17,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from lxml import etree
 
@@ -136,20 +136,27 @@ class Edition:
     missing: tuple[str, ...] = ()  # package folders whose project folder is absent or empty
 
 
-def collect(root: Path, memory: FileMemory | None = None) -> tuple[Edition, list[Diagnostic]]:
-    """Gather the edition under ``root``; problems come back as diagnostics, never raised.
+def collect(root: Path, memory: FileMemory | None = None,
+            found: dict[str, list[PackageFile]] | None = None,
+            ready: Callable[[], object] | None = None,
+            ) -> tuple[Edition, list[Diagnostic]]:
+    """Gather the edition under ``root`` (whose files are ``found``, else looked for here:
+    :func:`edition_files`); problems come back as diagnostics, never raised.
 
     Each TEI file is read for its facts (:mod:`.facts`) unless ``memory`` has them for the
-    file's content; no parsed tree is kept.
+    file's content; no parsed tree is kept.  ``ready`` is called before the first is read
+    (what says whether the edition changed must have looked at the files first:
+    :class:`.make.Stats`).
     """
     memory = memory or FileMemory(None)
+    found = edition_files(root) if found is None else found
     notes: list[Diagnostic] = []
-    meta, found = read_meta(root / EDITION_FILE)
-    notes.extend(found)
+    meta, said = read_meta(root / EDITION_FILE)
+    notes.extend(said)
     files: list[PackageFile] = []
     missing: list[str] = []
     for group, folder, what in GROUPS:
-        found_files = _group_files(os.path.abspath(root / folder), group)
+        found_files = found[group]
         if not found_files:
             missing.append(group)
             if group != "tei":
@@ -165,7 +172,8 @@ def collect(root: Path, memory: FileMemory | None = None) -> tuple[Edition, list
                            file=display_path(root / "tei"),
                            hint="run `make tei` (or `teipipe convert`) first"))
     index = _FileIndex(files)
-    for f, (facts, problem) in zip(tei_files, _all_facts([f.path for f in tei_files], memory)):
+    for f, (facts, problem) in zip(tei_files, _all_facts([f.path for f in tei_files], memory,
+                                                          ready)):
         if problem is not None:
             message, line = problem
             notes.append(error("E502", message, file=display_path(Path(f.path)), line=line))
@@ -220,16 +228,19 @@ def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
 Facts = tuple[dict | None, tuple[str, int | None] | None]
 
 
-def _all_facts(paths: list[str], memory: FileMemory) -> Iterator[Facts]:
+def _all_facts(paths: list[str], memory: FileMemory,
+               ready: Callable[[], object] | None = None) -> Iterator[Facts]:
     """The facts of each TEI file, in order: remembered for its content, or kept by the
-    export that read it last (:mod:`.facts_store`), else read, hashed and parsed on every
-    core (:mod:`.spread`); and remembered."""
+    export that read it last (:mod:`.facts_store`), else read (``ready`` called first),
+    hashed and parsed on every core (:mod:`.spread`); and remembered."""
     known = [_known_facts(path, memory) for path in paths]
     if None in known:
         told, folders = facts_store.load(), {}
         known = [facts if facts is not None else _told_facts(
             path, told.get(facts_store.key(path, folders)), memory)
             for path, facts in zip(paths, known)]
+    if ready is not None and None in known:
+        ready()
     with closing(spread(_read_facts, (p for p, k in zip(paths, known) if k is None),
                         memory.started)) as read:  # its workers let go of at the end
         for path, facts in zip(paths, known):
@@ -296,11 +307,12 @@ def _group_files(folder: str, group: str) -> list[PackageFile]:
             for parts, path in sorted(_visible(folder, ()))]
 
 
-def group_paths(folder: Path) -> list[str]:
-    """The paths of the files :func:`_group_files` finds, as strings: what telling whether
-    any of them changed needs, without the objects."""
-    return [path for _parts, path in sorted(_visible(str(folder), ()))] \
-        if folder.is_dir() else []
+def edition_files(root: Path) -> dict[str, list[PackageFile]]:
+    """The files of each group of the edition under ``root`` (:func:`_group_files`): one
+    walk for what a package is made of (:func:`collect`) and what says whether any of it
+    changed (:func:`.make.inputs`), which took a walk each."""
+    return {group: _group_files(os.path.abspath(root / folder), group)
+            for group, folder, _what in GROUPS}
 
 
 def _visible(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:

@@ -52,6 +52,10 @@ class FileMemory:
         self.record = BuildRecord(record, settings_digest("deposit-files", {}))
         self.started = time.time_ns()
         self.seen: set[str] = set()
+        #: The files whose entry was found right (:meth:`recall`) or learnt in this run.
+        self.sure: set[str] = set()
+        #: The SHA-512 of each content (by its SHA-256) learnt in this run (:meth:`hash`).
+        self.known: dict[str, str] = {}
         #: The inodes of the edition's files hard-linked into a package in this run
         #: (:meth:`.Staged.copy`), which every package of the run leaves as they are when
         #: it settles its files (:func:`.output.settle`), whichever way they came in (from
@@ -61,29 +65,57 @@ class FileMemory:
     def recall(self, path: Path | str, st: os.stat_result | None = None,
                ctime: bool = True) -> dict | None:
         """The entry of ``path`` when the file's times (``st``, else taken now; ``ctime``:
-        see :meth:`FileState.trusted`) say it is the one recorded."""
+        see :meth:`FileState.trusted`) say it is the one recorded; without ``st``, when it
+        was found right or learnt earlier in this run (:meth:`recalled`), without a look
+        at the file again (the edition's TEI files are looked at as they are gathered,
+        then again by each package: a stat each)."""
         key = _key(path)
         self.seen.add(key)
         entry = self.record.get(key)
         if entry is None:
             return None
+        if st is None and key in self.sure:
+            return entry
         try:
-            return entry if entry["state"].trusted(st or os.stat(path), ctime) else None
+            if not entry["state"].trusted(st or os.stat(path), ctime):
+                return None
         except OSError:
             return None
+        self.sure.add(key)
+        return entry
+
+    def recalled(self, path: Path | str) -> dict | None:
+        """The entry of ``path`` when it was found right (:meth:`recall`) or learnt earlier
+        in this run, without a look at the file: the checksums of what a package made
+        before in this run took of it (:meth:`.Staged.copy`)."""
+        key = _key(path)
+        return self.record.get(key) if key in self.sure else None
 
     def hash(self, path: Path | str, linked: str, st: os.stat_result) -> Fixity:
         """Hash ``linked``, a hard link just made to ``path`` whose ``os.stat`` is ``st``
         (what was linked is what is hashed, whatever ``path`` is by now); the record
-        learns it as ``path``."""
-        sha256, sha512 = hashlib.sha256(), hashlib.sha512()
+        learns it as ``path``.
+
+        A file of at most :data:`SMALL` bytes is read whole and its SHA-256 taken first:
+        a content whose SHA-512 is known already in this run (:attr:`known`) is not hashed
+        again with it, which costs twice what SHA-256 does.  The HTML edition holds a copy
+        of every TEI file, whose checksums the export told (:mod:`.facts_store`), and of
+        every plain text, which the text edition holds too.  (A package takes the SHA-256
+        for its content as it is: a file is linked from another of the same SHA-256.)"""
         with RawFile(linked) as source:
-            for piece in pieces(source):
-                sha256.update(piece)
-                sha512.update(piece)
-        return fixity(self._learn(path, FileState(sha256.hexdigest(), st.st_size,
-                                                  st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
-                                                  self.started), sha512.hexdigest()))
+            if st.st_size <= SMALL:
+                data = source.read_all(st.st_size)
+                digest = hashlib.sha256(data).hexdigest()
+                sha512 = self.known.get(digest) or hashlib.sha512(data).hexdigest()
+            else:
+                sha256, long = hashlib.sha256(), hashlib.sha512()
+                for piece in pieces(source):
+                    sha256.update(piece)
+                    long.update(piece)
+                digest, sha512 = sha256.hexdigest(), long.hexdigest()
+        return fixity(self._learn(path, FileState(digest, st.st_size, st.st_mtime_ns,
+                                                  st.st_ctime_ns, st.st_ino, self.started),
+                                  sha512))
 
     def learn(self, path: Path | str, state: FileState, sha512: str) -> dict:
         """The new entry of ``path``, read (:func:`read_hashed`) elsewhere (facts kept when
@@ -127,6 +159,8 @@ class FileMemory:
     def _learn(self, path: Path | str, state: FileState, sha512: str) -> dict:
         key = _key(path)
         self.seen.add(key)
+        self.sure.add(key)
+        self.known.setdefault(state.sha256, sha512)
         entry = {"state": state, "sha512": sha512}
         old = self.record.get(key)
         if old is not None and old["state"].sha256 == state.sha256 and "facts" in old:

@@ -18,9 +18,10 @@ from . import schemas as schema_files
 from .archive import archive_path, serialize
 from .background import Child, can_fork, start
 from .bag import PAYLOAD, build_bag
-from .edition import (EDITION_FILE, GENERATED, GROUPS, Edition, collect, git_epoch, group_paths,
-                      package_date)
+from .edition import (EDITION_FILE, GENERATED, GROUPS, Edition, PackageFile, collect,
+                      edition_files, git_epoch, package_date)
 from .fixity import FileMemory
+from .records import Valid
 from .saf import build_saf
 from .staged import restat, snapshot, stat_of
 from .zipped import LEVEL, ZipIndex
@@ -49,35 +50,48 @@ class Shared:
     index: ZipIndex
     uses: int = 1
     gathered: tuple[Edition, list[Diagnostic]] | None = None
-    seen: tuple[str, int | None] | None = None  # the inputs' digest and git time, once
+    seen: tuple[Stats, int | None] | None = None  # the inputs' digest and git time, once
+    #: The edition's files as found for :meth:`inputs`, until :meth:`collect` takes them.
+    found: dict[str, list[PackageFile]] | None = None
     #: A package folder made in this run that holds each edition file at its path in the
     #: edition: the packages made after it link their edition files from it (:mod:`.staged`).
     twins: str | None = None
-    #: The documents whose Dublin Core a package made in this run found valid: the same
-    #: record in every package of the run, checked once (:func:`.records.records`).
-    dc_valid: set[str] = field(default_factory=set)
+    #: The records a package made in this run found valid, which the packages made after
+    #: it check no more (:class:`.records.Valid`); None when the run makes one package.
+    valid: Valid | None = None
     #: What is done once the last package of the run is made (see :func:`make_package`),
     #: each with the archive it needs written (None: none).
     pending: list[tuple[str | None, Callable[[], None]]] = field(default_factory=list)
     #: The archive being written in a child process (:mod:`.background`), and where.
     writing: tuple[Child, str] | None = None
 
-    def inputs(self, root: Path) -> tuple[str, int | None]:
-        """:func:`inputs` of ``root``, taken once for all the packages of the run."""
+    def inputs(self, root: Path) -> tuple[Stats, int | None]:
+        """:func:`inputs` of ``root``, taken once for all the packages of the run, of the
+        files that :meth:`collect` then gathers (one walk of the edition for both), in a
+        child process while this one gathers them (:class:`Stats`)."""
         if self.seen is None:
-            self.seen = inputs(root)
+            self.found = edition_files(root)
+            self.seen = inputs(root, self.found, aside=True)
         return self.seen
+
+    def looked(self) -> None:
+        """Wait for the look at the edition's files (:meth:`inputs`), if it was taken: a
+        package reads them after it."""
+        if self.seen is not None:
+            self.seen[0].value()
 
     @classmethod
     def of(cls, root: Path, uses: int = 1, level: int = LEVEL) -> Shared:
         return cls(FileMemory(record_path("deposit-files", root)),
-                   ZipIndex(record_path("deposit-zip", root), level), uses)
+                   ZipIndex(record_path("deposit-zip", root), level), uses,
+                   valid=Valid() if uses > 1 else None)
 
     def collect(self, root: Path) -> tuple[Edition, list[Diagnostic]]:
         """The edition under ``root`` (gathered by the first package that asks) and a
         fresh list of its notes, which the package adds its own to."""
         if self.gathered is None:
-            self.gathered = collect(root, self.memory)
+            self.gathered = collect(root, self.memory, self.found, self.looked)
+            self.found = None
             gc.freeze()  # see finish()
         edition, notes = self.gathered
         self.uses -= 1
@@ -123,6 +137,7 @@ class Shared:
         process's CPU time at 1,000 documents, and in the worker processes and archive
         writers forked since, wrote to the memory pages the child shares with this process
         (the collector's marks), which the system then copies."""
+        self.looked()  # its child waited for, whether or not it was needed
         ready = [job for archive, job in self.pending if not self.writes(archive)]
         later = [job for archive, job in self.pending if self.writes(archive)]
         self.pending.clear()
@@ -187,7 +202,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
         "git": git, "out": str(out.resolve()), "level": level if archive else None}))
     made = memory.get("package")
-    if made is not None and made["inputs"] == stats and made["outputs"] == _stats(
+    if made is not None and made["inputs"] == stats.value() and made["outputs"] == _stats(
             _outputs(out, made["archive"])):
         if shared is not None:
             shared.uses -= 1  # one package fewer to hold the edition for
@@ -213,7 +228,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
 
         def save() -> None:
             memory.put("package", {
-                "inputs": stats, "documents": result.documents, "files": result.files,
+                "inputs": stats.value(), "documents": result.documents, "files": result.files,
                 "archive": archived,
                 "outputs": _outputs_digest(now, archived) if now is not None else None,
                 "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column,
@@ -248,14 +263,47 @@ def _restat(memory: BuildRecord, out: Path, archive: str | None) -> None:
     memory.save()
 
 
-def inputs(root: Path) -> tuple[str, int | None]:
-    """What says the edition under ``root`` is the one a package was made from: the
-    :func:`_stats` of its files, and the time of the newest commit of its sources (a walk,
-    a stat per file and a ``git log``: taken once per run, not once per package)."""
-    return _stats(chain([str(root / EDITION_FILE)], (
-        path for _group, folder, _what in GROUPS for path in group_paths(root / folder))),
-        [os.path.join(str(root / folder), "")  # as the paths found in it begin
-         for group, folder, _what in GROUPS if group in GENERATED]), git_epoch(root)
+def inputs(root: Path, found: dict[str, list[PackageFile]] | None = None,
+           aside: bool = False) -> tuple[Stats, int | None]:
+    """What says the edition under ``root`` (whose files are ``found``, else looked for
+    here: :func:`.edition.edition_files`) is the one a package was made from: the
+    :func:`_stats` of its files (``aside``: taken in a child process, :class:`Stats`), and
+    the time of the newest commit of its sources (a stat per file and a ``git log``: taken
+    once per run, not once per package)."""
+    found = edition_files(root) if found is None else found
+    meta = os.path.abspath(root / EDITION_FILE)
+    first = (meta, _stat(meta))  # looked at here: it is read as the edition is gathered
+    generated = [os.path.join(os.path.abspath(root / folder), "")  # as its files' paths begin
+                 for group, folder, _what in GROUPS if group in GENERATED]
+
+    def take() -> str:
+        return _digest(chain([first], ((f.path, _stat(f.path)) for group, _folder, _what
+                                       in GROUPS for f in found[group])), generated)
+    return Stats(take, aside and can_fork()), git_epoch(root)
+
+
+class Stats:
+    """The :func:`_stats` digest ``take`` gives, taken here, or with ``aside`` in a child
+    process (:mod:`.background`) while this one gathers the edition
+    (:meth:`Shared.collect`): a stat of every file of the edition, which took a third of
+    the time before the first package, one core idle.  Its :meth:`value` is asked for
+    before any of the files is read (by :meth:`Shared.looked`), so that a change made
+    meanwhile is seen by the next run as it was; and when a package's record is there to
+    compare it with (:func:`make_package`).  When the child fails, it is taken here."""
+
+    def __init__(self, take: Callable[[], str], aside: bool):
+        self._take = take
+        self._child = start(lambda: take().encode()) if aside else None
+        self._value = None if aside else take()
+
+    def value(self) -> str:
+        if self._value is None:
+            child, self._child = self._child, None
+            try:
+                self._value = child.wait().decode() if child is not None else self._take()
+            except OSError:
+                self._value = self._take()
+        return self._value
 
 
 def _stats(paths: Iterable[str], generated: list[str] | None = None) -> str:
@@ -336,9 +384,11 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
         schemas = None
         notes.append(warning("W503", f"METS and Dublin Core not checked against their schemas: "
                              f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
+    if shared is not None:
+        shared.looked()  # the files looked at before the package reads them
     found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous.pop(),
                                   shared.twins if shared else None,
-                                  shared.dc_valid if shared else None)
+                                  shared.valid if shared else None)
     notes.extend(found)
     if staged is None:
         memory.save()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import filecmp
 import os
-from collections.abc import Iterator, Set as AbstractSet
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, error
@@ -24,7 +24,7 @@ from .edition import (GENERATED, Edition, EditionDocument, EditionMeta, PackageD
                       PackageFile)
 from .fixity import FileMemory, Fixity
 from .mets import MetsFile
-from .records import mets_file, records
+from .records import Valid, mets_file, records
 from .schemas import Schemas
 from .spread import spread
 from .staged import Staged, key_of, twin_of, write_file
@@ -43,9 +43,9 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
               force: bool = False, memory: FileMemory | None = None,
               previous: dict | None = None,
               twins: str | None = None,
-              dc_valid: set[str] | None = None) -> tuple[list[Diagnostic], Staged | None]:
-    """Write the SAF batch of ``edition`` to ``out`` (as :func:`.bag.build_bag` does; the
-    documents in ``dc_valid`` have their Dublin Core found valid already)."""
+              valid: Valid | None = None) -> tuple[list[Diagnostic], Staged | None]:
+    """Write the SAF batch of ``edition`` to ``out`` (as :func:`.bag.build_bag` does, and
+    with ``valid`` as it does)."""
     refused = output.refuse(out, is_saf, force)
     if refused:
         return [refused], None
@@ -58,7 +58,7 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
                          for d, named in items for _role, name, f in named])
         notes = write_items([(d, [(role, name, staged.fixity[f"{d.stem}/{name}"])
                                   for role, name, _f in named]) for d, named in items],
-                            edition, when, schemas, staged, dc_valid or set())
+                            edition, when, schemas, staged, valid)
         if notes:
             output.discard(built)
             return notes, None
@@ -114,11 +114,12 @@ def _same_bytes(a: str, b: str) -> bool:
 
 def write_items(items: list[tuple[EditionDocument, list[tuple[str, str, Fixity]]]],
                 edition: Edition, when: PackageDate, schemas: Schemas | None,
-                staged: Staged, dc_valid: AbstractSet[str] = frozenset()) -> list[Diagnostic]:
+                staged: Staged, valid: Valid | None = None) -> list[Diagnostic]:
     """The metadata of each document's item folder (its files, ``named`` (role, name,
     fixity), are in): its METS, ``dublin_core.xml`` and ``contents``, taken over from the
     last batch or made (on every core: :mod:`.spread`); what the schemas say of them (of
-    the Dublin Core of the documents in ``dc_valid``, nothing: found valid already)."""
+    what a package made before in this run found valid, nothing: ``valid``, which learns
+    what is found here, :class:`.records.Valid`)."""
     making: dict[int, tuple[tuple[str, ...], str]] = {}  # what each job sent makes, and its key
 
     def jobs() -> Iterator[tuple[int, list[str]]]:
@@ -133,10 +134,12 @@ def write_items(items: list[tuple[EditionDocument, list[tuple[str, str, Fixity]]
                 yield n, [staged.making(rel) for rel in made]
 
     notes: list[Diagnostic] = []
-    for (n, _paths), (found, problems) in spread(
-            _write_item, jobs(), (items, edition.meta, when, schemas, dc_valid)):
+    for (n, _paths), (found, problems, form) in spread(
+            _write_item, jobs(), (items, edition.meta, when, schemas, valid)):
         notes.extend(problems)
         made, key = making.pop(n)
+        if schemas is not None and not problems and valid is not None:
+            valid.learn(items[n][0].stem, form)
         for rel, fixity in zip(made, found):
             staged.made(rel, fixity, key)
     return notes
@@ -144,16 +147,18 @@ def write_items(items: list[tuple[EditionDocument, list[tuple[str, str, Fixity]]
 
 def _write_item(job: tuple[int, list[str]],
                 context: tuple[list[tuple[EditionDocument, list[tuple[str, str, Fixity]]]],
-                               EditionMeta, PackageDate, Schemas | None, AbstractSet[str]],
-                ) -> tuple[list[Fixity], tuple[Diagnostic, ...]]:
+                               EditionMeta, PackageDate, Schemas | None, Valid | None],
+                ) -> tuple[list[Fixity], tuple[Diagnostic, ...], bytes | None]:
     """A document's METS, ``dublin_core.xml`` and ``contents`` written to their paths (in a
     worker process: :mod:`.spread`, which holds the items, so that a job is only the item's
-    place and where its metadata goes); their fixity, and what the schemas say of them."""
-    (n, paths), (items, meta, when, schemas, dc_valid) = job, context
+    place and where its metadata goes); their fixity, what the schemas say of them and the
+    METS's shape (:class:`.records.Valid`)."""
+    (n, paths), (items, meta, when, schemas, valid) = job, context
     d, named = items[n]
-    rec = records(d, meta, when, _files(named), schemas, d.stem in dc_valid)
+    rec = records(d, meta, when, _files(named), schemas, valid)
     return [write_file(path, data) for path, data in zip(paths, (
-        rec.mets, dspace_dc(rec.terms), contents(named, f"{d.stem}.mets.xml")))], rec.problems
+        rec.mets, dspace_dc(rec.terms), contents(named, f"{d.stem}.mets.xml")))], \
+        rec.problems, rec.shape
 
 
 def _files(named: list[tuple[str, str, Fixity]]) -> list[MetsFile]:

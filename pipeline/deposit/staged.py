@@ -136,17 +136,23 @@ class Staged:
 
     def copy(self, src: Path | str, rel: str, twin: str | None = None,
              generated: bool = False) -> Fixity:
-        """Put a file of the edition in: a ``generated`` one (:data:`.edition.GENERATED`)
+        """Put a file of the edition in: linked from ``twin`` (the same edition file in a
+        package made before this one in the same run) with the checksums that package
+        took of it (:meth:`.FileMemory.recalled`: the file itself is not looked at again),
+        unless ``update`` keeps the old package's file instead (which costs nothing).
+        Else a ``generated`` one (:data:`.edition.GENERATED`)
         is hard-linked from the edition itself (:meth:`_link_generated`; with ``update``,
         kept when the old package holds that very file).  Any other is
         copied in when :mod:`.fixity` does not know it (hashing it on the way, or first
         when it is small: then it is linked from a file of this package with the same
-        content when there is one); else linked from ``twin`` (the same edition file in a
-        package made before this one in the same run), from the old package when it holds
-        the file (kept there, first, with ``update``), or from a file of this package with
-        the same content; copied when none can be (so is a generated file that cannot be
-        linked)."""
-        found = self._keep_generated(src, rel) if generated and self.update else None
+        content when there is one); else linked from ``twin``, from the old package when it
+        holds the file (kept there, first, with ``update``), or from a file of this package
+        with the same content; copied when none can be (so is a generated file that cannot
+        be linked)."""
+        found = self._link_twin(src, rel, twin) if twin is not None and not self.update \
+            else None
+        if found is None and generated and self.update:
+            found = self._keep_generated(src, rel)
         if found is None and generated:
             found = self._link_generated(src, rel)
         if found is not None:
@@ -262,6 +268,15 @@ class Staged:
             return False
         return True
 
+    def _link_twin(self, src: Path | str, rel: str, twin: str) -> Fixity | None:
+        """Hard-link ``rel`` from ``twin``, which a package made before in this run placed
+        as the edition file ``src`` and took the checksums of (nothing writes into a
+        package's file); its fixity (None: not linked, or ``src`` not taken in this run).
+        A generated file's twin is the edition's own file, whose times settling leaves
+        alone (:attr:`.FileMemory.linked` has its inode already)."""
+        entry = self.memory.recalled(src)
+        return fixity(entry) if entry is not None and self._link_from(twin, rel) else None
+
     def _keep_generated(self, src: Path | str, rel: str) -> Fixity | None:
         """Keep ``rel`` (``update``) when the old package's file is the recorded one and
         the edition's file ``src`` itself, as :meth:`_link_generated` would link it; its
@@ -318,10 +333,18 @@ class Staged:
         return True
 
     def _path(self, rel: str) -> str:
-        """Where ``rel`` goes, its folder made (paths as strings: a package has 100,000)."""
+        """Where ``rel`` goes, its folder made (paths as strings: a package has 100,000):
+        with one ``mkdir``, its own folder made first when there is none (``makedirs``
+        looks at the folder above before each ``mkdir``, and at the folder itself when
+        it is there already: the copying threads share a DSpace item's files)."""
         path = os.path.join(self.folder, rel)
         parent = os.path.dirname(path)
         if parent not in self._folders:
-            os.makedirs(parent, exist_ok=True)
+            try:
+                os.mkdir(parent)
+            except FileExistsError:
+                pass
+            except FileNotFoundError:
+                os.makedirs(parent, exist_ok=True)
             self._folders.add(parent)
         return path

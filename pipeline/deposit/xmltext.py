@@ -38,17 +38,45 @@ _REFUSED = "All strings must be XML compatible: Unicode or ASCII, no NULL bytes 
 def document(root: Element) -> bytes:
     """``root`` as an indented UTF-8 XML file: declaration, element, final newline."""
     out = [DECLARATION]
-    _write(root, "\n", out)
+    _write(root, "\n", out, "", [])
     out.append("\n")
     return "".join(out).encode("utf-8")
 
 
-def _write(element: Element, newline: str, out: list[str]) -> None:
-    """``element`` onto ``out``; ``newline`` is a line end and its indentation."""
+def apart(root: Element, attribute: str) -> tuple[bytes, bytes, list[str]]:
+    """:func:`document` of ``root``; the same bytes with the value of every ``attribute``
+    (a qualified name, as ``root`` holds it) left empty; and those values, as written, in
+    order.  Two records whose second bytes are the same differ in those values alone
+    (cut out where they are written, not searched for in the text): a METS made for one
+    package and the same document's METS in another differ in where their files lie
+    (:func:`.records.records`)."""
+    out = [DECLARATION]
+    holes: list[int] = []
+    _write(root, "\n", out, attribute, holes)
+    out.append("\n")
+    whole = "".join(out).encode("utf-8")
+    values = []
+    for n in holes:
+        values.append(out[n])
+        out[n] = ""
+    return whole, "".join(out).encode("utf-8"), values
+
+
+def _write(element: Element, newline: str, out: list[str], attribute: str,
+           holes: list[int]) -> None:
+    """``element`` onto ``out``; ``newline`` is a line end and its indentation; the value of
+    each ``attribute`` is a piece of its own, whose place in ``out`` goes to ``holes``."""
     name, attributes, content = element
     out.append("<" + name)
     for key, value in attributes:
-        out.append(f' {key}="{_attribute(value) if _SPECIAL.search(value) else value}"')
+        written = _attribute(value) if _SPECIAL.search(value) else value
+        if key == attribute:
+            out.append(f' {key}="')
+            holes.append(len(out))
+            out.append(written)
+            out.append('"')
+        else:
+            out.append(f' {key}="{written}"')
     if content is None or (not content and not isinstance(content, str)):
         out.append("/>")
     elif isinstance(content, str):
@@ -58,7 +86,7 @@ def _write(element: Element, newline: str, out: list[str]) -> None:
         out.append(">")
         for child in content:
             out.append(inner)
-            _write(child, inner, out)
+            _write(child, inner, out, attribute, holes)
         out.append(f"{newline}</{name}>")
 
 
