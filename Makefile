@@ -39,18 +39,20 @@ setup: $(STAMP) ## create .venv/, install teipipe, fetch the tei_all schema, com
 
 # The package is byte-compiled once here: every teipipe command would otherwise compile it
 # again when PYTHONDONTWRITEBYTECODE is set (a .pyc that no longer matches its source is ignored).
+# `teipipe setup` runs last: the gazetteer it stores is keyed by the code, compiled modules
+# included, so made before `make compile` it would be made again by the first convert.
 $(STAMP): $(HERE)pyproject.toml
 	test -x $(BIN)/python || $(if $(filter command environment,$(firstword $(origin PYTHON))),$(PYTHON),$$($(PYTHON) $(HERE)scripts/pick_python.py || echo $(PYTHON))) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '$(HERE).[dev,ner]'
 	$(BIN)/python -m compileall -q $(HERE)pipeline
-	$(BIN)/teipipe setup
 	touch $@
 	@if [ "$(COMPILE)" = no ]; then :; elif $(BIN)/python $(HERE)scripts/compile.py --can; then \
 		$(MAKE) --no-print-directory compile || { $(MAKE) --no-print-directory clean-native; \
 		echo "make compile failed: teipipe runs as Python"; }; \
 	else echo "no C compiler or Python headers: teipipe runs as Python (apt install gcc" \
 		"python3-dev, then make compile, for about a quarter less convert time)"; fi
+	$(BIN)/teipipe setup || { rm -f $@; exit 1; }
 
 $(SYSDEPS): $(HERE)scripts/system-deps.sh
 	sh $(HERE)scripts/system-deps.sh
