@@ -95,8 +95,9 @@ def test_packages_link_what_they_hold_alike_and_the_generated_editions_only(
         else:
             assert after[path] == state, path
     bag, saf = edition / "build" / "deposit" / "data", edition / "build" / "dspace-saf" / TEI
-    for held in ([bag / "text" / f"{TEI}.txt", edition / "build" / "text" / f"{TEI}.txt"],
-                 [bag / "html" / "text" / f"{TEI}.txt", saf / f"{TEI}.txt",
+    for held in ([bag / "text" / f"{TEI}.txt", saf / f"{TEI}.txt",
+                  edition / "build" / "text" / f"{TEI}.txt"],
+                 [bag / "html" / "text" / f"{TEI}.txt",
                   edition / "build" / "html" / "text" / f"{TEI}.txt"],
                  [bag / "html" / f"{TEI}.html", saf / f"{TEI}.html",
                   edition / "build" / "html" / f"{TEI}.html"],
