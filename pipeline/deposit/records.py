@@ -40,7 +40,10 @@ class Valid:
     hrefs, which the schema checks one by one, each for itself (:data:`HREF`): a METS of a
     shape found valid, whose hrefs are all :data:`PLAIN_URI`, is valid too.  So each record
     is checked against its schema once per run, not once per package; any other METS (one
-    that lists other files, say) is checked in full."""
+    that lists other files, say) is checked in full.  That includes the DSpace METS of a
+    document whose HTML edition holds copies of its TEI and text (as ``teipipe export``
+    makes it): its item lists those bytes once (:func:`.saf.item_names`), so its METS lists
+    two files fewer than the bag's."""
 
     dc: set[str] = field(default_factory=set)
     mets: set[bytes] = field(default_factory=set)
