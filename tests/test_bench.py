@@ -76,6 +76,34 @@ def test_a_process_tree_is_measured_to_its_children(tmp_path: Path) -> None:
     assert m.cpu > 0 and m.wall >= 0.5
 
 
+def test_a_long_command_is_sampled_a_few_times_a_second(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each sample makes the kernel walk the page tables of every process measured: sampled
+    20 times a second, that took 7 % of a core beside a 1,000-page export.  The pauses
+    grow, so a short command is still seen early on."""
+    from pipeline.bench import measure
+    seen: list[int] = []
+    real = measure.memory
+    monkeypatch.setattr(measure, "memory", lambda pid: seen.append(pid) or real(pid))
+    m = run([sys.executable, "-c", "import time; time.sleep(2)"], tmp_path)
+    assert m.status == 0 and m.peak_rss_process > 0
+    assert 3 <= len(seen) <= 10  # at 0.05 s: ~40
+
+
+def test_each_command_measured_starts_after_what_ran_before_is_on_disk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.bench import run as bench_run
+    events: list[str] = []
+    monkeypatch.setattr(bench_run.os, "sync", lambda: events.append("sync"))
+    monkeypatch.setattr(bench_run, "run", lambda command, *args: events.append(command[0])
+                        or run(command, *args))
+    bench = Bench(tmp_path, docs=1, jobs=1, time_limit=30)
+    bench.measure("true", ["true"])
+    bench.measure("false", ["false"])
+    assert events == ["sync", "true", "sync", "false"]
+    assert [row.measure.status for row in bench.rows] == [0, 1]
+
+
 def test_a_command_past_its_time_limit_is_stopped(tmp_path: Path) -> None:
     m = run([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path, timeout=0.3)
     assert m.timed_out and m.status is None and m.wall < 30

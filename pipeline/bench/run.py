@@ -4,7 +4,7 @@
 
 Generates ``--docs`` pages (:mod:`.corpus`) into ``OUT/corpus-N/source`` with the register,
 then runs, each as a fresh process in that folder (its own cache folder, the set-up assets
-linked in), and measures (:mod:`.measure`):
+linked in) once what ran before is on disk, and measures (:mod:`.measure`):
 
 - ``teipipe convert`` (register tagging, no statistical recognizer), on 1 core and on all,
   each from nothing, then again with nothing changed;
@@ -88,6 +88,14 @@ class Bench:
 
     def measure(self, stage: str, command: list[str], jobs: str = "-", docs: int | None = None,
                 note: str = "", timeout: float | None = None) -> Row:
+        """Run ``command`` in the corpus folder and add its row.
+
+        What earlier commands wrote is first flushed to disk (``sync``, not timed): the
+        kernel writes dirty pages back some 30 s after they were made, and on two cores that
+        writing would be timed with the next stage (``make all`` follows deposits that
+        wrote ~0.6 GB of archives at 10,000 pages).  What the command writes itself is
+        written back while it runs, as it would be for a user."""
+        os.sync()
         m = run(command, self.folder, self.env, timeout)
         if m.status not in (0, None) and not note:
             note = f"exit {m.status}"
