@@ -53,7 +53,8 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
     try:
         staged = Staged(built, memory or FileMemory(None), out, previous,
                         update=bool(previous) and out.is_dir())
-        items = [(d, item_names(d)) for d in edition.documents]
+        same = known_same(staged.memory)
+        items = [(d, item_names(d, same)) for d in edition.documents]
         staged.copy_all([(f.path, f"{d.stem}/{name}", twin_of(twins, f), f.role in GENERATED)
                          for d, named in items for _role, name, f in named])
         notes = write_items([(d, [(role, name, staged.fixity[f"{d.stem}/{name}"])
@@ -106,6 +107,20 @@ def _without_copies(files: tuple[PackageFile, ...], same: Callable[[str, str], b
 
 def _name(f: PackageFile) -> str:
     return f.rel.rpartition("/")[2]
+
+
+def known_same(memory: FileMemory) -> Callable[[str, str], bool]:
+    """Whether two edition files hold the same bytes: by the checksums a package made
+    before in this run took of both (:meth:`.FileMemory.recalled`: the bag holds every
+    edition file), else read from them.  A TEI file and its copy in the HTML edition are
+    two files: comparing their bytes read both, in the main process, for every document."""
+    def same(a: str, b: str) -> bool:
+        known, other = memory.recalled(a), memory.recalled(b)
+        if known is None or other is None:
+            return _same_bytes(a, b)
+        return (known["state"].size, known["state"].sha256) == \
+            (other["state"].size, other["state"].sha256)
+    return same
 
 
 def _same_bytes(a: str, b: str) -> bool:
