@@ -96,10 +96,12 @@ def placed_path(out_dir: str) -> Path:
     return cache_dir() / "builds" / f"placed-{digest}.marshal"
 
 
-def keep_placed(out_dir: str, files: list[tuple[str, FileState, str]]) -> None:
+def keep_placed(out_dir: str, files: list[tuple[str, FileState, str | None]]) -> None:
     """Keep (rel, state, SHA-512) of the files the export into ``out_dir`` just placed, over
     those kept before of the same files; ``seen_ns`` is now (:meth:`.FileState.trusted`:
-    a file placed in the last two seconds is not trusted, and is hashed by the deposit)."""
+    a file placed in the last two seconds is not trusted, and is hashed by the deposit).
+    The SHA-512 is None for bytes whose digest is told with another file (a copy of a TEI
+    file, :func:`entry`; a link to a file placed before: :func:`.export.output.placed`)."""
     if not files:
         return
     now, folders = time.time_ns(), {}
@@ -111,10 +113,10 @@ def keep_placed(out_dir: str, files: list[tuple[str, FileState, str]]) -> None:
         {"format": FORMAT, "code": code_digest(), "entries": kept}))
 
 
-def load_placed() -> dict[str, tuple[list, str]]:
+def load_placed() -> dict[str, tuple[list, str | None]]:
     """The digests kept of the files every export placed (:func:`keep_placed`), by real
-    path: (state as data, SHA-512)."""
-    out: dict[str, tuple[list, str]] = {}
+    path: (state as data, SHA-512 or None)."""
+    out: dict[str, tuple[list, str | None]] = {}
     for path in sorted((cache_dir() / "builds").glob("placed-*.marshal")):
         out.update(_load(path))
     return out

@@ -262,7 +262,7 @@ class Build:
             if rel in self.given:
                 self.record.drop(self.given[rel][0])
         states: dict[str, dict[str, incremental.FileState]] = {}  # by entry: one put each
-        hashed: list[tuple[str, incremental.FileState, str]] = []  # for the deposit
+        hashed: list[tuple[str, incremental.FileState, str | None]] = []  # for the deposit
         for rel, (key, sha, stat, sha512) in self.given.items():
             if self.record.get(key) is None:
                 continue
@@ -273,7 +273,7 @@ class Build:
                     continue
                 stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
             states.setdefault(key, {})[rel] = state = incremental.FileState(sha, *stat)
-            if sha512 is not None and rel not in done.refused:
+            if stat is not None and rel not in done.refused:  # (placed by a worker)
                 hashed.append((rel, state, sha512))
         for key, files in states.items():
             entry = self.record.get(key)

@@ -92,15 +92,17 @@ def placed(out_dir: Path, rel: str, data: bytes, replace: bool, like: Path | Non
     calls).  Nothing else writes the file in the meantime: an output is only ever replaced
     by renaming a new file over it, and the record compares it by all but its change time
     (which linking it changes, :meth:`.incremental.FileState.trusted`).  ``sha``: the
-    SHA-256 of ``data``, when the caller has it (else it is made here); the SHA-512 is made
-    here, with the bytes in hand."""
+    SHA-256 of ``data``, when the caller has it (else it is made here, and so is the SHA-512,
+    with the bytes in hand: bytes the caller hashed already, a TEI file's copy or a link to
+    a file placed before, have theirs told with that file)."""
+    sha512 = None if sha else hashlib.sha512(data).hexdigest()
     sha = sha or hashlib.sha256(data).hexdigest()
     outcome = place(out_dir, rel, data, replace, like)
     if outcome not in ("written", "unchanged"):
         return Placed(sha, outcome)
     st = os.stat(os.path.join(out_dir, rel))
     return Placed(sha, outcome, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino),
-                  hashlib.sha512(data).hexdigest())
+                  sha512)
 
 
 #: The errors of ``stat`` that say "no file there" (as :meth:`pathlib.Path.exists` reads them).
