@@ -129,3 +129,72 @@ def test_a_store_that_cannot_be_read_is_no_store(edition: Path) -> None:
     shutil.rmtree("with")
     forget_deposits(edition)
     assert deposit("with") == told
+
+
+# ------------------------------------------ the digests of the files the export placed
+
+
+def placed_files(edition: Path) -> list[Path]:
+    """The files the export's workers place: pages, downloads, the plain texts."""
+    html = edition / "build" / "html"
+    return sorted([*(html / "documents").glob("*.html"), *(html / "tei").glob("*.xml"),
+                   *(html / "text").glob("*.txt"), *(edition / "build" / "text").glob("*.txt")])
+
+
+def test_the_export_keeps_the_digests_of_the_files_its_workers_placed(edition: Path) -> None:
+    """Each with its SHA-512, or told with another file of the same bytes (a TEI file's
+    copy: with the TEI file; a text linked to the HTML edition's: with that one)."""
+    told = facts_store.load_placed()
+    elsewhere = {facts_store.decode(data)[0].sha256 for data in facts_store.load().values()}
+    elsewhere |= {state[0] for state, sha512 in told.values() if sha512 is not None}
+    files = [p for p in placed_files(edition) if p.name != "corpus.txt"]
+    assert len(files) > 20
+    for path in files:
+        state, sha512 = told[str(path.resolve())]
+        data = path.read_bytes()
+        st = path.stat()
+        assert state[:5] == [hashlib.sha256(data).hexdigest(), st.st_size, st.st_mtime_ns,
+                             state[3], st.st_ino]
+        assert sha512 == hashlib.sha512(data).hexdigest() if sha512 is not None \
+            else state[0] in elsewhere
+
+
+def manifest(bag: dict[str, bytes], alg: str) -> dict[str, str]:
+    return {rel: digest for digest, rel in (line.split("  ", 1) for line in
+                                            bag[f"manifest-{alg}.txt"].decode().splitlines())}
+
+
+def retell_placed(path: Path, sha512: str) -> None:
+    """Change the SHA-512 the export kept of ``path`` (not the file)."""
+    store = facts_store.placed_path(str(path.parent.parent))
+    data = marshal.loads(store.read_bytes())
+    state, _sha512 = data["entries"][str(path.resolve())]
+    data["entries"][str(path.resolve())] = (state, sha512)
+    store.write_bytes(marshal.dumps(data))
+
+
+def test_a_deposit_takes_the_placed_files_digests_unless_the_file_changed(
+        edition: Path) -> None:
+    """The bag's manifests give what the export kept of a page whose size, times and inode
+    are those it saw (a digest changed in the store, not in the file, shows: the file was
+    not read), and what the file holds of one changed since, however it was changed."""
+    pages = sorted((edition / "build" / "html" / "documents").glob("*.html"))
+    told, changed = pages[0], pages[1]
+    retell_placed(told, "1" * 128)
+    retell_placed(changed, "2" * 128)
+    data = changed.read_bytes().replace(b"</body>", b"<!-- by hand --></body>")
+    with open(changed, "r+b") as handle:  # written into: the same inode
+        handle.write(data)
+    bag = deposit("bag")
+    sha512, sha256 = manifest(bag, "sha512"), manifest(bag, "sha256")
+    assert sha512[f"data/html/documents/{told.name}"] == "1" * 128
+    assert sha512[f"data/html/documents/{changed.name}"] == hashlib.sha512(data).hexdigest()
+    assert sha256[f"data/html/documents/{changed.name}"] == hashlib.sha256(data).hexdigest()
+
+
+def test_a_deposit_with_the_placed_digests_is_the_one_made_without(edition: Path) -> None:
+    told = deposit("with")
+    for store in (edition / "cache" / "builds").glob("placed-*"):
+        store.unlink()
+    forget_deposits(edition)
+    assert deposit("without") == told

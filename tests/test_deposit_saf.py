@@ -10,9 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from lxml import etree
 
-from pipeline.deposit import schemas
+from pipeline.deposit import saf as saf_module, schemas
+from pipeline.cli import main
 from pipeline.deposit.make import make_package
 from pipeline.deposit.mets import METS_NS, XLINK_NS
 
@@ -136,22 +138,33 @@ def test_a_sample_items_files_are_the_golden_ones(saf: Path, update_golden: bool
                  update_golden)
 
 
+@pytest.mark.parametrize("with_bag", [False, True])
 def test_the_html_editions_copies_of_the_tei_and_text_are_listed_once(
-        tmp_path: Path) -> None:
+        tmp_path: Path, with_bag: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """The export puts a copy of each TEI and text file beside the HTML pages (their
     download links); the item holds those bytes once, described as what they are, while a
-    file of the HTML edition with other bytes stays one of the reading edition's files."""
+    file of the HTML edition with other bytes stays one of the reading edition's files.
+    The same when the bag is made first in the same run (``with_bag``), which took the
+    checksums the batch then tells copies by (:func:`.saf.known_same`), reading none."""
     root = make_edition(tmp_path / "edition")
     stem = "1967-01-23_politburo-cable"
     html = root / "build" / "html"
     for folder in ("tei", "text", "figures"):
         (html / folder).mkdir()
-    os.link(root / "tei" / f"{stem}.xml", html / "tei" / f"{stem}.xml")
-    shutil.copyfile(root / "build" / "text" / f"{stem}.txt", html / "text" / f"{stem}.txt")
+    shutil.copyfile(root / "tei" / f"{stem}.xml", html / "tei" / f"{stem}.xml")
+    os.link(root / "build" / "text" / f"{stem}.txt", html / "text" / f"{stem}.txt")
     (html / "figures" / f"{stem}.txt").write_text("not the text edition\n", encoding="utf-8")
-    out = tmp_path / "dspace-saf"
-    made, notes = make_package(root, out, "dspace-saf", None, False, "1700000000")
-    assert made.folder == out and not notes, [d.format() for d in notes]
+    out = root / "build" / "dspace-saf"
+    if with_bag:
+        monkeypatch.setattr(saf_module, "_same_bytes", None)  # not called
+        result = CliRunner().invoke(main, ["deposit", str(root), "--format=bagit",
+                                           "--format=dspace-saf"],
+                                    env={"SOURCE_DATE_EPOCH": "1700000000",
+                                         "TEIPIPE_CACHE": str(tmp_path / "cache")})
+        assert result.exit_code == 0, result.output
+    else:
+        made, notes = make_package(root, out, "dspace-saf", None, False, "1700000000")
+        assert made.folder == out and not notes, [d.format() for d in notes]
     item = out / stem
     lines = {line[0]: line[-1].removeprefix("description:") for line in contents(item)}
     assert lines == {

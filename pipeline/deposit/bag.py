@@ -35,6 +35,7 @@ from .fixity import FileMemory, Fixity
 from .mets import MetsFile, edition_mets
 from .readme import readme
 from .records import Valid, mets_file, records
+from .saf import item_names
 from .schemas import Schemas
 from .spread import spread
 from .staged import Staged, key_of, twin_of, write_file
@@ -116,12 +117,12 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
                 making[n] = made, key
                 yield n, [staged.making(rel) for rel in made]
 
-    for (n, _paths), (found, problems, form) in spread(
+    for (n, _paths), (found, problems, forms) in spread(
             _write_records, jobs(), (edition, fixity, when, schemas, valid)):
         notes.extend(problems)
         made, key = making.pop(n)
         if schemas is not None and not problems and valid is not None:
-            valid.learn(edition.documents[n].stem, form)
+            valid.learn(edition.documents[n].stem, forms)
         for rel, fixity_of_rel in zip(made, found):
             staged.made(rel, fixity_of_rel, key)
     shared: list[MetsFile] = [mets_file("edition", "../" + f.rel, fixity[f.rel])
@@ -142,17 +143,28 @@ def mets_files(d: EditionDocument, fixity: dict[str, Fixity]) -> list[MetsFile]:
 def _write_records(job: tuple[int, list[str]],
                    context: tuple[Edition, dict[str, Fixity], PackageDate, Schemas | None,
                                   Valid | None],
-                   ) -> tuple[list[Fixity], tuple[Diagnostic, ...], bytes | None]:
+                   ) -> tuple[list[Fixity], tuple[Diagnostic, ...], tuple[bytes, ...]]:
     """A document's Dublin Core and METS written to their paths (in a worker process:
     :mod:`.spread`, which holds the edition and the files' fixity, so that a job is only
     the document's place and where its records go); their fixity, what the schemas say
-    of them and the METS's shape (:class:`.records.Valid`)."""
+    of them and the METS's shapes (:class:`.records.Valid`: with the shape of the METS of
+    the document's DSpace item, which lists fewer files when the HTML edition holds copies
+    of its TEI and text)."""
     (n, paths), (edition, fixity, when, schemas, valid) = job, context
     d = edition.documents[n]
-    rec = records(d, edition.meta, when, mets_files(d, fixity), schemas, valid)
+    rec = records(d, edition.meta, when, mets_files(d, fixity), schemas, valid,
+                  None if valid is None else item_files(d, fixity))
     dc = rec.dc if rec.dc is not None else document(oai_dc(rec.terms))
     return [write_file(path, data) for path, data in zip(paths, (dc, rec.mets))], \
-        rec.problems, rec.shape
+        rec.problems, rec.shapes
+
+
+def item_files(d: EditionDocument, fixity: dict[str, Fixity]) -> list[MetsFile]:
+    """The files of ``d`` as the METS of its DSpace item lists them (:func:`.saf.item_names`,
+    the same bytes told by their checksums), hrefs aside."""
+    by_path = {f.path: fixity[f.rel] for f in d.files}
+    return [mets_file(role, f.rel, fixity[f.rel]) for role, _name, f in item_names(
+        d, lambda a, b: by_path[a] == by_path[b])]
 
 
 def walk_order(rel: str) -> tuple[tuple[int, str], ...]:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from ..incremental import BuildRecord, FileState, settings_digest, state_of
+from . import facts_store
 from .rawfile import RawFile, read_whole, write_new
 
 #: Files are copied and hashed this many bytes at a time.
@@ -61,6 +62,14 @@ class FileMemory:
         #: it settles its files (:func:`.output.settle`), whichever way they came in (from
         #: the edition, from the package made before, from a file with the same content).
         self.linked: set[int] = set()
+        #: What the exports kept of the files they placed (:meth:`told`), loaded when first
+        #: asked for; the real path of each folder looked up there.
+        self._placed: dict[str, tuple[list, str | None]] | None = None
+        #: The SHA-512 the exports told of each content (by its SHA-256), for a file they
+        #: told the SHA-512 of with another one (a TEI file's copy, a link).
+        self._sha512: dict[str, str] = {}
+        self._folders: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     def recall(self, path: Path | str, st: os.stat_result | None = None,
                ctime: bool = True) -> dict | None:
@@ -90,6 +99,30 @@ class FileMemory:
         before in this run took of it (:meth:`.Staged.copy`)."""
         key = _key(path)
         return self.record.get(key) if key in self.sure else None
+
+    def told(self, path: Path | str, st: os.stat_result) -> Fixity | None:
+        """The checksums of ``path``, a file an export placed (linked into a package, whose
+        ``os.stat`` after the link is ``st``), as the export kept them
+        (:func:`.facts_store.keep_placed`), when ``st`` says it is the file the export saw
+        (its change time aside: the link changed it), the SHA-512 of bytes the export
+        hashed with another file (a TEI file's copy, a link) as it told it there or as
+        this run learnt it (:attr:`known`); the record learns them.  None when the export
+        did not keep them, or the file is not that one any more."""
+        with self._lock:
+            if self._placed is None:
+                self._placed = facts_store.load_placed()
+                self._sha512 = {told[0][0]: told[1] for told in self._placed.values()
+                                if told[1] is not None}
+        told = self._placed.get(facts_store.key(str(path), self._folders))
+        if told is None:
+            return None
+        state = FileState.from_data(told[0])
+        sha512 = told[1] or self.known.get(state.sha256) or self._sha512.get(state.sha256)
+        if sha512 is None or not state.trusted(st, ctime=False):
+            return None
+        return fixity(self._learn(path, FileState(
+            state.sha256, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, self.started),
+            sha512))
 
     def hash(self, path: Path | str, linked: str, st: os.stat_result) -> Fixity:
         """Hash ``linked``, a hard link just made to ``path`` whose ``os.stat`` is ``st``

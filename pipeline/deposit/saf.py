@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import filecmp
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, error
@@ -53,7 +53,8 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
     try:
         staged = Staged(built, memory or FileMemory(None), out, previous,
                         update=bool(previous) and out.is_dir())
-        items = [(d, item_names(d)) for d in edition.documents]
+        same = known_same(staged.memory)
+        items = [(d, item_names(d, same)) for d in edition.documents]
         staged.copy_all([(f.path, f"{d.stem}/{name}", twin_of(twins, f), f.role in GENERATED)
                          for d, named in items for _role, name, f in named])
         notes = write_items([(d, [(role, name, staged.fixity[f"{d.stem}/{name}"])
@@ -74,15 +75,19 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
     return [], staged
 
 
-def item_names(d: EditionDocument) -> list[tuple[str, str, PackageFile]]:
+def item_names(d: EditionDocument, same: Callable[[str, str], bool] | None = None,
+               ) -> list[tuple[str, str, PackageFile]]:
     """(role, name in the item folder, file) of a document's files, in ``contents`` order.
 
     The HTML edition holds its own copies of each document's TEI and plain text (what its
     download links point to, ``html/tei/x.xml``); an item lists those bytes once, as its
-    TEI and its plain text, not a second time as part of the reading edition."""
+    TEI and its plain text, not a second time as part of the reading edition.  ``same``
+    says whether two files (by path) hold the same bytes (by default: read from them;
+    the bag tells by their checksums what the item of a document lists, :mod:`.records`)."""
     named = []
     taken = {"dublin_core.xml", "contents"}
-    for f in sorted(_without_copies(d.files), key=lambda f: (ROLES[f.role][0], f.rel)):
+    for f in sorted(_without_copies(d.files, same or _same_bytes),
+                    key=lambda f: (ROLES[f.role][0], f.rel)):
         name = f.rel.rpartition("/")[2]
         if name in taken:
             name = f"{f.role}-{name}"
@@ -91,16 +96,31 @@ def item_names(d: EditionDocument) -> list[tuple[str, str, PackageFile]]:
     return named
 
 
-def _without_copies(files: tuple[PackageFile, ...]) -> list[PackageFile]:
+def _without_copies(files: tuple[PackageFile, ...], same: Callable[[str, str], bool],
+                    ) -> list[PackageFile]:
     """``files`` less the HTML edition's files that are a copy of the document's TEI or
-    plain-text file: same name and same bytes."""
+    plain-text file: same name and same bytes (``same``)."""
     own = {_name(f): f.path for f in files if f.role in ("tei", "text")}
     return [f for f in files
-            if not (f.role == "html" and _name(f) in own and _same_bytes(f.path, own[_name(f)]))]
+            if not (f.role == "html" and _name(f) in own and same(f.path, own[_name(f)]))]
 
 
 def _name(f: PackageFile) -> str:
     return f.rel.rpartition("/")[2]
+
+
+def known_same(memory: FileMemory) -> Callable[[str, str], bool]:
+    """Whether two edition files hold the same bytes: by the checksums a package made
+    before in this run took of both (:meth:`.FileMemory.recalled`: the bag holds every
+    edition file), else read from them.  A TEI file and its copy in the HTML edition are
+    two files: comparing their bytes read both, in the main process, for every document."""
+    def same(a: str, b: str) -> bool:
+        known, other = memory.recalled(a), memory.recalled(b)
+        if known is None or other is None:
+            return _same_bytes(a, b)
+        return (known["state"].size, known["state"].sha256) == \
+            (other["state"].size, other["state"].sha256)
+    return same
 
 
 def _same_bytes(a: str, b: str) -> bool:
@@ -134,12 +154,12 @@ def write_items(items: list[tuple[EditionDocument, list[tuple[str, str, Fixity]]
                 yield n, [staged.making(rel) for rel in made]
 
     notes: list[Diagnostic] = []
-    for (n, _paths), (found, problems, form) in spread(
+    for (n, _paths), (found, problems, forms) in spread(
             _write_item, jobs(), (items, edition.meta, when, schemas, valid)):
         notes.extend(problems)
         made, key = making.pop(n)
         if schemas is not None and not problems and valid is not None:
-            valid.learn(items[n][0].stem, form)
+            valid.learn(items[n][0].stem, forms)
         for rel, fixity in zip(made, found):
             staged.made(rel, fixity, key)
     return notes
@@ -148,7 +168,7 @@ def write_items(items: list[tuple[EditionDocument, list[tuple[str, str, Fixity]]
 def _write_item(job: tuple[int, list[str]],
                 context: tuple[list[tuple[EditionDocument, list[tuple[str, str, Fixity]]]],
                                EditionMeta, PackageDate, Schemas | None, Valid | None],
-                ) -> tuple[list[Fixity], tuple[Diagnostic, ...], bytes | None]:
+                ) -> tuple[list[Fixity], tuple[Diagnostic, ...], tuple[bytes, ...]]:
     """A document's METS, ``dublin_core.xml`` and ``contents`` written to their paths (in a
     worker process: :mod:`.spread`, which holds the items, so that a job is only the item's
     place and where its metadata goes); their fixity, what the schemas say of them and the
@@ -158,7 +178,7 @@ def _write_item(job: tuple[int, list[str]],
     rec = records(d, meta, when, _files(named), schemas, valid)
     return [write_file(path, data) for path, data in zip(paths, (
         rec.mets, dspace_dc(rec.terms), contents(named, f"{d.stem}.mets.xml")))], \
-        rec.problems, rec.shape
+        rec.problems, rec.shapes
 
 
 def _files(named: list[tuple[str, str, Fixity]]) -> list[MetsFile]:

@@ -301,7 +301,8 @@ class Staged:
         """Hard-link ``rel`` from the edition's file ``src``, which teipipe made and only
         ever replaces by renaming a new file over it (never writes into), so that the
         package keeps the content it links whatever later exports do; its fixity as
-        :mod:`.fixity` knows it, else as hashing the linked file gives.  None when it
+        :mod:`.fixity` knows it, else as the export that placed it told
+        (:meth:`.FileMemory.told`), else as hashing the linked file gives.  None when it
         cannot be linked (another file system, say).  The package's settling leaves the
         file's times and permissions alone (:attr:`.FileMemory.linked`): they are the
         edition's."""
@@ -313,7 +314,9 @@ class Staged:
         st = os.stat(path)  # never written into: it is the edition's file
         self.memory.linked.add(st.st_ino)
         entry = self.memory.recall(src, st, ctime=False)
-        return fixity(entry) if entry is not None else self.memory.hash(src, path, st)
+        if entry is not None:
+            return fixity(entry)
+        return self.memory.told(src, st) or self.memory.hash(src, path, st)
 
     def _holding(self, sha256: str) -> str | None:
         same = self.held.get(sha256)

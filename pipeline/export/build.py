@@ -155,7 +155,9 @@ class Build:
         self.cache = cache_dir() / "export" / stage / digest[:16] if record else None
         self.started = time.time_ns()
         # output -> (its entry, sha256 given, its stat when a worker took it: Placed.stat)
-        self.given: dict[str, tuple[str, str, tuple[int, int, int, int] | None]] = {}
+        # (and its SHA-512, when the worker made it: kept for the deposit, :meth:`write`)
+        self.given: dict[str, tuple[str, str, tuple[int, int, int, int] | None,
+                                    str | None]] = {}
         self.packs: dict[str, bool] = {}  # the packs of summaries looked for (:mod:`.packs`)
         # the packs of this record's summaries are named after it
         self.pack_prefix = hashlib.sha256(str(record).encode("utf-8")).hexdigest()[:16]
@@ -237,15 +239,15 @@ class Build:
         """An output file of entry ``key``, to be written (its state is recorded after);
         ``data`` its bytes, or a file that holds them (``sha``: their SHA-256, when the
         worker that wrote it said), or what a worker did with it."""
-        stat = None
+        stat = sha512 = None
         if isinstance(data, Placed):
-            sha, stat = data.sha256, data.stat
+            sha, stat, sha512 = data.sha256, data.stat, data.sha512
         elif sha is None and isinstance(data, Path):
             with open(data, "rb") as handle:
                 sha = hashlib.file_digest(handle, "sha256").hexdigest()
         elif sha is None:
             sha = hashlib.sha256(data).hexdigest()
-        self.given[rel] = (key, sha, stat)
+        self.given[rel] = (key, sha, stat, sha512)
         return rel, data
 
     def write(self, files: Iterable[tuple[str, bytes | Path | Placed | None]],
@@ -260,7 +262,8 @@ class Build:
             if rel in self.given:
                 self.record.drop(self.given[rel][0])
         states: dict[str, dict[str, incremental.FileState]] = {}  # by entry: one put each
-        for rel, (key, sha, stat) in self.given.items():
+        hashed: list[tuple[str, incremental.FileState, str | None]] = []  # for the deposit
+        for rel, (key, sha, stat, sha512) in self.given.items():
             if self.record.get(key) is None:
                 continue
             if stat is None:  # (a worker that put a file in place looked at it then)
@@ -269,11 +272,15 @@ class Build:
                 except OSError:
                     continue
                 stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            states.setdefault(key, {})[rel] = incremental.FileState(sha, *stat)
+            states.setdefault(key, {})[rel] = state = incremental.FileState(sha, *stat)
+            if stat is not None and rel not in done.refused:  # (placed by a worker)
+                hashed.append((rel, state, sha512))
         for key, files in states.items():
             entry = self.record.get(key)
             self.record.put(key, dict(entry, files={**entry.get("files", {}), **files}))
         self.record.save()
+        if self.cache is not None:  # (an export that keeps a record)
+            facts_store.keep_placed(str(self.out_dir), hashed)
         return done
 
 

@@ -74,11 +74,14 @@ def safe(rel: str) -> bool:
 @dataclass(frozen=True)
 class Placed:
     """A file put in place by another process (:func:`place`), what became of it and, when
-    it is in place, its size, modification and change times and inode (:func:`placed`)."""
+    it is in place, its size, modification and change times and inode (:func:`placed`),
+    and its SHA-512 (for the deposit, which would read it again for it:
+    :mod:`.deposit.facts_store`)."""
 
     sha256: str
     outcome: str  # of :func:`place`
     stat: tuple[int, int, int, int] | None = None
+    sha512: str | None = None
 
 
 def placed(out_dir: Path, rel: str, data: bytes, replace: bool, like: Path | None = None,
@@ -89,13 +92,17 @@ def placed(out_dir: Path, rel: str, data: bytes, replace: bool, like: Path | Non
     calls).  Nothing else writes the file in the meantime: an output is only ever replaced
     by renaming a new file over it, and the record compares it by all but its change time
     (which linking it changes, :meth:`.incremental.FileState.trusted`).  ``sha``: the
-    SHA-256 of ``data``, when the caller has it (else it is made here)."""
+    SHA-256 of ``data``, when the caller has it (else it is made here, and so is the SHA-512,
+    with the bytes in hand: bytes the caller hashed already, a TEI file's copy or a link to
+    a file placed before, have theirs told with that file)."""
+    sha512 = None if sha else hashlib.sha512(data).hexdigest()
     sha = sha or hashlib.sha256(data).hexdigest()
     outcome = place(out_dir, rel, data, replace, like)
     if outcome not in ("written", "unchanged"):
         return Placed(sha, outcome)
     st = os.stat(os.path.join(out_dir, rel))
-    return Placed(sha, outcome, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return Placed(sha, outcome, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino),
+                  sha512)
 
 
 #: The errors of ``stat`` that say "no file there" (as :meth:`pathlib.Path.exists` reads them).
