@@ -105,7 +105,9 @@ test: lint $(SYSDEPS) ## run the linter and the test suite (browser tests: Debia
 # Optional: the converter's hot modules (and the validator's two walks of a file) compiled to C
 # by mypyc (a quarter less convert CPU per page, same output; needs gcc and Python's headers).  Built again when a source changes; a compiled
 # module older than its source is not used: teipipe runs the sources (pipeline/native.py).
-NATIVE := $(addprefix $(HERE),$(shell $(PYTHON) -c "import runpy; print(' '.join(runpy.run_path('$(HERE)pipeline/native.py')['MODULES']))" 2>/dev/null))
+# Their list is asked of the venv's Python once it exists: every make reads this file (twice
+# in `make all`), and python3 through pyenv's shims took 0.35-0.45 s to start, ten times that.
+NATIVE := $(addprefix $(HERE),$(shell $(or $(wildcard $(BIN)/python),$(PYTHON)) -c "import runpy; print(' '.join(runpy.run_path('$(HERE)pipeline/native.py')['MODULES']))" 2>/dev/null))
 BUILT  := $(HERE).cache/mypyc/.built
 
 compile: $(BUILT) ## compile the converter's hot modules and the validator's walks with mypyc (optional, faster)

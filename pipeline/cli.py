@@ -10,6 +10,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -245,23 +246,59 @@ def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
     options, problems = edition_options(edition_file, title, description, base_url)
     plain = None if text_dir is None else TextEdition(text_dir,
                                                       record=record_path("export-text", text_dir))
+    review = _ExportReview(sources, review_output, review_format, jobs)
     with _phases() as progress:
         result, plain_result = run(sources, out_dir, options, register, plain, force,
                                    jobs or os.cpu_count() or 1,
                                    record_path("export-html", out_dir), rebuild, progress,
-                                   review_output is not None)
+                                   review_output is not None,
+                                   lambda outcome: review.make(outcome.names))
     result.diagnostics[:0] = problems
     status = _report_export(result, out_dir, "index.html", strict, quiet,
                             *([(plain_result, text_dir, "corpus.txt")] if plain_result else []))
-    sys.exit(_with_review(status, sources, review_output, review_format, jobs, result.names))
+    sys.exit(review.status(status, result.names))
+
+
+class _ExportReview:
+    """The review of names an export writes too (``--review-output``, when given), with the
+    names its workers found: made as soon as the export has read every file (while its
+    workers make the pages: not serial work after them, :func:`.export.run.export_editions`),
+    else after the export; what it says is said after the export's own report."""
+
+    def __init__(self, sources: tuple[Path, ...], output: Path | None, fmt: str, jobs: int):
+        self.sources, self.output, self.fmt, self.jobs = sources, output, fmt, jobs
+        self.made: tuple[int, list[str]] | None = None  # its exit status, its messages
+
+    def make(self, found: dict | None, during: bool = True) -> None:
+        """Make the review, unless made already (``during`` the export: a failure, such
+        as a review that cannot be written, is left for the try after it, which stops the
+        command as it always did, rather than stopping the export halfway)."""
+        if self.output is None or self.made is not None:
+            return
+        said: list[str] = []
+        try:
+            self.made = _review(self.sources, self.fmt, self.output, self.jobs, found,
+                                said.append), said
+        except Exception:
+            if not during:
+                raise
+
+    def status(self, status: int, found: dict | None) -> int:
+        """The exit status of the export (``status``) and the review: the worse of the two
+        (the review made now if it was not made during the export)."""
+        self.make(found, during=False)
+        if self.made is None:
+            return status
+        for message in self.made[1]:
+            _say(message)
+        return max(status, self.made[0])
 
 
 def _with_review(status: int, sources: tuple[Path, ...], output: Path | None, fmt: str,
                  jobs: int, found: dict | None) -> int:
     """The exit status of an export (``status``) that writes the review to ``output``
     too (when given), with the names its workers ``found``: the worse of the two."""
-    return status if output is None else max(status, _review(sources, fmt, output, jobs,
-                                                             found))
+    return _ExportReview(sources, output, fmt, jobs).status(status, found)
 
 
 @export.command("text")
@@ -549,10 +586,11 @@ def entities_review(teis: tuple[Path, ...], fmt: str, output: Path | None, jobs:
 
 
 def _review(teis: tuple[Path, ...], fmt: str, output: Path | None, jobs: int,
-            found: dict | None = None) -> int:
+            found: dict | None = None, say: Callable[[str], None] = _say) -> int:
     """Write the review of ``teis`` (`entities review`; an export's --review-output, with
     the names its workers ``found``); its exit status.  A file that cannot be read stops
-    it with one line (the file, what is wrong), before anything is written."""
+    it with one line (the file, what is wrong), before anything is written.  ``say``:
+    what to do with a message for stderr (an export says them after its own)."""
     from lxml import etree
 
     from .entities.review import render, review
@@ -561,13 +599,13 @@ def _review(teis: tuple[Path, ...], fmt: str, output: Path | None, jobs: int,
     try:
         proposals = review(teis, jobs or os.cpu_count() or 1, found)
     except (TEIError, etree.XMLSyntaxError, OSError) as exc:
-        _say(f"error: cannot read the TEI file {exc}")
+        say(f"error: cannot read the TEI file {exc}")
         return 1
     out = render(proposals, fmt)
     if output:
         if not output.is_file() or output.read_bytes() != out.encode("utf-8"):
             write_atomic(output, out.encode("utf-8"))
-        _say(f"{len(proposals)} names to review: {output}")
+        say(f"{len(proposals)} names to review: {output}")
     else:
         click.echo(out, nl=False)
     return 0

@@ -173,3 +173,31 @@ def test_names_found_already_are_not_read_again(tmp_path: Path, edition: Path) -
     found = {str(gone): (state, names)}
     assert [p.as_data() for p in collect([gone], found=found)] == \
         [p.as_data() for p in collect([tei])]
+
+
+def test_the_review_is_made_while_the_workers_make_the_pages(edition: Path) -> None:
+    from pipeline.export.build import TextEdition
+    from pipeline.export.html import Options
+    from pipeline.export.run import export_editions
+    seen = []
+
+    def read_all(outcome) -> None:
+        seen.append((outcome.written, dict(outcome.names)))
+
+    result, _text = export_editions([Path("tei")], Path("html"), Options(), None,
+                                    TextEdition(Path("text")), jobs=2, review=True,
+                                    read_all=read_all)
+    ((written, names),) = seen  # once, before the files were all made (none written yet)
+    assert written is None and result.written is not None
+    assert sorted(names) == sorted(map(str, Path("tei").glob("*.xml"))) == sorted(result.names)
+
+
+def test_a_review_that_cannot_be_written_stops_the_command_once_the_export_is_made(
+        edition: Path) -> None:
+    (edition / "a-file").write_bytes(b"")  # in the way of the review's folder
+    with pytest.raises(OSError):
+        run("export", "html", "tei", "-o", "html", "-j", "2", "--review-output",
+            "a-file/by-export", "--review-format", "tsv")
+    assert (edition / "html" / "index.html").is_file()
+    assert len(list((edition / "html" / "documents").glob("*.html"))) == \
+        len(list((edition / "tei").glob("*.xml")))

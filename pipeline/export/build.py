@@ -158,6 +158,9 @@ class Build:
         # (and its SHA-512, when the worker made it: kept for the deposit, :meth:`write`)
         self.given: dict[str, tuple[str, str, tuple[int, int, int, int] | None,
                                     str | None]] = {}
+        # by entry: the states of the outputs a worker put in place and looked at, made as
+        # they come (while the workers make the rest), not in a serial tail after them
+        self.placed: dict[str, dict[str, incremental.FileState]] = {}
         self.packs: dict[str, bool] = {}  # the packs of summaries looked for (:mod:`.packs`)
         # the packs of this record's summaries are named after it
         self.pack_prefix = hashlib.sha256(str(record).encode("utf-8")).hexdigest()[:16]
@@ -247,7 +250,12 @@ class Build:
                 sha = hashlib.file_digest(handle, "sha256").hexdigest()
         elif sha is None:
             sha = hashlib.sha256(data).hexdigest()
+        before = self.given.get(rel)
+        if before is not None and before[2] is not None:  # given twice: the last counts
+            self.placed[before[0]].pop(rel, None)
         self.given[rel] = (key, sha, stat, sha512)
+        if stat is not None:
+            self.placed.setdefault(key, {})[rel] = incremental.FileState(sha, *stat)
         return rel, data
 
     def write(self, files: Iterable[tuple[str, bytes | Path | Placed | None]],
@@ -261,21 +269,23 @@ class Build:
         for rel in done.refused:  # not made: what it belongs to is made again next time
             if rel in self.given:
                 self.record.drop(self.given[rel][0])
-        states: dict[str, dict[str, incremental.FileState]] = {}  # by entry: one put each
+        states = self.placed  # by entry: one put each
         hashed: list[tuple[str, incremental.FileState, str | None]] = []  # for the deposit
         for rel, (key, sha, stat, sha512) in self.given.items():
             if self.record.get(key) is None:
                 continue
-            if stat is None:  # (a worker that put a file in place looked at it then)
+            if stat is None:  # written here (a worker looked at what it placed: give)
                 try:
                     st = os.stat(self.out_dir / rel)
                 except OSError:
                     continue
-                stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            states.setdefault(key, {})[rel] = state = incremental.FileState(sha, *stat)
-            if stat is not None and rel not in done.refused:  # (placed by a worker)
-                hashed.append((rel, state, sha512))
+                states.setdefault(key, {})[rel] = incremental.FileState(
+                    sha, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            if rel not in done.refused:
+                hashed.append((rel, states[key][rel], sha512))
         for key, files in states.items():
+            if not files or self.record.get(key) is None:
+                continue
             entry = self.record.get(key)
             self.record.put(key, dict(entry, files={**entry.get("files", {}), **files}))
         self.record.save()
@@ -532,12 +542,19 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                     register: tuple[dict[str, Entry], str], plain: TextEdition | None,
                     force: bool = False, jobs: int = 1, record: Path | None = None,
                     rebuild: bool = False, progress: Progress | None = None,
-                    review: bool = False) -> tuple[Result, Result | None]:
+                    review: bool = False,
+                    read_all: Callable[[Result], None] = lambda outcome: None
+                    ) -> tuple[Result, Result | None]:
     """The HTML edition (as :func:`export_html`) and, with ``plain``, the plain-text edition
     (as :func:`export_text` makes it, file for file, with its own record) from one reading
     of each TEI file: a file that either edition must read again is read once, for both.
     A file's problems are reported with the HTML edition's; so are, with ``review``, the
-    names to review of the files either read (:attr:`Result.names`)."""
+    names to review of the files either read (:attr:`Result.names`).
+
+    ``read_all(outcome)`` is called once every file either edition reads is read (its
+    names to review, with ``review``, are all in ``outcome.names``), while the workers
+    make the last pages: what the caller makes of them (`make all`'s review of names) is
+    then no serial work after the workers (not called when there is no document)."""
     outcome = Result(names={} if review else None)
     files, problems = find_tei(paths or (Path("tei"),))
     outcome.diagnostics.extend(problems)
@@ -580,9 +597,13 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                 text_outcome, paths, text_work, given), outcome, text_outcome)
             text_outcome.diagnostics.extend(text_outcome.written.problems)
 
+        def meanwhile() -> None:
+            texts()  # (may read files the HTML edition did not: their names too)
+            read_all(outcome)
+
         outcome.written = build.write(_site(build, fresh, stale, options, entries,
                                             register_digest, outcome, paths, work, tasks,
-                                            given, text_pack, texts), outcome)
+                                            given, text_pack, meanwhile), outcome)
         outcome.diagnostics.extend(outcome.written.problems)
         texts()
     return outcome, text_outcome

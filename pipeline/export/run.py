@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..diagnostics import Diagnostic, Severity
 from . import build, html, text
@@ -70,18 +70,21 @@ def export_html(paths: Sequence[Path], out_dir: Path, options: html.Options = ht
 def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                     register: Path | None, plain: TextEdition | None, force: bool = False,
                     jobs: int = 1, record: Path | None = None, rebuild: bool = False,
-                    progress: Progress | None = None, review: bool = False
+                    progress: Progress | None = None, review: bool = False,
+                    read_all: Callable[[Result], None] = lambda outcome: None
                     ) -> tuple[Result, Result | None]:
     """The HTML edition (as :func:`export_html`) and, with ``plain``, the plain-text edition
     (as :func:`export_text` makes it) from one reading of each TEI file: `make all` builds
     both, and reading and parsing is much of what each costs (with ``review``, the names
-    to review of the files read are found in the same reading: :attr:`Result.names`)."""
+    to review of the files read are found in the same reading: :attr:`Result.names`;
+    ``read_all``: called with the outcome once every file is read, while the workers make
+    the pages, :func:`.build.export_editions`)."""
     entries, problems = read_register(register) if register is not None else ({}, [])
     digest = ""
     if register is not None and not problems:
         digest = hashlib.sha256(register.read_bytes()).hexdigest()
     result, plain_result = build.export_editions(paths, out_dir, options, (entries, digest),
                                                  plain, force, jobs, record, rebuild, progress,
-                                                 review)
+                                                 review, read_all)
     result.diagnostics[:0] = problems
     return result, plain_result
