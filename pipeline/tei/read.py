@@ -57,6 +57,10 @@ _FUNDER: Final = tei("funder")
 _AVAILABILITY: Final = tei("availability")
 _ABSTRACT: Final = tei("abstract")
 _TERM: Final = tei("term")
+_SPEAKER: Final = tei("speaker")
+_ABBR: Final = tei("abbr")
+_EXPAN: Final = tei("expan")
+_DESC: Final = tei("desc")
 _GAP_KINDS = {"omitted": "omission", "illegible": "illegible", "garbled": "garbled"}
 _LINE_END = re.compile(r"^\n[ \t\u00a0]*")
 #: Compiled here, not looked up in ``re``'s cache by their text for each file.
@@ -164,11 +168,30 @@ def _plain(el: etree._Element) -> str:
     return "".join(el.itertext())
 
 
+def children_named(parent: etree._Element, tag: str) -> list[etree._Element]:
+    """The children of ``parent`` named ``tag`` (``{namespace}name``), in order: what
+    ``parent.iterchildren(tag)`` gives, by a loop over the children; ``iterchildren``
+    sets up a matcher of the name at each call, a third of the cost of a look-up made by
+    the dozen a document (the header's fields, speakers, labels), by this reader and by
+    the page writer (:mod:`pipeline.export.document_html`).  The tags asked for are kept
+    on the nodes by lxml, for the next walk of the tree."""
+    return [el for el in parent if el.tag == tag]
+
+
+def child_named(parent: etree._Element, tag: str) -> etree._Element | None:
+    """The first child of ``parent`` named ``tag``, or None: ``parent.find("tei:name")``
+    without ElementPath's machinery (as :func:`children_named`)."""
+    for el in parent:
+        if el.tag == tag:
+            return el
+    return None
+
+
 def _kids(parents: list[etree._Element], tag: str) -> list[etree._Element]:
     """The children named ``tag`` of each of ``parents``, in order: one step of an
     ElementPath (``a/b`` is ``_kids(_kids([h], a), b)``, same elements, same order)
     without its Python machinery, a sixth of the cost of reading a header."""
-    return [el for parent in parents for el in parent.iterchildren(tag)]
+    return [el for parent in parents for el in children_named(parent, tag)]
 
 
 def _having(els: list[etree._Element], attr: str, value: str) -> list[etree._Element]:
@@ -434,8 +457,8 @@ def _main_block(el: etree._Element, sep: str) -> Block:
                                else ""))
         return ListBlock(el.get("type", "bulleted"), tuple(items), sep)
     if name == "sp":
-        speaker = el.find("tei:speaker", NS)
-        p = el.find("tei:p", NS)
+        speaker = child_named(el, _SPEAKER)
+        p = child_named(el, _P)
         if speaker is None or p is None:
             raise TEIError(f"<sp> without <speaker> and <p> (line {el.sourceline})")
         return SpeakerTurn(_inlines(speaker), speaker.tail or "", _inlines(p), sep)
@@ -566,8 +589,8 @@ def _inline(el: etree._Element) -> Inline | None:
     if name == "date":
         return DateText(_inlines(el), el.get("when"))
     if name == "choice":
-        abbr = el.find("tei:abbr", NS)
-        expan = el.find("tei:expan", NS)
+        abbr = child_named(el, _ABBR)
+        expan = child_named(el, _EXPAN)
         if abbr is None or expan is None:
             raise TEIError(f"<choice> without <abbr> and <expan> (line {el.sourceline})")
         return Abbreviation(_inlines(abbr), abbr.tail or "",
@@ -579,7 +602,7 @@ def _inline(el: etree._Element) -> Inline | None:
         kind = el.get("type", "editorial")
         return Bracketed(kind if kind in _INSERTION_BY_NOTE_TYPE else "editorial", _inlines(el))
     if name == "gap":
-        desc = el.find("tei:desc", NS)
+        desc = child_named(el, _DESC)
         return Bracketed(_GAP_KINDS.get(el.get("reason", ""), "omission"),
                          _inlines(desc) if desc is not None else ())
     if name == "ref" and el.get("type") == "noteref":
@@ -611,4 +634,5 @@ def iter_blocks(blocks) -> Iterator[Block | Item]:
                 yield from iter_blocks(item.blocks)
 
 
-__all__ = ["TEI_NS", "TEIError", "parse", "read_tei", "record", "safe_parser", "iter_blocks"]
+__all__ = ["TEI_NS", "TEIError", "child_named", "children_named", "parse", "read_tei", "record",
+           "safe_parser", "iter_blocks"]
