@@ -12,8 +12,8 @@ import pytest
 
 from pipeline.batch import convert_many
 from pipeline.bench import corpus, tools
-from pipeline.bench.measure import run
-from pipeline.bench.run import Bench
+from pipeline.bench.measure import Measure, run
+from pipeline.bench.run import Bench, Row
 from pipeline.entities.register import load_register
 from pipeline.tei.read import parse, read_tei
 
@@ -88,6 +88,14 @@ def test_a_long_command_is_sampled_a_few_times_a_second(tmp_path: Path,
     m = run([sys.executable, "-c", "import time; time.sleep(2)"], tmp_path)
     assert m.status == 0 and m.peak_rss_process > 0
     assert 3 <= len(seen) <= 10  # at 0.05 s: ~40
+
+
+def test_the_wall_time_ends_at_the_exit_not_at_the_next_sample(tmp_path: Path) -> None:
+    """The samples come ever further apart (after 0.05, 0.15, 0.35, 0.75 s, ...): a command
+    that ends at 0.55 s must not be timed at the 0.75 s sample (the bench's wall times were
+    rounded up so, by up to half a second)."""
+    m = run(["sleep", "0.55"], tmp_path)
+    assert m.status == 0 and 0.55 <= m.wall < 0.7
 
 
 def test_each_command_measured_starts_after_what_ran_before_is_on_disk(
@@ -171,3 +179,48 @@ def test_the_set_up_leaves_the_gazetteer_ready_for_the_first_convert(
     Bench(folder, docs=2, jobs=1, time_limit=1).prepare()
     stored = folder / "cache" / "gazetteer" / f"{gazetteer_key(register_keys(register))}.pickle"
     assert stored.is_file() and not stored.is_symlink()
+
+
+def _row(stage: str, docs: int, peak_mb: float, status: int = 0) -> Row:
+    m = Measure(["teipipe", stage], 1.0, 1.0, 0, int(peak_mb * 2**20), 0, status)
+    return Row(stage, "all (2)", docs, m)
+
+
+def test_memory_growth_is_per_page_between_the_two_sizes(tmp_path: Path) -> None:
+    big = Bench(tmp_path / "big", docs=10000, jobs=2, time_limit=1)
+    small = Bench(tmp_path / "small", docs=1000, jobs=2, time_limit=1)
+    big.rows = [_row("convert", 10000, 147.0), _row("validate", 10000, 56.0),
+                _row("export", 10000, 90.0, status=2), _row("only here", 10000, 1.0)]
+    small.rows = [_row("convert", 1000, 125.0), _row("validate", 1000, 54.0),
+                  _row("export", 1000, 60.0)]
+    growth = big.growth(small)
+    assert set(growth) == {"convert", "validate"}  # a failed run is not compared
+    assert growth["convert"] == {"pages": [1000, 10000], "peak_rss_process_mb": [125.0, 147.0],
+                                 "kb_per_page": 2.5, "flat": False}
+    assert growth["validate"]["kb_per_page"] == pytest.approx(0.23, abs=0.01)
+    assert growth["validate"]["flat"]
+
+
+def test_the_smaller_corpus_runs_the_same_commands_from_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.bench import run as bench_run
+    ran: list[tuple[list[str], Path]] = []
+    monkeypatch.setattr(bench_run, "run", lambda command, cwd, *args: ran.append(
+        (command, cwd)) or Measure(command, 0.1, 0.1, 0, 0, 0, 0))
+    big = Bench(tmp_path / "big", docs=10, jobs=2, time_limit=1)
+    small = Bench(tmp_path / "small", docs=1, jobs=2, time_limit=1)
+    monkeypatch.setattr(small, "prepare", lambda: None)
+    big.rows = [_row("convert (register tagging)", 10, 1.0), _row("validate (4 layers)", 10, 1),
+                _row("export html + text + review, one pass", 10, 1)]
+    big.rows[0].jobs = "1"  # the one-core run is not measured again
+    big.rows += [_row("convert (register tagging)", 10, 1.0),
+                 _row("deposit (both, one run)", 10, 1.0)]
+    big.rows[-1].jobs = "1"  # a stage without a run on all cores: as it ran
+    (small.folder / "tei").mkdir(parents=True)
+    big.scaled(small)
+    assert [(command[1:], cwd) for command, cwd in ran] == [
+        (["convert (register tagging)"], small.folder), (["validate (4 layers)"], small.folder),
+        (["export html + text + review, one pass"], small.folder),
+        (["deposit (both, one run)"], small.folder)]
+    assert [row.jobs for row in small.rows] == ["all (2)"] * 3 + ["1"]
+    assert not (small.folder / "tei").exists()  # convert starts from nothing

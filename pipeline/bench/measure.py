@@ -20,6 +20,7 @@ Output goes to files, not pipes: a command that prints a lot never waits for the
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import tempfile
 import time
@@ -59,13 +60,14 @@ class Measure:
 
     def as_data(self) -> dict:
         return {"command": self.command, "wall_s": round(self.wall, 3),
-                "cpu_s": round(self.cpu, 3), "peak_rss_tree_mb": _mb(self.peak_rss_tree),
-                "peak_rss_process_mb": _mb(self.peak_rss_process),
-                "peak_pss_tree_mb": _mb(self.peak_pss_tree), "exit": self.status,
+                "cpu_s": round(self.cpu, 3), "peak_rss_tree_mb": mb(self.peak_rss_tree),
+                "peak_rss_process_mb": mb(self.peak_rss_process),
+                "peak_pss_tree_mb": mb(self.peak_pss_tree), "exit": self.status,
                 "timed_out": self.timed_out}
 
 
-def _mb(size: int) -> float:
+def mb(size: int) -> float:
+    """Bytes as megabytes (MiB), to a tenth."""
     return round(size / 2**20, 1)
 
 
@@ -122,6 +124,7 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None,
         peak = high = pss = 0
         pause = SAMPLE_SECONDS
         status: int | None = None
+        exited = os.pidfd_open(proc.pid)  # readable once the command has exited
         try:
             while True:
                 sizes = [memory(p) for p in descendants(proc.pid)]
@@ -136,11 +139,14 @@ def run(command: list[str], cwd: Path, env: dict[str, str] | None = None,
                     os.killpg(proc.pid, 9)
                     _pid, _wait_status, usage = os.wait4(proc.pid, 0)
                     break
-                time.sleep(pause)
+                # the pause ends at the exit: the wall time is not rounded up to a sample
+                select.select([exited], [], [], pause)
                 pause = min(2 * pause, MAX_SAMPLE_SECONDS)
         except BaseException:  # the bench is stopped: so is what it runs (its own group)
             os.killpg(proc.pid, 9)
             raise
+        finally:
+            os.close(exited)
         wall = time.perf_counter() - start
         proc.returncode = -9 if status is None else status  # reaped here, not by Popen
         out.seek(0)

@@ -17,7 +17,10 @@ linked in) once what ran before is on disk, and measures (:mod:`.measure`):
   SAF, from nothing: without what an export keeps for it, :mod:`pipeline.deposit.facts_store`);
 - ``make all`` on the unchanged corpus, and after one page changed;
 - jing (one JVM, and one JVM per core side by side) and xmllint validating against tei_all,
-  and Saxon-HE running ``document.xsl`` (:mod:`.tools`), on the same files, in the same run.
+  and Saxon-HE running ``document.xsl`` (:mod:`.tools`), on the same files, in the same run;
+- memory against the number of files: the stages of ``make all`` again, on all cores, on a
+  tenth of the corpus (its first pages: the generator appends), and the growth of the largest
+  process's peak per page between the two sizes (:meth:`Bench.growth`).
 
 A stage's earlier output is renamed aside before it is measured from nothing, and deleted
 after the last measurement (see :meth:`Bench.clean`).
@@ -44,13 +47,24 @@ from ..entities.gazetteer import prepare as prepare_gazetteer
 from ..entities.register import load_register
 from . import corpus as corpus_mod
 from . import tools
-from .measure import Measure, run
+from .measure import Measure, mb, run
 
 ROOT = Path(__file__).resolve().parents[2]
 TEIPIPE = str(Path(sys.executable).with_name("teipipe"))
 NER_SAMPLE = 100
 #: Cache entries that are results of runs, not set-up assets: never shared with the bench.
 RUN_STATE = ("ner", "builds", "bench", "export", "validate.json")
+#: The stages of ``make all`` measured again on a smaller corpus for the growth of memory
+#: with the number of files (by the start of the stage's name), each with what it makes:
+#: removed before it runs, as in :meth:`Bench.stages`.
+SCALED = (("convert (register tagging)", ("tei", "cache/builds")),
+          ("validate (4 layers)", ()),
+          ("export html + text", ("build/html", "build/text", "cache/builds")),
+          ("deposit (both, one run)", ("build/deposit", "build/deposit.zip", "build/dspace-saf",
+                                       "build/dspace-saf.zip", "cache/builds")))
+#: Growth of a process's peak memory per page (KB) up to which it counts as not growing
+#: with the number of files: 0.5 MB per 1,000 pages.
+FLAT_KB_PER_PAGE = 0.5
 
 
 @dataclass
@@ -271,6 +285,39 @@ class Bench:
                 row.note = f"stopped at the {self.time_limit:.0f} s limit: {row.docs} files " \
                            "checked by then"
 
+    # ------------------------------------------------------------------ memory and size
+
+    def scaled(self, small: Bench) -> None:
+        """The stages of :data:`SCALED` as they ran here, again in ``small`` (a corpus of
+        fewer pages), with the same commands, on all cores where they were run so."""
+        small.prepare()
+        every = f"all ({self.jobs})"
+        for start, made in SCALED:
+            rows = [r for r in self.rows if r.stage.startswith(start)]
+            if rows:  # the run on all cores, if the stage has one (the deposit has not)
+                row = next((r for r in rows if r.jobs == every), rows[-1])
+                small.clean(*made)
+                small.measure(row.stage, row.measure.command, row.jobs)
+
+    def growth(self, small: Bench) -> dict[str, dict]:
+        """For each stage measured at both sizes: the peak memory of its largest process at
+        each, and how much it grew per page between them (KB); "flat" when that is at most
+        :data:`FLAT_KB_PER_PAGE`.  The largest process, not the tree: the tree's sum grows
+        with the number of cores, not of files, and each process is what must fit."""
+        out = {}
+        for row in small.rows:
+            big = next((r for r in self.rows if r.stage == row.stage and r.jobs == row.jobs),
+                       None)
+            if big is None or big.docs <= row.docs or big.measure.status or row.measure.status:
+                continue
+            low, high = row.measure.peak_rss_process, big.measure.peak_rss_process
+            per_page = (high - low) / 1024 / (big.docs - row.docs)
+            out[row.stage] = {"pages": [row.docs, big.docs],
+                              "peak_rss_process_mb": [mb(low), mb(high)],
+                              "kb_per_page": round(per_page, 2),
+                              "flat": per_page <= FLAT_KB_PER_PAGE}
+        return out
+
     # ------------------------------------------------------------------ helpers
 
     def help(self, *command: str) -> str:
@@ -381,20 +428,34 @@ def main(argv: list[str] | None = None) -> int:
     bench.prepare()
     print(f"  {'stage':48} {'jobs':>9} {'wall':>10} {'rate':>16} {'CPU':>12} "
           f"{'peak RSS (tree)':>14} {'PSS':>9}", flush=True)
+    small = Bench(folder.with_name(f"corpus-{args.docs // 10}"), args.docs // 10, args.jobs,
+                  args.time_limit)
     try:
         bench.stages()
         bench.field_tools()
+        if small.docs:
+            print(f"memory against size: the stages of make all on {small.docs} pages",
+                  flush=True)
+            bench.scaled(small)
     finally:
         bench.empty_trash()
+        small.empty_trash()
     ratios = bench.ratios()
     for label, ratio in ratios.items():
         print(f"  {label}: ours is {ratio:.2f}x as fast", flush=True)
+    growth = bench.growth(small)
+    for stage, grew in growth.items():
+        (low, high), (few, many) = grew["peak_rss_process_mb"], grew["pages"]
+        print(f"  memory, {stage}: largest process {low:.0f} MB at {few} pages, {high:.0f} MB "
+              f"at {many}: {grew['kb_per_page']:+.2f} KB per page "
+              f"({'flat' if grew['flat'] else 'grows'})", flush=True)
     for note in bench.notes:
         print(f"  note: {note}", flush=True)
     results = {"docs": args.docs, "machine": started,
                "load_average_after": [round(v, 2) for v in os.getloadavg()],
                "rows": [row.as_data() for row in bench.rows], "ratios": ratios,
-               "notes": bench.notes}
+               "smaller_rows": [row.as_data() for row in small.rows],
+               "memory_growth": growth, "notes": bench.notes}
     data = json.dumps(results, indent=1) + "\n"
     (args.out / f"results-{args.docs}.json").write_text(data, encoding="utf-8")
     (args.out / "results.json").write_text(data, encoding="utf-8")
