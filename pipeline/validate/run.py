@@ -19,17 +19,19 @@ from ..diagnostics import Diagnostic, Severity
 from . import cache as cache_mod
 from .codes import diagnostic
 from .corpus import CorpusFacts
+from .isolated import in_own_thread
 from .schema import DOCUMENT, REGISTER, kind_of
 from .xmlfile import MAX_BYTES, XmlFile, read_xml
 
 DEFAULT_PATHS = (Path("tei"), Path("source/register.xml"))
 LAYER_ORDER = {"file": 0, "schema": 1, "tei": 2, "rules": 3}
-PARALLEL_FROM = 24  # files to check before worker processes pay for themselves
+PARALLEL_FROM = 24  # files to check before worker processes (and warming up) pay for themselves
 #: Results that say more about this machine than about the file are not kept: tei_all not
 #: set up (V202), a bug in a check (V399).
 UNCACHED = {"V202", "V399"}
-#: Files a worker checks per message: enough to make the messages' cost small, few enough
-#: that the workers finish together and results come back (in order) as they are made.
+#: Files a worker checks per message (and per thread, :mod:`.isolated`): enough to make the
+#: messages' cost small, few enough that the workers finish together and results come back
+#: (in order) as they are made.
 CHUNK = 32
 MAX_PER_FILE = 500  # problems listed for one file; a broken file repeats its faults
 
@@ -270,7 +272,7 @@ def validate(paths: Iterable[Path] = (), options: Options = Options(),
 def _corpus_rules(corpus: CorpusFacts, register: FileResult | None, register_name: str,
                   register_in_run: bool) -> list[Diagnostic]:
     from .corpus import register_use, standoff_copies
-    out = list(corpus.clashes)
+    out = list(corpus.clashes())
     register_facts = register.facts if register is not None else None
     known = {eid: digest for eid, _line, digest in register_facts["entries"]} \
         if register_facts is not None else None
@@ -284,34 +286,37 @@ def _corpus_rules(corpus: CorpusFacts, register: FileResult | None, register_nam
 
 def _results(tasks: list[tuple[Path, str]], options: Options, store,
              progress: Callable[[], None] | None) -> Iterator[FileResult]:
-    """The result of each file, in order: from the cache, else checked (and then cached)."""
+    """The result of each file, in order: from the cache, else checked (and then cached).
+    Results found in the cache are read one at a time as their turn comes."""
     salt = cache_mod.salt(f"max_bytes={options.max_bytes}") if store else ""
-    hits: dict[int, FileResult] = {}
-    keys: dict[int, str] = {}
+    keys: list[str | None] = []
     todo: list[int] = []
     for k, (path, shown) in enumerate(tasks):
         key = _key(store, salt, path, shown, options.max_bytes)
-        hit = store.get(key) if store and key else None
-        if hit is not None:
-            kind, diagnostics, facts = hit
-            hits[k] = FileResult(shown, kind, diagnostics, facts, cached=True)
-            if progress:
-                progress()
-            continue
-        if key:
-            keys[k] = key
-        todo.append(k)
+        keys.append(key)
+        if key is None or key not in store:
+            todo.append(k)
+        elif progress:
+            progress()
     checked = _check_all([tasks[k] for k in todo], options, progress)
-    for k in range(len(tasks)):
-        if k in hits:
-            yield hits.pop(k)
-            continue
-        result = next(checked)
-        if store and k in keys and result.facts is not None and not any(
+    at = 0  # the next file of todo
+    for k, key in enumerate(keys):
+        if at < len(todo) and todo[at] == k:
+            at += 1
+            result = next(checked)
+        else:
+            hit = store.get(key)
+            if hit is not None:
+                kind, diagnostics, facts = hit
+                yield FileResult(tasks[k][1], kind, diagnostics, facts, cached=True)
+                continue
+            # (gone since it was seen: another run's cache, in between, kept its own)
+            result = check_file(*tasks[k], options.max_bytes, options.quick)
+        if key is not None and result.facts is not None and not any(
                 d.code in UNCACHED for d in result.diagnostics):
-            store.put(keys[k], result.kind, result.diagnostics, result.facts)
+            store.put(key, result.kind, result.diagnostics, result.facts)
         yield result
-    if store and todo:
+    if store:
         store.save()
 
 
@@ -331,33 +336,44 @@ def _key(store, salt: str, path: Path, shown: str, max_bytes: int) -> str | None
 def _check_all(tasks: list[tuple[Path, str]], options: Options,
                progress: Callable[[], None] | None) -> Iterator[FileResult]:
     """Check files, in worker processes when there are many; results come in order, each as
-    soon as it and those before it are done (none is held longer)."""
+    soon as it and those before it are done (none is held longer).  Many files are checked
+    a chunk at a time, each chunk in a thread of its own (:mod:`.isolated`)."""
     jobs = options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(tasks) < PARALLEL_FROM:
+    if len(tasks) < PARALLEL_FROM:
         for path, shown in tasks:
             yield check_file(path, shown, options.max_bytes, options.quick)
             if progress:
                 progress()
         return
+    _warm_up()
+    chunks = [[(str(path), shown, options.max_bytes, options.quick)
+               for path, shown in tasks[at:at + CHUNK]] for at in range(0, len(tasks), CHUNK)]
+    if jobs <= 1:
+        for chunk in chunks:
+            for result in _chunk(chunk):
+                yield result
+                if progress:
+                    progress()
+        return
     import multiprocessing  # (here: a run in one process does without, 8 ms to import)
     from concurrent.futures import ProcessPoolExecutor
 
-    _warm_up()
     context = multiprocessing.get_context("fork")
-    args = [(str(path), shown, options.max_bytes, options.quick) for path, shown in tasks]
     # What a worker inherits (modules, schemas) lives as long as it: frozen at its start,
     # its collector never walks those objects again, nor copies their pages (gc.freeze).
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                              initializer=gc.freeze) as pool:
-        for result in pool.map(_task, args, chunksize=CHUNK):
-            yield result
-            if progress:
-                progress()
+        for results in pool.map(_chunk, chunks):
+            for result in results:
+                yield result
+                if progress:
+                    progress()
 
 
-def _task(args: tuple[str, str, int, bool]) -> FileResult:
-    path, shown, max_bytes, quick = args
-    return check_file(Path(path), shown, max_bytes, quick)
+def _chunk(chunk: list[tuple[str, str, int, bool]]) -> list[FileResult]:
+    """The results of a chunk of files, checked in a thread of its own."""
+    return in_own_thread(lambda: [check_file(Path(path), shown, max_bytes, quick)
+                                  for path, shown, max_bytes, quick in chunk])
 
 
 def _warm_up() -> None:
