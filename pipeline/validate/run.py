@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import gc
 import os
+from array import array
 from collections import deque
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..diagnostics import Diagnostic, Severity
 from . import cache as cache_mod
@@ -81,7 +82,7 @@ def find_files(paths: Iterable[Path | str]) -> list[str]:
     A path given by name that does not exist stays in the list: reading it reports V001.
     Without paths: tei/ and source/register.xml, where they exist.
     """
-    given = [str(Path(p)) for p in paths]
+    given = [_normal(os.fspath(p)) for p in paths]
     found: list[str] = []
     for path in given or [str(p) for p in DEFAULT_PATHS]:
         if os.path.isdir(path):
@@ -98,6 +99,13 @@ def find_files(paths: Iterable[Path | str]) -> list[str]:
             seen.add(key)
             unique.append(path)
     return unique
+
+
+def _normal(path: str) -> str:
+    """``str(Path(path))``; ``path`` itself when that is it (the list of files given again,
+    as the command does, is not copied)."""
+    normal = str(Path(path))
+    return path if normal == path else normal
 
 
 def _xml_files(folder: str) -> Iterator[str]:
@@ -315,7 +323,7 @@ def _results(files: list[str], names: list[str], options: Options, store,
     of each file until then is its key's 32 bytes."""
     salt = cache_mod.salt(f"max_bytes={options.max_bytes}") if store else ""
     keys = bytearray()  # each file's key, or NO_KEY
-    todo: list[int] = []
+    todo = array("q")  # the positions of the files to check
     for k, (path, shown) in enumerate(zip(files, names)):
         key = _key(store, salt, Path(path), shown, options.max_bytes)
         keys += bytes.fromhex(key) if key is not None else NO_KEY
@@ -360,7 +368,7 @@ def _key(store, salt: str, path: Path, shown: str, max_bytes: int) -> str | None
     return cache_mod.file_key(salt, shown, path, data)
 
 
-def _check_all(files: list[str], names: list[str], todo: list[int], options: Options,
+def _check_all(files: list[str], names: list[str], todo: Sequence[int], options: Options,
                progress: Callable[[], None] | None) -> Iterator[FileResult]:
     """Check the files at the positions ``todo``, in worker processes when there are many;
     results come in order, each as soon as it and those before it are done (none is held
