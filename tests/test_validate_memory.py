@@ -91,13 +91,13 @@ def test_the_cache_keeps_results_across_runs_and_the_newest_only(tmp_path: Path,
     store.save()
     again = cache_mod.ResultCache(path)
     assert again.get("key7") == ("document", found, {"ids": [["i7", 7]]})
-    assert "key599" in again and "missing" not in again and again.get("missing") is None
+    assert again.present(["key599", "missing"]) == {"key599"} and again.get("missing") is None
     monkeypatch.setattr(cache_mod, "MAX_ENTRIES", 10)
     again.put("new", "register", [], {})
     again.save()  # this run used key7 and wrote new: they are kept, with 8 of the others
     last = cache_mod.ResultCache(path)
-    assert "key7" in last and "new" in last
-    assert sum(f"key{k}" in last for k in range(600)) == 9
+    assert last.present(["key7", "new"]) == {"key7", "new"}
+    assert len(last.present([f"key{k}" for k in range(600)])) == 9
 
 
 def test_a_cache_file_that_is_no_database_is_replaced(tmp_path: Path) -> None:

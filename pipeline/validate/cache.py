@@ -85,8 +85,15 @@ class ResultCache:
         self.written: list[tuple[str, int, str]] = []  # (key, run, value), not yet written
         self.used: list[tuple[int, str]] = []  # (run, key) of results found, not yet noted
 
-    def __contains__(self, key: str) -> bool:
-        return self._value(key, "key") is not None
+    def present(self, keys: list[str]) -> set[str]:
+        """Those of ``keys`` that have a result (one query for them all)."""
+        if self.db is None or not keys:
+            return set()
+        try:
+            return {key for key, in self.db.execute(
+                f"SELECT key FROM results WHERE key IN ({', '.join('?' * len(keys))})", keys)}
+        except sqlite3.Error:
+            return set()
 
     def get(self, key: str) -> tuple[str, list[Diagnostic], dict] | None:
         value = self._value(key)
@@ -121,12 +128,11 @@ class ResultCache:
         except sqlite3.Error:
             pass  # a read-only or busy cache only costs speed
 
-    def _value(self, key: str, column: str = "value") -> str | None:
+    def _value(self, key: str) -> str | None:
         if self.db is None:
             return None
         try:
-            row = self.db.execute(f"SELECT {column} FROM results WHERE key = ?",
-                                  (key,)).fetchone()
+            row = self.db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
         return row[0] if row is not None else None

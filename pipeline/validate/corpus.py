@@ -15,6 +15,7 @@ every run without parsing unchanged files again:
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
 import sqlite3
 import unicodedata
@@ -30,6 +31,8 @@ from ..tei.ns import NS, TEI_NS, XML_ID
 from .codes import diagnostic
 from .xmlfile import XmlFile
 
+#: Facts rows held before they are written (some 100 kB)
+PENDING = 1024
 ENTRY_KINDS = {"person": "persName", "place": "placeName", "org": "orgName"}
 _ENTRIES = tuple(f"{{{TEI_NS}}}{n}" for n in ENTRY_KINDS)
 
@@ -145,23 +148,31 @@ class CorpusFacts:
         self.db.executescript(
             "PRAGMA cache_size = -512;"
             "CREATE TABLE ids (value TEXT, file INTEGER, line INTEGER);"
-            "CREATE TABLE copies (file INTEGER, id TEXT, line INTEGER, digest TEXT, "
-            "referred INTEGER)")
+            "CREATE TABLE copies (file INTEGER, entries BLOB)")
+        #: rows not yet written: one call per a few thousand rows, not one per file
+        self._ids: list[tuple[str, int, int | None]] = []
+        self._copies: list[tuple[int, bytes]] = []
 
     def add(self, shown: str, is_document: bool, facts: dict) -> None:
         number = len(self.names)
         self.names.append(shown)
-        self.db.executemany("INSERT INTO ids VALUES (?, ?, ?)",
-                            [(value, number, line) for value, line in facts["ids"]])
-        if not is_document:
-            return
-        self.documents += 1
-        refs = set(facts["refs"])
-        self.used |= refs
-        referred = refs | set(facts["entry_refs"])
-        self.db.executemany("INSERT INTO copies VALUES (?, ?, ?, ?, ?)",
-                            [(number, eid, line, digest, eid in referred)
-                             for eid, line, digest in facts["entries"]])
+        self._ids.extend([(value, number, line) for value, line in facts["ids"]])
+        if is_document:
+            self.documents += 1
+            refs = set(facts["refs"])
+            self.used |= refs
+            referred = refs | set(facts["entry_refs"])
+            if facts["entries"]:  # (a document's copies in one row: read back whole)
+                self._copies.append((number, marshal.dumps(
+                    [(eid, line, digest, eid in referred)
+                     for eid, line, digest in facts["entries"]])))
+        if len(self._ids) + 16 * len(self._copies) >= PENDING:
+            self._write()
+
+    def _write(self) -> None:
+        self.db.executemany("INSERT INTO ids VALUES (?, ?, ?)", self._ids)
+        self.db.executemany("INSERT INTO copies VALUES (?, ?)", self._copies)
+        self._ids, self._copies = [], []
 
     def clashes(self) -> Iterator[Diagnostic]:
         """V303, in file order: xml:ids of a file that an earlier file uses too; one report
@@ -169,6 +180,7 @@ class CorpusFacts:
         # The ids that more than one file has, read in the order of an index (nothing is
         # sorted in memory), each with its first line in each file (what comes again in one
         # file is V302's business), the first file that has it first
+        self._write()
         db = self.db
         db.executescript("CREATE INDEX ids_value ON ids (value, file);"
                          "CREATE TABLE clash (file INTEGER, seq INTEGER, value TEXT, "
@@ -197,11 +209,10 @@ class CorpusFacts:
 
     def copies(self) -> Iterator[tuple[str, list[tuple[str, int | None, str, bool]]]]:
         """Each document's copies as (id, line, hash, referred to), in file order."""
-        rows = self.db.execute("SELECT file, id, line, digest, referred FROM copies "
-                               "ORDER BY rowid")
-        for number, found in groupby(rows, key=lambda row: row[0]):
-            yield self.names[number], [(eid, line, digest, bool(referred))
-                                       for _number, eid, line, digest, referred in found]
+        self._write()
+        for number, entries in self.db.execute("SELECT file, entries FROM copies "
+                                               "ORDER BY rowid"):
+            yield self.names[number], marshal.loads(entries)
 
 
 def standoff_copies(shown: str, entries: list[tuple[str, int | None, str, bool]],

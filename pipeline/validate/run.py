@@ -37,6 +37,7 @@ UNCACHED = {"V202", "V399"}
 #: (in order) as they are made.
 CHUNK = 32
 AHEAD = 4  # chunks given to each worker ahead of the one whose results are awaited
+LOOK_UP = 500  # files whose results are looked up in the cache in one query
 NO_KEY = bytes(32)  # (in place of the key of a file not worth caching)
 MAX_PER_FILE = 500  # problems listed for one file; a broken file repeats its faults
 
@@ -324,13 +325,19 @@ def _results(files: list[str], names: list[str], options: Options, store,
     salt = cache_mod.salt(f"max_bytes={options.max_bytes}") if store else ""
     keys = bytearray()  # each file's key, or NO_KEY
     todo = array("q")  # the positions of the files to check
-    for k, (path, shown) in enumerate(zip(files, names)):
-        key = _key(store, salt, Path(path), shown, options.max_bytes)
-        keys += bytes.fromhex(key) if key is not None else NO_KEY
-        if key is None or key not in store:
-            todo.append(k)
-        elif progress:
-            progress()
+    for at in range(0, len(files), LOOK_UP):
+        batch = {}
+        for k in range(at, min(at + LOOK_UP, len(files))):
+            key = _key(store, salt, Path(files[k]), names[k], options.max_bytes)
+            keys += bytes.fromhex(key) if key is not None else NO_KEY
+            batch[k] = key
+        found = store.present([key for key in batch.values() if key]) if store else set()
+        for k, key in batch.items():
+            if key in found:
+                if progress:
+                    progress()
+            else:
+                todo.append(k)
     checked = _check_all(files, names, todo, options, progress)
     at = 0  # the next file of todo
     for k in range(len(files)):
