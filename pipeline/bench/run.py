@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TEIPIPE = str(Path(sys.executable).with_name("teipipe"))
 NER_SAMPLE = 100
 #: Cache entries that are results of runs, not set-up assets: never shared with the bench.
-RUN_STATE = ("ner", "builds", "bench", "export", "validate.json")
+RUN_STATE = ("ner", "builds", "bench", "export", "validate.json", "validate.sqlite")
 #: The stages of ``make all`` measured again on a smaller corpus for the growth of memory
 #: with the number of files (by the start of the stage's name), each with what it makes:
 #: removed before it runs, as in :meth:`Bench.stages`.
@@ -166,7 +166,7 @@ class Bench:
         # (a few seconds, once per change of the code), which the later ones then find
         prepare_gazetteer(self.folder / "source" / "register.xml",
                           self.folder / "cache" / "gazetteer")
-        self.clean("cache/ner", "cache/builds", "cache/export", "cache/validate.json")
+        self.clean("cache/ner", "cache/builds", "cache/export", "cache/validate.sqlite")
 
     # ------------------------------------------------------------------ the stages
 

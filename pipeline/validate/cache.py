@@ -6,11 +6,14 @@ of the source page its record names (for the fidelity check), the project schema
 Schematron, tei_all, the pruning, the validator's options and the code of the pipeline
 itself.  Change any of these and the file is validated again; the corpus rules always run.
 
-The results live in one JSON file, ``$TEIPIPE_CACHE/validate.json`` (default
-``.cache/teipipe/validate.json``), read once at the start of a run and written once at its
-end (atomically, merged with what other runs wrote meanwhile, so that concurrent runs lose
-at most some entries, never the file).  Deleting it is always safe.  It keeps the most
-recently used :data:`MAX_ENTRIES` results.
+The results live in an SQLite database, ``$TEIPIPE_CACHE/validate.sqlite`` (default
+``.cache/teipipe/validate.sqlite``), one row per result, each looked up when its file comes
+and written in small batches as results come: a run holds a few of them at a time, never
+the whole cache (which was one JSON file read and written whole: 55 MB for 10,000 files,
+and 266-366 MB of memory to hold it).  Concurrent runs wait for each other's short writes;
+a run that cannot write (a read-only or locked cache) only loses speed.  Deleting the file
+is always safe, and a file that is not a database of this form is replaced.  It keeps the
+results of the most recent runs, :data:`MAX_ENTRIES` at most.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sqlite3
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +29,6 @@ from pathlib import Path
 from .. import __version__
 from ..assets import TEI_ALL, cache_dir
 from ..diagnostics import Diagnostic, Severity
-from ..files import write_atomic
 from . import SCHEMA_DIR
 from .prune import PRUNE_VERSION
 
@@ -59,45 +62,113 @@ def file_key(salt_: str, shown: str, path: Path, data: bytes) -> str:
 
 
 MAX_ENTRIES = 50_000
+#: Results written (and uses noted) per transaction: few enough to hold, and a commit per
+#: file would cost more than the results' check.
+BATCH = 256
+_SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, run INTEGER, value TEXT)"
 
 
 class ResultCache:
-    """The results of earlier runs, by key; :meth:`save` writes what this run added."""
+    """The results of earlier runs, by key, looked up one at a time; :meth:`put` and
+    :meth:`get` note what this run wrote and used, :meth:`save` writes the rest of it."""
 
     def __init__(self, path: Path | None = None):
-        self.path = path or cache_dir() / "validate.json"
-        self.entries = self._read()
-        self.used: dict[str, dict] = {}
+        self.path = path or cache_dir() / "validate.sqlite"
+        self.db = _open(self.path)
+        self.run = 0  # this run's number: the results it used or wrote are the newest
+        if self.db is not None:
+            try:
+                self.run = self.db.execute("SELECT coalesce(max(run), 0) + 1 FROM results"
+                                           ).fetchone()[0]
+            except sqlite3.Error:
+                self.db = None
+        self.written: list[tuple[str, int, str]] = []  # (key, run, value), not yet written
+        self.used: list[tuple[int, str]] = []  # (run, key) of results found, not yet noted
 
-    def _read(self) -> dict[str, dict]:
+    def present(self, keys: list[str]) -> set[str]:
+        """Those of ``keys`` that have a result (one query for them all)."""
+        if self.db is None or not keys:
+            return set()
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+            return {key for key, in self.db.execute(
+                f"SELECT key FROM results WHERE key IN ({', '.join('?' * len(keys))})", keys)}
+        except sqlite3.Error:
+            return set()
 
     def get(self, key: str) -> tuple[str, list[Diagnostic], dict] | None:
-        entry = self.entries.get(key)
+        value = self._value(key)
         try:
+            entry = json.loads(value) if value is not None else None
             found = entry["kind"], [_diagnostic(d) for d in entry["diagnostics"]], entry["facts"]
         except (TypeError, KeyError, ValueError):
             return None
-        self.used[key] = entry
+        self.used.append((self.run, key))
+        if len(self.used) >= BATCH:
+            self._write()
         return found
 
     def put(self, key: str, kind: str, diagnostics: list[Diagnostic], facts: dict) -> None:
         items = [dict(asdict(d), severity=int(d.severity)) for d in diagnostics]
-        self.used[key] = {"kind": kind, "diagnostics": items, "facts": facts}
+        value = json.dumps({"kind": kind, "diagnostics": items, "facts": facts},
+                           ensure_ascii=False)
+        self.written.append((key, self.run, value))
+        if len(self.written) >= BATCH:
+            self._write()
 
     def save(self) -> None:
-        """Write the entries of this run last (most recently used), after the others'."""
-        merged = {k: v for k, v in self._read().items() if k not in self.used}
-        merged.update(self.used)
-        kept = dict(list(merged.items())[-MAX_ENTRIES:])
+        """Write what is left of this run's results, then forget the least recently used
+        beyond :data:`MAX_ENTRIES`."""
+        self._write()
+        if self.db is None:
+            return
         try:
-            write_atomic(self.path, json.dumps(kept, ensure_ascii=False).encode("utf-8"))
-        except OSError:
-            pass  # a read-only cache only costs speed
+            with self.db:
+                self.db.execute("DELETE FROM results WHERE key IN (SELECT key FROM results "
+                                "ORDER BY run DESC LIMIT -1 OFFSET ?)", (MAX_ENTRIES,))
+        except sqlite3.Error:
+            pass  # a read-only or busy cache only costs speed
+
+    def _value(self, key: str) -> str | None:
+        if self.db is None:
+            return None
+        try:
+            row = self.db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row is not None else None
+
+    def _write(self) -> None:
+        written, used = self.written, self.used
+        self.written, self.used = [], []
+        if self.db is None or not (written or used):
+            return
+        try:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", written)
+                self.db.executemany("UPDATE results SET run = ? WHERE key = ?", used)
+        except sqlite3.Error:
+            pass
+
+
+def _open(path: Path) -> sqlite3.Connection | None:
+    """The cache database, made if missing; a file that is not a database is replaced.
+    None when there can be no cache there (a folder that cannot be made, a locked file)."""
+    for attempt in (1, 2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, timeout=30)
+            db.execute(_SCHEMA)
+            return db
+        except (OSError, sqlite3.OperationalError):
+            return None
+        except sqlite3.DatabaseError:  # not a database, or a damaged one
+            if attempt == 2:
+                return None
+            try:
+                path.unlink()
+            except OSError:
+                return None
+    return None
 
 
 def _diagnostic(item: dict) -> Diagnostic:

@@ -15,12 +15,14 @@ every run without parsing unchanged files again:
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
+import sqlite3
 import unicodedata
-from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import groupby
 
 from lxml import etree
 
@@ -29,6 +31,8 @@ from ..tei.ns import NS, TEI_NS, XML_ID
 from .codes import diagnostic
 from .xmlfile import XmlFile
 
+#: Facts rows held before they are written (some 100 kB)
+PENDING = 1024
 ENTRY_KINDS = {"person": "persName", "place": "placeName", "org": "orgName"}
 _ENTRIES = tuple(f"{{{TEI_NS}}}{n}" for n in ENTRY_KINDS)
 
@@ -126,75 +130,89 @@ def _distinction(entry: etree._Element) -> str:
 
 class CorpusFacts:
     """The facts of a run's files, taken in file order as they come and reduced to what the
-    rules across files need, so that memory does not grow with each file's details: the
-    first file and line of each xml:id (V303 is found as the files come), each document's
-    standOff copies (id, line, hash, whether the document refers to it) and the set of
-    register ids the documents refer to."""
+    rules across files need: the xml:ids of each file and its line of each (for V303), each
+    document's standOff copies (id, line, hash, whether the document refers to it) and the
+    set of register ids the documents refer to.
+
+    The ids and copies go to a temporary SQLite database on disk as they come (deleted when
+    the run ends): held in memory they grew with the files (20-40 ids a document, 4 kB of
+    memory a document in all), on disk the memory stays the same for 100 files or 10,000.
+    What the rules need of them is read back once, in file order (:meth:`clashes`,
+    :meth:`copies`)."""
 
     def __init__(self) -> None:
         self.names: list[str] = []  # the files, by number
-        #: each xml:id: the number of the first file that has it and its line there, packed
-        #: into one int (a tuple would cost twice the memory, and there is one per id)
-        self.first: dict[str, int] = {}
-        self.clashes: list[Diagnostic] = []  # V303, in file order
-        #: each document's standOff copies: (file, copies, their lines, a bit set of those
-        #: the document refers to); a copy is an (id, hash) pair kept once for the run
-        self.documents: list[tuple[str, tuple[tuple[str, str], ...], array, int]] = []
+        self.documents = 0
         self.used: set[str] = set()
-        self._copies: dict[tuple[str, str], tuple[str, str]] = {}
+        self.db = sqlite3.connect("")  # (a private temporary database, on disk)
+        self.db.executescript(
+            "PRAGMA cache_size = -512;"
+            "CREATE TABLE ids (value TEXT, file INTEGER, line INTEGER);"
+            "CREATE TABLE copies (file INTEGER, entries BLOB)")
+        #: rows not yet written: one call per a few thousand rows, not one per file
+        self._ids: list[tuple[str, int, int | None]] = []
+        self._copies: list[tuple[int, bytes]] = []
 
     def add(self, shown: str, is_document: bool, facts: dict) -> None:
+        number = len(self.names)
         self.names.append(shown)
-        self.clashes.extend(_clashes(self.first, self.names, facts))
-        if not is_document:
-            return
-        refs = set(facts["refs"])
-        self.used |= refs
-        referred = refs | set(facts["entry_refs"])
-        keep = self._copies.setdefault
-        pairs = []
-        lines = array("q")
-        bits = 0
-        for k, (eid, line, digest) in enumerate(facts["entries"]):  # (one loop: run per file)
-            pair = (eid, digest)
-            pairs.append(keep(pair, pair))
-            lines.append(line if line is not None else -1)
-            if eid in referred:
-                bits |= 1 << k
-        self.documents.append((shown, tuple(pairs), lines, bits))
+        self._ids.extend([(value, number, line) for value, line in facts["ids"]])
+        if is_document:
+            self.documents += 1
+            refs = set(facts["refs"])
+            self.used |= refs
+            referred = refs | set(facts["entry_refs"])
+            if facts["entries"]:  # (a document's copies in one row: read back whole)
+                self._copies.append((number, marshal.dumps(
+                    [(eid, line, digest, eid in referred)
+                     for eid, line, digest in facts["entries"]])))
+        if len(self._ids) + 16 * len(self._copies) >= PENDING:
+            self._write()
+
+    def _write(self) -> None:
+        self.db.executemany("INSERT INTO ids VALUES (?, ?, ?)", self._ids)
+        self.db.executemany("INSERT INTO copies VALUES (?, ?)", self._copies)
+        self._ids, self._copies = [], []
+
+    def clashes(self) -> Iterator[Diagnostic]:
+        """V303, in file order: xml:ids of a file that an earlier file uses too; one report
+        per pair of files, at the first such id (a copied file repeats them all)."""
+        # The ids that more than one file has, read in the order of an index (nothing is
+        # sorted in memory), each with its first line in each file (what comes again in one
+        # file is V302's business), the first file that has it first
+        self._write()
+        db = self.db
+        db.executescript("CREATE INDEX ids_value ON ids (value, file);"
+                         "CREATE TABLE clash (file INTEGER, seq INTEGER, value TEXT, "
+                         "line INTEGER, other INTEGER, other_line INTEGER)")
+        shared = db.execute("SELECT value FROM ids GROUP BY value HAVING min(file) < max(file)")
+        for value, in shared:
+            (other, other_line, _seq), *later = db.cursor().execute(
+                "SELECT file, line, min(rowid) FROM ids WHERE value = ? GROUP BY file "
+                "ORDER BY file", (value,))
+            db.executemany("INSERT INTO clash VALUES (?, ?, ?, ?, ?, ?)",
+                           [(number, seq, value, line, other, other_line)
+                            for number, line, seq in later])
+        rows = db.execute("SELECT file, value, line, other, other_line FROM clash "
+                          "ORDER BY file, seq")
+        for number, found in groupby(rows, key=lambda row: row[0]):
+            by_other: dict[int, list[tuple[str, int | None, int | None]]] = {}
+            for _number, value, line, other, other_line in found:
+                by_other.setdefault(other, []).append((value, line, other_line))
+            for other, clashing in by_other.items():
+                value, line, other_line = clashing[0]
+                more = f" and {len(clashing) - 1} more of its ids are" if len(clashing) > 1 \
+                    else " is"
+                yield diagnostic("V303", f"xml:id \"{value}\"{more} also used in "
+                                 f"{self.names[other]} (line {other_line})",
+                                 file=self.names[number], line=line)
 
     def copies(self) -> Iterator[tuple[str, list[tuple[str, int | None, str, bool]]]]:
         """Each document's copies as (id, line, hash, referred to), in file order."""
-        for shown, pairs, lines, referred in self.documents:
-            yield shown, [(eid, line if line >= 0 else None, digest, bool(referred >> k & 1))
-                          for k, ((eid, digest), line) in enumerate(zip(pairs, lines))]
-
-
-def _clashes(first: dict[str, int], names: list[str], facts: dict) -> list[Diagnostic]:
-    """V303: xml:ids of the last file of ``names`` that an earlier file uses too; one report
-    per pair of files, at the first such id (a copied file repeats them all)."""
-    number = len(names) - 1
-    shown = names[number]
-    out = []
-    clashes: dict[int, list[tuple[str, int, int | None]]] = {}
-    seen_here: set[str] = set()
-    for value, line in facts["ids"]:
-        if value in seen_here:
-            continue  # V302's business
-        seen_here.add(value)
-        earlier = first.get(value)
-        if earlier is not None and earlier >> 32 != number:
-            other_line = (earlier & 0xFFFFFFFF) - 1
-            clashes.setdefault(earlier >> 32, []).append(
-                (value, line, other_line if other_line >= 0 else None))
-        elif earlier is None:
-            first[value] = number << 32 | (line + 1 if line is not None else 0)
-    for other, found in clashes.items():
-        value, line, other_line = found[0]
-        more = f" and {len(found) - 1} more of its ids are" if len(found) > 1 else " is"
-        out.append(diagnostic("V303", f"xml:id \"{value}\"{more} also used in "
-                              f"{names[other]} (line {other_line})", file=shown, line=line))
-    return out
+        self._write()
+        for number, entries in self.db.execute("SELECT file, entries FROM copies "
+                                               "ORDER BY rowid"):
+            yield self.names[number], marshal.loads(entries)
 
 
 def standoff_copies(shown: str, entries: list[tuple[str, int | None, str, bool]],

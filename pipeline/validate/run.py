@@ -11,26 +11,34 @@ from __future__ import annotations
 
 import gc
 import os
+from array import array
+from collections import deque
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 from ..diagnostics import Diagnostic, Severity
 from . import cache as cache_mod
 from .codes import diagnostic
 from .corpus import CorpusFacts
+from .isolated import in_own_thread
 from .schema import DOCUMENT, REGISTER, kind_of
 from .xmlfile import MAX_BYTES, XmlFile, read_xml
 
 DEFAULT_PATHS = (Path("tei"), Path("source/register.xml"))
 LAYER_ORDER = {"file": 0, "schema": 1, "tei": 2, "rules": 3}
-PARALLEL_FROM = 24  # files to check before worker processes pay for themselves
+PARALLEL_FROM = 24  # files to check before workers (and warming up) pay for themselves
 #: Results that say more about this machine than about the file are not kept: tei_all not
 #: set up (V202), a bug in a check (V399).
 UNCACHED = {"V202", "V399"}
-#: Files a worker checks per message: enough to make the messages' cost small, few enough
-#: that the workers finish together and results come back (in order) as they are made.
+#: Files a worker checks per message (and per thread, :mod:`.isolated`): enough to make the
+#: messages' cost small, few enough that the workers finish together and results come back
+#: (in order) as they are made.
 CHUNK = 32
+AHEAD = 4  # chunks given to each worker ahead of the one whose results are awaited
+LOOK_UP = 500  # files whose results are looked up in the cache in one query
+NO_KEY = bytes(32)  # (in place of the key of a file not worth caching)
 MAX_PER_FILE = 500  # problems listed for one file; a broken file repeats its faults
 
 
@@ -67,18 +75,21 @@ class Report:
                 "from_cache": self.cached}
 
 
-def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Files and folders (their ``*.xml``, recursively) into files, in a stable order.
+def find_files(paths: Iterable[Path | str]) -> list[str]:
+    """Files and folders (their ``*.xml``, recursively) into files, in a stable order (a
+    folder's files as ``Path.rglob`` finds and sorts them), as strings: a Path object of
+    each of 10,000 files held 4 MB, and finding them with ``rglob`` twice that.
 
     A path given by name that does not exist stays in the list: reading it reports V001.
     Without paths: tei/ and source/register.xml, where they exist.
     """
-    given = list(paths)
-    found: list[Path] = []
-    for path in given or DEFAULT_PATHS:
-        if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*.xml") if p.is_file()))
-        elif path.exists() or given:
+    given = [_normal(os.fspath(p)) for p in paths]
+    found: list[str] = []
+    for path in given or [str(p) for p in DEFAULT_PATHS]:
+        if os.path.isdir(path):
+            # (components compared one by one, as Path orders them: "\0" sorts first)
+            found.extend(sorted(_xml_files(path), key=lambda p: p.replace(os.sep, "\0")))
+        elif os.path.exists(path) or given:
             found.append(path)
     seen: set[str] = set()
     unique = []
@@ -91,7 +102,27 @@ def find_files(paths: Iterable[Path]) -> list[Path]:
     return unique
 
 
-def real_path(path: Path, folders: dict[str, str]) -> str:
+def _normal(path: str) -> str:
+    """``str(Path(path))``; ``path`` itself when that is it (the list of files given again,
+    as the command does, is not copied)."""
+    normal = str(Path(path))
+    return path if normal == path else normal
+
+
+def _xml_files(folder: str) -> Iterator[str]:
+    """The ``*.xml`` files in ``folder`` and below (symbolic links to folders not followed),
+    written as ``str(Path(folder).rglob(...))`` writes them."""
+    for top, _folders, names in os.walk(folder):
+        for name in names:
+            if name.endswith(".xml"):
+                path = os.path.join(top, name)
+                if folder == os.curdir:
+                    path = path[len(os.curdir + os.sep):]
+                if os.path.isfile(path):
+                    yield path
+
+
+def real_path(path: Path | str, folders: dict[str, str]) -> str:
     """``os.path.realpath(path)``, with the real path of each folder worked out once
     (``folders``: by folder as written): a realpath is a stat per folder of the path, paid
     for every one of thousands of files; a file that is no symbolic link only needs the
@@ -105,14 +136,17 @@ def real_path(path: Path, folders: dict[str, str]) -> str:
     return os.path.join(real, tail)
 
 
-def shown_as(path: Path, cwd: str) -> str:
-    """The name used in messages: relative to the working directory when inside it."""
+def shown_as(path: Path | str, cwd: str) -> str:
+    """The name used in messages: relative to the working directory when inside it (the
+    string given, not a copy, when it is that already)."""
     written = os.fspath(path)
     if not os.path.isabs(written) and os.pardir not in written.split(os.sep):
         rel = os.path.normpath(written)  # what relpath(abspath(...)) gives, without its work
     else:
         rel = os.path.relpath(os.path.abspath(path), cwd)
-    return str(path) if rel.startswith("..") else rel
+    if rel.startswith(".."):
+        return str(path)
+    return written if rel == written else rel
 
 
 def check_file(path: Path, shown: str, max_bytes: int = MAX_BYTES,
@@ -218,7 +252,7 @@ def _ordered(found: list[Diagnostic]) -> list[Diagnostic]:
 # ----------------------------------------------------------------------------- the run
 
 
-def validate(paths: Iterable[Path] = (), options: Options = Options(),
+def validate(paths: Iterable[Path | str] = (), options: Options = Options(),
              progress: Callable[[], None] | None = None) -> Report:
     """Validate files and folders (default: tei/ and source/register.xml).
 
@@ -231,46 +265,47 @@ def validate(paths: Iterable[Path] = (), options: Options = Options(),
     results of files that may be the register are kept whole.
     """
     files = find_files(paths)
-    folders: dict[str, str] = {}
-    real = [real_path(p, folders) for p in files]
     cwd = os.getcwd()
-    tasks = [(p, shown_as(p, cwd)) for p in files]
+    names = [shown_as(p, cwd) for p in files]
     store = cache_mod.ResultCache() if options.use_cache else None
     maybe_register = {os.path.realpath(p) for p in (options.register,
                                                     Path("source/register.xml")) if p}
     corpus = CorpusFacts()
     diagnostics: list[Diagnostic] = []
-    registers: dict[int, FileResult] = {}  # by position: results of possible registers
+    registers: dict[int, tuple[str, FileResult]] = {}  # possible registers: real path, result
+    folders: dict[str, str] = {}
     cached = 0
-    for k, result in enumerate(_results(tasks, options, store, progress)):
+    for k, result in enumerate(_results(files, names, options, store, progress)):
         diagnostics.extend(result.diagnostics)
         cached += result.cached
         if result.facts is not None:
             corpus.add(result.shown, result.kind == DOCUMENT, result.facts)
-        if (result.kind == REGISTER and result.facts is not None) or \
-                real[k] in maybe_register:
-            registers[k] = result
-    found = [k for k, r in registers.items() if r.kind == REGISTER and r.facts is not None]
-    register_path = options.register or (files[found[0]] if len(found) == 1
+        real = real_path(files[k], folders)
+        if (result.kind == REGISTER and result.facts is not None) or real in maybe_register:
+            registers[k] = real, result
+    found = [k for k, (_real, r) in registers.items()
+             if r.kind == REGISTER and r.facts is not None]
+    register_path = options.register or (Path(files[found[0]]) if len(found) == 1
                                          else Path("source/register.xml"))
     wanted = os.path.realpath(register_path)
-    at = next((k for k, p in enumerate(real) if p == wanted), None) \
+    # (the files are all different real paths, and the register's is among those kept)
+    at = next((k for k, (real, _r) in registers.items() if real == wanted), None) \
         if register_path.exists() else None
-    register = registers.get(at) if at is not None else None
+    register = registers[at][1] if at is not None else None
     if at is None and register_path.is_file():
-        register, = _results([(register_path, shown_as(register_path, cwd))], options,
+        register, = _results([str(register_path)], [shown_as(register_path, cwd)], options,
                              store, None)
     diagnostics.extend(_corpus_rules(corpus, register, shown_as(register_path, cwd),
                                      register_in_run=at is not None))
-    order = {shown: k for k, (_p, shown) in enumerate(tasks)}
+    order = {shown: k for k, shown in enumerate(names)}
     diagnostics.sort(key=lambda d: (order.get(d.file, len(order)), d.line or 0))
-    return Report([shown for _p, shown in tasks], diagnostics, cached=cached)
+    return Report(names, diagnostics, cached=cached)
 
 
 def _corpus_rules(corpus: CorpusFacts, register: FileResult | None, register_name: str,
                   register_in_run: bool) -> list[Diagnostic]:
     from .corpus import register_use, standoff_copies
-    out = list(corpus.clashes)
+    out = list(corpus.clashes())
     register_facts = register.facts if register is not None else None
     known = {eid: digest for eid, _line, digest in register_facts["entries"]} \
         if register_facts is not None else None
@@ -282,36 +317,48 @@ def _corpus_rules(corpus: CorpusFacts, register: FileResult | None, register_nam
     return out
 
 
-def _results(tasks: list[tuple[Path, str]], options: Options, store,
+def _results(files: list[str], names: list[str], options: Options, store,
              progress: Callable[[], None] | None) -> Iterator[FileResult]:
-    """The result of each file, in order: from the cache, else checked (and then cached)."""
+    """The result of each file, in order: from the cache, else checked (and then cached).
+    Results found in the cache are read one at a time as their turn comes; what is kept
+    of each file until then is its key's 32 bytes."""
     salt = cache_mod.salt(f"max_bytes={options.max_bytes}") if store else ""
-    hits: dict[int, FileResult] = {}
-    keys: dict[int, str] = {}
-    todo: list[int] = []
-    for k, (path, shown) in enumerate(tasks):
-        key = _key(store, salt, path, shown, options.max_bytes)
-        hit = store.get(key) if store and key else None
-        if hit is not None:
-            kind, diagnostics, facts = hit
-            hits[k] = FileResult(shown, kind, diagnostics, facts, cached=True)
-            if progress:
-                progress()
-            continue
-        if key:
-            keys[k] = key
-        todo.append(k)
-    checked = _check_all([tasks[k] for k in todo], options, progress)
-    for k in range(len(tasks)):
-        if k in hits:
-            yield hits.pop(k)
-            continue
-        result = next(checked)
-        if store and k in keys and result.facts is not None and not any(
+    keys = bytearray()  # each file's key, or NO_KEY
+    todo = array("q")  # the positions of the files to check
+    for at in range(0, len(files), LOOK_UP):
+        batch = {}
+        for k in range(at, min(at + LOOK_UP, len(files))):
+            key = _key(store, salt, Path(files[k]), names[k], options.max_bytes)
+            keys += bytes.fromhex(key) if key is not None else NO_KEY
+            batch[k] = key
+        found = store.present([key for key in batch.values() if key]) if store else set()
+        for k, key in batch.items():
+            if key in found:
+                if progress:
+                    progress()
+            else:
+                todo.append(k)
+    checked = _check_all(files, names, todo, options, progress)
+    at = 0  # the next file of todo
+    for k in range(len(files)):
+        raw = bytes(keys[32 * k:32 * k + 32])
+        key = raw.hex() if raw != NO_KEY else None
+        if at < len(todo) and todo[at] == k:
+            at += 1
+            result = next(checked)
+        else:
+            hit = store.get(key)
+            if hit is not None:
+                kind, diagnostics, facts = hit
+                yield FileResult(names[k], kind, diagnostics, facts, cached=True)
+                continue
+            # (gone since it was seen: another run's cache, in between, kept its own)
+            result = check_file(Path(files[k]), names[k], options.max_bytes, options.quick)
+        if key is not None and result.facts is not None and not any(
                 d.code in UNCACHED for d in result.diagnostics):
-            store.put(keys[k], result.kind, result.diagnostics, result.facts)
+            store.put(key, result.kind, result.diagnostics, result.facts)
         yield result
-    if store and todo:
+    if store:
         store.save()
 
 
@@ -328,36 +375,54 @@ def _key(store, salt: str, path: Path, shown: str, max_bytes: int) -> str | None
     return cache_mod.file_key(salt, shown, path, data)
 
 
-def _check_all(tasks: list[tuple[Path, str]], options: Options,
+def _check_all(files: list[str], names: list[str], todo: Sequence[int], options: Options,
                progress: Callable[[], None] | None) -> Iterator[FileResult]:
-    """Check files, in worker processes when there are many; results come in order, each as
-    soon as it and those before it are done (none is held longer)."""
+    """Check the files at the positions ``todo``, in worker processes when there are many;
+    results come in order, each as soon as it and those before it are done (none is held
+    longer).  Many files are checked a chunk at a time, each chunk in a thread of its own
+    (:mod:`.isolated`), and a few chunks are given to the workers ahead (not all: they would
+    be held until done)."""
     jobs = options.jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(tasks) < PARALLEL_FROM:
-        for path, shown in tasks:
-            yield check_file(path, shown, options.max_bytes, options.quick)
+    if len(todo) < PARALLEL_FROM:
+        for k in todo:
+            yield check_file(Path(files[k]), names[k], options.max_bytes, options.quick)
             if progress:
                 progress()
         return
-    import multiprocessing  # (here: a run in one process does without, 8 ms to import)
-    from concurrent.futures import ProcessPoolExecutor
-
     _warm_up()
+    chunks = ([(files[k], names[k], options.max_bytes, options.quick)
+               for k in todo[at:at + CHUNK]] for at in range(0, len(todo), CHUNK))
+    if jobs <= 1:
+        for chunk in chunks:
+            for result in _chunk(chunk):
+                yield result
+                if progress:
+                    progress()
+        return
+    import multiprocessing  # (here: a run in one process does without, 8 ms to import)
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
-    args = [(str(path), shown, options.max_bytes, options.quick) for path, shown in tasks]
     # What a worker inherits (modules, schemas) lives as long as it: frozen at its start,
     # its collector never walks those objects again, nor copies their pages (gc.freeze).
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
                              initializer=gc.freeze) as pool:
-        for result in pool.map(_task, args, chunksize=CHUNK):
-            yield result
-            if progress:
-                progress()
+        ahead: deque[Future[list[FileResult]]] = deque(
+            pool.submit(_chunk, chunk) for chunk in islice(chunks, AHEAD * jobs))
+        while ahead:
+            results = ahead.popleft().result()
+            for chunk in islice(chunks, 1):
+                ahead.append(pool.submit(_chunk, chunk))
+            for result in results:
+                yield result
+                if progress:
+                    progress()
 
 
-def _task(args: tuple[str, str, int, bool]) -> FileResult:
-    path, shown, max_bytes, quick = args
-    return check_file(Path(path), shown, max_bytes, quick)
+def _chunk(chunk: list[tuple[str, str, int, bool]]) -> list[FileResult]:
+    """The results of a chunk of files, checked in a thread of its own."""
+    return in_own_thread(lambda: [check_file(Path(path), shown, max_bytes, quick)
+                                  for path, shown, max_bytes, quick in chunk])
 
 
 def _warm_up() -> None:
