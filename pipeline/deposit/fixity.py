@@ -208,6 +208,24 @@ class FileMemory:
             self.record.drop(key)
         self.record.save()
 
+    def forget_told(self) -> None:
+        """Let go of what the exports told (:meth:`told`: an entry per file they placed,
+        ~3 KB per document), once the files of a package are in; read again if a later
+        package asks."""
+        with self._lock:
+            self._placed, self._sha512 = None, {}
+
+    def release(self) -> None:
+        """Save the record and let go of it, and of all that is known (each file's
+        checksums, each TEI file's facts: ~10 KB per document), once the last package of
+        the run has its files and records: the archive's writer, forked next, and what is
+        done after it (:meth:`.make.Shared.finish`) need none of it.  The memory knows
+        nothing afterwards."""
+        self.save()
+        self.record = BuildRecord(None, self.record.settings)
+        self.seen, self.sure, self.known, self.linked = set(), set(), {}, set()
+        self.forget_told()
+
 
 def read_hashed(path: Path | str, started: int) -> tuple[bytes, FileState, str]:
     """The bytes of ``path``, its state (``started``: when the run began) and its SHA-512:

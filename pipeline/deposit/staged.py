@@ -189,6 +189,7 @@ class Staged:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             shares = list(pool.map(lambda share: [self.copy(*job) for job in share],
                                    [files[k::workers] for k in range(workers)]))
+        self.memory.forget_told()
         return [shares[i % workers][i // workers] for i in range(len(files))]
 
     def take(self, rel: str, key: str) -> bool:
