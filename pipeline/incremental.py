@@ -182,6 +182,9 @@ class BuildRecord:
             if isinstance(value, FileState):
                 return {_STATE: value.as_data()[:5] + [
                     now if value.seen_ns is None else value.seen_ns]}
+            as_json = getattr(value, "as_json", None)  # a compact form of JSON data
+            if as_json is not None:
+                return as_json()
             raise TypeError(type(value).__name__)
         try:
             write_atomic(self.path, self._json(json.JSONEncoder(

@@ -22,6 +22,7 @@ from typing import BinaryIO, Callable, Iterator
 
 from ..incremental import BuildRecord, FileState, settings_digest, state_of
 from . import facts_store
+from .facts import Packed, pack
 from .rawfile import RawFile, read_whole, write_new
 
 #: Files are copied and hashed this many bytes at a time.
@@ -155,7 +156,15 @@ class FileMemory:
         the content is the same)."""
         return self._learn(path, state, sha512)
 
-    def learn_facts(self, path: Path | str, facts: dict) -> None:
+    def facts(self, entry: dict) -> Packed | None:
+        """The facts of a file's ``entry``, packed (those of a record read from its JSON are
+        packed here, in the entry itself)."""
+        facts = entry.get("facts")
+        if isinstance(facts, dict):
+            facts = entry["facts"] = pack(facts)
+        return facts
+
+    def learn_facts(self, path: Path | str, facts: Packed) -> None:
         entry = self.record.get(_key(path))
         if entry is not None and entry.get("facts") != facts:
             self.record.put(_key(path), {**entry, "facts": facts})
