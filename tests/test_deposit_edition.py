@@ -49,8 +49,9 @@ def test_a_documents_source_is_the_one_resolving_its_path_whole_finds(
     source = source.format(root=tree / "root" / "source", real=tree / "real")
     files = _group_files(os.path.abspath(root / "source"), "source")
     tei = PackageFile(str(root / "tei" / "x.xml"), "tei/x.xml", "tei")
-    found = _FileIndex(files).files_of(EditionDocument("x", {"source": source, "id": "x"}),
-                                       tei, root)
+    facts = {"source": source, "id": "x", "header": {"title": None, "date_when": None},
+             "lang": "", "publisher": None}
+    found = _FileIndex(files).files_of(EditionDocument.of("x", facts), tei, root)
     expected = reference(files, root, source)
     assert found.files == ((tei, expected) if expected is not None else (tei,))
 

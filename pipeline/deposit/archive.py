@@ -35,9 +35,8 @@ def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
     try:
         with os.fdopen(fd, "wb") as handle:  # mkstemp's descriptor reads too (zipped)
             if fmt == "zip":
-                named = {f"{top}/{rel}" if top else rel: sha
-                         for rel, sha in (digests or {}).items()}
-                made = write_zip(members, handle, epoch, named, index, level)
+                made = write_zip(members, handle, epoch, Below(digests or {}, top), index,
+                                 level)
             else:
                 _tar_gz(members, handle, epoch, level)
         os.chmod(tmp, 0o644)
@@ -52,6 +51,20 @@ def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
         raise
     if fmt == "zip" and index is not None and index.level == level:
         index.remember(dest, made)
+
+
+class Below:
+    """``digests`` (by path in the folder) looked up by name in the archive, below ``top``
+    (None: at root): a second table of every file's digest by its name in the archive is
+    not made."""
+
+    def __init__(self, digests: dict[str, str], top: str | None):
+        self.digests, self.prefix = digests, f"{top}/" if top else ""
+
+    def get(self, name: str) -> str | None:
+        if not name.startswith(self.prefix):
+            return None
+        return self.digests.get(name[len(self.prefix):])
 
 
 def archive_path(out: Path, fmt: str) -> Path:

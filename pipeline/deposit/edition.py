@@ -14,7 +14,7 @@ import os
 import subprocess
 import tomllib
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
@@ -27,7 +27,7 @@ from ..files import display_path
 from ..model import Document
 from ..tei.read import TEIError, parse
 from . import facts_store
-from .facts import document, read_facts
+from .facts import Packed, document, pack, read_facts
 from .fixity import FileMemory, read_hashed
 from .spread import spread
 
@@ -70,31 +70,52 @@ class EditionMeta:
     contact_phone: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PackageFile:
     """A file of the package: where it is on disk and where it goes (``tei/x.xml``).
 
     ``path`` is absolute and normalized, and a string, not a :class:`Path` (a few hundred
-    bytes fewer per file: an edition has 60,000): it is the very string the file memory
-    (:mod:`.fixity`) keys the file by."""
+    bytes fewer per file: an edition has 60,000; and slots, for a hundred more): it is the
+    very string the file memory (:mod:`.fixity`) keys the file by."""
 
     path: str
     rel: str  # POSIX path inside the payload
     role: str  # tei | source | html | text | schema | edition
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EditionDocument:
     """One document: what a package says of it, from its TEI (:mod:`.facts`), and its files.
 
-    Only the facts are held: they are the very dict the file memory (:mod:`.fixity`) keeps
-    for the next run, so holding a parsed header beside them would hold each document's
-    metadata twice.  The header is made from them where a document's records are made,
-    once per package."""
+    Only the facts are held, packed (:class:`.facts.Packed`): they are the very object the
+    file memory (:mod:`.fixity`) keeps for the next run, so holding a parsed header beside
+    them would hold each document's metadata twice.  The header is made from them where a
+    document's records are made, once per package; what is asked of every document
+    beside (its id, title, date, language, publisher, source) is held as it is."""
 
     stem: str
-    facts: dict
+    packed: Packed
+    id: str
+    heading: str | None  # the title its header gives
+    date_when: str | None
+    lang: str  # the language of the edition's text (``xml:lang`` of ``<TEI>``)
+    publisher: str | None  # of the web page the document was read from
+    source: str | None  # the path of its source page, from its TEI file's folder
     files: tuple[PackageFile, ...] = ()
+
+    @classmethod
+    def of(cls, stem: str, facts: dict | Packed) -> EditionDocument:
+        """The document ``stem`` whose facts are ``facts``, without files yet."""
+        packed = pack(facts)
+        data = facts if isinstance(facts, dict) else packed.unpack()
+        return cls(stem, packed, data["id"], data["header"]["title"],
+                   data["header"]["date_when"], data["lang"], data["publisher"],
+                   data["source"])
+
+    @property
+    def facts(self) -> dict:
+        """The facts, unpacked (anew each time: hold them no longer than needed)."""
+        return self.packed.unpack()
 
     @property
     def doc(self) -> Document:
@@ -102,27 +123,9 @@ class EditionDocument:
         return document(self.facts)
 
     @property
-    def id(self) -> str:
-        return self.facts["id"]
-
-    @property
     def title(self) -> str:
         """The document's title, else its id."""
-        return self.facts["header"]["title"] or self.facts["id"]
-
-    @property
-    def date_when(self) -> str | None:
-        return self.facts["header"]["date_when"]
-
-    @property
-    def lang(self) -> str:
-        """The language of the edition's text (``xml:lang`` of ``<TEI>``)."""
-        return self.facts["lang"]
-
-    @property
-    def publisher(self) -> str | None:
-        """The publisher of the web page the document was read from."""
-        return self.facts["publisher"]
+        return self.heading or self.id
 
 
 @dataclass(frozen=True)
@@ -178,8 +181,8 @@ def collect(root: Path, memory: FileMemory | None = None,
             message, line = problem
             notes.append(error("E502", message, file=display_path(Path(f.path)), line=line))
             continue
-        documents.append(index.files_of(EditionDocument(stem(f.rel.rpartition("/")[2]), facts),
-                                        f, root))
+        documents.append(index.files_of(EditionDocument.of(stem(f.rel.rpartition("/")[2]),
+                                                           facts), f, root))
     for d in documents:
         have = {f.role for f in d.files}
         for group, role in EDITION_ROLES.items():
@@ -225,7 +228,7 @@ def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
 
 
 #: The facts of a TEI file, or why it has none (a message, and a line when one is known).
-Facts = tuple[dict | None, tuple[str, int | None] | None]
+Facts = tuple[Packed | None, tuple[str, int | None] | None]
 
 
 def _all_facts(paths: list[str], memory: FileMemory,
@@ -257,13 +260,15 @@ def _learnt(path: str, state: FileState | None, sha512: str, facts: dict | None,
         return None, problem
     entry = memory.learn(path, state, sha512)
     if "facts" in entry:  # the same content as when last seen
-        return entry["facts"], None
-    if problem is None:
-        memory.learn_facts(path, facts)
-    return facts, problem
+        return memory.facts(entry), None
+    if facts is None:
+        return None, problem
+    packed = pack(facts)
+    memory.learn_facts(path, packed)
+    return packed, problem
 
 
-def _told_facts(path: str, told: bytes | None, memory: FileMemory) -> dict | None:
+def _told_facts(path: str, told: bytes | None, memory: FileMemory) -> Packed | None:
     """The facts the export kept of ``path`` when the file is still as it read it; the
     memory learns them, as it learns a file read here."""
     if told is None:
@@ -277,9 +282,9 @@ def _told_facts(path: str, told: bytes | None, memory: FileMemory) -> dict | Non
     return _learnt(path, state, sha512, facts, None, memory)[0]
 
 
-def _known_facts(path: str, memory: FileMemory) -> dict | None:
+def _known_facts(path: str, memory: FileMemory) -> Packed | None:
     entry = memory.recall(path)
-    return entry.get("facts") if entry is not None else None
+    return memory.facts(entry) if entry is not None else None
 
 
 def _read_facts(path: str, started: int,
@@ -348,8 +353,8 @@ class _FileIndex:
 
     def files_of(self, d: EditionDocument, tei: PackageFile, root: Path) -> EditionDocument:
         own = [tei]
-        if d.facts["source"]:
-            path = os.path.join(root, "tei", d.facts["source"])
+        if d.source:
+            path = os.path.join(root, "tei", d.source)
             source = self.sources.get(self._real(path)) or \
                 self.sources.get(os.path.realpath(path))
             if source is not None:
@@ -357,7 +362,7 @@ class _FileIndex:
         editions = {f.rel: f for name in (d.stem, d.id) for f in self.by_name.get(name, ())}
         own += [PackageFile(f.path, f.rel, EDITION_ROLES[f.role])
                 for _rel, f in sorted(editions.items())]
-        return EditionDocument(d.stem, d.facts, tuple(own))
+        return replace(d, files=tuple(own))
 
 
     def _real(self, path: str) -> str:

@@ -9,7 +9,8 @@ page is) and the facts are remembered by the file's content (:mod:`.fixity`).
 
 from __future__ import annotations
 
-from dataclasses import fields
+import marshal
+from dataclasses import dataclass, fields
 
 from lxml import etree
 
@@ -42,6 +43,29 @@ def header_data(h: Header) -> dict:
     return {name: [dict(vars(v)) if isinstance(v, Party) else v for v in value]
             if isinstance(value, tuple) else value
             for name, value in ((name, getattr(h, name)) for name in _HEADER_FIELDS)}
+
+
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """A TEI file's facts as :mod:`marshal` bytes: ~1.5 KB where the dicts and strings
+    take ~4.7 KB, and a deposit holds every document's from the time the edition is
+    gathered until its last package is made (the edition and the file memory share
+    them: :mod:`.fixity`).  Unpacked where they are used: once per document and package,
+    where its records are made (7 microseconds)."""
+
+    data: bytes
+
+    def unpack(self) -> dict:
+        return marshal.loads(self.data)
+
+    def as_json(self) -> dict:
+        """What a build record keeps (:meth:`pipeline.incremental.BuildRecord.save`)."""
+        return self.unpack()
+
+
+def pack(facts: dict | Packed) -> Packed:
+    """The facts :class:`Packed` (as they are when they are already)."""
+    return facts if isinstance(facts, Packed) else Packed(marshal.dumps(facts))
 
 
 def document(facts: dict) -> Document:

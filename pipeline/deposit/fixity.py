@@ -22,6 +22,7 @@ from typing import BinaryIO, Callable, Iterator
 
 from ..incremental import BuildRecord, FileState, settings_digest, state_of
 from . import facts_store
+from .facts import Packed, pack
 from .rawfile import RawFile, read_whole, write_new
 
 #: Files are copied and hashed this many bytes at a time.
@@ -30,9 +31,11 @@ CHUNK = 1 << 20
 SMALL = 1 << 17
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fixity:
-    """A file's size and the two digests the bag's manifests list."""
+    """A file's size and the two digests the bag's manifests list (with slots: a package
+    holds one per file, 80,000 for a bag of 10,000 documents, and a dict each would cost
+    a hundred bytes more)."""
 
     size: int
     sha256: str
@@ -155,7 +158,15 @@ class FileMemory:
         the content is the same)."""
         return self._learn(path, state, sha512)
 
-    def learn_facts(self, path: Path | str, facts: dict) -> None:
+    def facts(self, entry: dict) -> Packed | None:
+        """The facts of a file's ``entry``, packed (those of a record read from its JSON are
+        packed here, in the entry itself)."""
+        facts = entry.get("facts")
+        if isinstance(facts, dict):
+            facts = entry["facts"] = pack(facts)
+        return facts
+
+    def learn_facts(self, path: Path | str, facts: Packed) -> None:
         entry = self.record.get(_key(path))
         if entry is not None and entry.get("facts") != facts:
             self.record.put(_key(path), {**entry, "facts": facts})
@@ -207,6 +218,24 @@ class FileMemory:
                     if k not in self.seen and not os.path.exists(k)]:
             self.record.drop(key)
         self.record.save()
+
+    def forget_told(self) -> None:
+        """Let go of what the exports told (:meth:`told`: an entry per file they placed,
+        ~3 KB per document), once the files of a package are in; read again if a later
+        package asks."""
+        with self._lock:
+            self._placed, self._sha512 = None, {}
+
+    def release(self) -> None:
+        """Save the record and let go of it, and of all that is known (each file's
+        checksums, each TEI file's facts: ~10 KB per document), once the last package of
+        the run has its files and records: the archive's writer, forked next, and what is
+        done after it (:meth:`.make.Shared.finish`) need none of it.  The memory knows
+        nothing afterwards."""
+        self.save()
+        self.record = BuildRecord(None, self.record.settings)
+        self.seen, self.sure, self.known, self.linked = set(), set(), {}, set()
+        self.forget_told()
 
 
 def read_hashed(path: Path | str, started: int) -> tuple[bytes, FileState, str]:

@@ -121,7 +121,7 @@ class Shared:
         if self.writing is not None:
             (child, _archive), self.writing = self.writing, None
             child.wait()
-            self.index = ZipIndex(self.index.record.path, self.index.level)
+            self.index = ZipIndex(self.index.path, self.index.level)  # read when used
 
     def finish(self) -> None:
         """Do what waited for the last package of the run (see :func:`make_package`): the
@@ -225,12 +225,15 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
         files, now = made_now
         archived = str(result.archive) if result.archive else None
         memory.put("files" if now is not None else "heads", {"files": files})
+        # the package's part of the outputs' digest, taken now: the snapshot is let go of
+        folder = _folder_hash(now) if now is not None else None
+        del made_now, now
 
         def save() -> None:
             memory.put("package", {
                 "inputs": stats.value(), "documents": result.documents, "files": result.files,
                 "archive": archived,
-                "outputs": _outputs_digest(now, archived) if now is not None else None,
+                "outputs": _outputs_digest(folder, archived) if folder is not None else None,
                 "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column,
                            d.hint] for d in notes]})
             memory.save()
@@ -259,7 +262,7 @@ def _restat(memory: BuildRecord, out: Path, archive: str | None) -> None:
     now = snapshot(out)
     memory.drop("heads")
     memory.put("files", {"files": restat(out, heads["files"], now)})
-    memory.put("package", {**made, "outputs": _outputs_digest(now, archive)})
+    memory.put("package", {**made, "outputs": _outputs_digest(_folder_hash(now), archive)})
     memory.save()
 
 
@@ -318,7 +321,15 @@ def _stats(paths: Iterable[str], generated: list[str] | None = None) -> str:
 def _digest(stats: Iterable[tuple[str, list[int] | None]],
             generated: list[str] | None = None) -> str:
     """:func:`_stats` of files whose :func:`.staged.stat_of` is known."""
-    digest = hashlib.sha256()
+    return _hashed(stats, generated).hexdigest()
+
+
+def _hashed(stats: Iterable[tuple[str, list[int] | None]],
+            generated: list[str] | None = None, digest: hashlib._Hash | None = None,
+            ) -> hashlib._Hash:
+    """:func:`_digest` as the hash object (``digest``: one fed before, fed more), which
+    more may be fed to, or a copy of."""
+    digest = digest or hashlib.sha256()
     blind = tuple(generated or ())
     for path, st in stats:
         if st is None:
@@ -328,7 +339,7 @@ def _digest(stats: Iterable[tuple[str, list[int] | None]],
         changed = mtime if blind and path.startswith(blind) else ctime
         digest.update(f"{len(path)}:{path} {size} {mtime} {changed} "
                       f"{inode}\n".encode("utf-8", "surrogateescape"))
-    return digest.hexdigest()
+    return digest
 
 
 def _stat(path: str) -> list[int] | None:
@@ -344,10 +355,18 @@ def _outputs(out: Path, archive: str | None) -> list[str]:
     return files + ([archive] if archive else [])
 
 
-def _outputs_digest(now: dict[str, list[int] | None], archive: str | None) -> str:
-    """``_stats(_outputs(out, archive))`` from the :func:`.staged.snapshot` of ``out``
-    (and a look at the archive)."""
-    return _digest([*sorted(now.items()), *([(archive, _stat(archive))] if archive else [])])
+def _folder_hash(now: dict[str, list[int] | None]) -> hashlib._Hash:
+    """The part of :func:`_outputs_digest` a package's folder gives, from its
+    :func:`.staged.snapshot` ``now``."""
+    return _hashed(sorted(now.items()))
+
+
+def _outputs_digest(folder: hashlib._Hash, archive: str | None) -> str:
+    """``_stats(_outputs(out, archive))`` from the :func:`_folder_hash` of ``out`` and a
+    look at the archive: the snapshot (a list per file of the package, ~30 MB at 10,000
+    documents) need not be held until the archive is written."""
+    return _hashed([(archive, _stat(archive))] if archive else [],
+                   digest=folder.copy()).hexdigest()
 
 
 def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
@@ -397,6 +416,8 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
         shared.twins = os.path.join(out, EDITION_AT[fmt])
     made = Made(out, None, len(edition.documents), len(edition.files))
     del edition
+    if not later:  # what was learnt of the edition's files, kept and let go of
+        memory.release()
     try:
         if archive:  # written first: in a child process while the records are taken here
             made = replace(made, archive=archive_path(out, archive))

@@ -49,7 +49,7 @@ def readme(edition: Edition, when: PackageDate, algorithms: tuple[str, ...]) -> 
     lines += ["## Documents", "", "| file | date | title |", "|---|---|---|"]
     for d in edition.documents:
         lines.append(f"| `{d.stem}` | {d.date_when or 'undated'} | "
-                     f"{_cell(d.facts['header']['title'])} |")
+                     f"{_cell(d.heading)} |")
     lines += [
         "", "## Checking the package", "",
         "Any BagIt tool checks it; for example, with the Library of Congress's bagit-python:",

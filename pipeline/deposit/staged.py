@@ -41,6 +41,7 @@ import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Iterable
 
 from .edition import PackageFile
 from .fixity import FileMemory, Fixity, fixity, fixity_of
@@ -189,6 +190,7 @@ class Staged:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             shares = list(pool.map(lambda share: [self.copy(*job) for job in share],
                                    [files[k::workers] for k in range(workers)]))
+        self.memory.forget_told()
         return [shares[i % workers][i // workers] for i in range(len(files))]
 
     def take(self, rel: str, key: str) -> bool:
@@ -206,6 +208,20 @@ class Staged:
         over by; None: it is made each time)."""
         found = write_file(self.making(rel), data)
         self.made(rel, found, key)
+        return found
+
+    def write_pieces(self, rel: str, pieces: Iterable[bytes]) -> Fixity:
+        """:meth:`write` a made file (made each time) given in ``pieces``, hashed as they
+        are written: the whole is never held."""
+        sha256, sha512, size = hashlib.sha256(), hashlib.sha512(), 0
+        with open(self.making(rel), "wb") as out:
+            for piece in pieces:
+                sha256.update(piece)
+                sha512.update(piece)
+                out.write(piece)
+                size += len(piece)
+        found = Fixity(size, sha256.hexdigest(), sha512.hexdigest())
+        self.made(rel, found)
         return found
 
     def making(self, rel: str) -> str:

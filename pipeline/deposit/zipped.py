@@ -38,7 +38,7 @@ import time
 import zipfile
 from itertools import chain
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable
+from typing import BinaryIO, Callable, Iterable, Protocol
 
 from ..incremental import BuildRecord, settings_digest
 from .deflate import LEVEL, PIECE, deflate, name, pieces
@@ -53,21 +53,40 @@ Entry = tuple[int, int, int, int]
 
 
 class ZipIndex:
-    """The compressed members of the zips made before, by content (see the module doc)."""
+    """The compressed members of the zips made before, by content (see the module doc).
+
+    Its record is read when first asked for, not when the index is made: the deposit
+    writes its zips in child processes (:mod:`.background`), which alone need it, and the
+    main process, which makes an index again after each zip (:meth:`.make.Shared.wait`),
+    holds none (where a content lies, an entry per member of every zip recorded, which
+    every process forked after it would inherit)."""
 
     def __init__(self, record: Path | None, level: int = LEVEL):
         self.level = level  # members deflated at another level, or by another deflate
-        self.record = BuildRecord(record, settings_digest("deposit-zip", {  # are not reused
-            "level": level, "deflate": name(level)}))
+        self.path = record
+        self._record: BuildRecord | None = None
 
-    def sources(self) -> dict[str, tuple[str, Entry]]:
-        """SHA-256 -> (zip, entry), from every zip that is as it was made."""
-        out: dict[str, tuple[str, Entry]] = {}
-        for archive, made in self.record.entries.items():
-            if _stat(Path(archive)) == made["stat"]:
-                for sha, entry in made["members"].items():
-                    out.setdefault(sha, (archive, tuple(entry)))
-        return out
+    @property
+    def record(self) -> BuildRecord:
+        if self._record is None:
+            self._record = BuildRecord(self.path, settings_digest("deposit-zip", {
+                "level": self.level, "deflate": name(self.level)}))  # are not reused
+        return self._record
+
+    def sources(self) -> Callable[[str], tuple[str, Entry] | None]:
+        """SHA-256 -> (zip, entry) of the first zip that is as it was made and holds the
+        content (looked up in each zip's members as recorded: no second table of every
+        member is made)."""
+        zips = [(archive, made["members"]) for archive, made in self.record.entries.items()
+                if _stat(Path(archive)) == made["stat"]]
+
+        def source(sha: str) -> tuple[str, Entry] | None:
+            for archive, members in zips:
+                entry = members.get(sha)
+                if entry is not None:
+                    return archive, tuple(entry)
+            return None
+        return source
 
     def remember(self, archive: Path, members: dict[str, Entry]) -> None:
         for gone in [a for a in self.record.entries if not os.path.exists(a)]:
@@ -90,8 +109,14 @@ def _stat(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
 
 
+class Digests(Protocol):
+    """The SHA-256 of a member by its name, where it is known."""
+
+    def get(self, name: str, /) -> str | None: ...
+
+
 def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: int,
-              digests: dict[str, str], index: ZipIndex | None,
+              digests: Digests, index: ZipIndex | None,
               level: int = LEVEL) -> dict[str, Entry]:
     """Write ``members`` ((name, path), folders ending in ``/``, in order) to ``out``,
     deflated at ``level`` (an ``index`` of another level is not used).
@@ -99,7 +124,7 @@ def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: i
     ``digests`` gives the SHA-256 of a member (by name) where it is known; the others are
     hashed here.  Returns where each content lies in the new zip.
     """
-    sources = index.sources() if index is not None and index.level == level else {}
+    source = index.sources() if index is not None and index.level == level else _none
     made: dict[str, Entry] = {}
     handles: dict[str, BinaryIO] = {}
     zs = ZipStream(out, time.gmtime(epoch)[:6])
@@ -109,7 +134,7 @@ def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: i
                 zs.folder(name)
                 continue
             sha = digests.get(name)
-            member = None if sha is None else _reuse(sources.get(sha), handles)
+            member = None if sha is None else _reuse(source(sha), handles)
             if member is None and sha in made:  # a member before has its content: copied
                 member = _read_member(_reader(out), made[sha])
             if member is None:
@@ -123,6 +148,10 @@ def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: i
         for handle in handles.values():
             handle.close()
     return made
+
+
+def _none(_sha: str) -> None:
+    """No zip made before holds any content."""
 
 
 def _deflate(path: str | Path, sha: str | None, level: int,
