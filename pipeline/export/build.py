@@ -269,29 +269,38 @@ class Build:
         for rel in done.refused:  # not made: what it belongs to is made again next time
             if rel in self.given:
                 self.record.drop(self.given[rel][0])
+        observed = self._observed(done.refused)
+        if self.cache is not None:  # (an export that keeps a record): for the deposit,
+            facts_store.keep_placed(str(self.out_dir), observed)  # kept as they come
+        else:
+            for _file in observed:
+                pass
+        for key, files in self.placed.items():
+            if not files or self.record.get(key) is None:
+                continue
+            entry = self.record.get(key)
+            self.record.put(key, dict(entry, files={**entry.get("files", {}), **files}))
+        self.record.save()
+        return done
+
+    def _observed(self, refused: set[str]) -> Iterator[tuple[str, incremental.FileState,
+                                                              str | None]]:
+        """The state of each file given (:meth:`give`) whose entry is still in the record,
+        kept in :attr:`placed` (a file written here is looked at now: a worker looked at
+        what it placed); as (rel, state, SHA-512) for those not ``refused``."""
         states = self.placed  # by entry: one put each
-        hashed: list[tuple[str, incremental.FileState, str | None]] = []  # for the deposit
         for rel, (key, sha, stat, sha512) in self.given.items():
             if self.record.get(key) is None:
                 continue
-            if stat is None:  # written here (a worker looked at what it placed: give)
+            if stat is None:
                 try:
                     st = os.stat(self.out_dir / rel)
                 except OSError:
                     continue
                 states.setdefault(key, {})[rel] = incremental.FileState(
                     sha, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            if rel not in done.refused:
-                hashed.append((rel, states[key][rel], sha512))
-        for key, files in states.items():
-            if not files or self.record.get(key) is None:
-                continue
-            entry = self.record.get(key)
-            self.record.put(key, dict(entry, files={**entry.get("files", {}), **files}))
-        self.record.save()
-        if self.cache is not None:  # (an export that keeps a record)
-            facts_store.keep_placed(str(self.out_dir), hashed)
-        return done
+            if rel not in refused:
+                yield rel, states[key][rel], sha512
 
 
 def chunks(tasks: int, jobs: int, most: int = 32) -> Iterator[tuple[int, int]]:
@@ -677,13 +686,14 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
     review = outcome.names is not None
-    told: list[tuple[str, bytes]] = []  # for the deposit (:mod:`.deposit.facts_store`)
+    # for the deposit (:mod:`.deposit.facts_store`): kept as they come, not held
+    told = facts_store.Keeper(facts_store.store_path())
     for key, state, row, found, own, plain, where, uncarried, names, facts in build.read(
             _read_html, [(str(p), options, str(cache), placing(p), text_tasks.get(str(p)),
                           build.pack_prefix, review) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
         if facts is not None:
-            told.append(facts)
+            told.add(*facts)
         if plain is not None:
             part = plain[5]
             given[key] = (*plain[:5], part if part is None or text_pack is None
@@ -701,7 +711,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     _packed_done()
 
     def then() -> None:  # the workers have every page to make: the store is kept meanwhile
-        facts_store.keep(told)
+        told.close(forget_gone=True)
         meanwhile()
     for key, doc in fresh.items():
         kept = [rel for rel in (f"tei/{doc.name}.xml", f"text/{doc.name}.txt")
