@@ -498,13 +498,16 @@ def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
     return where
 
 
-def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str,
-                             packs.Where]) -> Placed:
+def _render_page(args: tuple[str, str, html.Neighbours, html.Options, list[str], str, str,
+                             bool, str, packs.Where]) -> Placed:
     """Worker: a document's page, put in place here (:func:`.output.place`): pages are
     the bulk of the edition, and need not pass through the main process.  The page made
-    when its file was read, kept with its summary (in the folder ``args[6]``, where
-    ``args[7]`` says), gets its neighbours here; when there is none, it is made now."""
-    path, params, extra, out_dir, rel, replace, cache, summary = args
+    when its file was read, kept with its summary (in the folder ``args[8]``, where
+    ``args[9]`` says), gets its neighbours (``args[2]``) here; when there is none, it is
+    made now.  (Its parameters are made here, not handed over: the tasks of every page
+    wait for the workers at once, a kilobyte each.)"""
+    path, name, around, options, extra, out_dir, rel, replace, cache, summary = args
+    params = html.around_params(name, options, around)
     data = None
     if not extra:
         early = _early_page(Path(cache), summary)
@@ -868,21 +871,22 @@ def _pages(build: Build, ordered: list[Doc], options: html.Options, cache: Path,
     pages come as they are iterated), with their summaries in ``cache``
     (:func:`_render_page`); reported as the phase ``what``."""
     tasks, todo, kept = [], [], []
+    out_dir, folder = str(build.out_dir), str(cache)
     for k, doc in enumerate(ordered):
         key, rel = str(doc.path), f"documents/{doc.name}.html"
         entry = build.record.get(key)
         added = extra(doc, entry)
         if added is None:
             continue
-        params = html.page_params(ordered, k, options)
-        page = _digest(doc.sha, params, added)
+        around = html.neighbours(ordered, k)
+        page = _digest(doc.sha, html.around_params(doc.name, options, around), added)
         if entry.get("page") == page and build.intact(key, rel):
             kept.append((rel, KEEP))
             continue
         entry = {k: v for k, v in entry.items() if k != "extra"}
         build.record.put(key, {**entry, "page": page, **({"extra": added} if added else {})})
-        tasks.append((key, params, added, str(build.out_dir), rel,
-                      build.force or rel in build.listed, str(cache), entry["summary"]))
+        tasks.append((key, doc.name, around, options, added, out_dir, rel,
+                      build.force or rel in build.listed, folder, entry["summary"]))
         todo.append((key, rel))
     results = build.read(_render_page, tasks, what)
     return itertools.chain(kept, (build.give(key, rel, data)
