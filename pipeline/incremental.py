@@ -81,15 +81,19 @@ def state(path: Path, known: FileState | None = None, seen_ns: int | None = None
           ctime: bool = True) -> FileState | None:
     """The state of ``path`` (None when it cannot be read): ``known`` itself when its times
     vouch for it (``ctime``: see :meth:`FileState.trusted`), else what hashing the file
-    gives."""
+    gives: the file read a piece at a time, never whole (an edition's largest files, the
+    search index and the page of proposed names, are tens of megabytes at 10,000
+    documents, and an export with nothing to do hashes them when their times are too
+    close to when they were recorded to vouch for them)."""
     try:
         st = os.stat(path)
         if known is not None and known.trusted(st, ctime):
             return known
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return None
-    return state_of(data, st, seen_ns)
+    return hashed_state(sha256, st, seen_ns)
 
 
 def state_of(data: bytes, st: os.stat_result, seen_ns: int | None = None) -> FileState:

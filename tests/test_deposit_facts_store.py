@@ -87,12 +87,9 @@ def test_a_deposit_with_the_exported_facts_is_the_one_made_without(edition: Path
 
 def retell(path: str, title: str) -> None:
     """Change the title the store holds for ``path`` (not the file)."""
-    told = facts_store.load()
-    state, sha512, facts = facts_store.decode(told[path])
+    state, sha512, facts = facts_store.decode(facts_store.load()[path])
     facts["header"]["title"] = title
-    told[path] = marshal.dumps((state.as_data(), sha512, facts))
-    facts_store.store_path().write_bytes(marshal.dumps(
-        {"format": facts_store.FORMAT, "code": incremental.code_digest(), "entries": told}))
+    facts_store.keep([(path, marshal.dumps((state.as_data(), sha512, facts)))])
 
 
 @pytest.mark.parametrize("linked", [False, True])
@@ -124,8 +121,8 @@ def test_a_tei_file_changed_after_the_export_is_read_again(edition: Path) -> Non
 
 def test_a_store_that_cannot_be_read_is_no_store(edition: Path) -> None:
     told = deposit("with")
-    facts_store.store_path().write_bytes(b"not marshal data")
-    assert facts_store.load() == {}
+    facts_store.store_path().write_bytes(b"not an SQLite file")
+    assert len(facts_store.load()) == 0
     shutil.rmtree("with")
     forget_deposits(edition)
     assert deposit("with") == told
@@ -166,11 +163,10 @@ def manifest(bag: dict[str, bytes], alg: str) -> dict[str, str]:
 
 def retell_placed(path: Path, sha512: str) -> None:
     """Change the SHA-512 the export kept of ``path`` (not the file)."""
-    store = facts_store.placed_path(str(path.parent.parent))
-    data = marshal.loads(store.read_bytes())
-    state, _sha512 = data["entries"][str(path.resolve())]
-    data["entries"][str(path.resolve())] = (state, sha512)
-    store.write_bytes(marshal.dumps(data))
+    state, _sha512 = facts_store.load_placed()[str(path.resolve())]
+    keeper = facts_store.Keeper(facts_store.placed_path(str(path.parent.parent)))
+    keeper.add(str(path.resolve()), marshal.dumps((state, sha512)))
+    keeper.close()
 
 
 def test_a_deposit_takes_the_placed_files_digests_unless_the_file_changed(
@@ -198,3 +194,45 @@ def test_a_deposit_with_the_placed_digests_is_the_one_made_without(edition: Path
         store.unlink()
     forget_deposits(edition)
     assert deposit("without") == told
+
+
+# ------------------------------------------ the store itself: kept as it comes, read per key
+
+
+def test_the_store_keeps_entries_as_they_come_and_gives_them_one_at_a_time(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries added (the last of a key counts) are those read back, by key and all
+    together; files that are gone are forgotten; a store of other code, or one that is no
+    SQLite file, holds nothing and is begun again by the next export."""
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+    files = [tmp_path / f"{n}.xml" for n in range(3)]
+    for path in files:
+        path.write_bytes(b"<TEI/>")
+    facts_store.keep([(str(files[0]), b"a"), (str(files[1]), b"b"), (str(files[0]), b"c")])
+    told = facts_store.load()
+    assert (told[str(files[0])], told.get(str(files[1])), told.get("elsewhere")) == \
+        (b"c", b"b", None)
+    assert sorted(told) == [str(files[0]), str(files[1])] and len(told) == 2
+    files[1].unlink()
+    facts_store.keep([(str(files[2]), b"d")])
+    assert sorted(facts_store.load().values()) == [b"c", b"d"]
+    monkeypatch.setattr(facts_store, "code_digest", lambda: "other code")
+    assert len(facts_store.load()) == 0
+    facts_store.keep([(str(files[2]), b"e")])
+    assert list(facts_store.load().values()) == [b"e"]
+    facts_store.store_path().write_bytes(b"not an SQLite file")
+    assert len(facts_store.load()) == 0
+    facts_store.keep([(str(files[0]), b"f")])
+    assert list(facts_store.load().values()) == [b"f"]
+
+
+def test_the_placed_stores_of_two_output_folders_are_read_as_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+    state = incremental.FileState("0" * 64, 1, 2, 3, 4)
+    facts_store.keep_placed(str(tmp_path / "html"), [("a.html", state, "1" * 128)])
+    facts_store.keep_placed(str(tmp_path / "text"), [("a.txt", state, None)])
+    told = facts_store.load_placed()
+    assert len(told) == 2
+    assert told[str(tmp_path / "html" / "a.html")][1] == "1" * 128
+    assert told[str(tmp_path / "text" / "a.txt")][0][:5] == ["0" * 64, 1, 2, 3, 4]

@@ -21,10 +21,14 @@ modification time and inode are those the export saw (:meth:`.FileState.trusted`
 change time aside, as for any file teipipe makes: linking it changes that), and hashes
 the others itself (:meth:`.FileMemory.told`).
 
-The store is one file in the cache folder (:func:`.assets.cache_dir`), by absolute path,
-each entry kept as :mod:`marshal` bytes so that a deposit that needs one file's facts
-decodes only that one.  It is an accelerator and nothing more: when it is missing,
-unreadable or made by other code, everything is read as before.
+The store is one SQLite file in the cache folder (:func:`.assets.cache_dir`), by absolute
+path, each entry kept as :mod:`marshal` bytes so that a deposit that needs one file's facts
+decodes only that one.  Entries are added as the export's workers give them
+(:class:`Keeper`) and looked up one at a time (:class:`Store`): neither side holds the
+store, whose facts of 10,000 files are 20 MB as objects (it was one :mod:`marshal` dict,
+loaded and written whole, and the export held every entry until it wrote it).  It is an
+accelerator and nothing more: when it is missing, unreadable or made by other code,
+everything is read as before.
 """
 
 from __future__ import annotations
@@ -32,19 +36,20 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import sqlite3
 import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from lxml import etree
 
 from ..assets import cache_dir
-from ..files import write_atomic
 from ..incremental import FileState, code_digest
 from ..model import Document
 from .facts import facts_of
 
-#: Bump when what an entry holds changes.
-FORMAT = 1
+#: Bump when what an entry holds changes (2: SQLite, no longer one marshal dict).
+FORMAT = 2
 
 #: One file's entry: its state as read, its SHA-512 and its facts.
 Entry = tuple[FileState, str, dict]
@@ -54,7 +59,7 @@ _FOLDERS: dict[str, str] = {}
 
 
 def store_path() -> Path:
-    return cache_dir() / "builds" / "tei-facts.marshal"
+    return cache_dir() / "builds" / "tei-facts.sqlite"
 
 
 def entry(path: str, data: bytes, state: FileState, doc: Document,
@@ -79,47 +84,39 @@ def key(path: str, folders: dict[str, str] | None = None) -> str:
     return os.path.join(real, name)
 
 
-def keep(entries: list[tuple[str, bytes]]) -> None:
+def keep(entries: Iterable[tuple[str, bytes]]) -> None:
     """Add the export's ``entries`` to the store (over those of the same files), and forget
     the files that are gone."""
-    if not entries:
-        return
-    kept = {path: data for path, data in load().items() if os.path.exists(path)}
-    kept.update(entries)
-    write_atomic(store_path(), marshal.dumps({"format": FORMAT, "code": code_digest(),
-                                              "entries": kept}))
+    keeper = Keeper(store_path())
+    for path, data in entries:
+        keeper.add(path, data)
+    keeper.close(forget_gone=True)
 
 
 def placed_path(out_dir: str) -> Path:
     """Where the export into ``out_dir`` keeps the digests of the files it placed."""
     digest = hashlib.sha256(os.path.realpath(out_dir).encode("utf-8")).hexdigest()[:16]
-    return cache_dir() / "builds" / f"placed-{digest}.marshal"
+    return cache_dir() / "builds" / f"placed-{digest}.sqlite"
 
 
-def keep_placed(out_dir: str, files: list[tuple[str, FileState, str | None]]) -> None:
+def keep_placed(out_dir: str, files: Iterable[tuple[str, FileState, str | None]]) -> None:
     """Keep (rel, state, SHA-512) of the files the export into ``out_dir`` just placed, over
-    those kept before of the same files; ``seen_ns`` is now (:meth:`.FileState.trusted`:
+    those kept before of the same files; their time seen is now (:meth:`.FileState.trusted`:
     a file placed in the last two seconds is not trusted, and is hashed by the deposit).
     The SHA-512 is None for bytes whose digest is told with another file (a copy of a TEI
     file, :func:`entry`; a link to a file placed before: :func:`.export.output.placed`)."""
-    if not files:
-        return
     now, folders = time.time_ns(), {}
-    kept = _load(placed_path(out_dir))
+    keeper = Keeper(placed_path(out_dir))
     for rel, state, sha512 in files:
-        kept[key(os.path.join(out_dir, rel), folders)] = (
-            [*state.as_data()[:5], now], sha512)
-    write_atomic(placed_path(out_dir), marshal.dumps(
-        {"format": FORMAT, "code": code_digest(), "entries": kept}))
+        keeper.add(key(os.path.join(out_dir, rel), folders),
+                   marshal.dumps(([*state.as_data()[:5], now], sha512)))
+    keeper.close()
 
 
-def load_placed() -> dict[str, tuple[list, str | None]]:
+def load_placed() -> Store:
     """The digests kept of the files every export placed (:func:`keep_placed`), by real
-    path: (state as data, SHA-512 or None)."""
-    out: dict[str, tuple[list, str | None]] = {}
-    for path in sorted((cache_dir() / "builds").glob("placed-*.marshal")):
-        out.update(_load(path))
-    return out
+    path: (state as data, SHA-512 or None), looked up when asked."""
+    return Store(sorted((cache_dir() / "builds").glob("placed-*.sqlite")), marshal.loads)
 
 
 def decode(data: bytes) -> Entry:
@@ -127,17 +124,125 @@ def decode(data: bytes) -> Entry:
     return FileState.from_data(state), sha512, facts
 
 
-def load() -> dict[str, bytes]:
-    """The kept entries, by path, undecoded (:func:`decode`); none when there is no store
-    made by this code."""
-    return _load(store_path())
+def load() -> Store:
+    """The kept entries, by path, undecoded (:func:`decode`), looked up when asked; none
+    when there is no store made by this code."""
+    return Store([store_path()])
 
 
-def _load(path: Path) -> dict:
+class Keeper:
+    """Entries added to the store in ``path`` as they come, in one transaction, made when
+    the first comes (no entry: the store is not touched); a store of other code, or one
+    that cannot be read, is begun again."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.db: sqlite3.Connection | None = None
+
+    def add(self, key: str, data: bytes) -> None:
+        if self.db is None:
+            self.db = _writable(self.path)
+        self.db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?)", (key, data))
+
+    def close(self, forget_gone: bool = False) -> None:
+        """The entries kept (``forget_gone``: and those of files that are gone dropped)."""
+        if self.db is None:
+            return
+        if forget_gone:
+            gone = [(k,) for (k,) in self.db.execute("SELECT key FROM entries")
+                    if not os.path.exists(k)]
+            self.db.executemany("DELETE FROM entries WHERE key = ?", gone)
+        self.db.commit()
+        self.db.close()
+        self.db = None
+
+
+class Store:
+    """The entries of the stores in ``paths`` (a later one's over an earlier one's for the
+    same key), each read from its file when asked and decoded by ``decode``, as a
+    read-only dict would give them; the stores that are missing, unreadable or of other
+    code hold nothing."""
+
+    def __init__(self, paths: list[Path], decode: Callable[[bytes], object] = bytes):
+        self.decode = decode
+        self.dbs = [db for db in map(_readable, paths) if db is not None][::-1]
+
+    def get(self, key: str, default=None):
+        for db in self.dbs:
+            row = db.execute("SELECT data FROM entries WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                return self.decode(row[0])
+        return default
+
+    def __getitem__(self, key: str):
+        found = self.get(key, _NONE)
+        if found is _NONE:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key, _NONE) is not _NONE
+
+    def _rows(self) -> Iterator[tuple[str, bytes]]:
+        seen: set[str] = set()
+        for db in self.dbs:
+            for k, data in db.execute("SELECT key, data FROM entries"):
+                if k not in seen:
+                    seen.add(k)
+                    yield k, data
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k, _data in self._rows())
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._rows())
+
+    def values(self) -> Iterator:  # one pass over the files, not a look-up a key
+        return (self.decode(data) for _k, data in self._rows())
+
+
+_NONE = object()
+
+
+def _readable(path: Path) -> sqlite3.Connection | None:
+    """The store in ``path`` to read, if it is one of this code's."""
+    if not path.is_file():
+        return None
     try:
-        data = marshal.loads(path.read_bytes())
-        if data["format"] == FORMAT and data["code"] == code_digest():
-            return data["entries"]
-    except (OSError, EOFError, ValueError, TypeError, KeyError):
+        # (looked up from any of a deposit's threads: one reads at a time)
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                             check_same_thread=False)
+    except sqlite3.Error:
+        return None
+    try:
+        if db.execute("SELECT format, code FROM meta").fetchall() == [(FORMAT, code_digest())]:
+            return db
+    except sqlite3.Error:
         pass
-    return {}
+    db.close()
+    return None
+
+
+def _writable(path: Path, again: bool = True) -> sqlite3.Connection:
+    """The store in ``path`` to add to: emptied when it is of other code; made again when
+    it cannot be read.  (Its journal in memory and no syncs: it is a cache, and one left
+    damaged by a run that was killed is no store, :func:`_readable`.)"""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path)
+    try:
+        db.execute("PRAGMA journal_mode = MEMORY")
+        db.execute("PRAGMA synchronous = OFF")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (format INTEGER, code TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB)"
+                   " WITHOUT ROWID")
+        if db.execute("SELECT format, code FROM meta").fetchall() != [(FORMAT, code_digest())]:
+            db.execute("DELETE FROM entries")
+            db.execute("DELETE FROM meta")
+            db.execute("INSERT INTO meta VALUES (?, ?)", (FORMAT, code_digest()))
+        return db
+    except sqlite3.DatabaseError:
+        db.close()
+        if not again:
+            raise
+        path.unlink()
+        return _writable(path, again=False)

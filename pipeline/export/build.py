@@ -269,29 +269,38 @@ class Build:
         for rel in done.refused:  # not made: what it belongs to is made again next time
             if rel in self.given:
                 self.record.drop(self.given[rel][0])
+        observed = self._observed(done.refused)
+        if self.cache is not None:  # (an export that keeps a record): for the deposit,
+            facts_store.keep_placed(str(self.out_dir), observed)  # kept as they come
+        else:
+            for _file in observed:
+                pass
+        for key, files in self.placed.items():
+            if not files or self.record.get(key) is None:
+                continue
+            entry = self.record.get(key)
+            self.record.put(key, dict(entry, files={**entry.get("files", {}), **files}))
+        self.record.save()
+        return done
+
+    def _observed(self, refused: set[str]) -> Iterator[tuple[str, incremental.FileState,
+                                                              str | None]]:
+        """The state of each file given (:meth:`give`) whose entry is still in the record,
+        kept in :attr:`placed` (a file written here is looked at now: a worker looked at
+        what it placed); as (rel, state, SHA-512) for those not ``refused``."""
         states = self.placed  # by entry: one put each
-        hashed: list[tuple[str, incremental.FileState, str | None]] = []  # for the deposit
         for rel, (key, sha, stat, sha512) in self.given.items():
             if self.record.get(key) is None:
                 continue
-            if stat is None:  # written here (a worker looked at what it placed: give)
+            if stat is None:
                 try:
                     st = os.stat(self.out_dir / rel)
                 except OSError:
                     continue
                 states.setdefault(key, {})[rel] = incremental.FileState(
                     sha, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            if rel not in done.refused:
-                hashed.append((rel, states[key][rel], sha512))
-        for key, files in states.items():
-            if not files or self.record.get(key) is None:
-                continue
-            entry = self.record.get(key)
-            self.record.put(key, dict(entry, files={**entry.get("files", {}), **files}))
-        self.record.save()
-        if self.cache is not None:  # (an export that keeps a record)
-            facts_store.keep_placed(str(self.out_dir), hashed)
-        return done
+            if rel not in refused:
+                yield rel, states[key][rel], sha512
 
 
 def chunks(tasks: int, jobs: int, most: int = 32) -> Iterator[tuple[int, int]]:
@@ -489,13 +498,16 @@ def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
     return where
 
 
-def _render_page(args: tuple[str, dict[str, str], list[str], str, str, bool, str,
-                             packs.Where]) -> Placed:
+def _render_page(args: tuple[str, str, html.Neighbours, html.Options, list[str], str, str,
+                             bool, str, packs.Where]) -> Placed:
     """Worker: a document's page, put in place here (:func:`.output.place`): pages are
     the bulk of the edition, and need not pass through the main process.  The page made
-    when its file was read, kept with its summary (in the folder ``args[6]``, where
-    ``args[7]`` says), gets its neighbours here; when there is none, it is made now."""
-    path, params, extra, out_dir, rel, replace, cache, summary = args
+    when its file was read, kept with its summary (in the folder ``args[8]``, where
+    ``args[9]`` says), gets its neighbours (``args[2]``) here; when there is none, it is
+    made now.  (Its parameters are made here, not handed over: the tasks of every page
+    wait for the workers at once, a kilobyte each.)"""
+    path, name, around, options, extra, out_dir, rel, replace, cache, summary = args
+    params = html.around_params(name, options, around)
     data = None
     if not extra:
         early = _early_page(Path(cache), summary)
@@ -677,13 +689,14 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
     review = outcome.names is not None
-    told: list[tuple[str, bytes]] = []  # for the deposit (:mod:`.deposit.facts_store`)
+    # for the deposit (:mod:`.deposit.facts_store`): kept as they come, not held
+    told = facts_store.Keeper(facts_store.store_path())
     for key, state, row, found, own, plain, where, uncarried, names, facts in build.read(
             _read_html, [(str(p), options, str(cache), placing(p), text_tasks.get(str(p)),
                           build.pack_prefix, review) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
         if facts is not None:
-            told.append(facts)
+            told.add(*facts)
         if plain is not None:
             part = plain[5]
             given[key] = (*plain[:5], part if part is None or text_pack is None
@@ -701,7 +714,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     _packed_done()
 
     def then() -> None:  # the workers have every page to make: the store is kept meanwhile
-        facts_store.keep(told)
+        told.close(forget_gone=True)
         meanwhile()
     for key, doc in fresh.items():
         kept = [rel for rel in (f"tei/{doc.name}.xml", f"text/{doc.name}.txt")
@@ -858,21 +871,22 @@ def _pages(build: Build, ordered: list[Doc], options: html.Options, cache: Path,
     pages come as they are iterated), with their summaries in ``cache``
     (:func:`_render_page`); reported as the phase ``what``."""
     tasks, todo, kept = [], [], []
+    out_dir, folder = str(build.out_dir), str(cache)
     for k, doc in enumerate(ordered):
         key, rel = str(doc.path), f"documents/{doc.name}.html"
         entry = build.record.get(key)
         added = extra(doc, entry)
         if added is None:
             continue
-        params = html.page_params(ordered, k, options)
-        page = _digest(doc.sha, params, added)
+        around = html.neighbours(ordered, k)
+        page = _digest(doc.sha, html.around_params(doc.name, options, around), added)
         if entry.get("page") == page and build.intact(key, rel):
             kept.append((rel, KEEP))
             continue
         entry = {k: v for k, v in entry.items() if k != "extra"}
         build.record.put(key, {**entry, "page": page, **({"extra": added} if added else {})})
-        tasks.append((key, params, added, str(build.out_dir), rel,
-                      build.force or rel in build.listed, str(cache), entry["summary"]))
+        tasks.append((key, doc.name, around, options, added, out_dir, rel,
+                      build.force or rel in build.listed, folder, entry["summary"]))
         todo.append((key, rel))
     results = build.read(_render_page, tasks, what)
     return itertools.chain(kept, (build.give(key, rel, data)

@@ -91,13 +91,31 @@ def html_page(result: etree._XSLTResultTree) -> bytes:
 def page_params(docs: Sequence[Named], k: int, options: Options) -> dict[str, str]:
     """The stylesheet parameters of the page of the ``k``-th of ``docs`` (the documents in
     reading order): where it is, its downloads, its neighbours, the edition's title."""
+    return around_params(docs[k].name, options, neighbours(docs, k))
+
+
+#: A document's neighbours in reading order, each as (name, title), or None (none).
+Neighbours = tuple[tuple[str, str] | None, tuple[str, str] | None]
+
+
+def neighbours(docs: Sequence[Named], k: int) -> Neighbours:
+    """The neighbours of the ``k``-th of ``docs``: what :func:`page_params` takes of them
+    (a worker that makes the page is given these, not the parameters, a kilobyte a
+    page while the edition's pages wait for a worker)."""
     prev = docs[k - 1] if k > 0 else None
     nxt = docs[k + 1] if k + 1 < len(docs) else None
-    return own_params(docs[k].name, options, **{
-        "prev-href": f"{prev.name}.html" if prev else "",
-        "prev-title": prev.title if prev else "",
-        "next-href": f"{nxt.name}.html" if nxt else "",
-        "next-title": nxt.title if nxt else ""})
+    return (prev.name, prev.title) if prev else None, (nxt.name, nxt.title) if nxt else None
+
+
+def around_params(name: str, options: Options, around: Neighbours) -> dict[str, str]:
+    """The parameters of the page of the document ``name`` whose neighbours are
+    ``around`` (:func:`neighbours`)."""
+    prev, nxt = around
+    return own_params(name, options, **{
+        "prev-href": f"{prev[0]}.html" if prev else "",
+        "prev-title": prev[1] if prev else "",
+        "next-href": f"{nxt[0]}.html" if nxt else "",
+        "next-title": nxt[1] if nxt else ""})
 
 
 def own_params(name: str, options: Options, **neighbours: str) -> dict[str, str]:
@@ -161,4 +179,5 @@ def card(entry: str) -> str:
 
 
 __all__ = ["DEFAULT_DESCRIPTION", "DEFAULT_TITLE", "STATIC_FILES", "Named", "Options",
-           "card", "document_page", "early_page", "html_page", "own_params", "page_params", "params"]
+           "around_params", "card", "document_page", "early_page", "html_page", "neighbours",
+           "own_params", "page_params", "params"]
