@@ -8,9 +8,9 @@ with other settings holds nothing; entries a run does not touch are kept; a dama
 missing record only means everything is built again), but keeps them in an SQLite database
 (standard library), one row per key: an entry is read when it is asked for, and written when
 it is put.  A run's changes are one transaction, committed by ``save``: a run that stops
-early leaves the record as it was, as a run that never saved a JSON record did.  (Reading
-takes no lock beyond a lookup; when another run holds the database for its changes, this
-one's are not kept: the next run converts them again.)
+early leaves the record as it was, as a run that never saved a JSON record did.  (When
+another run holds the database for its changes, this one's are not kept: the next run
+converts them again.)
 
 An entry is JSON-like data (kept with :mod:`marshal`), in which
 :class:`~pipeline.incremental.FileState` values may appear anywhere.  A state observed "when the record is saved" (``seen_ns`` None: a file the stage
@@ -40,8 +40,8 @@ class RecordStore:
     """The outputs a stage made, by key, for one set of settings (see the module docstring).
 
     ``path`` None: a record that keeps nothing beyond the run (nothing is read or saved).
-    Reading takes no lock for longer than a lookup; the first change begins the run's
-    transaction (so a plan that changes nothing leaves the database free for another run).
+    Lookups and changes are made in one transaction, ended by ``save`` (so another run can
+    change the database once this one has saved).
     """
 
     def __init__(self, path: Path | None, settings: str):
@@ -97,7 +97,8 @@ class RecordStore:
             return
         try:
             if not self._writing:
-                self._db.execute("BEGIN IMMEDIATE")
+                if not self._db.in_transaction:
+                    self._db.execute("BEGIN IMMEDIATE")
                 self._writing = True
                 if self._other:
                     self._db.execute("DELETE FROM entries")
@@ -120,6 +121,8 @@ class RecordStore:
     def get(self, key: str) -> dict | None:
         if self._other and not self._emptied:
             return None
+        if not self._db.in_transaction:  # one lock for a run's lookups, not one each
+            self._db.execute("BEGIN")
         row = self._db.execute("SELECT entry, seen FROM entries WHERE key=?",
                                (key,)).fetchone()
         if row is None:
@@ -137,10 +140,10 @@ class RecordStore:
 
     def save(self) -> None:
         """Commit the run's changes (states observed "at save" get the time now)."""
-        if not self._writing:
-            return
         try:
-            self._db.execute("UPDATE entries SET seen=? WHERE seen IS NULL", (time.time_ns(),))
+            if self._writing:
+                self._db.execute("UPDATE entries SET seen=? WHERE seen IS NULL",
+                                 (time.time_ns(),))
             self._end(commit=True)
         except sqlite3.Error:  # a cache that cannot be written only costs time
             self._lost = True
