@@ -18,10 +18,12 @@ import multiprocessing
 import os
 import re
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -31,6 +33,7 @@ from .diagnostics import Diagnostic, Severity, error
 from .files import SourceError, display_path, read_source, write_atomic
 from .model import SourceInfo
 from .passes import Context, default_passes, load_context, run
+from .record_store import RecordStore
 from .tei.write import serialize
 
 _RECORD = re.compile(rb"\A(<\?xml[^>]*\?>\n)?<\?teipipe (?P<attrs>[^?]*)\?>\n", re.S)
@@ -239,8 +242,7 @@ def collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def _convert_task(args: tuple[str, str, bool, str]) -> FileResult:
-    src, out_dir, force, settings = args
+def _convert_task(src: str, out_dir: str, force: bool, settings: str) -> FileResult:
     try:
         context = _context(settings)
         with collector_paused():
@@ -252,6 +254,12 @@ def _convert_task(args: tuple[str, str, bool, str]) -> FileResult:
             "this file", file=shown)])
 
 
+#: What is known of a source before the run (:attr:`Plan.todo`): it must be converted; it is
+#: fresh and had no diagnostics; it is fresh and its diagnostics are in the build record;
+#: its result is in :attr:`Plan.known`.
+CONVERT, FRESH, FRESH_NOTED, KNOWN = range(4)
+
+
 class Plan:
     """A batch worked out before it runs: which sources need converting, which are fresh.
 
@@ -260,52 +268,73 @@ class Plan:
     wrote (a file changed by hand is never fresh, so it is refused as ever).  Fresh sources
     are not read, converted nor written: their result (``unchanged``) and diagnostics are
     replayed from the record.
+
+    What the plan keeps per source is small and flat (its path as a string and one byte):
+    the record stays on disk (:class:`~pipeline.record_store.RecordStore`), a fresh source's
+    diagnostics are read from it again when its result is given, and a conversion's entry
+    goes to it as the result comes.  So the memory of a run does not grow with its files.
     """
 
     def __init__(self, sources: list[Path], out_dir: Path, force: bool = False,
                  settings: dict | None = None, record: Path | None = None,
                  rebuild: bool = False):
         self.out_dir = out_dir
+        self.force = force
         self.shared = json.dumps(settings or {}, sort_keys=True)
-        self.record = incremental.BuildRecord(record, incremental.settings_digest(
+        self.record = RecordStore(record, incremental.settings_digest(
             "convert", {k: v for k, v in (settings or {}).items() if k != "cache"}))
         started = time.time_ns()
-        seen: dict[str, Path] = {}
-        #: per source, in order: a result already known, or the task that makes it
-        self.items: list[FileResult | tuple[str, str, bool, str]] = []
+        seen: dict[str, str] = {}
+        #: the sources, in order (strings: a ``Path`` is several times the size)
+        self.sources: list[str] = []
+        #: per source, what is known of it before the run (:data:`CONVERT` ...)
+        self.todo = bytearray()
+        #: the results known before the run, by source index: names that clash
+        self.known: dict[int, FileResult] = {}
         for src in sources:
             name = src.stem
             if name in seen:
-                self.items.append(FileResult(display_path(src), None, "failed", [error(
-                    "E022", f"same output name as {display_path(seen[name])}: both would be "
-                    f"written to {name}.xml", file=display_path(src),
-                    hint="give each source a unique file name (date and title)")]))
-                continue
-            seen[name] = src
-            fresh = None if rebuild else self._fresh(src, started)
-            self.items.append(fresh or (str(src), str(out_dir), force, self.shared))
+                self.known[len(self.sources)] = FileResult(display_path(src), None, "failed", [
+                    error("E022", f"same output name as {display_path(Path(seen[name]))}: "
+                          f"both would be written to {name}.xml", file=display_path(src),
+                          hint="give each source a unique file name (date and title)")])
+                self.todo.append(KNOWN)
+            else:
+                seen[name] = str(src)
+                self.todo.append(CONVERT if rebuild else self._fresh(src, started))
+            self.sources.append(str(src))
+        self.record.save()  # the times of files found unchanged (and no lock held till the run)
 
     @property
     def work(self) -> int:
         """How many sources must be converted."""
-        return sum(1 for item in self.items if isinstance(item, tuple))
+        return self.todo.count(CONVERT)
 
-    def _fresh(self, src: Path, started: int) -> FileResult | None:
+    def _fresh(self, src: Path, started: int) -> int:
+        """Whether ``src`` must be converted (:data:`CONVERT`) or is fresh (:data:`FRESH`,
+        :data:`FRESH_NOTED`); the record gets the times of files found unchanged."""
         out = self.out_dir / (src.stem + ".xml")
         entry = self.record.get(out.name)
         if entry is None:
-            return None
+            return CONVERT
         source = incremental.state(src, entry["source"], started)
         if source is None or source.sha256 != entry["source"].sha256:
-            return None
+            return CONVERT
         output = incremental.state(out, entry["output"], started)
         if output is None or output.sha256 != entry["output"].sha256:
-            return None
+            return CONVERT
         if source != entry["source"] or output != entry["output"]:
             self.record.put(out.name, dict(entry, source=source, output=output))
+        return FRESH_NOTED if entry["diagnostics"] else FRESH
+
+    def _replayed(self, src: Path, noted: bool) -> FileResult:
+        """The result of a fresh source, its diagnostics as the record has them."""
         shown = display_path(src)
+        out = self.out_dir / (src.stem + ".xml")
+        entry = self.record.get(out.name) if noted else None
         notes = [Diagnostic(code, Severity(severity), message, shown, line, column, hint)
-                 for code, severity, message, line, column, hint in entry["diagnostics"]]
+                 for code, severity, message, line, column, hint in
+                 (entry["diagnostics"] if entry else ())]
         return FileResult(shown, display_path(out), "unchanged", notes)
 
     def run(self, jobs: int = 1, progress: Callable[[], None] | None = None,
@@ -313,14 +342,17 @@ class Plan:
         """The results in input order, as they come (with ``jobs`` worker processes);
         ``progress`` is called after each conversion.  The build record is saved at the end.
         """
-        tasks = [item for item in self.items if isinstance(item, tuple)]
-        done = _run(tasks, jobs)
-        for item in self.items:
-            if isinstance(item, FileResult):
-                yield item
+        tasks = (src for src, todo in zip(self.sources, self.todo) if todo == CONVERT)
+        done = _run(tasks, self.work, jobs, (str(self.out_dir), self.force, self.shared))
+        for index, (src, todo) in enumerate(zip(self.sources, self.todo)):
+            if todo == KNOWN:
+                yield self.known[index]
+                continue
+            if todo != CONVERT:
+                yield self._replayed(Path(src), todo == FRESH_NOTED)
                 continue
             result = next(done)
-            name = Path(item[0]).stem + ".xml"
+            name = Path(src).stem + ".xml"
             if result.built is not None:
                 self.record.put(name, result.built)
                 result.built = None
@@ -340,7 +372,7 @@ def convert_many(sources: list[Path], out_dir: Path, force: bool = False, jobs: 
 
     ``settings`` name the resources of the passes (see :func:`pipeline.passes.load_context`);
     each worker process loads them once.  With a build ``record`` (a path, see
-    :mod:`pipeline.incremental`), sources whose TEI file is up to date are skipped
+    :mod:`pipeline.record_store`), sources whose TEI file is up to date are skipped
     (``rebuild``: convert them all the same, and renew the record).
     """
     results = []
@@ -351,25 +383,39 @@ def convert_many(sources: list[Path], out_dir: Path, force: bool = False, jobs: 
     return results
 
 
-def _run(tasks: list[tuple[str, str, bool, str]], jobs: int) -> Iterator[FileResult]:
-    if jobs <= 1 or len(tasks) < 4:
-        yield from map(_convert_task, tasks)
+#: Chunks sent to the workers ahead of the one whose results are awaited, per worker: enough
+#: that none waits for work, few enough that neither tasks nor results pile up in memory.
+AHEAD = 3
+
+
+def _run(sources: Iterator[str], count: int, jobs: int, common: tuple[str, bool, str]
+         ) -> Iterator[FileResult]:
+    """The results of converting the ``count`` ``sources`` (``common``: the output folder,
+    ``force`` and the settings of them all), in order, with ``jobs`` workers."""
+    if jobs <= 1 or count < 4:
+        for src in sources:
+            yield _convert_task(src, *common)
         return
-    _context(tasks[0][3])  # loaded once here, before the workers are forked: they share it
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)),
+    _context(common[2])  # loaded once here, before the workers are forked: they share it
+    with ProcessPoolExecutor(max_workers=min(jobs, count),
                              mp_context=multiprocessing.get_context("fork")) as pool:
-        chunks = [pool.submit(_convert_chunk, tasks[start:end])
-                  for start, end in _chunks(len(tasks), jobs)][::-1]
+        spans = _chunks(count, jobs)
+        ahead: deque[Future[list[FileResult]]] = deque()
         try:
-            while chunks:
-                yield from chunks.pop().result()
+            while True:
+                while len(ahead) <= AHEAD * jobs and (span := next(spans, None)):
+                    ahead.append(pool.submit(_convert_chunk,
+                                             list(islice(sources, span[1] - span[0])), common))
+                if not ahead:
+                    return
+                yield from ahead.popleft().result()
         finally:  # stopped early (an interrupt): what has not started is not converted
-            for chunk in chunks:
+            for chunk in ahead:
                 chunk.cancel()
 
 
-def _convert_chunk(tasks: list[tuple[str, str, bool, str]]) -> list[FileResult]:
-    return [_convert_task(task) for task in tasks]
+def _convert_chunk(sources: list[str], common: tuple[str, bool, str]) -> list[FileResult]:
+    return [_convert_task(src, *common) for src in sources]
 
 
 def _chunks(tasks: int, jobs: int) -> Iterator[tuple[int, int]]:

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from pipeline.batch import Plan
 from pipeline.cli import main
-from pipeline.incremental import record_path
+from pipeline.record_store import store_path
 
 from conftest import SEEDS, sample_pages
 
@@ -59,7 +59,7 @@ def plan(root: Path, ner: bool = False) -> Plan:
                 "register-sha256": hashlib.sha256(register.read_bytes()).hexdigest(),
                 "ner": ner, "cache": str(root / "cache" / "ner")}
     return Plan(sorted((root / "source").glob("*.txt")), Path("tei"), settings=settings,
-                record=record_path("convert", Path("tei")))
+                record=store_path("convert", Path("tei")))
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
@@ -180,7 +180,7 @@ def test_a_deleted_tei_file_or_a_lost_record_is_made_again(edition: Path) -> Non
     assert plan(edition).work == 1
     convert()
     assert snapshot(edition / "tei").keys() == before.keys()
-    record_path("convert", Path("tei")).write_text("{not json", encoding="utf-8")
+    store_path("convert", Path("tei")).write_text("{not json", encoding="utf-8")
     assert plan(edition).work == len(before)
     status, err = convert()
     assert status == 0 and f"0 written, {len(before)} unchanged" in err

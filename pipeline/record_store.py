@@ -1,0 +1,185 @@
+"""A build record kept on disk and looked up per key: memory that does not grow with the files.
+
+:class:`pipeline.incremental.BuildRecord` holds every entry in memory from the start of a
+run to its end (and its JSON file is read and written whole): at 10,000 pages, convert's
+record is some 240,000 objects, 15 MB of the largest process.  :class:`RecordStore` has the
+same entries, the same ``get``/``put``/``drop``/``save``, and the same rules (a record made
+with other settings holds nothing; entries a run does not touch are kept; a damaged or
+missing record only means everything is built again), but keeps them in an SQLite database
+(standard library), one row per key: an entry is read when it is asked for, and written when
+it is put.  A run's changes are one transaction, committed by ``save``: a run that stops
+early leaves the record as it was, as a run that never saved a JSON record did.  (When
+another run holds the database for its changes, this one's are not kept: the next run
+converts them again.)
+
+An entry is JSON-like data (kept with :mod:`marshal`), in which
+:class:`~pipeline.incremental.FileState` values may appear anywhere.  A state observed "when the record is saved" (``seen_ns`` None: a file the stage
+wrote) gets that time: the row keeps it apart (``seen``), filled in for every such row by
+``save`` at once.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sqlite3
+import time
+from pathlib import Path
+
+from .incremental import RECORD_FORMAT, FileState, record_path
+
+#: The database's own format: a change of the tables (not of the entries) makes it anew.
+_SCHEMA = f"record-store 1, marshal {marshal.version}, entries {RECORD_FORMAT}"
+
+
+def store_path(stage: str, out_dir: Path) -> Path:
+    """Where the record of ``stage`` writing into ``out_dir`` is kept (the cache folder)."""
+    return record_path(stage, out_dir).with_suffix(".sqlite")
+
+
+class RecordStore:
+    """The outputs a stage made, by key, for one set of settings (see the module docstring).
+
+    ``path`` None: a record that keeps nothing beyond the run (nothing is read or saved).
+    Lookups and changes are made in one transaction, ended by ``save`` (so another run can
+    change the database once this one has saved).
+    """
+
+    def __init__(self, path: Path | None, settings: str):
+        self.path = path
+        self.settings = settings
+        self._writing = False
+        self._lost = False
+        #: the database holds entries of other settings: none of them is read, and they are
+        #: deleted in the transaction of the first change (``_emptied`` once they are)
+        self._other = False
+        self._emptied = False
+        try:
+            db = self._open(path)
+        except (OSError, sqlite3.Error):
+            db = None  # no file, locked by another run, or none can be made
+        if db is None:  # a record in memory, not saved
+            self.path = None
+            db = sqlite3.connect(":memory:", isolation_level=None)
+            _create(db, settings)
+        self._db = db
+
+    def _open(self, path: Path | None) -> sqlite3.Connection | None:
+        """The record's database (made when missing; a damaged one is made anew)."""
+        if path is None:
+            return None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for attempt in (1, 2):
+            db = sqlite3.connect(path, isolation_level=None)  # transactions by hand
+            try:
+                db.execute("PRAGMA synchronous=OFF")  # a cache: as the files, no fsync
+                if not db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
+                    db.execute("BEGIN IMMEDIATE")
+                    _create(db, self.settings)
+                    db.execute("COMMIT")
+                meta = dict(db.execute("SELECT name, value FROM meta"))
+                if meta.get("schema") != _SCHEMA:
+                    raise sqlite3.DatabaseError("another format")
+                self._other = meta.get("settings") != self.settings
+                return db
+            except sqlite3.DatabaseError as exc:
+                db.close()
+                if attempt == 2 or getattr(exc, "sqlite_errorname", "") in _BUSY:
+                    raise
+                path.unlink(missing_ok=True)  # damaged, or of another format: made anew
+        return None
+
+    def _write(self, sql: str, params: tuple) -> None:
+        """Make a change, in the run's transaction (begun here, and the entries of other
+        settings deleted, at the first change).  When the database cannot be changed (another
+        run holds it, the disk is full), the run's changes are not kept: the next run finds
+        the record as it was, and converts what this one did again."""
+        if self._lost:
+            return
+        try:
+            if not self._writing:
+                if not self._db.in_transaction:
+                    self._db.execute("BEGIN IMMEDIATE")
+                self._writing = True
+                if self._other:
+                    self._db.execute("DELETE FROM entries")
+                    self._db.execute("UPDATE meta SET value=? WHERE name='settings'",
+                                     (self.settings,))
+                    self._emptied = True
+            self._db.execute(sql, params)
+        except sqlite3.Error:
+            self._lost = True
+            self._end(commit=False)
+
+    def _end(self, commit: bool) -> None:
+        """End the run's transaction: commit it, or forget its changes."""
+        if self._db.in_transaction:
+            self._db.execute("COMMIT" if commit else "ROLLBACK")
+        self._writing = False
+        self._other = self._other and not (commit and self._emptied)
+        self._emptied = False
+
+    def get(self, key: str) -> dict | None:
+        if self._other and not self._emptied:
+            return None
+        if not self._db.in_transaction:  # one lock for a run's lookups, not one each
+            self._db.execute("BEGIN")
+        row = self._db.execute("SELECT entry, seen FROM entries WHERE key=?",
+                               (key,)).fetchone()
+        if row is None:
+            return None
+        data, seen = row
+        return _decoded(marshal.loads(data), seen)
+
+    def put(self, key: str, entry: dict) -> None:
+        """Keep ``entry`` for ``key`` (its states observed at save, if any, as yet unseen)."""
+        self._write("INSERT OR REPLACE INTO entries VALUES (?, ?, NULL)",
+                    (key, marshal.dumps(_encoded(entry))))
+
+    def drop(self, key: str) -> None:
+        self._write("DELETE FROM entries WHERE key=?", (key,))
+
+    def save(self) -> None:
+        """Commit the run's changes (states observed "at save" get the time now)."""
+        try:
+            if self._writing:
+                self._db.execute("UPDATE entries SET seen=? WHERE seen IS NULL",
+                                 (time.time_ns(),))
+            self._end(commit=True)
+        except sqlite3.Error:  # a cache that cannot be written only costs time
+            self._lost = True
+            self._end(commit=False)
+
+
+#: What another run holding the database gives (the record is then kept in memory).
+_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
+
+
+def _create(db: sqlite3.Connection, settings: str) -> None:
+    db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
+    db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL, seen INTEGER)")
+    db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", _SCHEMA), ("settings", settings)])
+
+
+def _encoded(value):
+    """An entry as it is stored: JSON's values, with each :class:`FileState` as a tuple (no
+    other value is one: the tuples of an entry become lists, as in JSON).  ``marshal``
+    reads it back in a tenth of the time JSON would take with the states in it."""
+    if isinstance(value, dict):
+        return {key: _encoded(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_encoded(item) for item in value]
+    if isinstance(value, FileState):
+        return tuple(value.as_data())
+    return value
+
+
+def _decoded(value, seen: int | None):
+    """An entry as :func:`_encoded` stored it (``seen``: when states observed at save were)."""
+    if isinstance(value, dict):
+        return {key: _decoded(item, seen) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_decoded(item, seen) for item in value]
+    if isinstance(value, tuple):
+        return FileState(*value[:5], seen if value[5] is None else value[5])
+    return value
+

@@ -1,0 +1,89 @@
+"""The build record on disk (:mod:`pipeline.record_store`): it reads back as it was put,
+across runs; a record of other settings, a damaged one, or changes never saved count as
+nothing; and a run's plan leaves the database free for the next run."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.incremental import FileState
+from pipeline.record_store import RecordStore
+
+states = st.builds(FileState, st.text(max_size=4), st.integers(0, 9), st.integers(0, 2**63),
+                   st.integers(0, 9), st.integers(0, 9), st.none() | st.integers(0, 2**63))
+leaves = st.none() | st.booleans() | st.integers() | st.text(max_size=5) | states
+values = st.recursive(leaves, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+    st.text(max_size=3), inner, max_size=5), max_leaves=20)
+
+
+def _same(put, got, saved: range) -> bool:
+    """Whether ``got`` is ``put`` read back after a save in the time ``saved`` (states
+    observed at save have a time in it)."""
+    if isinstance(put, dict):
+        return isinstance(got, dict) and put.keys() == got.keys() and all(
+            _same(put[k], got[k], saved) for k in put)
+    if isinstance(put, list):
+        return isinstance(got, list) and len(put) == len(got) and all(
+            _same(a, b, saved) for a, b in zip(put, got))
+    if isinstance(put, FileState) and put.seen_ns is None:
+        return isinstance(got, FileState) and got.as_data()[:5] == put.as_data()[:5] and \
+            got.seen_ns in saved
+    return put == got and type(put) is type(got)
+
+
+@settings(max_examples=60, deadline=None)
+@given(entries=st.dictionaries(st.text(max_size=4), values, min_size=1, max_size=8),
+       dropped=st.sets(st.text(max_size=4), max_size=3))
+def test_a_record_reads_back_as_it_was_put(tmp_path_factory, entries: dict,
+                                           dropped: set) -> None:
+    path = tmp_path_factory.mktemp("record") / "r.sqlite"
+    record = RecordStore(path, "s")
+    for key, entry in entries.items():
+        record.put(key, {"v": entry})
+    assert all(record.get(key) == {"v": entry} for key, entry in entries.items())
+    for key in dropped:
+        record.drop(key)
+    before = time.time_ns()
+    record.save()
+    saved = range(before, time.time_ns() + 1)
+    again = RecordStore(path, "s")
+    for key, entry in entries.items():
+        got = again.get(key)
+        assert got is None if key in dropped else _same({"v": entry}, got, saved)
+
+
+def test_other_settings_a_damaged_file_or_an_unsaved_run_hold_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    state = FileState("ab", 1, 2, 3, 4, None)
+    record = RecordStore(path, "s")
+    record.put("a", {"state": state})
+    record.save()
+    saved = RecordStore(path, "s").get("a")["state"]
+    assert saved.as_data()[:5] == state.as_data()[:5] and saved.seen_ns is not None
+    assert RecordStore(path, "t").get("a") is None  # other settings
+    record = RecordStore(path, "t")
+    record.put("b", {"n": 1})  # a change under new settings forgets the old entries ...
+    assert record.get("a") is None and record.get("b") == {"n": 1}
+    del record  # ... once saved: this run never was
+    assert RecordStore(path, "s").get("a") is not None
+    path.write_bytes(b"{not a database")
+    record = RecordStore(path, "s")
+    assert record.get("a") is None
+    record.put("c", {"n": 2})
+    record.save()
+    assert RecordStore(path, "s").get("c") == {"n": 2}
+
+
+def test_a_record_read_and_changed_by_two_runs_in_turn(tmp_path: Path) -> None:
+    path = tmp_path / "r.sqlite"
+    first = RecordStore(path, "s")
+    first.put("a", {"n": 1})
+    first.save()  # committed: the lock is free again, with the store still open
+    second = RecordStore(path, "s")
+    second.put("b", {"n": 2})
+    second.save()
+    assert first.get("b") == {"n": 2} and second.get("a") == {"n": 1}
