@@ -240,18 +240,18 @@ def export_html(sources: tuple[Path, ...], out_dir: Path, title: str | None,
     """
     from .export.run import TextEdition, edition_options
     from .export.run import export_editions as run
-    from .incremental import record_path
+    from .record_store import store_path
     default_register, default_edition = Path("source/register.xml"), Path("edition.toml")
     register = register or (default_register if default_register.is_file() else None)
     edition_file = edition_file or (default_edition if default_edition.is_file() else None)
     options, problems = edition_options(edition_file, title, description, base_url)
     plain = None if text_dir is None else TextEdition(text_dir,
-                                                      record=record_path("export-text", text_dir))
+                                                      record=store_path("export-text", text_dir))
     review = _ExportReview(sources, review_output, review_format, jobs)
     with _phases() as progress:
         result, plain_result = run(sources, out_dir, options, register, plain, force,
                                    jobs or os.cpu_count() or 1,
-                                   record_path("export-html", out_dir), rebuild, progress,
+                                   store_path("export-html", out_dir), rebuild, progress,
                                    review_output is not None,
                                    lambda outcome: review.make(outcome.names))
     result.diagnostics[:0] = problems
@@ -327,10 +327,10 @@ def export_text(sources: tuple[Path, ...], out_dir: Path, width: int, diplomatic
     --review-output, the review of names too.
     """
     from .export.run import export_text as run
-    from .incremental import record_path
+    from .record_store import store_path
     with _phases() as progress:
         result = run(sources, out_dir, width, diplomatic, force, jobs or os.cpu_count() or 1,
-                     record_path("export-text", out_dir), rebuild, progress,
+                     store_path("export-text", out_dir), rebuild, progress,
                      review_output is not None)
     status = _report_export(result, out_dir, "corpus.txt", strict, quiet)
     sys.exit(_with_review(status, sources, review_output, review_format, jobs, result.names))

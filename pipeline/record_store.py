@@ -23,6 +23,7 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from .incremental import RECORD_FORMAT, FileState, record_path
@@ -53,6 +54,9 @@ class RecordStore:
         #: deleted in the transaction of the first change (``_emptied`` once they are)
         self._other = False
         self._emptied = False
+        #: the entry last read, as (key, entry): an export asks for its edition's entry (a
+        #: state for each of thousands of files) once for each of them
+        self._last: tuple[str, dict | None] | None = None
         try:
             db = self._open(path)
         except (OSError, sqlite3.Error):
@@ -93,6 +97,7 @@ class RecordStore:
         settings deleted, at the first change).  When the database cannot be changed (another
         run holds it, the disk is full), the run's changes are not kept: the next run finds
         the record as it was, and converts what this one did again."""
+        self._last = None
         if self._lost:
             return
         try:
@@ -112,6 +117,7 @@ class RecordStore:
 
     def _end(self, commit: bool) -> None:
         """End the run's transaction: commit it, or forget its changes."""
+        self._last = None
         if self._db.in_transaction:
             self._db.execute("COMMIT" if commit else "ROLLBACK")
         self._writing = False
@@ -119,16 +125,29 @@ class RecordStore:
         self._emptied = False
 
     def get(self, key: str) -> dict | None:
+        """The entry of ``key`` (the same object for the same key until a change: not to
+        be changed in place, as with :class:`~pipeline.incremental.BuildRecord`)."""
         if self._other and not self._emptied:
             return None
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
         if not self._db.in_transaction:  # one lock for a run's lookups, not one each
             self._db.execute("BEGIN")
         row = self._db.execute("SELECT entry, seen FROM entries WHERE key=?",
                                (key,)).fetchone()
-        if row is None:
-            return None
-        data, seen = row
-        return _decoded(marshal.loads(data), seen)
+        entry = None if row is None else _decoded(marshal.loads(row[0]), row[1])
+        self._last = (key, entry)
+        return entry
+
+    def values(self) -> Iterator[dict]:
+        """Every entry (with the run's changes), one at a time from a cursor: none of them
+        is held after it is given (an export's sweep of its packs reads them all)."""
+        if self._other and not self._emptied:
+            return
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+        for data, seen in self._db.execute("SELECT entry, seen FROM entries"):
+            yield _decoded(marshal.loads(data), seen)
 
     def put(self, key: str, entry: dict) -> None:
         """Keep ``entry`` for ``key`` (its states observed at save, if any, as yet unseen)."""

@@ -5,9 +5,10 @@ can go on from; a problem reported once."""
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.export.build import chunks
-from pipeline.incremental import BuildRecord, FileState, record_path
+from pipeline.incremental import FileState
+from pipeline.record_store import RecordStore, store_path
 
 from conftest import SEEDS, sample_pages
 from test_incremental_stages import run, snapshot
@@ -175,9 +177,10 @@ def test_the_record_has_each_file_as_it_is(tmp_path: Path,
     monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
     assert run("export", "html", "tei", "-o", "html", "--text-output", "text", "-j", "2")[0] == 0
     for stage, folder in (("export-html", "html"), ("export-text", "text")):
-        path = record_path(stage, Path(folder))
-        settings = json.loads(path.read_text(encoding="utf-8"))["settings"]
-        files = {rel: state for entry in BuildRecord(path, settings).entries.values()
+        path = store_path(stage, Path(folder))
+        with closing(sqlite3.connect(path)) as db:
+            settings, = db.execute("SELECT value FROM meta WHERE name='settings'").fetchone()
+        files = {rel: state for entry in RecordStore(path, settings).values()
                  for rel, state in entry.get("files", {}).items()}
         assert len(files) > 10
         assert folder == "text" or any(rel.startswith("places/") for rel in files)

@@ -17,7 +17,8 @@ from pipeline.bench.corpus import generate
 from pipeline.cli import main
 from pipeline.entities.register import load_register
 from pipeline.entities.review import collect, mentions
-from pipeline.incremental import FileState, record_path
+from pipeline.incremental import FileState
+from pipeline.record_store import store_path
 
 from conftest import ROOT, SEEDS, own_pages, page_with_new_people, sample_pages
 
@@ -86,7 +87,7 @@ def test_the_export_writes_the_review_entities_review_writes(
 
 def record_of() -> tuple[int, int]:
     """The review's build record as a file: a run that read any file writes it again."""
-    st = record_path("review", Path("tei")).stat()
+    st = store_path("review", Path("tei")).stat()
     return st.st_ino, st.st_mtime_ns
 
 

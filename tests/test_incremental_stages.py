@@ -16,8 +16,8 @@ from pipeline.cli import main
 from pipeline.diagnostics import Severity
 from pipeline.export.register import entry_of, entry_page, standoff_entries
 from pipeline.export.run import export_html, export_text
+from pipeline.record_store import store_path
 from pipeline.tei.read import parse
-from pipeline.incremental import record_path
 
 from conftest import SEEDS, sample_pages
 
@@ -202,7 +202,7 @@ def work(export, *args, **kwargs) -> dict[str, int]:
 
     def start(what: str, total: int) -> None:
         phases[what] = total
-    result = export(*args, progress=(start, lambda: None), record=record_path(
+    result = export(*args, progress=(start, lambda: None), record=store_path(
         "export-test", args[1]), **kwargs)
     assert not [d for d in result.diagnostics if d.severity == Severity.ERROR]
     return phases

@@ -87,3 +87,40 @@ def test_a_record_read_and_changed_by_two_runs_in_turn(tmp_path: Path) -> None:
     second.put("b", {"n": 2})
     second.save()
     assert first.get("b") == {"n": 2} and second.get("a") == {"n": 1}
+
+
+@settings(max_examples=40, deadline=None)
+@given(entries=st.dictionaries(st.text(max_size=4), values, min_size=1, max_size=8),
+       dropped=st.sets(st.text(max_size=4), max_size=3))
+def test_the_values_are_the_entries_with_the_runs_changes(tmp_path_factory, entries: dict,
+                                                          dropped: set) -> None:
+    """:meth:`RecordStore.values` gives what :meth:`~RecordStore.get` gives, key by key,
+    before a save and after it (read again), and nothing of other settings."""
+    path = tmp_path_factory.mktemp("record") / "r.sqlite"
+    record = RecordStore(path, "s")
+    for key, entry in entries.items():
+        record.put(key, {"k": key, "v": entry})
+    for key in dropped:
+        record.drop(key)
+    kept = sorted(set(entries) - dropped)
+    assert sorted(e["k"] for e in record.values()) == kept
+    assert all(e == record.get(e["k"]) for e in record.values())
+    record.save()
+    again = RecordStore(path, "s")
+    assert sorted(e["k"] for e in again.values()) == kept
+    assert all(e == again.get(e["k"]) for e in again.values())
+    assert list(RecordStore(path, "t").values()) == []
+
+
+def test_an_entry_read_again_is_the_one_last_put_or_saved(tmp_path: Path) -> None:
+    """The entry last read is kept for the next lookup of its key: a change or a save
+    (which gives states observed at save their time) is seen all the same."""
+    record = RecordStore(tmp_path / "r.sqlite", "s")
+    record.put("a", {"n": 1, "state": FileState("ab", 1, 2, 3, 4, None)})
+    assert record.get("a")["n"] == 1 and record.get("a")["state"].seen_ns is None
+    record.put("a", {"n": 2, "state": FileState("ab", 1, 2, 3, 4, None)})
+    assert record.get("a")["n"] == 2
+    record.save()
+    assert record.get("a")["state"].seen_ns is not None
+    record.drop("a")
+    assert record.get("a") is None

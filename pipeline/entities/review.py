@@ -27,8 +27,9 @@ from typing import Iterable, Sequence
 from lxml import etree
 
 from .. import incremental
-from ..incremental import BuildRecord, FileState, record_path, settings_digest
+from ..incremental import FileState, settings_digest
 from ..model import Name
+from ..record_store import RecordStore, store_path
 from ..tei.ns import NAME_ELEMENTS, NS
 from ..tei.read import TEIError, name_node, parse, read_tei, read_text
 from ..validate import body_text
@@ -149,14 +150,15 @@ def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
 
     Files are read in ``jobs`` worker processes, each of which hashes the bytes it parses
     (for the record): the main process only gathers their names, in order, as they come.
-    With a build ``record`` (:mod:`pipeline.incremental`), the names of a file whose content
+    With a build ``record`` (:mod:`pipeline.record_store`), the names of a file whose content
     has not changed since the last run are taken from it, not read again.  ``found``: the
     names of files read already (by path, with their state as read: an export finds them
     in the trees it parsed), not read again either; they go into the record as if read here.
     """
-    memory = BuildRecord(record, settings_digest("review", {}))
+    memory = RecordStore(record, settings_digest("review", {}))
     started = time.time_ns()
     known: dict[Path, tuple[FileState, list]] = {}
+    kept: set[Path] = set()  # as the record has them: not put again
     for path in tei_files:
         if found and str(path) in found:
             known[path] = found[str(path)]
@@ -166,6 +168,8 @@ def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
             state = incremental.state(path, entry["source"], started)
             if state is not None and state.sha256 == entry["source"].sha256:
                 known[path] = (state, [tuple(m) for m in entry["mentions"]])
+                if state == entry["source"]:
+                    kept.add(path)
     todo = [p for p in tei_files if p not in known]
     with ExitStack() as stack:
         read = partial(_read, seen_ns=started)
@@ -177,7 +181,7 @@ def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
         proposals: dict[tuple[str, str, str | None], Proposal] = {}
         for path in tei_files:
             state, names = known[path] if path in known else next(fresh)
-            if state is not None:
+            if state is not None and path not in kept:
                 memory.put(str(path), {"source": state, "mentions": [list(m) for m in names]})
             for type_, name, refs, cert, context in names:
                 proposals.setdefault((type_, name, refs), Proposal(type_, name, refs)).add(
@@ -197,7 +201,7 @@ def tei_files(teis: Sequence[Path]) -> list[Path]:
 def review(teis: Sequence[Path], jobs: int = 1, found: Found | None = None) -> list[Proposal]:
     """The review of ``teis`` (as :func:`tei_files` lists them), with the build record of
     their first folder (:func:`collect`: ``found``, the names of files read already)."""
-    return collect(tei_files(teis), record_path("review", (teis or (Path("tei"),))[0]), jobs,
+    return collect(tei_files(teis), store_path("review", (teis or (Path("tei"),))[0]), jobs,
                    found)
 
 

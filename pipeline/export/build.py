@@ -70,6 +70,7 @@ from ..assets import cache_dir
 from ..batch import collector_paused
 from ..deposit import facts_store
 from ..diagnostics import Diagnostic, Severity, error
+from ..record_store import RecordStore
 from ..tei.read import parse
 from . import edition, html, html_pieces, packs, text
 from .output import KEEP, Placed, Written, listed, placed, write_files
@@ -151,7 +152,7 @@ class Build:
         self.rebuild = rebuild
         self.progress = progress
         digest = incremental.settings_digest(stage, settings)
-        self.record = incremental.BuildRecord(record, digest)
+        self.record = RecordStore(record, digest)
         self.cache = cache_dir() / "export" / stage / digest[:16] if record else None
         self.started = time.time_ns()
         # output -> (its entry, sha256 given, its stat when a worker took it: Placed.stat)
@@ -793,7 +794,7 @@ def _sweep(build: Build, key: str = "summary") -> None:
     """Remove the packs of the build's record that none of its entries' ``key`` names."""
     assert build.cache is not None
     packs.sweep(build.cache, build.pack_prefix, {entry[key][0] for entry in
-                                                 build.record.entries.values() if key in entry})
+                                                 build.record.values() if key in entry})
 
 
 #: The sizes of the three parts of an HTML summary and of the document's page but for its
