@@ -26,9 +26,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from . import sqlite_cache
 from .incremental import RECORD_FORMAT, FileState, record_path
 
-#: The database's own format: a change of the tables (not of the entries) makes it anew.
+#: The database's own layout (:mod:`.sqlite_cache`): a change of the tables (not of the
+#: entries) makes it anew.
 _SCHEMA = f"record-store 1, marshal {marshal.version}, entries {RECORD_FORMAT}"
 
 
@@ -57,40 +59,21 @@ class RecordStore:
         #: the entry last read, as (key, entry): an export asks for its edition's entry (a
         #: state for each of thousands of files) once for each of them
         self._last: tuple[str, dict | None] | None = None
-        try:
-            db = self._open(path)
-        except (OSError, sqlite3.Error):
-            db = None  # no file, locked by another run, or none can be made
-        if db is None:  # a record in memory, not saved
-            self.path = None
-            db = sqlite3.connect(":memory:", isolation_level=None)
-            _create(db, settings)
-        self._db = db
-
-    def _open(self, path: Path | None) -> sqlite3.Connection | None:
-        """The record's database (made when missing; a damaged one is made anew)."""
-        if path is None:
-            return None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        for attempt in (1, 2):
-            db = sqlite3.connect(path, isolation_level=None)  # transactions by hand
+        db = None
+        if path is not None:
             try:
-                db.execute("PRAGMA synchronous=OFF")  # a cache: as the files, no fsync
-                if not db.execute("SELECT 1 FROM sqlite_master WHERE name='meta'").fetchone():
-                    db.execute("BEGIN IMMEDIATE")
-                    _create(db, self.settings)
-                    db.execute("COMMIT")
-                meta = dict(db.execute("SELECT name, value FROM meta"))
-                if meta.get("schema") != _SCHEMA:
-                    raise sqlite3.DatabaseError("another format")
-                self._other = meta.get("settings") != self.settings
-                return db
-            except sqlite3.DatabaseError as exc:
-                db.close()
-                if attempt == 2 or getattr(exc, "sqlite_errorname", "") in _BUSY:
-                    raise
-                path.unlink(missing_ok=True)  # damaged, or of another format: made anew
-        return None
+                db = sqlite_cache.open_cache(path, _SCHEMA, lambda db: _create(db, settings),
+                                             isolation_level=None)  # transactions by hand
+                self._other = db.execute("SELECT value FROM meta WHERE name='settings'"
+                                         ).fetchone() != (settings,)
+            except (OSError, sqlite3.Error):  # locked by another run, or none can be made
+                if db is not None:
+                    db.close()
+                db = None
+        if db is None:  # a record of this run alone, not saved
+            self.path = None
+            db = sqlite_cache.temporary(lambda db: _create(db, settings), isolation_level=None)
+        self._db = db
 
     def _write(self, sql: str, params: tuple) -> None:
         """Make a change, in the run's transaction (begun here, and the entries of other
@@ -169,14 +152,10 @@ class RecordStore:
             self._end(commit=False)
 
 
-#: What another run holding the database gives (the record is then kept in memory).
-_BUSY = ("SQLITE_BUSY", "SQLITE_LOCKED")
-
-
 def _create(db: sqlite3.Connection, settings: str) -> None:
     db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, entry BLOB NOT NULL, seen INTEGER)")
-    db.executemany("INSERT INTO meta VALUES (?, ?)", [("schema", _SCHEMA), ("settings", settings)])
+    db.execute("INSERT INTO meta VALUES ('settings', ?)", (settings,))
 
 
 def _encoded(value):

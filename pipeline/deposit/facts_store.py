@@ -43,13 +43,15 @@ from pathlib import Path
 
 from lxml import etree
 
+from .. import sqlite_cache
 from ..assets import cache_dir
 from ..incremental import FileState, code_digest
 from ..model import Document
 from .facts import facts_of
 
-#: Bump when what an entry holds changes (2: SQLite, no longer one marshal dict).
-FORMAT = 2
+#: Bump when what an entry holds changes (2: SQLite, no longer one marshal dict; 3: the
+#: layout in its ``user_version``).
+FORMAT = 3
 
 #: One file's entry: its state as read, its SHA-512 and its facts.
 Entry = tuple[FileState, str, dict]
@@ -204,45 +206,24 @@ class Store:
 _NONE = object()
 
 
+def _layout() -> str:
+    """The stores' layout (:mod:`pipeline.sqlite_cache`): a store of other code is made anew."""
+    return f"tei facts {FORMAT}, code {code_digest()}"
+
+
 def _readable(path: Path) -> sqlite3.Connection | None:
     """The store in ``path`` to read, if it is one of this code's."""
-    if not path.is_file():
-        return None
-    try:
-        # (looked up from any of a deposit's threads: one reads at a time)
-        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
-                             check_same_thread=False)
-    except sqlite3.Error:
-        return None
-    try:
-        if db.execute("SELECT format, code FROM meta").fetchall() == [(FORMAT, code_digest())]:
-            return db
-    except sqlite3.Error:
-        pass
-    db.close()
-    return None
+    # (looked up from any of a deposit's threads: one reads at a time)
+    return sqlite_cache.read_cache(path, _layout(), check_same_thread=False)
 
 
-def _writable(path: Path, again: bool = True) -> sqlite3.Connection:
-    """The store in ``path`` to add to: emptied when it is of other code; made again when
-    it cannot be read.  (Its journal in memory and no syncs: it is a cache, and one left
-    damaged by a run that was killed is no store, :func:`_readable`.)"""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite3.connect(path)
-    try:
-        db.execute("PRAGMA journal_mode = MEMORY")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute("CREATE TABLE IF NOT EXISTS meta (format INTEGER, code TEXT)")
-        db.execute("CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, data BLOB)"
-                   " WITHOUT ROWID")
-        if db.execute("SELECT format, code FROM meta").fetchall() != [(FORMAT, code_digest())]:
-            db.execute("DELETE FROM entries")
-            db.execute("DELETE FROM meta")
-            db.execute("INSERT INTO meta VALUES (?, ?)", (FORMAT, code_digest()))
-        return db
-    except sqlite3.DatabaseError:
-        db.close()
-        if not again:
-            raise
-        path.unlink()
-        return _writable(path, again=False)
+def _writable(path: Path) -> sqlite3.Connection:
+    """The store in ``path`` to add to: made anew when it is of other code or cannot be
+    read.  (Its journal in memory: it is a cache, and one left damaged by a run that was
+    killed is no store, :func:`_readable`.)"""
+    return sqlite_cache.open_cache(path, _layout(), _create,
+                                   pragmas=("PRAGMA journal_mode = MEMORY",))
+
+
+def _create(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE entries (key TEXT PRIMARY KEY, data BLOB) WITHOUT ROWID")

@@ -26,7 +26,7 @@ from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
 
-from .. import __version__
+from .. import __version__, sqlite_cache
 from ..assets import TEI_ALL, cache_dir
 from ..diagnostics import Diagnostic, Severity
 from . import SCHEMA_DIR
@@ -65,7 +65,8 @@ MAX_ENTRIES = 50_000
 #: Results written (and uses noted) per transaction: few enough to hold, and a commit per
 #: file would cost more than the results' check.
 BATCH = 256
-_SCHEMA = "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, run INTEGER, value TEXT)"
+#: The layout of the database (:mod:`pipeline.sqlite_cache`): one made otherwise is made anew.
+_LAYOUT = "validate results 1"
 
 
 class ResultCache:
@@ -74,7 +75,11 @@ class ResultCache:
 
     def __init__(self, path: Path | None = None):
         self.path = path or cache_dir() / "validate.sqlite"
-        self.db = _open(self.path)
+        try:  # (waits for the short writes of other runs)
+            self.db: sqlite3.Connection | None = sqlite_cache.open_cache(
+                self.path, _LAYOUT, _create, timeout=30)
+        except (OSError, sqlite3.Error):  # a folder that cannot be made, a locked file
+            self.db = None
         self.run = 0  # this run's number: the results it used or wrote are the newest
         if self.db is not None:
             try:
@@ -150,25 +155,8 @@ class ResultCache:
             pass
 
 
-def _open(path: Path) -> sqlite3.Connection | None:
-    """The cache database, made if missing; a file that is not a database is replaced.
-    None when there can be no cache there (a folder that cannot be made, a locked file)."""
-    for attempt in (1, 2):
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(path, timeout=30)
-            db.execute(_SCHEMA)
-            return db
-        except (OSError, sqlite3.OperationalError):
-            return None
-        except sqlite3.DatabaseError:  # not a database, or a damaged one
-            if attempt == 2:
-                return None
-            try:
-                path.unlink()
-            except OSError:
-                return None
-    return None
+def _create(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, run INTEGER, value TEXT)")
 
 
 def _diagnostic(item: dict) -> Diagnostic:

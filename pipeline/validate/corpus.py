@@ -26,6 +26,7 @@ from itertools import groupby
 
 from lxml import etree
 
+from .. import sqlite_cache
 from ..diagnostics import Diagnostic
 from ..tei.ns import NS, TEI_NS, XML_ID
 from .codes import diagnostic
@@ -144,11 +145,7 @@ class CorpusFacts:
         self.names: list[str] = []  # the files, by number
         self.documents = 0
         self.used: set[str] = set()
-        self.db = sqlite3.connect("")  # (a private temporary database, on disk)
-        self.db.executescript(
-            "PRAGMA cache_size = -512;"
-            "CREATE TABLE ids (value TEXT, file INTEGER, line INTEGER);"
-            "CREATE TABLE copies (file INTEGER, entries BLOB)")
+        self.db = sqlite_cache.temporary(_create)
         #: rows not yet written: one call per a few thousand rows, not one per file
         self._ids: list[tuple[str, int, int | None]] = []
         self._copies: list[tuple[int, bytes]] = []
@@ -213,6 +210,12 @@ class CorpusFacts:
         for number, entries in self.db.execute("SELECT file, entries FROM copies "
                                                "ORDER BY rowid"):
             yield self.names[number], marshal.loads(entries)
+
+
+def _create(db: sqlite3.Connection) -> None:
+    db.execute("PRAGMA cache_size = -512")  # (512 KiB of pages in memory, the rest on disk)
+    db.execute("CREATE TABLE ids (value TEXT, file INTEGER, line INTEGER)")
+    db.execute("CREATE TABLE copies (file INTEGER, entries BLOB)")
 
 
 def standoff_copies(shown: str, entries: list[tuple[str, int | None, str, bool]],
