@@ -10,7 +10,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import click
 
@@ -270,7 +270,7 @@ class _ExportReview:
         self.sources, self.output, self.fmt, self.jobs = sources, output, fmt, jobs
         self.made: tuple[int, list[str]] | None = None  # its exit status, its messages
 
-    def make(self, found: dict | None, during: bool = True) -> None:
+    def make(self, found: Mapping | None, during: bool = True) -> None:
         """Make the review, unless made already (``during`` the export: a failure, such
         as a review that cannot be written, is left for the try after it, which stops the
         command as it always did, rather than stopping the export halfway)."""
@@ -284,7 +284,7 @@ class _ExportReview:
             if not during:
                 raise
 
-    def status(self, status: int, found: dict | None) -> int:
+    def status(self, status: int, found: Mapping | None) -> int:
         """The exit status of the export (``status``) and the review: the worse of the two
         (the review made now if it was not made during the export)."""
         self.make(found, during=False)
@@ -296,7 +296,7 @@ class _ExportReview:
 
 
 def _with_review(status: int, sources: tuple[Path, ...], output: Path | None, fmt: str,
-                 jobs: int, found: dict | None) -> int:
+                 jobs: int, found: Mapping | None) -> int:
     """The exit status of an export (``status``) that writes the review to ``output``
     too (when given), with the names its workers ``found``: the worse of the two."""
     return _ExportReview(sources, output, fmt, jobs).status(status, found)
@@ -587,7 +587,7 @@ def entities_review(teis: tuple[Path, ...], fmt: str, output: Path | None, jobs:
 
 
 def _review(teis: tuple[Path, ...], fmt: str, output: Path | None, jobs: int,
-            found: dict | None = None, say: Callable[[str], None] = _say) -> int:
+            found: Mapping | None = None, say: Callable[[str], None] = _say) -> int:
     """Write the review of ``teis`` (`entities review`; an export's --review-output, with
     the names its workers ``found``); its exit status.  A file that cannot be read stops
     it with one line (the file, what is wrong), before anything is written.  ``say``:

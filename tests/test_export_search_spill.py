@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -48,3 +49,27 @@ def test_a_small_limit_spills_runs() -> None:
     assert len(writer.runs) >= 2
     writer.close()
     assert out.getvalue().endswith(b'"words":{"a":[0,2,3],"b":[0,1],"zhou":[3]}};\n')
+
+
+def words_of(script: bytes) -> dict[str, list[int]]:
+    """The word lists of an index (the script's JSON)."""
+    head = b"window.teipipeSearch = "
+    return json.loads(script[script.index(head) + len(head):-2])["words"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.dictionaries(WORDS, st.lists(st.integers(0, 4), max_size=3)), max_size=8),
+       st.integers(1, 80))
+def test_the_word_lists_are_each_words_passages_in_order(postings, spill) -> None:
+    """Each word's list, written as it comes from the runs (some of its lists empty), is
+    all its passages in the order of the documents: as if held whole."""
+    out = io.BytesIO()
+    writer = IndexWriter(out, [[f"d{k}.html", "", "", ""] for k in range(len(postings))], [],
+                         spill=spill)
+    expected: dict[str, list[int]] = {}
+    for k, found in enumerate(postings):
+        writer.add(k, [[passage(f"p{j}", "", ""), []] for j in range(5)], found)
+        for word, numbers in found.items():
+            expected.setdefault(word, []).extend(5 * k + j for j in numbers)
+    writer.close()
+    assert words_of(out.getvalue()) == dict(sorted(expected.items()))

@@ -9,20 +9,26 @@ the next ``make all`` links it everywhere.
 ``teipipe export html|text --review-output`` writes the same review in the same run as the
 editions: their workers find each file's names (:func:`mentions_in`) in the document they
 read for the edition, and :func:`collect` reads only the files they did not (one gathering,
-one build record, for both commands).
+one build record, for both commands).  The names found are kept on disk as they come
+(:class:`Found`), and read back one file at a time.
 """
 
 from __future__ import annotations
 
 import json
+import marshal
 import os
+import shutil
+import tempfile
 import time
+import weakref
 from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Iterator, MutableMapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from lxml import etree
 
@@ -41,8 +47,8 @@ MAX_CONTEXTS = 3
 #: One name to review: type, name, candidates of an ambiguous name, cert, context.
 Mention = tuple[str, str, str | None, str, str]
 #: The names of files read already, with the state of each file as it was read, by path
-#: (:func:`collect` takes them from the export's workers).
-Found = dict[str, tuple[FileState, list[Mention]]]
+#: (:func:`collect` takes them from the export's workers: :class:`Found`).
+Names = Mapping[str, tuple[FileState, list[Mention]]]
 
 
 @dataclass
@@ -145,7 +151,7 @@ def _to_review(body: etree._Element) -> list[etree._Element]:
 
 
 def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
-            found: Found | None = None) -> list[Proposal]:
+            found: Names | None = None) -> list[Proposal]:
     """Proposals and ambiguous names of the files, most frequent first.
 
     Files are read in ``jobs`` worker processes, each of which hashes the bytes it parses
@@ -153,24 +159,28 @@ def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
     With a build ``record`` (:mod:`pipeline.record_store`), the names of a file whose content
     has not changed since the last run are taken from it, not read again.  ``found``: the
     names of files read already (by path, with their state as read: an export finds them
-    in the trees it parsed), not read again either; they go into the record as if read here.
+    in the trees it parsed, :class:`Found`), not read again either; they go into the
+    record as if read here.
+
+    Memory: no file's names are held beyond their turn.  A first pass over the files says
+    which are to be read (keeping only those paths); the second takes each file's names
+    from the workers, from ``found`` or from the record, in order.
     """
     memory = RecordStore(record, settings_digest("review", {}))
     started = time.time_ns()
-    known: dict[Path, tuple[FileState, list]] = {}
-    kept: set[Path] = set()  # as the record has them: not put again
+    todo = []
     for path in tei_files:
-        if found and str(path) in found:
-            known[path] = found[str(path)]
+        if found is not None and str(path) in found:
             continue
         entry = memory.get(str(path))
         if entry is not None:
             state = incremental.state(path, entry["source"], started)
             if state is not None and state.sha256 == entry["source"].sha256:
-                known[path] = (state, [tuple(m) for m in entry["mentions"]])
-                if state == entry["source"]:
-                    kept.add(path)
-    todo = [p for p in tei_files if p not in known]
+                if state != entry["source"]:
+                    memory.put(str(path), dict(entry, source=state))
+                continue
+        todo.append(path)
+    reading = set(todo)
     with ExitStack() as stack:
         read = partial(_read, seen_ns=started)
         if jobs > 1 and len(todo) >= 8:
@@ -180,15 +190,68 @@ def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
             fresh = map(read, todo)
         proposals: dict[tuple[str, str, str | None], Proposal] = {}
         for path in tei_files:
-            state, names = known[path] if path in known else next(fresh)
-            if state is not None and path not in kept:
-                memory.put(str(path), {"source": state, "mentions": [list(m) for m in names]})
+            key = str(path)
+            if path in reading or (found is not None and key in found):
+                state, names = next(fresh) if path in reading else found[key]
+                if state is not None:
+                    memory.put(key, _entry(state, names))
+            else:
+                names = _mentions(memory.get(key))
             for type_, name, refs, cert, context in names:
                 proposals.setdefault((type_, name, refs), Proposal(type_, name, refs)).add(
                     path.stem, cert, context)
     memory.save()
     return sorted(proposals.values(),
                   key=lambda p: (p.refs is not None, -p.count, p.type, p.name))
+
+
+class Found(MutableMapping[str, tuple[FileState, list[Mention]]]):
+    """The names of files read already (by an export's workers, from the trees they parse
+    for the edition), by path, with the state of each file as read, for :func:`collect`:
+    kept on disk as they come, not in memory (at 10,000 pages they were 45 MB of an
+    export's main process), in a store of their own in a temporary folder (not in the
+    review's build record, which :func:`collect` changes: another store of it, in the same
+    process or another, would wait for this one's changes, or lose them)."""
+
+    def __init__(self) -> None:
+        folder = tempfile.mkdtemp(prefix="teipipe-names-")
+        weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)  # (or at exit)
+        self._store = RecordStore(Path(folder) / "names.sqlite", "names")
+        self._paths: set[str] = set()  # (a row's key, not its names)
+
+    def __setitem__(self, path: str, found: tuple[FileState, list[Mention]]) -> None:
+        self._store.put(path, _entry(*found))
+        self._paths.add(path)
+
+    def __getitem__(self, path: str) -> tuple[FileState, list[Mention]]:
+        entry = self._store.get(path) if path in self._paths else None
+        if entry is None:
+            raise KeyError(path)
+        return entry["source"], _mentions(entry)
+
+    def __delitem__(self, path: str) -> None:
+        self._paths.remove(path)
+        self._store.drop(path)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._paths
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+
+def _entry(state: FileState, names: list[Mention]) -> dict:
+    """A file's entry in the review's build record: its state and its names, the names as
+    one :mod:`marshal` string (read back whole, :func:`_mentions`, not value by value)."""
+    return {"source": state, "mentions": marshal.dumps(names)}
+
+
+def _mentions(entry: dict) -> list[Mention]:
+    """The names of a file's entry (:func:`_entry`)."""
+    return marshal.loads(entry["mentions"])
 
 
 def tei_files(teis: Sequence[Path]) -> list[Path]:
@@ -198,7 +261,8 @@ def tei_files(teis: Sequence[Path]) -> list[Path]:
             for t in (sorted(p.glob("*.xml")) if p.is_dir() else [p])]
 
 
-def review(teis: Sequence[Path], jobs: int = 1, found: Found | None = None) -> list[Proposal]:
+def review(teis: Sequence[Path], jobs: int = 1, found: Names | None = None
+           ) -> list[Proposal]:
     """The review of ``teis`` (as :func:`tei_files` lists them), with the build record of
     their first folder (:func:`collect`: ``found``, the names of files read already)."""
     return collect(tei_files(teis), store_path("review", (teis or (Path("tei"),))[0]), jobs,

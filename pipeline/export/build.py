@@ -63,7 +63,7 @@ from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, MutableMapping, Sequence
 
 from .. import incremental
 from ..assets import cache_dir
@@ -111,8 +111,9 @@ class Result:
     written: Written | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: With the review asked for: the names to review of each file read (by path), with
-    #: the file's state as read (:data:`pipeline.entities.review.Found`); else None.
-    names: dict[str, tuple[incremental.FileState, list]] | None = None
+    #: the file's state as read, kept on disk as they come
+    #: (:class:`pipeline.entities.review.Found`); else None.
+    names: MutableMapping[str, tuple[incremental.FileState, list]] | None = None
 
 
 class Workers:
@@ -370,6 +371,13 @@ def _names(located: tuple[str, list[text.Located]] | None) -> list | None:
     return mentions_in(*located)
 
 
+def _found() -> MutableMapping[str, tuple[incremental.FileState, list]]:
+    """Where the names to review of the files read go (:attr:`Result.names`): on disk,
+    as they come (not held here)."""
+    from ..entities.review import Found  # (the export alone does without it)
+    return Found()
+
+
 def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome: Result,
              paths: Sequence[Path]) -> list[Doc]:
     """The edition's documents in reading order: those remembered and those just read
@@ -568,7 +576,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
     names to review, with ``review``, are all in ``outcome.names``), while the workers
     make the last pages: what the caller makes of them (`make all`'s review of names) is
     then no serial work after the workers (not called when there is no document)."""
-    outcome = Result(names={} if review else None)
+    outcome = Result(names=_found() if review else None)
     files, problems = find_tei(paths or (Path("tei"),))
     outcome.diagnostics.extend(problems)
     entries, register_digest = register
@@ -952,7 +960,7 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
     """The plain-text edition of the TEI files ``paths`` in ``out_dir``: ``NAME.txt`` per
     document, ``corpus.txt`` and ``corpus.tsv`` (see the module docstring); with ``review``,
     the names to review of the files read too (:attr:`Result.names`)."""
-    outcome = Result(names={} if review else None)
+    outcome = Result(names=_found() if review else None)
     files, problems = find_tei(paths or (Path("tei"),))
     outcome.diagnostics.extend(problems)
     build = Build("export-text", out_dir, _text_settings(width, diplomatic), record, jobs,

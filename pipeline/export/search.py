@@ -25,10 +25,11 @@ Format (JSON, keys in this order)::
 
 The index is written as it is made (:class:`IndexWriter`), one document at a time: the
 passages of 10,000 documents are tens of megabytes.  The word lists (four bytes a passage
-per word) come last, sorted by word: they are held up to :data:`SPILL` passage numbers,
-then written to a temporary file sorted by word (a *run*), and the runs merged at the end
-(the writer of 10,000 documents' index held 53 MB more than that of 1,000 with them all
-held).
+per word) come last, sorted by word: they are held up to :data:`SPILL` passage numbers
+(each word held counting as :data:`WORD_COST` more), then written to a temporary file
+sorted by word (a *run*), and the runs merged at the end, each word's list written as it
+comes from them (the writer of 10,000 documents' index held 53 MB more than that of 1,000
+with them all held; 16 MB more with runs of 4M numbers, its whole list for each word).
 """
 
 from __future__ import annotations
@@ -43,8 +44,12 @@ from typing import BinaryIO, Final, Iterator, Sequence
 from .register import entry_page
 
 INDEX_VERSION: Final = 1
-#: Passage numbers held in the word lists before they are written out as a run (16 MB).
-SPILL: Final = 1 << 22
+#: Passage numbers held in the word lists before they are written out as a run (4 MB: a
+#: run of 10,000 generated pages' index is some 5 M numbers; a few runs cost nothing).
+SPILL: Final = 1 << 20
+#: What a word held costs besides its numbers, in numbers (its string, its array, its
+#: place in the table: ~130 bytes): a corpus of many words spills sooner.
+WORD_COST: Final = 32
 #: A word of a run: the sizes of the word (UTF-8) and of its passage numbers (bytes).
 _WORD: Final = struct.Struct("<II")
 
@@ -89,7 +94,7 @@ class IndexWriter:
         self.entity_index = {e[0]: k for k, e in enumerate(entities)}
         self.passages = 0
         self.postings: dict[str, array] = {}
-        self.held = 0  # passage numbers in postings
+        self.held = 0  # passage numbers in postings, and WORD_COST for each word
         self.spill = spill
         self.runs: list[BinaryIO] = []  # (:meth:`_spill`)
         head = _json([[ident, name, type_, entry_page(type_, ident)]
@@ -116,6 +121,7 @@ class IndexWriter:
             into = held.get(word)
             if into is None:
                 into = held[word] = array("I")
+                self.held += WORD_COST
             into.extend(map(shift, found) if self.passages else found)
             self.held += len(found)
         self.passages += len(rows)
@@ -135,30 +141,26 @@ class IndexWriter:
 
     def close(self) -> None:
         """The word lists, sorted by word (each word's from the runs in the order they were
-        written, then those held: in the order of the passages), and the end of the
-        script."""
+        written, then those held: in the order of the passages), each written as it comes
+        (a frequent word's list is as long as the edition), and the end of the script."""
         self._write('],"words":{')
         held = self.postings
-        last: array | None = None
-        word = ""
-        n = 0
         runs = [_run(r, k) for k, r in enumerate(self.runs)]
         words: Iterator[tuple[str, int, array]] = \
             ((w, len(runs), held.pop(w)) for w in sorted(held))
-        for found_word, _k, found in heapq.merge(*runs, words) if runs else words:
-            if last is not None and found_word == word:
-                last.extend(found)
-                continue
-            if last is not None:
-                self._write(f"{',' if n else ''}{_json(word)}:[{','.join(map(str, last))}]")
-                n += 1
-            word, last = found_word, array("I", found)
-        if last is not None:
-            self._write(f"{',' if n else ''}{_json(word)}:[{','.join(map(str, last))}]")
+        last: str | None = None
+        empty = True  # no number of the word ``last`` written yet
+        for word, _k, found in heapq.merge(*runs, words) if runs else words:
+            if word != last:
+                self._write(f"{'' if last is None else '],'}{_json(word)}:[")
+                last, empty = word, True
+            if found:
+                self._write(f"{'' if empty else ','}{','.join(map(str, found))}")
+                empty = False
         for run in self.runs:
             run.close()
         self.runs = []
-        self._write("}};\n")
+        self._write("}};\n" if last is None else "]}};\n")
 
 
 def _run(run: BinaryIO, k: int) -> Iterator[tuple[str, int, array]]:
