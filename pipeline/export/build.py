@@ -55,6 +55,7 @@ import itertools
 import json
 import marshal
 import os
+import pickle
 import shutil
 import struct
 import tempfile
@@ -63,7 +64,7 @@ from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, MutableMapping, Sequence
+from typing import IO, Callable, Iterable, Iterator, MutableMapping, Sequence
 
 from .. import incremental
 from ..assets import cache_dir
@@ -73,6 +74,7 @@ from ..diagnostics import Diagnostic, Severity, error
 from ..record_store import RecordStore
 from ..tei.read import parse
 from . import edition, html, html_pieces, packs, text
+from .given import Given
 from .output import KEEP, Placed, Written, listed, placed, write_files
 from .register import Entry
 from .sources import find_tei, in_order, read, sort_key
@@ -156,13 +158,10 @@ class Build:
         self.record = RecordStore(record, digest)
         self.cache = cache_dir() / "export" / stage / digest[:16] if record else None
         self.started = time.time_ns()
-        # output -> (its entry, sha256 given, its stat when a worker took it: Placed.stat)
-        # (and its SHA-512, when the worker made it: kept for the deposit, :meth:`write`)
-        self.given: dict[str, tuple[str, str, tuple[int, int, int, int] | None,
-                                    str | None]] = {}
-        # by entry: the states of the outputs a worker put in place and looked at, made as
-        # they come (while the workers make the rest), not in a serial tail after them
-        self.placed: dict[str, dict[str, incremental.FileState]] = {}
+        # the outputs given (:meth:`give`): their entries, SHA-256, times when a worker
+        # placed them and looked at them (as they come, while the workers make the rest,
+        # not in a serial tail after them), SHA-512 for the deposit; on disk
+        self.given = Given()
         self.packs: dict[str, bool] = {}  # the packs of summaries looked for (:mod:`.packs`)
         # the packs of this record's summaries are named after it
         self.pack_prefix = hashlib.sha256(str(record).encode("utf-8")).hexdigest()[:16]
@@ -252,12 +251,7 @@ class Build:
                 sha = hashlib.file_digest(handle, "sha256").hexdigest()
         elif sha is None:
             sha = hashlib.sha256(data).hexdigest()
-        before = self.given.get(rel)
-        if before is not None and before[2] is not None:  # given twice: the last counts
-            self.placed[before[0]].pop(rel, None)
-        self.given[rel] = (key, sha, stat, sha512)
-        if stat is not None:
-            self.placed.setdefault(key, {})[rel] = incremental.FileState(sha, *stat)
+        self.given.add(rel, key, sha, stat, sha512)  # (given twice: the last counts)
         return rel, data
 
     def write(self, files: Iterable[tuple[str, bytes | Path | Placed | None]],
@@ -267,42 +261,45 @@ class Build:
         was read: when one of the ``read`` outcomes (complete once ``files`` are made)
         has an error, they are left in place (:func:`.output.write_files`)."""
         done = write_files(self.out_dir, files, self.force, lambda: not any(
-            d.severity == Severity.ERROR for outcome in read for d in outcome.diagnostics))
+            d.severity == Severity.ERROR for outcome in read for d in outcome.diagnostics),
+            self.listed)
         for rel in done.refused:  # not made: what it belongs to is made again next time
-            if rel in self.given:
-                self.record.drop(self.given[rel][0])
+            key = self.given.key(rel)
+            if key is not None:
+                self.record.drop(key)
         observed = self._observed(done.refused)
         if self.cache is not None:  # (an export that keeps a record): for the deposit,
             facts_store.keep_placed(str(self.out_dir), observed)  # kept as they come
         else:
             for _file in observed:
                 pass
-        for key, files in self.placed.items():
-            if not files or self.record.get(key) is None:
-                continue
-            entry = self.record.get(key)
-            self.record.put(key, dict(entry, files={**entry.get("files", {}), **files}))
+        self.given.close()
         self.record.save()
         return done
 
     def _observed(self, refused: set[str]) -> Iterator[tuple[str, incremental.FileState,
                                                               str | None]]:
         """The state of each file given (:meth:`give`) whose entry is still in the record,
-        kept in :attr:`placed` (a file written here is looked at now: a worker looked at
-        what it placed); as (rel, state, SHA-512) for those not ``refused``."""
-        states = self.placed  # by entry: one put each
-        for rel, (key, sha, stat, sha512) in self.given.items():
-            if self.record.get(key) is None:
+        kept in the record, an entry at a time (a file written here is looked at now: a
+        worker looked at what it placed); as (rel, state, SHA-512) for those not
+        ``refused``."""
+        for key, files in self.given.by_key():
+            entry = self.record.get(key)
+            if entry is None:
                 continue
-            if stat is None:
-                try:
-                    st = os.stat(self.out_dir / rel)
-                except OSError:
-                    continue
-                states.setdefault(key, {})[rel] = incremental.FileState(
-                    sha, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            if rel not in refused:
-                yield rel, states[key][rel], sha512
+            states: dict[str, incremental.FileState] = {}
+            for rel, sha, stat, sha512 in files:
+                if stat is None:
+                    try:
+                        st = os.stat(self.out_dir / rel)
+                    except OSError:
+                        continue
+                    stat = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                states[rel] = incremental.FileState(sha, *stat)
+                if rel not in refused:
+                    yield rel, states[rel], sha512
+            if states:
+                self.record.put(key, dict(entry, files={**entry.get("files", {}), **states}))
 
 
 def chunks(tasks: int, jobs: int, most: int = 32) -> Iterator[tuple[int, int]]:
@@ -587,8 +584,9 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
         work = stack.enter_context(_workspace(build, out_dir))
         stack.callback(build.workers.close)
         fresh, stale = build.partition(files, "html")
-        tasks: dict[str, TextTask] = {}  # by path: the files read for both editions
-        given: dict[str, tuple] = {}  # by path: what they gave the plain-text edition
+        # for each file read: what it is to give the plain-text edition (None: nothing)
+        text_task: Callable[[Path], TextTask | None] = lambda path: None
+        given = Handed()  # what the files read for both editions gave the plain-text one
         text_pack = None  # where what they gave for corpus.txt and .tsv is kept meanwhile
         if plain is not None:
             text_build = Build("export-text", plain.out_dir, _text_settings(plain.width,
@@ -598,9 +596,12 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
             stack.callback(build.workers.close)  # (ended before either work folder goes)
             text_fresh, text_stale = text_build.partition(files, "text")
             placing = _placing(text_build, text_stale, text_fresh, lambda name: (f"{name}.txt",))
-            read_too = set(map(str, stale))
-            tasks = {str(p): (plain.width, plain.diplomatic, placing(p))
-                     for p in text_stale if str(p) in read_too}
+            # a file read here whose text is not fresh is read for both editions
+            width, diplomatic = plain.width, plain.diplomatic
+            text_task = lambda path: None if str(path) in text_fresh else (
+                width, diplomatic, placing(path))
+            given = Handed(lambda key: key not in fresh)
+            stack.callback(given.close)
             text_pack = packs.Writer(text_build.cache, text_build.pack_prefix)
             stack.callback(text_pack.close)
         text_outcome: Result | None = None
@@ -623,8 +624,9 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
             read_all(outcome)
 
         outcome.written = build.write(_site(build, fresh, stale, options, entries,
-                                            register_digest, outcome, paths, work, tasks,
-                                            given, text_pack, meanwhile), outcome)
+                                            register_digest, outcome, paths, work,
+                                            text_task, given, text_pack, meanwhile),
+                             outcome)
         outcome.diagnostics.extend(outcome.written.problems)
         texts()
     return outcome, text_outcome
@@ -681,13 +683,14 @@ def _writable(folder: Path) -> bool:
 
 def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.Options,
           entries: dict[str, Entry], register_digest: str, outcome: Result,
-          paths: Sequence[Path], work: Path, text_tasks: dict[str, TextTask],
-          given: dict[str, tuple], text_pack: packs.Writer | None = None,
+          paths: Sequence[Path], work: Path,
+          text_task: Callable[[Path], TextTask | None], given: Handed,
+          text_pack: packs.Writer | None = None,
           meanwhile: Callable[[], None] = lambda: None
           ) -> Iterator[tuple[str, bytes | Path | None]]:
     """Every file of the HTML edition, made or kept (see the module docstring); the files
-    read that are in ``text_tasks`` give their part of the plain-text edition too, kept in
-    ``given`` (by path) for :func:`_texts`, what corpus.txt and corpus.tsv need of them in
+    read for which ``text_task`` gives a task give their part of the plain-text edition
+    too, kept in ``given`` for :func:`_texts`, what corpus.txt and corpus.tsv need of them in
     ``text_pack`` (not in memory: it is as large as the corpus).  ``meanwhile()`` is
     called once the workers have every page to make, before they are waited for (the
     plain-text edition is made then, by :func:`export_editions`).  The names to review of
@@ -701,15 +704,15 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     # for the deposit (:mod:`.deposit.facts_store`): kept as they come, not held
     told = facts_store.Keeper(facts_store.store_path())
     for key, state, row, found, own, plain, where, uncarried, names, facts in build.read(
-            _read_html, [(str(p), options, str(cache), placing(p), text_tasks.get(str(p)),
+            _read_html, [(str(p), options, str(cache), placing(p), text_task(p),
                           build.pack_prefix, review) for p in stale], "reading"):
         outcome.diagnostics.extend(found)
         if facts is not None:
             told.add(*facts)
         if plain is not None:
             part = plain[5]
-            given[key] = (*plain[:5], part if part is None or text_pack is None
-                          else text_pack.add(part), None)
+            given.add((*plain[:5], part if part is None or text_pack is None
+                       else text_pack.add(part), None))
         if row is None:
             build.record.drop(key)
             continue
@@ -969,18 +972,55 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
         try:
             fresh, stale = build.partition(files, "text")
             outcome.written = build.write(_texts(build, fresh, stale, width, diplomatic,
-                                                 outcome, paths, work, {}), outcome)
+                                                 outcome, paths, work, Handed()), outcome)
         finally:
             build.workers.close()
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
 
 
-def _merged(paths: list[Path], given: dict[str, tuple], results: Iterator) -> Iterator[tuple]:
+class Handed:
+    """What the files read for both editions gave the plain-text edition
+    (:func:`_read_html`), a kilobyte each: kept in a temporary file (pickled) as they
+    come, read back in the same order (:func:`_merged`), not held.  ``read(key)``: whether
+    the file of the path ``key`` (one the plain-text edition reads) was read for both; the
+    files are read in the same order for each edition (that of :func:`.sources.find_tei`).
+    """
+
+    def __init__(self, read: Callable[[str], bool] = lambda key: False):
+        self.read = read
+        self.file: IO[bytes] | None = None
+
+    def __contains__(self, key: str) -> bool:
+        return self.read(key)
+
+    def add(self, part: tuple) -> None:
+        if self.file is None:
+            self.file = tempfile.TemporaryFile(prefix="teipipe-handed-")
+        pickle.dump(part, self.file, pickle.HIGHEST_PROTOCOL)
+
+    def parts(self) -> Iterator[tuple]:
+        """What was added, in order (once)."""
+        if self.file is None:
+            return
+        self.file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self.file)
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _merged(paths: list[Path], given: Handed, results: Iterator) -> Iterator[tuple]:
     """For each of ``paths`` in turn, what was ``given`` for it, else the next of
     ``results`` (which has one for each of the others), to its end (the workers stop)."""
+    parts = given.parts()
     for path in paths:
-        yield given[str(path)] if str(path) in given else next(results)
+        yield next(parts) if str(path) in given else next(results)
     for _ in results:  # pragma: no cover - there is none left
         pass
 
@@ -992,7 +1032,7 @@ def _text_settings(width: int, diplomatic: bool) -> dict:
 
 def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
            diplomatic: bool, outcome: Result, paths: Sequence[Path], work: Path,
-           given: dict[str, tuple]) -> Iterator[tuple[str, bytes | Path | None]]:
+           given: Handed) -> Iterator[tuple[str, bytes | Path | None]]:
     """Every file of the plain-text edition, made or kept; ``given``: what the files read
     already (for the HTML edition, :func:`_read_html`) gave, by path: those are not read
     again.  What corpus.txt and corpus.tsv need of the files read is kept in one new pack

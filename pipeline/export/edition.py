@@ -16,11 +16,13 @@ document took gigabytes.  So the files are made in two passes over the summaries
 
 1. :class:`Plan` reads each document's small ``meta``: its row in the table of documents,
    the entries it carries, how often it names each entry, and the size of its list of
-   occurrences of each.  What it keeps is the rows, the entries and, per entry, a counter,
-   a running digest and where its lists are: from these come the pages (``collection.xsl``
-   on an edition summary without the occurrences) and, for each file, a digest of
-   everything it is made from (:meth:`Plan.keys`), so that a file whose inputs did not
-   change is not made again.
+   occurrences of each.  What it keeps is the entries and, per entry, a counter, a
+   running digest and where its lists are; the rows go to a temporary file as they come
+   (:class:`Rows`: 10,000 were 9 MB of the main process), read back one at a time for the
+   home page's table and the search index.  From these come the pages
+   (``collection.xsl`` on an edition summary without the occurrences) and, for each file,
+   a digest of everything it is made from (:meth:`Plan.keys`), so that a file whose inputs
+   did not change is not made again.
 2. :func:`search_index` hands a worker process the reading of each document's ``search``
    (when the index is to be made): its passages go straight into the search index
    (:class:`.search.IndexWriter`), written to a file, not kept in memory.  Meanwhile
@@ -33,9 +35,11 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import itertools
 import json
 import os
 import re
+import tempfile
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,13 +88,51 @@ class Row:
     archive: str
 
 
+class Rows:
+    """The documents' rows in reading order, kept in a temporary file (one JSON list per
+    line) as they are added, not in memory; read back one at a time, by this process or
+    by a worker (:func:`read_rows` of :attr:`path`); with a digest of them all (what the
+    home page and the search index show of the documents)."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.NamedTemporaryFile(prefix="teipipe-rows-", suffix=".jsonl")
+        self.count = 0
+        self.digest = hashlib.sha256()
+
+    @property
+    def path(self) -> str:
+        """The file, complete with every row added (for another process to read)."""
+        self.file.flush()
+        return self.file.name
+
+    def add(self, row: Row) -> None:
+        line = json.dumps([getattr(row, f) for f in Row.__slots__],
+                          ensure_ascii=False).encode("utf-8") + b"\n"
+        self.file.write(line)
+        self.digest.update(line)
+        self.count += 1
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __iter__(self) -> Iterator[Row]:
+        return read_rows(self.path)
+
+
+def read_rows(path: str) -> Iterator[Row]:
+    """The rows kept in the file ``path`` (:class:`Rows`), in order."""
+    with open(path, "rb") as lines:
+        for line in lines:
+            yield Row(*json.loads(line))
+
+
 class Plan:
     """What the edition's files need from every document, from the documents' ``meta``
     given in reading order (:meth:`add`)."""
 
     def __init__(self, register: dict[str, Entry] | None = None):
         self.known = dict(register or {})
-        self.rows: list[Row] = []
+        self.rows = Rows()
         self.project: str | None = None
         # entry id -> [passages, documents, digest, lists]; (type, key) -> [text, certs,
         # digest, documents, lists]; lists: where its lists of occurrences are, three numbers
@@ -101,14 +143,19 @@ class Plan:
         self.search = hashlib.sha256()
         self.uncarried: dict[str, list[str]] = {}  # document -> ids named, not carried
         self.pointers: list[tuple[str, list]] = []  # (file, its @refs that may point nowhere)
-        self._years: tuple[int, str, str] | None = None  # (documents, first, last) (years)
+        self.first = self.last = ""  # the first and the last year of the documents dated
 
     def add(self, path: str, meta: dict) -> None:
         """The next document in reading order."""
         name = meta["name"]
-        self.rows.append(Row(name, meta["id"], meta["title"], meta["date_when"],
-                             meta["date_text"], meta["kind"], meta["classification"],
-                             meta["archive"]))
+        self.rows.add(Row(name, meta["id"], meta["title"], meta["date_when"],
+                          meta["date_text"], meta["kind"], meta["classification"],
+                          meta["archive"]))
+        when = meta["date_when"] or ""
+        if re.match(r"\d{4}", when):
+            year = when[:4]
+            self.first = min(self.first or year, year)
+            self.last = max(self.last, year)
         if self.project is None and meta["project"]:
             self.project = meta["project"]
         for ident, xml in meta["entries"]:
@@ -170,7 +217,7 @@ class Plan:
             return hashlib.sha256(json.dumps([options.title, options.description,
                                               options.base_url, *parts],
                                              ensure_ascii=False).encode("utf-8")).hexdigest()
-        rows = [[*(getattr(r, f) for f in Row.__slots__)] for r in self.rows]
+        rows = self.rows.digest.hexdigest()  # (every row: the rows are not held)
         linked = self.linked()
         xml = {e.id: etree.tostring(e.element, encoding="unicode") for e in linked}
         entries = [[e.id, e.type, e.name, *self.counts[e.id][:2]] for e in linked]
@@ -201,13 +248,8 @@ class Plan:
     # ------------------------------------------------------------------ skeletons
 
     def years(self) -> tuple[str, str]:
-        """The first and the last year of the documents ("" when none is dated): asked by
-        every page made, an entry's page too, once the documents are all added."""
-        if self._years is None or self._years[0] != len(self.rows):
-            found = [w[:4] for r in self.rows if (w := r.date_when or "")
-                     and re.match(r"\d{4}", w)]
-            self._years = (len(self.rows), min(found, default=""), max(found, default=""))
-        return self._years[1], self._years[2]
+        """The first and the last year of the documents ("" when none is dated)."""
+        return self.first, self.last
 
     def summary(self, page: str, options: Options, only: Entry | None = None
                 ) -> etree._ElementTree:
@@ -255,11 +297,12 @@ class Plan:
         return html_page(stylesheet("collection.xsl")(self.summary(page, options, only),
                                                       **values))
 
-    def table(self, start: int, stop: int) -> bytes:
-        """The rows of the table of documents of the home page, of documents ``start`` to
-        ``stop`` in reading order."""
+    @staticmethod
+    def table(start: int, rows: Iterable[Row]) -> bytes:
+        """The rows of the table of documents of the home page, of ``rows``, documents
+        ``start`` on in reading order."""
         root = etree.Element("rows")
-        for k, r in enumerate(self.rows[start:stop], start):
+        for k, r in enumerate(rows, start):
             etree.SubElement(root, "document", {
                 "name": r.name, "id": r.id, "href": f"documents/{r.name}.html",
                 "tei": f"tei/{r.name}.xml", "text": f"text/{r.name}.txt",
@@ -291,19 +334,18 @@ def search_index(plan: Plan, searches: Searches, target: Path, run: Run = map
     files (:func:`edition_files`), for it is the largest of them and a document's passages
     are read again for it from the summaries.  Its one result is ``target``, as a string."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    documents = [[f"documents/{r.name}.html", r.title, r.date_text or "", r.date_when or ""]
-                 for r in plan.rows]
     entities = [(e.id, e.name, e.type)
                 for e in sorted(plan.known.values(), key=lambda e: e.sort_key)]
-    return run(make_search_index, [(documents, entities, searches, str(target))])
+    return run(make_search_index, [(plan.rows.path, entities, searches, str(target))])
 
 
-def make_search_index(task: tuple[list[list[str]], list[tuple[str, str, str]], Searches,
-                                  str]) -> str:
-    """Worker: the search index (:class:`.search.IndexWriter`) of the documents
-    ``task[0]`` and the register entries ``task[1]``, from the documents' search parts
-    ``task[2]``, written to the file ``task[3]``."""
-    documents, entities, searches, target = task
+def make_search_index(task: tuple[str, list[tuple[str, str, str]], Searches, str]) -> str:
+    """Worker: the search index (:class:`.search.IndexWriter`) of the documents whose rows
+    are in the file ``task[0]`` (:class:`Rows`) and the register entries ``task[1]``, from
+    the documents' search parts ``task[2]``, written to the file ``task[3]``."""
+    rows, entities, searches, target = task
+    documents = [[f"documents/{r.name}.html", r.title, r.date_text or "", r.date_when or ""]
+                 for r in read_rows(rows)]
     try:
         with open(target, "wb") as out:
             index = IndexWriter(out, documents, entities)
@@ -411,8 +453,9 @@ def _home_page(plan: Plan, options: Options, target: Path) -> None:
     head, tail = plan.page("home", options).split(_TABLE)
     with open(target, "wb") as out:
         out.write(head + b"<tbody>")
+        rows = iter(plan.rows)
         for start in range(0, len(plan.rows), ROWS):
-            out.write(plan.table(start, start + ROWS).rstrip(b"\n"))
+            out.write(plan.table(start, itertools.islice(rows, ROWS)).rstrip(b"\n"))
         out.write(b"</tbody>" + tail)
 
 
@@ -475,5 +518,5 @@ def _with_occurrences(skeleton: bytes, spans: list[Spans], target: Path) -> str:
     return digest.hexdigest()
 
 
-__all__ = ["PAGES", "Plan", "Row", "Run", "SEARCH_INDEX", "Searches", "edition_files",
+__all__ = ["PAGES", "Plan", "Row", "Rows", "Run", "SEARCH_INDEX", "Searches", "edition_files",
            "entry_pages", "make_entry_page", "make_search_index", "search_index"]

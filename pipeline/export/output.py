@@ -175,8 +175,11 @@ def _linked_once(like: Path, target: str) -> bool:
 
 
 def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | Path | Placed | None]],
-                force: bool = False, prune: Callable[[], bool] = lambda: True) -> Written:
-    """Write ``files`` (relative POSIX path, content) below ``out_dir``.
+                force: bool = False, prune: Callable[[], bool] = lambda: True,
+                before: set[str] | None = None) -> Written:
+    """Write ``files`` (relative POSIX path, content) below ``out_dir``; ``before``: the
+    files an earlier export wrote there (:func:`listed`), when the caller read them
+    already (tens of thousands of paths: not held twice).
 
     The files an earlier export wrote there that are not among ``files`` are removed when
     ``prune()`` says so once ``files`` are all made: not when an input could not be read (a
@@ -191,7 +194,8 @@ def write_files(out_dir: Path, files: Iterable[tuple[str, bytes | Path | Placed 
     there is the same.  A :class:`Placed` content is a file a worker put in place.
     """
     done = Written()
-    before = listed(out_dir)
+    if before is None:
+        before = listed(out_dir)
     made: list[str] = []
     for rel, data in files:
         if not safe(rel) or rel == MANIFEST:
