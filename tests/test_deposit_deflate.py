@@ -1,5 +1,5 @@
 """Which deflate a ``--compress-level`` means (:mod:`pipeline.deposit.deflate`): every level
-unpacks to the files, ISA-L's output does not change with how the files are read, and zip
+unpacks to the files, a file is deflated by libdeflate or zlib by its size alone, and zip
 members another deflate made are not taken over."""
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import deflate as libdeflate
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from isal import isal_zlib
 
 from pipeline.deposit import deflate as deflate_module
 from pipeline.deposit import zipped
-from pipeline.deposit.deflate import ISAL_LEVELS, LEVEL, deflate, name, pieces
+from pipeline.deposit.deflate import LEVEL, deflate, name, pieces
 from pipeline.deposit.zipped import ZipIndex, write_zip
 
 
@@ -45,42 +45,67 @@ def test_a_file_comes_in_pieces_of_the_buffers_size_whatever_its_reads_give(
     assert got == [data[i:i + size] for i in range(0, len(data), size)]
 
 
-@settings(max_examples=30, deadline=None)
-@given(data=st.binary(max_size=5000) | st.text(max_size=5000).map(str.encode),
-       level=st.integers(0, 9))
-@example(data=b"\0\0\0\0\1\0\0\0\0", level=1)
-def test_every_level_unpacks_to_the_data_and_is_the_library_it_names(
-        data: bytes, level: int) -> None:
+def _packed(level: int, data: bytes, piece: int) -> bytes:
     z = deflate(level).compressor()
-    packed = z.compress(data) + z.flush()
-    assert zlib.decompress(packed, -15) == data
-    if level in ISAL_LEVELS:  # ISA-L's streaming bytes (its one-shot compress may differ:
-        # b"\0\0\0\0\1\0\0\0\0" at level 1), the same each time for the same calls
-        isal = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15)
-        assert packed == isal.compress(data) + isal.flush()
-        assert name(level).startswith("isal 1.9.1 level")
-    else:
-        assert packed == zlib.compress(data, level, -15)  # zlib's bytes, as before ISA-L
-        assert name(level) == f"zlib {zlib.ZLIB_RUNTIME_VERSION} level {level}"
+    return b"".join(z.compress(data[i:i + piece]) for i in range(0, len(data), piece)) \
+        + z.flush()
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.binary(max_size=5000) | st.text(max_size=5000).map(str.encode),
+       level=st.integers(0, 9), whole=st.integers(0, 6000), piece=st.integers(1, 2000))
+def test_every_level_unpacks_to_the_data_whatever_the_limit_and_the_pieces(
+        data: bytes, level: int, whole: int, piece: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(deflate_module, "WHOLE", whole)
+        packed = _packed(level, data, piece)
+        assert zlib.decompress(packed, -15) == data
+        assert packed == _packed(level, data, 997)  # the same bytes however it is fed
     assert deflate(level).crc32(data, 0) == zlib.crc32(data)
 
 
-def test_a_file_larger_than_a_piece_is_deflated_a_piece_at_a_time(
+@pytest.mark.parametrize("level", [1, LEVEL, 6, 9])
+def test_a_file_up_to_the_limit_is_libdeflates_and_a_larger_one_zlibs(
+        level: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(deflate_module, "WHOLE", 4000)
+    text = b"".join(b"line %d of a long page\n" % (n * n % 977) for n in range(400))
+    below, above = text[:4000], text[:4001]
+    assert _packed(level, below, 1000) == libdeflate.deflate_compress(below, level)
+    assert _packed(level, above, 1000) == zlib.compress(above, level, -15)
+    assert zlib.decompress(_packed(level, above, 1000), -15) == above
+
+
+def test_level_0_stores_as_zlib_does() -> None:
+    data = b"stored, not compressed " * 100
+    assert _packed(0, data, 100) == zlib.compress(data, 0, -15)
+    assert name(0) == f"zlib {zlib.ZLIB_RUNTIME_VERSION} level 0"
+
+
+def test_the_name_says_the_libraries_the_limit_and_the_level(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert name(LEVEL) == (f"libdeflate (deflate 0.9.0) level {LEVEL} up to "
+                           f"{deflate_module.WHOLE} bytes, zlib {zlib.ZLIB_RUNTIME_VERSION} "
+                           f"level {LEVEL} above")
+    before = name(LEVEL)
+    monkeypatch.setattr(deflate_module, "WHOLE", 1000)
+    assert name(LEVEL) != before and name(LEVEL) != name(LEVEL + 1)
+
+
+def test_a_file_larger_than_a_piece_is_read_a_piece_at_a_time_and_unpacks(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """ISA-L's bytes depend on how its input is cut: a member is the file deflated in
-    pieces of exactly PIECE bytes (lowered here), and unpacks to the file."""
+    """Pieces of PIECE bytes (lowered here), beyond the limit (lowered too): zlib's stream."""
     monkeypatch.setattr(zipped, "PIECE", 1000)
+    monkeypatch.setattr(deflate_module, "WHOLE", 5000)
     content = b"".join(b"line %d of a long page\n" % (n * n % 977) for n in range(2000))
     (tmp_path / "page.txt").write_bytes(content)
     out = io.BytesIO()
     write_zip([("page.txt", tmp_path / "page.txt")], out, 1700000000, {}, None, LEVEL)
-    z = deflate(LEVEL).compressor()
-    expected = b"".join(z.compress(content[i:i + 1000]) for i in range(0, len(content), 1000))
     with zipfile.ZipFile(out) as zf:
         info = zf.getinfo("page.txt")
         assert zf.read(info) == content
     start = info.header_offset + 30 + len(b"page.txt")
-    assert out.getvalue()[start:start + info.compress_size] == expected + z.flush()
+    assert out.getvalue()[start:start + info.compress_size] \
+        == zlib.compress(content, LEVEL, -15)
 
 
 def test_members_another_deflate_made_are_not_taken_over(
@@ -94,18 +119,18 @@ def test_members_another_deflate_made_are_not_taken_over(
         index.remember(first, write_zip(members, out, 1700000000, digests, index, LEVEL))
     sha = digests["a.txt"]
     assert ZipIndex(tmp_path / "index.json", LEVEL).sources()(sha)  # the same deflate: taken over
-    monkeypatch.setattr(zipped, "name", lambda level: f"another deflate level {level}")
+    monkeypatch.setattr(deflate_module, "WHOLE", 1000)  # another limit: another deflate
     assert ZipIndex(tmp_path / "index.json", LEVEL).sources()(sha) is None
 
 
-def test_without_isal_its_levels_say_so_and_zlibs_levels_still_work(
+def test_without_libdeflate_its_levels_say_so_and_level_0_still_works(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "isal", None)  # import isal fails
+    monkeypatch.setitem(sys.modules, "deflate", None)  # import deflate fails
     deflate.cache_clear()
     try:
-        with pytest.raises(deflate_module.Unavailable, match="needs the isal package"):
+        with pytest.raises(deflate_module.Unavailable, match="needs the deflate package"):
             deflate(2)
-        z = deflate(6).compressor()
+        z = deflate(0).compressor()
         assert zlib.decompress(z.compress(b"text") + z.flush(), -15) == b"text"
     finally:
         deflate.cache_clear()

@@ -1,32 +1,37 @@
 """Which deflate a ``--compress-level`` means, and the name of what made an archive's bytes.
 
-Deflating is the largest part of writing a package's archives, and zlib's fast levels are
-slow next to ISA-L's (Intel's Intelligent Storage Acceleration Library: deflate written in
-assembly, through the pinned ``isal`` package, whose wheels carry the library).  On the
-contents of the 1,000-page edition's bag (142.7 MB, each content once), CPU seconds and MB:
+The same input must give the same bytes.  ISA-L (Intel's deflate, the one used before)
+did not: writing the same 480-file folder's zip again and again gave other bytes for some
+members in a few rounds of a thousand (valid streams, unpacking to the same files).  So the
+deflate is libdeflate (the pinned ``deflate`` package, whose wheel carries the library),
+which compresses a whole buffer at once, and zlib for files larger than :data:`WHOLE`
+(the search index of a large edition, ``corpus.txt``), deflated as a stream so memory does not
+grow with the edition.  Which of the two makes a member depends on the file's size only.  On
+the contents of the 1,000-page edition's bag (142.7 MB, each content once), CPU seconds and
+MB (three runs where a range is given):
 
-======  ===========================  ==========================================
-level   ISA-L 2.32 (isal 1.9.1)      zlib 1.2.13
-======  ===========================  ==========================================
-0       --                           0.04 s 142.8 MB (stored blocks)
-1       0.26 s 32.06 MB
-2       0.27 s 31.82 MB
-3       0.52 s 30.73 MB              1.03 s 30.90 MB (teipipe's default before)
-4-6                                  1.30 s 29.38 MB, 1.54 s 28.54, 2.01 s 28.16
-======  ===========================  ==========================================
+=====  ==========================  ===================  ===================
+level  libdeflate (deflate 0.9.0)  zlib 1.2.13          ISA-L 2.32 (before)
+=====  ==========================  ===================  ===================
+1      0.46-0.49 s 30.5 MB         0.79 s 32.6 MB       0.27-0.28 s 32.1 MB
+2      0.69-0.77 s 29.9 MB                              0.29 s 31.8 MB
+3                                  0.99-1.07 s 30.9 MB  0.53-0.60 s 30.7 MB
+4      0.78-0.81 s 28.7 MB
+6      1.00-1.05 s 28.0 MB         2.00 s 28.2 MB
+9      1.68 s 27.7 MB
+=====  ==========================  ===================  ===================
 
-So ``--compress-level`` 0 is zlib's 0 (deflate's stored blocks: no compression), 1-3 are
-ISA-L's levels 1-3, and 4-9 zlib's own, for the smallest archives at zlib's cost: the
-larger the level, the smaller the archive, and the slower.  The default, 2, takes a quarter of
-the time of zlib's 3 for archives 3 % larger; level 3 gives archives smaller than zlib's 3
-in half its time.
+So ``--compress-level`` 0 is zlib's 0 (deflate's stored blocks: no compression) and 1-9 are
+libdeflate's levels (zlib's, above :data:`WHOLE`): the larger the level, the smaller the
+archive, and the slower.  The default, 1, is the fastest: 0.2 s more than ISA-L's 2 for
+archives 4 % smaller, and smaller than zlib's 3 in half its time; libdeflate's 2 takes half
+as long again for 2 % less.  Its CRC-32 is libdeflate's too: 0.01 s for the 142.7 MB where
+zlib's takes 0.04-0.05 s.
 
 Deflate's output is not fixed by the format: another library, or another version of one,
-gives other bytes that unpack to the same files.  ISA-L's output also depends on how its input
-is cut into calls, so a file is fed to it in pieces of exactly :data:`PIECE` bytes
-(:func:`pieces`), and :func:`name` (the library, its version and the level) is part of what
-an index of compressed members (:class:`.zipped.ZipIndex`) is kept for: a member another
-deflate made is not taken over.
+gives other bytes that unpack to the same files.  So :func:`name` (the libraries, their
+versions, the size limit and the level) is part of what an index of compressed members
+(:class:`.zipped.ZipIndex`) is kept for: a member another deflate made is not taken over.
 """
 
 from __future__ import annotations
@@ -40,15 +45,13 @@ from typing import BinaryIO, Callable, Iterator, Protocol
 
 from .rawfile import RawFile
 
-#: The level of the archives unless ``--compress-level`` says otherwise: ISA-L's 2, which
-#: deflates the 1,000-page bag's 142.7 MB to 31.8 MB in 0.27 CPU seconds, where zlib's 3 (the
-#: default before) took 1.03 s for 30.9 MB; the deposit of both zips from nothing takes a
-#: fifth less CPU time (see the README).  ISA-L's 1 is as fast for 0.8 % more; its 3 takes
-#: twice the time for 3.4 % less.
-LEVEL = 2
-#: The levels deflated by ISA-L; the others are zlib's.
-ISAL_LEVELS = range(1, 4)
-#: The size of the pieces a file is deflated in (the last one of a file is shorter).
+#: The level of the archives unless ``--compress-level`` says otherwise: libdeflate's 1
+#: (see the module doc).
+LEVEL = 1
+#: Files up to this size are deflated whole by libdeflate (held in memory, at most this
+#: much); larger ones by zlib, as a stream.
+WHOLE = 8 << 20
+#: The size of the pieces a file is read in (the last one of a file is shorter).
 PIECE = 1 << 20
 
 
@@ -66,6 +69,7 @@ class Deflate:
     """The deflate of one level: raw deflate streams for zip members, gzip for tar.gz."""
 
     name: str
+    #: A compressor of one file's raw deflate stream (fed the whole file, then flushed).
     compressor: Callable[[], Compressor]
     crc32: Callable[[bytes | memoryview, int], int]
     #: A gzip file writing to ``fileobj`` with the header time ``mtime`` and no name.
@@ -73,38 +77,69 @@ class Deflate:
 
 
 def name(level: int) -> str:
-    """What deflates at ``level``: library, version and level (without importing it)."""
-    if level in ISAL_LEVELS:
-        try:
-            return f"isal {version('isal')} level {level}"
-        except PackageNotFoundError:
-            return f"isal absent level {level}"
-    return f"zlib {zlib.ZLIB_RUNTIME_VERSION} level {level}"
+    """What deflates at ``level``: libraries, versions, limit and level (without importing
+    libdeflate)."""
+    zlib_name = f"zlib {zlib.ZLIB_RUNTIME_VERSION} level {level}"
+    if level == 0:
+        return zlib_name
+    try:
+        libdeflate = f"libdeflate (deflate {version('deflate')})"
+    except PackageNotFoundError:
+        libdeflate = "libdeflate absent"
+    return f"{libdeflate} level {level} up to {WHOLE} bytes, {zlib_name} above"
+
+
+class Whole:
+    """A compressor that deflates a file of at most :data:`WHOLE` bytes whole with
+    ``whole`` (libdeflate's), and a larger one as zlib's stream at the same level: the
+    first :data:`WHOLE` bytes are held until the file is known to be larger."""
+
+    def __init__(self, whole: Callable[[bytearray, int], bytearray], level: int):
+        self.whole, self.level = whole, level
+        self.held: bytearray | None = bytearray()
+        self.stream: Compressor | None = None
+
+    def compress(self, data: bytes | memoryview, /) -> bytes:
+        if self.held is None:
+            assert self.stream is not None
+            return self.stream.compress(data)
+        self.held += data
+        if len(self.held) <= WHOLE:
+            return b""
+        self.stream = zlib.compressobj(self.level, zlib.DEFLATED, -15)
+        held, self.held = self.held, None
+        return self.stream.compress(held)
+
+    def flush(self) -> bytes:
+        if self.held is None:
+            assert self.stream is not None
+            return self.stream.flush()
+        held, self.held = self.held, bytearray()
+        return bytes(self.whole(held, self.level))
 
 
 @functools.cache
 def deflate(level: int) -> Deflate:
     """The deflate of ``level`` (0-9); :class:`Unavailable` when its library is missing."""
-    if level not in ISAL_LEVELS:
+    def gzip_file(out: BinaryIO, mtime: int) -> BinaryIO:
+        return gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=mtime,
+                             compresslevel=level)
+
+    if level == 0:
         return Deflate(name(level), lambda: zlib.compressobj(level, zlib.DEFLATED, -15),
-                       zlib.crc32, lambda out, mtime: gzip.GzipFile(
-                           filename="", mode="wb", fileobj=out, mtime=mtime,
-                           compresslevel=level))
+                       zlib.crc32, gzip_file)
     try:
-        from isal import igzip, isal_zlib
+        from deflate import crc32, deflate_compress
     except ImportError as exc:
-        raise Unavailable(f"compress level {level} needs the isal package, which is not "
-                          f"installed ({exc})") from None
-    return Deflate(name(level), lambda: isal_zlib.compressobj(level, isal_zlib.DEFLATED, -15),
-                   isal_zlib.crc32, lambda out, mtime: igzip.GzipFile(
-                       filename="", mode="wb", fileobj=out, mtime=mtime,
-                       compresslevel=level))
+        raise Unavailable(f"compress level {level} needs the deflate package (libdeflate), "
+                          f"which is not installed ({exc})") from None
+    return Deflate(name(level), lambda: Whole(deflate_compress, level), crc32, gzip_file)
 
 
 def pieces(handle: BinaryIO | RawFile, buffer: bytearray) -> Iterator[memoryview]:
     """The content of an unbuffered file in pieces of exactly ``len(buffer)`` bytes (the last
-    one shorter), read into ``buffer``: a read may give fewer bytes than asked for, and
-    ISA-L's output would then change with it.  Each piece is valid until the next is asked
+    one shorter), read into ``buffer``: a read may give fewer bytes than asked for, and the
+    pieces are the same whatever the reads give.  Each piece is valid until the next is asked
     for."""
     view = memoryview(buffer)
     size = len(buffer)

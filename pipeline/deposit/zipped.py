@@ -2,8 +2,8 @@
 
 Deflating was most of what serializing a package cost, so:
 
-- files are deflated by ISA-L at the default level (:mod:`.deflate`), which takes 0.27 CPU
-  seconds for the 1,000-page bag's 143 MB: one at a time, as they are written, for threads
+- files are deflated by libdeflate at the default level (:mod:`.deflate`), which takes 0.46
+  CPU seconds for the 1,000-page bag's 143 MB: one at a time, as they are written, for threads
   handing files to and fro cost more than they saved (the interpreter handed from thread to
   thread between two small files: on the 1k edition, CPU seconds, the bag's zip 0.53-0.59
   in threads against 0.44-0.52 without, the DSpace batch's 0.27-0.29 against 0.20-0.25, and
