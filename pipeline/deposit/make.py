@@ -433,6 +433,7 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                 write(None)
             else:
                 shared.serialize(write, str(path))
+            digests.close()  # here: a child writing the archive has its own
     finally:  # what was learnt of the edition's files is kept, the archive written or not
         memory.save()
     if later:
