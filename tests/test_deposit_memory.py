@@ -5,6 +5,7 @@ go of once the last package has its files, the zip index read only where it is u
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import pickle
 import string
 import tracemalloc
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from pipeline.deposit import bag, zipped
 from pipeline.deposit.edition import EditionDocument
-from pipeline.deposit.facts import Packed, pack
+from pipeline.deposit.facts import Packed, Spilled, pack
 from pipeline.deposit.fixity import FileMemory, Fixity
 from pipeline.deposit.staged import Staged
 from pipeline.deposit.table import COPIED, KEYED, MADE, FileTable
@@ -194,3 +195,17 @@ def test_what_a_package_holds_does_not_grow_with_its_files(tmp_path: Path) -> No
     memory (as dicts, ~500 bytes a file: 6 MB more for 12,000 more files)."""
     small, large = _staged_memory(tmp_path, 4000), _staged_memory(tmp_path, 16000)
     assert large - small < 1_000_000, (small, large)
+
+
+def test_a_documents_facts_are_held_on_disk_and_read_back_in_a_forked_worker() -> None:
+    facts = {"id": "x", "header": {"title": "A" * 2000, "date_when": None}, "lang": "en",
+             "publisher": None, "source": None}
+    d = EditionDocument.of("x", pack(facts))
+    assert isinstance(d.packed, Spilled) and d.packed.size > 2000
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:
+        assert pool.apply(_facts_of, (d,)) == facts
+
+
+def _facts_of(d: EditionDocument) -> dict:
+    return d.facts
