@@ -9,6 +9,7 @@ page is) and the facts are remembered by the file's content (:mod:`.fixity`).
 
 from __future__ import annotations
 
+import atexit
 import marshal
 import os
 import tempfile
@@ -99,6 +100,7 @@ _LOCK = threading.Lock()
 def _spill_file() -> BinaryIO:
     if not _SPILL:
         _SPILL.append(tempfile.TemporaryFile())
+        atexit.register(_SPILL[0].close)
     return _SPILL[0]
 
 
