@@ -127,7 +127,7 @@ def test_a_package_made_after_another_links_its_twins_without_a_look_at_the_edit
     second = staged.Staged(tmp_path / "second", memory)
     for name in ("a.txt", "b.txt"):
         second.copy(str(edition / name), f"item/{name}", str(tmp_path / "first" / "data" / name))
-    assert second.fixity["item/a.txt"] == taken and str(edition / "a.txt") not in looked
+    assert second.fixity_at("item/a.txt") == taken and str(edition / "a.txt") not in looked
     assert (tmp_path / "second" / "item" / "a.txt").stat().st_ino == \
         (tmp_path / "first" / "data" / "a.txt").stat().st_ino
     assert (tmp_path / "second" / "item" / "b.txt").read_bytes() == b"not taken"

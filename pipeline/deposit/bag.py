@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 
 import bagit
@@ -70,19 +71,18 @@ def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
         if notes:
             output.discard(built)
             return notes, None
-        payload = sorted(staged.fixity.items(), key=lambda item: walk_order(item[0]))
-        info = bag_info(edition, when, sum(f.size for _rel, f in payload))
-        info["Payload-Oxum"] = f"{sum(f.size for _rel, f in payload)}.{len(payload)}"
+        size, count = staged.files.totals(PAYLOAD)
+        info = bag_info(edition, when, size)
+        info["Payload-Oxum"] = f"{size}.{count}"
         tags = {name: staged.write(name, data) for name, data in (
             ("bagit.txt", BAGIT_TXT), ("bag-info.txt", tag_file(info)))}
         for alg in ALGORITHMS:  # written a piece at a time: a line per payload file
-            tags[f"manifest-{alg}.txt"] = staged.write_pieces(f"manifest-{alg}.txt",
-                                                              manifest(payload, alg))
-        del payload
+            tags[f"manifest-{alg}.txt"] = staged.write_pieces(
+                f"manifest-{alg}.txt", manifest(staged.files.ordered(walk_key, PAYLOAD), alg))
         for alg in ALGORITHMS:
             staged.write(f"tagmanifest-{alg}.txt", tag_manifest(tags, alg))
         output.place(built, out, when.epoch, staged.memory.linked,
-                     staged.fixity.keys() if staged.update else None)
+                     staged.paths() if staged.update else None)
     except OSError as exc:
         output.discard(built)
         return [error("E506", f"cannot write the bag: {exc}", file=display_path(out))], None
@@ -97,35 +97,36 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
                   valid: Valid | None = None) -> list[Diagnostic]:
     """Every payload file into ``data/`` (:data:`PAYLOAD`): the edition's files, then the
     metadata made for them and checked (``valid``: see :func:`build_bag`)."""
-    fixity = dict(zip((f.rel for f in edition.files), staged.copy_all(
-        [(f.path, f"{PAYLOAD}/{f.rel}", twin_of(twins, f), f.role in GENERATED)
-         for f in edition.files])))
+    staged.copy_all((f.path, f"{PAYLOAD}/{f.rel}", twin_of(twins, f), f.role in GENERATED)
+                    for f in edition.files)
     notes: list[Diagnostic] = []
     own: set[str] = set()
     docs = []
     making: dict[int, tuple[tuple[str, ...], str]] = {}  # what each job sent makes, and its key
 
-    def jobs() -> Iterator[tuple[int, list[str]]]:
+    def jobs() -> Iterator[Job]:
         """The documents whose records the old bag does not hold (by their place in the
-        edition, which the workers hold: :mod:`.spread`), with where their records go."""
+        edition, which the workers hold: :mod:`.spread`), with where their records go and
+        their files' fixity."""
         for n, d in enumerate(edition.documents):
             own.update(f.rel for f in d.files)
             made = (f"data/metadata/dc/{d.stem}.xml", f"data/metadata/mets/{d.stem}.xml")
+            fixity = {f.rel: payload_fixity(staged, f.rel) for f in d.files}
             key = key_of(d.stem, edition.meta, when.day.isoformat(), mets_files(d, fixity))
             docs.append((d.id, d.title, f"mets/{d.stem}.xml"))
             if not all(staged.take(rel, key) for rel in made):
                 making[n] = made, key
-                yield n, [staged.making(rel) for rel in made]
+                yield n, [staged.making(rel) for rel in made], fixity
 
-    for (n, _paths), (found, problems, forms) in spread(
-            _write_records, jobs(), (edition, fixity, when, schemas, valid)):
+    for (n, *_sent), (found, problems, forms) in spread(
+            _write_records, jobs(), (edition, when, schemas, valid)):
         notes.extend(problems)
         made, key = making.pop(n)
         if schemas is not None and not problems and valid is not None:
             valid.learn(edition.documents[n].stem, forms)
         for rel, fixity_of_rel in zip(made, found):
             staged.made(rel, fixity_of_rel, key)
-    shared: list[MetsFile] = [mets_file("edition", "../" + f.rel, fixity[f.rel])
+    shared: list[MetsFile] = [mets_file("edition", "../" + f.rel, payload_fixity(staged, f.rel))
                               for f in edition.files if f.rel not in own]
     staged.write("data/metadata/edition.mets.xml", edition_mets(
         edition.meta.identifier or "edition", edition.meta.title or "TEI edition", docs,
@@ -134,23 +135,34 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
     return notes
 
 
+#: A document whose records are made: its place in the edition, where its records go and
+#: its files' fixity (by path in the edition).
+Job = tuple[int, list[str], dict[str, Fixity]]
+
+
+def payload_fixity(staged: Staged, rel: str) -> Fixity:
+    """The fixity of the edition file ``rel`` (its path in the edition) in the bag."""
+    found = staged.fixity_at(f"{PAYLOAD}/{rel}")
+    assert found is not None, f"{rel} is not in the bag"
+    return found
+
+
 def mets_files(d: EditionDocument, fixity: dict[str, Fixity]) -> list[MetsFile]:
     """The files of ``d`` as its METS in the bag lists them (``fixity``: by path in the
     edition)."""
     return [mets_file(f.role, "../../" + f.rel, fixity[f.rel]) for f in d.files]
 
 
-def _write_records(job: tuple[int, list[str]],
-                   context: tuple[Edition, dict[str, Fixity], PackageDate, Schemas | None,
-                                  Valid | None],
+def _write_records(job: Job, context: tuple[Edition, PackageDate, Schemas | None,
+                                            Valid | None],
                    ) -> tuple[list[Fixity], tuple[Diagnostic, ...], tuple[bytes, ...]]:
     """A document's Dublin Core and METS written to their paths (in a worker process:
-    :mod:`.spread`, which holds the edition and the files' fixity, so that a job is only
-    the document's place and where its records go); their fixity, what the schemas say
+    :mod:`.spread`, which holds the edition, so that a job is only the document's place,
+    where its records go and its files' fixity); their fixity, what the schemas say
     of them and the METS's shapes (:class:`.records.Valid`: with the shape of the METS of
     the document's DSpace item, which lists fewer files when the HTML edition holds copies
     of its TEI and text)."""
-    (n, paths), (edition, fixity, when, schemas, valid) = job, context
+    (n, paths, fixity), (edition, when, schemas, valid) = job, context
     d = edition.documents[n]
     rec = records(d, edition.meta, when, mets_files(d, fixity), schemas, valid,
                   None if valid is None else item_files(d, fixity))
@@ -167,26 +179,33 @@ def item_files(d: EditionDocument, fixity: dict[str, Fixity]) -> list[MetsFile]:
         d, lambda a, b: by_path[a] == by_path[b])]
 
 
-def walk_order(rel: str) -> tuple[tuple[int, str], ...]:
-    """The place of a path in a sorted walk of the bag (bagit-python's manifest order): a
-    folder's files by name, then its folders by name, each walked in turn."""
+def walk_key(rel: str) -> bytes:
+    """The place of a path in a sorted walk of the bag (bagit-python's manifest order: a
+    folder's files by name, then its folders by name, each walked in turn), as bytes that
+    sort as the walk does (compared as bytes are, as the table of the package's files sorts
+    them, :meth:`.table.FileTable.ordered`): each part of the path a flag (a folder's
+    after a file's), its UTF-8 (which sorts as its characters do) and a NUL (which no name
+    holds, and which sorts before any character: a name before the longer names it
+    begins)."""
     folder, _, name = rel.rpartition("/")
-    return _folder_order(folder) + ((0, name),)
+    return _folder_key(folder) + b"\x01" + name.encode() + b"\x00"
 
 
 @functools.lru_cache(maxsize=4096)
-def _folder_order(folder: str) -> tuple[tuple[int, str], ...]:
-    """:func:`walk_order`'s part for the folders of a path (made once per folder: a folder
+def _folder_key(folder: str) -> bytes:
+    """:func:`walk_key`'s part for the folders of a path (made once per folder: a folder
     holds thousands of files)."""
-    return tuple((1, part) for part in folder.split("/")) if folder else ()
+    return b"".join(b"\x02" + part.encode() + b"\x00" for part in folder.split("/")) \
+        if folder else b""
 
 
-def manifest(payload: list[tuple[str, Fixity]], alg: str) -> Iterator[bytes]:
+def manifest(payload: Iterable[tuple[str, Fixity]], alg: str) -> Iterator[bytes]:
     """A payload manifest (RFC 8493, 2.1.3); CR and LF in names percent-encoded: its bytes
-    in pieces of :data:`LINES` lines (a manifest of 10,000 documents is ~20 MB)."""
-    for start in range(0, len(payload), LINES):
-        yield "".join(f"{getattr(f, alg)}  {_encode(rel)}\n"
-                      for rel, f in payload[start:start + LINES]).encode()
+    in pieces of :data:`LINES` lines (a manifest of 10,000 documents is ~20 MB), from
+    ``payload`` taken as they are written."""
+    files = iter(payload)
+    while lines := [f"{getattr(f, alg)}  {_encode(rel)}\n" for rel, f in islice(files, LINES)]:
+        yield "".join(lines).encode()
 
 
 #: Lines of a manifest made at a time.

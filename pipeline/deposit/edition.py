@@ -27,7 +27,7 @@ from ..files import display_path
 from ..model import Document
 from ..tei.read import TEIError, parse
 from . import facts_store
-from .facts import Packed, document, pack, read_facts
+from .facts import Packed, Spilled, document, pack, read_facts, spill
 from .fixity import FileMemory, read_hashed
 from .spread import spread
 
@@ -87,14 +87,15 @@ class PackageFile:
 class EditionDocument:
     """One document: what a package says of it, from its TEI (:mod:`.facts`), and its files.
 
-    Only the facts are held, packed (:class:`.facts.Packed`): they are the very object the
-    file memory (:mod:`.fixity`) keeps for the next run, so holding a parsed header beside
-    them would hold each document's metadata twice.  The header is made from them where a
+    Its facts are held as where they lie (:class:`.facts.Spilled`: written packed to a
+    temporary file): a deposit holds every document from the time the edition is gathered
+    until its last package is made, and a parsed header, or even the packed facts (~1.5 KB),
+    held for each grew the process with the edition.  The header is made from them where a
     document's records are made, once per package; what is asked of every document
     beside (its id, title, date, language, publisher, source) is held as it is."""
 
     stem: str
-    packed: Packed
+    packed: Spilled
     id: str
     heading: str | None  # the title its header gives
     date_when: str | None
@@ -108,7 +109,7 @@ class EditionDocument:
         """The document ``stem`` whose facts are ``facts``, without files yet."""
         packed = pack(facts)
         data = facts if isinstance(facts, dict) else packed.unpack()
-        return cls(stem, packed, data["id"], data["header"]["title"],
+        return cls(stem, spill(packed), data["id"], data["header"]["title"],
                    data["header"]["date_when"], data["lang"], data["publisher"],
                    data["source"])
 

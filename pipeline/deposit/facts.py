@@ -9,8 +9,13 @@ page is) and the facts are remembered by the file's content (:mod:`.fixity`).
 
 from __future__ import annotations
 
+import atexit
 import marshal
+import os
+import tempfile
+import threading
 from dataclasses import dataclass, fields
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -61,6 +66,42 @@ class Packed:
     def as_json(self) -> dict:
         """What a build record keeps (:meth:`pipeline.incremental.BuildRecord.save`)."""
         return self.unpack()
+
+
+@dataclass(frozen=True, slots=True)
+class Spilled:
+    """:class:`Packed` facts kept on disk: where they lie in this process's spill file
+    (:func:`spill`), two numbers where the bytes took ~1.5 KB a document.  Read back where
+    they are used (:meth:`unpack`), by this process or a worker forked from it, which
+    inherits the file."""
+
+    offset: int
+    size: int
+
+    def unpack(self) -> dict:
+        return marshal.loads(os.pread(_spill_file().fileno(), self.size, self.offset))
+
+
+def spill(facts: Packed) -> Spilled:
+    """The facts written to the end of this process's spill file (an unnamed temporary file,
+    gone with the process: what a run gathered of its edition is of no use after it)."""
+    with _LOCK:
+        handle = _spill_file()
+        offset = handle.seek(0, os.SEEK_END)
+        handle.write(facts.data)
+        handle.flush()
+    return Spilled(offset, len(facts.data))
+
+
+_SPILL: list[BinaryIO] = []  # the spill file, once made
+_LOCK = threading.Lock()
+
+
+def _spill_file() -> BinaryIO:
+    if not _SPILL:
+        _SPILL.append(tempfile.TemporaryFile())
+        atexit.register(_SPILL[0].close)
+    return _SPILL[0]
 
 
 def pack(facts: dict | Packed) -> Packed:

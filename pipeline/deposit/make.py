@@ -429,10 +429,13 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                     serialize(out, path, archive, when.epoch, top, digests, index, level)
                 except OSError as exc:  # what the CLI reports (E509), with its file
                     raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
-            if shared is None:
-                write(None)
-            else:
-                shared.serialize(write, str(path))
+            try:
+                if shared is None:
+                    write(None)
+                else:
+                    shared.serialize(write, str(path))
+            finally:
+                digests.close()  # here: a child writing the archive has its own
     finally:  # what was learnt of the edition's files is kept, the archive written or not
         memory.save()
     if later:

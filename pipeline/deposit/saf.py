@@ -20,7 +20,7 @@ from ..diagnostics import Diagnostic, error
 from ..files import display_path
 from . import output
 from .dublin_core import dspace_dc
-from .edition import (GENERATED, Edition, EditionDocument, EditionMeta, PackageDate,
+from .edition import (GENERATED, Edition, EditionDocument, PackageDate,
                       PackageFile)
 from .fixity import FileMemory, Fixity
 from .mets import MetsFile
@@ -54,17 +54,14 @@ def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas |
         staged = Staged(built, memory or FileMemory(None), out, previous,
                         update=bool(previous) and out.is_dir())
         same = known_same(staged.memory)
-        items = [(d, item_names(d, same)) for d in edition.documents]
-        staged.copy_all([(f.path, f"{d.stem}/{name}", twin_of(twins, f), f.role in GENERATED)
-                         for d, named in items for _role, name, f in named])
-        notes = write_items([(d, [(role, name, staged.fixity[f"{d.stem}/{name}"])
-                                  for role, name, _f in named]) for d, named in items],
-                            edition, when, schemas, staged, valid)
+        staged.copy_all((f.path, f"{d.stem}/{name}", twin_of(twins, f), f.role in GENERATED)
+                        for d in edition.documents for _role, name, f in item_names(d, same))
+        notes = write_items(edition, when, schemas, staged, same, valid)
         if notes:
             output.discard(built)
             return notes, None
         output.place(built, out, when.epoch, staged.memory.linked,
-                     staged.fixity.keys() if staged.update else None)
+                     staged.paths() if staged.update else None)
     except OSError as exc:
         output.discard(built)
         return [error("E506", f"cannot write the SAF batch: {exc}",
@@ -132,49 +129,61 @@ def _same_bytes(a: str, b: str) -> bool:
     return sa.st_size == sb.st_size and filecmp.cmp(a, b, shallow=False)
 
 
-def write_items(items: list[tuple[EditionDocument, list[tuple[str, str, Fixity]]]],
-                edition: Edition, when: PackageDate, schemas: Schemas | None,
-                staged: Staged, valid: Valid | None = None) -> list[Diagnostic]:
-    """The metadata of each document's item folder (its files, ``named`` (role, name,
-    fixity), are in): its METS, ``dublin_core.xml`` and ``contents``, taken over from the
-    last batch or made (on every core: :mod:`.spread`); what the schemas say of them (of
-    what a package made before in this run found valid, nothing: ``valid``, which learns
-    what is found here, :class:`.records.Valid`)."""
+#: A document whose item metadata is made: its place in the edition, where the metadata
+#: goes, and its files (role, name, fixity) in ``contents`` order.
+Job = tuple[int, list[str], list[tuple[str, str, Fixity]]]
+
+
+def write_items(edition: Edition, when: PackageDate, schemas: Schemas | None,
+                staged: Staged, same: Callable[[str, str], bool] | None = None,
+                valid: Valid | None = None) -> list[Diagnostic]:
+    """The metadata of each document's item folder (its files, named by
+    :func:`item_names` with ``same``, are in): its METS, ``dublin_core.xml`` and
+    ``contents``, taken over from the last batch or made (on every core: :mod:`.spread`);
+    what the schemas say of them (of what a package made before in this run found valid,
+    nothing: ``valid``, which learns what is found here, :class:`.records.Valid`)."""
     making: dict[int, tuple[tuple[str, ...], str]] = {}  # what each job sent makes, and its key
 
-    def jobs() -> Iterator[tuple[int, list[str]]]:
+    def jobs() -> Iterator[Job]:
         """The documents whose item metadata the old batch does not hold (by their place in
-        ``items``, which the workers hold: :mod:`.spread`), with where it goes."""
-        for n, (d, named) in enumerate(items):
+        the edition, which the workers hold: :mod:`.spread`), with where it goes and their
+        files."""
+        for n, d in enumerate(edition.documents):
+            named = [(role, name, _fixity(staged, f"{d.stem}/{name}"))
+                     for role, name, _f in item_names(d, same)]
             mets_name = f"{d.stem}.mets.xml"
             made = (f"{d.stem}/{mets_name}", f"{d.stem}/dublin_core.xml", f"{d.stem}/contents")
             key = key_of(d.stem, edition.meta, when.day.isoformat(), _files(named))
             if not all(staged.take(rel, key) for rel in made):
                 making[n] = made, key
-                yield n, [staged.making(rel) for rel in made]
+                yield n, [staged.making(rel) for rel in made], named
 
     notes: list[Diagnostic] = []
-    for (n, _paths), (found, problems, forms) in spread(
-            _write_item, jobs(), (items, edition.meta, when, schemas, valid)):
+    for (n, *_sent), (found, problems, forms) in spread(
+            _write_item, jobs(), (edition, when, schemas, valid)):
         notes.extend(problems)
         made, key = making.pop(n)
         if schemas is not None and not problems and valid is not None:
-            valid.learn(items[n][0].stem, forms)
+            valid.learn(edition.documents[n].stem, forms)
         for rel, fixity in zip(made, found):
             staged.made(rel, fixity, key)
     return notes
 
 
-def _write_item(job: tuple[int, list[str]],
-                context: tuple[list[tuple[EditionDocument, list[tuple[str, str, Fixity]]]],
-                               EditionMeta, PackageDate, Schemas | None, Valid | None],
+def _fixity(staged: Staged, rel: str) -> Fixity:
+    found = staged.fixity_at(rel)
+    assert found is not None, f"{rel} is not in the batch"
+    return found
+
+
+def _write_item(job: Job, context: tuple[Edition, PackageDate, Schemas | None, Valid | None],
                 ) -> tuple[list[Fixity], tuple[Diagnostic, ...], tuple[bytes, ...]]:
     """A document's METS, ``dublin_core.xml`` and ``contents`` written to their paths (in a
-    worker process: :mod:`.spread`, which holds the items, so that a job is only the item's
-    place and where its metadata goes); their fixity, what the schemas say of them and the
-    METS's shape (:class:`.records.Valid`)."""
-    (n, paths), (items, meta, when, schemas, valid) = job, context
-    d, named = items[n]
+    worker process: :mod:`.spread`, which holds the edition, so that a job is only the
+    item's place, where its metadata goes and its files); their fixity, what the schemas
+    say of them and the METS's shape (:class:`.records.Valid`)."""
+    (n, paths, named), (edition, when, schemas, valid) = job, context
+    d, meta = edition.documents[n], edition.meta
     rec = records(d, meta, when, _files(named), schemas, valid)
     return [write_file(path, data) for path, data in zip(paths, (
         rec.mets, dspace_dc(rec.terms), contents(named, f"{d.stem}.mets.xml")))], \

@@ -31,7 +31,8 @@ When the last package is as its record says, only what changed is built aside: t
 of the old package that are still right stay where they are (``update``), and the new and
 changed files are moved in once all of them are made (:func:`.output.update`).
 
-Each file's fixity is kept for the manifests, the METS and the archive.
+Each file's fixity is kept for the manifests, the METS and the archive, on disk
+(:class:`.table.FileTable`: a package has 80,000 files).
 """
 
 from __future__ import annotations
@@ -41,11 +42,13 @@ import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Iterable
+from itertools import islice
+from typing import AbstractSet, Iterable
 
 from .edition import PackageFile
 from .fixity import FileMemory, Fixity, fixity, fixity_of
 from .rawfile import write_new
+from .table import COPIED, KEYED, MADE, FileTable, SortedDigests
 
 
 def key_of(*parts: object) -> str:
@@ -106,6 +109,10 @@ def write_file(path: str, data: bytes) -> Fixity:
     return fixity_of(data)
 
 
+#: Files copied at a time by :meth:`Staged.copy_all`.
+BATCH = 4096
+
+
 def twin_of(twins: str | None, f: PackageFile) -> str | None:
     """Where the folder ``twins`` (see :meth:`Staged.copy`) holds the edition file ``f``."""
     return None if twins is None else os.path.join(twins, f.rel)
@@ -116,8 +123,9 @@ class Staged:
     ``previous`` that package's record (:meth:`record`), empty when there is none.
 
     With ``update``, ``folder`` holds only what changes: a file of ``old`` that is still
-    right is *kept* (:attr:`kept`: left where it is, not linked), and :func:`.output.update`
-    then moves the staged files into ``old`` and removes what the package no longer holds.
+    right is *kept* (:meth:`.table.FileTable.keep`: left where it is, not linked), and
+    :func:`.output.update` then moves the staged files into ``old`` and removes what the
+    package no longer holds.
     A link per unchanged file and the removal of the old folder cost a package of 120,000
     files more than everything else a one-page change asks for."""
 
@@ -128,11 +136,9 @@ class Staged:
         self.old = old
         self.previous = previous or {}
         self.update = update and old is not None
-        self.fixity: dict[str, Fixity] = {}
-        self.keys: dict[str, str] = {}  # of made files
-        self.copied: set[str] = set()
-        self.held: dict[str, str] = {}  # SHA-256 -> a copied file holding it
-        self.kept: set[str] = set()  # files of ``old`` left in place (``update``)
+        #: each file's fixity and how it came in; the files of ``old`` left in place
+        #: (``update``); the first file that held each content
+        self.files = FileTable()
         self._folders: set[str] = set()
 
     def copy(self, src: Path | str, rel: str, twin: str | None = None,
@@ -157,9 +163,7 @@ class Staged:
         if found is None and generated:
             found = self._link_generated(src, rel)
         if found is not None:
-            self.fixity[rel] = found
-            self.copied.add(rel)
-            self.held.setdefault(found.sha256, rel)
+            self.files.put(rel, found, COPIED)
             return found
         entry = self.memory.recall(src, ctime=not generated)
         if entry is None:
@@ -176,22 +180,22 @@ class Staged:
             if not (any(way() for way in ways) or
                     self._link_from(self._holding(found.sha256), rel)):
                 shutil.copyfile(src, self._path(rel))
-        self.fixity[rel] = found
-        self.copied.add(rel)
-        self.held.setdefault(found.sha256, rel)
+        self.files.put(rel, found, COPIED)
         return found
 
-    def copy_all(self, files: list[tuple[Path | str, str, str | None, bool]],
-                 ) -> list[Fixity]:
+    def copy_all(self, files: Iterable[tuple[Path | str, str, str | None, bool]]) -> None:
         """:meth:`copy` each (file, path in the package, twin or None, generated), on every
-        core (hashing, reading and writing let go of the interpreter), in one share of the
-        files per thread."""
+        core (hashing, reading and writing let go of the interpreter), in one share of each
+        :data:`BATCH` files per thread (taken from ``files`` a batch at a time: the list of
+        a package's files is not made); their fixity is in :attr:`files`."""
         workers = os.cpu_count() or 1
+        jobs = iter(files)
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            shares = list(pool.map(lambda share: [self.copy(*job) for job in share],
-                                   [files[k::workers] for k in range(workers)]))
+            while batch := list(islice(jobs, BATCH)):
+                for _done in pool.map(lambda share: [self.copy(*job) for job in share],
+                                      [batch[k::workers] for k in range(workers)]):
+                    pass
         self.memory.forget_told()
-        return [shares[i % workers][i // workers] for i in range(len(files))]
 
     def take(self, rel: str, key: str) -> bool:
         """Take the made file ``rel`` over from the old package if it was made from what
@@ -199,8 +203,7 @@ class Staged:
         kept = self.previous.get(rel)
         if kept is None or len(kept) != 7 or not self._link(rel, key, kept):
             return False
-        self.fixity[rel] = Fixity(kept[3], kept[1], kept[2])
-        self.keys[rel] = key
+        self.files.put(rel, Fixity(kept[3], kept[1], kept[2]), KEYED, key)
         return True
 
     def write(self, rel: str, data: bytes, key: str | None = None) -> Fixity:
@@ -229,23 +232,26 @@ class Staged:
         :func:`write_file`; then say so with :meth:`made`): its folder made, and nothing
         there (a file taken over, then made after all: never write into a link)."""
         path = self._path(rel)
-        if self.fixity.pop(rel, None) is not None:
-            self.keys.pop(rel, None)
-            if rel in self.kept:
-                self.kept.discard(rel)
-            else:
-                os.unlink(path)
+        if self.files.drop(rel) and not self.files.unkeep(rel):
+            os.unlink(path)
         return path
 
     def made(self, rel: str, found: Fixity, key: str | None = None) -> None:
         """The made file ``rel`` is written (see :meth:`write`)."""
-        self.fixity[rel] = found
-        if key is not None:
-            self.keys[rel] = key
+        self.files.put(rel, found, MADE if key is None else KEYED, key)
 
-    def digests(self) -> dict[str, str]:
-        """Each file's path in the folder -> its SHA-256, what the archive reuses by."""
-        return {rel: f.sha256 for rel, f in self.fixity.items()}
+    def fixity_at(self, rel: str) -> Fixity | None:
+        """The fixity of the file ``rel`` (None: the package has none)."""
+        return self.files.get(rel)
+
+    def paths(self) -> AbstractSet[str]:
+        """The paths of all the package's files (looked up on disk, one at a time)."""
+        return self.files
+
+    def digests(self) -> SortedDigests:
+        """Each file's path in the folder -> its SHA-256, what the archive reuses by,
+        asked for in the order of the paths (:class:`.table.SortedDigests`)."""
+        return self.files.sorted_digests()
 
     def record(self, out: Path, now: dict[str, list[int] | None] | None = None,
                ) -> dict[str, list]:
@@ -254,13 +260,7 @@ class Staged:
         key and checksums; then the file's size, times and inode (without ``now``, not:
         see :func:`restat`)."""
         made = {}
-        for rel, found in self.fixity.items():
-            if rel in self.keys:
-                head = [self.keys[rel], found.sha256, found.sha512]
-            elif rel in self.copied:
-                head = [found.sha256]
-            else:
-                continue  # made each time
+        for rel, head in self.files.heads():  # a file made each time is not there
             if now is not None:
                 path = os.path.join(out, rel)
                 head += now.get(path) or stat_of(path)
@@ -277,7 +277,7 @@ class Staged:
             if kept[-4:] != stat_of(old):
                 return False
             if self.update:
-                self.kept.add(rel)
+                self.files.keep(rel)
             else:
                 os.link(old, self._path(rel))
         except OSError:
@@ -310,7 +310,7 @@ class Staged:
         if entry is None or fixity(entry).sha256 != kept[0]:
             return None
         self.memory.linked.add(st.st_ino)
-        self.kept.add(rel)
+        self.files.keep(rel)
         return fixity(entry)
 
     def _link_generated(self, src: Path | str, rel: str) -> Fixity | None:
@@ -335,10 +335,11 @@ class Staged:
         return self.memory.told(src, st) or self.memory.hash(src, path, st)
 
     def _holding(self, sha256: str) -> str | None:
-        same = self.held.get(sha256)
-        if same is None:
+        held = self.files.holding(sha256)
+        if held is None:
             return None
-        return os.path.join(self.old if same in self.kept and self.old else self.folder, same)
+        same, kept = held
+        return os.path.join(self.old if kept and self.old else self.folder, same)
 
     def _link_from(self, source: str | None, rel: str) -> bool:
         """Hard-link ``rel`` from ``source``, a file teipipe placed in a package in this
