@@ -431,7 +431,7 @@ def deposit(root: Path, out: Path | None, fmts: tuple[str, ...], archive: str | 
     from .deposit.heap import release_large_buffers
     from .deposit.make import DEFAULT_OUTPUT, Shared, make_package
     from .deposit.deflate import LEVEL, Unavailable, deflate
-    from .incremental import record_path
+    from .record_store import store_path
     release_large_buffers()  # peak memory that does not grow with the edition
     level = LEVEL if level is None else level
     try:
@@ -450,7 +450,7 @@ def deposit(root: Path, out: Path | None, fmts: tuple[str, ...], archive: str | 
         try:
             made, notes = make_package(root, target, fmt, archive, force,
                                        os.environ.get("SOURCE_DATE_EPOCH"),
-                                       record_path(f"deposit-{fmt}", target), shared, level)
+                                       store_path(f"deposit-{fmt}", target), shared, level)
         except OSError as exc:  # an archive not written (a package folder's own are notes)
             from .diagnostics import error
             from .files import display_path

@@ -151,6 +151,30 @@ class RecordStore:
             self._lost = True
             self._end(commit=False)
 
+    def below(self, prefix: str, chunk: int = 1024) -> Iterator[list[tuple[str, dict]]]:
+        """The (key, entry) of every entry whose key begins with ``prefix`` (not empty), in
+        the order of the keys, ``chunk`` at a time: the rows of one table a record keeps a
+        row per item of (a package's files, :mod:`.deposit.make`).  Each chunk is read
+        whole, so the record may be changed between two (what is put then below
+        ``prefix``, after the chunk's last key, is given too)."""
+        if self._other and not self._emptied:
+            return
+        end, after = _after(prefix), None
+        while True:
+            if not self._db.in_transaction:
+                self._db.execute("BEGIN")
+            rows = self._db.execute(
+                "SELECT key, entry, seen FROM entries WHERE key >= ? AND key < ? "
+                "AND key > ? ORDER BY key LIMIT ?", (prefix, end, after or "", chunk)).fetchall()
+            if not rows:
+                return
+            after = rows[-1][0]
+            yield [(key, _decoded(marshal.loads(data), seen)) for key, data, seen in rows]
+
+    def drop_below(self, prefix: str) -> None:
+        """Drop every entry whose key begins with ``prefix`` (not empty): see :meth:`below`."""
+        self._write("DELETE FROM entries WHERE key >= ? AND key < ?", (prefix, _after(prefix)))
+
 
 def _create(db: sqlite3.Connection, settings: str) -> None:
     db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
@@ -181,3 +205,7 @@ def _decoded(value, seen: int | None):
         return FileState(*value[:5], seen if value[5] is None else value[5])
     return value
 
+
+def _after(prefix: str) -> str:
+    """The first string after every string that begins with ``prefix`` (not empty)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)

@@ -27,7 +27,7 @@ from pipeline.deposit.edition import collect, edition_files
 from pipeline.deposit.fixity import FileMemory
 from pipeline.deposit.make import inputs, make_package
 from pipeline.deposit.zipped import LEVEL, ZipIndex, write_zip
-from pipeline.incremental import record_path
+from pipeline.record_store import store_path
 from pipeline.tei.read import parse, read_tei
 
 from deposit_edition import tree_bytes
@@ -49,7 +49,7 @@ def edition(deposit_edition: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
 def deposit(root: Path, out: Path, fmt: str, remember: bool = True) -> bytes:
     """Make the package with a build record (as the CLI does) or from nothing; the zip."""
     made, notes = make_package(root, out, fmt, "zip", False, EPOCH,
-                               record_path(f"deposit-{fmt}", out) if remember else None)
+                               store_path(f"deposit-{fmt}", out) if remember else None)
     assert made.folder == out, [d.format() for d in notes]
     return (out.parent / f"{out.name}.zip").read_bytes()
 
@@ -94,6 +94,24 @@ def test_a_file_changed_in_the_last_package_is_not_taken_over(edition: Path) -> 
     fresh = edition / "build" / "fresh" / "deposit"
     deposit(edition, fresh, "bagit", remember=False)
     assert tree_bytes(out) == tree_bytes(fresh)
+
+
+def test_a_damaged_record_is_made_anew(edition: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The package's record and the zips' index are databases (:mod:`pipeline.record_store`):
+    damaged, they are made anew and the package made again, without a traceback; and the
+    next run, with nothing changed, makes nothing."""
+    monkeypatch.setattr(incremental, "RACY_NS", 0)
+    out = edition / "build" / "pkg" / "deposit"
+    packed = deposit(edition, out, "bagit")
+    for path in (store_path("deposit-bagit", out), store_path("deposit-zip", edition)):
+        assert path.is_file()
+        path.write_bytes(b"not an SQLite file" * 100)
+    assert deposit(edition, out, "bagit") == packed
+    zipped = out.parent / "deposit.zip"
+    st = zipped.stat()
+    assert deposit(edition, out, "bagit") == packed
+    assert zipped.stat().st_ino == st.st_ino and zipped.stat().st_mtime_ns == st.st_mtime_ns
 
 
 def test_a_damaged_zip_is_not_reused(edition: Path) -> None:
@@ -319,7 +337,7 @@ def test_a_change_that_fails_before_it_is_put_in_place_leaves_the_old_package(
         raise OSError(28, "No space left on device")
     monkeypatch.setattr(bag, "readme", full)  # the changed files are staged by then
     made, notes = make_package(edition, out, "bagit", "zip", False, EPOCH,
-                               record_path("deposit-bagit", out))
+                               store_path("deposit-bagit", out))
     assert made.folder is None and [d.code for d in notes] == ["E506"]
     assert tree_bytes(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["deposit", "deposit.zip"]

@@ -124,3 +124,45 @@ def test_an_entry_read_again_is_the_one_last_put_or_saved(tmp_path: Path) -> Non
     assert record.get("a")["state"].seen_ns is not None
     record.drop("a")
     assert record.get("a") is None
+
+
+_KEYS = st.text("ab/\U0001f600\x7f", max_size=5)
+
+
+@settings(max_examples=80, deadline=None)
+@given(keys=st.sets(_KEYS, max_size=30), prefix=st.text("ab/\U0001f600\x7f", min_size=1,
+                                                        max_size=2),
+       chunk=st.integers(1, 4), dropped=st.booleans())
+def test_the_entries_below_a_prefix_are_those_whose_key_begins_with_it(
+        tmp_path_factory, keys: set[str], prefix: str, chunk: int, dropped: bool) -> None:
+    """A table kept a row per item (a package's files, a zip's members) is read a chunk at
+    a time, and dropped, as a dict of the keys that begin with the prefix would be."""
+    path = tmp_path_factory.mktemp("below") / "r.sqlite"
+    record = RecordStore(path, "s")
+    for key in keys:
+        record.put(key, {"k": key})
+    if dropped:
+        record.drop_below(prefix)
+    record.save()
+    again = RecordStore(path, "s")
+    chunks = list(again.below(prefix, chunk))
+    below = sorted(k for k in keys if k.startswith(prefix))
+    assert [key for c in chunks for key, _entry in c] == ([] if dropped else below)
+    assert all(entry == {"k": key} for c in chunks for key, entry in c)
+    assert all(0 < len(c) <= chunk for c in chunks)
+    assert sorted(k for k in keys if again.get(k) is not None) == sorted(
+        k for k in keys if not (dropped and k.startswith(prefix)))
+
+
+def test_what_is_put_below_a_prefix_while_it_is_read_is_read_too(tmp_path: Path) -> None:
+    record = RecordStore(tmp_path / "r.sqlite", "s")
+    for n in range(5):
+        record.put(f"h/{n}", {"n": n})
+    seen = []
+    for chunk in record.below("h/", 2):
+        for key, entry in chunk:
+            seen.append(key)
+            record.put(f"f/{key}", entry)  # another table: not read here
+            if entry["n"] == 4:
+                record.put("h/5", {"n": 5})
+    assert seen == [f"h/{n}" for n in range(6)]

@@ -53,7 +53,9 @@ class FileMemory:
     """
 
     def __init__(self, record: Path | None):
-        self.record = BuildRecord(record, settings_digest("deposit-files", {}))
+        self._path = record
+        self._record: BuildRecord | None = None
+        self._opening = threading.Lock()
         self.started = time.time_ns()
         self.seen: set[str] = set()
         #: The files whose entry was found right (:meth:`recall`) or learnt in this run.
@@ -73,6 +75,17 @@ class FileMemory:
         self._sha512: dict[str, str] = {}
         self._folders: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    @property
+    def record(self) -> BuildRecord:
+        """The build record, read when first asked for: a run whose packages are all as
+        their records say (nothing changed) makes none and reads none of it (an entry
+        per file of the edition, ~4 KB per document)."""
+        if self._record is None:
+            with self._opening:
+                if self._record is None:
+                    self._record = BuildRecord(self._path, _settings())
+        return self._record
 
     def recall(self, path: Path | str, st: os.stat_result | None = None,
                ctime: bool = True) -> dict | None:
@@ -213,7 +226,10 @@ class FileMemory:
         return entry
 
     def save(self) -> None:
-        """Write the record, forgetting files that are gone (deleted or renamed)."""
+        """Write the record, forgetting files that are gone (deleted or renamed); nothing
+        when it was never read."""
+        if self._record is None:
+            return
         for key in [k for k in self.record.entries
                     if k not in self.seen and not os.path.exists(k)]:
             self.record.drop(key)
@@ -233,9 +249,14 @@ class FileMemory:
         done after it (:meth:`.make.Shared.finish`) need none of it.  The memory knows
         nothing afterwards."""
         self.save()
-        self.record = BuildRecord(None, self.record.settings)
+        self._record = BuildRecord(None, _settings())
         self.seen, self.sure, self.known, self.linked = set(), set(), {}, set()
         self.forget_told()
+
+
+def _settings() -> str:
+    """The settings of the file memory's record (none: a file's checksums are its own)."""
+    return settings_digest("deposit-files", {})
 
 
 def read_hashed(path: Path | str, started: int) -> tuple[bytes, FileState, str]:

@@ -13,7 +13,8 @@ from typing import Callable, Iterable
 from ..assets import AssetError
 from ..diagnostics import Diagnostic, Severity, error, warning
 from ..files import display_path
-from ..incremental import BuildRecord, record_path, settings_digest
+from ..incremental import record_path, settings_digest
+from ..record_store import RecordStore, store_path
 from . import schemas as schema_files
 from .archive import archive_path, serialize
 from .background import Child, can_fork, start
@@ -83,7 +84,7 @@ class Shared:
     @classmethod
     def of(cls, root: Path, uses: int = 1, level: int = LEVEL) -> Shared:
         return cls(FileMemory(record_path("deposit-files", root)),
-                   ZipIndex(record_path("deposit-zip", root), level), uses,
+                   ZipIndex(store_path("deposit-zip", root), level), uses,
                    valid=Valid() if uses > 1 else None)
 
     def collect(self, root: Path) -> tuple[Edition, list[Diagnostic]]:
@@ -172,7 +173,7 @@ def make_package(root: Path, out: Path, fmt: str, archive: str | None, force: bo
 
     Nothing is written when the edition has errors: a half package is worse than none,
     and the previous package stays as it was.  With a build ``record``
-    (:mod:`pipeline.incremental`), a package whose every input and output file has the size
+    (:mod:`pipeline.record_store`), a package whose every input and output file has the size
     and times it had when the package was made is not made again (its notes are repeated);
     one that must be made takes over what is still right: the files of the last package
     (:mod:`.staged`), the checksums and facts of unchanged files of the edition
@@ -198,7 +199,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
     record of the last package, whose archive may still be being written, is saved once it
     is (:meth:`Shared.finish`)."""
     stats, git = shared.inputs(root) if shared is not None else inputs(root)
-    memory = BuildRecord(record, settings_digest("deposit", {
+    memory = RecordStore(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
         "git": git, "out": str(out.resolve()), "level": level if archive else None}))
     made = memory.get("package")
@@ -211,8 +212,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
                                                 column, hint)
                                      for code, severity, message, file, line, column, hint
                                      in made["notes"]]
-    previous = [(memory.get("files") or {}).get("files")]  # of the package now at ``out``
-    memory.drop("files")  # held by _make alone (and put back, new, when the package is made)
+    previous = [_files(memory, FILES) or None]  # of the package now at ``out``
     # what is known of the edition's files and of the zips made, shared by both formats
     own = record is not None and shared is None
     if own:
@@ -224,7 +224,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
             return result, notes
         files, now = made_now
         archived = str(result.archive) if result.archive else None
-        memory.put("files" if now is not None else "heads", {"files": files})
+        _put_files(memory, FILES if now is not None else HEADS, files)
         # the package's part of the outputs' digest, taken now: the snapshot is let go of
         folder = _folder_hash(now) if now is not None else None
         del made_now, now
@@ -243,7 +243,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
             shared.pending.append((archived, save))
         if shared is not None and shared.uses > 0:  # packages to make after this one
             settings = memory.settings
-            shared.pending.append((archived, lambda: _restat(BuildRecord(record, settings),
+            shared.pending.append((archived, lambda: _restat(RecordStore(record, settings),
                                                              out, archived)))
         return result, notes
     finally:
@@ -251,19 +251,45 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
             shared.finish()
 
 
-def _restat(memory: BuildRecord, out: Path, archive: str | None) -> None:
-    """The package record ``memory`` (read again from its file: holding it in memory while
-    the next package is made would cost as much again) completed with its files' times as
-    they are now: it was saved without them (:func:`_make`), as a record no run takes any
-    file over by (``heads``, not ``files``; no digest of the outputs)."""
-    heads, made = memory.get("heads"), memory.get("package")
-    if heads is None or made is None:
+def _restat(memory: RecordStore, out: Path, archive: str | None) -> None:
+    """The package record ``memory`` (opened again: holding it while the next package is
+    made would cost as much again) completed with its files' times as they are now: it was
+    saved without them (:func:`_make`), as a record no run takes any file over by (its
+    files' rows below :data:`HEADS`, not :data:`FILES`; no digest of the outputs).  The
+    rows are read and written a chunk at a time."""
+    made = memory.get("package")
+    if made is None or made["outputs"] is not None:
         return
     now = snapshot(out)
-    memory.drop("heads")
-    memory.put("files", {"files": restat(out, heads["files"], now)})
+    for chunk in memory.below(HEADS):
+        for rel, head in restat(out, {key[len(HEADS):]: entry["head"] for key, entry in chunk},
+                                now).items():
+            memory.put(FILES + rel, {"head": head})
+    memory.drop_below(HEADS)
     memory.put("package", {**made, "outputs": _outputs_digest(_folder_hash(now), archive)})
     memory.save()
+
+
+#: A package record keeps a row per file of the package (:meth:`.staged.Staged.record`),
+#: keyed by the file's path in the package after one of these: with the file's times (what
+#: the next build takes files over by), or without them yet (see :func:`_restat`).
+FILES, HEADS = "files/", "heads/"
+
+
+def _files(memory: RecordStore, below: str) -> dict[str, list]:
+    """The package's files as recorded in the rows ``below`` one of :data:`FILES`,
+    :data:`HEADS`."""
+    return {key[len(below):]: entry["head"] for chunk in memory.below(below)
+            for key, entry in chunk}
+
+
+def _put_files(memory: RecordStore, below: str, files: dict[str, list]) -> None:
+    """Record the package's ``files`` as rows ``below`` :data:`FILES` or :data:`HEADS`,
+    instead of those of the package made before."""
+    memory.drop_below(FILES)
+    memory.drop_below(HEADS)
+    for rel, head in files.items():
+        memory.put(below + rel, {"head": head})
 
 
 def inputs(root: Path, found: dict[str, list[PackageFile]] | None = None,

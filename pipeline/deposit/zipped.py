@@ -35,12 +35,14 @@ import struct
 import tempfile
 import threading
 import time
+import uuid
 import zipfile
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Protocol
 
-from ..incremental import BuildRecord, settings_digest
+from ..incremental import settings_digest
+from ..record_store import RecordStore
 from .deflate import LEVEL, PIECE, deflate, name, pieces
 from .rawfile import RawFile
 from .zipstream import ZipStream
@@ -55,50 +57,111 @@ Entry = tuple[int, int, int, int]
 class ZipIndex:
     """The compressed members of the zips made before, by content (see the module doc).
 
-    Its record is read when first asked for, not when the index is made: the deposit
-    writes its zips in child processes (:mod:`.background`), which alone need it, and the
-    main process, which makes an index again after each zip (:meth:`.make.Shared.wait`),
-    holds none (where a content lies, an entry per member of every zip recorded, which
-    every process forked after it would inherit)."""
+    Its record (:class:`~pipeline.record_store.RecordStore`) holds a row per member of each
+    zip, looked up by content as a zip is written, and one row that lists the zips: no
+    process holds a table of every member (the bag's zip of a 10,000-document edition has
+    60,000).  It is opened when first asked for, not when the index is made: the deposit
+    writes its zips in child processes (:mod:`.background`), which alone need it."""
 
     def __init__(self, record: Path | None, level: int = LEVEL):
         self.level = level  # members deflated at another level, or by another deflate
         self.path = record
-        self._record: BuildRecord | None = None
+        self._record: RecordStore | None = None
+        self._writing: Members | None = None
 
     @property
-    def record(self) -> BuildRecord:
+    def record(self) -> RecordStore:
         if self._record is None:
-            self._record = BuildRecord(self.path, settings_digest("deposit-zip", {
+            self._record = RecordStore(self.path, settings_digest("deposit-zip", {
                 "level": self.level, "deflate": name(self.level)}))  # are not reused
         return self._record
 
+    def _zips(self) -> dict[str, list]:
+        """Each zip recorded -> [the key its members' rows begin with, its stat]."""
+        return dict((self.record.get(_ZIPS) or {}).get("zips", {}))
+
     def sources(self) -> Callable[[str], tuple[str, Entry] | None]:
         """SHA-256 -> (zip, entry) of the first zip that is as it was made and holds the
-        content (looked up in each zip's members as recorded: no second table of every
-        member is made)."""
-        zips = [(archive, made["members"]) for archive, made in self.record.entries.items()
-                if _stat(Path(archive)) == made["stat"]]
+        content (a row looked up per zip)."""
+        zips = [(archive, table) for archive, (table, stat) in self._zips().items()
+                if _stat(Path(archive)) == stat]
 
         def source(sha: str) -> tuple[str, Entry] | None:
-            for archive, members in zips:
-                entry = members.get(sha)
-                if entry is not None:
-                    return archive, tuple(entry)
+            for archive, table in zips:
+                row = self.record.get(table + sha)
+                if row is not None:
+                    return archive, tuple(row["at"])
             return None
         return source
 
-    def remember(self, archive: Path, members: dict[str, Entry]) -> None:
-        for gone in [a for a in self.record.entries if not os.path.exists(a)]:
-            self.record.drop(gone)
-        self.record.put(str(archive.resolve()), {"stat": _stat(archive),
-                                                 "members": {k: list(v) for k, v
-                                                             in members.items()}})
+    def members(self) -> Members:
+        """The table of a zip about to be written, kept in rows of the record."""
+        self._writing = Members(self.record, f"{uuid.uuid4().hex}/")
+        return self._writing
+
+    def remember(self, archive: Path, members: Members) -> None:
+        """Record ``archive``, just written, whose contents lie where ``members`` says (the
+        rows of the zip that was there before, and of zips gone since, are dropped)."""
+        if members.record is not self.record:  # a table made without this index
+            members = members.copied(self.members())
+        zips = self._zips()
+        key = str(archive.resolve())
+        for gone in [a for a in zips if a == key or not os.path.exists(a)]:
+            self.record.drop_below(zips.pop(gone)[0])
+        zips[key] = [members.table, _stat(archive)]
+        self.record.put(_ZIPS, {"zips": zips})
         self.record.save()
+        self._writing = None
 
     def forget(self, archive: Path) -> None:
-        self.record.drop(str(archive.resolve()))
+        """``archive`` was not written: drop its rows, and those of the zip being written."""
+        zips = self._zips()
+        key = str(archive.resolve())
+        if key in zips:
+            self.record.drop_below(zips.pop(key)[0])
+            self.record.put(_ZIPS, {"zips": zips})
+        if self._writing is not None:
+            self.record.drop_below(self._writing.table)
+            self._writing = None
         self.record.save()
+
+
+#: The key of the record's row that lists its zips (no member's key: those hold a "/").
+_ZIPS = "zips"
+
+
+class Members:
+    """Where each content lies in a zip being written, by SHA-256, the first member that
+    holds it: rows of an index's ``record`` whose keys begin with ``table``, or (None) a
+    dict of this process."""
+
+    def __init__(self, record: RecordStore | None = None, table: str = ""):
+        self.record = record
+        self.table = table
+        self._here: dict[str, Entry] = {}
+
+    def get(self, sha: str) -> Entry | None:
+        if self.record is None:
+            return self._here.get(sha)
+        row = self.record.get(self.table + sha)
+        return None if row is None else tuple(row["at"])
+
+    def add(self, sha: str, entry: Entry) -> None:
+        """Where ``sha`` lies, which no member before holds (:meth:`get` says None)."""
+        if self.record is None:
+            self._here[sha] = entry
+        else:
+            self.record.put(self.table + sha, {"at": list(entry)})
+
+    def copied(self, into: Members) -> Members:
+        """This table (one of this process) copied into ``into``."""
+        for sha, entry in self._here.items():
+            into.add(sha, entry)
+        return into
+
+    def items(self) -> dict[str, Entry]:
+        """The table of this process (tests look at it)."""
+        return dict(self._here)
 
 
 def _stat(path: Path) -> list[int] | None:
@@ -117,15 +180,17 @@ class Digests(Protocol):
 
 def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: int,
               digests: Digests, index: ZipIndex | None,
-              level: int = LEVEL) -> dict[str, Entry]:
+              level: int = LEVEL) -> Members:
     """Write ``members`` ((name, path), folders ending in ``/``, in order) to ``out``,
     deflated at ``level`` (an ``index`` of another level is not used).
 
     ``digests`` gives the SHA-256 of a member (by name) where it is known; the others are
-    hashed here.  Returns where each content lies in the new zip.
+    hashed here.  Returns where each content lies in the new zip (in rows of the index's
+    record, for :meth:`ZipIndex.remember`, when there is an index of ``level``).
     """
-    source = index.sources() if index is not None and index.level == level else _none
-    made: dict[str, Entry] = {}
+    used = index is not None and index.level == level
+    source = index.sources() if used else _none
+    made = index.members() if used else Members()
     handles: dict[str, BinaryIO] = {}
     zs = ZipStream(out, time.gmtime(epoch)[:6])
     try:
@@ -135,12 +200,18 @@ def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: i
                 continue
             sha = digests.get(name)
             member = None if sha is None else _reuse(source(sha), handles)
-            if member is None and sha in made:  # a member before has its content: copied
-                member = _read_member(_reader(out), made[sha])
+            here = None if sha is None else made.get(sha)
+            if member is None and here is not None:  # a member before has its content
+                member = _read_member(_reader(out), here)
             if member is None:
+                hashed = sha is None
                 sha, *member = _deflate(path, sha, level)
+                if hashed:
+                    here = made.get(sha)
             csize, crc, size, data = member
-            made.setdefault(sha, (zs.member(name, crc, size, data, csize), csize, crc, size))
+            offset = zs.member(name, crc, size, data, csize)
+            if here is None:
+                made.add(sha, (offset, csize, crc, size))
             if not isinstance(data, bytes):
                 data.close()
         zs.close()
