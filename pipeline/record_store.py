@@ -23,6 +23,7 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import time
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,7 +45,7 @@ class RecordStore:
 
     ``path`` None: a record that keeps nothing beyond the run (nothing is read or saved).
     Lookups and changes are made in one transaction, ended by ``save`` (so another run can
-    change the database once this one has saved).
+    change the database once this one has saved), or by :meth:`close` (``with``).
     """
 
     def __init__(self, path: Path | None, settings: str):
@@ -74,6 +75,22 @@ class RecordStore:
             self.path = None
             db = sqlite_cache.temporary(lambda db: _create(db, settings), isolation_level=None)
         self._db = db
+        weakref.finalize(self, db.close)  # (a store dropped unclosed: see :meth:`close`)
+
+    def close(self) -> None:
+        """Let go of the database, the changes not saved forgotten: another store of it (in
+        this process or another) can then change it at once.  (Python's connection holds
+        itself, through its statements, and with it the lock of the lookups, until the
+        garbage collector finds it: a store dropped unclosed closes it then.)"""
+        self._last = None
+        self._writing = False
+        self._db.close()
+
+    def __enter__(self) -> RecordStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _write(self, sql: str, params: tuple) -> None:
         """Make a change, in the run's transaction (begun here, and the entries of other

@@ -155,7 +155,13 @@ def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
     names of files read already (by path, with their state as read: an export finds them
     in the trees it parsed), not read again either; they go into the record as if read here.
     """
-    memory = RecordStore(record, settings_digest("review", {}))
+    with RecordStore(record, settings_digest("review", {})) as memory:
+        return _collected(memory, tei_files, jobs, found)
+
+
+def _collected(memory: RecordStore, tei_files: list[Path], jobs: int,
+               found: Found | None) -> list[Proposal]:
+    """:func:`collect`, with its build record open (closed after, also on an error)."""
     started = time.time_ns()
     known: dict[Path, tuple[FileState, list]] = {}
     kept: set[Path] = set()  # as the record has them: not put again
