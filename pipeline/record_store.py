@@ -23,7 +23,6 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import time
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,13 +74,12 @@ class RecordStore:
             self.path = None
             db = sqlite_cache.temporary(lambda db: _create(db, settings), isolation_level=None)
         self._db = db
-        weakref.finalize(self, db.close)  # (a store dropped unclosed: see :meth:`close`)
 
     def close(self) -> None:
         """Let go of the database, the changes not saved forgotten: another store of it (in
         this process or another) can then change it at once.  (Python's connection holds
-        itself, through its statements, and with it the lock of the lookups, until the
-        garbage collector finds it: a store dropped unclosed closes it then.)"""
+        itself, through its statements: a store dropped unclosed keeps it, and the lock of
+        its lookups, until the garbage collector finds it.)"""
         self._last = None
         self._writing = False
         self._db.close()

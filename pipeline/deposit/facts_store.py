@@ -38,7 +38,6 @@ import marshal
 import os
 import sqlite3
 import time
-import weakref
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -145,9 +144,6 @@ class Keeper:
     def add(self, key: str, data: bytes) -> None:
         if self.db is None:
             self.db = _writable(self.path)
-            # (a keeper dropped unclosed, e.g. by an export stopped by an error, lets go of
-            # the store then, not when the garbage collector finds the connection)
-            weakref.finalize(self, self.db.close)
         self.db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?)", (key, data))
 
     def close(self, forget_gone: bool = False) -> None:
