@@ -340,28 +340,30 @@ class Plan:
     def run(self, jobs: int = 1, progress: Callable[[], None] | None = None,
             ) -> Iterator[FileResult]:
         """The results in input order, as they come (with ``jobs`` worker processes);
-        ``progress`` is called after each conversion.  The build record is saved at the end.
+        ``progress`` is called after each conversion.  The build record is saved at the end,
+        and closed (also when the run stops early: then without its changes): a plan runs once.
         """
-        tasks = (src for src, todo in zip(self.sources, self.todo) if todo == CONVERT)
-        done = _run(tasks, self.work, jobs, (str(self.out_dir), self.force, self.shared))
-        for index, (src, todo) in enumerate(zip(self.sources, self.todo)):
-            if todo == KNOWN:
-                yield self.known[index]
-                continue
-            if todo != CONVERT:
-                yield self._replayed(Path(src), todo == FRESH_NOTED)
-                continue
-            result = next(done)
-            name = Path(src).stem + ".xml"
-            if result.built is not None:
-                self.record.put(name, result.built)
-                result.built = None
-            else:
-                self.record.drop(name)
-            if progress:
-                progress()
-            yield result
-        self.record.save()
+        with self.record:
+            tasks = (src for src, todo in zip(self.sources, self.todo) if todo == CONVERT)
+            done = _run(tasks, self.work, jobs, (str(self.out_dir), self.force, self.shared))
+            for index, (src, todo) in enumerate(zip(self.sources, self.todo)):
+                if todo == KNOWN:
+                    yield self.known[index]
+                    continue
+                if todo != CONVERT:
+                    yield self._replayed(Path(src), todo == FRESH_NOTED)
+                    continue
+                result = next(done)
+                name = Path(src).stem + ".xml"
+                if result.built is not None:
+                    self.record.put(name, result.built)
+                    result.built = None
+                else:
+                    self.record.drop(name)
+                if progress:
+                    progress()
+                yield result
+            self.record.save()
 
 
 def convert_many(sources: list[Path], out_dir: Path, force: bool = False, jobs: int = 1,

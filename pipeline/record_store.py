@@ -44,7 +44,7 @@ class RecordStore:
 
     ``path`` None: a record that keeps nothing beyond the run (nothing is read or saved).
     Lookups and changes are made in one transaction, ended by ``save`` (so another run can
-    change the database once this one has saved).
+    change the database once this one has saved), or by :meth:`close` (``with``).
     """
 
     def __init__(self, path: Path | None, settings: str):
@@ -74,6 +74,21 @@ class RecordStore:
             self.path = None
             db = sqlite_cache.temporary(lambda db: _create(db, settings), isolation_level=None)
         self._db = db
+
+    def close(self) -> None:
+        """Let go of the database, the changes not saved forgotten: another store of it (in
+        this process or another) can then change it at once.  (Python's connection holds
+        itself, through its statements: a store dropped unclosed keeps it, and the lock of
+        its lookups, until the garbage collector finds it.)"""
+        self._last = None
+        self._writing = False
+        self._db.close()
+
+    def __enter__(self) -> RecordStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def _write(self, sql: str, params: tuple) -> None:
         """Make a change, in the run's transaction (begun here, and the entries of other

@@ -166,3 +166,32 @@ def test_what_is_put_below_a_prefix_while_it_is_read_is_read_too(tmp_path: Path)
             if entry["n"] == 4:
                 record.put("h/5", {"n": 5})
     assert seen == [f"h/{n}" for n in range(6)]
+
+
+def test_a_closed_store_lets_another_change_the_record_at_once(tmp_path: Path) -> None:
+    """A store that read (its lookups' transaction open) or changed without saving, then
+    closed (``with``, also when left by an error), holds no lock: another store of the same
+    file, in the same process, changes it, and its changes are kept (before, the first
+    store's connection held its lock until the garbage collector found it: the second
+    waited, then lost its changes).  Changes not saved are forgotten."""
+    path = tmp_path / "r.sqlite"
+    with RecordStore(path, "s") as record:
+        record.put("a", {"n": 1})
+        record.save()
+    with RecordStore(path, "s") as record:
+        assert record.get("a") == {"n": 1}
+    with RecordStore(path, "s") as record:
+        record.put("b", {"n": 2})
+        record.save()
+    try:
+        with RecordStore(path, "s") as record:
+            assert record.get("b") == {"n": 2}
+            record.put("c", {"n": 3})
+            raise KeyError("c")
+    except KeyError:
+        pass
+    with RecordStore(path, "s") as record:
+        record.put("d", {"n": 4})
+        record.save()
+    with RecordStore(path, "s") as record:
+        assert [record.get(k) for k in "abcd"] == [{"n": 1}, {"n": 2}, None, {"n": 4}]

@@ -5,7 +5,6 @@ database can be made, the record and the validation cache work without one."""
 
 from __future__ import annotations
 
-import gc
 import marshal
 import sqlite3
 from collections.abc import Callable
@@ -20,35 +19,35 @@ from pipeline.validate.cache import ResultCache
 
 
 def _record_save(path: Path, key: str) -> None:
-    record = RecordStore(path, "s")
-    record.put(key, {"n": 1})
-    record.save()
+    with RecordStore(path, "s") as record:
+        record.put(key, {"n": 1})
+        record.save()
 
 
 def _record_has(path: Path, key: str) -> bool:
-    found = RecordStore(path, "s").get(key) == {"n": 1}
-    gc.collect()  # (its lookups' transaction ends with the run: here, when it is collected)
-    return found
+    with RecordStore(path, "s") as record:
+        return record.get(key) == {"n": 1}
 
 
 def _results_save(path: Path, key: str) -> None:
-    cache = ResultCache(path)
-    cache.put(key, "document", [], {"ids": []})
-    cache.save()
+    with ResultCache(path) as cache:
+        cache.put(key, "document", [], {"ids": []})
+        cache.save()
 
 
 def _results_have(path: Path, key: str) -> bool:
-    return ResultCache(path).get(key) == ("document", [], {"ids": []})
+    with ResultCache(path) as cache:
+        return cache.get(key) == ("document", [], {"ids": []})
 
 
 def _facts_save(path: Path, key: str) -> None:
-    keeper = Keeper(path)
-    keeper.add(key, marshal.dumps(1))
-    keeper.close()
+    with Keeper(path) as keeper:
+        keeper.add(key, marshal.dumps(1))
 
 
 def _facts_have(path: Path, key: str) -> bool:
-    return Store([path]).get(key) == marshal.dumps(1)
+    with closing(Store([path])) as store:
+        return store.get(key) == marshal.dumps(1)
 
 
 STORES: dict[str, tuple[Callable[[Path, str], None], Callable[[Path, str], bool]]] = {
@@ -131,3 +130,15 @@ def test_a_database_another_run_holds_is_left_as_it_is(tmp_path: Path) -> None:
         assert record.path is None and record.get("a") is None
         other.execute("COMMIT")
     assert _record_has(path, "a")
+
+
+def test_a_keeper_left_by_an_error_keeps_nothing_and_holds_nothing(tmp_path: Path) -> None:
+    """The entries of a keeper whose ``with`` ends with an error are not kept, and the store
+    is free at once for the next keeper, in the same process."""
+    path = tmp_path / "store.sqlite"
+    _facts_save(path, "k")
+    with pytest.raises(KeyError), Keeper(path) as keeper:
+        keeper.add("l", marshal.dumps(1))
+        raise KeyError("l")
+    _facts_save(path, "m")
+    assert _facts_have(path, "k") and not _facts_have(path, "l") and _facts_have(path, "m")

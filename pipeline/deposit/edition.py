@@ -239,10 +239,11 @@ def _all_facts(paths: list[str], memory: FileMemory,
     hashed and parsed on every core (:mod:`.spread`); and remembered."""
     known = [_known_facts(path, memory) for path in paths]
     if None in known:
-        told, folders = facts_store.load(), {}
-        known = [facts if facts is not None else _told_facts(
-            path, told.get(facts_store.key(path, folders)), memory)
-            for path, facts in zip(paths, known)]
+        with closing(facts_store.load()) as told:
+            folders: dict[str, str] = {}
+            known = [facts if facts is not None else _told_facts(
+                path, told.get(facts_store.key(path, folders)), memory)
+                for path, facts in zip(paths, known)]
     if ready is not None and None in known:
         ready()
     with closing(spread(_read_facts, (p for p, k in zip(paths, known) if k is None),

@@ -89,10 +89,10 @@ def key(path: str, folders: dict[str, str] | None = None) -> str:
 def keep(entries: Iterable[tuple[str, bytes]]) -> None:
     """Add the export's ``entries`` to the store (over those of the same files), and forget
     the files that are gone."""
-    keeper = Keeper(store_path())
-    for path, data in entries:
-        keeper.add(path, data)
-    keeper.close(forget_gone=True)
+    with Keeper(store_path()) as keeper:
+        for path, data in entries:
+            keeper.add(path, data)
+        keeper.close(forget_gone=True)
 
 
 def placed_path(out_dir: str) -> Path:
@@ -108,11 +108,10 @@ def keep_placed(out_dir: str, files: Iterable[tuple[str, FileState, str | None]]
     The SHA-512 is None for bytes whose digest is told with another file (a copy of a TEI
     file, :func:`entry`; a link to a file placed before: :func:`.export.output.placed`)."""
     now, folders = time.time_ns(), {}
-    keeper = Keeper(placed_path(out_dir))
-    for rel, state, sha512 in files:
-        keeper.add(key(os.path.join(out_dir, rel), folders),
-                   marshal.dumps(([*state.as_data()[:5], now], sha512)))
-    keeper.close()
+    with Keeper(placed_path(out_dir)) as keeper:
+        for rel, state, sha512 in files:
+            keeper.add(key(os.path.join(out_dir, rel), folders),
+                       marshal.dumps(([*state.as_data()[:5], now], sha512)))
 
 
 def load_placed() -> Store:
@@ -135,7 +134,8 @@ def load() -> Store:
 class Keeper:
     """Entries added to the store in ``path`` as they come, in one transaction, made when
     the first comes (no entry: the store is not touched); a store of other code, or one
-    that cannot be read, is begun again."""
+    that cannot be read, is begun again.  ``with``: closed at the end, the entries kept,
+    unless it ends with an error (then they are not)."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -158,6 +158,16 @@ class Keeper:
         self.db.close()
         self.db = None
 
+    def __enter__(self) -> Keeper:
+        return self
+
+    def __exit__(self, error: type[BaseException] | None, *exc: object) -> None:
+        if error is None:
+            self.close()
+        elif self.db is not None:  # (its transaction rolled back)
+            self.db.close()
+            self.db = None
+
 
 class Store:
     """The entries of the stores in ``paths`` (a later one's over an earlier one's for the
@@ -168,6 +178,12 @@ class Store:
     def __init__(self, paths: list[Path], decode: Callable[[bytes], object] = bytes):
         self.decode = decode
         self.dbs = [db for db in map(_readable, paths) if db is not None][::-1]
+
+    def close(self) -> None:
+        """Let go of the databases (a lookup then finds nothing)."""
+        for db in self.dbs:
+            db.close()
+        self.dbs = []
 
     def get(self, key: str, default=None):
         for db in self.dbs:

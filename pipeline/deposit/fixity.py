@@ -240,6 +240,8 @@ class FileMemory:
         ~3 KB per document), once the files of a package are in; read again if a later
         package asks."""
         with self._lock:
+            if self._placed is not None:
+                self._placed.close()
             self._placed, self._sha512 = None, {}
 
     def release(self) -> None:

@@ -166,7 +166,13 @@ def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
     which are to be read (keeping only those paths); the second takes each file's names
     from the workers, from ``found`` or from the record, in order.
     """
-    memory = RecordStore(record, settings_digest("review", {}))
+    with RecordStore(record, settings_digest("review", {})) as memory:
+        return _collected(memory, tei_files, jobs, found)
+
+
+def _collected(memory: RecordStore, tei_files: list[Path], jobs: int,
+               found: Found | None) -> list[Proposal]:
+    """:func:`collect`, with its build record open (closed after, also on an error)."""
     started = time.time_ns()
     todo = []
     for path in tei_files:

@@ -581,6 +581,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                                            "summary": [SUMMARY_VERSION, marshal.version]},
                   record, jobs, rebuild, progress, force)
     with contextlib.ExitStack() as stack:
+        stack.callback(build.record.close)
         work = stack.enter_context(_workspace(build, out_dir))
         stack.callback(build.workers.close)
         fresh, stale = build.partition(files, "html")
@@ -592,6 +593,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
             text_build = Build("export-text", plain.out_dir, _text_settings(plain.width,
                                                                             plain.diplomatic),
                                plain.record, jobs, rebuild, progress, force, build.workers)
+            stack.callback(text_build.record.close)
             text_work = stack.enter_context(_workspace(text_build, plain.out_dir))
             stack.callback(build.workers.close)  # (ended before either work folder goes)
             text_fresh, text_stale = text_build.partition(files, "text")
@@ -975,6 +977,7 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
                                                  outcome, paths, work, Handed()), outcome)
         finally:
             build.workers.close()
+            build.record.close()
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
 

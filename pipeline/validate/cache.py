@@ -90,6 +90,20 @@ class ResultCache:
         self.written: list[tuple[str, int, str]] = []  # (key, run, value), not yet written
         self.used: list[tuple[int, str]] = []  # (run, key) of results found, not yet noted
 
+    def close(self) -> None:
+        """Let go of the database (what :meth:`save` did not write is not kept): the
+        connection is not closed when the cache is dropped, but when the garbage collector
+        finds it (it holds itself, through its statements)."""
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+
+    def __enter__(self) -> ResultCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def present(self, keys: list[str]) -> set[str]:
         """Those of ``keys`` that have a result (one query for them all)."""
         if self.db is None or not keys:

@@ -13,6 +13,7 @@ import gc
 import os
 from array import array
 from collections import deque
+from contextlib import nullcontext
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -267,34 +268,34 @@ def validate(paths: Iterable[Path | str] = (), options: Options = Options(),
     files = find_files(paths)
     cwd = os.getcwd()
     names = [shown_as(p, cwd) for p in files]
-    store = cache_mod.ResultCache() if options.use_cache else None
-    maybe_register = {os.path.realpath(p) for p in (options.register,
-                                                    Path("source/register.xml")) if p}
-    corpus = CorpusFacts()
-    diagnostics: list[Diagnostic] = []
-    registers: dict[int, tuple[str, FileResult]] = {}  # possible registers: real path, result
-    folders: dict[str, str] = {}
-    cached = 0
-    for k, result in enumerate(_results(files, names, options, store, progress)):
-        diagnostics.extend(result.diagnostics)
-        cached += result.cached
-        if result.facts is not None:
-            corpus.add(result.shown, result.kind == DOCUMENT, result.facts)
-        real = real_path(files[k], folders)
-        if (result.kind == REGISTER and result.facts is not None) or real in maybe_register:
-            registers[k] = real, result
-    found = [k for k, (_real, r) in registers.items()
-             if r.kind == REGISTER and r.facts is not None]
-    register_path = options.register or (Path(files[found[0]]) if len(found) == 1
-                                         else Path("source/register.xml"))
-    wanted = os.path.realpath(register_path)
-    # (the files are all different real paths, and the register's is among those kept)
-    at = next((k for k, (real, _r) in registers.items() if real == wanted), None) \
-        if register_path.exists() else None
-    register = registers[at][1] if at is not None else None
-    if at is None and register_path.is_file():
-        register, = _results([str(register_path)], [shown_as(register_path, cwd)], options,
-                             store, None)
+    with cache_mod.ResultCache() if options.use_cache else nullcontext() as store:
+        maybe_register = {os.path.realpath(p) for p in (options.register,
+                                                        Path("source/register.xml")) if p}
+        corpus = CorpusFacts()
+        diagnostics: list[Diagnostic] = []
+        registers: dict[int, tuple[str, FileResult]] = {}  # possible registers: real path, result
+        folders: dict[str, str] = {}
+        cached = 0
+        for k, result in enumerate(_results(files, names, options, store, progress)):
+            diagnostics.extend(result.diagnostics)
+            cached += result.cached
+            if result.facts is not None:
+                corpus.add(result.shown, result.kind == DOCUMENT, result.facts)
+            real = real_path(files[k], folders)
+            if (result.kind == REGISTER and result.facts is not None) or real in maybe_register:
+                registers[k] = real, result
+        found = [k for k, (_real, r) in registers.items()
+                 if r.kind == REGISTER and r.facts is not None]
+        register_path = options.register or (Path(files[found[0]]) if len(found) == 1
+                                             else Path("source/register.xml"))
+        wanted = os.path.realpath(register_path)
+        # (the files are all different real paths, and the register's is among those kept)
+        at = next((k for k, (real, _r) in registers.items() if real == wanted), None) \
+            if register_path.exists() else None
+        register = registers[at][1] if at is not None else None
+        if at is None and register_path.is_file():
+            register, = _results([str(register_path)], [shown_as(register_path, cwd)], options,
+                                 store, None)
     diagnostics.extend(_corpus_rules(corpus, register, shown_as(register_path, cwd),
                                      register_in_run=at is not None))
     order = {shown: k for k, shown in enumerate(names)}
