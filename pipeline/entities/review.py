@@ -171,7 +171,7 @@ def collect(tei_files: list[Path], record: Path | None = None, jobs: int = 1,
 
 
 def _collected(memory: RecordStore, tei_files: list[Path], jobs: int,
-               found: Found | None) -> list[Proposal]:
+               found: Names | None) -> list[Proposal]:
     """:func:`collect`, with its build record open (closed after, also on an error)."""
     started = time.time_ns()
     todo = []
