@@ -286,8 +286,14 @@ class _ExportReview:
 
     def status(self, status: int, found: Mapping | None) -> int:
         """The exit status of the export (``status``) and the review: the worse of the two
-        (the review made now if it was not made during the export)."""
-        self.make(found, during=False)
+        (the review made now if it was not made during the export).  The names ``found``
+        are let go of then (:meth:`.entities.review.Found.close`: a store on disk)."""
+        try:
+            self.make(found, during=False)
+        finally:
+            close = getattr(found, "close", None)
+            if close is not None:
+                close()
         if self.made is None:
             return status
         for message in self.made[1]:

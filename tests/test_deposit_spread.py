@@ -61,6 +61,38 @@ def test_an_exception_in_a_worker_reaches_the_caller(monkeypatch: pytest.MonkeyP
         list(spread.spread(_fails, list(range(10)), None))
 
 
+#: The process that sends the jobs: a :class:`_Unreadable` job cannot be read elsewhere.
+_SENDER = os.getpid()
+
+
+def _unreadable(n: int) -> _Unreadable:
+    if os.getpid() != _SENDER:
+        raise ValueError(f"job {n} cannot be read here")
+    return _Unreadable(n)
+
+
+class _Unreadable:
+    """A job that a worker cannot unpickle (as one of a class it cannot import)."""
+
+    def __init__(self, n: int):
+        self.n = n
+
+    def __reduce__(self):
+        return _unreadable, (self.n,)
+
+
+def _number(job: _Unreadable, _context: None) -> int:
+    return job.n
+
+
+@needs_workers
+def test_a_job_a_worker_cannot_read_fails_with_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a broken pool (the reason only on the worker's stderr), nor a wait."""
+    monkeypatch.setattr(spread, "CHUNK", 1)
+    with pytest.raises(spread.JobError, match="ValueError: job 0 cannot be read here"):
+        list(spread.spread(_number, [_Unreadable(n) for n in range(10)], None))
+
+
 def run(edition: Path, cache: Path, formats: tuple[str, ...] = ("bagit", "dspace-saf")):
     return CliRunner().invoke(main, ["deposit", str(edition), "--archive", "zip",
                                      *(f"--format={fmt}" for fmt in formats)],

@@ -207,6 +207,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
             _outputs(out, made["archive"])):
         if shared is not None:
             shared.uses -= 1  # one package fewer to hold the edition for
+        memory.close()  # (and the lock of its lookups)
         return Made(out, Path(made["archive"]) if made["archive"] else None, made["documents"],
                     made["files"]), [Diagnostic(code, Severity(severity), message, file, line,
                                                 column, hint)
@@ -221,6 +222,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
         result, notes, made_now = _make(root, out, fmt, archive, force, source_date_epoch,
                                         shared if record else None, previous, level, git)
         if result.folder is None:
+            memory.close()
             return result, notes
         files, now = made_now
         archived = str(result.archive) if result.archive else None
@@ -237,6 +239,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
                 "notes": [[d.code, int(d.severity), d.message, d.file, d.line, d.column,
                            d.hint] for d in notes]})
             memory.save()
+            memory.close()
         if shared is None or shared.uses > 0 or not shared.writes(archived):
             save()
         else:  # the last package: its record once its archive is written

@@ -11,13 +11,18 @@ workers that held it already cost a third of what making and checking its record
 ms against 0.31 ms a document).  What comes back is small (checksums, facts, diagnostics).
 Results come back in the order of the jobs, so the package is the same bytes whatever the
 number of workers; jobs are taken from their iterator only a few shares ahead of the
-results, so that what is held for them does not grow with the edition.
+results, so that what is held for them does not grow with the edition.  A share is sent
+pickled, and unpickled by the worker's own code: a job it cannot read (a class the worker
+cannot import, a ``__reduce__`` that fails there) fails that share with why
+(:class:`JobError`), as an exception in a job does, not the worker process (which left
+the pool broken, with the reason only in the worker's stderr).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
@@ -57,7 +62,8 @@ def spread(work: Callable[[Job, Context], Result], jobs: Iterable[Job], context:
         with ProcessPoolExecutor(max_workers=workers,
                                  mp_context=multiprocessing.get_context("fork")) as pool:
             for share in shares:
-                pending.append((share, pool.submit(_run, share)))
+                pending.append((share, pool.submit(_run, pickle.dumps(
+                    share, pickle.HIGHEST_PROTOCOL))))
                 while len(pending) > workers * AHEAD:
                     yield from _done(pending.popleft())
             while pending:
@@ -83,8 +89,17 @@ def _done(sent: tuple[list, Future]) -> Iterator[tuple]:
     return zip(share, future.result())
 
 
-def _run(share: list) -> list:
-    """A share of jobs, in a worker."""
+class JobError(RuntimeError):
+    """A worker could not read the jobs it was sent."""
+
+
+def _run(sent: bytes) -> list:
+    """A share of jobs (``sent`` pickled), in a worker."""
     assert _work is not None, "forked without a spread's work"
     work, context = _work
+    try:
+        share = pickle.loads(sent)
+    except Exception as exc:
+        raise JobError(f"a worker could not read its share of jobs: "
+                       f"{type(exc).__name__}: {exc}") from exc
     return [work(job, context) for job in share]

@@ -217,13 +217,20 @@ class Found(MutableMapping[str, tuple[FileState, list[Mention]]]):
     kept on disk as they come, not in memory (at 10,000 pages they were 45 MB of an
     export's main process), in a store of their own in a temporary folder (not in the
     review's build record, which :func:`collect` changes: another store of it, in the same
-    process or another, would wait for this one's changes, or lose them)."""
+    process or another, would wait for this one's changes, or lose them).  :meth:`close`
+    lets go of the store and removes its folder; so does dropping the mapping, or the
+    end of the process, when it was not closed."""
 
     def __init__(self) -> None:
         folder = tempfile.mkdtemp(prefix="teipipe-names-")
-        weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)  # (or at exit)
         self._store = RecordStore(Path(folder) / "names.sqlite", "names")
         self._paths: set[str] = set()  # (a row's key, not its names)
+        self._removed = weakref.finalize(self, _removed, self._store, folder)
+
+    def close(self) -> None:
+        """Let go of the store and remove its folder: the names are gone."""
+        self._paths.clear()
+        self._removed()
 
     def __setitem__(self, path: str, found: tuple[FileState, list[Mention]]) -> None:
         self._store.put(path, _entry(*found))
@@ -247,6 +254,12 @@ class Found(MutableMapping[str, tuple[FileState, list[Mention]]]):
 
     def __len__(self) -> int:
         return len(self._paths)
+
+
+def _removed(store: RecordStore, folder: str) -> None:
+    """The store of a :class:`Found` closed, its folder removed."""
+    store.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _entry(state: FileState, names: list[Mention]) -> dict:

@@ -582,6 +582,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                   record, jobs, rebuild, progress, force)
     with contextlib.ExitStack() as stack:
         stack.callback(build.record.close)
+        stack.callback(build.given.close)  # (closed by its write: here, when that is not reached)
         work = stack.enter_context(_workspace(build, out_dir))
         stack.callback(build.workers.close)
         fresh, stale = build.partition(files, "html")
@@ -594,6 +595,7 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
                                                                             plain.diplomatic),
                                plain.record, jobs, rebuild, progress, force, build.workers)
             stack.callback(text_build.record.close)
+            stack.callback(text_build.given.close)
             text_work = stack.enter_context(_workspace(text_build, plain.out_dir))
             stack.callback(build.workers.close)  # (ended before either work folder goes)
             text_fresh, text_stale = text_build.partition(files, "text")
@@ -625,9 +627,12 @@ def export_editions(paths: Sequence[Path], out_dir: Path, options: html.Options,
             texts()  # (may read files the HTML edition did not: their names too)
             read_all(outcome)
 
+        # for the deposit (:mod:`.deposit.facts_store`): kept as they come, not held (and
+        # let go of when the run stops early: its transaction, rolled back, is no lock left)
+        told = stack.enter_context(facts_store.Keeper(facts_store.store_path()))
         outcome.written = build.write(_site(build, fresh, stale, options, entries,
                                             register_digest, outcome, paths, work,
-                                            text_task, given, text_pack, meanwhile),
+                                            text_task, given, told, text_pack, meanwhile),
                              outcome)
         outcome.diagnostics.extend(outcome.written.problems)
         texts()
@@ -687,13 +692,14 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
           entries: dict[str, Entry], register_digest: str, outcome: Result,
           paths: Sequence[Path], work: Path,
           text_task: Callable[[Path], TextTask | None], given: Handed,
-          text_pack: packs.Writer | None = None,
+          told: facts_store.Keeper, text_pack: packs.Writer | None = None,
           meanwhile: Callable[[], None] = lambda: None
           ) -> Iterator[tuple[str, bytes | Path | None]]:
     """Every file of the HTML edition, made or kept (see the module docstring); the files
     read for which ``text_task`` gives a task give their part of the plain-text edition
     too, kept in ``given`` for :func:`_texts`, what corpus.txt and corpus.tsv need of them in
-    ``text_pack`` (not in memory: it is as large as the corpus).  ``meanwhile()`` is
+    ``text_pack`` (not in memory: it is as large as the corpus); what the deposit needs of
+    them in ``told``, closed once they are all read.  ``meanwhile()`` is
     called once the workers have every page to make, before they are waited for (the
     plain-text edition is made then, by :func:`export_editions`).  The names to review of
     the files read go into ``outcome.names``, when it is a dict."""
@@ -703,8 +709,6 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
     review = outcome.names is not None
-    # for the deposit (:mod:`.deposit.facts_store`): kept as they come, not held
-    told = facts_store.Keeper(facts_store.store_path())
     for key, state, row, found, own, plain, where, uncarried, names, facts in build.read(
             _read_html, [(str(p), options, str(cache), placing(p), text_task(p),
                           build.pack_prefix, review) for p in stale], "reading"):
@@ -978,6 +982,7 @@ def export_text(paths: Sequence[Path], out_dir: Path, width: int = text.WIDTH,
         finally:
             build.workers.close()
             build.record.close()
+            build.given.close()
     outcome.diagnostics.extend(outcome.written.problems)
     return outcome
 
