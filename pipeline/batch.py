@@ -14,12 +14,11 @@ import fnmatch
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import re
 import time
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,7 +26,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from . import incremental
+from . import incremental, workers
 from .convert import PageError, read_page
 from .diagnostics import Diagnostic, Severity, error
 from .files import SourceError, display_path, read_source, write_atomic
@@ -399,8 +398,7 @@ def _run(sources: Iterator[str], count: int, jobs: int, common: tuple[str, bool,
             yield _convert_task(src, *common)
         return
     _context(common[2])  # loaded once here, before the workers are forked: they share it
-    with ProcessPoolExecutor(max_workers=min(jobs, count),
-                             mp_context=multiprocessing.get_context("fork")) as pool:
+    with workers.pool(min(jobs, count)) as pool:
         spans = _chunks(count, jobs)
         ahead: deque[Future[list[FileResult]]] = deque()
         try:

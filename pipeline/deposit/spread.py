@@ -24,9 +24,11 @@ import multiprocessing
 import os
 import pickle
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from itertools import islice
 from typing import Callable, Iterable, Iterator, TypeVar
+
+from ..workers import pool as worker_pool
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -59,8 +61,7 @@ def spread(work: Callable[[Job, Context], Result], jobs: Iterable[Job], context:
     shares = _shares(first, jobs)
     pending: deque[tuple[list, Future]] = deque()
     try:
-        with ProcessPoolExecutor(max_workers=workers,
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
+        with worker_pool(workers) as pool:
             for share in shares:
                 pending.append((share, pool.submit(_run, pickle.dumps(
                     share, pickle.HIGHEST_PROTOCOL))))

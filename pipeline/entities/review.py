@@ -22,7 +22,6 @@ import shutil
 import tempfile
 import time
 import weakref
-from concurrent.futures import ProcessPoolExecutor
 from collections.abc import Iterator, MutableMapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from typing import Iterable, Mapping, Sequence
 
 from lxml import etree
 
-from .. import incremental
+from .. import incremental, workers
 from ..incremental import FileState, settings_digest
 from ..model import Name
 from ..record_store import RecordStore, store_path
@@ -190,7 +189,7 @@ def _collected(memory: RecordStore, tei_files: list[Path], jobs: int,
     with ExitStack() as stack:
         read = partial(_read, seen_ns=started)
         if jobs > 1 and len(todo) >= 8:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+            pool = stack.enter_context(workers.pool(jobs))
             fresh = pool.map(read, todo, chunksize=max(1, min(32, len(todo) // (jobs * 8))))
         else:
             fresh = map(read, todo)

@@ -66,7 +66,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, MutableMapping, Sequence
 
-from .. import incremental
+from .. import incremental, workers
 from ..assets import cache_dir
 from ..batch import collector_paused
 from ..deposit import facts_store
@@ -132,7 +132,7 @@ class Workers:
         """The pool; when it is made, of no more processes than the ``tasks`` it is made
         for (all are started at once)."""
         if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=max(1, min(self.jobs, tasks)))
+            self.pool = workers.pool(max(1, min(self.jobs, tasks)))
         return self.pool
 
     def close(self) -> None:

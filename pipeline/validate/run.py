@@ -400,14 +400,13 @@ def _check_all(files: list[str], names: list[str], todo: Sequence[int], options:
                 if progress:
                     progress()
         return
-    import multiprocessing  # (here: a run in one process does without, 8 ms to import)
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future  # (here: a run in one process does without,
 
-    context = multiprocessing.get_context("fork")
+    from .. import workers  # 8 ms to import)
+
     # What a worker inherits (modules, schemas) lives as long as it: frozen at its start,
     # its collector never walks those objects again, nor copies their pages (gc.freeze).
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
-                             initializer=gc.freeze) as pool:
+    with workers.pool(jobs, initializer=gc.freeze) as pool:
         ahead: deque[Future[list[FileResult]]] = deque(
             pool.submit(_chunk, chunk) for chunk in islice(chunks, AHEAD * jobs))
         while ahead:
