@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.deposit import background
+from pipeline.deposit import background, zipped
 from pipeline.deposit.archive import serialize
 from pipeline.deposit.deflate import LEVEL, deflate
+from pipeline.deposit.zipped import ZipIndex
 
 EPOCH = 1_700_000_000
 WORDS = ("the embassy minister telegram of and to in conversation report on secretary "
@@ -94,3 +95,23 @@ def test_a_folders_zip_is_the_same_bytes_in_this_process_and_in_forked_children(
             data = (root / name).read_bytes()
             z = deflate(LEVEL).compressor()
             assert packed == z.compress(data) + z.flush(), name
+
+
+def test_a_zips_members_are_found_before_and_after_their_rows_are_put(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """:class:`.zipped.Members` puts its rows a few at a time (:data:`.zipped.ROWS`): a
+    content is found in the zip being written whether its row is put yet or not, and in the
+    index once the zip is remembered."""
+    monkeypatch.setattr(zipped, "ROWS", 3)
+    index = ZipIndex(tmp_path / "index.sqlite", LEVEL)
+    members = index.members()
+    entries = {f"{n:064x}": (n * 100, n, n + 1, n + 2) for n in range(8)}
+    for sha, entry in entries.items():
+        assert members.get(sha) is None
+        members.add(sha, entry)
+    assert all(members.get(sha) == entry for sha, entry in entries.items())
+    archive = tmp_path / "a.zip"
+    archive.write_bytes(b"a zip")
+    index.remember(archive, members)
+    source = ZipIndex(tmp_path / "index.sqlite", LEVEL).sources()
+    assert all(source(sha) == (str(archive.resolve()), entry) for sha, entry in entries.items())
