@@ -8,6 +8,7 @@ stress test is what would catch such a run."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import struct
 import zipfile
@@ -18,7 +19,7 @@ import pytest
 from pipeline.deposit import background, zipped
 from pipeline.deposit.archive import serialize
 from pipeline.deposit.deflate import LEVEL, deflate
-from pipeline.deposit.zipped import ZipIndex
+from pipeline.deposit.zipped import ZipIndex, write_zip
 
 EPOCH = 1_700_000_000
 WORDS = ("the embassy minister telegram of and to in conversation report on secretary "
@@ -115,3 +116,26 @@ def test_a_zips_members_are_found_before_and_after_their_rows_are_put(
     index.remember(archive, members)
     source = ZipIndex(tmp_path / "index.sqlite", LEVEL).sources()
     assert all(source(sha) == (str(archive.resolve()), entry) for sha, entry in entries.items())
+
+
+@pytest.mark.parametrize("names", [0, 8, 256])
+def test_a_member_taken_from_a_zip_is_the_same_bytes_whatever_is_read_with_its_header(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: int) -> None:
+    """A member whose content a zip holds already is copied from it, its header read with
+    :data:`.zipped.NAMES` bytes after it (fewer than its name here, or more): the same zip
+    as a second read of its data gives."""
+    monkeypatch.setattr(zipped, "NAMES", names)
+    for name, text in (("first-page-with-a-long-name.txt", b"the same text " * 40),
+                       ("a.txt", b"a"), ("empty.txt", b"")):
+        (tmp_path / name).write_bytes(text)
+    files = ["first-page-with-a-long-name.txt", "a.txt", "empty.txt"]
+    members = [(f"{n}/{f}", tmp_path / f) for n in range(3) for f in files]
+    digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in members}
+    with open(tmp_path / "out.zip", "w+b") as out:
+        write_zip(members, out, EPOCH, digests, None, LEVEL)
+    with open(tmp_path / "plain.zip", "w+b") as out:
+        write_zip(members, out, EPOCH, {}, None, LEVEL)  # no digests: each deflated
+    assert (tmp_path / "out.zip").read_bytes() == (tmp_path / "plain.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "out.zip") as zf:
+        assert [zf.read(name) for name, _path in members] == \
+            [path.read_bytes() for _name, path in members]
