@@ -168,7 +168,8 @@ class Members:
         return into
 
     def items(self) -> dict[str, Entry]:
-        """The table of this process (tests look at it)."""
+        """The rows of this process: the whole table without a record, else those not put
+        yet (tests look at it)."""
         return dict(self._here)
 
 
