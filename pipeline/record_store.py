@@ -23,7 +23,7 @@ from __future__ import annotations
 import marshal
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import sqlite_cache
@@ -90,7 +90,7 @@ class RecordStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _write(self, sql: str, params: tuple) -> None:
+    def _write(self, sql: str, params: tuple, many: bool = False) -> None:
         """Make a change, in the run's transaction (begun here, and the entries of other
         settings deleted, at the first change).  When the database cannot be changed (another
         run holds it, the disk is full), the run's changes are not kept: the next run finds
@@ -108,7 +108,10 @@ class RecordStore:
                     self._db.execute("UPDATE meta SET value=? WHERE name='settings'",
                                      (self.settings,))
                     self._emptied = True
-            self._db.execute(sql, params)
+            if many:  # params: one tuple per row
+                self._db.executemany(sql, params)
+            else:
+                self._db.execute(sql, params)
         except sqlite3.Error:
             self._lost = True
             self._end(commit=False)
@@ -151,6 +154,13 @@ class RecordStore:
         """Keep ``entry`` for ``key`` (its states observed at save, if any, as yet unseen)."""
         self._write("INSERT OR REPLACE INTO entries VALUES (?, ?, NULL)",
                     (key, marshal.dumps(_encoded(entry))))
+
+    def put_many(self, entries: Iterable[tuple[str, dict]]) -> None:
+        """:meth:`put` each (key, entry), in one statement (a table of thousands of rows,
+        :class:`.deposit.zipped.Members`, paid a round trip per row)."""
+        self._write("INSERT OR REPLACE INTO entries VALUES (?, ?, NULL)",
+                    tuple((key, marshal.dumps(_encoded(entry))) for key, entry in entries),
+                    many=True)
 
     def drop(self, key: str) -> None:
         self._write("DELETE FROM entries WHERE key=?", (key,))

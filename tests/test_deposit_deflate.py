@@ -134,3 +134,25 @@ def test_without_libdeflate_its_levels_say_so_and_level_0_still_works(
         assert zlib.decompress(z.compress(b"text") + z.flush(), -15) == b"text"
     finally:
         deflate.cache_clear()
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.binary(max_size=2500), level=st.sampled_from([0, 1, 6]),
+       known=st.booleans())
+def test_a_file_deflated_in_one_call_is_what_the_stream_of_its_pieces_gives(
+        tmp_path_factory: pytest.TempPathFactory, data: bytes, level: int,
+        known: bool) -> None:
+    """The one call for a file read in one piece (:attr:`.Deflate.small`) against the
+    compressor fed its pieces (:func:`.zipped._stream`, the way of every larger file)."""
+    path = tmp_path_factory.mktemp("one") / "page.txt"
+    path.write_bytes(data)
+    sha = hashlib.sha256(data).hexdigest() if known else None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(zipped, "PIECE", 1000)
+        made = zipped._deflate(path, sha, level)
+        streamed = zipped._stream(
+            [memoryview(data[at:at + 1000]) for at in range(0, len(data), 1000)], sha,
+            deflate(level))
+    assert made[:4] == streamed[:4] == (hashlib.sha256(data).hexdigest(), *made[1:4])
+    assert made[4] == streamed[4]
+    assert zlib.decompress(made[4], -15) == data

@@ -8,6 +8,7 @@ stress test is what would catch such a run."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import struct
 import zipfile
@@ -15,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.deposit import background
+from pipeline.deposit import background, zipped
 from pipeline.deposit.archive import serialize
 from pipeline.deposit.deflate import LEVEL, deflate
+from pipeline.deposit.zipped import ZipIndex, write_zip
 
 EPOCH = 1_700_000_000
 WORDS = ("the embassy minister telegram of and to in conversation report on secretary "
@@ -94,3 +96,46 @@ def test_a_folders_zip_is_the_same_bytes_in_this_process_and_in_forked_children(
             data = (root / name).read_bytes()
             z = deflate(LEVEL).compressor()
             assert packed == z.compress(data) + z.flush(), name
+
+
+def test_a_zips_members_are_found_before_and_after_their_rows_are_put(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """:class:`.zipped.Members` puts its rows a few at a time (:data:`.zipped.ROWS`): a
+    content is found in the zip being written whether its row is put yet or not, and in the
+    index once the zip is remembered."""
+    monkeypatch.setattr(zipped, "ROWS", 3)
+    index = ZipIndex(tmp_path / "index.sqlite", LEVEL)
+    members = index.members()
+    entries = {f"{n:064x}": (n * 100, n, n + 1, n + 2) for n in range(8)}
+    for sha, entry in entries.items():
+        assert members.get(sha) is None
+        members.add(sha, entry)
+    assert all(members.get(sha) == entry for sha, entry in entries.items())
+    archive = tmp_path / "a.zip"
+    archive.write_bytes(b"a zip")
+    index.remember(archive, members)
+    source = ZipIndex(tmp_path / "index.sqlite", LEVEL).sources()
+    assert all(source(sha) == (str(archive.resolve()), entry) for sha, entry in entries.items())
+
+
+@pytest.mark.parametrize("names", [0, 8, 256])
+def test_a_member_taken_from_a_zip_is_the_same_bytes_whatever_is_read_with_its_header(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, names: int) -> None:
+    """A member whose content a zip holds already is copied from it, its header read with
+    :data:`.zipped.NAMES` bytes after it (fewer than its name here, or more): the same zip
+    as a second read of its data gives."""
+    monkeypatch.setattr(zipped, "NAMES", names)
+    for name, text in (("first-page-with-a-long-name.txt", b"the same text " * 40),
+                       ("a.txt", b"a"), ("empty.txt", b"")):
+        (tmp_path / name).write_bytes(text)
+    files = ["first-page-with-a-long-name.txt", "a.txt", "empty.txt"]
+    members = [(f"{n}/{f}", tmp_path / f) for n in range(3) for f in files]
+    digests = {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in members}
+    with open(tmp_path / "out.zip", "w+b") as out:
+        write_zip(members, out, EPOCH, digests, None, LEVEL)
+    with open(tmp_path / "plain.zip", "w+b") as out:
+        write_zip(members, out, EPOCH, {}, None, LEVEL)  # no digests: each deflated
+    assert (tmp_path / "out.zip").read_bytes() == (tmp_path / "plain.zip").read_bytes()
+    with zipfile.ZipFile(tmp_path / "out.zip") as zf:
+        assert [zf.read(name) for name, _path in members] == \
+            [path.read_bytes() for _name, path in members]

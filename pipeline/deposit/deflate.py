@@ -74,6 +74,11 @@ class Deflate:
     crc32: Callable[[bytes | memoryview, int], int]
     #: A gzip file writing to ``fileobj`` with the header time ``mtime`` and no name.
     gzip_file: Callable[[BinaryIO, int], BinaryIO]
+    #: The raw deflate stream of a file of at most :data:`PIECE` bytes held whole: the
+    #: bytes :attr:`compressor` gives for it, in one call (most files of a package are a
+    #: few kilobytes, and a compressor object per file, fed and flushed, cost more than
+    #: deflating them); None: use the compressor.
+    small: Callable[[bytes | memoryview], bytes] | None = None
 
 
 def name(level: int) -> str:
@@ -133,7 +138,11 @@ def deflate(level: int) -> Deflate:
     except ImportError as exc:
         raise Unavailable(f"compress level {level} needs the deflate package (libdeflate), "
                           f"which is not installed ({exc})") from None
-    return Deflate(name(level), lambda: Whole(deflate_compress, level), crc32, gzip_file)
+    def small(data: bytes | memoryview) -> bytes:
+        return bytes(deflate_compress(data, level))  # as Whole.flush: PIECE <= WHOLE
+
+    return Deflate(name(level), lambda: Whole(deflate_compress, level), crc32, gzip_file,
+                   small)
 
 
 def pieces(handle: BinaryIO | RawFile, buffer: bytearray) -> Iterator[memoryview]:
