@@ -236,3 +236,19 @@ def test_the_placed_stores_of_two_output_folders_are_read_as_one(
     assert len(told) == 2
     assert told[str(tmp_path / "html" / "a.html")][1] == "1" * 128
     assert told[str(tmp_path / "text" / "a.txt")][0][:5] == ["0" * 64, 1, 2, 3, 4]
+
+
+def test_the_placed_files_kept_at_once_are_those_given_the_last_of_a_file_counting(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """:func:`facts_store.keep_placed` keeps its files in one statement: the same as one at a
+    time (the last of a file counts); none kept: no store made."""
+    monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
+    facts_store.keep_placed(str(tmp_path / "html"), [])
+    assert not facts_store.placed_path(str(tmp_path / "html")).exists()
+    states = [incremental.FileState(f"{n:064x}", n, n, n, n) for n in range(5)]
+    facts_store.keep_placed(str(tmp_path / "html"), [
+        (f"{n % 3}.html", state, f"{n:0128x}") for n, state in enumerate(states)])
+    told = facts_store.load_placed()
+    assert sorted(told) == [str(tmp_path / "html" / f"{n}.html") for n in range(3)]
+    assert [told[str(tmp_path / "html" / f"{n}.html")][1] for n in range(3)] == \
+        [f"{n:0128x}" for n in (3, 4, 2)]

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from pipeline.export import html
 from pipeline.export.build import TextEdition
 from pipeline.export.edition import Plan, Row
-from pipeline.export.given import Given
+from pipeline.export.given import BATCH, Given
 from pipeline.export.run import export_editions
 from pipeline.record_store import store_path
 
@@ -125,6 +125,19 @@ def test_the_plan_reads_its_rows_back_in_order() -> None:
     assert rows[7] == Row(*(_meta(7)[f] for f in Row.__slots__))
     assert plan.years() == ("1900", "1999")
     assert plan.table(0, rows[:2]).count(b"<tr") == 2
+
+
+@given(st.lists(st.integers(0, BATCH * 2), min_size=BATCH, max_size=BATCH * 3))
+@settings(max_examples=10, deadline=None)
+def test_files_given_by_the_batch_are_those_a_dict_keeps(gives: list[int]) -> None:
+    """Files given are inserted :data:`.given.BATCH` at a time: the last of a file counts."""
+    files, reference = Given(), {}
+    for n, k in enumerate(gives):
+        files.add(f"{k}.html", f"key-{k % 7}", f"sha-{n}", (n, n, n, n), None)
+        reference[f"{k}.html"] = (f"key-{k % 7}", f"sha-{n}")
+    got = {rel: (key, sha) for key, group in files.by_key() for rel, sha, _stat, _s in group}
+    assert got == reference
+    files.close()
 
 
 @given(st.lists(st.tuples(st.sampled_from("abcde"), st.sampled_from("xyz"),

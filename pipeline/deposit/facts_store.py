@@ -109,9 +109,9 @@ def keep_placed(out_dir: str, files: Iterable[tuple[str, FileState, str | None]]
     file, :func:`entry`; a link to a file placed before: :func:`.export.output.placed`)."""
     now, folders = time.time_ns(), {}
     with Keeper(placed_path(out_dir)) as keeper:
-        for rel, state, sha512 in files:
-            keeper.add(key(os.path.join(out_dir, rel), folders),
-                       marshal.dumps(([*state.as_data()[:5], now], sha512)))
+        keeper.add_all((key(os.path.join(out_dir, rel), folders), marshal.dumps(
+            ([state.sha256, state.size, state.mtime_ns, state.ctime_ns, state.inode, now],
+             sha512))) for rel, state, sha512 in files)
 
 
 def load_placed() -> Store:
@@ -145,6 +145,18 @@ class Keeper:
         if self.db is None:
             self.db = _writable(self.path)
         self.db.execute("INSERT OR REPLACE INTO entries VALUES (?, ?)", (key, data))
+
+    def add_all(self, entries: Iterable[tuple[str, bytes]]) -> None:
+        """:meth:`add` each of ``entries`` (key, data) as they come, in one statement: an
+        export keeps tens of thousands at its end, after its workers (:func:`keep_placed`:
+        5.0-6.1 µs a file, against 5.5-7.9 µs with a statement each)."""
+        rows = iter(entries)
+        first = next(rows, None)
+        if first is None:  # (the store is not touched)
+            return
+        self.add(*first)
+        assert self.db is not None
+        self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?)", rows)
 
     def close(self, forget_gone: bool = False) -> None:
         """The entries kept (``forget_gone``: and those of files that are gone dropped)."""
