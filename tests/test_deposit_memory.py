@@ -259,3 +259,48 @@ def test_the_file_memory_knows_what_it_learnt_when_its_record_is_held_by_another
         assert memory.record.lost and memory.recalled(str(tei)) is None
     finally:
         holder.close()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=30),
+       st.lists(st.integers(0, 2**64 - 1), max_size=10), st.integers(0, 30))
+def test_the_linked_inodes_are_the_set_of_them(added: list[int], others: list[int],
+                                               asked_at: int) -> None:
+    """:class:`.fixity.Inodes` against the set it replaces, asked before all are added too."""
+    from pipeline.deposit.fixity import Inodes
+    inodes = Inodes()
+    for k, inode in enumerate(added):
+        if k == asked_at:
+            assert all((i in inodes) == (i in added[:k]) for i in added + others)
+        inodes.add(inode)
+    assert all((i in inodes) == (i in added) for i in added + others)
+    assert set(inodes) == set(added) and len(inodes) == len(set(added))
+
+
+_NAME = st.sampled_from(["a", "b", "a-b", "a.b", "a b", "ab", "a0", "é", "~"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.lists(_NAME, min_size=1, max_size=3).map(tuple), max_size=12))
+def test_a_folders_snapshot_walks_its_files_in_the_order_of_their_paths(
+        tmp_path_factory, paths: set[tuple[str, ...]]) -> None:
+    """:func:`.staged.snapshot` one file at a time against the dict it replaces, sorted (a
+    name both a file's and a folder's is the folder's); and the record taken with
+    :class:`.staged.SortedStats` gives every file once, looked up or not."""
+    import os
+    from pipeline.deposit import staged
+    out = tmp_path_factory.mktemp("pkg")
+    for parts in sorted(paths, key=len, reverse=True):
+        path = out.joinpath(*parts)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("/".join(parts))
+    found = {os.path.join(folder, name): staged.stat_of(os.path.join(folder, name))
+             for folder, _dirs, names in os.walk(out) for name in names}
+    assert list(staged.snapshot(out)) == sorted(found.items())
+    seen: list[str] = []
+    now = staged.SortedStats(out, lambda path, _st: seen.append(path))
+    asked = sorted(found)[::2]
+    assert [now.get(path) for path in asked] == [found[path] for path in asked]
+    now.finish()
+    assert seen == sorted(found)

@@ -17,6 +17,9 @@ import os
 import sqlite3
 import threading
 import time
+from array import array
+from bisect import bisect_left
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
@@ -78,7 +81,7 @@ class FileMemory:
         #: (:meth:`.Staged.copy`), which every package of the run leaves as they are when
         #: it settles its files (:func:`.output.settle`), whichever way they came in (from
         #: the edition, from the package made before, from a file with the same content).
-        self.linked: set[int] = set()
+        self.linked = Inodes()
         #: What the exports kept of the files they placed (:meth:`told`), opened when first
         #: asked for; the real path of each folder looked up there.
         self._placed: facts_store.Store | None = None
@@ -303,8 +306,36 @@ class FileMemory:
             if self._contents is not None:
                 self._contents.close()
             self._path, self._store, self._contents = None, None, None
-            self.seen, self.sure, self.linked = set(), set(), set()
+            self.seen, self.sure, self.linked = set(), set(), Inodes()
             self.forget_told()
+
+
+class Inodes(AbstractSet[int]):
+    """A set of inode numbers, 8 bytes each in an array, sorted when first looked in after
+    a change and looked up by bisection (a set of ints took ~70 bytes an inode: 60,000 for
+    the files linked in at 10,000 documents).  :meth:`add` may be called from any thread
+    (an append, under the interpreter's lock); an inode added twice is held twice."""
+
+    def __init__(self) -> None:
+        self._inodes = array("Q")
+        self._sorted = True
+
+    def add(self, inode: int) -> None:
+        self._inodes.append(inode)
+        self._sorted = False
+
+    def __contains__(self, inode: object) -> bool:
+        if not self._sorted:
+            self._inodes = array("Q", sorted(self._inodes))
+            self._sorted = True
+        at = bisect_left(self._inodes, inode)
+        return at < len(self._inodes) and self._inodes[at] == inode
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(sorted(set(self._inodes)))
+
+    def __len__(self) -> int:
+        return len(set(self._inodes))
 
 
 def _contents_table(db: sqlite3.Connection) -> None:
