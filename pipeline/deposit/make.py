@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import threading
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
@@ -201,7 +202,8 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
     stats, git = shared.inputs(root) if shared is not None else inputs(root)
     memory = RecordStore(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
-        "git": git, "out": str(out.resolve()), "level": level if archive else None}))
+        "git": git, "out": str(out.resolve()), "level": level if archive else None}),
+        threads=True)  # the copying threads look up the files of the package now there
     made = memory.get("package")
     if made is not None and made["inputs"] == stats.value() and made["outputs"] == _stats(
             _outputs(out, made["archive"])):
@@ -212,7 +214,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
                                                 column, hint)
                                      for code, severity, message, file, line, column, hint
                                      in made["notes"]]
-    previous = [_files(memory, FILES) or None]  # of the package now at ``out``
+    previous = Recorded(memory)  # the package now at ``out``
     # what is known of the edition's files and of the zips made, shared by both formats
     own = record is not None and shared is None
     if own:
@@ -294,11 +296,24 @@ def _record_files(memory: RecordStore, staged: Staged, out: Path, later: bool,
 FILES, HEADS = "files/", "heads/"
 
 
-def _files(memory: RecordStore, below: str) -> dict[str, list]:
-    """The package's files as recorded in the rows ``below`` one of :data:`FILES`,
-    :data:`HEADS`."""
-    return {key[len(below):]: entry["head"] for chunk in memory.below(below)
-            for key, entry in chunk}
+class Recorded:
+    """The files of the package now at ``out`` as its record ``memory`` has them (the rows
+    below :data:`FILES`), looked up a file at a time by the copying threads, under a lock
+    (:class:`.staged.Kept`): held whole, a list per file, they were ~30 MB at 10,000
+    documents.  The rows are replaced once the new package is built (:func:`_put_files`)."""
+
+    def __init__(self, memory: RecordStore):
+        self._memory = memory
+        self._lock = threading.Lock()
+
+    def get(self, rel: str, /) -> list | None:
+        with self._lock:
+            entry = self._memory.get(FILES + rel)
+        return None if entry is None else entry["head"]
+
+    def __bool__(self) -> bool:
+        with self._lock:
+            return next(iter(self._memory.below(FILES, 1)), None) is not None
 
 
 def _put_files(memory: RecordStore, below: str, files: Iterable[tuple[str, list]]) -> None:
@@ -418,16 +433,15 @@ def _outputs_digest(folder: hashlib._Hash, archive: str | None) -> str:
 
 def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
           source_date_epoch: str | None, shared: Shared | None,
-          previous: list[dict | None], level: int,
+          previous: Recorded, level: int,
           git: int | None,
           ) -> tuple[Made, list[Diagnostic], Staged | None]:
     """Make the package; what comes back gives what the next build needs to take its files
     over (:meth:`Staged.record`, taken by :func:`_record_files`; None: no package).  The
     archive is started first, in a child process where the system forks
     (:meth:`Shared.serialize`), so that it is written while this process looks at the
-    package's files for that record.  ``previous`` holds the record of the package now at
-    ``out``, in a list this lets go of once the package is built, as it does of the
-    edition: a zip needs only the checksums."""
+    package's files for that record.  ``previous`` is the record of the package now at
+    ``out``."""
     memory = shared.memory if shared else FileMemory(None)
     edition, notes = shared.collect(root) if shared else collect(root, memory)
     later = shared is not None and shared.uses > 0  # packages to make after this one
@@ -447,7 +461,7 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                              f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
     if shared is not None:
         shared.looked()  # the files looked at before the package reads them
-    found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous.pop(),
+    found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous,
                                   shared.twins if shared else None,
                                   shared.valid if shared else None)
     notes.extend(found)

@@ -43,7 +43,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from itertools import islice
-from typing import AbstractSet, Callable, Iterable, Iterator
+from typing import AbstractSet, Callable, Iterable, Iterator, Protocol
 
 from .edition import PackageFile
 from .fixity import FileMemory, Fixity, fixity, fixity_of
@@ -160,6 +160,15 @@ def twin_of(twins: str | None, f: PackageFile) -> str | None:
     return None if twins is None else os.path.join(twins, f.rel)
 
 
+class Kept(Protocol):
+    """The record of a package (:meth:`Staged.record`): each file's row by its path inside,
+    looked up a file at a time (by any copying thread); false when it has none."""
+
+    def get(self, rel: str, /) -> list | None: ...
+
+    def __bool__(self) -> bool: ...
+
+
 class Staged:
     """The package folder being built in ``folder``; ``old`` is the package it replaces and
     ``previous`` that package's record (:meth:`record`), empty when there is none.
@@ -172,11 +181,11 @@ class Staged:
     files more than everything else a one-page change asks for."""
 
     def __init__(self, folder: Path, memory: FileMemory, old: Path | None = None,
-                 previous: dict | None = None, update: bool = False):
+                 previous: Kept | None = None, update: bool = False):
         self.folder = folder
         self.memory = memory
         self.old = old
-        self.previous = previous or {}
+        self.previous: Kept = previous or {}
         self.update = update and old is not None
         #: each file's fixity and how it came in; the files of ``old`` left in place
         #: (``update``); the first file that held each content
