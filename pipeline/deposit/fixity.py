@@ -70,8 +70,8 @@ class FileMemory:
         #: :meth:`told` learns what it finds).
         self._lock = threading.RLock()
         self.started = time.time_ns()
-        self.seen: set[str] = set()
-        #: The files whose entry was found right (:meth:`recall`) or learnt in this run.
+        #: The files whose entry was found right (:meth:`recall`) or learnt in this run
+        #: (those the record keeps when it is saved: the others, when they are gone).
         self.sure: set[str] = set()
         #: The SHA-512 of each content (by its SHA-256) learnt in this run (:meth:`hash`)
         #: or told by the exports (:meth:`told`), in a database of this run alone, as the
@@ -111,7 +111,6 @@ class FileMemory:
         then again by each package: a stat each)."""
         key = _key(path)
         with self._lock:
-            self.seen.add(key)
             entry = self.record.get(key)
             if entry is None:
                 return None
@@ -237,7 +236,6 @@ class FileMemory:
         key = _key(path)
         entry = {"state": state, "sha512": sha512}
         with self._lock:
-            self.seen.add(key)
             self._tell([(state.sha256, sha512)])
             old = self.record.get(key)
             if old is not None and old["state"].sha256 == state.sha256 and "facts" in old:
@@ -281,7 +279,7 @@ class FileMemory:
             if self._store is None:
                 return
             gone = [key for key in self._store.keys()
-                    if key not in self.seen and not os.path.exists(key)]
+                    if key not in self.sure and not os.path.exists(key)]
             for key in gone:
                 self._store.drop(key)
             self._store.save()
@@ -306,7 +304,7 @@ class FileMemory:
             if self._contents is not None:
                 self._contents.close()
             self._path, self._store, self._contents = None, None, None
-            self.seen, self.sure, self.linked = set(), set(), Inodes()
+            self.sure, self.linked = set(), Inodes()
             self.forget_told()
 
 
