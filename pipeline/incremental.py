@@ -15,8 +15,9 @@ observed is hashed all the same, because a change within the file system's times
 granularity would not show in its times.  Files a stage writes are observed when the record
 is saved: nothing else is expected to write a stage's output folder while the stage runs.
 
-The record is one JSON file per stage and output folder in teipipe's cache folder.  Deleting
-it is always safe: the next run rebuilds everything once.
+The record is one SQLite file per stage and output folder in teipipe's cache folder
+(:mod:`pipeline.record_store`).  Deleting it is always safe: the next run rebuilds
+everything once.
 """
 
 from __future__ import annotations
@@ -24,16 +25,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Iterator
 
 from . import __version__
 from .assets import cache_dir
-from .files import write_atomic
 
 RECORD_FORMAT = 1
 #: A file modified this close to its observation is hashed rather than trusted by its times
@@ -135,122 +133,7 @@ def settings_digest(stage: str, settings: dict) -> str:
 
 
 def record_path(stage: str, out_dir: Path) -> Path:
-    """Where the record of ``stage`` writing into ``out_dir`` is kept (the cache folder)."""
+    """Where the record of ``stage`` writing into ``out_dir`` is kept (the cache folder; as
+    :func:`.record_store.store_path`, with another suffix)."""
     key = hashlib.sha256(os.path.abspath(out_dir).encode()).hexdigest()[:16]
     return cache_dir() / "builds" / f"{stage}-{key}.json"
-
-
-class BuildRecord:
-    """The outputs a stage made, by key, for one set of settings.
-
-    An entry is JSON data, in which :class:`FileState` values may appear anywhere.  A record
-    made with other settings (or by other code) holds nothing: every output is rebuilt.
-    Entries not touched by a run are kept, so that building part of the inputs does not
-    forget the rest.
-    """
-
-    def __init__(self, path: Path | None, settings: str):
-        self.path = path
-        self.settings = settings
-        self.entries: dict[str, dict] = {}
-        self.changed = False
-        if path is None:
-            return
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"), object_hook=_decode)
-            if data.get("format") != RECORD_FORMAT or data.get("settings") != settings or \
-                    not isinstance(data["entries"], dict):
-                return
-        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
-            return  # no record, or a damaged one: everything is built again
-        self.entries = data["entries"]
-
-    def get(self, key: str) -> dict | None:
-        return self.entries.get(key)
-
-    def put(self, key: str, entry: dict) -> None:
-        if self.entries.get(key) != entry:
-            self.entries[key] = entry
-            self.changed = True
-
-    def drop(self, key: str) -> None:
-        if self.entries.pop(key, None) is not None:
-            self.changed = True
-
-    def save(self) -> None:
-        """Write the record when anything changed (files observed "at save" get the time)."""
-        if self.path is None or not self.changed:
-            return
-        now = time.time_ns()
-
-        def encode(value):
-            if isinstance(value, FileState):
-                return {_STATE: value.as_data()[:5] + [
-                    now if value.seen_ns is None else value.seen_ns]}
-            as_json = getattr(value, "as_json", None)  # a compact form of JSON data
-            if as_json is not None:
-                return as_json()
-            raise TypeError(type(value).__name__)
-        try:
-            write_atomic(self.path, self._json(json.JSONEncoder(
-                separators=(",", ":"), default=encode).encode))
-        except OSError:
-            pass  # a cache that cannot be written only costs time
-        self.changed = False
-
-    def _json(self, encode) -> Iterator[bytes]:
-        """The record as JSON, in pieces of about :data:`PIECE` bytes: the JSON of a large
-        edition's record (tens of megabytes, and several times that while ``json.dumps``
-        makes it) is never held whole."""
-        parts, size = [], 0
-        for text in _texts({"format": RECORD_FORMAT, "settings": self.settings,
-                            "entries": self.entries}, encode):
-            parts.append(part := text.encode("utf-8"))
-            size += len(part)
-            if size >= PIECE:
-                yield b"".join(parts)
-                parts, size = [], 0
-        yield b"".join(parts)
-
-
-#: Bytes of a record's JSON made before they are written.
-PIECE = 1 << 18
-#: A dict with more keys than this (the record's entries, a package's files, a zip's
-#: members) is encoded in parts; smaller ones (one file's entry) at once.
-MANY = 64
-
-
-def _texts(value, encode, depth: int = 0) -> Iterator[str]:
-    """The JSON of ``value`` (what ``encode`` gives) in parts: the record, its entries, an
-    entry that holds a large dict, and a large dict at any depth, :data:`MANY` keys at a
-    time (one call of the encoder per key would cost a tenth of a second per 10,000 keys)."""
-    if not _in_parts(value, depth):
-        yield encode(value)
-        return
-    sep, batch = "{", {}
-    for key, item in value.items():
-        if _in_parts(item, depth + 1):
-            if batch:
-                yield sep + encode(batch)[1:-1]
-                sep, batch = ",", {}
-            yield f"{sep}{encode(key)}:"
-            yield from _texts(item, encode, depth + 1)
-            sep = ","
-            continue
-        batch[key] = item
-        if len(batch) == MANY:
-            yield sep + encode(batch)[1:-1]
-            sep, batch = ",", {}
-    yield (sep + encode(batch)[1:-1] if batch else "{" if sep == "{" else "") + "}"
-
-
-def _in_parts(value, depth: int) -> bool:
-    return isinstance(value, dict) and (depth < 2 or len(value) > MANY or (
-        depth == 2 and any(isinstance(item, dict) and len(item) > MANY
-                           for item in value.values())))
-
-_STATE = "~state"
-
-
-def _decode(obj: dict):
-    return FileState.from_data(obj[_STATE]) if len(obj) == 1 and _STATE in obj else obj

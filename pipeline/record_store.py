@@ -1,9 +1,9 @@
 """A build record kept on disk and looked up per key: memory that does not grow with the files.
 
-:class:`pipeline.incremental.BuildRecord` holds every entry in memory from the start of a
-run to its end (and its JSON file is read and written whole): at 10,000 pages, convert's
-record is some 240,000 objects, 15 MB of the largest process.  :class:`RecordStore` has the
-same entries, the same ``get``/``put``/``drop``/``save``, and the same rules (a record made
+The JSON build record it replaced held every entry in memory from the start of a run to its
+end (and its file was read and written whole): at 10,000 pages, convert's record was some
+240,000 objects, 15 MB of the largest process.  :class:`RecordStore` has the same entries,
+the same ``get``/``put``/``drop``/``save``, and the same rules (a record made
 with other settings holds nothing; entries a run does not touch are kept; a damaged or
 missing record only means everything is built again), but keeps them in an SQLite database
 (standard library), one row per key: an entry is read when it is asked for, and written when
@@ -46,9 +46,10 @@ class RecordStore:
     ``path`` None: a record that keeps nothing beyond the run (nothing is read or saved).
     Lookups and changes are made in one transaction, ended by ``save`` (so another run can
     change the database once this one has saved), or by :meth:`close` (``with``).
+    ``threads``: any thread may use the store, one at a time (the caller holds a lock).
     """
 
-    def __init__(self, path: Path | None, settings: str):
+    def __init__(self, path: Path | None, settings: str, threads: bool = False):
         self.path = path
         self.settings = settings
         self._writing = False
@@ -64,7 +65,8 @@ class RecordStore:
         if path is not None:
             try:
                 db = sqlite_cache.open_cache(path, _SCHEMA, lambda db: _create(db, settings),
-                                             isolation_level=None)  # transactions by hand
+                                             isolation_level=None,  # transactions by hand
+                                             threads=threads)
                 self._other = db.execute("SELECT value FROM meta WHERE name='settings'"
                                          ).fetchone() != (settings,)
             except (OSError, sqlite3.Error):  # locked by another run, or none can be made
@@ -73,8 +75,16 @@ class RecordStore:
                 db = None
         if db is None:  # a record of this run alone, not saved
             self.path = None
-            db = sqlite_cache.temporary(lambda db: _create(db, settings), isolation_level=None)
+            db = sqlite_cache.temporary(lambda db: _create(db, settings), isolation_level=None,
+                                        threads=threads)
         self._db = db
+
+    @property
+    def lost(self) -> bool:
+        """Whether the run's changes could not be made (another run holds the database, the
+        disk is full): the record then holds what it held before the run, not what was put
+        since, and keeps nothing more until the run ends."""
+        return self._lost
 
     def close(self) -> None:
         """Let go of the database, the changes not saved forgotten: another store of it (in
@@ -128,7 +138,7 @@ class RecordStore:
 
     def get(self, key: str) -> dict | None:
         """The entry of ``key`` (the same object for the same key until a change: not to
-        be changed in place, as with :class:`~pipeline.incremental.BuildRecord`)."""
+        be changed in place)."""
         if self._other and not self._emptied:
             return None
         if self._last is not None and self._last[0] == key:
@@ -150,6 +160,16 @@ class RecordStore:
             self._db.execute("BEGIN")
         for data, seen in self._db.execute("SELECT entry, seen FROM entries"):
             yield _decoded(marshal.loads(data), seen)
+
+    def keys(self) -> Iterator[str]:
+        """Every key (with the run's changes), one at a time from a cursor, as
+        :meth:`values`."""
+        if self._other and not self._emptied:
+            return
+        if not self._db.in_transaction:
+            self._db.execute("BEGIN")
+        for (key,) in self._db.execute("SELECT key FROM entries"):
+            yield key
 
     def put(self, key: str, entry: dict) -> None:
         """Keep ``entry`` for ``key`` (its states observed at save, if any, as yet unseen)."""

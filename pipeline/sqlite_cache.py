@@ -31,20 +31,23 @@ Create = Callable[[sqlite3.Connection], object]
 
 
 def open_cache(path: Path, layout: str, create: Create, *, timeout: float = 5.0,
-               isolation_level: str | None = "", pragmas: Iterable[str] = ()
-               ) -> sqlite3.Connection:
+               isolation_level: str | None = "", pragmas: Iterable[str] = (),
+               threads: bool = False) -> sqlite3.Connection:
     """The database in ``path`` of ``layout``, made with ``create`` when missing, damaged or
-    of another layout; ``pragmas`` after :data:`PRAGMAS`.  Raises :class:`OSError` or
-    :class:`sqlite3.Error` when there can be none (see the module docstring)."""
+    of another layout; ``pragmas`` after :data:`PRAGMAS`; with ``threads``, a connection
+    any thread may use (one at a time: the caller holds a lock around it).  Raises
+    :class:`OSError` or :class:`sqlite3.Error` when there can be none (see the module
+    docstring)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     pragmas = (*PRAGMAS, *pragmas)
     try:
-        return _opened(path, _version(layout), create, timeout, isolation_level, pragmas)
+        return _opened(path, _version(layout), create, timeout, isolation_level, pragmas,
+                       threads)
     except sqlite3.DatabaseError as exc:
         if type(exc) is not sqlite3.DatabaseError:  # busy, locked, read-only, ...: not its fault
             raise
     path.unlink(missing_ok=True)  # damaged, or of another layout: made anew
-    return _opened(path, _version(layout), create, timeout, isolation_level, pragmas)
+    return _opened(path, _version(layout), create, timeout, isolation_level, pragmas, threads)
 
 
 def read_cache(path: Path, layout: str, **connect) -> sqlite3.Connection | None:
@@ -65,18 +68,21 @@ def read_cache(path: Path, layout: str, **connect) -> sqlite3.Connection | None:
     return None
 
 
-def temporary(create: Create, *, isolation_level: str | None = "") -> sqlite3.Connection:
+def temporary(create: Create, *, isolation_level: str | None = "",
+              threads: bool = False) -> sqlite3.Connection:
     """A database of this run alone, made with ``create``: SQLite keeps it in memory up to
     its cache size (``PRAGMA cache_size``) and the rest in a temporary file, deleted when
-    the database is closed."""
-    db = sqlite3.connect("", isolation_level=isolation_level)
+    the database is closed (``threads``: as :func:`open_cache`'s)."""
+    db = sqlite3.connect("", isolation_level=isolation_level, check_same_thread=not threads)
     create(db)
     return db
 
 
 def _opened(path: Path, version: int, create: Create, timeout: float,
-            isolation_level: str | None, pragmas: Iterable[str]) -> sqlite3.Connection:
-    db = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            isolation_level: str | None, pragmas: Iterable[str], threads: bool,
+            ) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=timeout, isolation_level=None,
+                         check_same_thread=not threads)
     try:
         for pragma in pragmas:
             db.execute(pragma)

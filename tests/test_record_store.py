@@ -195,3 +195,40 @@ def test_a_closed_store_lets_another_change_the_record_at_once(tmp_path: Path) -
         record.save()
     with RecordStore(path, "s") as record:
         assert [record.get(k) for k in "abcd"] == [{"n": 1}, {"n": 2}, None, {"n": 4}]
+
+
+def test_a_store_for_threads_is_used_by_another_thread_and_gives_its_keys(
+        tmp_path: Path) -> None:
+    """``threads``: the connection is used by any thread (one at a time: the caller's
+    lock); its keys are every key, with the run's changes."""
+    from concurrent.futures import ThreadPoolExecutor
+    path = tmp_path / "r.sqlite"
+    record = RecordStore(path, "s", threads=True)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(record.put, "a", {"n": 1}).result()
+        assert pool.submit(record.get, "a").result() == {"n": 1}
+    record.put("b", {"n": 2})
+    record.drop("a")
+    assert sorted(record.keys()) == ["b"]
+    record.save()
+    assert sorted(RecordStore(path, "s").keys()) == ["b"]
+
+
+def test_a_store_that_cannot_keep_the_runs_changes_says_so(tmp_path: Path) -> None:
+    """A record another run holds (its changes not saved) cannot take this run's: ``lost``
+    says so, and the record holds what it held before."""
+    path = tmp_path / "r.sqlite"
+    with RecordStore(path, "s") as record:
+        record.put("a", {"n": 1})
+        record.save()
+    holder = RecordStore(path, "s")
+    holder.put("b", {"n": 2})  # its write transaction open
+    try:
+        record = RecordStore(path, "s")
+        record._db.execute("PRAGMA busy_timeout = 0")  # not the five seconds' wait
+        assert not record.lost
+        record.put("a", {"n": 3})
+        assert record.lost and record.get("a") == {"n": 1}
+        record.close()
+    finally:
+        holder.close()

@@ -38,7 +38,7 @@ from .records import Valid, mets_file, records
 from .saf import item_names
 from .schemas import Schemas
 from .spread import spread
-from .staged import Staged, key_of, twin_of, write_file
+from .staged import Kept, Staged, key_of, twin_of, write_file
 from .xmltext import document
 
 ALGORITHMS = ("sha256", "sha512")
@@ -50,7 +50,7 @@ AGENT = f"teipipe {__version__} (bagit.py {bagit.VERSION})"
 
 def build_bag(edition: Edition, out: Path, when: PackageDate, schemas: Schemas | None,
               force: bool = False, memory: FileMemory | None = None,
-              previous: dict | None = None,
+              previous: Kept | None = None,
               twins: str | None = None,
               valid: Valid | None = None) -> tuple[list[Diagnostic], Staged | None]:
     """Write the bag of ``edition`` to ``out``: the diagnostics say what went wrong; what

@@ -63,10 +63,6 @@ class Packed:
     def unpack(self) -> dict:
         return marshal.loads(self.data)
 
-    def as_json(self) -> dict:
-        """What a build record keeps (:meth:`pipeline.incremental.BuildRecord.save`)."""
-        return self.unpack()
-
 
 @dataclass(frozen=True, slots=True)
 class Spilled:

@@ -3,7 +3,7 @@
 Every file of a package is read once: its bytes are hashed (SHA-256 and SHA-512 in the same
 pass) as they are copied in, a piece at a time (or once linked in: :meth:`FileMemory.hash`).
 A deposit after a one-page change must not read and hash the whole edition again, so the
-checksums are kept in a build record (:mod:`pipeline.incremental`) shared by both kinds of
+checksums are kept in a build record (:mod:`pipeline.record_store`) shared by both kinds of
 package: a file whose size, times and inode are the recorded ones is taken as unchanged, as
 git and make do, and its checksums are not computed again; any other file is hashed, and
 the record learns it.  What a package reads from a TEI file (:mod:`.facts`) is remembered
@@ -14,15 +14,21 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import threading
 import time
+from array import array
+from bisect import bisect_left
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO, Callable, Iterable, Iterator
 
-from ..incremental import BuildRecord, FileState, settings_digest, state_of
+from .. import sqlite_cache
+from ..incremental import FileState, settings_digest, state_of
+from ..record_store import RecordStore
 from . import facts_store
-from .facts import Packed, pack
+from .facts import Packed
 from .rawfile import RawFile, read_whole, write_new
 
 #: Files are copied and hashed this many bytes at a time.
@@ -49,43 +55,52 @@ def fixity_of(data: bytes) -> Fixity:
 class FileMemory:
     """What is known about the edition's files: checksums and, for TEI files, facts.
 
-    ``record`` is the build record's path (None: remember nothing, compute everything).
+    ``record`` is the build record's path (:class:`.record_store.RecordStore`, None:
+    remember nothing, compute everything).  The record is on disk and looked up a file at a
+    time: an entry per file of the edition, which took ~4 KB per document when it was held
+    (a JSON record, read and written whole).  The copying threads of
+    :meth:`.Staged.copy_all` share it: one connection, used under a lock; what they hash
+    is hashed outside it.
     """
 
     def __init__(self, record: Path | None):
         self._path = record
-        self._record: BuildRecord | None = None
-        self._opening = threading.Lock()
+        self._store: RecordStore | None = None
+        #: Held around every use of the record and of :attr:`_contents` (re-entered:
+        #: :meth:`told` learns what it finds).
+        self._lock = threading.RLock()
         self.started = time.time_ns()
-        self.seen: set[str] = set()
-        #: The files whose entry was found right (:meth:`recall`) or learnt in this run.
+        #: The files whose entry was found right (:meth:`recall`) or learnt in this run
+        #: (those the record keeps when it is saved: the others, when they are gone).
         self.sure: set[str] = set()
-        #: The SHA-512 of each content (by its SHA-256) learnt in this run (:meth:`hash`).
-        self.known: dict[str, str] = {}
+        #: The SHA-512 of each content (by its SHA-256) learnt in this run (:meth:`hash`)
+        #: or told by the exports (:meth:`told`), in a database of this run alone, as the
+        #: record is: one per content of the edition.
+        self._contents: sqlite3.Connection | None = None
         #: The inodes of the edition's files hard-linked into a package in this run
         #: (:meth:`.Staged.copy`), which every package of the run leaves as they are when
         #: it settles its files (:func:`.output.settle`), whichever way they came in (from
         #: the edition, from the package made before, from a file with the same content).
-        self.linked: set[int] = set()
-        #: What the exports kept of the files they placed (:meth:`told`), loaded when first
+        self.linked = Inodes()
+        #: What the exports kept of the files they placed (:meth:`told`), opened when first
         #: asked for; the real path of each folder looked up there.
-        self._placed: dict[str, tuple[list, str | None]] | None = None
-        #: The SHA-512 the exports told of each content (by its SHA-256), for a file they
-        #: told the SHA-512 of with another one (a TEI file's copy, a link).
-        self._sha512: dict[str, str] = {}
+        self._placed: facts_store.Store | None = None
         self._folders: dict[str, str] = {}
-        self._lock = threading.Lock()
 
     @property
-    def record(self) -> BuildRecord:
-        """The build record, read when first asked for: a run whose packages are all as
-        their records say (nothing changed) makes none and reads none of it (an entry
-        per file of the edition, ~4 KB per document)."""
-        if self._record is None:
-            with self._opening:
-                if self._record is None:
-                    self._record = BuildRecord(self._path, _settings())
-        return self._record
+    def record(self) -> RecordStore:
+        """The build record, opened when first asked for (under :attr:`_lock`): a run whose
+        packages are all as their records say (nothing changed) makes none and opens
+        none."""
+        with self._lock:
+            if self._store is None:
+                self._store = RecordStore(self._path, _settings(), threads=True)
+            return self._store
+
+    def entry(self, path: Path | str) -> dict | None:
+        """The recorded entry of ``path`` (None: none), whether or not it is still right."""
+        with self._lock:
+            return self.record.get(_key(path))
 
     def recall(self, path: Path | str, st: os.stat_result | None = None,
                ctime: bool = True) -> dict | None:
@@ -95,18 +110,19 @@ class FileMemory:
         at the file again (the edition's TEI files are looked at as they are gathered,
         then again by each package: a stat each)."""
         key = _key(path)
-        self.seen.add(key)
-        entry = self.record.get(key)
-        if entry is None:
-            return None
-        if st is None and key in self.sure:
-            return entry
+        with self._lock:
+            entry = self.record.get(key)
+            if entry is None:
+                return None
+            if st is None and key in self.sure:
+                return entry
         try:
             if not entry["state"].trusted(st or os.stat(path), ctime):
                 return None
         except OSError:
             return None
-        self.sure.add(key)
+        with self._lock:
+            self._sure(key)
         return entry
 
     def recalled(self, path: Path | str) -> dict | None:
@@ -114,7 +130,8 @@ class FileMemory:
         in this run, without a look at the file: the checksums of what a package made
         before in this run took of it (:meth:`.Staged.copy`)."""
         key = _key(path)
-        return self.record.get(key) if key in self.sure else None
+        with self._lock:
+            return self.record.get(key) if key in self.sure else None
 
     def told(self, path: Path | str, st: os.stat_result) -> Fixity | None:
         """The checksums of ``path``, a file an export placed (linked into a package, whose
@@ -122,23 +139,23 @@ class FileMemory:
         (:func:`.facts_store.keep_placed`), when ``st`` says it is the file the export saw
         (its change time aside: the link changed it), the SHA-512 of bytes the export
         hashed with another file (a TEI file's copy, a link) as it told it there or as
-        this run learnt it (:attr:`known`); the record learns them.  None when the export
+        this run learnt it (:meth:`_sha512`); the record learns them.  None when the export
         did not keep them, or the file is not that one any more."""
         with self._lock:
             if self._placed is None:
                 self._placed = facts_store.load_placed()
-                self._sha512 = {told[0][0]: told[1] for told in self._placed.values()
-                                if told[1] is not None}
-        told = self._placed.get(facts_store.key(str(path), self._folders))
-        if told is None:
-            return None
-        state = FileState.from_data(told[0])
-        sha512 = told[1] or self.known.get(state.sha256) or self._sha512.get(state.sha256)
-        if sha512 is None or not state.trusted(st, ctime=False):
-            return None
-        return fixity(self._learn(path, FileState(
-            state.sha256, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, self.started),
-            sha512))
+                self._tell((told[0][0], told[1]) for told in self._placed.values()
+                           if told[1] is not None)
+            told = self._placed.get(facts_store.key(str(path), self._folders))
+            if told is None:
+                return None
+            state = FileState.from_data(told[0])
+            sha512 = told[1] or self._sha512(state.sha256)
+            if sha512 is None or not state.trusted(st, ctime=False):
+                return None
+            return fixity(self._learn(path, FileState(
+                state.sha256, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino,
+                self.started), sha512))
 
     def hash(self, path: Path | str, linked: str, st: os.stat_result) -> Fixity:
         """Hash ``linked``, a hard link just made to ``path`` whose ``os.stat`` is ``st``
@@ -146,16 +163,19 @@ class FileMemory:
         learns it as ``path``.
 
         A file of at most :data:`SMALL` bytes is read whole and its SHA-256 taken first:
-        a content whose SHA-512 is known already in this run (:attr:`known`) is not hashed
-        again with it, which costs twice what SHA-256 does.  The HTML edition holds a copy
-        of every TEI file, whose checksums the export told (:mod:`.facts_store`), and of
-        every plain text, which the text edition holds too.  (A package takes the SHA-256
-        for its content as it is: a file is linked from another of the same SHA-256.)"""
+        a content whose SHA-512 is known already in this run (:meth:`_sha512`) is not
+        hashed again with it, which costs twice what SHA-256 does.  The HTML edition holds
+        a copy of every TEI file, whose checksums the export told (:mod:`.facts_store`),
+        and of every plain text, which the text edition holds too.  (A package takes the
+        SHA-256 for its content as it is: a file is linked from another of the same
+        SHA-256.)"""
         with RawFile(linked) as source:
             if st.st_size <= SMALL:
                 data = source.read_all(st.st_size)
                 digest = hashlib.sha256(data).hexdigest()
-                sha512 = self.known.get(digest) or hashlib.sha512(data).hexdigest()
+                with self._lock:
+                    sha512 = self._sha512(digest)
+                sha512 = sha512 or hashlib.sha512(data).hexdigest()
             else:
                 sha256, long = hashlib.sha256(), hashlib.sha512()
                 for piece in pieces(source):
@@ -172,17 +192,16 @@ class FileMemory:
         return self._learn(path, state, sha512)
 
     def facts(self, entry: dict) -> Packed | None:
-        """The facts of a file's ``entry``, packed (those of a record read from its JSON are
-        packed here, in the entry itself)."""
+        """The facts of a file's ``entry``, packed (the record keeps their bytes)."""
         facts = entry.get("facts")
-        if isinstance(facts, dict):
-            facts = entry["facts"] = pack(facts)
-        return facts
+        return None if facts is None else Packed(facts)
 
     def learn_facts(self, path: Path | str, facts: Packed) -> None:
-        entry = self.record.get(_key(path))
-        if entry is not None and entry.get("facts") != facts:
-            self.record.put(_key(path), {**entry, "facts": facts})
+        with self._lock:
+            entry = self.record.get(_key(path))
+            if entry is not None and entry.get("facts") != facts.data:
+                self.record.put(_key(path), {**entry, "facts": facts.data})
+                self._sure(_key(path))
 
     def copy(self, src: Path | str, dest: Path | str,
              placed: Callable[[str], bool] | None = None) -> Fixity:
@@ -215,45 +234,110 @@ class FileMemory:
 
     def _learn(self, path: Path | str, state: FileState, sha512: str) -> dict:
         key = _key(path)
-        self.seen.add(key)
-        self.sure.add(key)
-        self.known.setdefault(state.sha256, sha512)
         entry = {"state": state, "sha512": sha512}
-        old = self.record.get(key)
-        if old is not None and old["state"].sha256 == state.sha256 and "facts" in old:
-            entry["facts"] = old["facts"]
-        self.record.put(key, entry)
+        with self._lock:
+            self._tell([(state.sha256, sha512)])
+            old = self.record.get(key)
+            if old is not None and old["state"].sha256 == state.sha256 and "facts" in old:
+                entry["facts"] = old["facts"]
+            if old != entry:
+                self.record.put(key, entry)
+            self._sure(key)
         return entry
+
+    def _sure(self, key: str) -> None:
+        """``key``'s entry in the record is right (under :attr:`_lock`): unless the record
+        lost the run's changes (:attr:`.RecordStore.lost`: another run holds it, the disk
+        is full), when it holds what it held before the run; then no entry is sure, and
+        each file is looked at again (its entry trusted by its times, or learnt anew)."""
+        if self.record.lost:
+            self.sure.clear()
+        else:
+            self.sure.add(key)
+
+    def _tell(self, contents: Iterable[tuple[str, str]]) -> None:
+        """Keep the SHA-512 of each (SHA-256, SHA-512) content but the known (under
+        :attr:`_lock`)."""
+        if self._contents is None:
+            self._contents = sqlite_cache.temporary(_contents_table, isolation_level=None,
+                                                    threads=True)
+        self._contents.executemany("INSERT OR IGNORE INTO contents VALUES (?, ?)", contents)
+
+    def _sha512(self, sha256: str) -> str | None:
+        """The SHA-512 of the content ``sha256`` when it is known in this run (under
+        :attr:`_lock`)."""
+        if self._contents is None:
+            return None
+        row = self._contents.execute("SELECT sha512 FROM contents WHERE sha256=?",
+                                     (sha256,)).fetchone()
+        return None if row is None else row[0]
 
     def save(self) -> None:
         """Write the record, forgetting files that are gone (deleted or renamed); nothing
         when it was never read."""
-        if self._record is None:
-            return
-        for key in [k for k in self.record.entries
-                    if k not in self.seen and not os.path.exists(k)]:
-            self.record.drop(key)
-        self.record.save()
+        with self._lock:
+            if self._store is None:
+                return
+            gone = [key for key in self._store.keys()
+                    if key not in self.sure and not os.path.exists(key)]
+            for key in gone:
+                self._store.drop(key)
+            self._store.save()
 
     def forget_told(self) -> None:
-        """Let go of what the exports told (:meth:`told`: an entry per file they placed,
-        ~3 KB per document), once the files of a package are in; read again if a later
-        package asks."""
+        """Let go of what the exports told (:meth:`told`), once the files of a package are
+        in; opened again if a later package asks."""
         with self._lock:
             if self._placed is not None:
                 self._placed.close()
-            self._placed, self._sha512 = None, {}
+            self._placed = None
 
     def release(self) -> None:
-        """Save the record and let go of it, and of all that is known (each file's
-        checksums, each TEI file's facts: ~10 KB per document), once the last package of
-        the run has its files and records: the archive's writer, forked next, and what is
-        done after it (:meth:`.make.Shared.finish`) need none of it.  The memory knows
-        nothing afterwards."""
-        self.save()
-        self._record = BuildRecord(None, _settings())
-        self.seen, self.sure, self.known, self.linked = set(), set(), {}, set()
-        self.forget_told()
+        """Save the record and let go of it, and of all that is known, once the last
+        package of the run has its files and records: the archive's writer, forked next,
+        and what is done after it (:meth:`.make.Shared.finish`) need none of it.  The
+        memory knows nothing afterwards."""
+        with self._lock:
+            self.save()
+            if self._store is not None:
+                self._store.close()
+            if self._contents is not None:
+                self._contents.close()
+            self._path, self._store, self._contents = None, None, None
+            self.sure, self.linked = set(), Inodes()
+            self.forget_told()
+
+
+class Inodes(AbstractSet[int]):
+    """A set of inode numbers, 8 bytes each in an array, sorted when first looked in after
+    a change and looked up by bisection (a set of ints took ~70 bytes an inode: 60,000 for
+    the files linked in at 10,000 documents).  :meth:`add` may be called from any thread
+    (an append, under the interpreter's lock); an inode added twice is held twice."""
+
+    def __init__(self) -> None:
+        self._inodes = array("Q")
+        self._sorted = True
+
+    def add(self, inode: int) -> None:
+        self._inodes.append(inode)
+        self._sorted = False
+
+    def __contains__(self, inode: object) -> bool:
+        if not self._sorted:
+            self._inodes = array("Q", sorted(self._inodes))
+            self._sorted = True
+        at = bisect_left(self._inodes, inode)
+        return at < len(self._inodes) and self._inodes[at] == inode
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(sorted(set(self._inodes)))
+
+    def __len__(self) -> int:
+        return len(set(self._inodes))
+
+
+def _contents_table(db: sqlite3.Connection) -> None:
+    db.execute("CREATE TABLE contents (sha256 TEXT PRIMARY KEY, sha512 TEXT) WITHOUT ROWID")
 
 
 def _settings() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import threading
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Callable, Iterable
 from ..assets import AssetError
 from ..diagnostics import Diagnostic, Severity, error, warning
 from ..files import display_path
-from ..incremental import record_path, settings_digest
+from ..incremental import settings_digest
 from ..record_store import RecordStore, store_path
 from . import schemas as schema_files
 from .archive import archive_path, serialize
@@ -24,7 +25,7 @@ from .edition import (EDITION_FILE, GENERATED, GROUPS, Edition, PackageFile, col
 from .fixity import FileMemory
 from .records import Valid
 from .saf import build_saf
-from .staged import restat, snapshot, stat_of
+from .staged import SortedStats, Staged, restat, snapshot, stat_of
 from .zipped import LEVEL, ZipIndex
 
 BUILDERS = {"bagit": build_bag, "dspace-saf": build_saf}
@@ -83,7 +84,7 @@ class Shared:
 
     @classmethod
     def of(cls, root: Path, uses: int = 1, level: int = LEVEL) -> Shared:
-        return cls(FileMemory(record_path("deposit-files", root)),
+        return cls(FileMemory(store_path("deposit-files", root)),
                    ZipIndex(store_path("deposit-zip", root), level), uses,
                    valid=Valid() if uses > 1 else None)
 
@@ -201,7 +202,8 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
     stats, git = shared.inputs(root) if shared is not None else inputs(root)
     memory = RecordStore(record, settings_digest("deposit", {
         "format": fmt, "archive": archive, "date": source_date_epoch, "force": force,
-        "git": git, "out": str(out.resolve()), "level": level if archive else None}))
+        "git": git, "out": str(out.resolve()), "level": level if archive else None}),
+        threads=True)  # the copying threads look up the files of the package now there
     made = memory.get("package")
     if made is not None and made["inputs"] == stats.value() and made["outputs"] == _stats(
             _outputs(out, made["archive"])):
@@ -213,23 +215,21 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
                                                 column, hint)
                                      for code, severity, message, file, line, column, hint
                                      in made["notes"]]
-    previous = [_files(memory, FILES) or None]  # of the package now at ``out``
+    previous = Recorded(memory)  # the package now at ``out``
     # what is known of the edition's files and of the zips made, shared by both formats
     own = record is not None and shared is None
     if own:
         shared = Shared.of(root, level=level)
     try:
-        result, notes, made_now = _make(root, out, fmt, archive, force, source_date_epoch,
-                                        shared if record else None, previous, level, git)
-        if result.folder is None:
+        result, notes, staged = _make(root, out, fmt, archive, force, source_date_epoch,
+                                      shared if record else None, previous, level, git)
+        if result.folder is None or staged is None:
             memory.close()
             return result, notes
-        files, now = made_now
         archived = str(result.archive) if result.archive else None
-        _put_files(memory, FILES if now is not None else HEADS, files)
-        # the package's part of the outputs' digest, taken now: the snapshot is let go of
-        folder = _folder_hash(now) if now is not None else None
-        del made_now, now
+        # the package's part of the outputs' digest, taken with its files' times
+        folder = _record_files(memory, staged, out, shared is not None and shared.uses > 0)
+        del staged
 
         def save() -> None:
             memory.put("package", {
@@ -263,14 +263,34 @@ def _restat(memory: RecordStore, out: Path, archive: str | None) -> None:
     made = memory.get("package")
     if made is None or made["outputs"] is not None:
         return
-    now = snapshot(out)
+    folder = hashlib.sha256()
+    now = SortedStats(out, lambda path, st: folder.update(_line(path, st)))
     for chunk in memory.below(HEADS):
-        for rel, head in restat(out, {key[len(HEADS):]: entry["head"] for key, entry in chunk},
-                                now).items():
+        for rel, head in restat(out, ((key[len(HEADS):], entry["head"]) for key, entry in chunk),
+                                now.get):
             memory.put(FILES + rel, {"head": head})
+    now.finish()
     memory.drop_below(HEADS)
-    memory.put("package", {**made, "outputs": _outputs_digest(_folder_hash(now), archive)})
+    memory.put("package", {**made, "outputs": _outputs_digest(folder, archive)})
     memory.save()
+
+
+def _record_files(memory: RecordStore, staged: Staged, out: Path, later: bool,
+                  ) -> hashlib._Hash | None:
+    """Record the files of the package ``staged`` put in place at ``out``, instead of those
+    of the package made before (:meth:`.staged.Staged.record`): with their times as they
+    are now, taken in one walk of the folder with the digest of its files' times (what
+    comes back: the folder's part of :func:`_outputs_digest`), file by file, nothing held;
+    or, with packages to make ``later`` in the run (which link files from it and so change
+    their times), without them (no digest: :func:`_restat` takes both once they are made)."""
+    if later:
+        _put_files(memory, HEADS, staged.record(out))
+        return None
+    folder = hashlib.sha256()
+    now = SortedStats(out, lambda path, st: folder.update(_line(path, st)))
+    _put_files(memory, FILES, staged.record(out, now.get))
+    now.finish()
+    return folder
 
 
 #: A package record keeps a row per file of the package (:meth:`.staged.Staged.record`),
@@ -279,19 +299,32 @@ def _restat(memory: RecordStore, out: Path, archive: str | None) -> None:
 FILES, HEADS = "files/", "heads/"
 
 
-def _files(memory: RecordStore, below: str) -> dict[str, list]:
-    """The package's files as recorded in the rows ``below`` one of :data:`FILES`,
-    :data:`HEADS`."""
-    return {key[len(below):]: entry["head"] for chunk in memory.below(below)
-            for key, entry in chunk}
+class Recorded:
+    """The files of the package now at ``out`` as its record ``memory`` has them (the rows
+    below :data:`FILES`), looked up a file at a time by the copying threads, under a lock
+    (:class:`.staged.Kept`): held whole, a list per file, they were ~30 MB at 10,000
+    documents.  The rows are replaced once the new package is built (:func:`_put_files`)."""
+
+    def __init__(self, memory: RecordStore):
+        self._memory = memory
+        self._lock = threading.Lock()
+
+    def get(self, rel: str, /) -> list | None:
+        with self._lock:
+            entry = self._memory.get(FILES + rel)
+        return None if entry is None else entry["head"]
+
+    def __bool__(self) -> bool:
+        with self._lock:
+            return next(iter(self._memory.below(FILES, 1)), None) is not None
 
 
-def _put_files(memory: RecordStore, below: str, files: dict[str, list]) -> None:
+def _put_files(memory: RecordStore, below: str, files: Iterable[tuple[str, list]]) -> None:
     """Record the package's ``files`` as rows ``below`` :data:`FILES` or :data:`HEADS`,
     instead of those of the package made before."""
     memory.drop_below(FILES)
     memory.drop_below(HEADS)
-    for rel, head in files.items():
+    for rel, head in files:
         memory.put(below + rel, {"head": head})
 
 
@@ -361,14 +394,18 @@ def _hashed(stats: Iterable[tuple[str, list[int] | None]],
     digest = digest or hashlib.sha256()
     blind = tuple(generated or ())
     for path, st in stats:
-        if st is None:
-            digest.update(f"{len(path)}:{path} -\n".encode("utf-8", "surrogateescape"))
-            continue
-        size, mtime, ctime, inode = st
-        changed = mtime if blind and path.startswith(blind) else ctime
-        digest.update(f"{len(path)}:{path} {size} {mtime} {changed} "
-                      f"{inode}\n".encode("utf-8", "surrogateescape"))
+        digest.update(_line(path, st, blind))
     return digest
+
+
+def _line(path: str, st: list[int] | None, blind: tuple[str, ...] = ()) -> bytes:
+    """What :func:`_hashed` takes of a file (``blind``: its ``generated``)."""
+    if st is None:
+        return f"{len(path)}:{path} -\n".encode("utf-8", "surrogateescape")
+    size, mtime, ctime, inode = st
+    changed = mtime if blind and path.startswith(blind) else ctime
+    return f"{len(path)}:{path} {size} {mtime} {changed} {inode}\n".encode(
+        "utf-8", "surrogateescape")
 
 
 def _stat(path: str) -> list[int] | None:
@@ -384,37 +421,30 @@ def _outputs(out: Path, archive: str | None) -> list[str]:
     return files + ([archive] if archive else [])
 
 
-def _folder_hash(now: dict[str, list[int] | None]) -> hashlib._Hash:
-    """The part of :func:`_outputs_digest` a package's folder gives, from its
-    :func:`.staged.snapshot` ``now``."""
-    return _hashed(sorted(now.items()))
+def _folder_hash(out: Path | str) -> hashlib._Hash:
+    """The part of :func:`_outputs_digest` a package's folder ``out`` gives (as
+    :func:`_record_files` takes it)."""
+    return _hashed(snapshot(out))
 
 
 def _outputs_digest(folder: hashlib._Hash, archive: str | None) -> str:
     """``_stats(_outputs(out, archive))`` from the :func:`_folder_hash` of ``out`` and a
-    look at the archive: the snapshot (a list per file of the package, ~30 MB at 10,000
-    documents) need not be held until the archive is written."""
+    look at the archive: the folder is looked at before the archive is written."""
     return _hashed([(archive, _stat(archive))] if archive else [],
                    digest=folder.copy()).hexdigest()
 
 
 def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
           source_date_epoch: str | None, shared: Shared | None,
-          previous: list[dict | None], level: int,
+          previous: Recorded, level: int,
           git: int | None,
-          ) -> tuple[Made, list[Diagnostic],
-                     tuple[dict, dict[str, list[int] | None] | None] | None]:
-    """Make the package; what comes back is what the next build needs to take its files
-    over (:meth:`Staged.record`), with the :func:`.staged.snapshot` of the folder it was
-    taken from (the digest of the outputs is too).  The archive is started first, in a
-    child process where the system forks (:meth:`Shared.serialize`), so that it is written
-    while this process looks at the package's files for that record.  ``previous`` holds
-    the record of the package now at ``out``, in a list this lets go of once the package is
-    built, as it does of the edition: a zip needs only the checksums.
-
-    When packages are to be made after this one in the run, which link files from it and
-    so change their times, the record comes without the files' times and no snapshot (None)
-    is taken: :func:`_restat` takes them once those packages are made."""
+          ) -> tuple[Made, list[Diagnostic], Staged | None]:
+    """Make the package; what comes back gives what the next build needs to take its files
+    over (:meth:`Staged.record`, taken by :func:`_record_files`; None: no package).  The
+    archive is started first, in a child process where the system forks
+    (:meth:`Shared.serialize`), so that it is written while this process looks at the
+    package's files for that record.  ``previous`` is the record of the package now at
+    ``out``."""
     memory = shared.memory if shared else FileMemory(None)
     edition, notes = shared.collect(root) if shared else collect(root, memory)
     later = shared is not None and shared.uses > 0  # packages to make after this one
@@ -434,7 +464,7 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                              f"{exc}", hint="run `teipipe setup` (or `make setup`)"))
     if shared is not None:
         shared.looked()  # the files looked at before the package reads them
-    found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous.pop(),
+    found, staged = BUILDERS[fmt](edition, out, when, schemas, force, memory, previous,
                                   shared.twins if shared else None,
                                   shared.valid if shared else None)
     notes.extend(found)
@@ -467,10 +497,7 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
                 digests.close()  # here: a child writing the archive has its own
     finally:  # what was learnt of the edition's files is kept, the archive written or not
         memory.save()
-    if later:
-        return made, notes, (staged.record(out), None)
-    now = snapshot(out)
-    return made, notes, (staged.record(out, now), now)
+    return made, notes, staged
 
 
 def _inside_inputs(root: Path, out: Path) -> str | None:

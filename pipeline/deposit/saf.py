@@ -27,7 +27,7 @@ from .mets import MetsFile
 from .records import Valid, mets_file, records
 from .schemas import Schemas
 from .spread import spread
-from .staged import Staged, key_of, twin_of, write_file
+from .staged import Kept, Staged, key_of, twin_of, write_file
 
 #: Kind of file -> (order in ``contents``, description shown to the repository's users).
 ROLES = {
@@ -41,7 +41,7 @@ METADATA_BUNDLE = "METADATA"
 
 def build_saf(edition: Edition, out: Path, when: PackageDate, schemas: Schemas | None,
               force: bool = False, memory: FileMemory | None = None,
-              previous: dict | None = None,
+              previous: Kept | None = None,
               twins: str | None = None,
               valid: Valid | None = None) -> tuple[list[Diagnostic], Staged | None]:
     """Write the SAF batch of ``edition`` to ``out`` (as :func:`.bag.build_bag` does, and
