@@ -61,7 +61,7 @@ import struct
 import tempfile
 import time
 from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, MutableMapping, Sequence
@@ -195,12 +195,18 @@ class Build:
         self.record.put(str(doc.path), {"source": state, "id": doc.id, "title": doc.title,
                                         "when": doc.when, "files": {}, **more})
 
-    def read(self, fn: Callable, tasks: list, what: str | None) -> Iterator:
+    def read(self, fn: Callable, tasks: Sequence, what: str | None,
+             ahead: int | None = None) -> Iterator:
         """``fn`` over ``tasks``, in order, in worker processes when there are enough;
         reported as the phase ``what`` (None: not reported, work done while a phase is).
 
         The tasks are handed to the workers at once, not when the first result is asked
-        for: meanwhile the caller can do work of its own.  Fewer tasks than
+        for: meanwhile the caller can do work of its own.  With ``ahead``, for a caller
+        that takes the results as they come, only that many chunks of them are handed
+        over and not taken yet: the results a worker makes faster than the caller takes
+        them are not held (a file read gives its text, its files and its facts: reading
+        10,000 documents, thousands waited), nor the tasks not handed over (``tasks``
+        may make them when sliced: :class:`Tasks`).  Fewer tasks than
         :data:`PARALLEL_FROM` are run here, when they are asked for, unless the workers
         are running already.
         """
@@ -211,9 +217,9 @@ class Build:
         if self.jobs <= 1 or (len(tasks) < PARALLEL_FROM and self.workers.pool is None):
             return self._reported(map(fn, tasks), progress)
         pool = self.workers.get(len(tasks))
-        return self._reported(_results(deque(
-            pool.submit(_chunk, fn, tasks[start:stop])
-            for start, stop in chunks(len(tasks), self.jobs))), progress)
+        return self._reported(_results(
+            lambda start, stop: pool.submit(_chunk, fn, tasks[start:stop]),
+            chunks(len(tasks), self.jobs), ahead and ahead * self.jobs), progress)
 
     @staticmethod
     def _reported(results: Iterator, progress: Progress | None) -> Iterator:
@@ -316,17 +322,46 @@ def chunks(tasks: int, jobs: int, most: int = 32) -> Iterator[tuple[int, int]]:
         start = stop
 
 
+class Tasks(Sequence):
+    """The tasks ``make(item)`` of ``items``, made when they are asked for (:meth:`Build.read`
+    with ``ahead`` hands them over a chunk at a time): not a list of them all at once,
+    a few hundred bytes each."""
+
+    def __init__(self, make: Callable, items: Sequence):
+        self.make = make
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, k):  # (a slice: a list of tasks; an index: one)
+        if isinstance(k, slice):
+            return [self.make(item) for item in self.items[k]]
+        return self.make(self.items[k])
+
+
+#: Chunks per worker handed over and not taken yet, for the callers that take the results
+#: as they come (:meth:`Build.read`): enough that a worker does not wait for the next.
+AHEAD = 4
+
+
 def _chunk(fn: Callable, tasks: list) -> list:
     """Worker: ``fn`` of each of ``tasks``."""
     return [fn(task) for task in tasks]
 
 
-def _results(futures: deque) -> Iterator:
-    """The results of the chunks ``futures`` in order, each chunk let go once it is given
-    (the futures not begun are cancelled when the caller stops)."""
+def _results(submit: Callable[[int, int], Future], bounds: Iterator[tuple[int, int]],
+             ahead: int | None) -> Iterator:
+    """The results of the chunks ``bounds`` (:func:`chunks`) in order, each chunk handed
+    over by ``submit`` and let go once it is given; ``ahead``: how many chunks are handed
+    over and not given yet, at most (None: all at once).  The futures not begun are
+    cancelled when the caller stops."""
+    futures = deque(submit(*b) for b in itertools.islice(bounds, ahead))
     try:
         while futures:
-            yield from futures.popleft().result()
+            done = futures.popleft().result()
+            futures.extend(submit(*b) for b in itertools.islice(bounds, 1))
+            yield from done
     finally:
         for future in futures:
             future.cancel()
@@ -496,10 +531,12 @@ def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
     shared = {name for name, count in Counter(
         p.stem for p in (*stale, *(d.path for d in fresh.values()))).items() if count > 1}
 
+    out_dir = str(build.out_dir)
+
     def where(path: Path) -> Where:
         if path.stem in shared:
             return None
-        return str(build.out_dir), {rel: build.force or rel in build.listed
+        return out_dir, {rel: build.force or rel in build.listed
                                     for rel in own(path.stem)}
     return where
 
@@ -702,13 +739,13 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     read_now: list[Doc] = []
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
-    review = outcome.names is not None
+    review, folder = outcome.names is not None, str(cache)
     # for the deposit (:mod:`.deposit.facts_store`): kept as they come, not held
     told = facts_store.Keeper(facts_store.store_path())
     for path, (key, state, row, found, own, plain, where, uncarried, names, facts) in zip(
-            stale, build.read(_read_html, [(str(p), options, str(cache), placing(p),
-                                            text_task(p), build.pack_prefix, review)
-                                           for p in stale], "reading"), strict=True):
+            stale, build.read(_read_html, Tasks(lambda p: (
+                str(p), options, folder, placing(p), text_task(p), build.pack_prefix,
+                review), stale), "reading", AHEAD), strict=True):
         outcome.diagnostics.extend(found)
         if facts is not None:
             told.add(*facts)
@@ -1047,8 +1084,9 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
     read_now: list[Doc] = []
     placing = _placing(build, stale, fresh, lambda name: (f"{name}.txt",))
     review = outcome.names is not None
-    results = build.read(_read_text, [(str(p), width, diplomatic, placing(p), review)
-                                      for p in stale if str(p) not in given], "reading")
+    results = build.read(_read_text, Tasks(
+        lambda p: (str(p), width, diplomatic, placing(p), review),
+        [p for p in stale if str(p) not in given]), "reading", AHEAD)
     pack = packs.Writer(cache, build.pack_prefix)
     try:
         for path, (key, state, row, found, own, part, names) in zip(
