@@ -170,9 +170,6 @@ def _square(task: tuple[int, int]) -> tuple[int, int]:
     return task[0], task[1] * task[1]
 
 
-_WORKERS = Workers(2)
-
-
 @given(st.integers(0, 300), st.sampled_from([None, 1, 4]))
 @settings(max_examples=25, deadline=None)
 def test_reading_ahead_gives_what_handing_all_over_gives(count: int, ahead: int | None
@@ -180,12 +177,13 @@ def test_reading_ahead_gives_what_handing_all_over_gives(count: int, ahead: int 
     """The results of tasks handed over a few chunks ahead of the caller (made as they
     are handed over) are those of a list of tasks handed over at once, in order."""
     build = Build("export-test", Path("/nonexistent/teipipe"), {}, None, jobs=2,
-                  workers=_WORKERS)
+                  workers=Workers(2))
     try:
         tasks = Tasks(lambda k: (k, k + 1), range(count))
         assert list(tasks) == [(k, k + 1) for k in range(count)]
         assert list(build.read(_square, tasks, None, ahead)) == \
             list(map(_square, [(k, k + 1) for k in range(count)]))
-    finally:
+    finally:  # (no worker left behind: it would hold the files it was forked with)
+        build.workers.close()
         build.given.close()
         build.record.close()
