@@ -17,18 +17,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.export import html
-from pipeline.export.build import TextEdition
+from pipeline.export.build import Build, Tasks, TextEdition, Workers
 from pipeline.export.edition import Plan, Row
 from pipeline.export.given import BATCH, Given
+from pipeline.export.packs import Places
 from pipeline.export.run import export_editions
 from pipeline.record_store import store_path
 
 #: Bytes per document the peak of a one-pass export may grow by: what the main process
 #: still keeps per document (its path, name, title and digest for the reading order and
 #: the neighbours, where its summary is, the paths of its files in the export's list of
-#: them, the pool's results not yet taken: some 4-6 kB here); held in memory, the plan's
-#: rows, the files given and the plain-text edition's parts made it 9 kB.
-PER_DOCUMENT = 7500
+#: them, the pages' tasks and results not yet taken: some 3-3.5 kB here); held in memory,
+#: the plan's rows, the files given and the plain-text edition's parts made it 9 kB; the
+#: reading's results not yet taken, its tasks, a new Doc and Path for each document read
+#: and a count of each file name, 4.6-5.7 kB.
+PER_DOCUMENT = 5000
 
 
 def _documents(folder: Path, count: int) -> list[Path]:
@@ -159,3 +162,41 @@ def test_the_files_given_are_those_a_dict_keeps(gives: list[tuple[str, str, bool
     assert all(files.key(rel) == key for rel, (key, _sha, _stat) in reference.items())
     assert files.key("none") is None
     files.close()
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a.pack", "b.pack", "c.pack"]),
+                          st.integers(0, 2**40), st.integers(0, 2**32)), max_size=40))
+def test_places_are_the_wheres_they_hold(wheres: list[tuple[str, int, int]]) -> None:
+    """The summaries' places held compactly are the lists they were made of, also pickled
+    (for the worker that writes the search index)."""
+    import pickle
+    places = Places(wheres)
+    for held in (places, pickle.loads(pickle.dumps(places))):
+        assert len(held) == len(wheres)
+        assert [held[k] for k in range(len(held))] == [list(w) for w in wheres]
+        with pytest.raises(IndexError):
+            held[len(wheres)]
+
+
+def _square(task: tuple[int, int]) -> tuple[int, int]:
+    """Worker: a task's result."""
+    return task[0], task[1] * task[1]
+
+
+@given(st.integers(0, 300), st.sampled_from([None, 1, 4]))
+@settings(max_examples=25, deadline=None)
+def test_reading_ahead_gives_what_handing_all_over_gives(count: int, ahead: int | None
+                                                        ) -> None:
+    """The results of tasks handed over a few chunks ahead of the caller (made as they
+    are handed over) are those of a list of tasks handed over at once, in order."""
+    build = Build("export-test", Path("/nonexistent/teipipe"), {}, None, jobs=2,
+                  workers=Workers(2))
+    try:
+        tasks = Tasks(lambda k: (k, k + 1), range(count))
+        assert list(tasks) == [(k, k + 1) for k in range(count)]
+        assert list(build.read(_square, tasks, None, ahead)) == \
+            list(map(_square, [(k, k + 1) for k in range(count)]))
+    finally:  # (no worker left behind: it would hold the files it was forked with)
+        build.workers.close()
+        build.given.close()
+        build.record.close()

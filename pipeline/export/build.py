@@ -61,7 +61,7 @@ import struct
 import tempfile
 import time
 from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable, Iterator, MutableMapping, Sequence
@@ -88,10 +88,11 @@ WORK_PREFIX = ".teipipe-work-"  # + the process id: an export's work folder in i
 Progress = tuple[Callable[[str, int], None], Callable[[], None]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Doc:
     """A document as the record remembers it: enough to order the edition, to name it as a
-    neighbour and to tell whether its files are up to date."""
+    neighbour and to tell whether its files are up to date.  (Slots: an edition holds one
+    per document, its ``path`` the one :func:`.sources.find_tei` found, not a copy.)"""
 
     path: Path
     name: str
@@ -194,12 +195,18 @@ class Build:
         self.record.put(str(doc.path), {"source": state, "id": doc.id, "title": doc.title,
                                         "when": doc.when, "files": {}, **more})
 
-    def read(self, fn: Callable, tasks: list, what: str | None) -> Iterator:
+    def read(self, fn: Callable, tasks: Sequence, what: str | None,
+             ahead: int | None = None) -> Iterator:
         """``fn`` over ``tasks``, in order, in worker processes when there are enough;
         reported as the phase ``what`` (None: not reported, work done while a phase is).
 
         The tasks are handed to the workers at once, not when the first result is asked
-        for: meanwhile the caller can do work of its own.  Fewer tasks than
+        for: meanwhile the caller can do work of its own.  With ``ahead``, for a caller
+        that takes the results as they come, only that many chunks of them are handed
+        over and not taken yet: the results a worker makes faster than the caller takes
+        them are not held (a file read gives its text, its files and its facts: reading
+        10,000 documents, thousands waited), nor the tasks not handed over (``tasks``
+        may make them when sliced: :class:`Tasks`).  Fewer tasks than
         :data:`PARALLEL_FROM` are run here, when they are asked for, unless the workers
         are running already.
         """
@@ -210,9 +217,9 @@ class Build:
         if self.jobs <= 1 or (len(tasks) < PARALLEL_FROM and self.workers.pool is None):
             return self._reported(map(fn, tasks), progress)
         pool = self.workers.get(len(tasks))
-        return self._reported(_results(deque(
-            pool.submit(_chunk, fn, tasks[start:stop])
-            for start, stop in chunks(len(tasks), self.jobs))), progress)
+        return self._reported(_results(
+            lambda start, stop: pool.submit(_chunk, fn, tasks[start:stop]),
+            chunks(len(tasks), self.jobs), ahead and ahead * self.jobs), progress)
 
     @staticmethod
     def _reported(results: Iterator, progress: Progress | None) -> Iterator:
@@ -315,17 +322,46 @@ def chunks(tasks: int, jobs: int, most: int = 32) -> Iterator[tuple[int, int]]:
         start = stop
 
 
+class Tasks(Sequence):
+    """The tasks ``make(item)`` of ``items``, made when they are asked for (:meth:`Build.read`
+    with ``ahead`` hands them over a chunk at a time): not a list of them all at once,
+    a few hundred bytes each."""
+
+    def __init__(self, make: Callable, items: Sequence):
+        self.make = make
+        self.items = items
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, k):  # (a slice: a list of tasks; an index: one)
+        if isinstance(k, slice):
+            return [self.make(item) for item in self.items[k]]
+        return self.make(self.items[k])
+
+
+#: Chunks per worker handed over and not taken yet, for the callers that take the results
+#: as they come (:meth:`Build.read`): enough that a worker does not wait for the next.
+AHEAD = 4
+
+
 def _chunk(fn: Callable, tasks: list) -> list:
     """Worker: ``fn`` of each of ``tasks``."""
     return [fn(task) for task in tasks]
 
 
-def _results(futures: deque) -> Iterator:
-    """The results of the chunks ``futures`` in order, each chunk let go once it is given
-    (the futures not begun are cancelled when the caller stops)."""
+def _results(submit: Callable[[int, int], Future], bounds: Iterator[tuple[int, int]],
+             ahead: int | None) -> Iterator:
+    """The results of the chunks ``bounds`` (:func:`chunks`) in order, each chunk handed
+    over by ``submit`` and let go once it is given; ``ahead``: how many chunks are handed
+    over and not given yet, at most (None: all at once).  The futures not begun are
+    cancelled when the caller stops."""
+    futures = deque(submit(*b) for b in itertools.islice(bounds, ahead))
     try:
         while futures:
-            yield from futures.popleft().result()
+            done = futures.popleft().result()
+            futures.extend(submit(*b) for b in itertools.islice(bounds, 1))
+            yield from done
     finally:
         for future in futures:
             future.cancel()
@@ -375,14 +411,11 @@ def _found() -> MutableMapping[str, tuple[incremental.FileState, list]]:
     return Found()
 
 
-def _ordered(build: Build, fresh: dict[str, Doc], read_now: list[tuple], outcome: Result,
+def _ordered(fresh: dict[str, Doc], read_now: list[Doc], outcome: Result,
              paths: Sequence[Path]) -> list[Doc]:
-    """The edition's documents in reading order: those remembered and those just read
-    (key, name, id, title, date); the problems of order (E403) or of no document (E408)."""
-    docs = [*fresh.values(), *(Doc(Path(key), name, ident, title, when,
-                                   build.record.get(key)["source"].sha256)
-                               for key, name, ident, title, when in read_now)]
-    ordered, found = in_order(docs)
+    """The edition's documents in reading order: those remembered and those just read; the
+    problems of order (E403) or of no document (E408)."""
+    ordered, found = in_order([*fresh.values(), *read_now])
     outcome.diagnostics.extend(found)
     outcome.documents = len(ordered)
     if not ordered:
@@ -493,13 +526,17 @@ def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
              own: Callable[[str], tuple[str, ...]]) -> Callable[[Path], Where]:
     """Where a worker puts the own files (``own(name)``) of each file it reads: not when
     another file has its name (one of them is left out, E403; the main process writes
-    them, in order)."""
-    names = Counter(p.stem for p in (*stale, *(d.path for d in fresh.values())))
+    them, in order).  Only the names of more than one file are kept, not a count of each
+    name (one per document)."""
+    shared = {name for name, count in Counter(
+        p.stem for p in (*stale, *(d.path for d in fresh.values()))).items() if count > 1}
+
+    out_dir = str(build.out_dir)
 
     def where(path: Path) -> Where:
-        if names[path.stem] > 1:
+        if path.stem in shared:
             return None
-        return str(build.out_dir), {rel: build.force or rel in build.listed
+        return out_dir, {rel: build.force or rel in build.listed
                                     for rel in own(path.stem)}
     return where
 
@@ -705,13 +742,14 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     the files read go into ``outcome.names``, when it is a dict."""
     assert build.cache is not None
     cache = build.cache
-    read_now: list[tuple] = []
+    read_now: list[Doc] = []
     placing = _placing(build, stale, fresh, lambda name: (f"tei/{name}.xml",
                                                           f"text/{name}.txt"))
-    review = outcome.names is not None
-    for key, state, row, found, own, plain, where, uncarried, names, facts in build.read(
-            _read_html, [(str(p), options, str(cache), placing(p), text_task(p),
-                          build.pack_prefix, review) for p in stale], "reading"):
+    review, folder = outcome.names is not None, str(cache)
+    for path, (key, state, row, found, own, plain, where, uncarried, names, facts) in zip(
+            stale, build.read(_read_html, Tasks(lambda p: (
+                str(p), options, folder, placing(p), text_task(p), build.pack_prefix,
+                review), stale), "reading", AHEAD), strict=True):
         outcome.diagnostics.extend(found)
         if facts is not None:
             told.add(*facts)
@@ -724,9 +762,9 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
             continue
         if names is not None and outcome.names is not None:
             outcome.names[key] = (state, names)
-        read_now.append((key, *row))
-        build.remember(Doc(Path(key), row[0], row[1], row[2], row[3], state.sha256), state,
-                       summary=where, **({"uncarried": True} if uncarried else {}))
+        read_now.append(Doc(path, row[0], row[1], row[2], row[3], state.sha256))
+        build.remember(read_now[-1], state, summary=where,
+                       **({"uncarried": True} if uncarried else {}))
         for rel, content in own:
             yield build.give(key, rel, content)
     _packed_done()
@@ -741,7 +779,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         if len(kept) < 2:
             yield from (build.give(key, rel, data) for rel, data in
                         _downloads(doc.path, doc.name, options.width) if rel not in kept)
-    ordered = _ordered(build, fresh, read_now, outcome, paths)
+    ordered = _ordered(fresh, read_now, outcome, paths)
     if not ordered:
         return
     recorded = build.record.get(EDITION) or {}
@@ -784,7 +822,7 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         [d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
         for d in problems]})
     run: edition.Run = functools.partial(build.read, what=None)
-    wheres = [build.record.get(str(doc.path))["summary"] for doc in ordered]
+    wheres = packs.Places(build.record.get(str(doc.path))["summary"] for doc in ordered)
     index = None  # handed to the workers before the entries' pages: the longest task
     if edition.SEARCH_INDEX in made:
         index = edition.search_index(plan, _Searches(str(cache), wheres),
@@ -842,15 +880,15 @@ class _Searches:
     plain data for the worker that writes the search index (:func:`.edition.search_index`),
     which reads them from the packs in the folder ``cache`` itself."""
 
-    def __init__(self, cache: str, wheres: list[packs.Where]):
+    def __init__(self, cache: str, wheres: packs.Places):
         self.cache = cache
         self.wheres = wheres
         self.reader: packs.Reader | None = None
 
-    def __getstate__(self) -> tuple[str, list[packs.Where]]:
+    def __getstate__(self) -> tuple[str, packs.Places]:
         return self.cache, self.wheres
 
-    def __setstate__(self, state: tuple[str, list[packs.Where]]) -> None:
+    def __setstate__(self, state: tuple[str, packs.Places]) -> None:
         self.cache, self.wheres = state
         self.reader = None
 
@@ -905,10 +943,10 @@ def _pages(build: Build, ordered: list[Doc], options: html.Options, cache: Path,
         build.record.put(key, {**entry, "page": page, **({"extra": added} if added else {})})
         tasks.append((key, doc.name, around, options, added, out_dir, rel,
                       build.force or rel in build.listed, folder, entry["summary"]))
-        todo.append((key, rel))
+        todo.append(doc)  # (its key and page named again when given: not held meanwhile)
     results = build.read(_render_page, tasks, what)
-    return itertools.chain(kept, (build.give(key, rel, data)
-                                  for (key, rel), data in zip(todo, results)))
+    return itertools.chain(kept, (build.give(str(doc.path), f"documents/{doc.name}.html", data)
+                                  for doc, data in zip(todo, results)))
 
 
 # ----------------------------------------------------------------------------- plain text
@@ -1048,23 +1086,24 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
     review in ``outcome.names``, when it is a dict."""
     assert build.cache is not None
     cache = build.cache
-    read_now: list[tuple] = []
+    read_now: list[Doc] = []
     placing = _placing(build, stale, fresh, lambda name: (f"{name}.txt",))
     review = outcome.names is not None
-    results = build.read(_read_text, [(str(p), width, diplomatic, placing(p), review)
-                                      for p in stale if str(p) not in given], "reading")
+    results = build.read(_read_text, Tasks(
+        lambda p: (str(p), width, diplomatic, placing(p), review),
+        [p for p in stale if str(p) not in given]), "reading", AHEAD)
     pack = packs.Writer(cache, build.pack_prefix)
     try:
-        for key, state, row, found, own, part, names in _merged(stale, given, results):
+        for path, (key, state, row, found, own, part, names) in zip(
+                stale, _merged(stale, given, results), strict=True):
             outcome.diagnostics.extend(found)
             if row is None:
                 build.record.drop(key)
                 continue
             if names is not None and outcome.names is not None:
                 outcome.names[key] = (state, names)
-            path = Path(key)
-            read_now.append((key, path.stem, *row))
-            build.remember(Doc(path, path.stem, *row, state.sha256), state,
+            read_now.append(Doc(path, path.stem, *row, state.sha256))
+            build.remember(read_now[-1], state,
                            pack=pack.add(part) if isinstance(part, bytes) else part)
             for rel, content in own:
                 yield build.give(key, rel, content)
@@ -1079,7 +1118,7 @@ def _texts(build: Build, fresh: dict[str, Doc], stale: list[Path], width: int,
         if source is not None:
             yield build.give(key, rel, text.document_text(source.doc, width, diplomatic)
                              .encode("utf-8"))
-    ordered = _ordered(build, fresh, read_now, outcome, paths)
+    ordered = _ordered(fresh, read_now, outcome, paths)
     if not ordered:
         return
     recorded = build.record.get(EDITION) or {}

@@ -137,7 +137,8 @@ class Plan:
         # entry id -> [passages, documents, digest, lists]; (type, key) -> [text, certs,
         # digest, documents, lists]; lists: where its lists of occurrences are, three numbers
         # each: the document (its place in reading order), the offset in the document's
-        # lists, the size (:func:`entry_pages`)
+        # lists, the size (:func:`entry_pages`); four bytes each (a name in a document is
+        # twelve bytes held, some 190,000 of them in 10,000 documents)
         self.counts: dict[str, list] = {}
         self.proposed: dict[tuple[str, str], list] = {}
         self.search = hashlib.sha256()
@@ -165,7 +166,7 @@ class Plan:
                     self.known[ident] = entry
         k, at = len(self.rows) - 1, 0  # (the lists: linked, then proposed, one after another)
         for ref, passages, digest, size in meta["linked"]:
-            count = self.counts.setdefault(ref, [0, 0, hashlib.sha256(), array("Q")])
+            count = self.counts.setdefault(ref, [0, 0, hashlib.sha256(), array("I")])
             count[0] += passages
             count[1] += 1
             count[2].update(f"{name}\0{digest}\n".encode("utf-8"))
@@ -173,7 +174,7 @@ class Plan:
             at += size
         for type_, key, text, certs, digest, size in meta["proposed"]:
             found = self.proposed.setdefault((type_, key),
-                                             [text, set(), hashlib.sha256(), 0, array("Q")])
+                                             [text, set(), hashlib.sha256(), 0, array("I")])
             found[1].update(certs)
             found[2].update(f"{name}\0{digest}\n".encode("utf-8"))
             found[3] += 1

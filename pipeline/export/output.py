@@ -71,7 +71,7 @@ def safe(rel: str) -> bool:
     return bool(parts) and not rel.startswith("/") and ".." not in parts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placed:
     """A file put in place by another process (:func:`place`), what became of it and, when
     it is in place, its size, modification and change times and inode (:func:`placed`),

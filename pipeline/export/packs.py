@@ -19,10 +19,35 @@ from __future__ import annotations
 
 import os
 import time
+from array import array
 from pathlib import Path
+from typing import Iterable
 
 #: Where a part is: its pack's file name, its offset and its size.
 Where = list
+
+
+class Places:
+    """Where many parts are (``places[k]``: the ``k``-th of ``wheres``), held compactly:
+    each pack's name once and three numbers a part, not a list each (~150 bytes: the
+    summaries of 10,000 documents were 2.3 MB of an export's main process, and as much
+    again pickled for the worker that writes the search index)."""
+
+    def __init__(self, wheres: Iterable[Where]):
+        packs: dict[str, int] = {}
+        self.numbers = array("Q")
+        for name, offset, size in wheres:
+            self.numbers.extend((packs.setdefault(name, len(packs)), offset, size))
+        self.names = list(packs)
+
+    def __len__(self) -> int:
+        return len(self.numbers) // 3
+
+    def __getitem__(self, k: int) -> Where:
+        if not 0 <= k < len(self):
+            raise IndexError(k)
+        pack, offset, size = self.numbers[3 * k:3 * k + 3]
+        return [self.names[pack], offset, size]
 
 
 class Writer:
@@ -111,4 +136,4 @@ def sweep(folder: Path, prefix: str, used: set[str]) -> None:
                 pass  # a cache that cannot be cleaned only costs room
 
 
-__all__ = ["Reader", "Where", "Writer", "present", "sweep"]
+__all__ = ["Places", "Reader", "Where", "Writer", "present", "sweep"]
