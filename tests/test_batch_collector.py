@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from pipeline import batch
-from pipeline.batch import collector_paused, convert_many
+from pipeline.batch import convert_many
+from pipeline.gc_guard import collector_paused
 
 from conftest import sample_pages
 

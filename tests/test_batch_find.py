@@ -1,4 +1,4 @@
-"""Finding the sources of a run (:func:`pipeline.batch.find_sources`, which convert and the
+"""Finding the sources of a run (:func:`pipeline.files.find_sources`, which convert and the
 exports start with): the files ``sorted(p for p in folder.rglob(pattern) if p.is_file())``
 gives, in that order, for any tree of folders, files and links."""
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.batch import find_sources
+from pipeline.files import find_sources
 
 NAMES = st.sampled_from(["a", "b", "B", "a-b", "a b", ".hidden", "z", "ä", "a.b"])
 SUFFIXES = st.sampled_from([".txt", ".TXT", ".xml", "", ".txt.bak", ".txtx"])

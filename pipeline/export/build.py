@@ -68,7 +68,7 @@ from typing import IO, Callable, Iterable, Iterator, MutableMapping, Sequence
 
 from .. import incremental, workers
 from ..assets import cache_dir
-from ..batch import collector_paused
+from ..gc_guard import collector_paused
 from ..deposit import facts_store
 from ..diagnostics import Diagnostic, Severity, error
 from ..record_store import RecordStore
@@ -369,7 +369,7 @@ def _results(submit: Callable[[int, int], Future], bounds: Iterator[tuple[int, i
 
 def _paused(fn: Callable, task):
     """``fn(task)`` with the cyclic garbage collector held off
-    (:func:`pipeline.batch.collector_paused`): a document's tree, summary and page are
+    (:func:`pipeline.gc_guard.collector_paused`): a document's tree, summary and page are
     thousands of objects, all alive until the task ends and then freed by their reference
     counts; the collector, counting allocations, would walk them again and again meanwhile
     (2-3 % of an export's time)."""

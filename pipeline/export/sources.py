@@ -16,7 +16,7 @@ from typing import Iterable, Protocol, TypeVar
 
 from lxml import etree
 
-from ..batch import find_sources
+from ..files import find_sources
 from ..diagnostics import Diagnostic, error
 from ..model import Document
 from ..tei.read import TEIError, parse, read_tei
