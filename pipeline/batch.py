@@ -217,14 +217,22 @@ class Plan:
         self.shared = json.dumps(settings or {}, sort_keys=True)
         self.record = RecordStore(record, incremental.settings_digest(
             "convert", {k: v for k, v in (settings or {}).items() if k != "cache"}))
-        started = time.time_ns()
-        seen: dict[str, str] = {}
         #: the sources, in order (strings: a ``Path`` is several times the size)
         self.sources: list[str] = []
         #: per source, what is known of it before the run (:data:`CONVERT` ...)
         self.todo = bytearray()
         #: the results known before the run, by source index: names that clash
         self.known: dict[int, FileResult] = {}
+        try:
+            self._plan(sources, rebuild)
+        except BaseException:
+            self.record.close()  # a plan that cannot be worked out never runs
+            raise
+
+    def _plan(self, sources: list[Path], rebuild: bool) -> None:
+        """Sort the sources into those to convert, the fresh and the known."""
+        started = time.time_ns()
+        seen: dict[str, str] = {}
         for src in sources:
             name = src.stem
             if name in seen:

@@ -184,3 +184,33 @@ def test_a_deleted_tei_file_or_a_lost_record_is_made_again(edition: Path) -> Non
     assert plan(edition).work == len(before)
     status, err = convert()
     assert status == 0 and f"0 written, {len(before)} unchanged" in err
+
+
+def test_a_plan_stopped_while_worked_out_leaves_the_record_free(
+        edition: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The plan reads the record as it looks at each source: stopped halfway (Ctrl-C, an
+    # unreadable file), it must not keep the record's lock for as long as its traceback lives.
+    import sqlite3
+
+    from pipeline import incremental
+    convert()
+    looked = []
+    real = incremental.state
+
+    def stopping(*args, **kwargs):
+        looked.append(1)
+        if len(looked) == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(incremental, "state", stopping)
+    with pytest.raises(KeyboardInterrupt) as stopped:
+        plan(edition)
+    assert stopped.value.__traceback__ is not None and len(looked) == 3
+    db = sqlite3.connect(store_path("convert", Path("tei")), timeout=0)
+    try:
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("DELETE FROM entries WHERE key = ''")
+        db.execute("COMMIT")  # no other connection holds even a reading lock
+    finally:
+        db.close()
