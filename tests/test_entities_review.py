@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from pipeline.cli import main
-from pipeline.entities.review import MAX_CONTEXTS, Proposal, as_tsv, collect, mentions
+from pipeline.entities.review import MAX_CONTEXTS, Proposal, as_tsv, collect, mentions, tei_files
 from pipeline.export.run import export_html
 from pipeline.tei.read import TEIError
 
@@ -190,3 +190,16 @@ def test_workers_and_the_record_give_the_old_review(tmp_path: Path, proposed: by
     assert as_tsv(collect(files, record, jobs=2)) == old  # from the record
     (folder / "page-0.xml").write_bytes(proposed.replace(b"Hanoi", b"Haiphong"))
     assert as_tsv(collect(files, record, jobs=1)) == as_tsv(reference(files))
+
+
+@given(st.sets(st.text(st.characters(blacklist_characters="/\0", blacklist_categories=("Cs",)),
+                       min_size=1, max_size=12), max_size=12))
+@settings(max_examples=30, deadline=None)
+def test_a_folders_files_are_in_the_order_of_their_paths(names: set[str]) -> None:
+    """The files of a folder come in the order their paths sort in (sorted by name)."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as folder:
+        for name in names:
+            (Path(folder) / f"{name}.xml").write_bytes(b"")
+        (Path(folder) / "other.txt").write_bytes(b"")
+        assert tei_files([Path(folder)]) == sorted(Path(folder).glob("*.xml"))

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.export.output import placed, safe, write_files
+from pipeline.export.output import Placed, placed, safe, write_files
 
 
 def _reference(rel: str) -> bool:
@@ -50,3 +50,16 @@ def test_a_placed_file_is_told_with_its_times_as_they_are(tmp_path: Path) -> Non
     assert (foreign.outcome, foreign.stat) == ("foreign", None)
     (tmp_path / "d").mkdir()
     assert placed(tmp_path, "d", b"x", replace=True).stat is None  # in the way
+
+
+@given(st.text("0123456789abcdef", min_size=64, max_size=64),
+       st.sampled_from(["written", "unchanged", "foreign", "in the way"]),
+       st.none() | st.tuples(st.integers(0, 2**63 - 1), st.integers(-2**63, 2**63 - 1),
+                             st.integers(-2**63, 2**63 - 1), st.integers(0, 2**64 - 1)),
+       st.none() | st.text("0123456789abcdef", min_size=128, max_size=128))
+def test_a_placed_file_packed_is_the_same_unpacked(sha256: str, outcome: str, stat, sha512
+                                                   ) -> None:
+    """What a worker did with a file, packed to wait for the main process, is what it did."""
+    done = Placed(sha256, outcome, stat, sha512)
+    assert len(done.packed()) == 129
+    assert Placed.unpacked(done.packed()) == done

@@ -354,9 +354,18 @@ def _results(submit: Callable[[int, int], Future], bounds: Iterator[tuple[int, i
              ahead: int | None) -> Iterator:
     """The results of the chunks ``bounds`` (:func:`chunks`) in order, each chunk handed
     over by ``submit`` and let go once it is given; ``ahead``: how many chunks are handed
-    over and not given yet, at most (None: all at once).  The futures not begun are
-    cancelled when the caller stops."""
-    futures = deque(submit(*b) for b in itertools.islice(bounds, ahead))
+    over and not given yet, at most (None: all at once).  The first are handed over now,
+    not when the first result is asked for (this is no generator): the caller works
+    meanwhile (a generator handed nothing over until then, and the workers waited, idle,
+    for the plan, the edition's files, the plain-text edition and the review of names: 3-4
+    s at 10,000 documents).  The futures not begun are cancelled when the caller stops."""
+    return _given(deque(submit(*b) for b in itertools.islice(bounds, ahead)), submit, bounds)
+
+
+def _given(futures: deque[Future], submit: Callable[[int, int], Future],
+           bounds: Iterator[tuple[int, int]]) -> Iterator:
+    """The results of ``futures`` (:func:`_results`), handing over a chunk more of
+    ``bounds`` for each chunk given."""
     try:
         while futures:
             done = futures.popleft().result()
@@ -542,13 +551,15 @@ def _placing(build: Build, stale: list[Path], fresh: dict[str, Doc],
 
 
 def _render_page(args: tuple[str, str, html.Neighbours, html.Options, list[str], str, str,
-                             bool, str, packs.Where]) -> Placed:
+                             bool, str, packs.Where]) -> bytes:
     """Worker: a document's page, put in place here (:func:`.output.place`): pages are
     the bulk of the edition, and need not pass through the main process.  The page made
     when its file was read, kept with its summary (in the folder ``args[8]``, where
     ``args[9]`` says), gets its neighbours (``args[2]``) here; when there is none, it is
     made now.  (Its parameters are made here, not handed over: the tasks of every page
-    wait for the workers at once, a kilobyte each.)"""
+    wait for the workers at once, a kilobyte each.)  What became of it comes back packed
+    (:meth:`.output.Placed.packed`): the results wait while the main process makes the
+    edition's other files."""
     path, name, around, options, extra, out_dir, rel, replace, cache, summary = args
     params = html.around_params(name, options, around)
     data = None
@@ -557,7 +568,7 @@ def _render_page(args: tuple[str, str, html.Neighbours, html.Options, list[str],
         data = html_pieces.splice(early, params) if early else None
     if data is None:
         data = html.document_page(parse(Path(path)), params, extra)
-    return placed(Path(out_dir), rel, data, replace)
+    return placed(Path(out_dir), rel, data, replace).packed()  # (:func:`_pages` unpacks)
 
 
 def _downloads(path: Path, name: str, width: int) -> list[tuple[str, bytes]]:
@@ -792,9 +803,11 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         # plan (:meth:`.edition.Plan.extra`): the workers make them while it is made
         pages = _pages(build, ordered, options, cache,
                        lambda doc, entry: None if entry.get("uncarried") else [])
+        # where each summary is, from the record once (an entry read back is 30 µs)
+        wheres = packs.Places(build.record.get(str(doc.path))["summary"] for doc in ordered)
         plan = edition.Plan(entries)
-        for doc in ordered:
-            plan.add(str(doc.path), _meta(summaries, build.record.get(str(doc.path))["summary"]))
+        for k, doc in enumerate(ordered):
+            plan.add(str(doc.path), _meta(summaries, wheres[k]))
         problems = plan.problems()
     else:  # the warnings of the edition as it was made: it still has them
         problems = [Diagnostic(code, Severity(severity), *rest)
@@ -822,7 +835,6 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
         [d.code, int(d.severity), d.message, d.file, d.line, d.column, d.hint]
         for d in problems]})
     run: edition.Run = functools.partial(build.read, what=None)
-    wheres = packs.Places(build.record.get(str(doc.path))["summary"] for doc in ordered)
     index = None  # handed to the workers before the entries' pages: the longest task
     if edition.SEARCH_INDEX in made:
         index = edition.search_index(plan, _Searches(str(cache), wheres),
@@ -945,7 +957,8 @@ def _pages(build: Build, ordered: list[Doc], options: html.Options, cache: Path,
                       build.force or rel in build.listed, folder, entry["summary"]))
         todo.append(doc)  # (its key and page named again when given: not held meanwhile)
     results = build.read(_render_page, tasks, what)
-    return itertools.chain(kept, (build.give(str(doc.path), f"documents/{doc.name}.html", data)
+    return itertools.chain(kept, (build.give(str(doc.path), f"documents/{doc.name}.html",
+                                             Placed.unpacked(data))
                                   for doc, data in zip(todo, results)))
 
 
