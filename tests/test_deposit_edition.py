@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.deposit.edition import EditionDocument, PackageFile, _FileIndex, _group_files, stem
+from pipeline.deposit.edition import EditionDocument, PackageFile, _FileIndex, group_files, stem
 
 SOURCES = ["../source/a.txt", "../source/sub/b.txt", "../source/link.txt", "up/c.txt",
            "up/sub/../a.txt", "../source/sub/..", "../aside/d.txt", "../source/missing.txt",
@@ -47,7 +47,7 @@ def test_a_documents_source_is_the_one_resolving_its_path_whole_finds(
         tree: Path, source: str, through: str) -> None:
     root = tree / through
     source = source.format(root=tree / "root" / "source", real=tree / "real")
-    files = _group_files(os.path.abspath(root / "source"), "source")
+    files = list(group_files(os.path.abspath(root / "source"), "source"))
     tei = PackageFile(str(root / "tei" / "x.xml"), "tei/x.xml", "tei")
     facts = {"source": source, "id": "x", "header": {"title": None, "date_when": None},
              "lang": "", "publisher": None}
@@ -58,7 +58,7 @@ def test_a_documents_source_is_the_one_resolving_its_path_whole_finds(
 
 def test_the_sources_are_found_at_all(tree: Path) -> None:
     """The examples above find a source page for these paths, and none for the others."""
-    files = _group_files(os.path.abspath(tree / "root" / "source"), "source")
+    files = list(group_files(os.path.abspath(tree / "root" / "source"), "source"))
     assert {s for s in SOURCES if "{" not in s and reference(files, tree / "root", s)} == {
         "../source/a.txt", "../source/sub/b.txt", "../source/link.txt", "up/c.txt",
         "up/sub/../a.txt", "../source/./a.txt", "../source//sub/b.txt"}

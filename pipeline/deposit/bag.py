@@ -32,7 +32,7 @@ from . import output
 from .dublin_core import oai_dc
 from .edition import GENERATED, GROUPS, Edition, EditionDocument, PackageDate
 from .fixity import FileMemory, Fixity
-from .mets import MetsFile, edition_mets
+from .mets import MetsFile, edition_mets_pieces
 from .readme import readme
 from .records import Valid, mets_file, records
 from .saf import item_names
@@ -100,8 +100,6 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
     staged.copy_all((f.path, f"{PAYLOAD}/{f.rel}", twin_of(twins, f), f.role in GENERATED)
                     for f in edition.files)
     notes: list[Diagnostic] = []
-    own: set[str] = set()
-    docs = []
     making: dict[int, tuple[tuple[str, ...], str]] = {}  # what each job sent makes, and its key
 
     def jobs() -> Iterator[Job]:
@@ -109,11 +107,9 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
         edition, which the workers hold: :mod:`.spread`), with where their records go and
         their files' fixity."""
         for n, d in enumerate(edition.documents):
-            own.update(f.rel for f in d.files)
             made = (f"data/metadata/dc/{d.stem}.xml", f"data/metadata/mets/{d.stem}.xml")
             fixity = {f.rel: payload_fixity(staged, f.rel) for f in d.files}
             key = key_of(d.stem, edition.meta, when.day.isoformat(), mets_files(d, fixity))
-            docs.append((d.id, d.title, f"mets/{d.stem}.xml"))
             if not all(staged.take(rel, key) for rel in made):
                 making[n] = made, key
                 yield n, [staged.making(rel) for rel in made], fixity
@@ -127,10 +123,11 @@ def write_payload(edition: Edition, when: PackageDate, schemas: Schemas | None,
         for rel, fixity_of_rel in zip(made, found):
             staged.made(rel, fixity_of_rel, key)
     shared: list[MetsFile] = [mets_file("edition", "../" + f.rel, payload_fixity(staged, f.rel))
-                              for f in edition.files if f.rel not in own]
-    staged.write("data/metadata/edition.mets.xml", edition_mets(
-        edition.meta.identifier or "edition", edition.meta.title or "TEI edition", docs,
-        shared, f"{when.day.isoformat()}T00:00:00Z", edition.meta.organization))
+                              for f in edition.shared]
+    staged.write_pieces("data/metadata/edition.mets.xml", edition_mets_pieces(
+        edition.meta.identifier or "edition", edition.meta.title or "TEI edition",
+        ((d.id, d.title, f"mets/{d.stem}.xml") for d in edition.documents), shared,
+        f"{when.day.isoformat()}T00:00:00Z", edition.meta.organization))
     staged.write("data/README.md", readme(edition, when, ALGORITHMS))
     return notes
 

@@ -11,8 +11,11 @@ other files (an index page, a stylesheet, a search index) belong to the edition 
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import tomllib
+from array import array
+from collections.abc import Iterable, Sequence
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
@@ -29,6 +32,7 @@ from ..tei.read import TEIError, parse
 from . import facts_store
 from .facts import Packed, Spilled, document, pack, read_facts, spill
 from .fixity import FileMemory, read_hashed
+from .shelf import Shelf
 from .spread import spread
 
 #: Package folder -> project folder.  The order is the order of the README's table.
@@ -105,11 +109,12 @@ class EditionDocument:
     files: tuple[PackageFile, ...] = ()
 
     @classmethod
-    def of(cls, stem: str, facts: dict | Packed) -> EditionDocument:
-        """The document ``stem`` whose facts are ``facts``, without files yet."""
-        packed = pack(facts)
-        data = facts if isinstance(facts, dict) else packed.unpack()
-        return cls(stem, spill(packed), data["id"], data["header"]["title"],
+    def of(cls, stem: str, facts: dict | Packed | Spilled) -> EditionDocument:
+        """The document ``stem`` whose facts are ``facts`` (spilled already, or not yet),
+        without files yet."""
+        spilled = facts if isinstance(facts, Spilled) else spill(pack(facts))
+        data = facts if isinstance(facts, dict) else facts.unpack()
+        return cls(stem, spilled, data["id"], data["header"]["title"],
                    data["header"]["date_when"], data["lang"], data["publisher"],
                    data["source"])
 
@@ -129,19 +134,67 @@ class EditionDocument:
         return self.heading or self.id
 
 
+def _file_data(f: PackageFile) -> tuple[str, str, str]:
+    return f.path, f.rel, f.role
+
+
+def _file_of(data: tuple[str, str, str]) -> PackageFile:
+    return PackageFile(*data)
+
+
+def _document_data(d: EditionDocument) -> tuple:
+    return (d.stem, d.packed.offset, d.packed.size, d.id, d.heading, d.date_when, d.lang,
+            d.publisher, d.source, tuple(_file_data(f) for f in d.files))
+
+
+def _document_of(data: tuple) -> EditionDocument:
+    stem, offset, size, *said, files = data
+    return EditionDocument(stem, Spilled(offset, size), *said,
+                           files=tuple(PackageFile(*f) for f in files))
+
+
+def file_shelf() -> Shelf[PackageFile]:
+    """An empty shelf of package files (:mod:`.shelf`)."""
+    return Shelf(_file_data, _file_of)
+
+
+@dataclass(frozen=True)
+class Found:
+    """The edition's files as one walk found them (:func:`edition_files`): every group's
+    on one shelf (:mod:`.shelf`: a list of 60,000 files at 10,000 documents was ~20 MB,
+    held by the deposit from its start to its last package), in the order of their paths
+    in the package, and where each group's lie on it."""
+
+    files: Shelf[PackageFile]
+    groups: dict[str, tuple[int, int]]
+
+    def __getitem__(self, group: str) -> Iterator[PackageFile]:
+        """The files of ``group``, in the order of their paths."""
+        return self.files.between(*self.groups[group])
+
+    def count(self, group: str) -> int:
+        first, stop = self.groups[group]
+        return stop - first
+
+
 @dataclass(frozen=True)
 class Edition:
-    """Everything a package is made of."""
+    """Everything a package is made of.  Its documents and files are on shelves
+    (:mod:`.shelf`), each read back where it is used: held, they grew a deposit's every
+    process with the edition."""
 
     root: Path
     meta: EditionMeta
-    documents: tuple[EditionDocument, ...]
-    files: tuple[PackageFile, ...]  # every payload file from the project, sorted by rel
+    documents: Sequence[EditionDocument]
+    files: Sequence[PackageFile]  # every payload file from the project, sorted by rel
     missing: tuple[str, ...] = ()  # package folders whose project folder is absent or empty
+    #: The files no document owns (the edition's as a whole: register, schema, site files),
+    #: sorted by rel.
+    shared: Sequence[PackageFile] = ()
 
 
 def collect(root: Path, memory: FileMemory | None = None,
-            found: dict[str, list[PackageFile]] | None = None,
+            found: Found | None = None,
             ready: Callable[[], object] | None = None,
             ) -> tuple[Edition, list[Diagnostic]]:
     """Gather the edition under ``root`` (whose files are ``found``, else looked for here:
@@ -157,42 +210,45 @@ def collect(root: Path, memory: FileMemory | None = None,
     notes: list[Diagnostic] = []
     meta, said = read_meta(root / EDITION_FILE)
     notes.extend(said)
-    files: list[PackageFile] = []
     missing: list[str] = []
     for group, folder, what in GROUPS:
-        found_files = found[group]
-        if not found_files:
+        if not found.count(group):
             missing.append(group)
             if group != "tei":
                 notes.append(warning("W501", f"nothing in {folder}/ ({what}): the package "
                                      "will not have it", file=display_path(root / folder),
                                      hint="build everything first (`make all`)"))
-        files.extend(found_files)
-    documents: list[EditionDocument] = []
-    tei_files = [f for f in files if f.role == "tei" and f.rel.count("/") == 1
-                 and f.rel.endswith(".xml")]
-    if not tei_files:
+
+    def tei_files() -> Iterator[PackageFile]:
+        return (f for f in found["tei"] if f.rel.count("/") == 1 and f.rel.endswith(".xml"))
+    if next(tei_files(), None) is None:
         notes.append(error("E501", "no TEI files: the edition is empty",
                            file=display_path(root / "tei"),
                            hint="run `make tei` (or `teipipe convert`) first"))
-    index = _FileIndex(files)
-    for f, (facts, problem) in zip(tei_files, _all_facts([f.path for f in tei_files], memory,
-                                                          ready)):
-        if problem is not None:
-            message, line = problem
-            notes.append(error("E502", message, file=display_path(Path(f.path)), line=line))
-            continue
-        documents.append(index.files_of(EditionDocument.of(stem(f.rel.rpartition("/")[2]),
-                                                           facts), f, root))
-    for d in documents:
-        have = {f.role for f in d.files}
-        for group, role in EDITION_ROLES.items():
-            if group not in missing and role not in have:
-                notes.append(warning("W504", f"no {group.upper()} edition file for this "
-                                     "document", file=display_path(root / "tei" / f"{d.stem}.xml"),
-                                     hint="rebuild the editions (`make all`)"))
-    return Edition(root, meta, tuple(documents), tuple(sorted(files, key=lambda f: f.rel)),
-                   tuple(missing)), notes
+    documents: Shelf[EditionDocument] = Shelf(_document_data, _document_of)
+    lacking: list[Diagnostic] = []  # said after the documents' errors, as they were
+    with closing(_FileIndex(found.files)) as index:
+        for f, (facts, problem) in zip(tei_files(), _all_facts(
+                lambda: (f.path for f in tei_files()), memory, ready)):
+            if problem is not None:
+                message, line = problem
+                notes.append(error("E502", message, file=display_path(Path(f.path)),
+                                   line=line))
+                continue
+            d = index.files_of(EditionDocument.of(stem(f.rel.rpartition("/")[2]), facts), f,
+                               root)
+            documents.append(d)
+            have = {f.role for f in d.files}
+            for group, role in EDITION_ROLES.items():
+                if group not in missing and role not in have:
+                    lacking.append(warning(
+                        "W504", f"no {group.upper()} edition file for this document",
+                        file=display_path(root / "tei" / f"{d.stem}.xml"),
+                        hint="rebuild the editions (`make all`)"))
+        shared = file_shelf()
+        shared.extend(index.unowned())
+    notes.extend(lacking)
+    return Edition(root, meta, documents, found.files, tuple(missing), shared), notes
 
 
 def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
@@ -229,30 +285,63 @@ def read_meta(path: Path) -> tuple[EditionMeta, list[Diagnostic]]:
 
 
 #: The facts of a TEI file, or why it has none (a message, and a line when one is known).
-Facts = tuple[Packed | None, tuple[str, int | None] | None]
+Facts = tuple[Packed | Spilled | None, tuple[str, int | None] | None]
 
 
-def _all_facts(paths: list[str], memory: FileMemory,
+def _all_facts(paths: Callable[[], Iterable[str]], memory: FileMemory,
                ready: Callable[[], object] | None = None) -> Iterator[Facts]:
-    """The facts of each TEI file, in order: remembered for its content, or kept by the
-    export that read it last (:mod:`.facts_store`), else read (``ready`` called first),
-    hashed and parsed on every core (:mod:`.spread`); and remembered."""
-    known = [_known_facts(path, memory) for path in paths]
-    if None in known:
-        with closing(facts_store.load()) as told:
-            folders: dict[str, str] = {}
-            known = [facts if facts is not None else _told_facts(
-                path, told.get(facts_store.key(path, folders)), memory)
-                for path, facts in zip(paths, known)]
-    if ready is not None and None in known:
+    """The facts of each TEI file of ``paths`` (the same paths each time it is called),
+    in order: remembered for its content, or kept by the export that read it last
+    (:mod:`.facts_store`), else read (``ready`` called first), hashed and parsed on every
+    core (:mod:`.spread`); and remembered.  What is known is spilled as it is found
+    (:func:`.facts.spill`), and held as where it lies (16 bytes a file: the facts
+    themselves, held until the others were read, were ~1.5 KB)."""
+    known = _Known()
+    told: facts_store.Store | None = None
+    folders: dict[str, str] = {}
+    try:
+        for path in paths():
+            facts = _known_facts(path, memory)
+            if facts is None:
+                if told is None:
+                    told = facts_store.load()
+                facts = _told_facts(path, told.get(facts_store.key(path, folders)), memory)
+            known.append(facts)
+    finally:
+        if told is not None:
+            told.close()
+    if ready is not None and not known.all():
         ready()
-    with closing(spread(_read_facts, (p for p, k in zip(paths, known) if k is None),
+    with closing(spread(_read_facts, (p for n, p in enumerate(paths()) if known[n] is None),
                         memory.started)) as read:  # its workers let go of at the end
-        for path, facts in zip(paths, known):
+        for n, path in enumerate(paths()):
+            facts = known[n]
             if facts is not None:
                 yield facts, None
                 continue
             yield _learnt(path, *next(read)[1], memory)
+
+
+class _Known:
+    """The facts known of each TEI file, in order, spilled (:func:`.facts.spill`): where
+    they lie, or that none are known."""
+
+    def __init__(self) -> None:
+        self._at = array("q")  # offset and size of each; -1: none known
+
+    def append(self, facts: Packed | None) -> None:
+        if facts is None:
+            self._at.extend((-1, -1))
+        else:
+            spilled = spill(facts)
+            self._at.extend((spilled.offset, spilled.size))
+
+    def __getitem__(self, n: int) -> Spilled | None:
+        offset, size = self._at[2 * n], self._at[2 * n + 1]
+        return None if offset < 0 else Spilled(offset, size)
+
+    def all(self) -> bool:
+        return -1 not in self._at
 
 
 def _learnt(path: str, state: FileState | None, sha512: str, facts: dict | None,
@@ -305,38 +394,56 @@ def _read_facts(path: str, started: int,
         return state, sha512, None, (f"cannot read the TEI: {exc}", None)
 
 
-def _group_files(folder: str, group: str) -> list[PackageFile]:
+def group_files(folder: str, group: str) -> Iterator[PackageFile]:
     """The regular, visible files below ``folder`` (absolute; hidden files and caches are
-    not edition; links are not followed), in the order of their paths' parts."""
-    if not os.path.isdir(folder):
-        return []
-    return [PackageFile(path, "/".join((group, *parts)), group)
-            for parts, path in sorted(_visible(folder, ()))]
+    not edition; links are not followed), in the order of their paths."""
+    if os.path.isdir(folder):
+        for rel, path in _visible(folder, group + "/"):
+            yield PackageFile(path, rel, group)
 
 
-def edition_files(root: Path) -> dict[str, list[PackageFile]]:
-    """The files of each group of the edition under ``root`` (:func:`_group_files`): one
-    walk for what a package is made of (:func:`collect`) and what says whether any of it
-    changed (:func:`.make.inputs`), which took a walk each."""
-    return {group: _group_files(os.path.abspath(root / folder), group)
-            for group, folder, _what in GROUPS}
+def edition_files(root: Path) -> Found:
+    """The files of each group of the edition under ``root`` (:func:`group_files`), on one
+    shelf in the order of their paths in the package (the groups in the order of their
+    names): one walk for what a package is made of (:func:`collect`) and what says whether
+    any of it changed (:func:`.make.inputs`), which took a walk each."""
+    files = file_shelf()
+    groups: dict[str, tuple[int, int]] = {}
+    for group, folder, _what in sorted(GROUPS, key=lambda g: g[0] + "/"):
+        first = len(files)
+        files.extend(group_files(os.path.abspath(root / folder), group))
+        groups[group] = (first, len(files))
+    return Found(files, groups)
 
 
-def _visible(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:
+def _visible(folder: str, prefix: str) -> Iterator[tuple[str, str]]:
+    """(``prefix`` and the path below ``folder``, path) of each file, in the order of the
+    first: a folder's entries sorted by name, a folder's with a slash after it (which puts
+    what lies below it where its paths sort among the others: ``a/x`` after ``a-b``), one
+    folder's names held at a time."""
+    names = []
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.name.startswith(".") or entry.name == "__pycache__" or \
                     entry.is_symlink():
                 continue
             if entry.is_dir():
-                yield from _visible(entry.path, (*parts, entry.name))
+                names.append(entry.name + "/")
             elif entry.is_file():
-                yield (*parts, entry.name), entry.path
+                names.append(entry.name)
+    names.sort()
+    for name in names:
+        if name.endswith("/"):
+            yield from _visible(os.path.join(folder, name[:-1]), prefix + name)
+        else:
+            yield prefix + name, os.path.join(folder, name)
 
 
 class _FileIndex:
     """Which files a document may own, looked up by resolved path and by name (one pass over
-    the files, not one per document: an edition has thousands).
+    the files, not one per document: an edition has thousands), in a private temporary
+    database (dicts of the edition's files were ~15 MB at 10,000 documents); and which
+    files no document owns (:meth:`unowned`).
 
     Resolving a path looks at each of its folders (a ``lstat`` per part of the path, in
     Python): a folder is resolved once (:attr:`folders`), and a file's resolved path is its
@@ -344,28 +451,56 @@ class _FileIndex:
     :func:`_visible`).  A document's source is looked for the same way, and where that
     finds none (its name is a link, or ``..``), by resolving the whole path."""
 
-    def __init__(self, files: list[PackageFile]):
+    def __init__(self, files: Iterable[PackageFile]):
         self.folders: dict[str, str] = {}
-        self.sources = {self._real(f.path): f for f in files if f.role == "source"}
-        self.by_name: dict[str, list[PackageFile]] = {}
+        self._db = sqlite3.connect("", isolation_level=None)  # "": deleted when closed
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE files (rel TEXT PRIMARY KEY, path TEXT, role TEXT, "
+                         "owned INTEGER) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE sources (real TEXT PRIMARY KEY, rel TEXT) "
+                         "WITHOUT ROWID")
+        self._db.execute("CREATE TABLE names (name TEXT, rel TEXT, PRIMARY KEY (name, rel)) "
+                         "WITHOUT ROWID")
+        self._db.execute("BEGIN")
         for f in files:
-            if f.role in EDITION_ROLES:
-                for name in _names(f.rel):
-                    self.by_name.setdefault(name, []).append(f)
+            self._db.execute("INSERT OR REPLACE INTO files VALUES (?, ?, ?, 0)",
+                             (f.rel, f.path, f.role))
+            if f.role == "source":
+                self._db.execute("INSERT OR REPLACE INTO sources VALUES (?, ?)",
+                                 (self._real(f.path), f.rel))
+            elif f.role in EDITION_ROLES:
+                self._db.executemany("INSERT OR IGNORE INTO names VALUES (?, ?)",
+                                     ((name, f.rel) for name in _names(f.rel)))
 
     def files_of(self, d: EditionDocument, tei: PackageFile, root: Path) -> EditionDocument:
         own = [tei]
         if d.source:
             path = os.path.join(root, "tei", d.source)
-            source = self.sources.get(self._real(path)) or \
-                self.sources.get(os.path.realpath(path))
+            source = self._source(self._real(path)) or self._source(os.path.realpath(path))
             if source is not None:
                 own.append(source)
-        editions = {f.rel: f for name in (d.stem, d.id) for f in self.by_name.get(name, ())}
-        own += [PackageFile(f.path, f.rel, EDITION_ROLES[f.role])
-                for _rel, f in sorted(editions.items())]
+        own += [PackageFile(path, rel, EDITION_ROLES[role]) for rel, path, role in
+                self._db.execute("SELECT DISTINCT files.rel, path, role FROM names JOIN files "
+                                 "ON files.rel = names.rel WHERE name IN (?, ?) "
+                                 "ORDER BY files.rel", (d.stem, d.id))]
+        self._db.executemany("UPDATE files SET owned = 1 WHERE rel = ?",
+                             ((f.rel,) for f in own))
         return replace(d, files=tuple(own))
 
+    def unowned(self) -> Iterator[PackageFile]:
+        """The files no document owns (:meth:`files_of`), in the order of their paths."""
+        for row in self._db.execute("SELECT path, rel, role FROM files WHERE owned = 0 "
+                                    "ORDER BY rel"):
+            yield PackageFile(*row)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _source(self, real: str) -> PackageFile | None:
+        row = self._db.execute("SELECT path, files.rel, role FROM sources JOIN files "
+                               "ON files.rel = sources.rel WHERE real = ?", (real,)).fetchone()
+        return None if row is None else PackageFile(*row)
 
     def _real(self, path: str) -> str:
         """``path`` with its folder resolved (the resolved path of a file that is not a

@@ -20,7 +20,7 @@ from . import schemas as schema_files
 from .archive import archive_path, serialize
 from .background import Child, can_fork, start
 from .bag import PAYLOAD, build_bag
-from .edition import (EDITION_FILE, GENERATED, GROUPS, Edition, PackageFile, collect,
+from .edition import (EDITION_FILE, GENERATED, GROUPS, Edition, Found, collect,
                       edition_files, git_epoch, package_date)
 from .fixity import FileMemory
 from .records import Valid
@@ -54,7 +54,7 @@ class Shared:
     gathered: tuple[Edition, list[Diagnostic]] | None = None
     seen: tuple[Stats, int | None] | None = None  # the inputs' digest and git time, once
     #: The edition's files as found for :meth:`inputs`, until :meth:`collect` takes them.
-    found: dict[str, list[PackageFile]] | None = None
+    found: Found | None = None
     #: A package folder made in this run that holds each edition file at its path in the
     #: edition: the packages made after it link their edition files from it (:mod:`.staged`).
     twins: str | None = None
@@ -328,7 +328,7 @@ def _put_files(memory: RecordStore, below: str, files: Iterable[tuple[str, list]
         memory.put(below + rel, {"head": head})
 
 
-def inputs(root: Path, found: dict[str, list[PackageFile]] | None = None,
+def inputs(root: Path, found: Found | None = None,
            aside: bool = False) -> tuple[Stats, int | None]:
     """What says the edition under ``root`` (whose files are ``found``, else looked for
     here: :func:`.edition.edition_files`) is the one a package was made from: the
