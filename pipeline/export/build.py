@@ -60,6 +60,7 @@ import shutil
 import struct
 import tempfile
 import time
+from array import array
 from collections import Counter, deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -925,8 +926,11 @@ def _pages(build: Build, ordered: list[Doc], options: html.Options, cache: Path,
     entries to add to it (:meth:`.edition.Plan.extra`; None: not this one), kept when its
     inputs are those it was made from; the others are handed to the workers at once (the
     pages come as they are iterated), with their summaries in ``cache``
-    (:func:`_render_page`); reported as the phase ``what``."""
-    tasks, todo, kept = [], [], []
+    (:func:`_render_page`); reported as the phase ``what``.  A page's task is made (from
+    the record) when the workers are handed its chunk, and its result taken as it comes:
+    neither is held for every page at once (some 2 kB a page: 20 MB at 10,000)."""
+    todo: array = array("I")  # (the place in ``ordered`` of each page to make)
+    kept = []
     out_dir, folder = str(build.out_dir), str(cache)
     for k, doc in enumerate(ordered):
         key, rel = str(doc.path), f"documents/{doc.name}.html"
@@ -941,12 +945,18 @@ def _pages(build: Build, ordered: list[Doc], options: html.Options, cache: Path,
             continue
         entry = {k: v for k, v in entry.items() if k != "extra"}
         build.record.put(key, {**entry, "page": page, **({"extra": added} if added else {})})
-        tasks.append((key, doc.name, around, options, added, out_dir, rel,
-                      build.force or rel in build.listed, folder, entry["summary"]))
-        todo.append(doc)  # (its key and page named again when given: not held meanwhile)
-    results = build.read(_render_page, tasks, what)
-    return itertools.chain(kept, (build.give(str(doc.path), f"documents/{doc.name}.html", data)
-                                  for doc, data in zip(todo, results)))
+        todo.append(k)
+
+    def task(k: int) -> tuple:
+        doc = ordered[k]
+        key, rel = str(doc.path), f"documents/{doc.name}.html"
+        entry = build.record.get(key)
+        return (key, doc.name, html.neighbours(ordered, k), options, entry.get("extra", []),
+                out_dir, rel, build.force or rel in build.listed, folder, entry["summary"])
+    results = build.read(_render_page, Tasks(task, todo), what, AHEAD)
+    return itertools.chain(kept, (build.give(str(ordered[k].path),
+                                             f"documents/{ordered[k].name}.html", data)
+                                  for k, data in zip(todo, results)))
 
 
 # ----------------------------------------------------------------------------- plain text
