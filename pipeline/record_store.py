@@ -34,10 +34,6 @@ from .incremental import RECORD_FORMAT, FileState, record_path
 #: entries) makes it anew.
 _SCHEMA = f"record-store 1, marshal {marshal.version}, entries {RECORD_FORMAT}"
 
-#: Keys looked up by one query of :meth:`RecordStore.get_many` (SQLite takes up to 32,766
-#: parameters since 3.32, 999 before).
-MANY = 500
-
 
 def store_path(stage: str, out_dir: Path) -> Path:
     """Where the record of ``stage`` writing into ``out_dir`` is kept (the cache folder)."""
@@ -154,25 +150,6 @@ class RecordStore:
         entry = None if row is None else _decoded(marshal.loads(row[0]), row[1])
         self._last = (key, entry)
         return entry
-
-    def get_many(self, keys: Iterable[str]) -> dict[str, dict]:
-        """The entry of each of ``keys`` that has one (:meth:`get`), :data:`MANY` keys to a
-        query: the zips' index (:class:`.deposit.zipped.ZipIndex`) looks up the contents of
-        tens of thousands of members, and a query each cost a third of a deposit after one
-        page changed."""
-        found: dict[str, dict] = {}
-        if self._other and not self._emptied:
-            return found
-        keys = list(keys)
-        if keys and not self._db.in_transaction:
-            self._db.execute("BEGIN")
-        for start in range(0, len(keys), MANY):
-            some = keys[start:start + MANY]
-            for key, data, seen in self._db.execute(
-                    "SELECT key, entry, seen FROM entries WHERE key IN "
-                    f"({','.join('?' * len(some))})", some):
-                found[key] = _decoded(marshal.loads(data), seen)
-        return found
 
     def values(self) -> Iterator[dict]:
         """Every entry (with the run's changes), one at a time from a cursor: none of them

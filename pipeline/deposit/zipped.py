@@ -37,9 +37,9 @@ import threading
 import time
 import uuid
 import zipfile
-from itertools import chain, islice
+from itertools import chain
 from pathlib import Path
-from typing import BinaryIO, Callable, Collection, Iterable, Iterator, Protocol
+from typing import BinaryIO, Callable, Iterable, Protocol
 
 from ..incremental import settings_digest
 from ..record_store import RecordStore
@@ -80,10 +80,19 @@ class ZipIndex:
         """Each zip recorded -> [the key its members' rows begin with, its stat]."""
         return dict((self.record.get(_ZIPS) or {}).get("zips", {}))
 
-    def sources(self) -> Sources:
-        """Where the zips recorded that are as they were made hold each content."""
-        return Sources(self.record, [(archive, table) for archive, (table, stat)
-                                     in self._zips().items() if _stat(Path(archive)) == stat])
+    def sources(self) -> Callable[[str], tuple[str, Entry] | None]:
+        """SHA-256 -> (zip, entry) of the first zip that is as it was made and holds the
+        content (a row looked up per zip)."""
+        zips = [(archive, table) for archive, (table, stat) in self._zips().items()
+                if _stat(Path(archive)) == stat]
+
+        def source(sha: str) -> tuple[str, Entry] | None:
+            for archive, table in zips:
+                row = self.record.get(table + sha)
+                if row is not None:
+                    return archive, tuple(row["at"])
+            return None
+        return source
 
     def members(self) -> Members:
         """The table of a zip about to be written, kept in rows of the record."""
@@ -118,42 +127,6 @@ class ZipIndex:
         self.record.save()
 
 
-class Sources:
-    """The zips ``zips`` ((zip, the key its members' rows begin with), in the order they
-    are looked in) of an index's ``record``: a content is taken from the first that holds
-    it."""
-
-    def __init__(self, record: RecordStore, zips: list[tuple[str, str]]):
-        self.record = record
-        self.zips = zips
-
-    def __call__(self, sha: str) -> tuple[str, Entry] | None:
-        """(zip, entry) of the first zip that holds the content ``sha`` (a row looked up per
-        zip)."""
-        for archive, table in self.zips:
-            row = self.record.get(table + sha)
-            if row is not None:
-                return archive, tuple(row["at"])
-        return None
-
-    def find(self, shas: Collection[str]) -> dict[str, tuple[str, Entry]]:
-        """What :meth:`__call__` says of each of ``shas`` that a zip holds, looked up at
-        once (:meth:`.RecordStore.get_many`): a zip of a 10,000-document edition has
-        60,000 members, and a query per member and zip was a third of a deposit after one
-        page changed."""
-        found: dict[str, tuple[str, Entry]] = {}
-        if not shas:
-            return found
-        rows = self.record.get_many(table + sha for _archive, table in self.zips
-                                    for sha in shas)
-        for archive, table in self.zips:
-            for sha in shas:
-                row = rows.get(table + sha)
-                if row is not None and sha not in found:
-                    found[sha] = archive, tuple(row["at"])
-        return found
-
-
 #: The key of the record's row that lists its zips (no member's key: those hold a "/").
 _ZIPS = "zips"
 
@@ -167,26 +140,13 @@ class Members:
         self.record = record
         self.table = table
         self._here: dict[str, Entry] = {}
-        #: what the record said of the contents looked up last (:meth:`look`), None: none
-        self._ahead: dict[str, Entry | None] = {}
 
     def get(self, sha: str) -> Entry | None:
         found = self._here.get(sha)
         if found is not None or self.record is None:
             return found
-        if sha in self._ahead:
-            return self._ahead[sha]
         row = self.record.get(self.table + sha)
         return None if row is None else tuple(row["at"])
-
-    def look(self, shas: Collection[str]) -> None:
-        """Look up ``shas`` in the record at once (:meth:`.RecordStore.get_many`), for the
-        :meth:`get` of each that follows, in place of a query each (those looked up before
-        are forgotten)."""
-        if self.record is not None:
-            rows = self.record.get_many(self.table + sha for sha in shas)
-            self._ahead = {sha: None if (row := rows.get(self.table + sha)) is None
-                           else tuple(row["at"]) for sha in shas}
 
     def add(self, sha: str, entry: Entry) -> None:
         """Where ``sha`` lies, which no member before holds (:meth:`get` says None)."""
@@ -199,8 +159,6 @@ class Members:
         if self.record is not None and self._here:
             self.record.put_many((self.table + sha, {"at": list(entry)})
                                  for sha, entry in self._here.items())
-            for sha in self._here.keys() & self._ahead.keys():  # looked up before its row
-                self._ahead[sha] = self._here[sha]
             self._here = {}
 
     def copied(self, into: Members) -> Members:
@@ -245,34 +203,31 @@ def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: i
     record, for :meth:`ZipIndex.remember`, when there is an index of ``level``).
     """
     used = index is not None and index.level == level
-    source = index.sources() if used else None
+    source = index.sources() if used else _none
     made = index.members() if used else Members()
     handles: dict[str, BinaryIO] = {}
     zs = ZipStream(out, time.gmtime(epoch)[:6])
     try:
-        for chunk in _chunks(members, digests):
-            shas = {sha for _name, _path, sha in chunk if sha is not None}
-            earlier = {} if source is None else source.find(shas)
-            made.look(shas)
-            for name, path, sha in chunk:
-                if name.endswith("/"):
-                    zs.folder(name)
-                    continue
-                member = None if sha is None else _reuse(earlier.get(sha), handles)
-                here = None if sha is None else made.get(sha)
-                if member is None and here is not None:  # a member before has its content
-                    member = _read_member(_reader(out), here)
-                if member is None:
-                    hashed = sha is None
-                    sha, *member = _deflate(path, sha, level)
-                    if hashed:
-                        here = made.get(sha)
-                csize, crc, size, data = member
-                offset = zs.member(name, crc, size, data, csize)
-                if here is None:
-                    made.add(sha, (offset, csize, crc, size))
-                if not isinstance(data, bytes):
-                    data.close()
+        for name, path in members:
+            if name.endswith("/"):
+                zs.folder(name)
+                continue
+            sha = digests.get(name)
+            member = None if sha is None else _reuse(source(sha), handles)
+            here = None if sha is None else made.get(sha)
+            if member is None and here is not None:  # a member before has its content
+                member = _read_member(_reader(out), here)
+            if member is None:
+                hashed = sha is None
+                sha, *member = _deflate(path, sha, level)
+                if hashed:
+                    here = made.get(sha)
+            csize, crc, size, data = member
+            offset = zs.member(name, crc, size, data, csize)
+            if here is None:
+                made.add(sha, (offset, csize, crc, size))
+            if not isinstance(data, bytes):
+                data.close()
         zs.close()
     finally:
         for handle in handles.values():
@@ -280,18 +235,8 @@ def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: i
     return made
 
 
-def _chunks(members: Iterable[tuple[str, str | Path]], digests: Digests,
-            ) -> Iterator[list[tuple[str, str | Path, str | None]]]:
-    """``members`` :data:`CHUNK` at a time, each as (name, path, its SHA-256 where
-    ``digests`` knows it): the contents of a chunk are looked up in the index at once."""
-    rows = iter(members)
-    while chunk := [(name, path, None if name.endswith("/") else digests.get(name))
-                    for name, path in islice(rows, CHUNK)]:
-        yield chunk
-
-
-#: Members whose contents are looked up in the index at once (:func:`write_zip`).
-CHUNK = 512
+def _none(_sha: str) -> None:
+    """No zip made before holds any content."""
 
 
 def _deflate(path: str | Path, sha: str | None, level: int,
