@@ -385,11 +385,14 @@ def _digest(*parts) -> str:
 
 
 def _digests(handle: IO[bytes]) -> tuple[str, str]:
-    """The SHA-256 and SHA-512 of a file's bytes, read once."""
+    """The SHA-256 and SHA-512 of a file's bytes, read once into one buffer (as
+    :func:`hashlib.file_digest` does: a search index of tens of megabytes is not held)."""
     short, long = hashlib.sha256(), hashlib.sha512()
-    while piece := handle.read(1 << 20):
-        short.update(piece)
-        long.update(piece)
+    buffer = bytearray(1 << 18)
+    view = memoryview(buffer)
+    while n := handle.readinto(buffer):
+        short.update(view[:n])
+        long.update(view[:n])
     return short.hexdigest(), long.hexdigest()
 
 
