@@ -21,6 +21,7 @@ from pipeline import incremental
 from pipeline.cli import main
 from pipeline.deposit import facts_store
 from pipeline.deposit.facts import read_facts
+from pipeline.deposit.fixity import FileMemory
 from pipeline.tei.read import parse
 
 from conftest import SEEDS, sample_pages
@@ -38,8 +39,9 @@ def edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return exported(tmp_path, monkeypatch)
 
 
-def exported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The seeds and samples converted and exported (HTML and text, as ``make all`` does)."""
+def exported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, register: bool = False) -> Path:
+    """The seeds and samples converted and exported (HTML and text, as ``make all`` does);
+    ``register``: with the seeds' register (the export makes its entries' pages)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TEIPIPE_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
@@ -47,6 +49,8 @@ def exported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "source").mkdir()
     for page in [*sorted(SEEDS.glob("*.txt")), *sample_pages()]:
         shutil.copyfile(page, tmp_path / "source" / page.name)
+    if register:
+        shutil.copyfile(SEEDS / "register.xml", tmp_path / "source" / "register.xml")
     (tmp_path / "edition.toml").write_text(EDITION_TOML, encoding="utf-8")
     run("convert", "source", "-o", "tei", "--no-ner", "-j", "1")
     run("export", "html", "tei", "-o", "build/html", "--text-output", "build/text", "-j", "2")
@@ -252,3 +256,27 @@ def test_the_placed_files_kept_at_once_are_those_given_the_last_of_a_file_counti
     assert sorted(told) == [str(tmp_path / "html" / f"{n}.html") for n in range(3)]
     assert [told[str(tmp_path / "html" / f"{n}.html")][1] for n in range(3)] == \
         [f"{n:0128x}" for n in (3, 4, 2)]
+
+
+def test_a_deposit_after_an_export_hashes_none_of_the_files_the_export_placed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The export tells the digests of every file it places (the documents' pages, the
+    register's pages, the lists, the assets, the search index, the plain texts): the deposit
+    after it hashes none of them, but one changed since (written into: the same inode)."""
+    edition = exported(tmp_path, monkeypatch, register=True)
+    hashed: list[str] = []
+    hash_file = FileMemory.hash
+    monkeypatch.setattr(FileMemory, "hash", lambda memory, path, *rest: (
+        hashed.append(str(Path(path).resolve())), hash_file(memory, path, *rest))[1])
+    html = edition / "build" / "html"
+    pages = sorted(p for p in html.glob("*/*.html") if p.parent.name != "documents")
+    assert pages and (html / "assets" / "search-index.js").is_file()
+    changed = pages[0]
+    data = changed.read_bytes().replace(b"</body>", b"<!-- by hand --></body>")
+    with open(changed, "r+b") as handle:
+        handle.write(data)
+    bag = deposit("bag")
+    built = str((edition / "build").resolve())
+    assert [path for path in hashed if path.startswith(built)] == [str(changed.resolve())]
+    rel = f"data/html/{changed.relative_to(html).as_posix()}"
+    assert manifest(bag, "sha512")[rel] == hashlib.sha512(data).hexdigest()

@@ -245,19 +245,22 @@ class Build:
         now = incremental.state(self.out_dir / rel, recorded, self.started, ctime=False)
         return now is not None and now.sha256 == recorded.sha256
 
-    def give(self, key: str, rel: str, data: bytes | Path | Placed, sha: str | None = None
-             ) -> tuple[str, bytes | Path | Placed]:
+    def give(self, key: str, rel: str, data: bytes | Path | Placed, sha: str | None = None,
+             sha512: str | None = None) -> tuple[str, bytes | Path | Placed]:
         """An output file of entry ``key``, to be written (its state is recorded after);
-        ``data`` its bytes, or a file that holds them (``sha``: their SHA-256, when the
-        worker that wrote it said), or what a worker did with it."""
-        stat = sha512 = None
+        ``data`` its bytes, or a file that holds them (``sha``, ``sha512``: their SHA-256 and
+        SHA-512, when the worker that wrote it said), or what a worker did with it.  Bytes
+        in hand, and a file read for its SHA-256, have their SHA-512 taken too, for the
+        deposit (:func:`.facts_store.keep_placed`), which read them again for it."""
+        stat = None
         if isinstance(data, Placed):
             sha, stat, sha512 = data.sha256, data.stat, data.sha512
         elif sha is None and isinstance(data, Path):
             with open(data, "rb") as handle:
-                sha = hashlib.file_digest(handle, "sha256").hexdigest()
-        elif sha is None:
-            sha = hashlib.sha256(data).hexdigest()
+                sha, sha512 = _digests(handle)
+        elif isinstance(data, bytes):
+            sha = sha or hashlib.sha256(data).hexdigest()
+            sha512 = sha512 or hashlib.sha512(data).hexdigest()
         self.given.add(rel, key, sha, stat, sha512)  # (given twice: the last counts)
         return rel, data
 
@@ -388,6 +391,18 @@ def _paused(fn: Callable, task):
 
 def _digest(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _digests(handle: IO[bytes]) -> tuple[str, str]:
+    """The SHA-256 and SHA-512 of a file's bytes, read once into one buffer (as
+    :func:`hashlib.file_digest` does: a search index of tens of megabytes is not held)."""
+    short, long = hashlib.sha256(), hashlib.sha512()
+    buffer = bytearray(1 << 18)
+    view = memoryview(buffer)
+    while n := handle.readinto(buffer):
+        short.update(view[:n])
+        long.update(view[:n])
+    return short.hexdigest(), long.hexdigest()
 
 
 def _read(path: Path):
@@ -853,7 +868,8 @@ def _site(build: Build, fresh: dict[str, Doc], stale: list[Path], options: html.
     if index is not None:
         yield build.give(EDITION, edition.SEARCH_INDEX, Path(next(index)))
     yield from pages
-    yield from (build.give(EDITION, rel, target, sha) for rel, target, sha in entry_pages)
+    yield from (build.give(EDITION, rel, target, sha, sha512)
+                for rel, target, sha, sha512 in entry_pages)
     _sweep(build)
 
 

@@ -361,9 +361,9 @@ def make_search_index(task: tuple[str, list[tuple[str, str, str]], Searches, str
 
 def entry_pages(plan: Plan, options: Options, wanted: Iterable[str],
                 located: Callable[[int], tuple[str, int]], work: Path, run: Run = map
-                ) -> Iterator[tuple[str, Path, str]]:
+                ) -> Iterator[tuple[str, Path, str, str]]:
     """The entries' pages named ``wanted`` (of :meth:`Plan.keys`), written in the folder
-    ``work`` (with the SHA-256 of each): one per entry, hundreds, a stylesheet run each, handed to ``run``
+    ``work`` (with the SHA-256 and SHA-512 of each): one per entry, hundreds, a stylesheet run each, handed to ``run``
     (:func:`make_entry_page`) now, so that worker processes make them while this process
     makes the other files (:func:`edition_files`); they come as they are iterated.
 
@@ -383,8 +383,8 @@ def entry_pages(plan: Plan, options: Options, wanted: Iterable[str],
         tasks.append((etree.tostring(plan.summary("entry", options, entry)),
                       params(options, page="entry"), [spans(plan.counts[entry.id][3])],
                       str(work / rel)))
-    return ((rel, Path(target), sha)
-            for rel, (target, sha) in zip(rels, run(make_entry_page, tasks)))
+    return ((rel, Path(target), sha, sha512)
+            for rel, (target, sha, sha512) in zip(rels, run(make_entry_page, tasks)))
 
 
 def edition_files(plan: Plan, options: Options, wanted: Iterable[str],
@@ -460,36 +460,38 @@ def _home_page(plan: Plan, options: Options, target: Path) -> None:
         out.write(b"</tbody>" + tail)
 
 
-def make_entry_page(task: tuple[bytes, dict[str, str], list[Spans], str]) -> tuple[str, str]:
+def make_entry_page(task: tuple[bytes, dict[str, str], list[Spans], str]
+                    ) -> tuple[str, str, str]:
     """Worker: an entry's page written to the file ``task[3]``: ``collection.xsl`` on the
     edition summary ``task[0]`` (:meth:`Plan.summary`, as XML) with the parameters
     ``task[1]``, its occurrences copied in from where ``task[2]`` says
-    (:func:`_with_occurrences`).  Its file and the SHA-256 of its bytes (the record's, made
-    here, in parallel, rather than by the main process reading the pages again)."""
+    (:func:`_with_occurrences`).  Its file and the SHA-256 and SHA-512 of its bytes (the
+    record's and the deposit's, made here, in parallel, rather than by the main process
+    or the deposit reading the pages again)."""
     summary, values, spans, target = task
     tree = etree.ElementTree(etree.fromstring(summary, safe_parser()))
     skeleton = html_page(stylesheet("collection.xsl")(
         tree, **{k: etree.XSLT.strparam(v) for k, v in values.items()}))
-    return target, _with_occurrences(skeleton, spans, Path(target))
+    return target, *_with_occurrences(skeleton, spans, Path(target))
 
 
 #: Bytes of a page gathered before they are written (:func:`_with_occurrences`).
 PIECE = 1 << 20
 
 
-def _with_occurrences(skeleton: bytes, spans: list[Spans], target: Path) -> str:
+def _with_occurrences(skeleton: bytes, spans: list[Spans], target: Path) -> tuple[str, str]:
     """An entry's page, or a page of proposed names: its skeleton, with the occurrences of
     each of its names (``spans``: for each, where its lists are) copied in where the
     skeleton leaves room, written a megabyte at a time (the page of the names of
-    organizations proposed in 10,000 documents is 15 MB); the SHA-256 of what was
-    written."""
+    organizations proposed in 10,000 documents is 15 MB); the SHA-256 and SHA-512 of what
+    was written."""
     pieces = skeleton.split(_ROOM)
     if len(pieces) != len(spans) + 1:  # the skeleton has one list per name, no more
         raise AssertionError(f"{target.name}: {len(pieces) - 1} lists for {len(spans)} names")
     # each list read with one pread, not a seek and a buffered read: that reads (and
     # copies) a buffer's worth for a list of a few hundred bytes, tens of thousands of times
     fds: dict[str, int] = {}
-    digest = hashlib.sha256()
+    digest, long = hashlib.sha256(), hashlib.sha512()
     with open(target, "wb") as out:
         parts, size = [pieces[0]], len(pieces[0])
         try:
@@ -509,6 +511,7 @@ def _with_occurrences(skeleton: bytes, spans: list[Spans], target: Path) -> str:
                     data = b"".join(parts)
                     out.write(data)
                     digest.update(data)
+                    long.update(data)
                     parts, size = [], 0
         finally:
             for fd in fds.values():
@@ -516,7 +519,8 @@ def _with_occurrences(skeleton: bytes, spans: list[Spans], target: Path) -> str:
         data = b"".join(parts)
         out.write(data)
         digest.update(data)
-    return digest.hexdigest()
+        long.update(data)
+    return digest.hexdigest(), long.hexdigest()
 
 
 __all__ = ["PAGES", "Plan", "Row", "Rows", "Run", "SEARCH_INDEX", "Searches", "edition_files",
