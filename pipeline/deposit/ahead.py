@@ -52,9 +52,9 @@ class Ahead:
         self._table = tempfile.TemporaryFile()
         data, table = self._data.fileno(), self._table.fileno()
         self._child: Child | None = start(lambda: _deflate_all(paths, level, data, table))
-        self._found: Deflated | None = None
+        self._found: Found | None = None
 
-    def found(self) -> Deflated:
+    def found(self) -> Found:
         """The files deflated ahead, once the child is done (in a zip's writer, a sibling of
         the child: its pipe read to the end, not waited for)."""
         if self._found is None:
@@ -64,7 +64,7 @@ class Ahead:
             size = os.fstat(self._table.fileno()).st_size
             table = array("Q")
             table.frombytes(os.pread(self._table.fileno(), size - size % (8 * FIELDS), 0))
-            self._found = Deflated(table, self._data.fileno(), self.level)
+            self._found = Found(table, self._data.fileno(), self.level)
         return self._found
 
     def close(self) -> None:
@@ -84,7 +84,7 @@ class Ahead:
         self._table.close()
 
 
-class Deflated:
+class Found:
     """The table of the files deflated ahead at ``level`` (``table``: :data:`FIELDS`
     numbers per file, sorted by inode) and the scratch file ``data`` their deflated bytes
     lie in."""

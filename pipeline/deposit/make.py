@@ -17,7 +17,7 @@ from ..files import display_path
 from ..incremental import settings_digest
 from ..record_store import RecordStore, store_path
 from . import schemas as schema_files
-from .ahead import Ahead, Deflated
+from .ahead import Ahead, Found
 from .archive import archive_path, serialize
 from .background import Child, can_fork, start
 from .bag import PAYLOAD, build_bag
@@ -115,11 +115,10 @@ class Shared:
         package: when the run writes zips and no earlier zip holds members to take."""
         if not self.zips or self.found is None or not can_fork() or self.index.holds_zips():
             return
-        # (the paths walked in the child, from the shelf: no list of them held here)
-        self.ahead = Ahead((f.path for group in sorted(GENERATED) for f in self.found[group]),
+        self.ahead = Ahead([f.path for group in sorted(GENERATED) for f in self.found[group]],
                            self.index.level)
 
-    def serialize(self, job: Callable[[ZipIndex, Deflated | None], None], archive: str) -> None:
+    def serialize(self, job: Callable[[ZipIndex, Found | None], None], archive: str) -> None:
         """Run ``job`` (writing the archive ``archive``, reusing the members of the zips in
         the index it is given, and the files deflated ahead, if any) once the archive
         written before is done: in a child process when the system can fork (see
@@ -505,7 +504,7 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
             path, top, digests = made.archive, out.name if fmt == "bagit" else None, \
                 staged.digests()
 
-            def write(index: ZipIndex | None, ahead: Deflated | None = None) -> None:
+            def write(index: ZipIndex | None, ahead: Found | None = None) -> None:
                 try:
                     serialize(out, path, archive, when.epoch, top, digests, index, level,
                               ahead)

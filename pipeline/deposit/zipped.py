@@ -212,7 +212,7 @@ Reused = tuple[int, int, int, "bytes | BinaryIO"]
 
 
 class Deflated(Protocol):
-    """Files deflated before at ``level`` (:class:`.ahead.Deflated`), by path."""
+    """Files deflated before at ``level`` (:class:`.ahead.Found`), by path."""
 
     level: int
 
