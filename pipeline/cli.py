@@ -451,7 +451,7 @@ def deposit(root: Path, out: Path | None, fmts: tuple[str, ...], archive: str | 
         _say(as_text([error("E510", f"cannot write the archive: {exc}",
                             hint="run `make setup` (or `pip install -e .`) to install it")]))
         sys.exit(1)
-    shared = Shared.of(root, len(fmts), level, archive)  # read, hash, deflate once
+    shared = Shared.of(root, len(fmts), level)  # packages read, hash, parse, deflate once
     everything: list = []
     summary: list[str] = []  # said once every archive is written: one may be written beside
     for fmt in fmts:         # the next package, in a child process (deposit/background.py)

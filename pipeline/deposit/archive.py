@@ -16,19 +16,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .deflate import deflate
-from .zipped import LEVEL, Deflated, ZipIndex, write_zip
+from .zipped import LEVEL, ZipIndex, write_zip
 
 
 def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
               digests: dict[str, str] | None = None, index: ZipIndex | None = None,
-              level: int = LEVEL, ahead: Deflated | None = None) -> None:
+              level: int = LEVEL) -> None:
     """Write ``folder`` to ``dest`` as ``fmt``, deflated at ``level``; members sit under
     ``top/`` (None: at root).
 
     ``digests`` (a file's POSIX path in ``folder`` -> its SHA-256) and ``index`` let a zip reuse the
-    compressed members of zips made before (:mod:`.zipped`), and ``ahead`` the files
-    deflated ahead (:mod:`.ahead`).  The archive is streamed to a file beside ``dest`` that
-    replaces it when complete.
+    compressed members of zips made before (:mod:`.zipped`).  The archive is streamed to a
+    file beside ``dest`` that replaces it when complete.
     """
     members = _members(folder, top)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -37,7 +36,7 @@ def serialize(folder: Path, dest: Path, fmt: str, epoch: int, top: str | None,
         with os.fdopen(fd, "wb") as handle:  # mkstemp's descriptor reads too (zipped)
             if fmt == "zip":
                 made = write_zip(members, handle, epoch, Below(digests or {}, top), index,
-                                 level, ahead)
+                                 level)
             else:
                 _tar_gz(members, handle, epoch, level)
         os.chmod(tmp, 0o644)

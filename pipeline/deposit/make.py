@@ -17,7 +17,6 @@ from ..files import display_path
 from ..incremental import settings_digest
 from ..record_store import RecordStore, store_path
 from . import schemas as schema_files
-from .ahead import Ahead, Found
 from .archive import archive_path, serialize
 from .background import Child, can_fork, start
 from .bag import PAYLOAD, build_bag
@@ -67,11 +66,6 @@ class Shared:
     pending: list[tuple[str | None, Callable[[], None]]] = field(default_factory=list)
     #: The archive being written in a child process (:mod:`.background`), and where.
     writing: tuple[Child, str] | None = None
-    #: Whether the run writes zips, and the edition's files deflated ahead for them
-    #: (:mod:`.ahead`: started as the edition is gathered, when no earlier zip is there to
-    #: take members from).
-    zips: bool = False
-    ahead: Ahead | None = None
 
     def inputs(self, root: Path) -> tuple[Stats, int | None]:
         """:func:`inputs` of ``root``, taken once for all the packages of the run, of the
@@ -89,17 +83,15 @@ class Shared:
             self.seen[0].value()
 
     @classmethod
-    def of(cls, root: Path, uses: int = 1, level: int = LEVEL,
-           archive: str | None = None) -> Shared:
+    def of(cls, root: Path, uses: int = 1, level: int = LEVEL) -> Shared:
         return cls(FileMemory(store_path("deposit-files", root)),
                    ZipIndex(store_path("deposit-zip", root), level), uses,
-                   valid=Valid() if uses > 1 else None, zips=archive == "zip")
+                   valid=Valid() if uses > 1 else None)
 
     def collect(self, root: Path) -> tuple[Edition, list[Diagnostic]]:
         """The edition under ``root`` (gathered by the first package that asks) and a
         fresh list of its notes, which the package adds its own to."""
         if self.gathered is None:
-            self._deflate_ahead()
             self.gathered = collect(root, self.memory, self.found, self.looked)
             self.found = None
             gc.freeze()  # see finish()
@@ -109,26 +101,16 @@ class Shared:
             self.gathered = None
         return edition, list(notes)
 
-    def _deflate_ahead(self) -> None:
-        """Start deflating the edition's HTML and text files for the zips (:mod:`.ahead`)
-        in a child process, while this one gathers the edition and builds the first
-        package: when the run writes zips and no earlier zip holds members to take."""
-        if not self.zips or self.found is None or not can_fork() or self.index.holds_zips():
-            return
-        self.ahead = Ahead([f.path for group in sorted(GENERATED) for f in self.found[group]],
-                           self.index.level)
-
-    def serialize(self, job: Callable[[ZipIndex, Found | None], None], archive: str) -> None:
+    def serialize(self, job: Callable[[ZipIndex], None], archive: str) -> None:
         """Run ``job`` (writing the archive ``archive``, reusing the members of the zips in
-        the index it is given, and the files deflated ahead, if any) once the archive
-        written before is done: in a child process when the system can fork (see
-        :meth:`writes`), else here."""
+        the index it is given) once the archive written before is done: in a child process
+        when the system can fork (see :meth:`writes`), else here."""
         self.wait()
         if can_fork():
-            index, ahead = self.index, self.ahead
-            self.writing = start(lambda: job(index, ahead.found() if ahead else None)), archive
+            index = self.index
+            self.writing = start(lambda: job(index)), archive
         else:
-            job(self.index, None)
+            job(self.index)
 
     def writes(self, archive: str | None) -> bool:
         """Whether ``archive`` is being written in a child process: its file is not there
@@ -170,9 +152,6 @@ class Shared:
             for job in later:
                 job()
         finally:
-            if self.ahead is not None:
-                self.ahead.close()
-                self.ahead = None
             gc.unfreeze()
 
 
@@ -240,7 +219,7 @@ def _make_package(root: Path, out: Path, fmt: str, archive: str | None, force: b
     # what is known of the edition's files and of the zips made, shared by both formats
     own = record is not None and shared is None
     if own:
-        shared = Shared.of(root, level=level, archive=archive)
+        shared = Shared.of(root, level=level)
     try:
         result, notes, staged = _make(root, out, fmt, archive, force, source_date_epoch,
                                       shared if record else None, previous, level, git)
@@ -504,10 +483,9 @@ def _make(root: Path, out: Path, fmt: str, archive: str | None, force: bool,
             path, top, digests = made.archive, out.name if fmt == "bagit" else None, \
                 staged.digests()
 
-            def write(index: ZipIndex | None, ahead: Found | None = None) -> None:
+            def write(index: ZipIndex | None) -> None:
                 try:
-                    serialize(out, path, archive, when.epoch, top, digests, index, level,
-                              ahead)
+                    serialize(out, path, archive, when.epoch, top, digests, index, level)
                 except OSError as exc:  # what the CLI reports (E509), with its file
                     raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from exc
             try:

@@ -72,12 +72,9 @@ class ZipIndex:
     @property
     def record(self) -> RecordStore:
         if self._record is None:
-            self._record = RecordStore(self.path, self._settings())
+            self._record = RecordStore(self.path, settings_digest("deposit-zip", {
+                "level": self.level, "deflate": name(self.level)}))  # are not reused
         return self._record
-
-    def _settings(self) -> str:
-        return settings_digest("deposit-zip", {  # members of another deflate are not reused
-            "level": self.level, "deflate": name(self.level)})
 
     def _zips(self) -> dict[str, list]:
         """Each zip recorded -> [the key its members' rows begin with, its stat]."""
@@ -96,17 +93,6 @@ class ZipIndex:
                     return archive, tuple(row["at"])
             return None
         return source
-
-    def holds_zips(self) -> bool:
-        """Whether a zip recorded is as it was made (its members may be reused), read from
-        the record opened and closed again here: this process forks the zips' writers,
-        which open it (see the class doc)."""
-        record = RecordStore(self.path, self._settings())
-        try:
-            zips = (record.get(_ZIPS) or {}).get("zips", {})
-        finally:
-            record.close()
-        return any(_stat(Path(archive)) == stat for archive, (_table, stat) in zips.items())
 
     def members(self) -> Members:
         """The table of a zip about to be written, kept in rows of the record."""
@@ -206,36 +192,19 @@ class Digests(Protocol):
     def get(self, name: str, /) -> str | None: ...
 
 
-#: A member's (compressed size, CRC-32, size, compressed bytes) taken from elsewhere: bytes,
-#: or a file-like object read to its end (a large member).
-Reused = tuple[int, int, int, "bytes | BinaryIO"]
-
-
-class Deflated(Protocol):
-    """Files deflated before at ``level`` (:class:`.ahead.Found`), by path."""
-
-    level: int
-
-    def get(self, path: str | Path, /) -> Reused | None: ...
-
-
 def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: int,
               digests: Digests, index: ZipIndex | None,
-              level: int = LEVEL, ahead: Deflated | None = None) -> Members:
+              level: int = LEVEL) -> Members:
     """Write ``members`` ((name, path), folders ending in ``/``, in order) to ``out``,
     deflated at ``level`` (an ``index`` of another level is not used).
 
     ``digests`` gives the SHA-256 of a member (by name) where it is known; the others are
-    hashed here.  A member whose content no earlier zip nor member holds is taken from
-    ``ahead`` when its file was deflated ahead (:mod:`.ahead`), and its SHA-256 is known
-    (files deflated at another level are not used).  Returns where each content lies in
-    the new zip (in rows of the index's record, for :meth:`ZipIndex.remember`, when there
-    is an index of ``level``).
+    hashed here.  Returns where each content lies in the new zip (in rows of the index's
+    record, for :meth:`ZipIndex.remember`, when there is an index of ``level``).
     """
     used = index is not None and index.level == level
     source = index.sources() if used else _none
     made = index.members() if used else Members()
-    ahead = ahead if ahead is not None and ahead.level == level else None
     handles: dict[str, BinaryIO] = {}
     zs = ZipStream(out, time.gmtime(epoch)[:6])
     try:
@@ -248,8 +217,6 @@ def write_zip(members: Iterable[tuple[str, str | Path]], out: BinaryIO, epoch: i
             here = None if sha is None else made.get(sha)
             if member is None and here is not None:  # a member before has its content
                 member = _read_member(_reader(out), here)
-            if member is None and sha is not None and ahead is not None:
-                member = ahead.get(path)
             if member is None:
                 hashed = sha is None
                 sha, *member = _deflate(path, sha, level)
@@ -275,27 +242,19 @@ def _none(_sha: str) -> None:
 def _deflate(path: str | Path, sha: str | None, level: int,
              ) -> tuple[str, int, int, int, bytes | BinaryIO]:
     """(SHA-256, compressed size, CRC-32, size, raw deflate data) of a file deflated at
-    ``level`` (:mod:`.deflate`): :func:`deflate_open` of the file opened."""
-    with RawFile(path) as handle:
-        return deflate_open(handle, sha, level)
-
-
-def deflate_open(handle: RawFile, sha: str | None, level: int,
-                 ) -> tuple[str, int, int, int, bytes | BinaryIO]:
-    """:func:`_deflate` of the open file ``handle`` (``sha``: its SHA-256, else None,
-    taken here; "" when it is not wanted), read a piece of :data:`.deflate.PIECE` bytes at
-    a time.  The data is a temporary file, at its start, when it is larger than
-    :data:`SPILL`.  A file read in one piece is deflated in one call
-    (:attr:`.deflate.Deflate.small`)."""
+    ``level`` (:mod:`.deflate`), read a piece of :data:`.deflate.PIECE` bytes at a time.  The
+    data is a temporary file, at its start, when it is larger than :data:`SPILL`.  A file
+    read in one piece is deflated in one call (:attr:`.deflate.Deflate.small`)."""
     how = deflate(level)
-    read = pieces(handle, _buffer())
-    first = next(read, None)
-    if how.small is not None and (first is None or len(first) < PIECE):
-        data = b"" if first is None else first
-        packed = how.small(data)
-        return hashlib.sha256(data).hexdigest() if sha is None else sha, len(packed), \
-            how.crc32(data, 0), len(data), packed
-    return _stream(chain(() if first is None else (first,), read), sha, how)
+    with RawFile(path) as handle:
+        read = pieces(handle, _buffer())
+        first = next(read, None)
+        if how.small is not None and (first is None or len(first) < PIECE):
+            data = b"" if first is None else first
+            packed = how.small(data)
+            return sha or hashlib.sha256(data).hexdigest(), len(packed), \
+                how.crc32(data, 0), len(data), packed
+        return _stream(chain(() if first is None else (first,), read), sha, how)
 
 
 def _stream(read: Iterable[memoryview], sha: str | None, how: Deflate,
@@ -324,8 +283,7 @@ def _stream(read: Iterable[memoryview], sha: str | None, how: Deflate,
             packed.clear()
     if spill is not None:
         spill.seek(0)
-    return digest.hexdigest() if digest is not None else sha or "", csize, crc, size, \
-        spill or b"".join(packed)
+    return sha or digest.hexdigest(), csize, crc, size, spill or b"".join(packed)
 
 
 def _buffer() -> bytearray:
