@@ -25,9 +25,12 @@ from deposit_edition import EDITION_TOML, REGISTER
 
 #: Bytes per document the peak of a deposit may grow by: what the main process still keeps
 #: per document (an entry of each shelf's offsets, of the spilled facts, of the inodes
-#: linked, the stems of the documents found valid: ~70 bytes here).  With the edition's
-#: files, documents and METS held, 4.2 KB.
-PER_DOCUMENT = 1000
+#: linked, the stems of the documents found valid: ~70 bytes here, the workers and the zips'
+#: writers in processes of their own).  With the edition's files, documents and METS held,
+#: 4.2 KB.  Measured here with the workers' and the zips' work in this process too (see
+#: below), 3.6 KB (1.22 -> 3.39 MB from 200 to 800 documents): what those keep per document
+#: is not flat yet; this bound catches a regression of it, not its end.
+PER_DOCUMENT = 4500
 
 
 def _edition(folder: Path, count: int) -> Path:
@@ -55,7 +58,7 @@ def _edition(folder: Path, count: int) -> Path:
 
 def _peak(root: Path) -> int:
     """The peak of the memory traced while both packages of ``root`` are made, with their
-    zips (written in child processes, as the deposit writes them)."""
+    zips."""
     tracemalloc.start()
     try:
         shared = Shared.of(root, 2)
@@ -79,6 +82,10 @@ def test_the_peak_does_not_grow_with_the_documents(tmp_path: Path,
                                 (spread, "AHEAD", 1), (bag, "LINES", 8), (mets, "_DIVS", 8)):
         monkeypatch.setattr(module, name, value)
     monkeypatch.setattr(RecordStore.below, "__defaults__", (16,))  # rows read at a time
+    # no process forked under tracemalloc: on Python 3.11 a child forked while another
+    # thread (the browser tests', the copying threads) held its lock waits for ever
+    # (seen: make test hung here); so the workers' and the zips' work runs here, traced
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
     _peak(_edition(tmp_path / "warm", 4))  # resources loaded once
     few, many = 200, 800
     small, large = _edition(tmp_path / "small", few), _edition(tmp_path / "large", many)
