@@ -107,3 +107,18 @@ def deposit_edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An edition on disk for the deposit tests (seeds and samples; see deposit_edition.py)."""
     from deposit_edition import make_edition
     return make_edition(tmp_path_factory.mktemp("edition"))
+
+
+def tei_copies(folder: Path, count: int) -> list[str]:
+    """``count`` copies of the project's TEI files in ``folder`` (made), each with its own
+    name and id (the memory tests' editions of any size); their names, without ``.xml``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = sorted((ROOT / "tei").glob("*.xml"))
+    names = []
+    for k in range(count):
+        path = sources[k % len(sources)]
+        name = f"{path.stem}-{k:04d}"
+        (folder / f"{name}.xml").write_bytes(
+            path.read_bytes().replace(path.stem.encode(), name.encode()))
+        names.append(name)
+    return names

@@ -21,6 +21,7 @@ from pipeline.deposit.make import Shared, make_package
 from pipeline.deposit.shelf import Shelf
 from pipeline.record_store import RecordStore, store_path
 
+from conftest import tei_copies
 from deposit_edition import EDITION_TOML, REGISTER
 
 #: Bytes per document the peak of a deposit may grow by: what the main process still keeps
@@ -36,19 +37,13 @@ PER_DOCUMENT = 4500
 def _edition(folder: Path, count: int) -> Path:
     """An edition of ``count`` copies of the project's TEI files, each with its own name,
     id and source page, and an HTML and a text file of its own."""
-    project = Path(__file__).resolve().parent.parent
     for sub in ("tei", "source", "schema", "build/html", "build/text"):
         (folder / sub).mkdir(parents=True)
     (folder / "edition.toml").write_text(EDITION_TOML, encoding="utf-8")
     (folder / "source" / "register.xml").write_text(REGISTER, encoding="utf-8")
     (folder / "schema" / "README.md").write_text("# Encoding guide\n", encoding="utf-8")
     (folder / "build" / "html" / "index.html").write_text("<!DOCTYPE html><title>E</title>\n")
-    sources = sorted((project / "tei").glob("*.xml"))
-    for k in range(count):
-        path = sources[k % len(sources)]
-        name = f"{path.stem}-{k:04d}"
-        (folder / "tei" / f"{name}.xml").write_bytes(
-            path.read_bytes().replace(path.stem.encode(), name.encode()))
+    for k, name in enumerate(tei_copies(folder / "tei", count)):
         (folder / "source" / f"{name}.txt").write_text(f"page {k}\n" * 20)
         (folder / "build" / "html" / f"{name}.html").write_text(
             f"<!DOCTYPE html><title>{name}</title>\n" + "<p>text</p>\n" * 20)

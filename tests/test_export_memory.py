@@ -26,6 +26,8 @@ from pipeline.export.run import export_editions
 from pipeline.incremental import RACY_NS
 from pipeline.record_store import store_path
 
+from conftest import tei_copies
+
 #: Bytes per document the peak of a one-pass export may grow by: what the main process
 #: still keeps per document (its path, name, title and digest for the reading order and
 #: the neighbours, where its summary is, the paths of its files in the export's list of
@@ -42,14 +44,7 @@ PER_DOCUMENT = 5600
 
 def _documents(folder: Path, count: int) -> list[Path]:
     """``count`` copies of the project's TEI files, each with its own name and id."""
-    root = Path(__file__).resolve().parent.parent
-    (folder / "tei").mkdir(parents=True)
-    sources = sorted((root / "tei").glob("*.xml"))
-    for k in range(count):
-        path = sources[k % len(sources)]
-        name = f"{path.stem}-{k:04d}"
-        (folder / "tei" / f"{name}.xml").write_bytes(
-            path.read_bytes().replace(path.stem.encode(), name.encode()))
+    tei_copies(folder / "tei", count)
     return [folder / "tei"]
 
 
